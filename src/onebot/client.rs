@@ -1,0 +1,313 @@
+//! The connection to NapCat: one universal forward WebSocket carrying events and action replies.
+//!
+//! `Client` is a cheap, cloneable handle. `Client::connect` spawns the connection task, which owns
+//! the socket, matches replies to calls by `echo`, watches heartbeats and reconnects with backoff.
+//! Everything the UI needs to know arrives on the `ClientEvent` channel.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::Value;
+use tokio::sync::{mpsc, oneshot};
+
+use super::error::{Error, Result};
+use super::event::Event;
+use super::frame::{FrameError, Reply};
+
+/// An access token. Its `Debug` and `Display` never show the value.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Token(String);
+
+impl Token {
+    /// Wraps a token; surrounding whitespace (a trailing newline in a token file) is dropped.
+    pub fn new(s: impl Into<String>) -> Self {
+        Token(s.into().trim().to_string())
+    }
+    /// The secret itself, for the `Authorization` header or query parameter only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+    /// True when empty (no auth).
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl std::fmt::Debug for Token {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Token(<redacted>)")
+    }
+}
+
+impl std::fmt::Display for Token {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// How to reach NapCat and how patient to be.
+#[derive(Debug, Clone)]
+pub struct ConnectOptions {
+    /// `ws://host:port/` or `wss://…` (a universal path, not `/api`).
+    pub url: String,
+    pub token: Option<Token>,
+    /// Send the token as `?access_token=` instead of the `Authorization: Bearer` header.
+    pub token_in_query: bool,
+    /// Timeout for ordinary calls.
+    pub call_timeout: Duration,
+    /// Timeout for calls that move media (uploads, sends with files, downloads).
+    pub media_timeout: Duration,
+    /// First reconnect delay; doubles per failure (with jitter) up to `backoff_max`.
+    pub backoff_min: Duration,
+    pub backoff_max: Duration,
+    /// The peer counts as dead after this many heartbeat intervals without any frame.
+    pub missed_heartbeats: u32,
+    /// How long to wait for the TCP/WebSocket handshake.
+    pub connect_timeout: Duration,
+}
+
+impl Default for ConnectOptions {
+    fn default() -> Self {
+        ConnectOptions {
+            url: "ws://127.0.0.1:3001/".into(),
+            token: None,
+            token_in_query: false,
+            call_timeout: Duration::from_secs(15),
+            media_timeout: Duration::from_secs(300),
+            backoff_min: Duration::from_millis(500),
+            backoff_max: Duration::from_secs(30),
+            missed_heartbeats: 3,
+            connect_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// What the UI shows about the connection.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConnState {
+    /// Dialling (attempt 1 is the first).
+    Connecting { attempt: u32 },
+    /// Connected; self info once `get_login_info` answered (0 / "" until then).
+    Connected { self_id: i64, nickname: String },
+    /// Waiting before the next attempt.
+    Reconnecting { in_secs: u64, reason: String },
+    /// The token was rejected; no retry until the user fixes it. `message` says what to fix.
+    AuthFailed { message: String },
+    /// `stop()` was called or every handle was dropped.
+    Stopped,
+}
+
+/// What the connection reports.
+#[derive(Debug, Clone)]
+pub enum ClientEvent {
+    /// The connection state changed.
+    State(ConnState),
+    /// An event from NapCat (meta events included).
+    Event(Event),
+    /// The connection came back after a loss: events in between may be missing; fill from history.
+    Reconnected,
+    /// A frame that could not be used; `total` counts them since start.
+    BadFrame { error: FrameError, total: u64 },
+}
+
+/// One pending call, as seen by a test double (`Client::mock`).
+pub struct MockCall {
+    pub action: String,
+    pub params: Value,
+    pub timeout: Duration,
+    /// Answer with a reply frame, as the server would.
+    pub reply: oneshot::Sender<Reply>,
+}
+
+pub(crate) enum Transport {
+    /// The real connection task.
+    Live(mpsc::UnboundedSender<Command>),
+    /// Calls go to a test's receiver.
+    Mock(mpsc::UnboundedSender<MockCall>),
+}
+
+/// Commands from handles to the connection task.
+pub(crate) enum Command {
+    Call {
+        action: String,
+        params: Value,
+        reply: oneshot::Sender<Result<Value>>,
+        timeout: Duration,
+    },
+    Stop,
+}
+
+/// A handle to the connection. Cloning is cheap; all clones share one socket.
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) transport: Arc<Transport>,
+    pub(crate) call_timeout: Duration,
+    pub(crate) media_timeout: Duration,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client").finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// A client whose calls arrive on the returned receiver, for tests of the API layer.
+    pub fn mock() -> (Client, mpsc::UnboundedReceiver<MockCall>) {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let opts = ConnectOptions::default();
+        (
+            Client {
+                transport: Arc::new(Transport::Mock(tx)),
+                call_timeout: opts.call_timeout,
+                media_timeout: opts.media_timeout,
+            },
+            rx,
+        )
+    }
+
+    /// Performs `action` with `params` and the default timeout; returns the reply's `data`
+    /// (`Value::Null` when the server sent none).
+    pub async fn call(&self, action: &str, params: Value) -> Result<Value> {
+        self.call_with_timeout(action, params, self.call_timeout)
+            .await
+    }
+
+    /// Like `call`, with the long timeout used for media.
+    pub async fn call_media(&self, action: &str, params: Value) -> Result<Value> {
+        self.call_with_timeout(action, params, self.media_timeout)
+            .await
+    }
+
+    /// Like `call`, with an explicit timeout.
+    pub async fn call_with_timeout(
+        &self,
+        action: &str,
+        params: Value,
+        timeout: Duration,
+    ) -> Result<Value> {
+        let timed_out = || Error::Timeout {
+            action: action.to_string(),
+            secs: timeout.as_secs(),
+        };
+        match &*self.transport {
+            Transport::Mock(tx) => {
+                let (rtx, rrx) = oneshot::channel();
+                tx.send(MockCall {
+                    action: action.to_string(),
+                    params,
+                    timeout,
+                    reply: rtx,
+                })
+                .map_err(|_| Error::Transport("mock closed".into()))?;
+                match tokio::time::timeout(timeout, rrx).await {
+                    Ok(Ok(reply)) => reply_to_result(action, reply),
+                    Ok(Err(_)) => Err(Error::Transport("mock dropped the call".into())),
+                    Err(_) => Err(timed_out()),
+                }
+            }
+            Transport::Live(tx) => {
+                let (rtx, rrx) = oneshot::channel();
+                tx.send(Command::Call {
+                    action: action.to_string(),
+                    params,
+                    reply: rtx,
+                    timeout,
+                })
+                .map_err(|_| Error::Transport("connection stopped".into()))?;
+                match rrx.await {
+                    Ok(r) => r,
+                    Err(_) => Err(Error::Transport("connection stopped".into())),
+                }
+            }
+        }
+    }
+
+    /// Closes the connection for good; the state becomes `Stopped`.
+    pub fn stop(&self) {
+        if let Transport::Live(tx) = &*self.transport {
+            let _ = tx.send(Command::Stop);
+        }
+    }
+}
+
+/// Maps a reply frame to the call's result: `data` on success, a typed error otherwise.
+pub fn reply_to_result(action: &str, reply: Reply) -> Result<Value> {
+    let message = if reply.message.is_empty() {
+        reply.wording.clone()
+    } else {
+        reply.message.clone()
+    };
+    match reply.retcode {
+        0 if reply.status != "failed" => Ok(reply.data.unwrap_or(Value::Null)),
+        1403 => Err(Error::AuthRejected(message)),
+        1404 => Err(Error::UnknownAction {
+            action: action.to_string(),
+        }),
+        1400 | 400 => Err(Error::BadParams {
+            action: action.to_string(),
+            message,
+        }),
+        code => Err(Error::ActionFailed {
+            action: action.to_string(),
+            retcode: code,
+            message: if message.is_empty() {
+                format!("retcode {code}")
+            } else {
+                message
+            },
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reply(retcode: i64, status: &str, data: Option<Value>, message: &str) -> Reply {
+        Reply {
+            status: status.into(),
+            retcode,
+            data,
+            message: message.into(),
+            wording: message.into(),
+            echo: Value::Null,
+            stream: None,
+        }
+    }
+
+    #[test]
+    fn retcodes_map_to_distinct_errors() {
+        assert_eq!(
+            reply_to_result("a", reply(0, "ok", None, "")),
+            Ok(Value::Null)
+        );
+        assert!(matches!(
+            reply_to_result("a", reply(1403, "failed", None, "token验证失败")),
+            Err(Error::AuthRejected(_))
+        ));
+        assert!(matches!(
+            reply_to_result("a", reply(1404, "failed", None, "")),
+            Err(Error::UnknownAction { .. })
+        ));
+        assert!(matches!(
+            reply_to_result("a", reply(1400, "failed", None, "bad")),
+            Err(Error::BadParams { .. })
+        ));
+        match reply_to_result("a", reply(1200, "failed", None, "No such request")) {
+            Err(Error::ActionFailed {
+                message, retcode, ..
+            }) => {
+                assert_eq!((message.as_str(), retcode), ("No such request", 1200))
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn token_is_never_printed() {
+        let t = Token::new("s3cret\n");
+        assert_eq!(t.expose(), "s3cret");
+        assert!(!format!("{t:?} {t}").contains("s3cret"));
+    }
+}

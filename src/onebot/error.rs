@@ -1,0 +1,41 @@
+//! The one error type of the wire layer.
+
+/// Why an API call did not produce a result.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Error {
+    /// Not connected (or the connection dropped while the call was in flight).
+    #[error("not connected to NapCat: {0}")]
+    Transport(String),
+    /// No reply within the call's timeout.
+    #[error("{action} timed out after {secs} s")]
+    Timeout { action: String, secs: u64 },
+    /// The server rejected the access token (retcode 1403).
+    #[error("access token rejected: {0}")]
+    AuthRejected(String),
+    /// The server does not know this action (retcode 1404).
+    #[error("server does not support {action}")]
+    UnknownAction { action: String },
+    /// Parameters failed validation (retcode 1400).
+    #[error("bad parameters for {action}: {message}")]
+    BadParams { action: String, message: String },
+    /// The action ran and failed (retcode 1200, or any other non-zero retcode), with the server's reason.
+    #[error("{action} failed: {message}")]
+    ActionFailed {
+        action: String,
+        retcode: i64,
+        message: String,
+    },
+    /// The reply arrived but its `data` did not have the expected shape.
+    #[error("unexpected reply to {action}: {detail}")]
+    UnexpectedReply { action: String, detail: String },
+}
+
+impl Error {
+    /// True for errors that a reconnect may cure.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, Error::Transport(_) | Error::Timeout { .. })
+    }
+}
+
+/// Result of an API call.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,20 @@
+//! The wire layer: NapCat's OneBot 11 dialect — segments, events, actions and the connection.
+
+pub mod client;
+pub mod cq;
+pub mod error;
+pub mod event;
+pub mod faces;
+pub mod frame;
+pub mod lenient;
+pub mod message;
+pub mod notice;
+pub mod segment;
+
+pub use client::{Client, ClientEvent, ConnState, ConnectOptions, MockCall, Token};
+pub use error::{Error, Result};
+pub use event::{Event, MessageEvent, Meta, Peer, Request, RequestKind, Role, Sender};
+pub use frame::{Frame, FrameError, Reply, parse_frame};
+pub use message::MessageChain;
+pub use notice::{Notice, NoticeKind};
+pub use segment::{AtTarget, Music, Segment};
