@@ -152,6 +152,21 @@ impl std::fmt::Debug for Client {
 }
 
 impl Client {
+    /// Connects to NapCat in the background (call inside a tokio runtime). The returned handle
+    /// works at once: calls fail fast with `Error::Transport` until the socket is up. State
+    /// changes, events, reconnects and bad frames arrive on the receiver.
+    pub fn connect(opts: ConnectOptions) -> (Client, mpsc::UnboundedReceiver<ClientEvent>) {
+        let (commands, command_rx) = mpsc::unbounded_channel();
+        let (events, event_rx) = mpsc::unbounded_channel();
+        let client = Client {
+            transport: Arc::new(Transport::Live(commands)),
+            call_timeout: opts.call_timeout,
+            media_timeout: opts.media_timeout,
+        };
+        tokio::spawn(super::connection::run(opts, command_rx, events));
+        (client, event_rx)
+    }
+
     /// A client whose calls arrive on the returned receiver, for tests of the API layer.
     pub fn mock() -> (Client, mpsc::UnboundedReceiver<MockCall>) {
         let (tx, rx) = mpsc::unbounded_channel();

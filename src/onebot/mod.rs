@@ -1,6 +1,8 @@
 //! The wire layer: NapCat's OneBot 11 dialect — segments, events, actions and the connection.
 
+pub mod api;
 pub mod client;
+mod connection;
 pub mod cq;
 pub mod error;
 pub mod event;
@@ -10,6 +12,7 @@ pub mod lenient;
 pub mod message;
 pub mod notice;
 pub mod segment;
+pub mod types;
 
 pub use client::{Client, ClientEvent, ConnState, ConnectOptions, MockCall, Token};
 pub use error::{Error, Result};

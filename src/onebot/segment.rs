@@ -373,7 +373,7 @@ impl Segment {
     /// Builds a segment from its type and data object (the wire form).
     pub fn from_parts(kind: &str, data: Map<String, Value>) -> Self {
         let mut d = data;
-        let seg = match kind {
+        match kind {
             "text" => Segment::Text {
                 text: take_string(&mut d, "text").unwrap_or_default(),
             },
@@ -398,7 +398,7 @@ impl Segment {
                     d.remove("id");
                     Segment::Face { id, extra: d }
                 }
-                None => return unknown(kind, d),
+                None => unknown(kind, d),
             },
             "mface" => Segment::MFace {
                 emoji_package_id: take_i64(&mut d, "emoji_package_id").unwrap_or(0),
@@ -563,9 +563,8 @@ impl Segment {
                 file_set_id: take_string(&mut d, "fileSetId").unwrap_or_default(),
                 extra: d,
             },
-            _ => return unknown(kind, d),
-        };
-        seg
+            _ => unknown(kind, d),
+        }
     }
 
     /// The wire form: type name and data object.

@@ -1,0 +1,397 @@
+//! One conversation: its timeline (messages and notice lines), unread state, draft and history paging.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::onebot::{MessageChain, MessageEvent, Peer, Role};
+
+/// Orders timeline entries: by time, then QQ's own sequence, then arrival.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SortKey {
+    pub time: i64,
+    pub seq: u64,
+    pub arrival: u64,
+}
+
+/// Where a message of ours stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Delivery {
+    /// Confirmed by the server (or not ours).
+    Sent,
+    /// Sent, waiting for the reply that carries its id.
+    Pending,
+    /// The send failed; the reason is shown and the text kept for a retry.
+    Failed(String),
+}
+
+/// A message in a timeline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MessageItem {
+    /// NapCat's short id; None while a local send is pending.
+    pub id: Option<i64>,
+    /// Set on messages this client sent, to match the reply and the echo.
+    pub local_id: Option<u64>,
+    pub sender_id: i64,
+    /// Card else nickname as the event carried it.
+    pub sender_name: String,
+    pub role: Option<Role>,
+    pub own: bool,
+    pub chain: MessageChain,
+    pub delivery: Delivery,
+    /// Set when recalled: who recalled it (the author or an admin).
+    pub recalled_by: Option<i64>,
+    /// Reaction counts by emoji id (face id or code point), in first-seen order.
+    pub reactions: Vec<(String, i64)>,
+    pub essence: bool,
+}
+
+impl MessageItem {
+    /// Builds an item from a message event.
+    pub fn from_event(ev: &MessageEvent) -> Self {
+        let mut reactions = Vec::new();
+        for l in &ev.emoji_likes_list {
+            if l.likes_cnt > 0 {
+                reactions.push((l.emoji_id.clone(), l.likes_cnt));
+            }
+        }
+        MessageItem {
+            id: Some(ev.message_id),
+            local_id: None,
+            sender_id: ev.user_id,
+            sender_name: ev.sender.display_name(),
+            role: ev.sender.role,
+            own: ev.is_self(),
+            chain: ev.message.clone(),
+            delivery: Delivery::Sent,
+            recalled_by: None,
+            reactions,
+            essence: false,
+        }
+    }
+}
+
+/// A line in the timeline that is not a message: joins, mutes, pokes, renames, …
+#[derive(Debug, Clone, PartialEq)]
+pub struct NoticeItem {
+    /// Who the notice is mainly about, for colouring.
+    pub actor: Option<i64>,
+    /// The text, already phrased (names resolved at arrival).
+    pub text: String,
+}
+
+/// What a timeline entry is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EntryKind {
+    Message(MessageItem),
+    Notice(NoticeItem),
+}
+
+/// One timeline entry with a version that changes whenever it does (for layout caches).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub key: SortKey,
+    pub kind: EntryKind,
+    pub version: u64,
+}
+
+impl Entry {
+    /// The message, if this entry is one.
+    pub fn message(&self) -> Option<&MessageItem> {
+        match &self.kind {
+            EntryKind::Message(m) => Some(m),
+            EntryKind::Notice(_) => None,
+        }
+    }
+}
+
+/// A bounded, sorted, de-duplicated list of entries.
+#[derive(Debug, Clone, Default)]
+pub struct Timeline {
+    entries: BTreeMap<SortKey, Entry>,
+    by_id: HashMap<i64, SortKey>,
+    by_local: HashMap<u64, SortKey>,
+    capacity: usize,
+    next_version: u64,
+}
+
+impl Timeline {
+    /// An empty timeline holding at most `capacity` entries (oldest dropped first).
+    pub fn new(capacity: usize) -> Self {
+        Timeline {
+            capacity: capacity.max(16),
+            ..Default::default()
+        }
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+    /// True when empty.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+    /// Entries oldest first.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &Entry> {
+        self.entries.values()
+    }
+    /// Entries strictly before `key`, newest first.
+    pub fn before(&self, key: SortKey) -> impl Iterator<Item = &Entry> {
+        self.entries.range(..key).rev().map(|(_, e)| e)
+    }
+    /// Entries strictly after `key`, oldest first.
+    pub fn after(&self, key: SortKey) -> impl Iterator<Item = &Entry> {
+        use std::ops::Bound::{Excluded, Unbounded};
+        self.entries
+            .range((Excluded(key), Unbounded))
+            .map(|(_, e)| e)
+    }
+    /// The entry at `key`.
+    pub fn get(&self, key: SortKey) -> Option<&Entry> {
+        self.entries.get(&key)
+    }
+    /// The newest entry.
+    pub fn last(&self) -> Option<&Entry> {
+        self.entries.values().next_back()
+    }
+    /// The oldest entry.
+    pub fn first(&self) -> Option<&Entry> {
+        self.entries.values().next()
+    }
+    /// The key of the message with this server id.
+    pub fn key_of(&self, id: i64) -> Option<SortKey> {
+        self.by_id.get(&id).copied()
+    }
+    /// The message with this server id.
+    pub fn message(&self, id: i64) -> Option<&MessageItem> {
+        self.by_id
+            .get(&id)
+            .and_then(|k| self.entries.get(k))
+            .and_then(Entry::message)
+    }
+    /// The key of the local send with this id.
+    pub fn key_of_local(&self, local: u64) -> Option<SortKey> {
+        self.by_local.get(&local).copied()
+    }
+    /// The oldest message id (the anchor for loading older history).
+    pub fn oldest_message_id(&self) -> Option<i64> {
+        self.entries
+            .values()
+            .find_map(|e| e.message().and_then(|m| m.id))
+    }
+    /// The newest message id.
+    pub fn newest_message_id(&self) -> Option<i64> {
+        self.entries
+            .values()
+            .rev()
+            .find_map(|e| e.message().and_then(|m| m.id))
+    }
+
+    fn bump(&mut self) -> u64 {
+        self.next_version += 1;
+        self.next_version
+    }
+
+    /// Inserts an entry; a message whose id is already present is not inserted twice.
+    /// Returns true when something new was added.
+    pub fn insert(&mut self, key: SortKey, kind: EntryKind) -> bool {
+        if let EntryKind::Message(m) = &kind {
+            if let Some(id) = m.id
+                && self.by_id.contains_key(&id)
+            {
+                return false;
+            }
+            if let Some(id) = m.id {
+                self.by_id.insert(id, key);
+            }
+            if let Some(l) = m.local_id {
+                self.by_local.insert(l, key);
+            }
+        }
+        let version = self.bump();
+        self.entries.insert(key, Entry { key, kind, version });
+        while self.entries.len() > self.capacity {
+            if let Some((_, e)) = self.entries.pop_first() {
+                self.forget(&e);
+            }
+        }
+        true
+    }
+
+    fn forget(&mut self, e: &Entry) {
+        if let EntryKind::Message(m) = &e.kind {
+            if let Some(id) = m.id {
+                self.by_id.remove(&id);
+            }
+            if let Some(l) = m.local_id {
+                self.by_local.remove(&l);
+            }
+        }
+    }
+
+    /// Changes the message at `key` in place (bumping its version).
+    pub fn update_message(&mut self, key: SortKey, f: impl FnOnce(&mut MessageItem)) -> bool {
+        let version = self.bump();
+        let Some(e) = self.entries.get_mut(&key) else {
+            return false;
+        };
+        let EntryKind::Message(m) = &mut e.kind else {
+            return false;
+        };
+        let old_id = m.id;
+        f(m);
+        let new_id = m.id;
+        e.version = version;
+        if old_id != new_id {
+            if let Some(o) = old_id {
+                self.by_id.remove(&o);
+            }
+            if let Some(n) = new_id {
+                self.by_id.insert(n, key);
+            }
+        }
+        true
+    }
+
+    /// Changes the message with server id `id` in place.
+    pub fn update_by_id(&mut self, id: i64, f: impl FnOnce(&mut MessageItem)) -> bool {
+        match self.key_of(id) {
+            Some(k) => self.update_message(k, f),
+            None => false,
+        }
+    }
+
+    /// Removes the entry at `key`.
+    pub fn remove(&mut self, key: SortKey) -> Option<Entry> {
+        let e = self.entries.remove(&key)?;
+        self.forget(&e);
+        Some(e)
+    }
+}
+
+/// Where history loading stands for a chat.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum HistoryState {
+    /// Nothing requested yet.
+    #[default]
+    NotLoaded,
+    /// A page is on its way.
+    Loading,
+    /// Idle; older pages may exist.
+    Idle,
+    /// The server returned no older messages.
+    Exhausted,
+    /// The last request failed (shown; scrolling up retries).
+    Failed,
+}
+
+/// The scroll position of a timeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Scroll {
+    /// Follow the newest entry.
+    #[default]
+    Bottom,
+    /// The entry at `key` is the bottom one shown, `skip` of its rows hidden below the pane.
+    Anchored { key: SortKey, skip: u16 },
+}
+
+/// One conversation.
+#[derive(Debug, Clone)]
+pub struct Chat {
+    pub peer: Peer,
+    pub timeline: Timeline,
+    pub unread: u32,
+    /// Unread messages that mention you (or @all).
+    pub mentions: u32,
+    /// Time of the last activity (for sorting recent chats).
+    pub last_activity: i64,
+    /// The newest entry you have seen; the "new messages" line is drawn after it.
+    pub read_marker: Option<SortKey>,
+    pub history: HistoryState,
+    pub scroll: Scroll,
+    /// Entries that arrived while scrolled up ("N new ↓").
+    pub new_below: u32,
+    /// The selected entry in the timeline (message actions act on it).
+    pub selected: Option<SortKey>,
+}
+
+impl Chat {
+    /// A new, empty chat.
+    pub fn new(peer: Peer, capacity: usize) -> Self {
+        Chat {
+            peer,
+            timeline: Timeline::new(capacity),
+            unread: 0,
+            mentions: 0,
+            last_activity: 0,
+            read_marker: None,
+            history: HistoryState::NotLoaded,
+            scroll: Scroll::Bottom,
+            new_below: 0,
+            selected: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn msg(id: i64) -> EntryKind {
+        EntryKind::Message(MessageItem {
+            id: Some(id),
+            local_id: None,
+            sender_id: 1,
+            sender_name: "a".into(),
+            role: None,
+            own: false,
+            chain: MessageChain::new().text("x"),
+            delivery: Delivery::Sent,
+            recalled_by: None,
+            reactions: vec![],
+            essence: false,
+        })
+    }
+
+    fn key(time: i64, arrival: u64) -> SortKey {
+        SortKey {
+            time,
+            seq: 0,
+            arrival,
+        }
+    }
+
+    #[test]
+    fn dedupes_by_id_and_sorts_by_time() {
+        let mut t = Timeline::new(100);
+        assert!(t.insert(key(20, 1), msg(2)));
+        assert!(t.insert(key(10, 2), msg(1)));
+        assert!(!t.insert(key(30, 3), msg(2)), "same id twice");
+        let ids: Vec<i64> = t.iter().filter_map(|e| e.message()?.id).collect();
+        assert_eq!(ids, vec![1, 2]);
+        assert_eq!(t.oldest_message_id(), Some(1));
+    }
+
+    #[test]
+    fn bounded_drops_oldest_and_forgets_their_ids() {
+        let mut t = Timeline::new(16);
+        for i in 0..20 {
+            t.insert(key(i, i as u64), msg(i));
+        }
+        assert_eq!(t.len(), 16);
+        assert!(t.message(0).is_none());
+        assert!(t.message(19).is_some());
+        // A dropped id may come back (e.g. from history) and is accepted again.
+        assert!(t.insert(key(0, 99), msg(0)));
+    }
+
+    #[test]
+    fn update_bumps_version_and_reindexes() {
+        let mut t = Timeline::new(16);
+        t.insert(key(1, 1), msg(5));
+        let v0 = t.get(key(1, 1)).unwrap().version;
+        t.update_message(key(1, 1), |m| m.id = Some(6));
+        assert!(t.get(key(1, 1)).unwrap().version > v0);
+        assert!(t.message(5).is_none());
+        assert!(t.message(6).is_some());
+    }
+}

@@ -1,0 +1,430 @@
+//! The composer: a multi-line text area whose mention and face tokens become real segments.
+//!
+//! Tokens are kept as their display text (`@小明`, `[微笑]`) plus the segment they stand for. On
+//! send, the text is split around every registered token, in order; `[face:14]` and `[face:微笑]`
+//! typed by hand become faces too. Editing inside a token turns it back into plain text.
+
+use ratatui_textarea::{CursorMove, TextArea, WrapMode};
+use serde::{Deserialize, Serialize};
+
+use crate::onebot::{MessageChain, Segment, faces};
+
+/// A token in the draft: its display text and the segment it sends.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DraftToken {
+    pub text: String,
+    pub segment: Segment,
+}
+
+/// The message a draft replies to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReplyTarget {
+    pub message_id: i64,
+    pub author: String,
+    pub excerpt: String,
+}
+
+/// A saved draft (per chat, and across restarts).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Draft {
+    pub text: String,
+    #[serde(default)]
+    pub tokens: Vec<DraftToken>,
+    #[serde(default)]
+    pub reply: Option<ReplyTarget>,
+}
+
+impl Draft {
+    /// True when there is nothing worth keeping.
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty() && self.reply.is_none()
+    }
+}
+
+/// One completion candidate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompletionItem {
+    /// What is inserted after `@` (a card or nickname).
+    pub label: String,
+    /// Shown beside it (the number, the role).
+    pub detail: String,
+    /// The member; None for `@全体成员`.
+    pub qq: Option<i64>,
+}
+
+/// The open `@` completion.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Completion {
+    /// Row and char column of the `@` that started it.
+    pub row: usize,
+    pub col: usize,
+    pub query: String,
+    pub items: Vec<CompletionItem>,
+    pub selected: usize,
+}
+
+/// The composer's state.
+#[derive(Debug, Clone)]
+pub struct Composer {
+    pub textarea: TextArea<'static>,
+    pub tokens: Vec<DraftToken>,
+    pub reply: Option<ReplyTarget>,
+    pub completion: Option<Completion>,
+}
+
+impl Default for Composer {
+    fn default() -> Self {
+        Composer::from_draft(Draft::default())
+    }
+}
+
+/// The `//` prefix sends a literal slash; a single `/` starts a command.
+pub enum Submission {
+    /// A command line (without the leading `/`).
+    Command(String),
+    /// A message to send.
+    Message(MessageChain),
+    /// Nothing to send.
+    Empty,
+}
+
+impl Composer {
+    /// A composer holding `draft`.
+    pub fn from_draft(draft: Draft) -> Self {
+        let lines: Vec<String> = if draft.text.is_empty() {
+            vec![String::new()]
+        } else {
+            draft.text.split('\n').map(str::to_string).collect()
+        };
+        let mut textarea = TextArea::new(lines);
+        textarea.set_wrap_mode(WrapMode::Glyph);
+        textarea.move_cursor(CursorMove::Bottom);
+        textarea.move_cursor(CursorMove::End);
+        Composer {
+            textarea,
+            tokens: draft.tokens,
+            reply: draft.reply,
+            completion: None,
+        }
+    }
+
+    /// The current draft (for saving).
+    pub fn draft(&self) -> Draft {
+        let text = self.text();
+        let tokens = self
+            .tokens
+            .iter()
+            .filter(|t| text.contains(&t.text))
+            .cloned()
+            .collect();
+        Draft {
+            text,
+            tokens,
+            reply: self.reply.clone(),
+        }
+    }
+
+    /// The text, lines joined with `\n`.
+    pub fn text(&self) -> String {
+        self.textarea.lines().join("\n")
+    }
+
+    /// True when there is no text.
+    pub fn is_empty(&self) -> bool {
+        self.textarea.is_empty()
+    }
+
+    /// Empties the text, tokens, reply and completion.
+    pub fn clear(&mut self) {
+        *self = Composer::default();
+    }
+
+    /// Inserts text at the cursor (a paste keeps its newlines).
+    pub fn insert_text(&mut self, s: &str) {
+        let s = s.replace("\r\n", "\n").replace('\r', "\n");
+        self.textarea.insert_str(s);
+    }
+
+    /// Inserts a token at the cursor (followed by a space for mentions).
+    pub fn insert_token(&mut self, text: String, segment: Segment) {
+        let trailing = matches!(segment, Segment::At { .. });
+        self.textarea.insert_str(&text);
+        if trailing {
+            self.textarea.insert_char(' ');
+        }
+        if !self
+            .tokens
+            .iter()
+            .any(|t| t.text == text && t.segment == segment)
+        {
+            // A later token with the same text wins: drop the older meaning.
+            self.tokens.retain(|t| t.text != text);
+            self.tokens.push(DraftToken { text, segment });
+        }
+    }
+
+    /// Inserts a face token shown as `[name]`.
+    pub fn insert_face(&mut self, id: i64) {
+        let label = match faces::name(id) {
+            Some(n) => format!("[{n}]"),
+            None => format!("[face:{id}]"),
+        };
+        self.insert_token(label, Segment::face(id));
+    }
+
+    /// Replaces the `@query` being completed with the chosen mention.
+    pub fn accept_completion(&mut self) -> bool {
+        let Some(c) = self.completion.take() else {
+            return false;
+        };
+        let Some(item) = c.items.get(c.selected).cloned() else {
+            return false;
+        };
+        // Delete "@query" (the cursor sits right after it).
+        let n = 1 + c.query.chars().count();
+        let ratatui_textarea::DataCursor(row, col) = self.textarea.cursor();
+        if row != c.row || col < c.col + n {
+            return false;
+        }
+        for _ in 0..n {
+            self.textarea.delete_char();
+        }
+        let (text, seg) = match item.qq {
+            Some(qq) => (format!("@{}", item.label), Segment::at(qq)),
+            None => ("@全体成员".to_string(), Segment::at_all()),
+        };
+        self.insert_token(text, seg);
+        true
+    }
+
+    /// The `@query` right before the cursor, if the cursor is in one: (row, col of `@`, query).
+    pub fn mention_query(&self) -> Option<(usize, usize, String)> {
+        let ratatui_textarea::DataCursor(row, col) = self.textarea.cursor();
+        let line = self.textarea.lines().get(row)?;
+        let before: Vec<char> = line.chars().take(col).collect();
+        let at = before.iter().rposition(|c| *c == '@')?;
+        let query: String = before[at + 1..].iter().collect();
+        if query.chars().any(char::is_whitespace) || query.chars().count() > 24 {
+            return None;
+        }
+        // An @ glued to a word (an e-mail address) does not start a mention.
+        if at > 0 && before[at - 1].is_ascii_alphanumeric() {
+            return None;
+        }
+        Some((row, at, query))
+    }
+
+    /// What pressing send means for the current text.
+    pub fn submission(&self) -> Submission {
+        let text = self.text();
+        if let Some(rest) = text.strip_prefix("//") {
+            let literal = format!("/{rest}");
+            return Submission::Message(self.chain_for(&literal));
+        }
+        if let Some(cmd) = text.strip_prefix('/') {
+            return Submission::Command(cmd.trim().to_string());
+        }
+        if text.trim().is_empty() && self.reply.is_none() {
+            return Submission::Empty;
+        }
+        if text.trim().is_empty() {
+            return Submission::Empty;
+        }
+        Submission::Message(self.chain_for(&text))
+    }
+
+    /// The chain for `text`: reply first, then text split around tokens and `[face:…]`.
+    pub fn chain_for(&self, text: &str) -> MessageChain {
+        let mut chain = MessageChain::new();
+        let mut rest = text;
+        while !rest.is_empty() {
+            match self.next_token(rest) {
+                Some((pos, len, seg)) => {
+                    chain = chain.text(&rest[..pos]).push(seg);
+                    rest = &rest[pos + len..];
+                }
+                None => {
+                    chain = chain.text(rest);
+                    break;
+                }
+            }
+        }
+        if let Some(r) = &self.reply {
+            chain = chain.reply(r.message_id);
+        }
+        chain
+    }
+
+    /// The earliest token in `s`: byte position, byte length and segment. Longest match wins a tie.
+    fn next_token(&self, s: &str) -> Option<(usize, usize, Segment)> {
+        let mut best: Option<(usize, usize, Segment)> = None;
+        let mut consider = |pos: usize, len: usize, seg: Segment| {
+            let better = match &best {
+                None => true,
+                Some((bp, bl, _)) => pos < *bp || (pos == *bp && len > *bl),
+            };
+            if better {
+                best = Some((pos, len, seg));
+            }
+        };
+        for t in &self.tokens {
+            if t.text.is_empty() {
+                continue;
+            }
+            if let Some(pos) = s.find(&t.text) {
+                consider(pos, t.text.len(), t.segment.clone());
+            }
+        }
+        let mut from = 0;
+        while let Some(i) = s[from..].find("[face:") {
+            let pos = from + i;
+            let after = &s[pos + 6..];
+            if let Some(end) = after.find(']') {
+                let key = &after[..end];
+                let id = key
+                    .trim()
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|id| faces::by_id(*id).is_some())
+                    .or_else(|| faces::by_name(key.trim()).map(|f| f.id));
+                if let Some(id) = id {
+                    consider(pos, 6 + end + 1, Segment::face(id));
+                    break;
+                }
+            }
+            from = pos + 6;
+        }
+        best
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::onebot::Segment;
+
+    fn typed(s: &str) -> Composer {
+        let mut c = Composer::default();
+        c.insert_text(s);
+        c
+    }
+
+    fn chain(c: &Composer) -> MessageChain {
+        match c.submission() {
+            Submission::Message(m) => m,
+            Submission::Command(x) => panic!("command {x}"),
+            Submission::Empty => panic!("empty"),
+        }
+    }
+
+    #[test]
+    fn text_around_tokens_in_order() {
+        let mut c = typed("你好 ");
+        c.insert_token("@小明".into(), Segment::at(20002));
+        c.insert_text("看这个");
+        c.insert_face(14);
+        c.insert_text(" 好");
+        assert_eq!(
+            chain(&c).0,
+            vec![
+                Segment::text("你好 "),
+                Segment::at(20002),
+                Segment::text(" 看这个"),
+                Segment::face(14),
+                Segment::text(" 好"),
+            ]
+        );
+    }
+
+    #[test]
+    fn faces_by_id_and_by_name() {
+        let c = typed("a[face:14]b[face:赞]c[face:999999]");
+        assert_eq!(
+            chain(&c).0,
+            vec![
+                Segment::text("a"),
+                Segment::face(14),
+                Segment::text("b"),
+                Segment::face(76),
+                Segment::text("c[face:999999]"),
+            ]
+        );
+    }
+
+    #[test]
+    fn reply_goes_first() {
+        let mut c = typed("嗯");
+        c.reply = Some(ReplyTarget {
+            message_id: 42,
+            author: "a".into(),
+            excerpt: "b".into(),
+        });
+        assert_eq!(chain(&c).0, vec![Segment::reply(42), Segment::text("嗯")]);
+    }
+
+    #[test]
+    fn pasted_newlines_are_kept() {
+        let c = typed("line1\r\nline2\nline3");
+        assert_eq!(c.text(), "line1\nline2\nline3");
+        assert_eq!(chain(&c).0, vec![Segment::text("line1\nline2\nline3")]);
+    }
+
+    #[test]
+    fn slash_is_a_command_and_double_slash_a_literal() {
+        match typed("/open 技术群").submission() {
+            Submission::Command(c) => assert_eq!(c, "open 技术群"),
+            _ => panic!(),
+        }
+        assert_eq!(
+            chain(&typed("//me waves")).0,
+            vec![Segment::text("/me waves")]
+        );
+        assert!(matches!(typed("   ").submission(), Submission::Empty));
+    }
+
+    #[test]
+    fn edited_token_becomes_text() {
+        let mut c = Composer::default();
+        c.insert_token("@小明".into(), Segment::at(20002));
+        // Delete the trailing space and the last char of the name.
+        c.textarea.delete_char();
+        c.textarea.delete_char();
+        assert_eq!(chain(&c).0, vec![Segment::text("@小")]);
+        assert!(c.draft().tokens.is_empty());
+    }
+
+    #[test]
+    fn mention_query_and_completion() {
+        let mut c = typed("hi @小");
+        assert_eq!(c.mention_query(), Some((0, 3, "小".into())));
+        c.completion = Some(Completion {
+            row: 0,
+            col: 3,
+            query: "小".into(),
+            items: vec![CompletionItem {
+                label: "小明".into(),
+                detail: "20002".into(),
+                qq: Some(20002),
+            }],
+            selected: 0,
+        });
+        assert!(c.accept_completion());
+        assert_eq!(c.text(), "hi @小明 ");
+        assert_eq!(
+            chain(&c).0,
+            vec![Segment::text("hi "), Segment::at(20002), Segment::text(" ")]
+        );
+        assert_eq!(typed("mail a@b").mention_query(), None);
+    }
+
+    #[test]
+    fn drafts_round_trip() {
+        let mut c = typed("x ");
+        c.insert_face(14);
+        let d = c.draft();
+        let json = serde_json::to_string(&d).unwrap();
+        let back: Draft = serde_json::from_str(&json).unwrap();
+        let c2 = Composer::from_draft(back);
+        assert_eq!(chain(&c2), chain(&c));
+    }
+}

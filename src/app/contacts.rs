@@ -1,0 +1,251 @@
+//! Who is who: friends (with categories), groups, group members, and names seen in passing.
+
+use std::collections::HashMap;
+
+use crate::onebot::{Peer, Role};
+
+/// A friend.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FriendInfo {
+    pub user_id: i64,
+    pub nickname: String,
+    pub remark: String,
+    /// Category id when the server reports categories.
+    pub category: Option<i64>,
+}
+
+impl FriendInfo {
+    /// Remark if set, else nickname, else the number.
+    pub fn display_name(&self) -> String {
+        first_nonblank(&[&self.remark, &self.nickname]).unwrap_or_else(|| self.user_id.to_string())
+    }
+}
+
+/// A group the account is in.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GroupEntry {
+    pub group_id: i64,
+    pub name: String,
+    pub remark: String,
+    pub member_count: i64,
+    pub max_member_count: i64,
+    /// Whole-group mute is on.
+    pub all_shut: bool,
+}
+
+impl GroupEntry {
+    /// Remark if set, else the group name, else the number.
+    pub fn display_name(&self) -> String {
+        first_nonblank(&[&self.remark, &self.name]).unwrap_or_else(|| self.group_id.to_string())
+    }
+}
+
+/// A member of a group.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Member {
+    pub user_id: i64,
+    pub nickname: String,
+    pub card: String,
+    pub role: Role,
+    pub title: String,
+    /// Group level as the server reports it.
+    pub level: String,
+    pub join_time: i64,
+    pub last_sent_time: i64,
+    /// Muted until this Unix time (0 = not muted).
+    pub shut_up_until: i64,
+}
+
+impl Member {
+    /// Card if set, else nickname, else the number.
+    pub fn display_name(&self) -> String {
+        first_nonblank(&[&self.card, &self.nickname]).unwrap_or_else(|| self.user_id.to_string())
+    }
+    /// True when muted at `now`.
+    pub fn is_muted(&self, now: i64) -> bool {
+        self.shut_up_until > now
+    }
+}
+
+/// Whether a group's member list has been fetched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MembersState {
+    #[default]
+    NotLoaded,
+    Loading,
+    Loaded,
+    Failed,
+}
+
+/// The members of one group, as far as known.
+#[derive(Debug, Clone, Default)]
+pub struct Members {
+    pub state: MembersState,
+    pub by_id: HashMap<i64, Member>,
+}
+
+impl Members {
+    /// Members in pane order: owner, admins, then members, each by name.
+    pub fn ordered(&self) -> Vec<&Member> {
+        let mut v: Vec<&Member> = self.by_id.values().collect();
+        v.sort_by(|a, b| {
+            rank(a.role)
+                .cmp(&rank(b.role))
+                .then_with(|| a.display_name().cmp(&b.display_name()))
+                .then(a.user_id.cmp(&b.user_id))
+        });
+        v
+    }
+}
+
+fn rank(r: Role) -> u8 {
+    match r {
+        Role::Owner => 0,
+        Role::Admin => 1,
+        Role::Member => 2,
+        Role::Unknown => 3,
+    }
+}
+
+/// Everything known about people and groups.
+#[derive(Debug, Clone, Default)]
+pub struct Contacts {
+    pub friends: HashMap<i64, FriendInfo>,
+    /// Friend categories in server order: (id, name).
+    pub categories: Vec<(i64, String)>,
+    pub groups: HashMap<i64, GroupEntry>,
+    pub members: HashMap<i64, Members>,
+    /// Names seen on messages from people who are neither friends nor loaded members.
+    pub seen: HashMap<i64, String>,
+    /// Bumped whenever a name may have changed (layout caches key on it).
+    pub version: u64,
+}
+
+impl Contacts {
+    /// Marks names as changed.
+    pub fn touch(&mut self) {
+        self.version += 1;
+    }
+
+    /// The name of a chat as the sidebar and header show it.
+    pub fn chat_name(&self, peer: Peer) -> String {
+        match peer {
+            Peer::Group(g) => self
+                .groups
+                .get(&g)
+                .map(GroupEntry::display_name)
+                .unwrap_or_else(|| g.to_string()),
+            Peer::Private(u) => self.user_name(u),
+        }
+    }
+
+    /// A user's name outside any group: friend remark/nickname, else a name seen, else the number.
+    pub fn user_name(&self, user: i64) -> String {
+        if let Some(f) = self.friends.get(&user) {
+            return f.display_name();
+        }
+        self.seen
+            .get(&user)
+            .filter(|s| !s.trim().is_empty())
+            .cloned()
+            .unwrap_or_else(|| user.to_string())
+    }
+
+    /// A member's name in a group: card, nickname, then as `user_name`.
+    pub fn member_name(&self, group: i64, user: i64) -> String {
+        if let Some(m) = self.members.get(&group).and_then(|ms| ms.by_id.get(&user)) {
+            return m.display_name();
+        }
+        self.user_name(user)
+    }
+
+    /// The name to use for `user` in the chat `peer`.
+    pub fn name_in(&self, peer: Peer, user: i64) -> String {
+        match peer {
+            Peer::Group(g) => self.member_name(g, user),
+            Peer::Private(_) => self.user_name(user),
+        }
+    }
+
+    /// A member, if loaded.
+    pub fn member(&self, group: i64, user: i64) -> Option<&Member> {
+        self.members.get(&group).and_then(|m| m.by_id.get(&user))
+    }
+
+    /// Remembers a name seen on a message (does not override better knowledge).
+    pub fn see(&mut self, user: i64, name: &str) {
+        if name.trim().is_empty() || self.friends.contains_key(&user) {
+            return;
+        }
+        if self.seen.get(&user).map(String::as_str) != Some(name) {
+            self.seen.insert(user, name.to_string());
+            self.touch();
+        }
+    }
+}
+
+fn first_nonblank(options: &[&String]) -> Option<String> {
+    options
+        .iter()
+        .find(|s| !s.trim().is_empty())
+        .map(|s| (*s).clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_prefer_card_then_nickname_then_remark() {
+        let mut c = Contacts::default();
+        c.friends.insert(
+            2,
+            FriendInfo {
+                user_id: 2,
+                nickname: "nick".into(),
+                remark: "备注".into(),
+                category: None,
+            },
+        );
+        assert_eq!(c.user_name(2), "备注");
+        assert_eq!(c.member_name(9, 2), "备注");
+        let mut ms = Members::default();
+        ms.by_id.insert(
+            2,
+            Member {
+                user_id: 2,
+                nickname: "nick".into(),
+                card: "群名片".into(),
+                ..Default::default()
+            },
+        );
+        c.members.insert(9, ms);
+        assert_eq!(c.member_name(9, 2), "群名片");
+        assert_eq!(c.user_name(3), "3");
+        c.see(3, "路人");
+        assert_eq!(c.user_name(3), "路人");
+    }
+
+    #[test]
+    fn members_order_owner_admins_members() {
+        let mut ms = Members::default();
+        for (id, role, name) in [
+            (1, Role::Member, "b"),
+            (2, Role::Admin, "z"),
+            (3, Role::Owner, "y"),
+            (4, Role::Member, "a"),
+        ] {
+            ms.by_id.insert(
+                id,
+                Member {
+                    user_id: id,
+                    nickname: name.into(),
+                    role,
+                    ..Default::default()
+                },
+            );
+        }
+        let order: Vec<i64> = ms.ordered().iter().map(|m| m.user_id).collect();
+        assert_eq!(order, vec![3, 2, 4, 1]);
+    }
+}

@@ -1,0 +1,698 @@
+//! What the connection reports: state changes, messages, notices, requests, reconnects.
+
+use crate::onebot::notice::{JoinKind, LeaveKind};
+use crate::onebot::{ClientEvent, ConnState, Event, MessageEvent, Notice, NoticeKind, Peer};
+
+use super::chat::{EntryKind, HistoryState, MessageItem, NoticeItem, Scroll, SortKey};
+use super::effect::{Call, Effect};
+use super::state::State;
+use super::update::excerpt;
+
+/// Handles one report from the connection.
+pub fn on_client(state: &mut State, ev: ClientEvent, fx: &mut Vec<Effect>) {
+    match ev {
+        ClientEvent::State(s) => {
+            if let ConnState::Connected { self_id, nickname } = &s {
+                if *self_id != 0 {
+                    state.self_id = *self_id;
+                }
+                if !nickname.is_empty() {
+                    state.self_name = nickname.clone();
+                }
+                if !state.loaded {
+                    state.loaded = true;
+                    initial_loads(state, fx);
+                }
+            }
+            state.conn = s;
+        }
+        ClientEvent::Reconnected => catch_up(state, fx),
+        ClientEvent::BadFrame { total, .. } => state.bad_frames = total,
+        ClientEvent::Event(e) => on_event(state, e, fx),
+    }
+}
+
+/// What is fetched once the connection is up.
+fn initial_loads(state: &mut State, fx: &mut Vec<Effect>) {
+    fx.push(Effect::Call(Call::Friends));
+    fx.push(Effect::Call(Call::FriendCategories));
+    fx.push(Effect::Call(Call::Groups));
+    fx.push(Effect::Call(Call::RecentContacts {
+        count: state.settings.recent_count,
+    }));
+    // A chat opened before the connection came up (or restored) loads now.
+    if let Some(p) = state.open {
+        let page = state.settings.history_page;
+        let chat = state.chat_mut(p);
+        if matches!(
+            chat.history,
+            HistoryState::NotLoaded | HistoryState::Loading
+        ) {
+            chat.history = HistoryState::Loading;
+            fx.push(Effect::Call(Call::History {
+                peer: p,
+                anchor: None,
+                count: page,
+            }));
+        }
+    }
+}
+
+/// After a reconnect: the open chat and recent chats fetch their latest page (merged, de-duplicated).
+fn catch_up(state: &mut State, fx: &mut Vec<Effect>) {
+    let page = state.settings.history_page;
+    let mut peers: Vec<Peer> = super::sidebar::recent_peers(state)
+        .into_iter()
+        .take(10)
+        .collect();
+    if let Some(p) = state.open
+        && !peers.contains(&p)
+    {
+        peers.insert(0, p);
+    }
+    for p in peers {
+        let chat = state.chat_mut(p);
+        if chat.history == HistoryState::NotLoaded {
+            continue;
+        }
+        chat.history = HistoryState::Loading;
+        fx.push(Effect::Call(Call::History {
+            peer: p,
+            anchor: None,
+            count: page,
+        }));
+    }
+    fx.push(Effect::Call(Call::RecentContacts {
+        count: state.settings.recent_count,
+    }));
+    state.info("已重新连接，正在补齐消息");
+}
+
+fn on_event(state: &mut State, e: Event, fx: &mut Vec<Effect>) {
+    match e {
+        Event::Message(m) => on_message(state, *m, fx, true),
+        Event::Notice(n) => on_notice(state, n, fx),
+        Event::Request(r) => {
+            let who = state.contacts.user_name(r.user_id);
+            state.info(format!("收到新的请求: {who}"));
+        }
+        Event::Meta(crate::onebot::Meta::Lifecycle { self_id, .. })
+        | Event::Meta(crate::onebot::Meta::Heartbeat { self_id, .. }) => {
+            if state.self_id == 0 && self_id != 0 {
+                state.self_id = self_id;
+            }
+        }
+        Event::Unknown(_) => {}
+    }
+}
+
+/// The timeline key of a message event.
+pub fn key_of(state: &mut State, ev: &MessageEvent) -> SortKey {
+    SortKey {
+        time: ev.time,
+        seq: ev
+            .real_seq
+            .as_deref()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0),
+        arrival: state.arrival(),
+    }
+}
+
+/// Adds a message to its chat; `live` messages count as unread and may notify.
+pub fn on_message(state: &mut State, ev: MessageEvent, fx: &mut Vec<Effect>, live: bool) {
+    let peer = ev.peer();
+    if peer.id() == 0 {
+        return;
+    }
+    if state.self_id == 0 && ev.self_id != 0 {
+        state.self_id = ev.self_id;
+    }
+    let item = MessageItem::from_event(&ev);
+    if !item.own {
+        match peer {
+            Peer::Group(g) => {
+                if let Some(m) = state
+                    .contacts
+                    .members
+                    .get_mut(&g)
+                    .and_then(|ms| ms.by_id.get_mut(&ev.user_id))
+                {
+                    m.last_sent_time = ev.time;
+                } else {
+                    let name = ev.sender.nickname.clone();
+                    state.contacts.see(ev.user_id, &name);
+                }
+            }
+            Peer::Private(_) => {
+                let name = ev.sender.nickname.clone();
+                state.contacts.see(ev.user_id, &name);
+            }
+        }
+        if let Some(name) = &ev.group_name
+            && let Some(g) = state.contacts.groups.get_mut(&peer.id())
+            && g.name.is_empty()
+        {
+            g.name = name.clone();
+            state.contacts.touch();
+        }
+    }
+    let mentions_me = !item.own && item.chain.mentions(state.self_id, true);
+    let key = key_of(state, &ev);
+    let is_open = state.open == Some(peer);
+    let watching = is_open && state.terminal_focused;
+    let now = state.now;
+    let chat = state.chat_mut(peer);
+    // Our own message coming back: the local echo already holds it once the reply gave its id.
+    if !chat.timeline.insert(key, EntryKind::Message(item.clone())) {
+        return;
+    }
+    chat.last_activity = chat
+        .last_activity
+        .max(ev.time)
+        .max(if live { now } else { 0 });
+    if !live {
+        return;
+    }
+    if is_open && chat.scroll != Scroll::Bottom {
+        chat.new_below += 1;
+    }
+    if item.own {
+        chat.read_marker = Some(key);
+        return;
+    }
+    if !is_open {
+        if chat.unread == 0 && chat.read_marker.is_none() {
+            chat.read_marker = Some(SortKey {
+                arrival: key.arrival.saturating_sub(1),
+                ..key
+            });
+        }
+        chat.unread += 1;
+        if mentions_me {
+            chat.mentions += 1;
+        }
+    }
+    if !watching && (mentions_me || !peer.is_group()) {
+        let title = match peer {
+            Peer::Group(_) => format!(
+                "{} @了你 · {}",
+                item.sender_name,
+                state.contacts.chat_name(peer)
+            ),
+            Peer::Private(u) => state.contacts.user_name(u),
+        };
+        let body = excerpt(
+            &item
+                .chain
+                .plain_text_with(|qq| Some(state.contacts.name_in(peer, qq))),
+        );
+        fx.push(Effect::Notify { title, body });
+    }
+    if is_open {
+        super::replies::request_quotes(state, peer, fx);
+        if state.terminal_focused {
+            fx.push(Effect::Call(Call::MarkRead { peer }));
+        }
+    }
+}
+
+/// A human duration: `10分钟`, `1小时30分钟`, `2天`.
+pub fn duration_text(secs: i64) -> String {
+    if secs <= 0 {
+        return "0秒".into();
+    }
+    let (d, h, m, s) = (
+        secs / 86400,
+        secs % 86400 / 3600,
+        secs % 3600 / 60,
+        secs % 60,
+    );
+    let mut out = String::new();
+    if d > 0 {
+        out.push_str(&format!("{d}天"));
+    }
+    if h > 0 {
+        out.push_str(&format!("{h}小时"));
+    }
+    if m > 0 && d == 0 {
+        out.push_str(&format!("{m}分钟"));
+    }
+    if s > 0 && d == 0 && h == 0 && m == 0 {
+        out.push_str(&format!("{s}秒"));
+    }
+    out
+}
+
+fn add_line(state: &mut State, peer: Peer, time: i64, actor: Option<i64>, text: String) {
+    let arrival = state.arrival();
+    let key = SortKey {
+        time,
+        seq: u64::MAX,
+        arrival,
+    };
+    let chat = state.chat_mut(peer);
+    chat.timeline
+        .insert(key, EntryKind::Notice(NoticeItem { actor, text }));
+    if state.open == Some(peer)
+        && let Some(c) = state.chats.get_mut(&peer)
+        && c.scroll != Scroll::Bottom
+    {
+        c.new_below += 1;
+    }
+}
+
+fn you_or(state: &State, g: i64, user: i64) -> String {
+    if user == state.self_id && user != 0 {
+        "你".to_string()
+    } else {
+        state.contacts.member_name(g, user)
+    }
+}
+
+fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
+    let t = if n.time > 0 { n.time } else { state.now };
+    match n.kind {
+        NoticeKind::GroupRecall {
+            group_id,
+            user_id,
+            operator_id,
+            message_id,
+        } => {
+            let peer = Peer::Group(group_id);
+            let op = if operator_id == 0 {
+                user_id
+            } else {
+                operator_id
+            };
+            let found = state
+                .chat_mut(peer)
+                .timeline
+                .update_by_id(message_id, |m| m.recalled_by = Some(op));
+            if !found {
+                let who = you_or(state, group_id, op);
+                let text = if op == user_id {
+                    format!("{who} 撤回了一条消息")
+                } else {
+                    format!(
+                        "{who} 撤回了 {} 的一条消息",
+                        you_or(state, group_id, user_id)
+                    )
+                };
+                add_line(state, peer, t, Some(op), text);
+            }
+        }
+        NoticeKind::FriendRecall {
+            user_id,
+            message_id,
+        } => {
+            let peer = Peer::Private(user_id);
+            let found = state
+                .chat_mut(peer)
+                .timeline
+                .update_by_id(message_id, |m| m.recalled_by = Some(user_id));
+            if !found {
+                let who = state.contacts.user_name(user_id);
+                add_line(
+                    state,
+                    peer,
+                    t,
+                    Some(user_id),
+                    format!("{who} 撤回了一条消息"),
+                );
+            }
+        }
+        NoticeKind::GroupIncrease {
+            how,
+            group_id,
+            user_id,
+            operator_id,
+        } => {
+            let who = you_or(state, group_id, user_id);
+            let text = match how {
+                JoinKind::Invite if operator_id != 0 => format!(
+                    "{} 邀请 {who} 加入了群聊",
+                    you_or(state, group_id, operator_id)
+                ),
+                _ => format!("{who} 加入了群聊"),
+            };
+            if let Some(g) = state.contacts.groups.get_mut(&group_id) {
+                g.member_count += 1;
+            }
+            if let Some(ms) = state.contacts.members.get_mut(&group_id)
+                && ms.state == super::contacts::MembersState::Loaded
+                && !ms.by_id.contains_key(&user_id)
+            {
+                ms.by_id.insert(
+                    user_id,
+                    super::contacts::Member {
+                        user_id,
+                        join_time: t,
+                        ..Default::default()
+                    },
+                );
+            }
+            state.contacts.touch();
+            add_line(state, Peer::Group(group_id), t, Some(user_id), text);
+            if user_id == state.self_id {
+                fx.push(Effect::Call(Call::Groups));
+            }
+        }
+        NoticeKind::GroupDecrease {
+            how,
+            group_id,
+            user_id,
+            operator_id,
+        } => {
+            let who = you_or(state, group_id, user_id);
+            let text = match how {
+                LeaveKind::Leave => format!("{who} 退出了群聊"),
+                LeaveKind::Kick => format!(
+                    "{who} 被 {} 移出了群聊",
+                    you_or(state, group_id, operator_id)
+                ),
+                LeaveKind::KickMe => {
+                    format!("你被 {} 移出了群聊", you_or(state, group_id, operator_id))
+                }
+                LeaveKind::Disband => "群聊已解散".to_string(),
+            };
+            if let Some(ms) = state.contacts.members.get_mut(&group_id) {
+                ms.by_id.remove(&user_id);
+            }
+            if let Some(g) = state.contacts.groups.get_mut(&group_id) {
+                g.member_count = (g.member_count - 1).max(0);
+            }
+            if matches!(how, LeaveKind::KickMe | LeaveKind::Disband) || user_id == state.self_id {
+                state.contacts.groups.remove(&group_id);
+            }
+            state.contacts.touch();
+            add_line(state, Peer::Group(group_id), t, Some(user_id), text);
+        }
+        NoticeKind::GroupBan {
+            lift,
+            group_id,
+            user_id,
+            operator_id,
+            duration,
+        } => {
+            let op = you_or(state, group_id, operator_id);
+            let text = if user_id == 0 {
+                if let Some(g) = state.contacts.groups.get_mut(&group_id) {
+                    g.all_shut = !lift;
+                }
+                if lift {
+                    format!("{op} 关闭了全员禁言")
+                } else {
+                    format!("{op} 开启了全员禁言")
+                }
+            } else {
+                let who = you_or(state, group_id, user_id);
+                let until = if lift { 0 } else { t + duration };
+                if let Some(m) = state
+                    .contacts
+                    .members
+                    .get_mut(&group_id)
+                    .and_then(|ms| ms.by_id.get_mut(&user_id))
+                {
+                    m.shut_up_until = until;
+                }
+                if lift {
+                    format!("{who} 被 {op} 解除禁言")
+                } else {
+                    format!("{who} 被 {op} 禁言 {}", duration_text(duration))
+                }
+            };
+            state.contacts.touch();
+            add_line(state, Peer::Group(group_id), t, Some(user_id), text);
+        }
+        NoticeKind::GroupAdmin {
+            set,
+            group_id,
+            user_id,
+        } => {
+            if let Some(m) = state
+                .contacts
+                .members
+                .get_mut(&group_id)
+                .and_then(|ms| ms.by_id.get_mut(&user_id))
+            {
+                m.role = if set {
+                    crate::onebot::Role::Admin
+                } else {
+                    crate::onebot::Role::Member
+                };
+            }
+            state.contacts.touch();
+            let who = you_or(state, group_id, user_id);
+            let text = if set {
+                format!("{who} 成为了管理员")
+            } else {
+                format!("{who} 被取消了管理员")
+            };
+            add_line(state, Peer::Group(group_id), t, Some(user_id), text);
+        }
+        NoticeKind::GroupCard {
+            group_id,
+            user_id,
+            card_new,
+            card_old,
+        } => {
+            if let Some(m) = state
+                .contacts
+                .members
+                .get_mut(&group_id)
+                .and_then(|ms| ms.by_id.get_mut(&user_id))
+            {
+                m.card = card_new.clone();
+            }
+            state.contacts.touch();
+            let old = if card_old.is_empty() {
+                state.contacts.user_name(user_id)
+            } else {
+                card_old
+            };
+            let text = if card_new.is_empty() {
+                format!("{old} 清除了群名片")
+            } else {
+                format!("{old} 的群名片改为 {card_new}")
+            };
+            add_line(state, Peer::Group(group_id), t, Some(user_id), text);
+        }
+        NoticeKind::FriendAdd { user_id } => {
+            fx.push(Effect::Call(Call::Friends));
+            add_line(
+                state,
+                Peer::Private(user_id),
+                t,
+                Some(user_id),
+                "你们已经是好友了，开始聊天吧".into(),
+            );
+        }
+        NoticeKind::Essence {
+            removed,
+            group_id,
+            message_id,
+            sender_id,
+            operator_id,
+        } => {
+            state
+                .chat_mut(Peer::Group(group_id))
+                .timeline
+                .update_by_id(message_id, |m| m.essence = !removed);
+            let op = you_or(state, group_id, operator_id);
+            let who = if sender_id != 0 {
+                format!("{} 的", you_or(state, group_id, sender_id))
+            } else {
+                String::new()
+            };
+            let text = if removed {
+                format!("{op} 移除了{who}一条精华消息")
+            } else {
+                format!("{op} 将{who}一条消息设为精华")
+            };
+            add_line(state, Peer::Group(group_id), t, Some(operator_id), text);
+        }
+        NoticeKind::GroupMsgEmojiLike {
+            group_id,
+            message_id: Some(message_id),
+            likes,
+            is_add,
+            ..
+        } => {
+            let add = is_add != Some(false);
+            state
+                .chat_mut(Peer::Group(group_id))
+                .timeline
+                .update_by_id(message_id, |m| {
+                    for l in &likes {
+                        let delta = l.count.max(1) * if add { 1 } else { -1 };
+                        match m.reactions.iter_mut().find(|(id, _)| *id == l.emoji_id) {
+                            Some((_, c)) => *c = (*c + delta).max(0),
+                            None if delta > 0 => m.reactions.push((l.emoji_id.clone(), delta)),
+                            None => {}
+                        }
+                    }
+                    m.reactions.retain(|(_, c)| *c > 0);
+                });
+        }
+        NoticeKind::GroupMsgEmojiLike { .. } => {}
+        NoticeKind::Poke {
+            group_id,
+            user_id,
+            sender_id,
+            target_id,
+            action,
+            suffix,
+            ..
+        } => {
+            let (peer, poker) = match group_id {
+                Some(g) => (Peer::Group(g), user_id),
+                None => (Peer::Private(user_id), sender_id.unwrap_or(user_id)),
+            };
+            let name = |state: &State, u: i64| match peer {
+                Peer::Group(g) => you_or(state, g, u),
+                Peer::Private(_) if u == state.self_id => "你".to_string(),
+                Peer::Private(_) => state.contacts.user_name(u),
+            };
+            let text = format!(
+                "{} {action} {}{suffix}",
+                name(state, poker),
+                name(state, target_id)
+            );
+            add_line(state, peer, t, Some(poker), text);
+            if target_id == state.self_id && state.open != Some(peer) {
+                let c = state.chat_mut(peer);
+                c.last_activity = c.last_activity.max(t);
+            }
+        }
+        NoticeKind::InputStatus {
+            user_id,
+            status_text,
+            ..
+        } => {
+            if status_text.trim().is_empty() {
+                state.typing.remove(&user_id);
+            } else {
+                state.typing.insert(user_id, (status_text, state.now + 10));
+            }
+        }
+        NoticeKind::ProfileLike {
+            operator_nick,
+            operator_id,
+            times,
+        } => {
+            let who = if operator_nick.is_empty() {
+                state.contacts.user_name(operator_id)
+            } else {
+                operator_nick
+            };
+            state.info(format!("{who} 赞了你 {times} 次"));
+        }
+        NoticeKind::Title {
+            group_id,
+            user_id,
+            title,
+        } => {
+            if let Some(m) = state
+                .contacts
+                .members
+                .get_mut(&group_id)
+                .and_then(|ms| ms.by_id.get_mut(&user_id))
+            {
+                m.title = title.clone();
+            }
+            state.contacts.touch();
+            let who = you_or(state, group_id, user_id);
+            add_line(
+                state,
+                Peer::Group(group_id),
+                t,
+                Some(user_id),
+                format!("{who} 获得了头衔「{title}」"),
+            );
+        }
+        NoticeKind::GroupName {
+            group_id,
+            user_id,
+            name_new,
+        } => {
+            if let Some(g) = state.contacts.groups.get_mut(&group_id) {
+                g.name = name_new.clone();
+            }
+            state.contacts.touch();
+            let who = you_or(state, group_id, user_id);
+            add_line(
+                state,
+                Peer::Group(group_id),
+                t,
+                Some(user_id),
+                format!("{who} 将群名修改为「{name_new}」"),
+            );
+        }
+        NoticeKind::GrayTip {
+            group_id,
+            user_id,
+            content,
+            ..
+        } => {
+            let text = gray_tip_text(&content);
+            if !text.is_empty() {
+                add_line(state, Peer::Group(group_id), t, Some(user_id), text);
+            }
+        }
+        NoticeKind::BotOffline { message, tag, .. } => {
+            let why = if message.is_empty() { tag } else { message };
+            state.error(format!("账号已下线: {why}"));
+        }
+        NoticeKind::OnlineFile {
+            notice_type,
+            sub_type,
+            peer_id,
+        } => {
+            let text = match (notice_type.as_str(), sub_type.as_str()) {
+                ("online_file_receive", "cancel") => "对方取消了在线文件",
+                ("online_file_send", "receive") => "对方接收了在线文件",
+                ("online_file_send", "refuse") => "对方拒绝了在线文件",
+                _ => "在线文件状态已更新",
+            };
+            add_line(
+                state,
+                Peer::Private(peer_id),
+                t,
+                Some(peer_id),
+                text.to_string(),
+            );
+        }
+        NoticeKind::GroupUpload { .. } | NoticeKind::Unknown(_) => {}
+    }
+}
+
+/// The visible text of a JSON gray tip (`items[].txt`).
+fn gray_tip_text(content: &str) -> String {
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(content) else {
+        return String::new();
+    };
+    v.get("items")
+        .and_then(|i| i.as_array())
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|i| i.get("txt").and_then(|t| t.as_str()))
+                .collect::<Vec<_>>()
+                .join("")
+        })
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(duration_text(600), "10分钟");
+        assert_eq!(duration_text(5400), "1小时30分钟");
+        assert_eq!(duration_text(86400 * 2), "2天");
+        assert_eq!(duration_text(30), "30秒");
+    }
+}

@@ -1,0 +1,23 @@
+//! The brain: conversations, contacts, drafts, selection, what a key means, what a command does.
+//! Pure: it never touches sockets, the terminal or files — it returns `Effect`s instead.
+
+pub mod action;
+pub mod chat;
+pub mod commands;
+pub mod composer;
+pub mod contacts;
+pub mod effect;
+pub mod events;
+pub mod fuzzy;
+pub mod keymap;
+pub mod msg;
+pub mod replies;
+pub mod sidebar;
+pub mod state;
+pub mod timeline_nav;
+pub mod update;
+
+pub use action::{Action, Pane};
+pub use effect::{Call, Done, Effect};
+pub use msg::Msg;
+pub use state::State;

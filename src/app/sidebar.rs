@@ -1,0 +1,210 @@
+//! The sidebar's rows: recent chats, friends by category, groups — filtered as the user types.
+
+use crate::onebot::Peer;
+
+use super::fuzzy::{Candidate, rank};
+use super::state::{SidebarTab, State};
+
+/// One row of the sidebar.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SidebarRow {
+    /// A category heading (not selectable).
+    Header(String),
+    Chat(ChatRow),
+}
+
+/// A selectable chat row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChatRow {
+    pub peer: Peer,
+    pub name: String,
+    pub unread: u32,
+    pub mentions: u32,
+    /// Plain-text preview of the newest message ("" when none).
+    pub preview: String,
+}
+
+fn chat_row(state: &State, peer: Peer) -> ChatRow {
+    let chat = state.chats.get(&peer);
+    let preview = chat
+        .and_then(|c| c.timeline.last())
+        .map(|e| match &e.kind {
+            super::chat::EntryKind::Message(m) => {
+                let body = m
+                    .chain
+                    .plain_text_with(|qq| Some(state.contacts.name_in(peer, qq)));
+                if peer.is_group() && !m.own {
+                    format!("{}: {}", m.sender_name, body)
+                } else {
+                    body
+                }
+            }
+            super::chat::EntryKind::Notice(n) => n.text.clone(),
+        })
+        .unwrap_or_default();
+    ChatRow {
+        peer,
+        name: state.contacts.chat_name(peer),
+        unread: chat.map(|c| c.unread).unwrap_or(0),
+        mentions: chat.map(|c| c.mentions).unwrap_or(0),
+        preview,
+    }
+}
+
+/// Recent chats, newest activity first (the open chat is always listed).
+pub fn recent_peers(state: &State) -> Vec<Peer> {
+    let mut v: Vec<(i64, Peer)> = state
+        .chats
+        .values()
+        .filter(|c| c.last_activity > 0 || Some(c.peer) == state.open)
+        .map(|c| (c.last_activity, c.peer))
+        .collect();
+    v.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    v.into_iter().map(|(_, p)| p).collect()
+}
+
+fn candidate(state: &State, peer: Peer) -> Candidate {
+    let c = &state.contacts;
+    match peer {
+        Peer::Group(g) => {
+            let (name, remark) = c
+                .groups
+                .get(&g)
+                .map(|e| (e.name.clone(), e.remark.clone()))
+                .unwrap_or_default();
+            Candidate::new(&[&name, &remark], g)
+        }
+        Peer::Private(u) => {
+            let (nick, remark) = c
+                .friends
+                .get(&u)
+                .map(|f| (f.nickname.clone(), f.remark.clone()))
+                .unwrap_or_else(|| (c.user_name(u), String::new()));
+            Candidate::new(&[&remark, &nick], u)
+        }
+    }
+}
+
+/// Every chat the user could open: recent ones, friends, groups (deduplicated).
+fn all_peers(state: &State) -> Vec<Peer> {
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    let mut groups: Vec<i64> = state.contacts.groups.keys().copied().collect();
+    groups.sort_unstable();
+    let mut friends: Vec<i64> = state.contacts.friends.keys().copied().collect();
+    friends.sort_unstable();
+    for p in recent_peers(state)
+        .into_iter()
+        .chain(friends.into_iter().map(Peer::Private))
+        .chain(groups.into_iter().map(Peer::Group))
+    {
+        if seen.insert(p) {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// Finds chats by a typed name or number (fuzzy), best first.
+pub fn find(state: &State, query: &str) -> Vec<Peer> {
+    let peers = all_peers(state);
+    let cands: Vec<Candidate> = peers.iter().map(|p| candidate(state, *p)).collect();
+    rank(query, cands.iter().zip(peers.iter().copied()))
+}
+
+/// The rows of the current tab, filtered.
+pub fn rows(state: &State) -> Vec<SidebarRow> {
+    let filter = state.sidebar.filter.trim();
+    if !filter.is_empty() {
+        // Filtering searches the tab's own population; on 会话 it searches everything.
+        let peers: Vec<Peer> = match state.sidebar.tab {
+            SidebarTab::Recent => all_peers(state),
+            SidebarTab::Friends => {
+                let mut f: Vec<i64> = state.contacts.friends.keys().copied().collect();
+                f.sort_unstable();
+                f.into_iter().map(Peer::Private).collect()
+            }
+            SidebarTab::Groups => {
+                let mut g: Vec<i64> = state.contacts.groups.keys().copied().collect();
+                g.sort_unstable();
+                g.into_iter().map(Peer::Group).collect()
+            }
+        };
+        let cands: Vec<Candidate> = peers.iter().map(|p| candidate(state, *p)).collect();
+        return rank(filter, cands.iter().zip(peers.iter().copied()))
+            .into_iter()
+            .map(|p| SidebarRow::Chat(chat_row(state, p)))
+            .collect();
+    }
+    match state.sidebar.tab {
+        SidebarTab::Recent => recent_peers(state)
+            .into_iter()
+            .map(|p| SidebarRow::Chat(chat_row(state, p)))
+            .collect(),
+        SidebarTab::Friends => friend_rows(state),
+        SidebarTab::Groups => {
+            let mut g: Vec<(String, i64)> = state
+                .contacts
+                .groups
+                .values()
+                .map(|e| (e.display_name(), e.group_id))
+                .collect();
+            g.sort();
+            g.into_iter()
+                .map(|(_, id)| SidebarRow::Chat(chat_row(state, Peer::Group(id))))
+                .collect()
+        }
+    }
+}
+
+fn friend_rows(state: &State) -> Vec<SidebarRow> {
+    let c = &state.contacts;
+    let mut sorted: Vec<&super::contacts::FriendInfo> = c.friends.values().collect();
+    sorted.sort_by(|a, b| {
+        a.display_name()
+            .cmp(&b.display_name())
+            .then(a.user_id.cmp(&b.user_id))
+    });
+    if c.categories.is_empty() {
+        return sorted
+            .into_iter()
+            .map(|f| SidebarRow::Chat(chat_row(state, Peer::Private(f.user_id))))
+            .collect();
+    }
+    let mut out = Vec::new();
+    let known: std::collections::HashSet<i64> = c.categories.iter().map(|(id, _)| *id).collect();
+    for (id, name) in &c.categories {
+        let members: Vec<_> = sorted.iter().filter(|f| f.category == Some(*id)).collect();
+        if members.is_empty() {
+            continue;
+        }
+        out.push(SidebarRow::Header(format!("{name} ({})", members.len())));
+        out.extend(
+            members
+                .into_iter()
+                .map(|f| SidebarRow::Chat(chat_row(state, Peer::Private(f.user_id)))),
+        );
+    }
+    let rest: Vec<_> = sorted
+        .iter()
+        .filter(|f| f.category.is_none_or(|c| !known.contains(&c)))
+        .collect();
+    if !rest.is_empty() {
+        out.push(SidebarRow::Header(format!("其他 ({})", rest.len())));
+        out.extend(
+            rest.into_iter()
+                .map(|f| SidebarRow::Chat(chat_row(state, Peer::Private(f.user_id)))),
+        );
+    }
+    out
+}
+
+/// The selectable chats of the current rows, in order.
+pub fn selectable(rows: &[SidebarRow]) -> Vec<Peer> {
+    rows.iter()
+        .filter_map(|r| match r {
+            SidebarRow::Chat(c) => Some(c.peer),
+            SidebarRow::Header(_) => None,
+        })
+        .collect()
+}

@@ -1,0 +1,306 @@
+//! The whole application state. `update` changes it; `ui` only reads it.
+
+use std::collections::{HashMap, HashSet};
+
+use crossterm::event::KeyEvent;
+
+use crate::onebot::{ConnState, Peer};
+
+use super::action::Pane;
+use super::chat::{Chat, SortKey};
+use super::composer::{Composer, Draft};
+use super::contacts::Contacts;
+use super::effect::Effect;
+use super::keymap::Keymap;
+
+/// UI-relevant settings (from the config file).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    /// Entries kept per chat; older ones are dropped.
+    pub timeline_capacity: usize,
+    /// Messages per history page.
+    pub history_page: u32,
+    /// Ring the terminal bell for private messages and @me.
+    pub bell: bool,
+    /// Send OSC 9 / 777 notifications for private messages and @me.
+    pub osc_notify: bool,
+    /// Show the sidebar at start (it hides itself on narrow terminals anyway).
+    pub sidebar: bool,
+    /// Sidebar width in columns on wide terminals.
+    pub sidebar_width: u16,
+    /// How many recent chats to ask for at start.
+    pub recent_count: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            timeline_capacity: 5000,
+            history_page: 30,
+            bell: true,
+            osc_notify: true,
+            sidebar: true,
+            sidebar_width: 26,
+            recent_count: 30,
+        }
+    }
+}
+
+/// The sidebar's tabs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SidebarTab {
+    /// 会话: recent chats by last activity.
+    #[default]
+    Recent,
+    /// 好友: friends by category.
+    Friends,
+    /// 群聊: groups.
+    Groups,
+}
+
+impl SidebarTab {
+    /// The tab's label.
+    pub fn label(self) -> &'static str {
+        match self {
+            SidebarTab::Recent => "会话",
+            SidebarTab::Friends => "好友",
+            SidebarTab::Groups => "群聊",
+        }
+    }
+    /// All tabs in order.
+    pub const ALL: [SidebarTab; 3] = [SidebarTab::Recent, SidebarTab::Friends, SidebarTab::Groups];
+}
+
+/// Sidebar state.
+#[derive(Debug, Clone, Default)]
+pub struct Sidebar {
+    pub tab: SidebarTab,
+    /// Typed filter (fuzzy over name, remark, card, number, pinyin initials).
+    pub filter: String,
+    /// Index into the visible rows.
+    pub selected: usize,
+    /// The user's choice; narrow terminals hide it regardless.
+    pub visible: bool,
+}
+
+/// Member pane state.
+#[derive(Debug, Clone, Default)]
+pub struct MembersPane {
+    pub visible: bool,
+    pub selected: usize,
+    /// Members marked for a bulk action.
+    pub marked: HashSet<i64>,
+}
+
+/// A confirmation dialog: what will happen, and what to do on yes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Confirm {
+    pub title: String,
+    /// Exactly what will happen.
+    pub body: String,
+    pub on_yes: Vec<Effect>,
+}
+
+/// The face picker.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FacePicker {
+    pub query: String,
+    pub selected: usize,
+}
+
+/// A popup over everything.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Popup {
+    Help { scroll: u16 },
+    Faces(FacePicker),
+    Confirm(Confirm),
+}
+
+/// An in-chat search.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Search {
+    pub peer: Peer,
+    pub query: String,
+    /// The current match.
+    pub current: Option<SortKey>,
+}
+
+/// The status line's transient messages.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Status {
+    /// The last error of a failed action, until the next action or a few seconds pass.
+    pub error: Option<String>,
+    /// A short confirmation ("已复制").
+    pub info: Option<String>,
+    /// Unix time after which `error`/`info` are cleared.
+    pub until: i64,
+}
+
+/// What the last frame showed, reported back by the UI so keys and clicks can refer to it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct View {
+    /// The timeline pane (inner area) and which entry each of its rows shows.
+    pub timeline_area: ratatui::layout::Rect,
+    pub timeline_rows: Vec<(u16, SortKey)>,
+    /// Entries fully or partly visible, top to bottom.
+    pub timeline_entries: Vec<SortKey>,
+    /// The sidebar list area and which selectable index each row shows.
+    pub sidebar_area: ratatui::layout::Rect,
+    pub sidebar_rows: Vec<(u16, usize)>,
+    /// The member list area and which member index each row shows.
+    pub members_area: ratatui::layout::Rect,
+    pub members_rows: Vec<(u16, usize)>,
+    /// Rows the sidebar list can show (for paging).
+    pub sidebar_height: u16,
+    /// Rows the member list can show.
+    pub members_height: u16,
+    /// Whether the sidebar and member pane are actually on screen (narrow terminals hide them).
+    pub sidebar_shown: bool,
+    pub members_shown: bool,
+}
+
+/// Everything the app knows.
+#[derive(Debug)]
+pub struct State {
+    /// Current Unix time in seconds (set by the runtime before each update).
+    pub now: i64,
+    pub settings: Settings,
+    pub keymap: Keymap,
+    pub conn: ConnState,
+    pub self_id: i64,
+    pub self_name: String,
+    pub contacts: Contacts,
+    pub chats: HashMap<Peer, Chat>,
+    /// The open chat.
+    pub open: Option<Peer>,
+    pub focus: Pane,
+    pub sidebar: Sidebar,
+    pub members: MembersPane,
+    pub composer: Composer,
+    /// Drafts of chats that are not open.
+    pub drafts: HashMap<Peer, Draft>,
+    pub popup: Option<Popup>,
+    /// The `:` command line, when open.
+    pub command_line: Option<String>,
+    pub search: Option<Search>,
+    pub status: Status,
+    /// Keys typed so far of a multi-key chord.
+    pub pending_keys: Vec<KeyEvent>,
+    /// Frames the connection could not use.
+    pub bad_frames: u64,
+    /// The terminal window has focus (notifications only when it does not, or for other chats).
+    pub terminal_focused: bool,
+    /// Terminal size (columns, rows).
+    pub size: (u16, u16),
+    /// Counters for local ids and arrival order.
+    pub next_local_id: u64,
+    pub next_arrival: u64,
+    /// Set when the app should exit.
+    pub quit: bool,
+    /// What the last frame showed.
+    pub view: View,
+    /// Quoted messages fetched with get_msg (by id), for replies to messages not in memory.
+    pub quotes: HashMap<i64, Quote>,
+    /// The unread total last put in the window title.
+    pub title_unread: Option<u32>,
+    /// Contacts and recent chats have been requested since the connection came up.
+    pub loaded: bool,
+    /// Private peers currently typing, with the status text and until when.
+    pub typing: HashMap<i64, (String, i64)>,
+}
+
+/// A quoted message looked up by id.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Quote {
+    Loading,
+    Found {
+        author: String,
+        excerpt: String,
+    },
+    /// The server does not have it (recalled or expired from NapCat's cache).
+    Missing,
+}
+
+impl State {
+    /// A fresh state: nothing loaded, composer focused.
+    pub fn new(settings: Settings, keymap: Keymap) -> Self {
+        State {
+            now: 0,
+            sidebar: Sidebar {
+                visible: settings.sidebar,
+                ..Default::default()
+            },
+            settings,
+            keymap,
+            conn: ConnState::Connecting { attempt: 1 },
+            self_id: 0,
+            self_name: String::new(),
+            contacts: Contacts::default(),
+            chats: HashMap::new(),
+            open: None,
+            focus: Pane::Composer,
+            members: MembersPane::default(),
+            composer: Composer::default(),
+            drafts: HashMap::new(),
+            popup: None,
+            command_line: None,
+            search: None,
+            status: Status::default(),
+            pending_keys: Vec::new(),
+            bad_frames: 0,
+            terminal_focused: true,
+            size: (80, 24),
+            next_local_id: 1,
+            next_arrival: 1,
+            quit: false,
+            view: View::default(),
+            quotes: HashMap::new(),
+            title_unread: None,
+            loaded: false,
+            typing: HashMap::new(),
+        }
+    }
+
+    /// The open chat.
+    pub fn open_chat(&self) -> Option<&Chat> {
+        self.open.and_then(|p| self.chats.get(&p))
+    }
+
+    /// The open chat, mutably.
+    pub fn open_chat_mut(&mut self) -> Option<&mut Chat> {
+        let p = self.open?;
+        self.chats.get_mut(&p)
+    }
+
+    /// The chat for `peer`, created on first use.
+    pub fn chat_mut(&mut self, peer: Peer) -> &mut Chat {
+        let cap = self.settings.timeline_capacity;
+        self.chats
+            .entry(peer)
+            .or_insert_with(|| Chat::new(peer, cap))
+    }
+
+    /// A fresh arrival number (orders entries that share a time and sequence).
+    pub fn arrival(&mut self) -> u64 {
+        self.next_arrival += 1;
+        self.next_arrival
+    }
+
+    /// Shows an error in the status line for a while.
+    pub fn error(&mut self, msg: impl Into<String>) {
+        self.status.error = Some(msg.into());
+        self.status.info = None;
+        self.status.until = self.now + 8;
+    }
+
+    /// Shows a short confirmation in the status line for a while.
+    pub fn info(&mut self, msg: impl Into<String>) {
+        self.status.info = Some(msg.into());
+        self.status.until = self.now + 4;
+    }
+
+    /// Total unread messages (for the window title).
+    pub fn total_unread(&self) -> u32 {
+        self.chats.values().map(|c| c.unread).sum()
+    }
+}

@@ -1,0 +1,79 @@
+//! The interactive client behind `napterm` and `napterm demo`: the TUI on a connected client.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use tokio::sync::mpsc::UnboundedReceiver;
+
+use super::{EXIT_USAGE, Failure};
+use crate::app::keymap::Keymap;
+use crate::app::state::Settings as AppSettings;
+use crate::config::Settings;
+use crate::onebot::{Client, ClientEvent};
+use crate::runtime::{Options, run_tui};
+use crate::ui::theme::Theme;
+
+/// Which session file to use: the real one, or the demo's own (so trying the demo never touches
+/// the drafts of a real account).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Session {
+    Real,
+    Demo,
+}
+
+/// The user's keymap file: `$XDG_CONFIG_HOME/napterm/keymap.toml`.
+pub fn user_keymap_path() -> Option<PathBuf> {
+    crate::config::default_config_path().map(|p| p.with_file_name("keymap.toml"))
+}
+
+/// The effective keymap: the shipped defaults with the user's file merged over them.
+pub fn load_keymap() -> Result<Keymap, Failure> {
+    let path = user_keymap_path();
+    Keymap::load(path.as_deref()).map_err(|e| Failure::new(EXIT_USAGE, e.to_string()))
+}
+
+/// The app's settings from the configuration.
+pub fn app_settings(settings: &Settings) -> AppSettings {
+    AppSettings {
+        timeline_capacity: settings.ui.timeline_capacity,
+        history_page: settings.ui.history_page_size.max(1),
+        bell: settings.notify.bell,
+        osc_notify: settings.notify.osc,
+        sidebar_width: settings.ui.sidebar_width,
+        ..AppSettings::default()
+    }
+}
+
+/// Runs the TUI until the user quits; the terminal is restored whatever happens.
+pub async fn run(
+    client: Client,
+    events: UnboundedReceiver<ClientEvent>,
+    settings: &Settings,
+    session: Session,
+) -> Result<(), Failure> {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        client.stop();
+        return Err(Failure::new(
+            EXIT_USAGE,
+            "napterm needs a terminal (for scripts use `napterm call ACTION [JSON]`)",
+        ));
+    }
+    let keymap = load_keymap()?;
+    let dir = crate::logging::log_dir();
+    let session = Some(match session {
+        Session::Real => dir.join("session.json"),
+        Session::Demo => dir.join("demo-session.json"),
+    });
+    let opts = Options {
+        settings: app_settings(settings),
+        keymap,
+        theme: Theme::new(settings.ui.colors),
+        mouse: settings.ui.mouse,
+        bell: settings.notify.bell,
+        osc_notify: settings.notify.osc,
+        session,
+    };
+    run_tui(client, events, opts)
+        .await
+        .map_err(|e| Failure::new(EXIT_USAGE, format!("terminal error: {e}")))
+}

@@ -1,0 +1,752 @@
+//! Configuration: the optional `config.toml`, the `NAPTERM_*` environment and the command line,
+//! merged into one `Settings` (precedence: command line > environment > file > defaults).
+//!
+//! Adding a key: add a field with a doc comment and a default to `Config`, `UiConfig` or
+//! `NotifyConfig`, and a row to the README's configuration table. Unknown keys are errors, so a
+//! typo never silently does nothing.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+use serde::de::Deserializer;
+
+use crate::onebot::{ConnectOptions, Token};
+
+/// The environment variable holding the server URL.
+pub const ENV_URL: &str = "NAPTERM_URL";
+/// The environment variable holding the access token.
+pub const ENV_TOKEN: &str = "NAPTERM_TOKEN";
+/// The URL used when nothing else names one: NapCat's default forward WebSocket server.
+pub const DEFAULT_URL: &str = "ws://127.0.0.1:3001/";
+
+/// Why the configuration could not be assembled. Each message names where the problem is.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ConfigError {
+    /// The config file exists but could not be read (or `--config` names a missing file).
+    #[error("config file {path}: {message}")]
+    Unreadable { path: PathBuf, message: String },
+    /// The config file is not valid TOML or has a bad key or value.
+    #[error("config file {path}, line {line}{}: {message}", key_part(key))]
+    Invalid {
+        path: PathBuf,
+        line: usize,
+        key: Option<String>,
+        message: String,
+    },
+    /// A token file could not be read or is empty.
+    #[error("token file {path}: {message}")]
+    TokenFile { path: PathBuf, message: String },
+    /// A value from the command line, the environment or the file is not acceptable.
+    #[error("{source_name}: {message}")]
+    BadValue {
+        source_name: String,
+        message: String,
+    },
+}
+
+fn key_part(key: &Option<String>) -> String {
+    match key {
+        Some(k) => format!(", key `{k}`"),
+        None => String::new(),
+    }
+}
+
+/// The config file as written: every key optional, unknown keys rejected.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// NapCat's forward WebSocket URL (`ws://` or `wss://`).
+    pub url: Option<String>,
+    /// The access token itself (prefer `token_file`: config files get shared).
+    #[serde(deserialize_with = "token_opt")]
+    pub token: Option<Token>,
+    /// A file holding the access token (trimmed); relative paths are relative to the config file.
+    pub token_file: Option<PathBuf>,
+    /// Send the token as `?access_token=` instead of an `Authorization` header.
+    pub token_in_query: bool,
+    /// Seconds an ordinary API call may take.
+    pub call_timeout_secs: Seconds,
+    /// Seconds a call that moves media (uploads, sends with files) may take.
+    pub media_timeout_secs: Seconds,
+    /// Upper bound of the reconnect backoff, in seconds.
+    pub reconnect_max_secs: Seconds,
+    /// A tracing filter (`info`, `debug`, `napterm=trace`); `RUST_LOG` overrides it.
+    pub log_level: Option<String>,
+    /// How the terminal interface looks and behaves.
+    pub ui: UiConfig,
+    /// How napterm gets your attention.
+    pub notify: NotifyConfig,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            url: None,
+            token: None,
+            token_file: None,
+            token_in_query: false,
+            call_timeout_secs: Seconds(15),
+            media_timeout_secs: Seconds(300),
+            reconnect_max_secs: Seconds(30),
+            log_level: None,
+            ui: UiConfig::default(),
+            notify: NotifyConfig::default(),
+        }
+    }
+}
+
+/// The `[ui]` table.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct UiConfig {
+    /// Colour depth: `"256"`, `"16"` or `"none"` (`NO_COLOR` forces `"none"`).
+    pub colors: ColorMode,
+    /// Capture the mouse (wheel scroll, click to select); off keeps the terminal's own selection.
+    pub mouse: bool,
+    /// Messages kept in memory per conversation (older ones reload from history).
+    pub timeline_capacity: usize,
+    /// Messages fetched per history page.
+    pub history_page_size: u32,
+    /// Width of the sidebar in columns on wide terminals.
+    pub sidebar_width: u16,
+}
+
+impl Default for UiConfig {
+    fn default() -> Self {
+        UiConfig {
+            colors: ColorMode::Palette256,
+            mouse: false,
+            timeline_capacity: 5000,
+            history_page_size: 20,
+            sidebar_width: 28,
+        }
+    }
+}
+
+/// Colour depth of the interface.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+pub enum ColorMode {
+    /// The xterm 256-colour palette.
+    #[default]
+    #[serde(rename = "256")]
+    Palette256,
+    /// The 16 basic ANSI colours.
+    #[serde(rename = "16")]
+    Palette16,
+    /// No colour at all (attributes such as bold remain).
+    #[serde(rename = "none")]
+    None,
+}
+
+/// The `[notify]` table: alerts for private messages and mentions.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NotifyConfig {
+    /// Ring the terminal bell.
+    pub bell: bool,
+    /// Send a desktop notification as OSC 9 / OSC 777 (travels through SSH).
+    pub osc: bool,
+}
+
+impl Default for NotifyConfig {
+    fn default() -> Self {
+        NotifyConfig {
+            bell: true,
+            osc: true,
+        }
+    }
+}
+
+/// A positive number of seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Seconds(pub u64);
+
+impl<'de> Deserialize<'de> for Seconds {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let n = u64::deserialize(d)?;
+        if n == 0 {
+            return Err(serde::de::Error::custom("must be at least 1 (seconds)"));
+        }
+        Ok(Seconds(n))
+    }
+}
+
+impl Seconds {
+    /// As a `Duration`.
+    pub fn duration(self) -> Duration {
+        Duration::from_secs(self.0)
+    }
+}
+
+fn token_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Token>, D::Error> {
+    let s = String::deserialize(d)?;
+    // Wrapped at once so the secret never sits in a plain `String` field.
+    Ok(Some(Token::new(s)).filter(|t| !t.is_empty()))
+}
+
+impl Config {
+    /// Parses a config file's text; errors name `path`, the line and the key.
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let config: Config = toml::from_str(text).map_err(|e| {
+            let offset = e.span().map(|s| s.start).unwrap_or(0);
+            let (line, key) = locate(text, offset);
+            ConfigError::Invalid {
+                path: path.to_path_buf(),
+                line,
+                key,
+                message: e.message().trim().to_string(),
+            }
+        })?;
+        if let Some(level) = &config.log_level {
+            check_log_filter(level).map_err(|message| ConfigError::Invalid {
+                path: path.to_path_buf(),
+                line: line_of_key(text, "log_level").unwrap_or(1),
+                key: Some("log_level".into()),
+                message,
+            })?;
+        }
+        Ok(config)
+    }
+
+    /// Reads and parses a config file. A missing file is `Ok(None)` unless `required`.
+    pub fn load(path: &Path, required: bool) -> Result<Option<Config>, ConfigError> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Config::parse(&text, path).map(Some),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => Ok(None),
+            Err(e) => Err(ConfigError::Unreadable {
+                path: path.to_path_buf(),
+                message: io_reason(&e),
+            }),
+        }
+    }
+}
+
+/// The 1-based line of byte `offset` in `text`, and the dotted key written on that line
+/// (prefixed by the `[table]` it sits in), when there is one.
+fn locate(text: &str, offset: usize) -> (usize, Option<String>) {
+    let offset = offset.min(text.len());
+    let before = text.get(..offset).unwrap_or(text);
+    let line_index = before.matches('\n').count();
+    let line = text.lines().nth(line_index).unwrap_or("");
+    let mut table: Option<String> = None;
+    for l in text.lines().take(line_index) {
+        if let Some(h) = table_header(l) {
+            table = Some(h);
+        }
+    }
+    let key = if let Some(h) = table_header(line) {
+        Some(h)
+    } else {
+        line.split_once('=').map(|(k, _)| {
+            let k = unquote_key(k);
+            match &table {
+                Some(t) => format!("{t}.{k}"),
+                None => k,
+            }
+        })
+    };
+    (line_index + 1, key.filter(|k| !k.is_empty()))
+}
+
+/// `[ui]` → `ui`; `[[x]]` and non-headers → None.
+fn table_header(line: &str) -> Option<String> {
+    let t = line.trim();
+    let inner = t.strip_prefix('[')?;
+    if inner.starts_with('[') {
+        return None;
+    }
+    let end = inner.find(']')?;
+    Some(unquote_key(&inner[..end]))
+}
+
+fn unquote_key(k: &str) -> String {
+    k.split('.')
+        .map(|p| p.trim().trim_matches('"').trim_matches('\''))
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// The line on which a top-level key is assigned.
+fn line_of_key(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            l.split_once('=')
+                .is_some_and(|(k, _)| unquote_key(k) == key)
+        })
+        .map(|i| i + 1)
+}
+
+/// Checks that `filter` is a valid tracing filter (`info`, `napterm=debug,warn`, …).
+pub fn check_log_filter(filter: &str) -> Result<(), String> {
+    tracing_subscriber::EnvFilter::builder()
+        .parse(filter)
+        .map(|_| ())
+        .map_err(|e| format!("not a log filter ({e}); try \"info\" or \"debug\""))
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "not found".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// What the command line says (each `None` when not given).
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    /// `--url`.
+    pub url: Option<String>,
+    /// `--token` (visible in `ps`; the CLI warns).
+    pub token: Option<Token>,
+    /// `--token-file`.
+    pub token_file: Option<PathBuf>,
+}
+
+/// Everything napterm runs with, after merging all sources.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Where NapCat listens.
+    pub url: String,
+    /// The access token, if any source gave one.
+    pub token: Option<Token>,
+    /// Send the token in the query string instead of a header.
+    pub token_in_query: bool,
+    /// Timeout of ordinary calls.
+    pub call_timeout: Duration,
+    /// Timeout of media calls.
+    pub media_timeout: Duration,
+    /// Reconnect backoff cap.
+    pub reconnect_max: Duration,
+    /// The log filter (`RUST_LOG` still wins when set).
+    pub log_level: String,
+    /// The `[ui]` table.
+    pub ui: UiConfig,
+    /// The `[notify]` table.
+    pub notify: NotifyConfig,
+    /// The config file that was read, if one was.
+    pub config_file: Option<PathBuf>,
+}
+
+impl Settings {
+    /// Merges the sources: `overrides` (command line) > `env` > `file` > defaults.
+    /// `env` looks up an environment variable; empty values count as unset.
+    pub fn resolve(
+        overrides: &Overrides,
+        env: &dyn Fn(&str) -> Option<String>,
+        file: Option<(&Path, Config)>,
+    ) -> Result<Settings, ConfigError> {
+        let env = |k: &str| env(k).filter(|v| !v.trim().is_empty());
+        let (file_path, config) = match file {
+            Some((p, c)) => (Some(p.to_path_buf()), c),
+            None => (None, Config::default()),
+        };
+        let file_name = || {
+            file_path
+                .as_ref()
+                .map(|p| format!("config file {}", p.display()))
+                .unwrap_or_else(|| "config file".into())
+        };
+
+        let (url, url_source) = if let Some(u) = &overrides.url {
+            (u.clone(), "--url".to_string())
+        } else if let Some(u) = env(ENV_URL) {
+            (u, ENV_URL.to_string())
+        } else if let Some(u) = &config.url {
+            (u.clone(), format!("{}, key `url`", file_name()))
+        } else {
+            (DEFAULT_URL.to_string(), "default url".to_string())
+        };
+        check_url(&url).map_err(|message| ConfigError::BadValue {
+            source_name: url_source,
+            message,
+        })?;
+
+        let token = if let Some(t) = &overrides.token {
+            Some(t.clone())
+        } else if let Some(p) = &overrides.token_file {
+            Some(read_token_file(p)?)
+        } else if let Some(t) = env(ENV_TOKEN) {
+            Some(Token::new(t))
+        } else {
+            match (&config.token, &config.token_file) {
+                (Some(_), Some(_)) => {
+                    return Err(ConfigError::BadValue {
+                        source_name: file_name(),
+                        message: "set either `token` or `token_file`, not both".into(),
+                    });
+                }
+                (Some(t), None) => Some(t.clone()),
+                (None, Some(p)) => {
+                    let base = file_path.as_deref().and_then(Path::parent);
+                    Some(read_token_file(&resolve_path(p, base))?)
+                }
+                (None, None) => None,
+            }
+        };
+
+        let mut ui = config.ui;
+        // https://no-color.org: any non-empty NO_COLOR turns colour off.
+        if env("NO_COLOR").is_some() {
+            ui.colors = ColorMode::None;
+        }
+
+        Ok(Settings {
+            url,
+            token: token.filter(|t| !t.is_empty()),
+            token_in_query: config.token_in_query,
+            call_timeout: config.call_timeout_secs.duration(),
+            media_timeout: config.media_timeout_secs.duration(),
+            reconnect_max: config.reconnect_max_secs.duration(),
+            log_level: config.log_level.unwrap_or_else(|| "info".into()),
+            ui,
+            notify: config.notify,
+            config_file: file_path,
+        })
+    }
+
+    /// Loads everything from the real environment: the file at `config_path` (or the default
+    /// location, which may be absent), then the environment, then `overrides`.
+    pub fn load(
+        overrides: &Overrides,
+        config_path: Option<&Path>,
+    ) -> Result<Settings, ConfigError> {
+        let (path, required) = match config_path {
+            Some(p) => (Some(p.to_path_buf()), true),
+            None => (default_config_path(), false),
+        };
+        let file = match &path {
+            Some(p) => Config::load(p, required)?.map(|c| (p.as_path(), c)),
+            None => None,
+        };
+        Settings::resolve(overrides, &|k| std::env::var(k).ok(), file)
+    }
+
+    /// The URL for messages: without its query string, which may carry `access_token`.
+    pub fn url_for_display(&self) -> String {
+        match self.url.split_once('?') {
+            Some((base, _)) => base.to_string(),
+            None => self.url.clone(),
+        }
+    }
+
+    /// The connection options these settings describe.
+    pub fn connect_options(&self) -> ConnectOptions {
+        let defaults = ConnectOptions::default();
+        ConnectOptions {
+            url: self.url.clone(),
+            token: self.token.clone(),
+            token_in_query: self.token_in_query,
+            call_timeout: self.call_timeout,
+            media_timeout: self.media_timeout,
+            backoff_max: self.reconnect_max.max(defaults.backoff_min),
+            ..defaults
+        }
+    }
+}
+
+/// `$XDG_CONFIG_HOME/napterm/config.toml` (or the platform's equivalent).
+pub fn default_config_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "napterm").map(|d| d.config_dir().join("config.toml"))
+}
+
+/// Only WebSocket URLs make sense: NapCat's forward WebSocket server.
+fn check_url(url: &str) -> Result<(), String> {
+    let lower = url.trim().to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("ws://")
+        .or_else(|| lower.strip_prefix("wss://"));
+    match rest {
+        Some(r) if !r.is_empty() && !r.starts_with('/') => Ok(()),
+        Some(_) => Err(format!("`{url}` names no host")),
+        None => Err(format!(
+            "`{url}` is not a WebSocket URL (expected ws://host:port/ or wss://…)"
+        )),
+    }
+}
+
+/// `~/x` → home/x; relative paths are joined to `base` when given.
+fn resolve_path(p: &Path, base: Option<&Path>) -> PathBuf {
+    if let Ok(rest) = p.strip_prefix("~")
+        && let Some(dirs) = directories::BaseDirs::new()
+    {
+        return dirs.home_dir().join(rest);
+    }
+    match base {
+        Some(b) if p.is_relative() => b.join(p),
+        _ => p.to_path_buf(),
+    }
+}
+
+/// Reads a token file; surrounding whitespace (the trailing newline) is dropped.
+pub fn read_token_file(path: &Path) -> Result<Token, ConfigError> {
+    let path = resolve_path(path, None);
+    let text = std::fs::read_to_string(&path).map_err(|e| ConfigError::TokenFile {
+        path: path.clone(),
+        message: io_reason(&e),
+    })?;
+    let token = Token::new(text);
+    if token.is_empty() {
+        return Err(ConfigError::TokenFile {
+            path,
+            message: "the file is empty".into(),
+        });
+    }
+    Ok(token)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |k| map.get(k).cloned()
+    }
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(text, Path::new("/cfg/napterm/config.toml"))
+    }
+
+    #[test]
+    fn empty_file_gives_defaults() {
+        let s = Settings::resolve(&Overrides::default(), &env_of(&[]), None).unwrap();
+        assert_eq!(s.url, DEFAULT_URL);
+        assert!(s.token.is_none());
+        assert_eq!(s.call_timeout, Duration::from_secs(15));
+        assert_eq!(s.ui, UiConfig::default());
+        assert_eq!(parse("").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn every_documented_key_is_accepted() {
+        let c = parse(
+            r#"
+            url = "ws://10.0.0.2:3001/"
+            token_in_query = true
+            call_timeout_secs = 5
+            media_timeout_secs = 600
+            reconnect_max_secs = 60
+            log_level = "napterm=debug,warn"
+            [ui]
+            colors = "16"
+            mouse = true
+            timeline_capacity = 100
+            history_page_size = 50
+            sidebar_width = 30
+            [notify]
+            bell = false
+            osc = false
+            "#,
+        )
+        .unwrap();
+        assert_eq!(c.url.as_deref(), Some("ws://10.0.0.2:3001/"));
+        assert!(c.token_in_query);
+        assert_eq!(c.call_timeout_secs, Seconds(5));
+        assert_eq!(c.ui.colors, ColorMode::Palette16);
+        assert!(c.ui.mouse);
+        assert_eq!(c.ui.sidebar_width, 30);
+        assert!(!c.notify.bell && !c.notify.osc);
+    }
+
+    #[test]
+    fn precedence_is_cli_then_env_then_file_then_default() {
+        let file = || {
+            Some((
+                Path::new("/cfg/config.toml"),
+                parse("url = \"ws://file:1/\"\ntoken = \"from-file\"").unwrap(),
+            ))
+        };
+        let env = env_of(&[(ENV_URL, "ws://env:2/"), (ENV_TOKEN, "from-env")]);
+        let cli = Overrides {
+            url: Some("ws://cli:3/".into()),
+            token: Some(Token::new("from-cli")),
+            token_file: None,
+        };
+
+        let s = Settings::resolve(&cli, &env, file()).unwrap();
+        assert_eq!(s.url, "ws://cli:3/");
+        assert_eq!(s.token.unwrap().expose(), "from-cli");
+
+        let s = Settings::resolve(&Overrides::default(), &env, file()).unwrap();
+        assert_eq!(s.url, "ws://env:2/");
+        assert_eq!(s.token.unwrap().expose(), "from-env");
+
+        let s = Settings::resolve(&Overrides::default(), &env_of(&[]), file()).unwrap();
+        assert_eq!(s.url, "ws://file:1/");
+        assert_eq!(s.token.unwrap().expose(), "from-file");
+
+        // An empty environment variable counts as unset.
+        let blank = env_of(&[(ENV_URL, ""), (ENV_TOKEN, " ")]);
+        let s = Settings::resolve(&Overrides::default(), &blank, file()).unwrap();
+        assert_eq!(s.url, "ws://file:1/");
+    }
+
+    #[test]
+    fn token_files_are_trimmed_and_relative_to_the_config_file() {
+        let dir = std::env::temp_dir().join(format!("napterm-cfg-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("token"), "  s3cret\n").unwrap();
+        let cfg_path = dir.join("config.toml");
+        let c = parse("token_file = \"token\"").unwrap();
+        let s =
+            Settings::resolve(&Overrides::default(), &env_of(&[]), Some((&cfg_path, c))).unwrap();
+        assert_eq!(s.token.unwrap().expose(), "s3cret");
+
+        // --token-file beats NAPTERM_TOKEN.
+        let cli = Overrides {
+            token_file: Some(dir.join("token")),
+            ..Overrides::default()
+        };
+        let s = Settings::resolve(&cli, &env_of(&[(ENV_TOKEN, "env")]), None).unwrap();
+        assert_eq!(s.token.unwrap().expose(), "s3cret");
+
+        std::fs::write(dir.join("empty"), "\n").unwrap();
+        let cli = Overrides {
+            token_file: Some(dir.join("empty")),
+            ..Overrides::default()
+        };
+        let err = Settings::resolve(&cli, &env_of(&[]), None).unwrap_err();
+        assert!(err.to_string().contains("empty"), "{err}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn missing_token_file_names_the_file() {
+        let cli = Overrides {
+            token_file: Some("/nonexistent/napterm-token".into()),
+            ..Overrides::default()
+        };
+        let err = Settings::resolve(&cli, &env_of(&[]), None)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(err, "token file /nonexistent/napterm-token: not found");
+    }
+
+    #[test]
+    fn unknown_key_names_file_line_and_key() {
+        let err =
+            parse("url = \"ws://a:1/\"\n\n[ui]\nmouse = true\ncolour = \"16\"\n").unwrap_err();
+        match &err {
+            ConfigError::Invalid {
+                path, line, key, ..
+            } => {
+                assert_eq!(path, Path::new("/cfg/napterm/config.toml"));
+                assert_eq!(*line, 5);
+                assert_eq!(key.as_deref(), Some("ui.colour"));
+            }
+            other => panic!("{other:?}"),
+        }
+        let text = err.to_string();
+        assert!(
+            text.starts_with("config file /cfg/napterm/config.toml, line 5, key `ui.colour`:"),
+            "{text}"
+        );
+        assert!(text.contains("unknown field `colour`"), "{text}");
+    }
+
+    #[test]
+    fn wrong_types_and_values_name_the_key() {
+        let cases = [
+            ("call_timeout_secs = \"ten\"", 1, "call_timeout_secs"),
+            ("\n\nreconnect_max_secs = 0", 3, "reconnect_max_secs"),
+            ("[ui]\ncolors = \"truecolor\"", 2, "ui.colors"),
+            ("[notify]\nbell = \"yes\"", 2, "notify.bell"),
+            ("log_level = \"napterm=loud\"", 1, "log_level"),
+            ("foo = 1", 1, "foo"),
+        ];
+        for (text, want_line, want_key) in cases {
+            match parse(text) {
+                Err(ConfigError::Invalid { line, key, .. }) => {
+                    assert_eq!(line, want_line, "{text}");
+                    assert_eq!(key.as_deref(), Some(want_key), "{text}");
+                }
+                other => panic!("{text}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn syntax_errors_give_the_line() {
+        match parse("url = \"ws://a:1/\"\nmouse = \n") {
+            Err(ConfigError::Invalid { line, .. }) => assert_eq!(line, 2),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn bad_urls_are_rejected_naming_their_source() {
+        let cli = Overrides {
+            url: Some("http://x:1/".into()),
+            ..Overrides::default()
+        };
+        let err = Settings::resolve(&cli, &env_of(&[]), None).unwrap_err();
+        assert!(err.to_string().starts_with("--url:"), "{err}");
+        let err = Settings::resolve(
+            &Overrides::default(),
+            &env_of(&[(ENV_URL, "localhost:3001")]),
+            None,
+        )
+        .unwrap_err();
+        assert!(err.to_string().starts_with("NAPTERM_URL:"), "{err}");
+    }
+
+    #[test]
+    fn token_and_token_file_together_is_an_error() {
+        let c = parse("token = \"a\"\ntoken_file = \"b\"").unwrap();
+        let err = Settings::resolve(
+            &Overrides::default(),
+            &env_of(&[]),
+            Some((Path::new("/c.toml"), c)),
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("not both"), "{err}");
+    }
+
+    #[test]
+    fn urls_are_shown_without_their_query() {
+        let cli = Overrides {
+            url: Some("ws://h:1/?access_token=hunter2".into()),
+            ..Overrides::default()
+        };
+        let s = Settings::resolve(&cli, &env_of(&[]), None).unwrap();
+        assert_eq!(s.url_for_display(), "ws://h:1/");
+    }
+
+    #[test]
+    fn no_color_turns_colours_off() {
+        let s =
+            Settings::resolve(&Overrides::default(), &env_of(&[("NO_COLOR", "1")]), None).unwrap();
+        assert_eq!(s.ui.colors, ColorMode::None);
+    }
+
+    #[test]
+    fn required_config_file_must_exist() {
+        let err = Config::load(Path::new("/nonexistent/napterm.toml"), true).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "config file /nonexistent/napterm.toml: not found"
+        );
+        assert_eq!(
+            Config::load(Path::new("/nonexistent/napterm.toml"), false),
+            Ok(None)
+        );
+    }
+
+    #[test]
+    fn settings_never_show_the_token() {
+        let s = Settings::resolve(
+            &Overrides::default(),
+            &env_of(&[(ENV_TOKEN, "hunter2")]),
+            None,
+        )
+        .unwrap();
+        assert!(!format!("{s:?}").contains("hunter2"));
+        assert!(!format!("{:?}", s.connect_options()).contains("hunter2"));
+    }
+}

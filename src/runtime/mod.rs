@@ -1,0 +1,388 @@
+//! The loop: one channel of `Msg`s → `update` → effects → redraw on demand, coalesced.
+//!
+//! It awaits the next message (or the next timer the state asks for), drains whatever else is
+//! already waiting, runs the effects, and draws at most once per frame interval — never on a
+//! fixed tick, so an idle client does not wake up.
+
+pub mod exec;
+pub mod host;
+pub mod persist;
+pub mod screen;
+pub mod terminal;
+
+use std::io;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt;
+use ratatui::backend::Backend;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+
+use crate::app::keymap::Keymap;
+use crate::app::state::Settings;
+use crate::app::update::{open_chat, update};
+use crate::app::{Effect, Msg, State};
+use crate::onebot::{Client, ClientEvent, ConnState};
+use crate::ui::theme::Theme;
+use crate::ui::{Ui, apply_frame, draw};
+
+use host::Host;
+use screen::{Painted, Screen};
+
+/// Shortest time between two frames (≈ 60 fps at most).
+pub const FRAME: Duration = Duration::from_millis(16);
+
+/// How the interactive client runs.
+pub struct Options {
+    pub settings: Settings,
+    pub keymap: Keymap,
+    pub theme: Theme,
+    pub mouse: bool,
+    pub bell: bool,
+    pub osc_notify: bool,
+    /// Where drafts and the open chat are kept between runs (None: not kept).
+    pub session: Option<PathBuf>,
+}
+
+/// Everything the loop works with besides the state.
+pub struct Loop<B: Backend, H: Host> {
+    pub screen: Screen<B>,
+    pub host: H,
+    pub ui: Ui,
+    pub client: Client,
+    pub tx: UnboundedSender<Msg>,
+    pub rx: UnboundedReceiver<Msg>,
+    pub bell: bool,
+    pub osc_notify: bool,
+    pub session: Option<PathBuf>,
+    /// Ends the loop from outside (signals).
+    pub stop: tokio::sync::watch::Receiver<bool>,
+    last_draw: Option<Instant>,
+    dirty: bool,
+    reconnect_deadline: Option<(Instant, u64)>,
+}
+
+/// Unix time now.
+pub fn unix_now() -> i64 {
+    crate::onebot::event::now_secs()
+}
+
+/// When the state next needs a redraw without any input (status expiry, countdowns).
+fn next_timer(state: &State) -> Option<Instant> {
+    let now = state.now;
+    let mut best: Option<i64> = None;
+    let mut consider = |t: i64| {
+        if t > 0 {
+            best = Some(best.map_or(t, |b: i64| b.min(t)));
+        }
+    };
+    consider(state.status.until);
+    for (_, until) in state.typing.values() {
+        consider(*until);
+    }
+    if matches!(state.conn, ConnState::Reconnecting { .. }) {
+        consider(now + 1);
+    }
+    best.map(|t| Instant::now() + Duration::from_secs((t - now).max(1) as u64))
+}
+
+impl<B: Backend, H: Host> Loop<B, H>
+where
+    B::Error: std::error::Error + Send + Sync + 'static,
+{
+    /// A loop over these parts; `tx` feeds `rx` (calls send their results there).
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        screen: Screen<B>,
+        host: H,
+        ui: Ui,
+        client: Client,
+        tx: UnboundedSender<Msg>,
+        rx: UnboundedReceiver<Msg>,
+        stop: tokio::sync::watch::Receiver<bool>,
+    ) -> Self {
+        Loop {
+            screen,
+            host,
+            ui,
+            client,
+            tx,
+            rx,
+            bell: true,
+            osc_notify: true,
+            session: None,
+            stop,
+            last_draw: None,
+            dirty: true,
+            reconnect_deadline: None,
+        }
+    }
+
+    /// Runs until the app quits or `stop` fires, then saves the session.
+    pub async fn run(&mut self, state: &mut State) -> io::Result<()> {
+        while self.step(state, None).await? {}
+        self.save(state);
+        Ok(())
+    }
+
+    /// One turn: draw if due, wait for a message, a timer or `until`, update, perform effects.
+    /// Returns false when the loop should end.
+    pub async fn step(&mut self, state: &mut State, until: Option<Instant>) -> io::Result<bool> {
+        if self.dirty {
+            let due = self.last_draw.map(|t| t + FRAME);
+            if due.is_none_or(|d| Instant::now() >= d) {
+                self.draw(state)?;
+                self.last_draw = Some(Instant::now());
+                self.dirty = false;
+            }
+        }
+        let draw_at = if self.dirty {
+            self.last_draw.map(|t| t + FRAME)
+        } else {
+            None
+        };
+        let timer = next_timer(state);
+        let wake = [draw_at, timer, until].into_iter().flatten().min();
+        let msg = tokio::select! {
+            m = self.rx.recv() => match m {
+                Some(m) => Some(m),
+                None => return Ok(false),
+            },
+            _ = sleep_until(wake) => None,
+            _ = self.stop.changed() => return Ok(false),
+        };
+        state.now = unix_now();
+        let mut effects = Vec::new();
+        match msg {
+            Some(m) => {
+                if let Msg::Client(ClientEvent::State(ConnState::Reconnecting {
+                    in_secs, ..
+                })) = &m
+                {
+                    self.reconnect_deadline = Some((Instant::now(), *in_secs));
+                }
+                effects.extend(update(state, m));
+                // Drain what is already waiting, so a burst costs one frame.
+                for _ in 0..4096 {
+                    match self.rx.try_recv() {
+                        Ok(m) => effects.extend(update(state, m)),
+                        Err(_) => break,
+                    }
+                }
+                self.dirty = true;
+            }
+            None => {
+                if timer.is_some_and(|t| Instant::now() >= t) {
+                    effects.extend(update(state, Msg::Tick));
+                    // Count the reconnect delay down on screen.
+                    if let (ConnState::Reconnecting { in_secs, .. }, Some((at, total))) =
+                        (&mut state.conn, self.reconnect_deadline)
+                    {
+                        *in_secs = total.saturating_sub(at.elapsed().as_secs());
+                    }
+                    self.dirty = true;
+                }
+            }
+        }
+        for e in effects {
+            self.perform(state, e);
+        }
+        Ok(!state.quit)
+    }
+
+    /// Draws now if anything changed (tests call this to see the latest state on screen).
+    pub fn flush(&mut self, state: &mut State) -> io::Result<()> {
+        self.draw(state)?;
+        self.last_draw = Some(Instant::now());
+        self.dirty = false;
+        Ok(())
+    }
+
+    fn draw(&mut self, state: &mut State) -> io::Result<()> {
+        let mut frame = None;
+        let ui = &mut self.ui;
+        let st: &State = state;
+        self.screen.draw(|buf| {
+            let f = draw(st, ui, buf);
+            let painted = Painted {
+                cursor: f.cursor,
+                timeline: f.timeline,
+                lines: f.lines.clone(),
+            };
+            frame = Some(f);
+            painted
+        })?;
+        if let Some(f) = frame {
+            apply_frame(state, &f);
+        }
+        let area = self.screen.area();
+        state.size = (area.width, area.height);
+        Ok(())
+    }
+
+    fn perform(&mut self, state: &mut State, e: Effect) {
+        match e {
+            Effect::Call(c) => exec::spawn_call(&self.client, c, &self.tx),
+            Effect::Notify { title, body } => {
+                self.host.notify(&title, &body, self.bell, self.osc_notify)
+            }
+            Effect::Title(t) => self.host.set_title(&t),
+            Effect::Copy(t) => self.host.copy(&t),
+            Effect::Open(url) => {
+                if let Err(why) = self.host.open(&url) {
+                    state.info(why);
+                }
+            }
+            Effect::SaveDrafts(_) => self.save(state),
+            Effect::Redraw => self.screen.invalidate(),
+            Effect::Suspend => {
+                if let Err(e) = self.host.suspend() {
+                    state.error(format!("无法挂起: {e}"));
+                }
+                self.screen.invalidate();
+            }
+            Effect::Quit => state.quit = true,
+        }
+    }
+
+    fn save(&mut self, state: &State) {
+        let Some(path) = &self.session else {
+            return;
+        };
+        let saved = persist::Saved::new(&crate::app::update::saved_drafts(state), state.open);
+        if let Err(e) = persist::save(path, &saved) {
+            tracing::warn!("could not save the session to {}: {e}", path.display());
+        }
+    }
+}
+
+async fn sleep_until(when: Option<Instant>) {
+    match when {
+        Some(t) => tokio::time::sleep_until(t.into()).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Restores drafts and the open chat from the session file.
+pub fn restore_session(state: &mut State, saved: &persist::Saved) {
+    for (peer, draft) in saved.drafts() {
+        state.drafts.insert(peer, draft);
+    }
+    if let Some(p) = saved.open() {
+        // Opening queues history/member calls; they are sent once connected.
+        let mut ignored = Vec::new();
+        open_chat(state, p, &mut ignored);
+        if let Some(c) = state.chats.get_mut(&p) {
+            c.history = crate::app::chat::HistoryState::NotLoaded;
+        }
+    }
+}
+
+/// Turns terminal input into messages until the terminal closes.
+fn spawn_input(tx: UnboundedSender<Msg>) {
+    use crossterm::event::Event;
+    tokio::spawn(async move {
+        let mut events = crossterm::event::EventStream::new();
+        while let Some(ev) = events.next().await {
+            let msg = match ev {
+                Ok(Event::Key(k)) => Msg::Key(k),
+                Ok(Event::Paste(s)) => Msg::Paste(s),
+                Ok(Event::Mouse(m)) => Msg::Mouse(m),
+                Ok(Event::Resize(w, h)) => Msg::Resize(w, h),
+                Ok(Event::FocusGained) => Msg::FocusChanged(true),
+                Ok(Event::FocusLost) => Msg::FocusChanged(false),
+                Err(e) => {
+                    tracing::warn!("terminal input failed: {e}");
+                    break;
+                }
+            };
+            if tx.send(msg).is_err() {
+                break;
+            }
+        }
+    });
+}
+
+/// Forwards connection reports into the loop.
+pub fn spawn_client_events(mut events: UnboundedReceiver<ClientEvent>, tx: UnboundedSender<Msg>) {
+    tokio::spawn(async move {
+        while let Some(ev) = events.recv().await {
+            if tx.send(Msg::Client(ev)).is_err() {
+                break;
+            }
+        }
+    });
+}
+
+/// Ends the loop on SIGTERM, SIGHUP (a dropped SSH session) and SIGINT; turns SIGTSTP into a
+/// suspend that restores the terminal first.
+fn spawn_signals(stop: tokio::sync::watch::Sender<bool>, tx: UnboundedSender<Msg>) {
+    use tokio::signal::unix::{SignalKind, signal};
+    tokio::spawn(async move {
+        let Ok(mut tstp) = signal(SignalKind::from_raw(libc::SIGTSTP)) else {
+            return;
+        };
+        while tstp.recv().await.is_some() {
+            if tx.send(Msg::SuspendSignal).is_err() {
+                break;
+            }
+        }
+    });
+    tokio::spawn(async move {
+        let (Ok(mut term), Ok(mut hup), Ok(mut int)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::hangup()),
+            signal(SignalKind::interrupt()),
+        ) else {
+            return;
+        };
+        tokio::select! {
+            _ = term.recv() => {},
+            _ = hup.recv() => {},
+            _ = int.recv() => {},
+        }
+        let _ = stop.send(true);
+    });
+}
+
+/// Runs the interactive client on the real terminal.
+pub async fn run_tui(
+    client: Client,
+    events: UnboundedReceiver<ClientEvent>,
+    opts: Options,
+) -> io::Result<()> {
+    let guard = terminal::TerminalGuard::enter(opts.mouse)?;
+    let backend = ratatui::backend::CrosstermBackend::new(io::BufWriter::with_capacity(
+        1 << 16,
+        io::stdout(),
+    ));
+    let screen = Screen::new(backend)?;
+    let (tx, rx) = unbounded_channel();
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    spawn_input(tx.clone());
+    spawn_client_events(events, tx.clone());
+    spawn_signals(stop_tx, tx.clone());
+    let mut state = State::new(opts.settings, opts.keymap);
+    state.now = unix_now();
+    let size = screen.area();
+    state.size = (size.width, size.height);
+    if let Some(p) = &opts.session {
+        restore_session(&mut state, &persist::load(p));
+    }
+    let mut lp = Loop::new(
+        screen,
+        host::TerminalHost,
+        Ui::new(opts.theme),
+        client.clone(),
+        tx,
+        rx,
+        stop_rx,
+    );
+    lp.bell = opts.bell;
+    lp.osc_notify = opts.osc_notify;
+    lp.session = opts.session;
+    let result = lp.run(&mut state).await;
+    client.stop();
+    drop(guard);
+    result
+}

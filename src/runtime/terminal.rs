@@ -1,0 +1,118 @@
+//! Terminal setup and restore: raw mode, alternate screen, paste, focus and mouse reporting.
+//!
+//! Restored on every way out: normal exit (a guard's `Drop`), panic (a hook that restores first,
+//! then prints the message), SIGTERM/SIGHUP (the loop ends normally), and around Ctrl+Z.
+
+use std::io::{self, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crossterm::event::{
+    DisableBracketedPaste, DisableFocusChange, DisableMouseCapture, EnableBracketedPaste,
+    EnableFocusChange, EnableMouseCapture, KeyboardEnhancementFlags, PopKeyboardEnhancementFlags,
+    PushKeyboardEnhancementFlags,
+};
+use crossterm::{cursor, execute, terminal};
+
+/// True while the terminal is in napterm's mode (so restore runs once).
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+/// Mouse capture was requested.
+static MOUSE: AtomicBool = AtomicBool::new(false);
+/// The keyboard enhancement flags were pushed.
+static ENHANCED: AtomicBool = AtomicBool::new(false);
+
+/// Puts the terminal into napterm's mode; restores it when dropped.
+pub struct TerminalGuard;
+
+impl TerminalGuard {
+    /// Enters raw mode and the alternate screen; `mouse` enables wheel and click reporting.
+    pub fn enter(mouse: bool) -> io::Result<TerminalGuard> {
+        install_panic_hook();
+        MOUSE.store(mouse, Ordering::SeqCst);
+        enter_mode()?;
+        Ok(TerminalGuard)
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+/// (Re-)enters napterm's terminal mode.
+pub fn enter_mode() -> io::Result<()> {
+    terminal::enable_raw_mode()?;
+    ACTIVE.store(true, Ordering::SeqCst);
+    let mut out = io::stdout();
+    execute!(
+        out,
+        terminal::EnterAlternateScreen,
+        EnableBracketedPaste,
+        EnableFocusChange,
+        cursor::Hide
+    )?;
+    if MOUSE.load(Ordering::SeqCst) {
+        execute!(out, EnableMouseCapture)?;
+    }
+    // Terminals that speak the kitty keyboard protocol then report Shift+Enter distinctly.
+    if matches!(terminal::supports_keyboard_enhancement(), Ok(true)) {
+        execute!(
+            out,
+            PushKeyboardEnhancementFlags(KeyboardEnhancementFlags::DISAMBIGUATE_ESCAPE_CODES)
+        )?;
+        ENHANCED.store(true, Ordering::SeqCst);
+    }
+    Ok(())
+}
+
+/// Puts the terminal back as it was. Safe to call more than once, from any thread.
+pub fn restore() {
+    if !ACTIVE.swap(false, Ordering::SeqCst) {
+        return;
+    }
+    let mut out = io::stdout();
+    if ENHANCED.swap(false, Ordering::SeqCst) {
+        let _ = execute!(out, PopKeyboardEnhancementFlags);
+    }
+    if MOUSE.load(Ordering::SeqCst) {
+        let _ = execute!(out, DisableMouseCapture);
+    }
+    let _ = execute!(
+        out,
+        DisableFocusChange,
+        DisableBracketedPaste,
+        terminal::LeaveAlternateScreen,
+        cursor::Show
+    );
+    let _ = terminal::disable_raw_mode();
+    let _ = out.flush();
+}
+
+fn install_panic_hook() {
+    static INSTALLED: AtomicBool = AtomicBool::new(false);
+    if INSTALLED.swap(true, Ordering::SeqCst) {
+        return;
+    }
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore();
+        previous(info);
+    }));
+}
+
+/// Suspends the process like Ctrl+Z in a shell: restore, stop, and re-enter on resume.
+pub fn suspend() -> io::Result<()> {
+    restore();
+    // SIGSTOP cannot be caught; the shell's `fg` sends SIGCONT and we continue here.
+    unsafe {
+        libc::raise(libc::SIGSTOP);
+    }
+    enter_mode()
+}
+
+/// Writes an escape sequence (OSC etc.) straight to the terminal.
+pub fn write_raw(s: &str) {
+    let mut out = io::stdout();
+    let _ = out.write_all(s.as_bytes());
+    let _ = out.flush();
+}

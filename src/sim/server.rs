@@ -1,0 +1,908 @@
+//! The simulated NapCat's WebSocket server: NapCat's forward-WebSocket behaviour on loopback,
+//! quirks included, with every action answered by the `World` and faults injectable by tests.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use futures_util::stream::SplitSink;
+use futures_util::{SinkExt, StreamExt};
+use serde_json::Value;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{Notify, mpsc, watch};
+use tokio::task::JoinHandle;
+use tokio::time::Instant;
+use tokio_tungstenite::WebSocketStream;
+use tokio_tungstenite::tungstenite::handshake::server::{Request, Response};
+use tokio_tungstenite::tungstenite::http::header::AUTHORIZATION;
+use tokio_tungstenite::tungstenite::{Message, Utf8Bytes};
+
+use super::world::World;
+use crate::onebot::{Event, Meta, Reply};
+
+/// How the simulator listens and behaves.
+#[derive(Debug, Clone)]
+pub struct SimConfig {
+    /// Where to listen; port 0 picks a free port (see `Sim::addr`).
+    pub listen: SocketAddr,
+    /// The token clients must present; `None` or empty accepts everyone.
+    pub token: Option<String>,
+    /// Period of heartbeat events (sent with `interval` in ms); zero disables them.
+    pub heartbeat_interval: Duration,
+    /// Seed of the simulated world.
+    pub seed: u64,
+    /// Push a gentle stream of live events (every 1.5–4 s) for the demo.
+    pub live: bool,
+}
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        SimConfig {
+            listen: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
+            token: None,
+            heartbeat_interval: Duration::from_secs(30),
+            seed: 1,
+            live: false,
+        }
+    }
+}
+
+/// One action the simulator received.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordedCall {
+    pub action: String,
+    pub params: Value,
+}
+
+/// How many received calls `Sim::calls` remembers (the oldest are forgotten first).
+pub const RECORDED_CALLS_MAX: usize = 100_000;
+
+const BAD_JSON_MESSAGE: &str = "json解析失败,请检查数据格式";
+const BAD_TOKEN_MESSAGE: &str = "token验证失败";
+/// How long a rejected client gets to read the 1403 frame and go away.
+const AUTH_CLOSE_GRACE: Duration = Duration::from_secs(2);
+/// A client that has not finished the upgrade by then is dropped.
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+/// Frames a connection writer sends before it flushes.
+const WRITE_BATCH: usize = 256;
+
+/// A running simulator. Cloning is cheap; all clones control the same server.
+#[derive(Clone)]
+pub struct Sim {
+    shared: Arc<Shared>,
+    tasks: Arc<Mutex<Vec<JoinHandle<()>>>>,
+}
+
+impl std::fmt::Debug for Sim {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sim")
+            .field("addr", &self.shared.addr)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One open client socket, as the server sees it.
+struct Conn {
+    out: mpsc::UnboundedSender<Utf8Bytes>,
+    /// Universal socket (not `/api`): gets lifecycle, events and heartbeats.
+    events: bool,
+    kill: Arc<Notify>,
+}
+
+struct Shared {
+    addr: SocketAddr,
+    token: Option<String>,
+    heartbeat: Duration,
+    world: Mutex<World>,
+    calls: Mutex<VecDeque<RecordedCall>>,
+    conns: Mutex<HashMap<u64, Conn>>,
+    next_conn: AtomicU64,
+    connects_total: AtomicU64,
+    refuse_until: Mutex<Option<Instant>>,
+    reply_delay: Mutex<Duration>,
+    ignored: Mutex<HashSet<String>>,
+    frozen: watch::Sender<bool>,
+    shutdown: watch::Sender<bool>,
+}
+
+/// Locks a mutex, shrugging off poisoning: a panicked test thread must not wedge the server.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Sim {
+    /// Binds the listener and starts serving.
+    pub async fn start(cfg: SimConfig) -> std::io::Result<Sim> {
+        let listener = TcpListener::bind(cfg.listen).await?;
+        let addr = listener.local_addr()?;
+        let shared = Arc::new(Shared {
+            addr,
+            token: cfg.token.filter(|t| !t.is_empty()),
+            heartbeat: cfg.heartbeat_interval,
+            world: Mutex::new(World::new(cfg.seed)),
+            calls: Mutex::new(VecDeque::new()),
+            conns: Mutex::new(HashMap::new()),
+            next_conn: AtomicU64::new(0),
+            connects_total: AtomicU64::new(0),
+            refuse_until: Mutex::new(None),
+            reply_delay: Mutex::new(Duration::ZERO),
+            ignored: Mutex::new(HashSet::new()),
+            frozen: watch::Sender::new(false),
+            shutdown: watch::Sender::new(false),
+        });
+        let mut tasks = vec![tokio::spawn(accept_loop(shared.clone(), listener))];
+        if !shared.heartbeat.is_zero() {
+            tasks.push(tokio::spawn(heartbeat_loop(shared.clone())));
+        }
+        if cfg.live {
+            tasks.push(tokio::spawn(live_loop(shared.clone())));
+        }
+        tracing::info!(%addr, "simulated NapCat listening");
+        Ok(Sim {
+            shared,
+            tasks: Arc::new(Mutex::new(tasks)),
+        })
+    }
+
+    /// The address actually bound.
+    pub fn addr(&self) -> SocketAddr {
+        self.shared.addr
+    }
+
+    /// A URL a client on this machine can dial: `ws://127.0.0.1:PORT/`.
+    pub fn url(&self) -> String {
+        let addr = self.shared.addr;
+        let ip = match addr.ip() {
+            IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+            IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+            ip => ip,
+        };
+        format!("ws://{}/", SocketAddr::new(ip, addr.port()))
+    }
+
+    /// Closes every client socket abruptly (no close frame), like a crashed server.
+    pub fn drop_connections(&self) {
+        for conn in lock(&self.shared.conns).values() {
+            conn.kill.notify_one();
+        }
+    }
+
+    /// For `d`, new connections are closed as soon as they are accepted.
+    pub fn refuse_for(&self, d: Duration) {
+        *lock(&self.shared.refuse_until) = Instant::now().checked_add(d);
+    }
+
+    /// Delays every reply (and the events it causes) by `d`; zero turns the delay off.
+    pub fn set_reply_delay(&self, d: Duration) {
+        *lock(&self.shared.reply_delay) = d;
+    }
+
+    /// While `on`, calls of `action` are recorded but never answered.
+    pub fn ignore_action(&self, action: &str, on: bool) {
+        let mut ignored = lock(&self.shared.ignored);
+        if on {
+            ignored.insert(action.to_string());
+        } else {
+            ignored.remove(action);
+        }
+    }
+
+    /// While `on`, sockets stay open but the server sends nothing and reads nothing.
+    pub fn freeze(&self, on: bool) {
+        self.shared.frozen.send_replace(on);
+    }
+
+    /// Pushes `frame` as it is (malformed ones too) to every event socket.
+    pub fn send_raw(&self, frame: &str) {
+        self.shared.broadcast(&[Utf8Bytes::from(frame)]);
+    }
+
+    /// Pushes an event to every event socket.
+    pub fn push_event(&self, event: &Event) {
+        self.shared.broadcast(&[event_frame(event)]);
+    }
+
+    /// Every action received, in order (at most `RECORDED_CALLS_MAX`, newest kept).
+    pub fn calls(&self) -> Vec<RecordedCall> {
+        lock(&self.shared.calls).iter().cloned().collect()
+    }
+
+    /// Forgets the recorded calls.
+    pub fn clear_calls(&self) {
+        lock(&self.shared.calls).clear();
+    }
+
+    /// Runs `f` on the world (to inspect or change it) while no action is being handled.
+    pub fn with_world<R>(&self, f: impl FnOnce(&mut World) -> R) -> R {
+        f(&mut lock(&self.shared.world))
+    }
+
+    /// WebSocket upgrades accepted since start (rejected tokens included).
+    pub fn connects_total(&self) -> u64 {
+        self.shared.connects_total.load(Ordering::Relaxed)
+    }
+
+    /// Client sockets open right now.
+    pub fn connection_count(&self) -> usize {
+        lock(&self.shared.conns).len()
+    }
+
+    /// Pushes `count` benchmark messages (`World::flood_message(k)`) to every event socket at
+    /// `rate_per_s` (a rate that is not positive and finite means as fast as possible), calling
+    /// `on_sent(k, marker)` right after each push. A late schedule catches up without sleeping.
+    pub async fn flood(&self, rate_per_s: f64, count: u64, mut on_sent: impl FnMut(u64, &str)) {
+        let spacing = (rate_per_s.is_finite() && rate_per_s > 0.0).then(|| 1.0 / rate_per_s);
+        let start = Instant::now();
+        for k in 0..count {
+            match spacing {
+                Some(spacing) => {
+                    let due = Duration::try_from_secs_f64(spacing * k as f64)
+                        .ok()
+                        .and_then(|offset| start.checked_add(offset));
+                    match due {
+                        Some(due) if due > Instant::now() => tokio::time::sleep_until(due).await,
+                        Some(_) => {}
+                        None => return, // beyond any reachable time
+                    }
+                }
+                // Flat out: still let the connections' writers run now and then.
+                None if k % 256 == 255 => tokio::task::yield_now().await,
+                None => {}
+            }
+            let message = self.with_world(|w| w.flood_message(k));
+            self.shared.broadcast(&[event_frame(&message)]);
+            on_sent(k, &flood_marker(k));
+        }
+    }
+
+    /// Stops listening, drops every client socket and ends the background tasks.
+    pub async fn shutdown(self) {
+        self.shared.shutdown.send_replace(true);
+        self.drop_connections();
+        let tasks = std::mem::take(&mut *lock(&self.tasks));
+        for task in tasks {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Shared {
+    fn refusing(&self) -> bool {
+        let mut until = lock(&self.refuse_until);
+        match *until {
+            Some(t) if Instant::now() < t => true,
+            Some(_) => {
+                *until = None;
+                false
+            }
+            None => false,
+        }
+    }
+
+    fn has_event_sockets(&self) -> bool {
+        lock(&self.conns).values().any(|c| c.events)
+    }
+
+    /// Queues `frames`, in order, on every event socket.
+    fn broadcast(&self, frames: &[Utf8Bytes]) {
+        if frames.is_empty() {
+            return;
+        }
+        for conn in lock(&self.conns).values().filter(|c| c.events) {
+            for frame in frames {
+                let _ = conn.out.send(frame.clone());
+            }
+        }
+    }
+
+    fn record(&self, action: &str, params: &Value) {
+        let mut calls = lock(&self.calls);
+        if calls.len() >= RECORDED_CALLS_MAX {
+            calls.pop_front();
+        }
+        calls.push_back(RecordedCall {
+            action: action.to_string(),
+            params: params.clone(),
+        });
+    }
+
+    fn self_id(&self) -> i64 {
+        lock(&self.world).self_id
+    }
+}
+
+/// The marker `World::flood_message(k)` carries in its text: `PTM` and six digits.
+pub fn flood_marker(k: u64) -> String {
+    format!("PTM{k:06}")
+}
+
+/// An event as a text frame.
+fn event_frame(event: &Event) -> Utf8Bytes {
+    Utf8Bytes::from(event.to_json().to_string())
+}
+
+/// A reply frame in NapCat's shape: `data` omitted when the action returned nothing, `null`
+/// on failure; `echo` as given.
+fn reply_frame(result: Result<Option<Value>, (i64, String)>, echo: Value) -> Utf8Bytes {
+    let (status, retcode, data, message) = match result {
+        Ok(data) => ("ok", 0, data, String::new()),
+        Err((retcode, message)) => ("failed", retcode, Some(Value::Null), message),
+    };
+    let reply = Reply {
+        status: status.into(),
+        retcode,
+        data,
+        wording: message.clone(),
+        message,
+        echo,
+        stream: Some("normal-action".into()),
+    };
+    Utf8Bytes::from(serde_json::to_string(&reply).unwrap_or_default())
+}
+
+/// JavaScript truthiness, which decides whether NapCat uses the sent `params` or `{}`.
+fn truthy(v: &Value) -> bool {
+    match v {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0),
+        Value::String(s) => !s.is_empty(),
+        Value::Array(_) | Value::Object(_) => true,
+    }
+}
+
+/// Decodes one `application/x-www-form-urlencoded` value (`+` is a space, `%XX` a byte).
+fn form_decode(s: &str) -> String {
+    let hex = |b: Option<&u8>| b.and_then(|b| char::from(*b).to_digit(16));
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        match (b, hex(bytes.get(i + 1)), hex(bytes.get(i + 2))) {
+            (b'%', Some(hi), Some(lo)) => {
+                out.push((hi * 16 + lo) as u8);
+                i += 3;
+            }
+            (b'+', _, _) => {
+                out.push(b' ');
+                i += 1;
+            }
+            _ => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The token a client presented: `?access_token=` if non-empty, else the `Authorization`
+/// header with everything up to the last `Bearer ` removed (a bare token works too).
+fn presented_token(query: Option<&str>, authorization: Option<&str>) -> String {
+    let from_query = query
+        .into_iter()
+        .flat_map(|q| q.split('&'))
+        .filter_map(|pair| pair.split_once('=').or(Some((pair, ""))))
+        .find(|(key, _)| form_decode(key) == "access_token")
+        .map(|(_, value)| form_decode(value))
+        .filter(|t| !t.is_empty());
+    from_query.unwrap_or_else(|| {
+        authorization
+            .and_then(|h| h.rsplit("Bearer ").next())
+            .unwrap_or_default()
+            .to_string()
+    })
+}
+
+/// What the upgrade request said.
+#[derive(Default)]
+struct Upgrade {
+    path: String,
+    token: String,
+}
+
+/// Resolves once the server is shutting down.
+async fn stopping(shutdown: &mut watch::Receiver<bool>) {
+    let _ = shutdown.wait_for(|stop| *stop).await;
+}
+
+async fn accept_loop(shared: Arc<Shared>, listener: TcpListener) {
+    let mut shutdown = shared.shutdown.subscribe();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((tcp, _peer)) => {
+                    if shared.refusing() {
+                        drop(tcp);
+                        continue;
+                    }
+                    tokio::spawn(serve(shared.clone(), tcp));
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "simulator could not accept a connection");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            },
+            () = stopping(&mut shutdown) => break,
+        }
+    }
+}
+
+/// One client socket from upgrade to close.
+// The upgrade callback's error type is tungstenite's, large or not.
+#[allow(clippy::result_large_err)]
+async fn serve(shared: Arc<Shared>, tcp: TcpStream) {
+    let _ = tcp.set_nodelay(true);
+    let mut upgrade = Upgrade::default();
+    let handshake = tokio_tungstenite::accept_hdr_async(tcp, |req: &Request, resp: Response| {
+        let authorization = req
+            .headers()
+            .get(AUTHORIZATION)
+            .and_then(|h| h.to_str().ok());
+        upgrade = Upgrade {
+            path: req.uri().path().to_string(),
+            token: presented_token(req.uri().query(), authorization),
+        };
+        Ok(resp)
+    });
+    let Ok(Ok(mut ws)) = tokio::time::timeout(HANDSHAKE_TIMEOUT, handshake).await else {
+        return;
+    };
+    shared.connects_total.fetch_add(1, Ordering::Relaxed);
+
+    if let Some(expected) = &shared.token
+        && upgrade.token != *expected
+    {
+        reject_token(&mut ws).await;
+        return;
+    }
+
+    let events = !matches!(upgrade.path.as_str(), "/api" | "/api/");
+    let (out, out_rx) = mpsc::unbounded_channel();
+    if events {
+        let lifecycle = Event::Meta(Meta::Lifecycle {
+            self_id: shared.self_id(),
+            sub_type: "connect".into(),
+        });
+        let _ = out.send(event_frame(&lifecycle));
+    }
+    let kill = Arc::new(Notify::new());
+    let id = shared.next_conn.fetch_add(1, Ordering::Relaxed);
+    lock(&shared.conns).insert(
+        id,
+        Conn {
+            out: out.clone(),
+            events,
+            kill: kill.clone(),
+        },
+    );
+
+    let (sink, mut stream) = ws.split();
+    let mut writer = tokio::spawn(write_frames(sink, out_rx, shared.frozen.subscribe()));
+    let mut frozen = shared.frozen.subscribe();
+    let mut shutdown = shared.shutdown.subscribe();
+    loop {
+        let is_frozen = *frozen.borrow_and_update();
+        tokio::select! {
+            frame = stream.next(), if !is_frozen => match frame {
+                Some(Ok(Message::Text(text))) => handle_request(&shared, &out, text.as_str()),
+                Some(Ok(Message::Binary(bytes))) => {
+                    let text = std::str::from_utf8(&bytes).unwrap_or("\u{FFFD}");
+                    handle_request(&shared, &out, text);
+                }
+                Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
+                Some(Ok(_)) => {} // pings are answered by the WebSocket layer
+            },
+            changed = frozen.changed() => {
+                if changed.is_err() {
+                    break;
+                }
+            }
+            () = kill.notified() => break,
+            () = stopping(&mut shutdown) => break,
+            _ = &mut writer => break,
+        }
+    }
+    lock(&shared.conns).remove(&id);
+    // Dropping both halves closes the TCP stream without a close frame.
+    writer.abort();
+}
+
+/// NapCat's answer to a wrong token: one 1403 frame, then a close frame without a code.
+async fn reject_token(ws: &mut WebSocketStream<TcpStream>) {
+    let frame = reply_frame(Err((1403, BAD_TOKEN_MESSAGE.into())), Value::Null);
+    let _ = ws.send(Message::Text(frame)).await;
+    let _ = ws.close(None).await;
+    // Let the client read both before the socket goes away, as NapCat's close handshake does.
+    let _ = tokio::time::timeout(AUTH_CLOSE_GRACE, async {
+        while let Some(Ok(_)) = ws.next().await {}
+    })
+    .await;
+}
+
+/// The one writer of a socket; while frozen, frames are discarded.
+async fn write_frames(
+    mut sink: SplitSink<WebSocketStream<TcpStream>, Message>,
+    mut frames: mpsc::UnboundedReceiver<Utf8Bytes>,
+    frozen: watch::Receiver<bool>,
+) {
+    while let Some(frame) = frames.recv().await {
+        if *frozen.borrow() {
+            continue;
+        }
+        if sink.feed(Message::Text(frame)).await.is_err() {
+            return;
+        }
+        for _ in 0..WRITE_BATCH {
+            let Ok(frame) = frames.try_recv() else {
+                break;
+            };
+            if sink.feed(Message::Text(frame)).await.is_err() {
+                return;
+            }
+        }
+        if sink.flush().await.is_err() {
+            return;
+        }
+    }
+}
+
+/// Answers one request frame as NapCat's WebSocket server does.
+fn handle_request(shared: &Arc<Shared>, out: &mpsc::UnboundedSender<Utf8Bytes>, text: &str) {
+    let mut request = match serde_json::from_str::<Value>(text) {
+        Ok(Value::Object(map)) => map,
+        Ok(Value::Null) | Err(_) => {
+            let _ = out.send(reply_frame(
+                Err((1400, BAD_JSON_MESSAGE.into())),
+                Value::Null,
+            ));
+            return;
+        }
+        // Any other JSON has no `action`: NapCat looks up `undefined`.
+        Ok(_) => Default::default(),
+    };
+    let echo = request.remove("echo");
+    let action = match request.remove("action") {
+        Some(Value::String(name)) => name,
+        Some(other) => other.to_string(),
+        None => "undefined".to_string(),
+    };
+    let params = match request.remove("params") {
+        Some(params) if truthy(&params) => params,
+        _ => Value::Object(Default::default()),
+    };
+    shared.record(&action, &params);
+    if lock(&shared.ignored).contains(&action) {
+        return;
+    }
+
+    let outcome = lock(&shared.world).handle(&action, &params);
+    // Unknown actions are refused before dispatch, where a missing echo becomes `null`.
+    let echo = match (&outcome.reply, echo) {
+        (_, Some(echo)) => echo,
+        (Err((1404, _)), None) => Value::Null,
+        (_, None) => Value::String(String::new()),
+    };
+    let reply = reply_frame(outcome.reply, echo);
+    let events: Vec<Utf8Bytes> = outcome.events.iter().map(event_frame).collect();
+
+    let delay = *lock(&shared.reply_delay);
+    if delay.is_zero() {
+        let _ = out.send(reply);
+        shared.broadcast(&events);
+    } else {
+        let shared = shared.clone();
+        let out = out.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(delay).await;
+            let _ = out.send(reply);
+            shared.broadcast(&events);
+        });
+    }
+}
+
+async fn heartbeat_loop(shared: Arc<Shared>) {
+    let interval = shared.heartbeat;
+    let mut shutdown = shared.shutdown.subscribe();
+    let mut ticker = tokio::time::interval_at(Instant::now() + interval, interval);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = ticker.tick() => {}
+            () = stopping(&mut shutdown) => break,
+        }
+        if !shared.has_event_sockets() {
+            continue;
+        }
+        let beat = Event::Meta(Meta::Heartbeat {
+            self_id: shared.self_id(),
+            online: true,
+            good: true,
+            interval_ms: i64::try_from(interval.as_millis()).unwrap_or(i64::MAX),
+        });
+        shared.broadcast(&[event_frame(&beat)]);
+    }
+}
+
+async fn live_loop(shared: Arc<Shared>) {
+    let mut shutdown = shared.shutdown.subscribe();
+    loop {
+        let pause = Duration::from_millis(rand::random_range(1500..=4000));
+        tokio::select! {
+            () = tokio::time::sleep(pause) => {}
+            () = stopping(&mut shutdown) => break,
+        }
+        // Nobody watching: let the world rest rather than pile up unseen history.
+        if !shared.has_event_sockets() {
+            continue;
+        }
+        let events = lock(&shared.world).live_tick();
+        let frames: Vec<Utf8Bytes> = events.iter().map(event_frame).collect();
+        shared.broadcast(&frames);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::onebot::{Frame, parse_frame};
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    use tokio_tungstenite::tungstenite::http::HeaderValue;
+    use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+
+    type Client = WebSocketStream<tokio_tungstenite::MaybeTlsStream<TcpStream>>;
+
+    fn json(frame: &Utf8Bytes) -> Value {
+        serde_json::from_str(frame.as_str()).unwrap()
+    }
+
+    #[test]
+    fn reply_frames_have_napcats_shape() {
+        let ok = json(&reply_frame(Ok(None), Value::String(String::new())));
+        assert_eq!(
+            ok,
+            serde_json::json!({"status":"ok","retcode":0,"message":"","wording":"","echo":"","stream":"normal-action"})
+        );
+        let data = json(&reply_frame(
+            Ok(Some(serde_json::json!([1]))),
+            serde_json::json!({"seq":5}),
+        ));
+        assert_eq!(
+            (&data["data"], &data["echo"]),
+            (&serde_json::json!([1]), &serde_json::json!({"seq":5}))
+        );
+        let failed = json(&reply_frame(
+            Err((1200, "No such request".into())),
+            Value::Null,
+        ));
+        assert_eq!(
+            failed,
+            serde_json::json!({"status":"failed","retcode":1200,"data":null,"message":"No such request",
+                "wording":"No such request","echo":null,"stream":"normal-action"})
+        );
+    }
+
+    #[test]
+    fn the_bad_token_frame_matches_the_fixture() {
+        let fixture: Value = serde_json::from_str(include_str!(
+            "../../tests/fixtures/error_bad_token.synth.json"
+        ))
+        .unwrap();
+        assert_eq!(
+            json(&reply_frame(
+                Err((1403, BAD_TOKEN_MESSAGE.into())),
+                Value::Null
+            )),
+            fixture
+        );
+    }
+
+    #[test]
+    fn tokens_come_from_the_query_first_then_the_header() {
+        assert_eq!(
+            presented_token(Some("access_token=a%20b%2Bc+d"), None),
+            "a b+c d"
+        );
+        assert_eq!(
+            presented_token(Some("x=1&access_token=q"), Some("Bearer h")),
+            "q"
+        );
+        assert_eq!(
+            presented_token(Some("access_token="), Some("Bearer h")),
+            "h"
+        );
+        assert_eq!(presented_token(None, Some("bare")), "bare");
+        assert_eq!(presented_token(None, None), "");
+        assert_eq!(form_decode("%zz%4"), "%zz%4");
+    }
+
+    #[test]
+    fn napcat_treats_falsy_params_as_empty() {
+        for v in [Value::Null, false.into(), 0.into(), "".into()] {
+            assert!(!truthy(&v), "{v}");
+        }
+        for v in [
+            serde_json::json!({}),
+            serde_json::json!([]),
+            1.into(),
+            "x".into(),
+        ] {
+            assert!(truthy(&v), "{v}");
+        }
+    }
+
+    async fn dial(sim: &Sim, path: &str, auth: Option<&str>) -> Client {
+        let url = format!("ws://{}{path}", sim.addr());
+        let mut request = url.into_client_request().unwrap();
+        if let Some(auth) = auth {
+            request
+                .headers_mut()
+                .insert(AUTHORIZATION, HeaderValue::from_str(auth).unwrap());
+        }
+        tokio_tungstenite::connect_async(request).await.unwrap().0
+    }
+
+    async fn next_text(ws: &mut Client) -> Value {
+        loop {
+            let frame = tokio::time::timeout(Duration::from_secs(5), ws.next())
+                .await
+                .expect("a frame in time")
+                .expect("socket open")
+                .expect("no error");
+            if let Message::Text(t) = frame {
+                return serde_json::from_str(t.as_str()).unwrap();
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn universal_sockets_start_with_lifecycle_and_get_heartbeats() {
+        let sim = Sim::start(SimConfig {
+            heartbeat_interval: Duration::from_millis(50),
+            ..SimConfig::default()
+        })
+        .await
+        .unwrap();
+        let mut ws = dial(&sim, "/ws?x=1", None).await;
+        let first = next_text(&mut ws).await;
+        assert_eq!(
+            (&first["meta_event_type"], &first["sub_type"]),
+            (&"lifecycle".into(), &"connect".into())
+        );
+        let beat = next_text(&mut ws).await;
+        assert_eq!(beat["meta_event_type"], "heartbeat");
+        assert_eq!(beat["interval"], 50);
+        assert!(beat["status"].is_object());
+        assert!(matches!(
+            parse_frame(&beat.to_string()),
+            Ok(Frame::Event(Event::Meta(Meta::Heartbeat { .. })))
+        ));
+        sim.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn api_sockets_get_replies_but_no_events() {
+        let sim = Sim::start(SimConfig {
+            heartbeat_interval: Duration::from_millis(20),
+            ..SimConfig::default()
+        })
+        .await
+        .unwrap();
+        let mut ws = dial(&sim, "/api/", None).await;
+        sim.send_raw("{\"post_type\":\"notice\"}");
+        ws.send(Message::text(r#"{"action":"no_such_action","echo":"x-1"}"#))
+            .await
+            .unwrap();
+        let reply = next_text(&mut ws).await;
+        assert_eq!(
+            reply,
+            serde_json::from_str::<Value>(include_str!(
+                "../../tests/fixtures/error_unknown_action.resp.synth.json"
+            ))
+            .unwrap()
+        );
+        ws.send(Message::text(r#"{"action":"no_such_action"}"#))
+            .await
+            .unwrap();
+        assert_eq!(next_text(&mut ws).await["echo"], Value::Null);
+        assert_eq!(sim.calls().len(), 2);
+        assert_eq!(
+            sim.calls()[0],
+            RecordedCall {
+                action: "no_such_action".into(),
+                params: serde_json::json!({})
+            }
+        );
+        sim.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn bad_json_gets_1400_with_a_null_echo() {
+        let sim = Sim::start(SimConfig::default()).await.unwrap();
+        let mut ws = dial(&sim, "/api", None).await;
+        ws.send(Message::text("{action: nope")).await.unwrap();
+        let reply = next_text(&mut ws).await;
+        assert_eq!(
+            (&reply["retcode"], &reply["echo"], &reply["message"]),
+            (&1400.into(), &Value::Null, &BAD_JSON_MESSAGE.into())
+        );
+        assert!(sim.calls().is_empty());
+        sim.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn a_wrong_token_gets_1403_then_a_close_without_code() {
+        let sim = Sim::start(SimConfig {
+            token: Some("right".into()),
+            ..SimConfig::default()
+        })
+        .await
+        .unwrap();
+        let mut ws = dial(&sim, "/", Some("Bearer wrong")).await;
+        let frame = next_text(&mut ws).await;
+        assert_eq!(
+            (&frame["retcode"], &frame["echo"]),
+            (&1403.into(), &Value::Null)
+        );
+        match ws.next().await {
+            Some(Ok(Message::Close(close))) => {
+                assert!(
+                    close.as_ref().is_none_or(|c| c.code == CloseCode::Status),
+                    "{close:?}"
+                )
+            }
+            other => panic!("expected a close frame, got {other:?}"),
+        }
+        let mut good = dial(&sim, "/?access_token=right", Some("Bearer wrong")).await;
+        assert_eq!(next_text(&mut good).await["meta_event_type"], "lifecycle");
+        let mut header = dial(&sim, "/", Some("Bearer right")).await;
+        assert_eq!(next_text(&mut header).await["meta_event_type"], "lifecycle");
+        assert_eq!(sim.connects_total(), 3);
+        assert_eq!(sim.connection_count(), 2);
+        sim.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn replies_come_before_the_events_they_cause_on_every_event_socket() {
+        let sim = Sim::start(SimConfig::default()).await.unwrap();
+        let (group, friend) = sim.with_world(|w| {
+            (
+                w.groups().first().map(|g| g.group_id).unwrap(),
+                w.friends().first().map(|f| f.user_id).unwrap(),
+            )
+        });
+        let mut caller = dial(&sim, "/", None).await;
+        let mut watcher = dial(&sim, "/event", None).await;
+        let mut api = dial(&sim, "/api", None).await;
+        for ws in [&mut caller, &mut watcher] {
+            assert_eq!(next_text(ws).await["meta_event_type"], "lifecycle");
+        }
+
+        let send = serde_json::json!({"action":"send_group_msg","params":{"group_id":group,
+            "message":[{"type":"text","data":{"text":"hi"}}]}});
+        caller.send(Message::text(send.to_string())).await.unwrap();
+        let reply = next_text(&mut caller).await;
+        assert_eq!(
+            (&reply["status"], &reply["echo"]),
+            (&"ok".into(), &"".into())
+        );
+        let id = reply["data"]["message_id"].clone();
+        for ws in [&mut caller, &mut watcher] {
+            let echo = next_text(ws).await;
+            assert_eq!(
+                (&echo["post_type"], &echo["message_id"]),
+                (&"message_sent".into(), &id)
+            );
+        }
+
+        // An action that returns nothing: no `data` key at all.
+        let like = serde_json::json!({"action":"send_like","params":{"user_id":friend},"echo":7});
+        api.send(Message::text(like.to_string())).await.unwrap();
+        let reply = next_text(&mut api).await;
+        assert_eq!((&reply["retcode"], &reply["echo"]), (&0.into(), &7.into()));
+        assert!(reply.get("data").is_none(), "{reply}");
+        sim.shutdown().await;
+    }
+}

@@ -1,0 +1,403 @@
+//! How one message or notice looks: segments to styled spans, then wrapped rows with a prefix.
+
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use serde_json::Value;
+
+use crate::app::chat::{Delivery, Entry, EntryKind, MessageItem, NoticeItem};
+use crate::app::state::{Quote, State};
+use crate::app::timeline_nav::first_url;
+use crate::onebot::message::{face_label, human_size, rps_name};
+use crate::onebot::segment::{AtTarget, Music};
+use crate::onebot::{Peer, Segment, faces};
+
+use super::sanitize::{sanitize, sanitize_line};
+use super::theme::Theme;
+use super::wrap::{WrapOpts, truncate, width, wrap_spans};
+
+/// Everything layout needs besides the entry.
+pub struct LayoutCtx<'a> {
+    pub state: &'a State,
+    pub theme: &'a Theme,
+    pub peer: Peer,
+}
+
+/// Columns before the message text: `HH:MM ` + name column + ` │ `.
+pub fn name_width(total: u16) -> u16 {
+    (total / 6).clamp(4, 14)
+}
+
+fn prefix_width(total: u16) -> u16 {
+    6 + name_width(total) + 3
+}
+
+/// `HH:MM` in local time.
+pub fn clock(ts: i64) -> String {
+    use chrono::{Local, TimeZone};
+    match Local.timestamp_opt(ts, 0).single() {
+        Some(t) => t.format("%H:%M").to_string(),
+        None => "--:--".into(),
+    }
+}
+
+/// Splits text into plain and link spans.
+fn text_spans(text: &str, base: Style, link: Style, out: &mut Vec<Span<'static>>) {
+    let text = sanitize(text);
+    let mut rest: &str = &text;
+    while let Some(url) = first_url(rest) {
+        let Some(pos) = rest.find(&url) else {
+            break;
+        };
+        if pos > 0 {
+            out.push(Span::styled(rest[..pos].to_string(), base));
+        }
+        out.push(Span::styled(url.clone(), link));
+        rest = &rest[pos + url.len()..];
+    }
+    if !rest.is_empty() {
+        out.push(Span::styled(rest.to_string(), base));
+    }
+}
+
+fn ark_fields(
+    data: &str,
+) -> (
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+) {
+    let Ok(v) = serde_json::from_str::<Value>(data) else {
+        return (None, None, None, None);
+    };
+    let prompt = v.get("prompt").and_then(Value::as_str).map(str::to_string);
+    let meta = v.get("meta").and_then(Value::as_object);
+    let pick = |k: &str| -> Option<String> {
+        meta?
+            .values()
+            .find_map(|m| m.get(k).and_then(Value::as_str).map(str::to_string))
+    };
+    let title = pick("title");
+    let desc = pick("desc");
+    let url = pick("jumpUrl")
+        .or_else(|| pick("qqdocurl"))
+        .or_else(|| pick("url"));
+    (prompt, title, desc, url)
+}
+
+/// Styled spans for the content of a message (reply quotes are drawn separately).
+pub fn content_spans(ctx: &LayoutCtx, m: &MessageItem) -> Vec<Span<'static>> {
+    let t = ctx.theme;
+    let base = if m.recalled_by.is_some() {
+        t.recalled
+    } else {
+        Style::new()
+    };
+    let media = t.link.remove_modifier(Modifier::UNDERLINED);
+    let media = if m.recalled_by.is_some() {
+        t.recalled
+    } else {
+        media
+    };
+    let mut out: Vec<Span<'static>> = Vec::new();
+    let bracket = |s: String| Span::styled(sanitize_line(&s).into_owned(), media);
+    for seg in m.chain.segments() {
+        match seg {
+            Segment::Text { text } => text_spans(text, base, t.link, &mut out),
+            Segment::At { target, name, .. } => {
+                let (label, style) = match target {
+                    AtTarget::All => ("@全体成员".to_string(), t.mention_all),
+                    AtTarget::User(qq) => {
+                        let n = ctx.state.contacts.name_in(ctx.peer, *qq);
+                        let n = if n == qq.to_string() {
+                            name.clone().filter(|s| !s.is_empty()).unwrap_or(n)
+                        } else {
+                            n
+                        };
+                        let style = if *qq == ctx.state.self_id {
+                            t.mention_me
+                        } else {
+                            t.mention
+                        };
+                        (format!("@{n}"), style)
+                    }
+                };
+                out.push(Span::styled(sanitize_line(&label).into_owned(), style));
+            }
+            Segment::Face { id, extra } => out.push(bracket(face_label(*id, extra))),
+            Segment::MFace { summary, .. } => out.push(bracket(if summary.is_empty() {
+                "[商城表情]".into()
+            } else {
+                summary.clone()
+            })),
+            Segment::Image {
+                summary,
+                sub_type,
+                file_size,
+                emoji_id,
+                ..
+            } => {
+                let label = match summary.as_deref().filter(|s| !s.is_empty()) {
+                    Some(s) => s.to_string(),
+                    None if emoji_id.is_some() || *sub_type == Some(1) => "[动画表情]".into(),
+                    None => "[图片]".into(),
+                };
+                let label = match (file_size, label.as_str()) {
+                    (Some(n), "[图片]") if *n > 0 => format!("[图片 {}]", human_size(*n)),
+                    _ => label,
+                };
+                out.push(bracket(label));
+            }
+            Segment::Record { file_size, .. } => out.push(bracket(match file_size {
+                Some(n) if *n > 0 => format!("[语音 {}]", human_size(*n)),
+                _ => "[语音]".into(),
+            })),
+            Segment::Video { file_size, .. } => out.push(bracket(match file_size {
+                Some(n) if *n > 0 => format!("[视频 {}]", human_size(*n)),
+                _ => "[视频]".into(),
+            })),
+            Segment::File {
+                file,
+                name,
+                file_size,
+                ..
+            } => {
+                let n = name.as_deref().unwrap_or(file);
+                out.push(bracket(match file_size {
+                    Some(s) => format!("[文件] {n} ({})", human_size(*s)),
+                    None => format!("[文件] {n}"),
+                }));
+            }
+            Segment::Reply { .. } => {}
+            Segment::Forward { content, .. } => {
+                out.push(bracket("[聊天记录]".into()));
+                if let Some(list) = content {
+                    for ev in list.iter().take(3) {
+                        let who = ev.sender.display_name();
+                        let text = ev.message.plain_text();
+                        let line = format!("\n  {}: {}", sanitize_line(&who), sanitize_line(&text));
+                        out.push(Span::styled(line, t.quote));
+                    }
+                    if list.len() > 3 {
+                        out.push(Span::styled(format!("\n  … 共 {} 条", list.len()), t.quote));
+                    }
+                }
+            }
+            Segment::Node { nickname, .. } => out.push(bracket(format!(
+                "[转发节点 {}]",
+                nickname.as_deref().unwrap_or("")
+            ))),
+            Segment::Json { data, .. } => {
+                let (prompt, title, desc, url) = ark_fields(data);
+                let head = title.or(prompt).unwrap_or_else(|| "卡片消息".into());
+                out.push(bracket(format!("[卡片] {head}")));
+                if let Some(d) = desc.filter(|d| !d.is_empty()) {
+                    out.push(Span::styled(format!("\n{}", sanitize(&d)), t.quote));
+                }
+                if let Some(u) = url {
+                    out.push(Span::raw("\n"));
+                    out.push(Span::styled(sanitize_line(&u).into_owned(), t.link));
+                }
+            }
+            Segment::Xml { .. } => out.push(bracket("[XML卡片]".into())),
+            Segment::Markdown { content, .. } => text_spans(content, base, t.link, &mut out),
+            Segment::Music { music, .. } => out.push(bracket(match music {
+                Music::Custom { title, .. } if !title.is_empty() => format!("[音乐] {title}"),
+                Music::Platform { platform, id } => format!("[音乐 {platform}:{id}]"),
+                _ => "[音乐]".into(),
+            })),
+            Segment::Dice { result, .. } => out.push(bracket(match result {
+                Some(r) => format!("[骰子 {r}]"),
+                None => "[骰子]".into(),
+            })),
+            Segment::Rps { result, .. } => out.push(bracket(match result {
+                Some(r) => format!("[猜拳 {}]", rps_name(*r)),
+                None => "[猜拳]".into(),
+            })),
+            Segment::Poke { .. } => out.push(bracket("[戳一戳]".into())),
+            Segment::Shake { .. } => out.push(bracket("[窗口抖动]".into())),
+            Segment::Contact { kind, id, .. } => out.push(bracket(if kind == "group" {
+                format!("[推荐群聊 {id}]")
+            } else {
+                format!("[推荐联系人 {id}]")
+            })),
+            Segment::Location { title, content, .. } => out.push(bracket(format!(
+                "[位置] {} {}",
+                title.as_deref().unwrap_or(""),
+                content.as_deref().unwrap_or("")
+            ))),
+            Segment::Share { title, url, .. } => {
+                out.push(bracket(format!("[分享] {title}")));
+                out.push(Span::raw(" "));
+                out.push(Span::styled(sanitize_line(url).into_owned(), t.link));
+            }
+            Segment::OnlineFile {
+                file_name,
+                file_size,
+                ..
+            } => out.push(bracket(match file_size {
+                Some(s) => format!("[在线文件] {file_name} ({})", human_size(*s)),
+                None => format!("[在线文件] {file_name}"),
+            })),
+            Segment::FlashTransfer { .. } => out.push(bracket("[闪传]".into())),
+            Segment::Unknown { kind, .. } => out.push(bracket(format!("[{kind}]"))),
+        }
+    }
+    if out.is_empty() {
+        out.push(Span::styled("[空消息]", t.system));
+    }
+    out
+}
+
+/// The quote line of a reply: `┆ 作者: 摘要`.
+fn quote_spans(ctx: &LayoutCtx, reply_to: i64) -> Span<'static> {
+    let t = ctx.theme;
+    let text = match ctx
+        .state
+        .chats
+        .get(&ctx.peer)
+        .and_then(|c| c.timeline.message(reply_to))
+    {
+        Some(q) => {
+            let author = if q.own {
+                ctx.state.self_name.clone()
+            } else {
+                ctx.state.contacts.name_in(ctx.peer, q.sender_id)
+            };
+            let author = if author == q.sender_id.to_string() {
+                q.sender_name.clone()
+            } else {
+                author
+            };
+            let body = if q.recalled_by.is_some() {
+                "(已撤回)".to_string()
+            } else {
+                crate::app::update::excerpt(
+                    &q.chain
+                        .plain_text_with(|qq| Some(ctx.state.contacts.name_in(ctx.peer, qq))),
+                )
+            };
+            format!("{author}: {body}")
+        }
+        None => match ctx.state.quotes.get(&reply_to) {
+            Some(Quote::Found { author, excerpt }) => format!("{author}: {excerpt}"),
+            Some(Quote::Missing) => "(原消息不可用)".into(),
+            Some(Quote::Loading) | None => "(正在获取原消息…)".into(),
+        },
+    };
+    Span::styled(format!("┆ {}", sanitize_line(&text)), t.quote)
+}
+
+/// The rows of a message: prefixed, wrapped, with quote, state and reactions.
+pub fn message_rows(ctx: &LayoutCtx, time: i64, m: &MessageItem, w: u16) -> Vec<Line<'static>> {
+    let t = ctx.theme;
+    let nw = name_width(w) as usize;
+    let pw = prefix_width(w);
+    let content_w = w.saturating_sub(pw).max(4);
+    let name = if m.own && !ctx.state.self_name.is_empty() {
+        ctx.state.self_name.clone()
+    } else {
+        let n = ctx.state.contacts.name_in(ctx.peer, m.sender_id);
+        if n == m.sender_id.to_string() && !m.sender_name.is_empty() {
+            m.sender_name.clone()
+        } else {
+            n
+        }
+    };
+    let name = sanitize_line(&name).into_owned();
+    let name = truncate(&name, nw).into_owned();
+    let pad = " ".repeat(nw.saturating_sub(width(&name)));
+    let name_style = if m.own {
+        t.own_name
+    } else {
+        ctx.theme
+            .user_color(m.sender_id)
+            .add_modifier(Modifier::BOLD)
+    };
+    let mut body: Vec<Span<'static>> = Vec::new();
+    if let Some(id) = m.chain.reply_to() {
+        body.push(quote_spans(ctx, id));
+        body.push(Span::raw("\n"));
+    }
+    body.extend(content_spans(ctx, m));
+    if m.recalled_by.is_some() {
+        body.push(Span::styled(
+            " (已撤回)",
+            t.recalled.add_modifier(Modifier::BOLD),
+        ));
+    }
+    if m.essence {
+        body.push(Span::styled(" ★精华", t.mention_all));
+    }
+    match &m.delivery {
+        Delivery::Sent => {}
+        Delivery::Pending => body.push(Span::styled(" …", t.pending)),
+        Delivery::Failed(why) => body.push(Span::styled(
+            format!("\n✗ 发送失败: {} (R 重试)", sanitize_line(why)),
+            t.failed,
+        )),
+    }
+    if !m.reactions.is_empty() {
+        let r: Vec<String> = m
+            .reactions
+            .iter()
+            .map(|(id, n)| format!("{}{n}", faces::reaction_label(id)))
+            .collect();
+        body.push(Span::styled(format!("\n{}", r.join(" ")), t.system));
+    }
+    let wrapped = wrap_spans(&body, content_w, WrapOpts::default());
+    let mut rows = Vec::with_capacity(wrapped.len().max(1));
+    let bar = Span::styled(" │ ", t.border);
+    for (i, line) in wrapped.into_iter().enumerate() {
+        let mut spans = Vec::with_capacity(line.spans.len() + 4);
+        if i == 0 {
+            spans.push(Span::styled(format!("{} ", clock(time)), t.time));
+            spans.push(Span::raw(pad.clone()));
+            spans.push(Span::styled(name.clone(), name_style));
+        } else {
+            spans.push(Span::raw(" ".repeat(6 + nw)));
+        }
+        spans.push(bar.clone());
+        spans.extend(line.spans);
+        rows.push(Line::from(spans));
+    }
+    if rows.is_empty() {
+        rows.push(Line::from(vec![
+            Span::styled(format!("{} ", clock(time)), t.time),
+            Span::raw(pad),
+            Span::styled(name, name_style),
+            bar,
+        ]));
+    }
+    rows
+}
+
+/// The rows of a notice line.
+pub fn notice_rows(ctx: &LayoutCtx, time: i64, n: &NoticeItem, w: u16) -> Vec<Line<'static>> {
+    let t = ctx.theme;
+    let spans = [Span::styled(sanitize(&n.text).into_owned(), t.system)];
+    let pw = 6u16 + 3;
+    let wrapped = wrap_spans(&spans, w.saturating_sub(pw).max(4), WrapOpts::default());
+    wrapped
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let mut v = vec![if i == 0 {
+                Span::styled(format!("{} ", clock(time)), t.time)
+            } else {
+                Span::raw("      ")
+            }];
+            v.push(Span::styled(if i == 0 { "── " } else { "   " }, t.system));
+            v.extend(l.spans);
+            Line::from(v)
+        })
+        .collect()
+}
+
+/// The rows of any entry.
+pub fn entry_rows(ctx: &LayoutCtx, e: &Entry, w: u16) -> Vec<Line<'static>> {
+    match &e.kind {
+        EntryKind::Message(m) => message_rows(ctx, e.key.time, m, w),
+        EntryKind::Notice(n) => notice_rows(ctx, e.key.time, n, w),
+    }
+}

@@ -1,0 +1,231 @@
+//! The face: how state looks — panes, popups, wrapping, colours. Reads state, never changes it.
+//!
+//! `draw` paints one frame into a buffer and reports what it showed (`View`, the timeline
+//! anchors) so the runtime can hand that back to the app for the next key or click.
+
+pub mod message;
+pub mod panes;
+pub mod popups;
+pub mod sanitize;
+pub mod theme;
+pub mod timeline;
+pub mod wrap;
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Position, Rect};
+use ratatui::style::Style;
+
+use crate::app::chat::{Scroll, SortKey};
+use crate::app::state::{Popup, State, View};
+use crate::onebot::Peer;
+
+use theme::Theme;
+use timeline::TimelineCache;
+
+/// UI-side state that is not app state: the theme and layout caches.
+pub struct Ui {
+    pub theme: Theme,
+    timeline: TimelineCache,
+}
+
+impl Ui {
+    /// A UI with this theme.
+    pub fn new(theme: Theme) -> Self {
+        Ui {
+            theme,
+            timeline: TimelineCache::default(),
+        }
+    }
+}
+
+/// What one frame showed.
+pub struct Frame {
+    pub view: View,
+    /// Where the terminal caret goes, if anywhere.
+    pub cursor: Option<Position>,
+    /// The timeline pane and its rows (screen row, entry, row within the entry).
+    pub timeline: Rect,
+    pub lines: Vec<(u16, SortKey, u16)>,
+    /// The open chat's scroll anchor as drawn (to keep the view stable next frame).
+    pub scroll: Option<(Peer, Scroll)>,
+}
+
+/// Where each pane goes for a terminal of this size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Areas {
+    pub sidebar: Option<Rect>,
+    pub members: Option<Rect>,
+    pub header: Rect,
+    pub timeline: Rect,
+    pub composer: Rect,
+    pub status: Rect,
+}
+
+/// Splits the screen: sidebar | header/timeline/composer | members, status line at the bottom.
+pub fn areas(state: &State, full: Rect) -> Areas {
+    let status = Rect::new(
+        full.x,
+        full.y + full.height.saturating_sub(1),
+        full.width,
+        full.height.min(1),
+    );
+    let main_h = full.height.saturating_sub(1);
+    let mut x = full.x;
+    let mut w = full.width;
+    let group_open = matches!(state.open, Some(Peer::Group(_)));
+    let members_w = if full.width >= 120 { 24 } else { 18 };
+    let want_members = state.members.visible && group_open && full.width >= 60;
+    let sidebar_w = if full.width >= 100 {
+        state.settings.sidebar_width.clamp(12, full.width / 3)
+    } else {
+        20
+    };
+    // The chat column keeps at least 40 columns: the sidebar gives way first.
+    let mut want_sidebar = state.sidebar.visible && full.width >= 60;
+    if want_sidebar && want_members && full.width < sidebar_w + 1 + members_w + 1 + 40 {
+        want_sidebar = false;
+    }
+    let sidebar = want_sidebar.then(|| {
+        let r = Rect::new(x, full.y, sidebar_w, main_h);
+        x += sidebar_w + 1;
+        w = w.saturating_sub(sidebar_w + 1);
+        r
+    });
+    let members = want_members.then(|| {
+        w = w.saturating_sub(members_w + 1);
+        Rect::new(x + w + 1, full.y, members_w, main_h)
+    });
+    let comp_h = popups::composer_height(state, w) + 1;
+    let header = Rect::new(x, full.y, w, main_h.min(1));
+    let comp_h = comp_h.min(main_h.saturating_sub(2));
+    let timeline_h = main_h.saturating_sub(1 + comp_h);
+    let timeline = Rect::new(x, full.y + 1, w, timeline_h);
+    let composer = Rect::new(x, full.y + 1 + timeline_h, w, comp_h);
+    Areas {
+        sidebar,
+        members,
+        header,
+        timeline,
+        composer,
+        status,
+    }
+}
+
+fn vline(buf: &mut Buffer, x: u16, y: u16, h: u16, style: Style) {
+    for dy in 0..h {
+        buf.set_string(x, y + dy, "│", style);
+    }
+}
+
+/// Paints the whole screen for `state` into `buf`.
+pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
+    let full = buf.area;
+    let theme = ui.theme.clone();
+    let a = areas(state, full);
+    let mut view = View {
+        timeline_area: a.timeline,
+        sidebar_shown: a.sidebar.is_some(),
+        members_shown: a.members.is_some(),
+        ..View::default()
+    };
+    if let Some(s) = a.sidebar {
+        let out = panes::sidebar(state, &theme, s, buf);
+        view.sidebar_area = out.list;
+        view.sidebar_rows = out.rows;
+        view.sidebar_height = out.list.height;
+        let style = if state.focus == crate::app::Pane::Sidebar {
+            theme.border_focused
+        } else {
+            theme.border
+        };
+        vline(buf, s.x + s.width, s.y, s.height, style);
+    }
+    if let (Some(m), Some(Peer::Group(g))) = (a.members, state.open) {
+        let style = if state.focus == crate::app::Pane::Members {
+            theme.border_focused
+        } else {
+            theme.border
+        };
+        vline(buf, m.x - 1, m.y, m.height, style);
+        let out = panes::members(state, &theme, g, m, buf);
+        view.members_area = out.list;
+        view.members_rows = out.rows;
+        view.members_height = out.list.height;
+    }
+    panes::header(state, &theme, a.header, buf);
+    let mut frame = Frame {
+        view: View::default(),
+        cursor: None,
+        timeline: a.timeline,
+        lines: Vec::new(),
+        scroll: None,
+    };
+    match state.open_chat() {
+        Some(chat) => {
+            let out = ui.timeline.draw(state, &theme, chat, a.timeline, buf);
+            view.timeline_rows = out.rows;
+            view.timeline_entries = out.entries;
+            frame.lines = out.lines;
+            frame.scroll = Some((chat.peer, out.scroll));
+        }
+        None => welcome(state, &theme, a.timeline, buf),
+    }
+    frame.cursor = popups::composer(state, &theme, a.composer, buf);
+    popups::completion(state, &theme, a.composer, buf);
+    if let Some(c) = panes::status(state, &theme, a.status, buf) {
+        frame.cursor = Some(Position::new(c.0, c.1));
+    }
+    match &state.popup {
+        Some(Popup::Help { scroll }) => {
+            popups::help(state, &theme, *scroll, full, buf);
+            frame.cursor = None;
+        }
+        Some(Popup::Faces(p)) => {
+            popups::faces(&theme, p, full, buf);
+            frame.cursor = None;
+        }
+        Some(Popup::Confirm(c)) => {
+            popups::confirm(&theme, c, full, buf);
+            frame.cursor = None;
+        }
+        None => {}
+    }
+    frame.view = view;
+    frame
+}
+
+fn welcome(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    let lines = [
+        "napterm".to_string(),
+        String::new(),
+        "Tab 在会话列表、消息和输入框之间切换".to_string(),
+        "/open 名字 或 号码  打开会话".to_string(),
+        "F1 或 ? 查看全部按键和命令".to_string(),
+        String::new(),
+        panes::conn_text(state, theme).0,
+    ];
+    let top = area.y + area.height.saturating_sub(lines.len() as u16) / 2;
+    for (i, l) in lines.iter().enumerate() {
+        let y = top + i as u16;
+        if y >= area.y + area.height {
+            break;
+        }
+        let w = wrap::width(l) as u16;
+        let x = area.x + area.width.saturating_sub(w) / 2;
+        let style = if i == 0 { theme.title } else { theme.help_text };
+        buf.set_stringn(x, y, l, area.width as usize, style);
+    }
+}
+
+/// Hands what the frame showed back to the state (the only write the UI causes).
+pub fn apply_frame(state: &mut State, frame: &Frame) {
+    state.view = frame.view.clone();
+    if let Some((peer, scroll)) = frame.scroll
+        && let Some(c) = state.chats.get_mut(&peer)
+    {
+        c.scroll = scroll;
+        if scroll == Scroll::Bottom {
+            c.new_below = 0;
+        }
+    }
+}

@@ -1,0 +1,345 @@
+//! The timeline pane: only the visible window is laid out, rows are cached per (entry, width).
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+
+use crate::app::chat::{Chat, Entry, HistoryState, Scroll, SortKey};
+use crate::app::state::{Quote, State};
+use crate::onebot::Peer;
+
+use super::message::{LayoutCtx, entry_rows};
+use super::theme::Theme;
+use super::wrap::width;
+
+/// Cached rows of one entry.
+struct Cached {
+    width: u16,
+    version: u64,
+    names: u64,
+    quote: u8,
+    rows: Rc<Vec<Line<'static>>>,
+}
+
+/// Layout cache for timelines (owned by the UI, outside the app state).
+#[derive(Default)]
+pub struct TimelineCache {
+    map: HashMap<(Peer, SortKey), Cached>,
+}
+
+/// One drawn row.
+struct Row {
+    line: Line<'static>,
+    key: SortKey,
+    idx: u16,
+}
+
+/// What the timeline reports after drawing.
+pub struct TimelineOut {
+    pub rows: Vec<(u16, SortKey)>,
+    pub lines: Vec<(u16, SortKey, u16)>,
+    pub entries: Vec<SortKey>,
+    pub scroll: Scroll,
+}
+
+fn day(ts: i64) -> Option<chrono::NaiveDate> {
+    use chrono::{Local, TimeZone};
+    Local.timestamp_opt(ts, 0).single().map(|t| t.date_naive())
+}
+
+fn day_label(ts: i64, now: i64) -> String {
+    use chrono::{Datelike, Local, TimeZone};
+    let Some(t) = Local.timestamp_opt(ts, 0).single() else {
+        return String::new();
+    };
+    let today = day(now);
+    let d = t.date_naive();
+    let weekday =
+        ["一", "二", "三", "四", "五", "六", "日"][d.weekday().num_days_from_monday() as usize];
+    let rel = match today.map(|td| (td - d).num_days()) {
+        Some(0) => "今天 ".to_string(),
+        Some(1) => "昨天 ".to_string(),
+        _ => String::new(),
+    };
+    format!(
+        "{rel}{}年{}月{}日 星期{weekday}",
+        d.year(),
+        d.month(),
+        d.day()
+    )
+}
+
+fn rule(label: &str, w: u16, style: Style) -> Line<'static> {
+    let lw = width(label) + 2;
+    let w = w as usize;
+    if lw + 4 > w {
+        return Line::from(Span::styled(label.to_string(), style));
+    }
+    let left = (w - lw) / 2;
+    let right = w - lw - left;
+    Line::from(Span::styled(
+        format!("{} {label} {}", "─".repeat(left), "─".repeat(right)),
+        style,
+    ))
+}
+
+impl TimelineCache {
+    fn quote_tag(state: &State, chat: &Chat, e: &Entry) -> u8 {
+        let Some(m) = e.message() else {
+            return 0;
+        };
+        let Some(id) = m.chain.reply_to() else {
+            return 0;
+        };
+        if let Some(q) = chat.timeline.message(id) {
+            return if q.recalled_by.is_some() { 5 } else { 4 };
+        }
+        match state.quotes.get(&id) {
+            None => 1,
+            Some(Quote::Loading) => 1,
+            Some(Quote::Found { .. }) => 2,
+            Some(Quote::Missing) => 3,
+        }
+    }
+
+    fn rows_of(
+        &mut self,
+        ctx: &LayoutCtx,
+        chat: &Chat,
+        e: &Entry,
+        w: u16,
+    ) -> Rc<Vec<Line<'static>>> {
+        let names = ctx.state.contacts.version ^ (ctx.state.self_id as u64).rotate_left(17);
+        let quote = Self::quote_tag(ctx.state, chat, e);
+        let k = (chat.peer, e.key);
+        if let Some(c) = self.map.get(&k)
+            && c.width == w
+            && c.version == e.version
+            && c.names == names
+            && c.quote == quote
+        {
+            return c.rows.clone();
+        }
+        let rows = Rc::new(entry_rows(ctx, e, w));
+        if self.map.len() > 20_000 {
+            self.map.clear();
+        }
+        self.map.insert(
+            k,
+            Cached {
+                width: w,
+                version: e.version,
+                names,
+                quote,
+                rows: rows.clone(),
+            },
+        );
+        rows
+    }
+
+    /// An entry's block: day separator, read marker, then its rows.
+    fn block(&mut self, ctx: &LayoutCtx, chat: &Chat, e: &Entry, w: u16) -> Vec<Line<'static>> {
+        let t = ctx.theme;
+        let prev = chat.timeline.before(e.key).next();
+        let mut out = Vec::new();
+        if prev.is_none_or(|p| day(p.key.time) != day(e.key.time)) {
+            out.push(rule(
+                &day_label(e.key.time, ctx.state.now),
+                w,
+                t.day_separator,
+            ));
+        }
+        if let (Some(marker), Some(p)) = (chat.read_marker, prev)
+            && p.key <= marker
+            && e.key > marker
+            && !e.message().is_some_and(|m| m.own)
+        {
+            out.push(rule("以下为新消息", w, t.read_marker));
+        }
+        out.extend(self.rows_of(ctx, chat, e, w).iter().cloned());
+        out
+    }
+
+    fn block_height(&mut self, ctx: &LayoutCtx, chat: &Chat, e: &Entry, w: u16) -> usize {
+        self.block(ctx, chat, e, w).len()
+    }
+
+    /// Rows ending at `bottom` (minus `skip` rows of it), at most `h`, oldest first.
+    fn collect_up(
+        &mut self,
+        ctx: &LayoutCtx,
+        chat: &Chat,
+        bottom: SortKey,
+        skip: u16,
+        h: usize,
+        w: u16,
+    ) -> (Vec<Row>, bool) {
+        let mut rows: Vec<Row> = Vec::new();
+        let mut reached_top = true;
+        let first = chat.timeline.get(bottom);
+        let iter = first.into_iter().chain(chat.timeline.before(bottom));
+        let mut skip = skip as usize;
+        for e in iter {
+            let block = self.block(ctx, chat, e, w);
+            let n = block.len();
+            let keep = n.saturating_sub(skip);
+            skip = 0;
+            let mut part: Vec<Row> = block
+                .into_iter()
+                .take(keep)
+                .enumerate()
+                .map(|(i, line)| Row {
+                    line,
+                    key: e.key,
+                    idx: i as u16,
+                })
+                .collect();
+            part.append(&mut rows);
+            rows = part;
+            if rows.len() >= h {
+                let extra = rows.len() - h;
+                rows.drain(..extra);
+                reached_top = false;
+                break;
+            }
+        }
+        (rows, reached_top)
+    }
+
+    /// The bottom anchor that shows the selection, given the current anchor.
+    fn anchor_for(&mut self, ctx: &LayoutCtx, chat: &Chat, h: usize, w: u16) -> (SortKey, u16) {
+        let Some(last) = chat.timeline.last().map(|e| e.key) else {
+            return (
+                SortKey {
+                    time: 0,
+                    seq: 0,
+                    arrival: 0,
+                },
+                0,
+            );
+        };
+        let Some(sel) = chat.selected.filter(|k| chat.timeline.get(*k).is_some()) else {
+            return (last, 0);
+        };
+        let (bk, skip) = match chat.scroll {
+            Scroll::Anchored { key, skip } if chat.timeline.get(key).is_some() => (key, skip),
+            _ => (last, 0),
+        };
+        if sel > bk {
+            return (sel, 0);
+        }
+        let (rows, _) = self.collect_up(ctx, chat, bk, skip, h, w);
+        let Some(sel_entry) = chat.timeline.get(sel) else {
+            return (bk, skip);
+        };
+        let sel_h = self.block_height(ctx, chat, sel_entry, w);
+        let shown = rows.iter().filter(|r| r.key == sel).count();
+        if shown == sel_h || (shown == h && sel_h > h) {
+            return (bk, skip);
+        }
+        // Put the selection's first row at the top.
+        let mut total = 0usize;
+        let entries = std::iter::once(sel_entry).chain(chat.timeline.after(sel));
+        for e in entries {
+            let bh = self.block_height(ctx, chat, e, w);
+            total += bh;
+            if total >= h {
+                return (e.key, (total - h) as u16);
+            }
+        }
+        (last, 0)
+    }
+
+    /// Draws the open chat's timeline into `area`.
+    pub fn draw(
+        &mut self,
+        state: &State,
+        theme: &Theme,
+        chat: &Chat,
+        area: Rect,
+        buf: &mut Buffer,
+    ) -> TimelineOut {
+        let ctx = LayoutCtx {
+            state,
+            theme,
+            peer: chat.peer,
+        };
+        let (w, h) = (area.width, area.height as usize);
+        let mut out = TimelineOut {
+            rows: Vec::new(),
+            lines: Vec::new(),
+            entries: Vec::new(),
+            scroll: Scroll::Bottom,
+        };
+        if w == 0 || h == 0 {
+            return out;
+        }
+        if chat.timeline.is_empty() {
+            let msg = match chat.history {
+                HistoryState::Loading | HistoryState::NotLoaded => "正在加载消息…",
+                HistoryState::Failed => "加载失败 — 按 g 重试",
+                _ => "还没有消息，说点什么吧",
+            };
+            let y = area.y + area.height / 2;
+            let x = area.x + (w.saturating_sub(width(msg) as u16)) / 2;
+            buf.set_string(x, y, msg, theme.system);
+            return out;
+        }
+        let (bk, skip) = self.anchor_for(&ctx, chat, h, w);
+        let (mut rows, reached_top) = self.collect_up(&ctx, chat, bk, skip, h, w);
+        if reached_top && rows.len() < h {
+            let label = match chat.history {
+                HistoryState::Loading => Some("正在加载更早的消息…"),
+                HistoryState::Exhausted => Some("没有更早的消息了"),
+                HistoryState::Failed => Some("加载更早的消息失败 — 按 g 重试"),
+                _ => None,
+            };
+            if let Some(l) = label {
+                let key = rows.first().map(|r| r.key).unwrap_or(bk);
+                rows.insert(
+                    0,
+                    Row {
+                        line: rule(l, w, theme.system),
+                        key,
+                        idx: u16::MAX,
+                    },
+                );
+            }
+        }
+        let top_pad = h.saturating_sub(rows.len());
+        for (i, r) in rows.iter().enumerate() {
+            let y = area.y + (top_pad + i) as u16;
+            buf.set_line(area.x, y, &r.line, w);
+            if chat.selected == Some(r.key) && r.idx != u16::MAX {
+                buf.set_style(Rect::new(area.x, y, w, 1), theme.selection);
+            }
+            out.rows.push((y, r.key));
+            out.lines.push((y, r.key, r.idx));
+            if out.entries.last() != Some(&r.key) {
+                out.entries.push(r.key);
+            }
+        }
+        if chat.new_below > 0 {
+            let label = format!(" {} 条新消息 ↓ ", chat.new_below);
+            let lw = width(&label) as u16;
+            if lw < w {
+                buf.set_string(
+                    area.x + w - lw,
+                    area.y + area.height - 1,
+                    &label,
+                    theme.new_marker,
+                );
+            }
+        }
+        out.scroll = if chat.selected.is_some() {
+            Scroll::Anchored { key: bk, skip }
+        } else {
+            Scroll::Bottom
+        };
+        out
+    }
+}

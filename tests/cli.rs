@@ -1,0 +1,490 @@
+//! The `napterm` binary against an in-process simulated NapCat on loopback: `call`, tokens from
+//! every source, failures with one-line reasons and distinct exit statuses, config errors, and
+//! `sim`'s ptymeter driver protocol.
+
+use std::path::PathBuf;
+use std::process::{Output, Stdio};
+use std::time::Duration;
+
+use serde_json::Value;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::process::Command;
+
+use napterm::onebot::{Client, ClientEvent, ConnState, ConnectOptions, Event, Token};
+use napterm::sim::{Sim, SimConfig};
+
+const TOKEN: &str = "cli-test-token-5f3a";
+/// Long enough for a slow CI machine; only there to turn a hang into a failure.
+const HANG: Duration = Duration::from_secs(60);
+
+/// A scratch directory that is removed when dropped.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(tag: &str) -> Scratch {
+        let dir = std::env::temp_dir().join(format!(
+            "napterm-cli-{tag}-{}-{}",
+            std::process::id(),
+            rand_suffix()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+    fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+    /// The log napterm wrote (it must have written one).
+    fn log(&self) -> String {
+        let log = std::fs::read_to_string(self.0.join("state/napterm/napterm.log"))
+            .expect("napterm writes its log under XDG_STATE_HOME");
+        assert!(!log.is_empty(), "empty log");
+        log
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn rand_suffix() -> u64 {
+    use std::hash::{BuildHasher, RandomState};
+    RandomState::new().hash_one(std::time::SystemTime::now())
+}
+
+/// `napterm` with a clean environment: no user config, logs in the scratch directory.
+fn napterm(scratch: &Scratch, args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_napterm"));
+    cmd.args(args)
+        .env_remove("NAPTERM_URL")
+        .env_remove("NAPTERM_TOKEN")
+        .env("XDG_CONFIG_HOME", scratch.path("config"))
+        .env("XDG_STATE_HOME", scratch.path("state"))
+        // Verbose logs give the token more chances to leak; the tests check it does not.
+        .env("RUST_LOG", "debug,tungstenite=trace")
+        .stdin(Stdio::null())
+        .kill_on_drop(true);
+    cmd
+}
+
+async fn output(mut cmd: Command) -> Output {
+    tokio::time::timeout(HANG, cmd.output())
+        .await
+        .expect("napterm hung")
+        .expect("napterm runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Non-zero, nothing on stdout, and exactly one line on stderr that contains `needle`.
+fn assert_failed(o: &Output, code: i32, needle: &str) {
+    let err = stderr(o);
+    assert_eq!(o.status.code(), Some(code), "stderr: {err}");
+    assert_eq!(stdout(o), "", "a failure prints nothing on stdout");
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 1, "want one line on stderr, got {err:?}");
+    assert!(lines[0].contains(needle), "{needle:?} not in {err:?}");
+}
+
+async fn sim_with_token() -> Sim {
+    Sim::start(SimConfig {
+        token: Some(TOKEN.into()),
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap()
+}
+
+fn self_id(sim: &Sim) -> i64 {
+    sim.with_world(|w| w.self_id)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn call_prints_the_reply_data_as_json() {
+    let sim = sim_with_token().await;
+    let scratch = Scratch::new("call");
+    let mut cmd = napterm(&scratch, &["--url", &sim.url(), "call", "get_login_info"]);
+    cmd.env("NAPTERM_TOKEN", TOKEN);
+    let o = output(cmd).await;
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
+    let data: Value = serde_json::from_str(&stdout(&o)).expect("stdout is JSON");
+    assert_eq!(data["user_id"], self_id(&sim));
+    assert!(data["nickname"].is_string());
+    assert!(
+        stdout(&o).contains("\n  \""),
+        "pretty-printed: {}",
+        stdout(&o)
+    );
+    assert!(sim.calls().iter().any(|c| c.action == "get_login_info"));
+    assert!(!scratch.log().contains(TOKEN), "the token reached the log");
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn call_passes_json_params() {
+    let sim = sim_with_token().await;
+    let scratch = Scratch::new("params");
+    let group = sim
+        .with_world(|w| w.groups().first().map(|g| g.group_id))
+        .unwrap();
+    let params = format!(r#"{{"group_id": {group}}}"#);
+    let mut cmd = napterm(
+        &scratch,
+        &["call", "get_group_info", &params, "--url", &sim.url()],
+    );
+    cmd.env("NAPTERM_TOKEN", TOKEN);
+    let o = output(cmd).await;
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
+    let data: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(data["group_id"], group);
+    let call = sim
+        .calls()
+        .into_iter()
+        .find(|c| c.action == "get_group_info")
+        .unwrap();
+    assert_eq!(call.params["group_id"], group);
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_token_fails_with_one_line_and_no_retries() {
+    let sim = sim_with_token().await;
+    let scratch = Scratch::new("badtoken");
+    let mut cmd = napterm(&scratch, &["call", "get_status", "--url", &sim.url()]);
+    cmd.env("NAPTERM_TOKEN", "not-the-token");
+    let o = output(cmd).await;
+    assert_failed(&o, 3, "token");
+    assert!(!stderr(&o).contains("not-the-token"));
+    assert_eq!(
+        sim.connects_total(),
+        1,
+        "a rejected token must not be retried"
+    );
+    let log = scratch.log();
+    assert!(!log.contains("not-the-token"), "the token reached the log");
+    // tungstenite traces the handshake request; the header's token was replaced.
+    assert!(
+        log.contains("Bearer <redacted>"),
+        "no redacted header in the log"
+    );
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn token_in_the_url_works_and_stays_out_of_the_log() {
+    let sim = sim_with_token().await;
+    let scratch = Scratch::new("urltoken");
+    let url = format!("{}?access_token={TOKEN}", sim.url());
+    let o = output(napterm(&scratch, &["call", "get_status", "--url", &url])).await;
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
+    assert!(!scratch.log().contains(TOKEN), "the token reached the log");
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn missing_token_says_one_is_needed() {
+    let sim = sim_with_token().await;
+    let scratch = Scratch::new("notoken");
+    let o = output(napterm(
+        &scratch,
+        &["call", "get_status", "--url", &sim.url()],
+    ))
+    .await;
+    assert_failed(&o, 3, "token");
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unreachable_server_fails_without_retrying() {
+    // A port that was just free: nothing listens there.
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let scratch = Scratch::new("unreachable");
+    let url = format!("ws://127.0.0.1:{port}/");
+    let o = output(napterm(&scratch, &["call", "get_status", "--url", &url])).await;
+    assert_failed(&o, 3, &format!("127.0.0.1:{port}"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_action_is_named() {
+    let sim = sim_with_token().await;
+    let scratch = Scratch::new("unknown");
+    let mut cmd = napterm(&scratch, &["call", "no_such_action", "--url", &sim.url()]);
+    cmd.env("NAPTERM_TOKEN", TOKEN);
+    let o = output(cmd).await;
+    assert_failed(&o, 1, "no_such_action");
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn token_file_is_read_and_trimmed() {
+    let sim = sim_with_token().await;
+    let scratch = Scratch::new("tokenfile");
+    let file = scratch.path("token");
+    std::fs::write(&file, format!("{TOKEN}\n")).unwrap();
+    let file = file.to_str().unwrap();
+    // Global options after the subcommand, and NAPTERM_TOKEN loses to --token-file.
+    let mut cmd = napterm(
+        &scratch,
+        &[
+            "call",
+            "get_status",
+            "--token-file",
+            file,
+            "--url",
+            &sim.url(),
+        ],
+    );
+    cmd.env("NAPTERM_TOKEN", "wrong");
+    let o = output(cmd).await;
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
+    let data: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(data.get("online").is_some(), "{data}");
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn token_argument_works_but_warns() {
+    let sim = sim_with_token().await;
+    let scratch = Scratch::new("tokenarg");
+    let o = output(napterm(
+        &scratch,
+        &["--token", TOKEN, "call", "get_status", "--url", &sim.url()],
+    ))
+    .await;
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
+    assert!(stderr(&o).contains("visible"), "no warning: {}", stderr(&o));
+    assert!(stderr(&o).contains("ps"));
+    assert!(!stderr(&o).contains(TOKEN));
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn url_and_token_come_from_the_config_file() {
+    let sim = sim_with_token().await;
+    let scratch = Scratch::new("config");
+    std::fs::write(scratch.path("token"), TOKEN).unwrap();
+    let config = scratch.path("config.toml");
+    std::fs::write(
+        &config,
+        format!("url = \"{}\"\ntoken_file = \"token\"\n", sim.url()),
+    )
+    .unwrap();
+    let o = output(napterm(
+        &scratch,
+        &["call", "get_status", "--config", config.to_str().unwrap()],
+    ))
+    .await;
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_config_names_file_line_and_key() {
+    let scratch = Scratch::new("badconfig");
+    let config = scratch.path("config.toml");
+    std::fs::write(
+        &config,
+        "url = \"ws://127.0.0.1:3001/\"\n[ui]\ncolour = \"16\"\n",
+    )
+    .unwrap();
+    let o = output(napterm(
+        &scratch,
+        &["call", "get_status", "--config", config.to_str().unwrap()],
+    ))
+    .await;
+    assert_failed(&o, 2, "line 3, key `ui.colour`");
+    assert!(stderr(&o).contains(&config.display().to_string()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_params_are_a_usage_error() {
+    let scratch = Scratch::new("badjson");
+    let o = output(napterm(&scratch, &["call", "get_group_info", "{group_id"])).await;
+    assert_failed(&o, 2, "JSON");
+}
+
+#[test]
+fn help_explains_setup() {
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_napterm"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let help = String::from_utf8_lossy(&o.stdout);
+    for needle in [
+        "NAPTERM_URL",
+        "NAPTERM_TOKEN",
+        "config.toml",
+        "reportSelfMessage",
+    ] {
+        assert!(help.contains(needle), "--help lacks {needle}");
+    }
+}
+
+/// Reads lines from the driver until one satisfies `want`, returning it.
+async fn line_where(
+    lines: &mut tokio::io::Lines<BufReader<tokio::process::ChildStdout>>,
+    want: impl Fn(&str) -> bool,
+) -> String {
+    tokio::time::timeout(HANG, async {
+        loop {
+            let line = lines
+                .next_line()
+                .await
+                .unwrap()
+                .expect("driver ended early");
+            if want(&line) {
+                return line;
+            }
+        }
+    })
+    .await
+    .expect("driver hung")
+}
+
+/// The listening URL the simulator prints on stderr.
+async fn listening_url(stderr: tokio::process::ChildStderr) -> String {
+    let mut lines = BufReader::new(stderr).lines();
+    tokio::time::timeout(HANG, async {
+        while let Some(line) = lines.next_line().await.unwrap() {
+            if let Some(at) = line.find("ws://") {
+                let rest = &line[at..];
+                let end = rest.find(' ').unwrap_or(rest.len());
+                return rest[..end].to_string();
+            }
+        }
+        panic!("sim printed no URL");
+    })
+    .await
+    .expect("sim hung")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sim_speaks_the_ptymeter_driver_protocol() {
+    let scratch = Scratch::new("driver");
+    let mut cmd = napterm(
+        &scratch,
+        &[
+            "sim",
+            "--listen",
+            "127.0.0.1:0",
+            "--rate",
+            "2000",
+            "--count",
+            "25",
+        ],
+    );
+    cmd.env("NAPTERM_TOKEN", TOKEN)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let url = listening_url(child.stderr.take().unwrap()).await;
+    line_where(&mut lines, |l| l == "READY").await;
+
+    let (client, mut events) = Client::connect(ConnectOptions {
+        url,
+        token: Some(Token::new(TOKEN)),
+        ..ConnectOptions::default()
+    });
+    tokio::time::timeout(HANG, async {
+        while let Some(e) = events.recv().await {
+            if let ClientEvent::State(ConnState::Connected { .. }) = e {
+                return;
+            }
+        }
+    })
+    .await
+    .expect("client did not connect");
+
+    stdin.write_all(b"GO\n").await.unwrap();
+    stdin.flush().await.unwrap();
+    let mut markers = Vec::new();
+    let done = loop {
+        let line = line_where(&mut lines, |_| true).await;
+        if let Some(rest) = line.strip_prefix("SENT ") {
+            let mut parts = rest.split(' ');
+            let marker = parts.next().unwrap().to_string();
+            let ts = parts.next().expect("timestamp");
+            let ns: u128 = ts
+                .strip_prefix("real:")
+                .expect("real:<ns>")
+                .parse()
+                .unwrap();
+            assert!(ns > 1_600_000_000_000_000_000, "wall-clock ns: {ns}");
+            markers.push(marker);
+        } else if line.starts_with("DONE") {
+            break line;
+        }
+    };
+    assert_eq!(done, "DONE 25");
+    assert_eq!(markers.len(), 25);
+    let mut unique = markers.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), 25, "markers must be unique: {markers:?}");
+    assert!(
+        markers.iter().all(|m| m.len() == markers[0].len()),
+        "fixed width"
+    );
+
+    // Every marker arrived in a message's text.
+    let mut seen = 0;
+    tokio::time::timeout(HANG, async {
+        while seen < markers.len() {
+            match events.recv().await {
+                Some(ClientEvent::Event(Event::Message(m))) => {
+                    let text = m.message.plain_text();
+                    if markers.iter().any(|k| text.contains(k.as_str())) {
+                        seen += 1;
+                    }
+                }
+                Some(_) => {}
+                None => break,
+            }
+        }
+    })
+    .await
+    .expect("messages missing");
+    assert_eq!(seen, markers.len());
+
+    // Closing stdin ends the driver cleanly.
+    client.stop();
+    drop(stdin);
+    let status = tokio::time::timeout(HANG, child.wait())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(status.success(), "{status}");
+}
+
+/// Checks the line-printing client; the TUI will need a terminal here instead.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_without_a_terminal_explains_itself() {
+    // The TUI needs a terminal; piped output gets a one-line reason instead of escape codes.
+    let scratch = Scratch::new("demo");
+    let mut cmd = napterm(&scratch, &["demo"]);
+    cmd.stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .stdin(Stdio::null());
+    let out = tokio::time::timeout(HANG, cmd.output())
+        .await
+        .expect("exits")
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("needs a terminal"), "{err}");
+    assert!(out.stdout.is_empty(), "nothing drawn on a pipe");
+}

@@ -1,0 +1,345 @@
+//! End to end, headless: the real app loop fed with keys, drawing into a TestBackend, against the
+//! simulator over loopback. Each test asserts on what the simulator received and on the screen.
+
+mod support;
+
+use crossterm::event::{KeyCode, KeyModifiers};
+use napterm::onebot::{Peer, Role};
+use serde_json::json;
+use support::Harness;
+
+/// The group where the simulated account is a plain member, and its name.
+fn member_group(h: &Harness) -> (i64, String) {
+    h.sim.with_world(|w| {
+        let g = w
+            .group_where(Role::Member)
+            .expect("a group where self is member");
+        (g, w.group(g).map(|x| x.name.clone()).unwrap_or_default())
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn open_a_group_and_send_text() {
+    let mut h = Harness::start(120, 40).await;
+    let (g, name) = member_group(&h);
+    h.type_text(&format!("/open g:{g}"));
+    h.enter();
+    h.until("group open with history", |s| {
+        s.open == Some(Peer::Group(g)) && s.open_chat().is_some_and(|c| c.timeline.len() > 5)
+    })
+    .await;
+    h.until_screen(&name).await;
+    h.sim.clear_calls();
+    h.type_text("你好，napterm");
+    h.enter();
+    h.until_screen("你好，napterm").await;
+    h.settle(200).await;
+    let sent = h.calls("send_group_msg");
+    assert_eq!(sent.len(), 1, "exactly one send");
+    assert_eq!(sent[0]["group_id"], json!(g));
+    assert_eq!(
+        sent[0]["message"],
+        json!([{"type": "text", "data": {"text": "你好，napterm"}}])
+    );
+    // The echo and the reply do not duplicate the message.
+    h.settle(300).await;
+    let count = h.screen().matches("你好，napterm").count();
+    assert_eq!(count, 1, "shown once:\n{}", h.screen());
+}
+
+/// Opens `g` by command and waits for its history.
+async fn open_group(h: &mut Harness, g: i64) {
+    h.type_text(&format!("/open g:{g}"));
+    h.enter();
+    h.until("group open with history", |s| {
+        s.open == Some(Peer::Group(g)) && s.open_chat().is_some_and(|c| !c.timeline.is_empty())
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mention_by_completion_becomes_an_at_segment() {
+    let mut h = Harness::start(120, 40).await;
+    let g = h
+        .sim
+        .with_world(|w| w.group_where(Role::Admin).expect("admin group"));
+    open_group(&mut h, g).await;
+    h.until("members loaded", |s| {
+        s.contacts
+            .members
+            .get(&g)
+            .is_some_and(|m| m.by_id.len() > 3)
+    })
+    .await;
+    // Pick a member with a card and mention it by the first two characters of the card.
+    let (qq, card) = h.state.contacts.members[&g]
+        .by_id
+        .values()
+        .filter(|m| m.user_id != h.state.self_id && m.card.chars().count() >= 2)
+        .map(|m| (m.user_id, m.card.clone()))
+        .min()
+        .expect("a member with a card");
+    let prefix: String = card.chars().take(2).collect();
+    h.type_text("你好 @");
+    h.until("completion opens", |s| s.composer.completion.is_some())
+        .await;
+    h.type_text(&prefix);
+    h.until("the member is offered", |s| {
+        s.composer
+            .completion
+            .as_ref()
+            .is_some_and(|c| c.items.iter().any(|i| i.qq == Some(qq)))
+    })
+    .await;
+    // Select the member (it may not be first) and accept with Tab.
+    while h
+        .state
+        .composer
+        .completion
+        .as_ref()
+        .and_then(|c| c.items.get(c.selected))
+        .and_then(|i| i.qq)
+        != Some(qq)
+    {
+        h.key(KeyCode::Down, KeyModifiers::NONE);
+        h.settle(20).await;
+    }
+    h.key(KeyCode::Tab, KeyModifiers::NONE);
+    h.type_text("看一下");
+    h.sim.clear_calls();
+    h.enter();
+    h.until("sent", |s| {
+        s.open_chat().is_some_and(|c| {
+            c.timeline.iter().any(|e| {
+                e.message()
+                    .is_some_and(|m| m.own && m.id.is_some() && m.chain.mentions(qq, false))
+            })
+        })
+    })
+    .await;
+    let sent = h.calls("send_group_msg");
+    assert_eq!(
+        sent[0]["message"],
+        json!([
+            {"type": "text", "data": {"text": "你好 "}},
+            {"type": "at", "data": {"qq": qq.to_string()}},
+            {"type": "text", "data": {"text": " 看一下"}},
+        ])
+    );
+    h.until_screen(&format!("@{card}")).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn faces_from_the_picker_and_by_name() {
+    let mut h = Harness::start(120, 40).await;
+    let (g, _) = member_group(&h);
+    open_group(&mut h, g).await;
+    h.type_text("早");
+    h.key(KeyCode::Char('f'), KeyModifiers::CONTROL);
+    h.until("picker open", |s| s.popup.is_some()).await;
+    h.type_text("微笑");
+    h.enter();
+    h.until("picker closed", |s| s.popup.is_none()).await;
+    h.type_text("[face:赞]");
+    h.sim.clear_calls();
+    h.enter();
+    h.until("sent", |s| s.composer.is_empty()).await;
+    h.settle(200).await;
+    let sent = h.calls("send_group_msg");
+    assert_eq!(
+        sent[0]["message"],
+        json!([
+            {"type": "text", "data": {"text": "早"}},
+            {"type": "face", "data": {"id": "14"}},
+            {"type": "face", "data": {"id": "76"}},
+        ])
+    );
+    h.until_screen("早[微笑][赞]").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reply_to_the_selected_message() {
+    let mut h = Harness::start(120, 40).await;
+    let (g, _) = member_group(&h);
+    open_group(&mut h, g).await;
+    h.esc();
+    h.key(KeyCode::Up, KeyModifiers::NONE);
+    h.until("a message selected", |s| {
+        s.open_chat().is_some_and(|c| c.selected.is_some())
+    })
+    .await;
+    let target = {
+        let c = h.state.open_chat().expect("open");
+        c.timeline
+            .get(c.selected.expect("sel"))
+            .and_then(|e| e.message())
+            .and_then(|m| m.id)
+            .expect("id")
+    };
+    h.type_text("r");
+    h.until("reply target set", |s| s.composer.reply.is_some())
+        .await;
+    h.until_screen("回复").await;
+    h.type_text("同意");
+    h.sim.clear_calls();
+    h.enter();
+    h.until("sent", |s| {
+        s.composer.reply.is_none() && s.composer.is_empty()
+    })
+    .await;
+    h.settle(200).await;
+    let sent = h.calls("send_group_msg");
+    assert_eq!(
+        sent[0]["message"],
+        json!([
+            {"type": "reply", "data": {"id": target.to_string()}},
+            {"type": "text", "data": {"text": "同意"}},
+        ])
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn incoming_message_appears_and_a_recall_marks_it() {
+    use napterm::onebot::notice::{Notice, NoticeKind};
+    use napterm::onebot::{Event, MessageChain, MessageEvent, Sender, event::MessageType};
+    let mut h = Harness::start(120, 40).await;
+    let (g, _) = member_group(&h);
+    open_group(&mut h, g).await;
+    let from = h.state.contacts.members[&g]
+        .by_id
+        .keys()
+        .copied()
+        .find(|u| *u != h.state.self_id)
+        .unwrap_or(20002);
+    let ev = MessageEvent {
+        time: napterm::onebot::event::now_secs(),
+        self_id: h.state.self_id,
+        post_type: "message".into(),
+        message_id: 424242,
+        message_type: MessageType::Group,
+        sub_type: "normal".into(),
+        user_id: from,
+        group_id: Some(g),
+        sender: Sender {
+            user_id: from,
+            nickname: "来客".into(),
+            card: String::new(),
+            role: Some(Role::Member),
+            title: None,
+        },
+        message: MessageChain::new().text("新来的一条消息 🚀"),
+        ..Default::default()
+    };
+    h.sim.push_event(&Event::Message(Box::new(ev)));
+    h.until_screen("新来的一条消息 🚀").await;
+    h.sim.push_event(&Event::Notice(Notice {
+        time: napterm::onebot::event::now_secs(),
+        self_id: h.state.self_id,
+        kind: NoticeKind::GroupRecall {
+            group_id: g,
+            user_id: from,
+            operator_id: from,
+            message_id: 424242,
+        },
+    }));
+    h.until_screen("新来的一条消息 🚀 (已撤回)").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dropped_connection_comes_back_and_the_chat_catches_up() {
+    let mut h = Harness::start(120, 40).await;
+    let g = h.sim.with_world(|w| w.flood_group());
+    open_group(&mut h, g).await;
+    h.sim.refuse_for(std::time::Duration::from_millis(600));
+    h.sim.drop_connections();
+    h.until("reconnecting", |s| {
+        !matches!(s.conn, napterm::onebot::ConnState::Connected { .. })
+    })
+    .await;
+    // A message arrives at the server while we are away: no event reaches us.
+    h.sim.with_world(|w| w.flood_message(999_001));
+    h.until("connected again", |s| {
+        matches!(s.conn, napterm::onebot::ConnState::Connected { .. })
+    })
+    .await;
+    h.until_screen("PTM999001").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_send_keeps_the_text_and_retries() {
+    let mut h = Harness::start(120, 40).await;
+    let (g, _) = member_group(&h);
+    open_group(&mut h, g).await;
+    h.sim.refuse_for(std::time::Duration::from_millis(1500));
+    h.sim.drop_connections();
+    h.until("disconnected", |s| {
+        !matches!(s.conn, napterm::onebot::ConnState::Connected { .. })
+    })
+    .await;
+    h.type_text("断线时写的话");
+    h.enter();
+    h.until_screen("发送失败").await;
+    assert!(
+        h.screen().contains("断线时写的话"),
+        "the text stays visible"
+    );
+    h.until("connected again", |s| {
+        matches!(s.conn, napterm::onebot::ConnState::Connected { .. })
+    })
+    .await;
+    // Select the failed message and retry it.
+    h.esc();
+    h.key(KeyCode::Up, KeyModifiers::NONE);
+    h.settle(50).await;
+    h.sim.clear_calls();
+    h.type_text("R");
+    h.until("retried and confirmed", |s| {
+        s.open_chat().is_some_and(|c| {
+            c.timeline.iter().any(|e| {
+                e.message().is_some_and(|m| {
+                    m.own && m.id.is_some() && m.chain.plain_text() == "断线时写的话"
+                })
+            })
+        })
+    })
+    .await;
+    assert_eq!(h.calls("send_group_msg").len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pasted_newlines_do_not_send_and_drafts_follow_the_chat() {
+    let mut h = Harness::start(120, 40).await;
+    let (g, _) = member_group(&h);
+    open_group(&mut h, g).await;
+    h.sim.clear_calls();
+    h.paste("第一行\n第二行\n");
+    h.settle(100).await;
+    assert!(h.calls("send_group_msg").is_empty(), "a paste never sends");
+    assert_eq!(h.state.composer.text(), "第一行\n第二行\n");
+    // Switch chats: the draft stays with the group and comes back.
+    let f = *h.state.contacts.friends.keys().min().expect("a friend");
+    h.type_text(&format!("/open u:{f}"));
+    // The command line was typed after the pasted text, so it is not a command: clear and retry.
+    h.key(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    h.settle(50).await;
+    let draft_before = h.state.composer.text();
+    assert!(draft_before.contains("第一行"));
+    h.lp.tx
+        .send(napterm::app::Msg::Key(crossterm::event::KeyEvent::new(
+            KeyCode::Char('p'),
+            KeyModifiers::CONTROL,
+        )))
+        .ok();
+    h.until("another chat open", |s| s.open != Some(Peer::Group(g)))
+        .await;
+    assert!(!h.state.composer.text().contains("第一行"));
+    h.type_text(&format!("/open g:{g}"));
+    h.enter();
+    h.until("back in the group", |s| s.open == Some(Peer::Group(g)))
+        .await;
+    assert!(
+        h.state.composer.text().starts_with("第一行\n第二行"),
+        "draft restored: {:?}",
+        h.state.composer.text()
+    );
+}
