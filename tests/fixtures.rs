@@ -8,6 +8,7 @@ use serde_json::{Map, Value, json};
 use napterm::onebot::client::reply_to_result;
 use napterm::onebot::event::MessageType;
 use napterm::onebot::notice::{EmojiLike, JoinKind, LeaveKind, UploadedFile};
+use napterm::onebot::segment::{FileData, ImageData, RecordData};
 use napterm::onebot::{
     Error, Event, Frame, MessageChain, MessageEvent, Meta, Notice, NoticeKind, Peer, Reply,
     Request, RequestKind, Role, Segment, parse_frame,
@@ -82,9 +83,11 @@ fn unknown_segments(chain: &MessageChain) -> Vec<String> {
     for seg in chain.segments() {
         match seg {
             Segment::Unknown { kind, data } => out.push(format!("{kind}: {data}")),
-            Segment::Node {
-                content: Some(c), ..
-            } => out.extend(unknown_segments(c)),
+            Segment::Node(n) => {
+                if let Some(c) = &n.content {
+                    out.extend(unknown_segments(c));
+                }
+            }
             Segment::Forward {
                 content: Some(events),
                 ..
@@ -277,14 +280,14 @@ fn file_message_fields() {
     assert_eq!(m.sender.role, Some(Role::Owner));
     assert_eq!(
         m.message.segments(),
-        &[Segment::File {
+        &[Segment::File(Box::new(FileData {
             file: "1.txt".into(),
             file_id: Some("/be2a7132-8e06-4aab-b3b6-e063d2f98230".into()),
             file_size: Some(3),
             url: None,
             name: None,
             extra: Map::new(),
-        }]
+        }))]
     );
     assert_eq!(m.message.plain_text(), "[文件] 1.txt");
 }
@@ -321,7 +324,7 @@ fn at_face_market_sticker_and_dice() {
     }
     assert_eq!(
         segs[3],
-        Segment::Image {
+        Segment::Image(Box::new(ImageData {
             file: "3a-3a181abe476219e7a04163eab80fa274.gif".into(),
             url: Some(
                 "https://gxh.vip.qq.com/club/item/parcel/item/3a/3a181abe476219e7a04163eab80fa274/raw300.gif"
@@ -334,7 +337,7 @@ fn at_face_market_sticker_and_dice() {
             emoji_package_id: Some(244959),
             key: Some("ea229eea083f3bbb".into()),
             extra: Map::new(),
-        }
+        }))
     );
     match &segs[4] {
         Segment::Dice { result, extra } => {
@@ -352,13 +355,13 @@ fn voice_message_fields() {
     let m = message("group_message_record.synth.json");
     assert_eq!(
         m.message.segments(),
-        &[Segment::Record {
+        &[Segment::Record(Box::new(RecordData {
             file: "0a1b2c3d4e5f60718293a4b5c6d7e8f9.amr".into(),
             url: Some("https://grouptalk.c2c.qq.com/EXAMPLE".into()),
             path: Some("/root/.config/QQ/nt_qq_x/nt_data/Ptt/2025-01/Ori/abc.amr".into()),
             file_size: Some(5120),
             extra: Map::new(),
-        }]
+        }))]
     );
 }
 

@@ -1,4 +1,5 @@
-//! End to end, headless: the real app loop fed with keys, drawing into a TestBackend, against the
+//! End to end, headless: the real app loop fed with keys, drawing into a terminal emulator (and,
+//! in one test, into ratatui's TestBackend), against the
 //! simulator over loopback. Each test asserts on what the simulator received and on the screen.
 
 mod support;
@@ -20,7 +21,15 @@ fn member_group(h: &Harness) -> (i64, String) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn open_a_group_and_send_text() {
-    let mut h = Harness::start(120, 40).await;
+    send_text(Harness::start(120, 40).await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn open_a_group_and_send_text_on_test_backend() {
+    send_text(Harness::start_test_backend(80, 24).await).await;
+}
+
+async fn send_text(mut h: Harness) {
     let (g, name) = member_group(&h);
     h.type_text(&format!("/open g:{g}"));
     h.enter();

@@ -104,9 +104,12 @@ impl Entry {
 }
 
 /// A bounded, sorted, de-duplicated list of entries.
+///
+/// Entries are boxed: the B-tree's nodes are then small and dense, which matters with a hundred
+/// thousand messages in memory.
 #[derive(Debug, Clone, Default)]
 pub struct Timeline {
-    entries: BTreeMap<SortKey, Entry>,
+    entries: BTreeMap<SortKey, Box<Entry>>,
     by_id: HashMap<i64, SortKey>,
     by_local: HashMap<u64, SortKey>,
     capacity: usize,
@@ -132,30 +135,30 @@ impl Timeline {
     }
     /// Entries oldest first.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = &Entry> {
-        self.entries.values()
+        self.entries.values().map(|e| &**e)
     }
     /// Entries strictly before `key`, newest first.
     pub fn before(&self, key: SortKey) -> impl Iterator<Item = &Entry> {
-        self.entries.range(..key).rev().map(|(_, e)| e)
+        self.entries.range(..key).rev().map(|(_, e)| &**e)
     }
     /// Entries strictly after `key`, oldest first.
     pub fn after(&self, key: SortKey) -> impl Iterator<Item = &Entry> {
         use std::ops::Bound::{Excluded, Unbounded};
         self.entries
             .range((Excluded(key), Unbounded))
-            .map(|(_, e)| e)
+            .map(|(_, e)| &**e)
     }
     /// The entry at `key`.
     pub fn get(&self, key: SortKey) -> Option<&Entry> {
-        self.entries.get(&key)
+        self.entries.get(&key).map(|e| &**e)
     }
     /// The newest entry.
     pub fn last(&self) -> Option<&Entry> {
-        self.entries.values().next_back()
+        self.entries.values().next_back().map(|e| &**e)
     }
     /// The oldest entry.
     pub fn first(&self) -> Option<&Entry> {
-        self.entries.values().next()
+        self.entries.values().next().map(|e| &**e)
     }
     /// The key of the message with this server id.
     pub fn key_of(&self, id: i64) -> Option<SortKey> {
@@ -166,7 +169,7 @@ impl Timeline {
         self.by_id
             .get(&id)
             .and_then(|k| self.entries.get(k))
-            .and_then(Entry::message)
+            .and_then(|e| e.message())
     }
     /// The key of the local send with this id.
     pub fn key_of_local(&self, local: u64) -> Option<SortKey> {
@@ -208,7 +211,8 @@ impl Timeline {
             }
         }
         let version = self.bump();
-        self.entries.insert(key, Entry { key, kind, version });
+        self.entries
+            .insert(key, Box::new(Entry { key, kind, version }));
         while self.entries.len() > self.capacity {
             if let Some((_, e)) = self.entries.pop_first() {
                 self.forget(&e);
@@ -264,7 +268,7 @@ impl Timeline {
     pub fn remove(&mut self, key: SortKey) -> Option<Entry> {
         let e = self.entries.remove(&key)?;
         self.forget(&e);
-        Some(e)
+        Some(*e)
     }
 }
 

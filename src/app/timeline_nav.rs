@@ -231,18 +231,33 @@ pub fn link_of(m: &MessageItem) -> Option<String> {
                     return Some(u);
                 }
             }
-            Segment::Share { url, .. } if !url.is_empty() => return Some(url.clone()),
-            Segment::Music {
-                music: Music::Custom { url, .. },
-                ..
-            } if !url.is_empty() => return Some(url.clone()),
-            Segment::Image { url: Some(u), .. }
-            | Segment::Video { url: Some(u), .. }
-            | Segment::Record { url: Some(u), .. }
-            | Segment::File { url: Some(u), .. }
-                if u.starts_with("http") =>
-            {
-                return Some(u.clone());
+            Segment::Share(sh) if !sh.url.is_empty() => return Some(sh.url.clone()),
+            Segment::Music(m) => {
+                if let Music::Custom { url, .. } = &m.music
+                    && !url.is_empty()
+                {
+                    return Some(url.clone());
+                }
+            }
+            Segment::Image(i) => {
+                if let Some(u) = i.url.as_ref().filter(|u| u.starts_with("http")) {
+                    return Some(u.clone());
+                }
+            }
+            Segment::Video(v) => {
+                if let Some(u) = v.url.as_ref().filter(|u| u.starts_with("http")) {
+                    return Some(u.clone());
+                }
+            }
+            Segment::Record(r) => {
+                if let Some(u) = r.url.as_ref().filter(|u| u.starts_with("http")) {
+                    return Some(u.clone());
+                }
+            }
+            Segment::File(f) => {
+                if let Some(u) = f.url.as_ref().filter(|u| u.starts_with("http")) {
+                    return Some(u.clone());
+                }
             }
             _ => {}
         }

@@ -226,27 +226,25 @@ fn segment_text(seg: &Segment, name_of: &impl Fn(i64) -> Option<String>) -> Stri
             }
         },
         Segment::Face { id, extra } => face_label(*id, extra),
-        Segment::MFace { summary, .. } => {
-            if summary.is_empty() {
+        Segment::MFace(m) => {
+            if m.summary.is_empty() {
                 "[商城表情]".into()
             } else {
-                summary.clone()
+                m.summary.clone()
             }
         }
-        Segment::Image {
-            summary, sub_type, ..
-        } => match summary.as_deref().filter(|s| !s.is_empty()) {
+        Segment::Image(i) => match i.summary.as_deref().filter(|s| !s.is_empty()) {
             Some(s) => s.to_string(),
-            None if *sub_type == Some(1) => "[动画表情]".into(),
+            None if i.sub_type == Some(1) => "[动画表情]".into(),
             None => "[图片]".into(),
         },
-        Segment::Record { .. } => "[语音]".into(),
-        Segment::Video { .. } => "[视频]".into(),
-        Segment::File { file, name, .. } => {
-            format!("[文件] {}", name.as_deref().unwrap_or(file))
+        Segment::Record(_) => "[语音]".into(),
+        Segment::Video(_) => "[视频]".into(),
+        Segment::File(f) => {
+            format!("[文件] {}", f.name.as_deref().unwrap_or(&f.file))
         }
         Segment::Reply { .. } => String::new(),
-        Segment::Forward { .. } | Segment::Node { .. } => "[聊天记录]".into(),
+        Segment::Forward { .. } | Segment::Node(_) => "[聊天记录]".into(),
         Segment::Json { data, .. } => match ark_prompt(data) {
             Some(p) if p.starts_with('[') => p,
             Some(p) => format!("[卡片] {p}"),
@@ -254,7 +252,7 @@ fn segment_text(seg: &Segment, name_of: &impl Fn(i64) -> Option<String>) -> Stri
         },
         Segment::Xml { .. } => "[XML卡片]".into(),
         Segment::Markdown { content, .. } => content.clone(),
-        Segment::Music { music, .. } => match music {
+        Segment::Music(m) => match &m.music {
             Music::Custom { title, .. } if !title.is_empty() => format!("[音乐] {title}"),
             _ => "[音乐]".into(),
         },
@@ -275,11 +273,11 @@ fn segment_text(seg: &Segment, name_of: &impl Fn(i64) -> Option<String>) -> Stri
                 "[推荐联系人]".into()
             }
         }
-        Segment::Location { title, .. } => match title {
+        Segment::Location(l) => match &l.title {
             Some(t) if !t.is_empty() => format!("[位置] {t}"),
             _ => "[位置]".into(),
         },
-        Segment::Share { title, .. } => format!("[分享] {title}"),
+        Segment::Share(sh) => format!("[分享] {}", sh.title),
         Segment::OnlineFile { file_name, .. } => format!("[在线文件] {file_name}"),
         Segment::FlashTransfer { .. } => "[闪传]".into(),
         Segment::Unknown { kind, .. } => format!("[{kind}]"),

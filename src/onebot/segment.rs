@@ -39,7 +39,102 @@ pub enum Music {
     },
 }
 
-/// One message segment.
+/// A market sticker (`mface`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MFaceData {
+    pub emoji_package_id: i64,
+    pub emoji_id: String,
+    pub key: String,
+    pub summary: String,
+    pub extra: Extra,
+}
+
+/// A picture, sticker, or market sticker received as an image.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ImageData {
+    pub file: String,
+    pub url: Option<String>,
+    pub summary: Option<String>,
+    /// 0 picture, 1 sticker / custom emoji, other values market or hot pictures.
+    pub sub_type: Option<i64>,
+    pub file_size: Option<u64>,
+    /// Set on market stickers that arrive as images.
+    pub emoji_id: Option<String>,
+    pub emoji_package_id: Option<i64>,
+    pub key: Option<String>,
+    pub extra: Extra,
+}
+
+/// A voice message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RecordData {
+    pub file: String,
+    pub url: Option<String>,
+    pub path: Option<String>,
+    pub file_size: Option<u64>,
+    pub extra: Extra,
+}
+
+/// A video.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct VideoData {
+    pub file: String,
+    pub url: Option<String>,
+    pub file_size: Option<u64>,
+    pub thumb: Option<String>,
+    pub extra: Extra,
+}
+
+/// A file message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FileData {
+    pub file: String,
+    pub file_id: Option<String>,
+    pub file_size: Option<u64>,
+    pub url: Option<String>,
+    pub name: Option<String>,
+    pub extra: Extra,
+}
+
+/// One node of a merged forward being sent.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NodeData {
+    pub id: Option<String>,
+    pub user_id: Option<i64>,
+    pub nickname: Option<String>,
+    pub content: Option<MessageChain>,
+    pub extra: Extra,
+}
+
+/// A music share with its data keys.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MusicData {
+    pub music: Music,
+    pub extra: Extra,
+}
+
+/// A location.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LocationData {
+    pub lat: String,
+    pub lon: String,
+    pub title: Option<String>,
+    pub content: Option<String>,
+    pub extra: Extra,
+}
+
+/// A link share.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ShareData {
+    pub url: String,
+    pub title: String,
+    pub content: Option<String>,
+    pub image: Option<String>,
+    pub extra: Extra,
+}
+
+/// One message segment. Large payloads are boxed so a segment stays small (chat history holds
+/// hundreds of thousands of them).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Segment {
     Text {
@@ -57,48 +152,11 @@ pub enum Segment {
         extra: Extra,
     },
     /// A market sticker as sent (NapCat delivers received ones as `image`).
-    MFace {
-        emoji_package_id: i64,
-        emoji_id: String,
-        key: String,
-        summary: String,
-        extra: Extra,
-    },
-    Image {
-        file: String,
-        url: Option<String>,
-        summary: Option<String>,
-        /// 0 picture, 1 sticker / custom emoji, other values market or hot pictures.
-        sub_type: Option<i64>,
-        file_size: Option<u64>,
-        /// Set on market stickers that arrive as images.
-        emoji_id: Option<String>,
-        emoji_package_id: Option<i64>,
-        key: Option<String>,
-        extra: Extra,
-    },
-    Record {
-        file: String,
-        url: Option<String>,
-        path: Option<String>,
-        file_size: Option<u64>,
-        extra: Extra,
-    },
-    Video {
-        file: String,
-        url: Option<String>,
-        file_size: Option<u64>,
-        thumb: Option<String>,
-        extra: Extra,
-    },
-    File {
-        file: String,
-        file_id: Option<String>,
-        file_size: Option<u64>,
-        url: Option<String>,
-        name: Option<String>,
-        extra: Extra,
-    },
+    MFace(Box<MFaceData>),
+    Image(Box<ImageData>),
+    Record(Box<RecordData>),
+    Video(Box<VideoData>),
+    File(Box<FileData>),
     /// Quotes a message by its (short) id; `seq` is QQ's real sequence when given.
     Reply {
         id: String,
@@ -112,13 +170,7 @@ pub enum Segment {
         extra: Extra,
     },
     /// One node of a merged forward being sent: an existing message by id, or custom content.
-    Node {
-        id: Option<String>,
-        user_id: Option<i64>,
-        nickname: Option<String>,
-        content: Option<MessageChain>,
-        extra: Extra,
-    },
+    Node(Box<NodeData>),
     /// An ark card; `data` is the card's JSON text.
     Json {
         data: String,
@@ -132,10 +184,7 @@ pub enum Segment {
         content: String,
         extra: Extra,
     },
-    Music {
-        music: Music,
-        extra: Extra,
-    },
+    Music(Box<MusicData>),
     /// Dice; `result` 1–6 once rolled (empty when sending).
     Dice {
         result: Option<u8>,
@@ -161,20 +210,8 @@ pub enum Segment {
         id: String,
         extra: Extra,
     },
-    Location {
-        lat: String,
-        lon: String,
-        title: Option<String>,
-        content: Option<String>,
-        extra: Extra,
-    },
-    Share {
-        url: String,
-        title: String,
-        content: Option<String>,
-        image: Option<String>,
-        extra: Extra,
-    },
+    Location(Box<LocationData>),
+    Share(Box<ShareData>),
     /// A peer-to-peer online file (NapCat extension).
     OnlineFile {
         file_name: String,
@@ -232,48 +269,31 @@ impl Segment {
     }
     /// An image from a file URI (path on the NapCat host, `file://`, `http(s)://`, `base64://`).
     pub fn image(file: impl Into<String>) -> Self {
-        Segment::Image {
+        Segment::Image(Box::new(ImageData {
             file: file.into(),
-            url: None,
-            summary: None,
-            sub_type: None,
-            file_size: None,
-            emoji_id: None,
-            emoji_package_id: None,
-            key: None,
-            extra: Extra::new(),
-        }
+            ..Default::default()
+        }))
     }
     /// A voice message from a file URI.
     pub fn record(file: impl Into<String>) -> Self {
-        Segment::Record {
+        Segment::Record(Box::new(RecordData {
             file: file.into(),
-            url: None,
-            path: None,
-            file_size: None,
-            extra: Extra::new(),
-        }
+            ..Default::default()
+        }))
     }
     /// A video from a file URI.
     pub fn video(file: impl Into<String>) -> Self {
-        Segment::Video {
+        Segment::Video(Box::new(VideoData {
             file: file.into(),
-            url: None,
-            file_size: None,
-            thumb: None,
-            extra: Extra::new(),
-        }
+            ..Default::default()
+        }))
     }
     /// A file message from a file URI.
     pub fn file(file: impl Into<String>) -> Self {
-        Segment::File {
+        Segment::File(Box::new(FileData {
             file: file.into(),
-            file_id: None,
-            file_size: None,
-            url: None,
-            name: None,
-            extra: Extra::new(),
-        }
+            ..Default::default()
+        }))
     }
     /// An ark card from its JSON text.
     pub fn json(data: impl Into<String>) -> Self {
@@ -291,10 +311,10 @@ impl Segment {
     }
     /// A music share.
     pub fn music(music: Music) -> Self {
-        Segment::Music {
+        Segment::Music(Box::new(MusicData {
             music,
             extra: Extra::new(),
-        }
+        }))
     }
     /// A dice roll (the server picks the result).
     pub fn dice() -> Self {
@@ -312,23 +332,19 @@ impl Segment {
     }
     /// A forward node quoting an existing message by id.
     pub fn node_id(id: i64) -> Self {
-        Segment::Node {
+        Segment::Node(Box::new(NodeData {
             id: Some(id.to_string()),
-            user_id: None,
-            nickname: None,
-            content: None,
-            extra: Extra::new(),
-        }
+            ..Default::default()
+        }))
     }
     /// A forward node with custom sender and content.
     pub fn node_custom(user_id: i64, nickname: impl Into<String>, content: MessageChain) -> Self {
-        Segment::Node {
-            id: None,
+        Segment::Node(Box::new(NodeData {
             user_id: Some(user_id),
             nickname: Some(nickname.into()),
             content: Some(content),
-            extra: Extra::new(),
-        }
+            ..Default::default()
+        }))
     }
 
     /// The wire name of this segment's type.
@@ -337,25 +353,25 @@ impl Segment {
             Segment::Text { .. } => "text",
             Segment::At { .. } => "at",
             Segment::Face { .. } => "face",
-            Segment::MFace { .. } => "mface",
-            Segment::Image { .. } => "image",
-            Segment::Record { .. } => "record",
-            Segment::Video { .. } => "video",
-            Segment::File { .. } => "file",
+            Segment::MFace(_) => "mface",
+            Segment::Image(_) => "image",
+            Segment::Record(_) => "record",
+            Segment::Video(_) => "video",
+            Segment::File(_) => "file",
             Segment::Reply { .. } => "reply",
             Segment::Forward { .. } => "forward",
-            Segment::Node { .. } => "node",
+            Segment::Node(_) => "node",
             Segment::Json { .. } => "json",
             Segment::Xml { .. } => "xml",
             Segment::Markdown { .. } => "markdown",
-            Segment::Music { .. } => "music",
+            Segment::Music(_) => "music",
             Segment::Dice { .. } => "dice",
             Segment::Rps { .. } => "rps",
             Segment::Poke { .. } => "poke",
             Segment::Shake { .. } => "shake",
             Segment::Contact { .. } => "contact",
-            Segment::Location { .. } => "location",
-            Segment::Share { .. } => "share",
+            Segment::Location(_) => "location",
+            Segment::Share(_) => "share",
             Segment::OnlineFile { .. } => "onlinefile",
             Segment::FlashTransfer { .. } => "flashtransfer",
             Segment::Unknown { kind, .. } => kind,
@@ -400,14 +416,14 @@ impl Segment {
                 }
                 None => unknown(kind, d),
             },
-            "mface" => Segment::MFace {
+            "mface" => Segment::MFace(Box::new(MFaceData {
                 emoji_package_id: take_i64(&mut d, "emoji_package_id").unwrap_or(0),
                 emoji_id: take_string(&mut d, "emoji_id").unwrap_or_default(),
                 key: take_string(&mut d, "key").unwrap_or_default(),
                 summary: take_string(&mut d, "summary").unwrap_or_default(),
                 extra: d,
-            },
-            "image" => Segment::Image {
+            })),
+            "image" => Segment::Image(Box::new(ImageData {
                 file: take_string(&mut d, "file").unwrap_or_default(),
                 url: take_string(&mut d, "url"),
                 summary: take_string(&mut d, "summary"),
@@ -417,29 +433,29 @@ impl Segment {
                 emoji_package_id: take_i64(&mut d, "emoji_package_id"),
                 key: take_string(&mut d, "key"),
                 extra: d,
-            },
-            "record" => Segment::Record {
+            })),
+            "record" => Segment::Record(Box::new(RecordData {
                 file: take_string(&mut d, "file").unwrap_or_default(),
                 url: take_string(&mut d, "url"),
                 path: take_string(&mut d, "path"),
                 file_size: take_u64(&mut d, "file_size"),
                 extra: d,
-            },
-            "video" => Segment::Video {
+            })),
+            "video" => Segment::Video(Box::new(VideoData {
                 file: take_string(&mut d, "file").unwrap_or_default(),
                 url: take_string(&mut d, "url"),
                 file_size: take_u64(&mut d, "file_size"),
                 thumb: take_string(&mut d, "thumb"),
                 extra: d,
-            },
-            "file" => Segment::File {
+            })),
+            "file" => Segment::File(Box::new(FileData {
                 file: take_string(&mut d, "file").unwrap_or_default(),
                 file_id: take_string(&mut d, "file_id"),
                 file_size: take_u64(&mut d, "file_size"),
                 url: take_string(&mut d, "url"),
                 name: take_string(&mut d, "name"),
                 extra: d,
-            },
+            })),
             "reply" => Segment::Reply {
                 id: take_string(&mut d, "id").unwrap_or_default(),
                 seq: take_string(&mut d, "seq"),
@@ -475,13 +491,13 @@ impl Segment {
                 let user_id = take_i64(&mut d, "user_id").or_else(|| take_i64(&mut d, "uin"));
                 let nickname =
                     take_string(&mut d, "nickname").or_else(|| take_string(&mut d, "name"));
-                Segment::Node {
+                Segment::Node(Box::new(NodeData {
                     id: take_string(&mut d, "id"),
                     user_id,
                     nickname,
                     content,
                     extra: d,
-                }
+                }))
             }
             "json" => {
                 let data = match d.remove("data") {
@@ -515,7 +531,7 @@ impl Segment {
                         id: take_string(&mut d, "id").unwrap_or_default(),
                     }
                 };
-                Segment::Music { music, extra: d }
+                Segment::Music(Box::new(MusicData { music, extra: d }))
             }
             "dice" => Segment::Dice {
                 result: take_small(&mut d, "result"),
@@ -536,20 +552,20 @@ impl Segment {
                 id: take_string(&mut d, "id").unwrap_or_default(),
                 extra: d,
             },
-            "location" => Segment::Location {
+            "location" => Segment::Location(Box::new(LocationData {
                 lat: take_string(&mut d, "lat").unwrap_or_default(),
                 lon: take_string(&mut d, "lon").unwrap_or_default(),
                 title: take_string(&mut d, "title"),
                 content: take_string(&mut d, "content"),
                 extra: d,
-            },
-            "share" => Segment::Share {
+            })),
+            "share" => Segment::Share(Box::new(ShareData {
                 url: take_string(&mut d, "url").unwrap_or_default(),
                 title: take_string(&mut d, "title").unwrap_or_default(),
                 content: take_string(&mut d, "content"),
                 image: take_string(&mut d, "image"),
                 extra: d,
-            },
+            })),
             "onlinefile" => Segment::OnlineFile {
                 file_name: take_string(&mut d, "fileName").unwrap_or_default(),
                 file_size: take_u64(&mut d, "fileSize"),
@@ -592,30 +608,32 @@ impl Segment {
                 m = base(extra);
                 m.insert("id".into(), id.to_string().into());
             }
-            Segment::MFace {
-                emoji_package_id,
-                emoji_id,
-                key,
-                summary,
-                extra,
-            } => {
+            Segment::MFace(b) => {
+                let MFaceData {
+                    emoji_package_id,
+                    emoji_id,
+                    key,
+                    summary,
+                    extra,
+                } = &**b;
                 m = base(extra);
                 m.insert("emoji_package_id".into(), (*emoji_package_id).into());
                 m.insert("emoji_id".into(), emoji_id.clone().into());
                 m.insert("key".into(), key.clone().into());
                 m.insert("summary".into(), summary.clone().into());
             }
-            Segment::Image {
-                file,
-                url,
-                summary,
-                sub_type,
-                file_size,
-                emoji_id,
-                emoji_package_id,
-                key,
-                extra,
-            } => {
+            Segment::Image(b) => {
+                let ImageData {
+                    file,
+                    url,
+                    summary,
+                    sub_type,
+                    file_size,
+                    emoji_id,
+                    emoji_package_id,
+                    key,
+                    extra,
+                } = &**b;
                 m = base(extra);
                 m.insert("file".into(), file.clone().into());
                 put_opt(&mut m, "url", url);
@@ -630,40 +648,43 @@ impl Segment {
                 }
                 put_opt(&mut m, "key", key);
             }
-            Segment::Record {
-                file,
-                url,
-                path,
-                file_size,
-                extra,
-            } => {
+            Segment::Record(b) => {
+                let RecordData {
+                    file,
+                    url,
+                    path,
+                    file_size,
+                    extra,
+                } = &**b;
                 m = base(extra);
                 m.insert("file".into(), file.clone().into());
                 put_opt(&mut m, "url", url);
                 put_opt(&mut m, "path", path);
                 put_size(&mut m, "file_size", file_size);
             }
-            Segment::Video {
-                file,
-                url,
-                file_size,
-                thumb,
-                extra,
-            } => {
+            Segment::Video(b) => {
+                let VideoData {
+                    file,
+                    url,
+                    file_size,
+                    thumb,
+                    extra,
+                } = &**b;
                 m = base(extra);
                 m.insert("file".into(), file.clone().into());
                 put_opt(&mut m, "url", url);
                 put_size(&mut m, "file_size", file_size);
                 put_opt(&mut m, "thumb", thumb);
             }
-            Segment::File {
-                file,
-                file_id,
-                file_size,
-                url,
-                name,
-                extra,
-            } => {
+            Segment::File(b) => {
+                let FileData {
+                    file,
+                    file_id,
+                    file_size,
+                    url,
+                    name,
+                    extra,
+                } = &**b;
                 m = base(extra);
                 m.insert("file".into(), file.clone().into());
                 put_opt(&mut m, "file_id", file_id);
@@ -687,13 +708,14 @@ impl Segment {
                     m.insert("content".into(), Value::Array(arr));
                 }
             }
-            Segment::Node {
-                id,
-                user_id,
-                nickname,
-                content,
-                extra,
-            } => {
+            Segment::Node(b) => {
+                let NodeData {
+                    id,
+                    user_id,
+                    nickname,
+                    content,
+                    extra,
+                } = &**b;
                 m = base(extra);
                 put_opt(&mut m, "id", id);
                 if let Some(u) = user_id {
@@ -719,7 +741,8 @@ impl Segment {
                 m = base(extra);
                 m.insert("content".into(), content.clone().into());
             }
-            Segment::Music { music, extra } => {
+            Segment::Music(b) => {
+                let MusicData { music, extra } = &**b;
                 m = base(extra);
                 match music {
                     Music::Platform { platform, id } => {
@@ -759,26 +782,28 @@ impl Segment {
                 m.insert("type".into(), kind.clone().into());
                 m.insert("id".into(), id.clone().into());
             }
-            Segment::Location {
-                lat,
-                lon,
-                title,
-                content,
-                extra,
-            } => {
+            Segment::Location(b) => {
+                let LocationData {
+                    lat,
+                    lon,
+                    title,
+                    content,
+                    extra,
+                } = &**b;
                 m = base(extra);
                 m.insert("lat".into(), lat.clone().into());
                 m.insert("lon".into(), lon.clone().into());
                 put_opt(&mut m, "title", title);
                 put_opt(&mut m, "content", content);
             }
-            Segment::Share {
-                url,
-                title,
-                content,
-                image,
-                extra,
-            } => {
+            Segment::Share(b) => {
+                let ShareData {
+                    url,
+                    title,
+                    content,
+                    image,
+                    extra,
+                } = &**b;
                 m = base(extra);
                 m.insert("url".into(), url.clone().into());
                 m.insert("title".into(), title.clone().into());

@@ -4,6 +4,7 @@
 //! already waiting, runs the effects, and draws at most once per frame interval — never on a
 //! fixed tick, so an idle client does not wake up.
 
+pub mod encode;
 pub mod exec;
 pub mod host;
 pub mod persist;
@@ -15,7 +16,6 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
-use ratatui::backend::Backend;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 use crate::app::keymap::Keymap;
@@ -27,7 +27,7 @@ use crate::ui::theme::Theme;
 use crate::ui::{Ui, apply_frame, draw};
 
 use host::Host;
-use screen::{Painted, Screen};
+use screen::{Painted, Screen, Surface};
 
 /// Shortest time between two frames (≈ 60 fps at most).
 pub const FRAME: Duration = Duration::from_millis(16);
@@ -45,8 +45,8 @@ pub struct Options {
 }
 
 /// Everything the loop works with besides the state.
-pub struct Loop<B: Backend, H: Host> {
-    pub screen: Screen<B>,
+pub struct Loop<S: Surface, H: Host> {
+    pub screen: Screen<S>,
     pub host: H,
     pub ui: Ui,
     pub client: Client,
@@ -86,14 +86,11 @@ fn next_timer(state: &State) -> Option<Instant> {
     best.map(|t| Instant::now() + Duration::from_secs((t - now).max(1) as u64))
 }
 
-impl<B: Backend, H: Host> Loop<B, H>
-where
-    B::Error: std::error::Error + Send + Sync + 'static,
-{
+impl<S: Surface, H: Host> Loop<S, H> {
     /// A loop over these parts; `tx` feeds `rx` (calls send their results there).
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        screen: Screen<B>,
+        screen: Screen<S>,
         host: H,
         ui: Ui,
         client: Client,
@@ -352,11 +349,8 @@ pub async fn run_tui(
     opts: Options,
 ) -> io::Result<()> {
     let guard = terminal::TerminalGuard::enter(opts.mouse)?;
-    let backend = ratatui::backend::CrosstermBackend::new(io::BufWriter::with_capacity(
-        1 << 16,
-        io::stdout(),
-    ));
-    let screen = Screen::new(backend)?;
+    let out = io::BufWriter::with_capacity(1 << 16, io::stdout());
+    let screen = Screen::new(screen::Terminal::new(out, crossterm::terminal::size)?)?;
     let (tx, rx) = unbounded_channel();
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     spawn_input(tx.clone());

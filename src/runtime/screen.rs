@@ -5,11 +5,13 @@
 //! taken only when it makes the diff smaller: it scrolls whole rows, so a busy sidebar in the
 //! same rows has to be repainted, and sometimes a plain diff is cheaper.
 
-use std::io;
+use std::io::{self, Write};
 
 use ratatui::backend::Backend;
 use ratatui::buffer::{Buffer, Cell};
 use ratatui::layout::{Position, Rect};
+
+use super::encode::Encoder;
 
 /// One row of the timeline as drawn: screen row, entry, and row index within that entry's block.
 pub type LineId = (u16, crate::app::chat::SortKey, u16);
@@ -23,29 +25,162 @@ pub struct Painted {
     pub lines: Vec<LineId>,
 }
 
-/// A terminal screen with its previous frame.
-pub struct Screen<B: Backend> {
-    backend: B,
+/// Where frames go: a real terminal (through `Encoder`) or a ratatui backend.
+pub trait Surface {
+    /// Columns and rows.
+    fn size(&mut self) -> io::Result<(u16, u16)>;
+    /// Clears everything (the next frame is drawn in full).
+    fn clear(&mut self) -> io::Result<()>;
+    /// Scrolls rows `top..bottom` up by `n`, blank rows entering at the bottom.
+    fn scroll_up(&mut self, top: u16, bottom: u16, n: u16) -> io::Result<()>;
+    /// Draws what differs between `prev` (on screen) and `cur`.
+    fn draw_diff(&mut self, prev: &Buffer, cur: &Buffer) -> io::Result<()>;
+    /// Shows the caret at a position, or hides it.
+    fn cursor(&mut self, p: Option<Position>, cur: &Buffer) -> io::Result<()>;
+    /// Sends everything out.
+    fn flush(&mut self) -> io::Result<()>;
+    /// What drawing `prev` → `cur` would cost (after the given scroll); lower is better.
+    fn cost(&self, prev: &Buffer, cur: &Buffer, _scroll: Option<(u16, u16, u16)>) -> usize {
+        changed_cells(prev, cur)
+    }
+}
+
+impl<T: Surface + ?Sized> Surface for Box<T> {
+    fn size(&mut self) -> io::Result<(u16, u16)> {
+        (**self).size()
+    }
+    fn clear(&mut self) -> io::Result<()> {
+        (**self).clear()
+    }
+    fn scroll_up(&mut self, top: u16, bottom: u16, n: u16) -> io::Result<()> {
+        (**self).scroll_up(top, bottom, n)
+    }
+    fn draw_diff(&mut self, prev: &Buffer, cur: &Buffer) -> io::Result<()> {
+        (**self).draw_diff(prev, cur)
+    }
+    fn cursor(&mut self, p: Option<Position>, cur: &Buffer) -> io::Result<()> {
+        (**self).cursor(p, cur)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        (**self).flush()
+    }
+    fn cost(&self, prev: &Buffer, cur: &Buffer, scroll: Option<(u16, u16, u16)>) -> usize {
+        (**self).cost(prev, cur, scroll)
+    }
+}
+
+/// A terminal: escape sequences written to `W`, sized by `size`.
+pub struct Terminal<W: Write> {
+    pub encoder: Encoder<W>,
+    size: Box<dyn FnMut() -> io::Result<(u16, u16)> + Send>,
+}
+
+impl<W: Write> Terminal<W> {
+    /// A terminal writing to `out`, asking `size` for its dimensions.
+    pub fn new(
+        out: W,
+        mut size: impl FnMut() -> io::Result<(u16, u16)> + Send + 'static,
+    ) -> io::Result<Self> {
+        let (w, _) = size()?;
+        Ok(Terminal {
+            encoder: Encoder::new(out, w),
+            size: Box::new(size),
+        })
+    }
+}
+
+impl<W: Write> Surface for Terminal<W> {
+    fn size(&mut self) -> io::Result<(u16, u16)> {
+        (self.size)()
+    }
+    fn clear(&mut self) -> io::Result<()> {
+        let (w, _) = (self.size)()?;
+        self.encoder.set_width(w);
+        self.encoder.clear();
+        Ok(())
+    }
+    fn scroll_up(&mut self, top: u16, bottom: u16, n: u16) -> io::Result<()> {
+        self.encoder.scroll_up(top, bottom, n);
+        Ok(())
+    }
+    fn draw_diff(&mut self, prev: &Buffer, cur: &Buffer) -> io::Result<()> {
+        self.encoder.draw_diff(prev, cur);
+        Ok(())
+    }
+    fn cursor(&mut self, p: Option<Position>, cur: &Buffer) -> io::Result<()> {
+        self.encoder.cursor(p, cur);
+        Ok(())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.encoder.flush()
+    }
+    fn cost(&self, prev: &Buffer, cur: &Buffer, scroll: Option<(u16, u16, u16)>) -> usize {
+        self.encoder.cost(prev, cur, scroll)
+    }
+}
+
+/// Any ratatui backend (tests draw into `TestBackend` through this).
+pub struct BackendSurface<B: Backend>(pub B);
+
+fn io_err<E: std::error::Error + Send + Sync + 'static>(e: E) -> io::Error {
+    io::Error::other(e)
+}
+
+impl<B: Backend> Surface for BackendSurface<B>
+where
+    B::Error: std::error::Error + Send + Sync + 'static,
+{
+    fn size(&mut self) -> io::Result<(u16, u16)> {
+        let s = self.0.size().map_err(io_err)?;
+        Ok((s.width, s.height))
+    }
+    fn clear(&mut self) -> io::Result<()> {
+        self.0.clear().map_err(io_err)
+    }
+    fn scroll_up(&mut self, top: u16, bottom: u16, n: u16) -> io::Result<()> {
+        self.0.scroll_region_up(top..bottom, n).map_err(io_err)
+    }
+    fn draw_diff(&mut self, prev: &Buffer, cur: &Buffer) -> io::Result<()> {
+        let updates = prev.diff(cur);
+        if updates.is_empty() {
+            return Ok(());
+        }
+        self.0.draw(updates.into_iter()).map_err(io_err)
+    }
+    fn cursor(&mut self, p: Option<Position>, _cur: &Buffer) -> io::Result<()> {
+        match p {
+            Some(p) => {
+                self.0.set_cursor_position(p).map_err(io_err)?;
+                self.0.show_cursor().map_err(io_err)
+            }
+            None => self.0.hide_cursor().map_err(io_err),
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush().map_err(io_err)
+    }
+}
+
+/// A surface with its previous frame.
+pub struct Screen<S: Surface> {
+    surface: S,
     prev: Buffer,
     cur: Buffer,
     prev_lines: Vec<LineId>,
     prev_timeline: Rect,
     /// Repaint everything on the next frame (after a resize, a suspend or Ctrl+L).
     force: bool,
-    /// Bytes are not known here; frames drawn, for diagnostics.
+    /// Frames drawn (diagnostics).
     pub frames: u64,
 }
 
-impl<B: Backend> Screen<B>
-where
-    B::Error: std::error::Error + Send + Sync + 'static,
-{
-    /// A screen on `backend`, sized to it.
-    pub fn new(backend: B) -> io::Result<Self> {
-        let size = backend.size().map_err(io::Error::other)?;
-        let area = Rect::new(0, 0, size.width, size.height);
+impl<S: Surface> Screen<S> {
+    /// A screen on `surface`, sized to it.
+    pub fn new(mut surface: S) -> io::Result<Self> {
+        let (w, h) = surface.size()?;
+        let area = Rect::new(0, 0, w, h);
         Ok(Screen {
-            backend,
+            surface,
             prev: Buffer::empty(area),
             cur: Buffer::empty(area),
             prev_lines: Vec::new(),
@@ -55,14 +190,14 @@ where
         })
     }
 
-    /// The backend (tests read a `TestBackend`'s buffer through this).
-    pub fn backend(&self) -> &B {
-        &self.backend
+    /// The surface (tests read what it shows through this).
+    pub fn surface(&self) -> &S {
+        &self.surface
     }
 
-    /// The backend, mutably (for terminal commands between frames).
-    pub fn backend_mut(&mut self) -> &mut B {
-        &mut self.backend
+    /// The surface, mutably.
+    pub fn surface_mut(&mut self) -> &mut S {
+        &mut self.surface
     }
 
     /// The current size.
@@ -75,10 +210,10 @@ where
         self.force = true;
     }
 
-    /// Re-reads the terminal size; returns true when it changed.
+    /// Re-reads the size; returns true when it changed.
     pub fn autoresize(&mut self) -> io::Result<bool> {
-        let size = self.backend.size().map_err(io::Error::other)?;
-        let area = Rect::new(0, 0, size.width, size.height);
+        let (w, h) = self.surface.size()?;
+        let area = Rect::new(0, 0, w, h);
         if area != self.cur.area {
             self.cur = Buffer::empty(area);
             self.prev = Buffer::empty(area);
@@ -94,36 +229,24 @@ where
         self.cur.reset();
         let painted = paint(&mut self.cur);
         if self.force {
-            self.backend.clear().map_err(io::Error::other)?;
+            self.surface.clear()?;
             self.prev = Buffer::empty(self.cur.area);
             self.force = false;
         } else if let Some(k) = self.scroll_amount(&painted) {
-            let region = painted.timeline.y..painted.timeline.y + painted.timeline.height;
+            let t = painted.timeline;
             let mut shifted = self.prev.clone();
-            shift_rows_up(&mut shifted, region.clone(), k);
-            if changed_cells(&shifted, &self.cur) < changed_cells(&self.prev, &self.cur) {
-                self.backend
-                    .scroll_region_up(region, k)
-                    .map_err(io::Error::other)?;
+            shift_rows_up(&mut shifted, t.y..t.y + t.height, k);
+            let region = Some((t.y, t.y + t.height, k));
+            if self.surface.cost(&shifted, &self.cur, region)
+                < self.surface.cost(&self.prev, &self.cur, None)
+            {
+                self.surface.scroll_up(t.y, t.y + t.height, k)?;
                 self.prev = shifted;
             }
         }
-        let updates = self.prev.diff(&self.cur);
-        if !updates.is_empty() {
-            self.backend
-                .draw(updates.into_iter())
-                .map_err(io::Error::other)?;
-        }
-        match painted.cursor {
-            Some(p) => {
-                self.backend
-                    .set_cursor_position(p)
-                    .map_err(io::Error::other)?;
-                self.backend.show_cursor().map_err(io::Error::other)?;
-            }
-            None => self.backend.hide_cursor().map_err(io::Error::other)?,
-        }
-        self.backend.flush().map_err(io::Error::other)?;
+        self.surface.draw_diff(&self.prev, &self.cur)?;
+        self.surface.cursor(painted.cursor, &self.cur)?;
+        self.surface.flush()?;
         std::mem::swap(&mut self.prev, &mut self.cur);
         self.prev_lines = painted.lines;
         self.prev_timeline = painted.timeline;
@@ -185,6 +308,7 @@ fn changed_cells(a: &Buffer, b: &Buffer) -> usize {
 mod tests {
     use super::*;
     use ratatui::backend::TestBackend;
+    use ratatui::style::Style;
 
     #[test]
     fn shifting_matches_the_terminal() {
@@ -195,10 +319,10 @@ mod tests {
 
     #[test]
     fn unchanged_frames_write_nothing_and_diffs_are_exact() {
-        let mut s = Screen::new(TestBackend::new(10, 3)).unwrap();
+        let mut s = Screen::new(BackendSurface(TestBackend::new(10, 3))).unwrap();
         let paint = |text: &'static str| {
             move |b: &mut Buffer| {
-                b.set_string(0, 0, text, ratatui::style::Style::new());
+                b.set_string(0, 0, text, Style::new());
                 Painted {
                     cursor: None,
                     timeline: Rect::default(),
@@ -209,6 +333,24 @@ mod tests {
         s.draw(paint("hello")).unwrap();
         s.draw(paint("help")).unwrap();
         let expected = Buffer::with_lines(["help      ", "          ", "          "]);
-        assert_eq!(s.backend().buffer(), &expected);
+        assert_eq!(s.surface().0.buffer(), &expected);
+    }
+
+    #[test]
+    fn an_idle_frame_costs_no_bytes() {
+        let term = Terminal::new(Vec::new(), || Ok((20, 4))).unwrap();
+        let mut s = Screen::new(term).unwrap();
+        let paint = |b: &mut Buffer| {
+            b.set_string(0, 0, "你好", Style::new());
+            Painted {
+                cursor: None,
+                timeline: Rect::default(),
+                lines: vec![],
+            }
+        };
+        s.draw(paint).unwrap();
+        let after_first = s.surface().encoder.written;
+        s.draw(paint).unwrap();
+        assert_eq!(s.surface().encoder.written, after_first);
     }
 }

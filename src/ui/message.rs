@@ -125,46 +125,35 @@ pub fn content_spans(ctx: &LayoutCtx, m: &MessageItem) -> Vec<Span<'static>> {
                 out.push(Span::styled(sanitize_line(&label).into_owned(), style));
             }
             Segment::Face { id, extra } => out.push(bracket(face_label(*id, extra))),
-            Segment::MFace { summary, .. } => out.push(bracket(if summary.is_empty() {
+            Segment::MFace(mf) => out.push(bracket(if mf.summary.is_empty() {
                 "[商城表情]".into()
             } else {
-                summary.clone()
+                mf.summary.clone()
             })),
-            Segment::Image {
-                summary,
-                sub_type,
-                file_size,
-                emoji_id,
-                ..
-            } => {
-                let label = match summary.as_deref().filter(|s| !s.is_empty()) {
+            Segment::Image(i) => {
+                let label = match i.summary.as_deref().filter(|s| !s.is_empty()) {
                     Some(s) => s.to_string(),
-                    None if emoji_id.is_some() || *sub_type == Some(1) => "[动画表情]".into(),
+                    None if i.emoji_id.is_some() || i.sub_type == Some(1) => "[动画表情]".into(),
                     None => "[图片]".into(),
                 };
-                let label = match (file_size, label.as_str()) {
-                    (Some(n), "[图片]") if *n > 0 => format!("[图片 {}]", human_size(*n)),
+                let label = match (i.file_size, label.as_str()) {
+                    (Some(n), "[图片]") if n > 0 => format!("[图片 {}]", human_size(n)),
                     _ => label,
                 };
                 out.push(bracket(label));
             }
-            Segment::Record { file_size, .. } => out.push(bracket(match file_size {
-                Some(n) if *n > 0 => format!("[语音 {}]", human_size(*n)),
+            Segment::Record(r) => out.push(bracket(match r.file_size {
+                Some(n) if n > 0 => format!("[语音 {}]", human_size(n)),
                 _ => "[语音]".into(),
             })),
-            Segment::Video { file_size, .. } => out.push(bracket(match file_size {
-                Some(n) if *n > 0 => format!("[视频 {}]", human_size(*n)),
+            Segment::Video(v) => out.push(bracket(match v.file_size {
+                Some(n) if n > 0 => format!("[视频 {}]", human_size(n)),
                 _ => "[视频]".into(),
             })),
-            Segment::File {
-                file,
-                name,
-                file_size,
-                ..
-            } => {
-                let n = name.as_deref().unwrap_or(file);
-                out.push(bracket(match file_size {
-                    Some(s) => format!("[文件] {n} ({})", human_size(*s)),
+            Segment::File(f) => {
+                let n = f.name.as_deref().unwrap_or(&f.file);
+                out.push(bracket(match f.file_size {
+                    Some(s) => format!("[文件] {n} ({})", human_size(s)),
                     None => format!("[文件] {n}"),
                 }));
             }
@@ -183,9 +172,9 @@ pub fn content_spans(ctx: &LayoutCtx, m: &MessageItem) -> Vec<Span<'static>> {
                     }
                 }
             }
-            Segment::Node { nickname, .. } => out.push(bracket(format!(
+            Segment::Node(n) => out.push(bracket(format!(
                 "[转发节点 {}]",
-                nickname.as_deref().unwrap_or("")
+                n.nickname.as_deref().unwrap_or("")
             ))),
             Segment::Json { data, .. } => {
                 let (prompt, title, desc, url) = ark_fields(data);
@@ -201,7 +190,7 @@ pub fn content_spans(ctx: &LayoutCtx, m: &MessageItem) -> Vec<Span<'static>> {
             }
             Segment::Xml { .. } => out.push(bracket("[XML卡片]".into())),
             Segment::Markdown { content, .. } => text_spans(content, base, t.link, &mut out),
-            Segment::Music { music, .. } => out.push(bracket(match music {
+            Segment::Music(m) => out.push(bracket(match &m.music {
                 Music::Custom { title, .. } if !title.is_empty() => format!("[音乐] {title}"),
                 Music::Platform { platform, id } => format!("[音乐 {platform}:{id}]"),
                 _ => "[音乐]".into(),
@@ -221,15 +210,15 @@ pub fn content_spans(ctx: &LayoutCtx, m: &MessageItem) -> Vec<Span<'static>> {
             } else {
                 format!("[推荐联系人 {id}]")
             })),
-            Segment::Location { title, content, .. } => out.push(bracket(format!(
+            Segment::Location(l) => out.push(bracket(format!(
                 "[位置] {} {}",
-                title.as_deref().unwrap_or(""),
-                content.as_deref().unwrap_or("")
+                l.title.as_deref().unwrap_or(""),
+                l.content.as_deref().unwrap_or("")
             ))),
-            Segment::Share { title, url, .. } => {
-                out.push(bracket(format!("[分享] {title}")));
+            Segment::Share(sh) => {
+                out.push(bracket(format!("[分享] {}", sh.title)));
                 out.push(Span::raw(" "));
-                out.push(Span::styled(sanitize_line(url).into_owned(), t.link));
+                out.push(Span::styled(sanitize_line(&sh.url).into_owned(), t.link));
             }
             Segment::OnlineFile {
                 file_name,

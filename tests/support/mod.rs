@@ -1,4 +1,5 @@
-//! A headless napterm: the real loop, state and UI, drawing into a `TestBackend`, connected to
+//! A headless napterm: the real loop, state and UI, drawing into a terminal emulator (the exact
+//! bytes napterm writes, through vt100) or into ratatui's `TestBackend`, connected to
 //! the simulator over loopback. Tests type keys and wait for what a user would see.
 
 #![allow(dead_code)]
@@ -11,77 +12,132 @@ use napterm::app::state::Settings;
 use napterm::app::{Msg, State};
 use napterm::onebot::{Client, ConnState, ConnectOptions};
 use napterm::runtime::host::RecordingHost;
-use napterm::runtime::screen::Screen;
+use napterm::runtime::screen::{Screen, Surface, Terminal};
 use napterm::runtime::{Loop, spawn_client_events};
 use napterm::sim::{Sim, SimConfig};
 use napterm::ui::Ui;
 use napterm::ui::theme::{ColorMode, Theme};
-use ratatui::backend::{Backend, ClearType, TestBackend, WindowSize};
+use ratatui::backend::{Backend, TestBackend};
+use ratatui::buffer::Buffer;
 use ratatui::buffer::Cell;
-use ratatui::layout::{Position, Size};
+use ratatui::layout::Position;
+use std::io::Write;
+use std::sync::{Arc, Mutex};
 
-/// A `TestBackend` that behaves like a terminal with wide characters: printing a two-column
-/// character also overwrites the cell after it (ratatui's diff relies on that and skips it).
-pub struct Term(pub TestBackend);
+/// A terminal emulator (vt100) fed with exactly the bytes napterm writes.
+#[derive(Clone)]
+pub struct Vt(pub Arc<Mutex<vt100::Parser>>);
 
-impl Backend for Term {
-    type Error = std::convert::Infallible;
-
-    fn draw<'a, I>(&mut self, content: I) -> Result<(), Self::Error>
-    where
-        I: Iterator<Item = (u16, u16, &'a Cell)>,
-    {
-        let area = self.0.buffer().area;
-        let mut cells: Vec<(u16, u16, Cell)> = Vec::new();
-        for (x, y, c) in content {
-            cells.push((x, y, c.clone()));
-            let w = unicode_width::UnicodeWidthStr::width(c.symbol());
-            for dx in 1..w as u16 {
-                if x + dx < area.width {
-                    cells.push((x + dx, y, Cell::default()));
-                }
-            }
-        }
-        self.0.draw(cells.iter().map(|(x, y, c)| (*x, *y, c)))
+impl Write for Vt {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("vt lock").process(buf);
+        Ok(buf.len())
     }
-    fn hide_cursor(&mut self) -> Result<(), Self::Error> {
-        self.0.hide_cursor()
-    }
-    fn show_cursor(&mut self) -> Result<(), Self::Error> {
-        self.0.show_cursor()
-    }
-    fn get_cursor_position(&mut self) -> Result<Position, Self::Error> {
-        self.0.get_cursor_position()
-    }
-    fn set_cursor_position<P: Into<Position>>(&mut self, p: P) -> Result<(), Self::Error> {
-        self.0.set_cursor_position(p)
-    }
-    fn clear(&mut self) -> Result<(), Self::Error> {
-        self.0.clear()
-    }
-    fn clear_region(&mut self, t: ClearType) -> Result<(), Self::Error> {
-        self.0.clear_region(t)
-    }
-    fn size(&self) -> Result<Size, Self::Error> {
-        self.0.size()
-    }
-    fn window_size(&mut self) -> Result<WindowSize, Self::Error> {
-        self.0.window_size()
-    }
-    fn flush(&mut self) -> Result<(), Self::Error> {
-        self.0.flush()
-    }
-    fn scroll_region_up(&mut self, r: std::ops::Range<u16>, n: u16) -> Result<(), Self::Error> {
-        self.0.scroll_region_up(r, n)
-    }
-    fn scroll_region_down(&mut self, r: std::ops::Range<u16>, n: u16) -> Result<(), Self::Error> {
-        self.0.scroll_region_down(r, n)
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
+/// Starts the simulator the tests use (seed 7, no live stream).
+pub async fn sim() -> Sim {
+    Sim::start(SimConfig {
+        seed: 7,
+        ..SimConfig::default()
+    })
+    .await
+    .expect("simulator starts")
+}
+
+/// A `TestBackend` shared with the test so it can read the buffer while the loop owns it.
+pub struct SharedBackend(pub Arc<Mutex<TestBackend>>);
+
+impl Surface for SharedBackend {
+    fn size(&mut self) -> std::io::Result<(u16, u16)> {
+        let s = self
+            .0
+            .lock()
+            .expect("lock")
+            .size()
+            .map_err(std::io::Error::other)?;
+        Ok((s.width, s.height))
+    }
+    fn clear(&mut self) -> std::io::Result<()> {
+        self.0
+            .lock()
+            .expect("lock")
+            .clear()
+            .map_err(std::io::Error::other)
+    }
+    fn scroll_up(&mut self, top: u16, bottom: u16, n: u16) -> std::io::Result<()> {
+        self.0
+            .lock()
+            .expect("lock")
+            .scroll_region_up(top..bottom, n)
+            .map_err(std::io::Error::other)
+    }
+    fn draw_diff(&mut self, prev: &Buffer, cur: &Buffer) -> std::io::Result<()> {
+        // A terminal overwrites the cell after a two-column character; TestBackend does not, so
+        // the cell ratatui's diff skips there is written too.
+        let mut cells: Vec<(u16, u16, Cell)> = Vec::new();
+        for (x, y, c) in prev.diff(cur) {
+            cells.push((x, y, c.clone()));
+            if unicode_width::UnicodeWidthStr::width(c.symbol()) > 1 && x + 1 < cur.area.width {
+                cells.push((x + 1, y, cur[(x + 1, y)].clone()));
+            }
+        }
+        self.0
+            .lock()
+            .expect("lock")
+            .draw(cells.iter().map(|(x, y, c)| (*x, *y, c)))
+            .map_err(std::io::Error::other)
+    }
+    fn cursor(&mut self, p: Option<Position>, _cur: &Buffer) -> std::io::Result<()> {
+        let mut b = self.0.lock().expect("lock");
+        match p {
+            Some(p) => {
+                b.set_cursor_position(p).map_err(std::io::Error::other)?;
+                b.show_cursor().map_err(std::io::Error::other)
+            }
+            None => b.hide_cursor().map_err(std::io::Error::other),
+        }
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn nz(n: u16) -> std::num::NonZeroU16 {
+    std::num::NonZeroU16::new(n.max(1)).expect("non-zero")
+}
+
+/// A buffer's rows as text (wide characters once), trailing spaces trimmed.
+pub fn buffer_rows(buf: &Buffer) -> Vec<String> {
+    (0..buf.area.height)
+        .map(|y| {
+            let mut line = String::new();
+            let mut skip = 0;
+            for x in 0..buf.area.width {
+                if skip > 0 {
+                    skip -= 1;
+                    continue;
+                }
+                let sym = buf[(x, y)].symbol();
+                line.push_str(sym);
+                skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
+            }
+            line.trim_end().to_string()
+        })
+        .collect()
+}
+
+/// Reads what a surface shows, one string per row.
+type RowReader = Box<dyn Fn() -> Vec<String>>;
+
 /// A running client against a running simulator.
 pub struct Harness {
-    pub lp: Loop<Term, RecordingHost>,
+    pub lp: Loop<Box<dyn Surface>, RecordingHost>,
+    /// Reads what the surface shows, one string per row.
+    rows: RowReader,
     pub state: State,
     pub sim: Sim,
     pub client: Client,
@@ -89,19 +145,19 @@ pub struct Harness {
 }
 
 impl Harness {
-    /// Starts a simulator (seed 7, no live stream) and a client of `w`×`h` cells connected to it.
+    /// Starts a simulator (seed 7, no live stream) and a client of `w`×`h` cells connected to it,
+    /// drawing into a terminal emulator.
     pub async fn start(w: u16, h: u16) -> Harness {
-        let sim = Sim::start(SimConfig {
-            seed: 7,
-            ..SimConfig::default()
-        })
-        .await
-        .expect("simulator starts");
-        Self::connect(sim, w, h).await
+        Self::connect(sim().await, w, h, false).await
+    }
+
+    /// Like `start`, drawing into ratatui's `TestBackend` instead.
+    pub async fn start_test_backend(w: u16, h: u16) -> Harness {
+        Self::connect(sim().await, w, h, true).await
     }
 
     /// A client connected to an already running simulator.
-    pub async fn connect(sim: Sim, w: u16, h: u16) -> Harness {
+    pub async fn connect(sim: Sim, w: u16, h: u16, test_backend: bool) -> Harness {
         let (client, events) = Client::connect(ConnectOptions {
             url: sim.url(),
             backoff_min: Duration::from_millis(50),
@@ -111,7 +167,29 @@ impl Harness {
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         spawn_client_events(events, tx.clone());
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-        let screen = Screen::new(Term(TestBackend::new(w, h))).expect("screen");
+        let (surface, rows): (Box<dyn Surface>, RowReader) = if test_backend {
+            let backend = Arc::new(Mutex::new(TestBackend::new(w, h)));
+            let b = backend.clone();
+            let rows = move || {
+                let guard = b.lock().expect("backend lock");
+                buffer_rows(guard.buffer())
+            };
+            (Box::new(SharedBackend(backend)), Box::new(rows))
+        } else {
+            let vt = Vt(Arc::new(Mutex::new(vt100::Parser::new(nz(h), nz(w), 0))));
+            let v = vt.clone();
+            let rows = move || {
+                let p = v.0.lock().expect("vt lock");
+                let cols = p.screen().size().1.get();
+                p.screen()
+                    .rows(0, cols)
+                    .map(|r| r.trim_end().to_string())
+                    .collect()
+            };
+            let term = Terminal::new(vt, move || Ok((w, h))).expect("terminal");
+            (Box::new(term), Box::new(rows))
+        };
+        let screen = Screen::new(surface).expect("screen");
         let lp = Loop::new(
             screen,
             RecordingHost::default(),
@@ -125,6 +203,7 @@ impl Harness {
         let mut h = Harness {
             lp,
             state,
+            rows,
             sim,
             client,
             _stop: stop_tx,
@@ -218,22 +297,12 @@ impl Harness {
         self.lp.tx.send(Msg::Paste(s.into())).expect("loop alive");
     }
 
-    /// The screen as text (draws first), one line per row.
+    /// The screen as text (draws first), one line per row: what a terminal shows.
     pub fn screen(&mut self) -> String {
         let _ = self.lp.flush(&mut self.state);
-        let buf = self.lp.screen.backend().0.buffer();
         let mut out = String::new();
-        for y in 0..buf.area.height {
-            let mut skip = 0;
-            for x in 0..buf.area.width {
-                if skip > 0 {
-                    skip -= 1;
-                    continue;
-                }
-                let sym = buf[(x, y)].symbol();
-                out.push_str(sym);
-                skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
-            }
+        for row in (self.rows)() {
+            out.push_str(&row);
             out.push('\n');
         }
         out

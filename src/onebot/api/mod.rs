@@ -96,13 +96,8 @@ fn chain_json(action: &str, chain: &MessageChain) -> Result<Value> {
 /// True when sending these segments makes NapCat upload something (long timeout).
 fn has_media(segments: &[Segment]) -> bool {
     segments.iter().any(|s| match s {
-        Segment::Image { .. }
-        | Segment::Record { .. }
-        | Segment::Video { .. }
-        | Segment::File { .. } => true,
-        Segment::Node {
-            content: Some(c), ..
-        } => has_media(c.segments()),
+        Segment::Image(_) | Segment::Record(_) | Segment::Video(_) | Segment::File(_) => true,
+        Segment::Node(n) => n.content.as_ref().is_some_and(|c| has_media(c.segments())),
         _ => false,
     })
 }

@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::onebot::segment::Extra;
+use crate::onebot::segment::{Extra, FileData, ImageData, RecordData, VideoData};
 use crate::onebot::{Segment, faces};
 
 use super::rng::Rng;
@@ -61,7 +61,7 @@ pub fn photo_named(
     sub_type: i64,
     private: bool,
 ) -> Segment {
-    Segment::Image {
+    Segment::Image(Box::new(ImageData {
         file,
         url: Some(nt_url(rng, if private { 1406 } else { 1407 })),
         summary: Some(summary.unwrap_or_default()),
@@ -71,13 +71,13 @@ pub fn photo_named(
         emoji_package_id: None,
         key: None,
         extra: Extra::new(),
-    }
+    }))
 }
 
 /// A market sticker (商城表情) as NapCat delivers it: an `image` with emoji fields.
 pub fn market_sticker(emoji_id: &str, package_id: i64, key: &str, summary: &str) -> Segment {
     let dir: String = emoji_id.chars().take(2).collect();
-    Segment::Image {
+    Segment::Image(Box::new(ImageData {
         file: format!("{dir}-{emoji_id}.gif"),
         url: Some(format!(
             "https://gxh.vip.qq.com/club/item/parcel/item/{dir}/{emoji_id}/raw300.gif"
@@ -89,7 +89,7 @@ pub fn market_sticker(emoji_id: &str, package_id: i64, key: &str, summary: &str)
         emoji_package_id: Some(package_id),
         key: Some(key.to_string()),
         extra: Extra::new(),
-    }
+    }))
 }
 
 /// A random market sticker with one of the given summaries.
@@ -103,7 +103,7 @@ pub fn random_market_sticker(rng: &mut Rng, summary: &str) -> Segment {
 /// A voice message.
 pub fn record(rng: &mut Rng) -> Segment {
     let name = format!("{}.amr", rng.hex(32));
-    Segment::Record {
+    Segment::Record(Box::new(RecordData {
         url: Some(format!("https://grouptalk.c2c.qq.com/{}", rng.token(48))),
         path: Some(format!(
             "/root/.config/QQ/nt_qq_{}/nt_data/Ptt/2026-01/Ori/{}",
@@ -113,30 +113,30 @@ pub fn record(rng: &mut Rng) -> Segment {
         file: name,
         file_size: Some(rng_size(rng, 3_000, 90_000)),
         extra: Extra::new(),
-    }
+    }))
 }
 
 /// A video.
 pub fn video(rng: &mut Rng, private: bool) -> Segment {
-    Segment::Video {
+    Segment::Video(Box::new(VideoData {
         file: format!("{}.mp4", rng.hex(32)),
         url: Some(nt_url(rng, if private { 1413 } else { 1415 })),
         file_size: Some(rng_size(rng, 800_000, 60_000_000)),
         thumb: None,
         extra: Extra::new(),
-    }
+    }))
 }
 
 /// A file message.
 pub fn file(name: &str, size: u64, file_id: &str) -> Segment {
-    Segment::File {
+    Segment::File(Box::new(FileData {
         file: name.to_string(),
         file_id: Some(file_id.to_string()),
         file_size: Some(size),
         url: None,
         name: None,
         extra: Extra::new(),
-    }
+    }))
 }
 
 /// Dice with its result.

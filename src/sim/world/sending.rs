@@ -4,7 +4,7 @@
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::onebot::segment::{AtTarget, Extra, Music};
+use crate::onebot::segment::{AtTarget, Extra, FileData, ImageData, Music, NodeData};
 use crate::onebot::{Event, MessageChain, MessageEvent, NoticeKind, Peer, Segment, faces};
 
 use super::World;
@@ -55,7 +55,7 @@ impl World {
         let nodes = chain
             .0
             .iter()
-            .filter(|s| matches!(s, Segment::Node { .. }))
+            .filter(|s| matches!(s, Segment::Node(_)))
             .count();
         if nodes > 0 {
             if nodes != chain.0.len() {
@@ -154,24 +154,19 @@ impl World {
                 extra: Extra::new(),
             }),
             Segment::Face { id, .. } => faces::by_id(id).map(|_| content::face(id)),
-            Segment::MFace {
-                emoji_package_id,
-                emoji_id,
-                key,
-                summary,
-                ..
-            } => Some(content::market_sticker(
-                &emoji_id,
-                emoji_package_id,
-                &key,
-                &summary,
+            Segment::MFace(m) => Some(content::market_sticker(
+                &m.emoji_id,
+                m.emoji_package_id,
+                &m.key,
+                &m.summary,
             )),
-            Segment::Image {
-                file,
-                summary,
-                sub_type,
-                ..
-            } => {
+            Segment::Image(img) => {
+                let ImageData {
+                    file,
+                    summary,
+                    sub_type,
+                    ..
+                } = *img;
                 if file.trim().is_empty() {
                     return None;
                 }
@@ -194,13 +189,14 @@ impl World {
                     private,
                 ))
             }
-            Segment::Record { file, .. } => {
-                (!file.trim().is_empty()).then(|| content::record(&mut self.rng))
+            Segment::Record(r) => {
+                (!r.file.trim().is_empty()).then(|| content::record(&mut self.rng))
             }
-            Segment::Video { file, .. } => {
-                (!file.trim().is_empty()).then(|| content::video(&mut self.rng, private))
+            Segment::Video(v) => {
+                (!v.file.trim().is_empty()).then(|| content::video(&mut self.rng, private))
             }
-            Segment::File { file, name, .. } => {
+            Segment::File(f) => {
+                let FileData { file, name, .. } = *f;
                 if file.trim().is_empty() {
                     return None;
                 }
@@ -227,7 +223,7 @@ impl World {
             Segment::Markdown { content, .. } => {
                 (!content.is_empty()).then(|| Segment::markdown(content))
             }
-            Segment::Music { music, .. } => Some(content::ark(&self.music_ark(&music))),
+            Segment::Music(m) => Some(content::ark(&self.music_ark(&m.music))),
             Segment::Dice { .. } => Some(content::dice(self.rng.range(1, 6) as u8)),
             Segment::Rps { .. } => Some(content::rps(self.rng.range(1, 3) as u8)),
             Segment::Contact { kind, id, .. } => {
@@ -339,16 +335,16 @@ impl World {
         }
         let now = self.now();
         for seg in chain.0 {
-            let Segment::Node {
+            let Segment::Node(node) = seg else {
+                continue;
+            };
+            let NodeData {
                 id,
                 user_id,
                 nickname,
                 content,
                 ..
-            } = seg
-            else {
-                continue;
-            };
+            } = *node;
             if let Some(id) = id.filter(|i| !i.is_empty()) {
                 // A node quoting an existing message; unknown ids are skipped like NapCat does.
                 let found = id
@@ -367,7 +363,7 @@ impl World {
             let mut segs = Vec::new();
             let mut inner_nodes = Vec::new();
             for s in content.unwrap_or_default().0 {
-                if matches!(s, Segment::Node { .. }) {
+                if matches!(s, Segment::Node(_)) {
                     inner_nodes.push(s);
                 } else if let Some(s) = self.incoming_form(s, Peer::Private(who), &mut Vec::new()) {
                     segs.push(s);
@@ -414,7 +410,7 @@ impl World {
         let chain = MessageChain::deserialize(p.value(key)?)
             .map_err(|_| malformed(key, "an array of node segments"))?;
         let peer = resolve_peer(p, group)?;
-        if chain.0.iter().any(|s| !matches!(s, Segment::Node { .. })) {
+        if chain.0.iter().any(|s| !matches!(s, Segment::Node(_))) {
             return Err((1400, MIXED_NODES.into()));
         }
         if chain.is_empty() {

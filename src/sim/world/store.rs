@@ -187,33 +187,15 @@ impl Store {
 fn index_media(media: &mut HashMap<String, Media>, segs: &[Segment]) {
     for s in segs {
         let entry = match s {
-            Segment::Image {
-                file,
-                url,
-                file_size,
-                ..
+            Segment::Image(i) => Some((i.file.clone(), i.url.clone(), i.file_size, i.file.clone())),
+            Segment::Video(v) => Some((v.file.clone(), v.url.clone(), v.file_size, v.file.clone())),
+            Segment::Record(r) => {
+                Some((r.file.clone(), r.url.clone(), r.file_size, r.file.clone()))
             }
-            | Segment::Video {
-                file,
-                url,
-                file_size,
-                ..
-            }
-            | Segment::Record {
-                file,
-                url,
-                file_size,
-                ..
-            } => Some((file.clone(), url.clone(), *file_size, file.clone())),
-            Segment::File {
-                file,
-                file_id,
-                file_size,
-                url,
-                ..
-            } => file_id
+            Segment::File(f) => f
+                .file_id
                 .clone()
-                .map(|id| (id, url.clone(), *file_size, file.clone())),
+                .map(|id| (id, f.url.clone(), f.file_size, f.file.clone())),
             _ => None,
         };
         if let Some((token, url, size, name)) = entry

@@ -134,33 +134,21 @@ fn history_covers_every_segment_type_over_several_days() {
     ));
     assert!(has(&|s| matches!(
         s,
-        Segment::Image {
-            emoji_id: Some(_),
-            emoji_package_id: Some(_),
-            key: Some(_),
-            ..
-        }
+        Segment::Image(i) if i.emoji_id.is_some() && i.emoji_package_id.is_some() && i.key.is_some()
     )));
-    assert!(has(
-        &|s| matches!(s, Segment::Image { sub_type: Some(1), summary: Some(t), .. } if t == "[动画表情]")
-    ));
     assert!(has(&|s| matches!(
         s,
-        Segment::Image {
-            sub_type: Some(0),
-            url: Some(_),
-            ..
-        }
+        Segment::Image(i) if i.sub_type == Some(1) && i.summary.as_deref() == Some("[动画表情]")
     )));
-    assert!(has(&|s| matches!(s, Segment::Record { .. })));
-    assert!(has(&|s| matches!(s, Segment::Video { .. })));
     assert!(has(&|s| matches!(
         s,
-        Segment::File {
-            file_id: Some(_),
-            file_size: Some(_),
-            ..
-        }
+        Segment::Image(i) if i.sub_type == Some(0) && i.url.is_some()
+    )));
+    assert!(has(&|s| matches!(s, Segment::Record(_))));
+    assert!(has(&|s| matches!(s, Segment::Video(_))));
+    assert!(has(&|s| matches!(
+        s,
+        Segment::File(f) if f.file_id.is_some() && f.file_size.is_some()
     )));
     assert!(has(
         &|s| matches!(s, Segment::Forward { content: Some(c), .. } if !c.is_empty())
@@ -1280,7 +1268,7 @@ fn the_file_tree_changes() {
     assert!(
         matches!(notices(&o)[..], [NoticeKind::GroupUpload { file, .. }] if file.id == file_id && file.name == "作业.txt" && file.size == 5)
     );
-    assert!(matches!(sent(&o).message.0[..], [Segment::File { .. }]));
+    assert!(matches!(sent(&o).message.0[..], [Segment::File(_)]));
     let root = data(&call(
         &mut w,
         "get_group_root_files",
@@ -1441,11 +1429,7 @@ fn media_tokens_resolve() {
         .iter()
         .flat_map(|m| m.message.0.iter())
         .find_map(|s| match s {
-            Segment::Image {
-                file,
-                sub_type: Some(0),
-                ..
-            } => Some(file.clone()),
+            Segment::Image(i) if i.sub_type == Some(0) => Some(i.file.clone()),
             _ => None,
         })
         .unwrap();
@@ -1461,7 +1445,7 @@ fn media_tokens_resolve() {
         .iter()
         .flat_map(|m| m.message.0.iter())
         .find_map(|s| match s {
-            Segment::Record { file, .. } => Some(file.clone()),
+            Segment::Record(r) => Some(r.file.clone()),
             _ => None,
         });
     let voice = voice.unwrap();

@@ -1,0 +1,540 @@
+//! Turns a frame diff into the fewest bytes a terminal needs (what an SSH link carries).
+//!
+//! ratatui's crossterm backend moves the cursor before every cell that does not follow the
+//! previous one by exactly one column — after a two-column CJK character that is every cell — and
+//! repeats foreground and background together. This encoder tracks the cursor by display width,
+//! fills short gaps by rewriting the unchanged cells (cheaper than a cursor move), uses relative
+//! moves when they are shorter, and emits only the attributes that change.
+
+use std::io::{self, Write};
+
+use ratatui::buffer::{Buffer, Cell};
+use ratatui::layout::Position;
+use ratatui::style::{Color, Modifier};
+use unicode_width::UnicodeWidthStr;
+
+/// What the terminal's pen is set to, as far as we know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Pen {
+    fg: Color,
+    bg: Color,
+    underline: Color,
+    mods: Modifier,
+}
+
+impl Default for Pen {
+    fn default() -> Self {
+        Pen {
+            fg: Color::Reset,
+            bg: Color::Reset,
+            underline: Color::Reset,
+            mods: Modifier::empty(),
+        }
+    }
+}
+
+impl Pen {
+    fn of(c: &Cell) -> Pen {
+        Pen {
+            fg: c.fg,
+            bg: c.bg,
+            underline: c.underline_color,
+            mods: c.modifier,
+        }
+    }
+}
+
+/// A terminal written to with escape sequences, remembering cursor and pen between frames.
+pub struct Encoder<W: Write> {
+    out: W,
+    buf: Vec<u8>,
+    pen: Pen,
+    /// Where the cursor is; None when unknown (after a write into the last column, a clear…).
+    pos: Option<(u16, u16)>,
+    cursor_visible: Option<bool>,
+    width: u16,
+    /// Bytes written so far (diagnostics).
+    pub written: u64,
+}
+
+fn push_param(out: &mut Vec<u8>, n: u32) {
+    if out.last() != Some(&b'[') {
+        out.push(b';');
+    }
+    let _ = write!(out, "{n}");
+}
+
+/// SGR parameters for a colour; `base` is 30 for the foreground, 40 for the background.
+fn color_params(c: Color, base: u32, out: &mut Vec<u8>) {
+    match c {
+        Color::Reset => push_param(out, base + 9),
+        Color::Black => push_param(out, base),
+        Color::Red => push_param(out, base + 1),
+        Color::Green => push_param(out, base + 2),
+        Color::Yellow => push_param(out, base + 3),
+        Color::Blue => push_param(out, base + 4),
+        Color::Magenta => push_param(out, base + 5),
+        Color::Cyan => push_param(out, base + 6),
+        Color::Gray => push_param(out, base + 7),
+        Color::DarkGray => push_param(out, base + 60),
+        Color::LightRed => push_param(out, base + 61),
+        Color::LightGreen => push_param(out, base + 62),
+        Color::LightYellow => push_param(out, base + 63),
+        Color::LightBlue => push_param(out, base + 64),
+        Color::LightMagenta => push_param(out, base + 65),
+        Color::LightCyan => push_param(out, base + 66),
+        Color::White => push_param(out, base + 67),
+        Color::Indexed(i) => {
+            for n in [base + 8, 5, u32::from(i)] {
+                push_param(out, n);
+            }
+        }
+        Color::Rgb(r, g, b) => {
+            for n in [base + 8, 2, u32::from(r), u32::from(g), u32::from(b)] {
+                push_param(out, n);
+            }
+        }
+    }
+}
+
+/// SGR parameters for an underline colour (58;5;n, 58;2;r;g;b, or 59 to reset).
+fn underline_params(c: Color, out: &mut Vec<u8>) {
+    let index = |i: u32, out: &mut Vec<u8>| {
+        for n in [58, 5, i] {
+            push_param(out, n);
+        }
+    };
+    match c {
+        Color::Reset => push_param(out, 59),
+        Color::Indexed(i) => index(u32::from(i), out),
+        Color::Rgb(r, g, b) => {
+            for n in [58, 2, u32::from(r), u32::from(g), u32::from(b)] {
+                push_param(out, n);
+            }
+        }
+        Color::Black => index(0, out),
+        Color::Red => index(1, out),
+        Color::Green => index(2, out),
+        Color::Yellow => index(3, out),
+        Color::Blue => index(4, out),
+        Color::Magenta => index(5, out),
+        Color::Cyan => index(6, out),
+        Color::Gray => index(7, out),
+        Color::DarkGray => index(8, out),
+        Color::LightRed => index(9, out),
+        Color::LightGreen => index(10, out),
+        Color::LightYellow => index(11, out),
+        Color::LightBlue => index(12, out),
+        Color::LightMagenta => index(13, out),
+        Color::LightCyan => index(14, out),
+        Color::White => index(15, out),
+    }
+}
+
+/// The "off" codes of the attributes that have their own (bold and dim share 22).
+const MOD_OFF: [(Modifier, u32); 6] = [
+    (Modifier::ITALIC, 23),
+    (Modifier::UNDERLINED, 24),
+    (Modifier::SLOW_BLINK.union(Modifier::RAPID_BLINK), 25),
+    (Modifier::REVERSED, 27),
+    (Modifier::HIDDEN, 28),
+    (Modifier::CROSSED_OUT, 29),
+];
+
+const MOD_ON: [(Modifier, u32); 9] = [
+    (Modifier::BOLD, 1),
+    (Modifier::DIM, 2),
+    (Modifier::ITALIC, 3),
+    (Modifier::UNDERLINED, 4),
+    (Modifier::SLOW_BLINK, 5),
+    (Modifier::RAPID_BLINK, 6),
+    (Modifier::REVERSED, 7),
+    (Modifier::HIDDEN, 8),
+    (Modifier::CROSSED_OUT, 9),
+];
+
+impl<W: Write> Encoder<W> {
+    /// An encoder writing to `out` for a terminal `width` columns wide.
+    pub fn new(out: W, width: u16) -> Self {
+        Encoder {
+            out,
+            buf: Vec::with_capacity(1 << 14),
+            pen: Pen::default(),
+            pos: None,
+            cursor_visible: None,
+            width,
+            written: 0,
+        }
+    }
+
+    /// The writer (tests read what was written through this).
+    pub fn get_ref(&self) -> &W {
+        &self.out
+    }
+
+    /// Sets the terminal width (after a resize).
+    pub fn set_width(&mut self, w: u16) {
+        self.width = w;
+        self.pos = None;
+    }
+
+    /// Emits the attribute changes from the current pen to `want`.
+    fn set_pen(&mut self, want: Pen) {
+        if want == self.pen {
+            return;
+        }
+        let start = self.buf.len();
+        self.buf.extend_from_slice(b"\x1b[");
+        let fg = self.pen.fg;
+        let bg = self.pen.bg;
+        let ul = self.pen.underline;
+        let mut mods = self.pen.mods;
+        let removed = mods - want.mods;
+        if !removed.is_empty() {
+            // 22 ends both bold and dim; the others have their own "off" codes.
+            if removed.intersects(Modifier::BOLD | Modifier::DIM) {
+                push_param(&mut self.buf, 22);
+                mods.remove(Modifier::BOLD | Modifier::DIM);
+            }
+            for (m, code) in MOD_OFF {
+                if removed.intersects(m) {
+                    push_param(&mut self.buf, code);
+                    mods.remove(m);
+                }
+            }
+        }
+        for (m, code) in MOD_ON {
+            if want.mods.contains(m) && !mods.contains(m) {
+                push_param(&mut self.buf, code);
+            }
+        }
+        if want.fg != fg {
+            color_params(want.fg, 30, &mut self.buf);
+        }
+        if want.bg != bg {
+            color_params(want.bg, 40, &mut self.buf);
+        }
+        if want.underline != ul {
+            underline_params(want.underline, &mut self.buf);
+        }
+        if self.buf.len() == start + 2 {
+            self.buf.truncate(start);
+        } else {
+            self.buf.push(b'm');
+        }
+        self.pen = want;
+    }
+
+    /// Moves the cursor to (x, y), by the shortest means.
+    fn move_to(&mut self, x: u16, y: u16, cur: &Buffer) {
+        match self.pos {
+            Some((px, py)) if py == y && px == x => return,
+            Some((px, py)) if py == y && px < x => {
+                let gap = x - px;
+                // Rewriting a few unchanged plain cells is cheaper than a move.
+                if gap <= 4 && self.can_fill(px, x, y, cur) {
+                    for gx in px..x {
+                        let s = cur[(gx, y)].symbol().to_string();
+                        self.buf.extend_from_slice(s.as_bytes());
+                    }
+                    self.pos = Some((x, y));
+                    return;
+                }
+                if gap == 1 {
+                    self.buf.extend_from_slice(b"\x1b[C");
+                } else {
+                    let _ = write!(self.buf, "\x1b[{gap}C");
+                }
+                self.pos = Some((x, y));
+                return;
+            }
+            _ => {}
+        }
+        if x == 0 {
+            let _ = write!(self.buf, "\x1b[{}H", y + 1);
+        } else {
+            let _ = write!(self.buf, "\x1b[{};{}H", y + 1, x + 1);
+        }
+        self.pos = Some((x, y));
+    }
+
+    fn can_fill(&self, from: u16, to: u16, y: u16, cur: &Buffer) -> bool {
+        (from..to).all(|x| {
+            let c = &cur[(x, y)];
+            let s = c.symbol();
+            s.len() == 1 && s.as_bytes()[0].is_ascii_graphic() || s == " "
+        }) && (from..to).all(|x| Pen::of(&cur[(x, y)]) == self.pen)
+    }
+
+    /// Writes the cells that differ between `prev` (what the terminal shows) and `cur`.
+    pub fn draw_diff(&mut self, prev: &Buffer, cur: &Buffer) {
+        for (x, y, cell) in prev.diff(cur) {
+            self.move_to(x, y, cur);
+            self.set_pen(Pen::of(cell));
+            let sym = cell.symbol();
+            let w = UnicodeWidthStr::width(sym).max(1) as u16;
+            self.buf.extend_from_slice(sym.as_bytes());
+            let nx = x + w;
+            self.pos = if nx >= self.width {
+                None
+            } else {
+                Some((nx, y))
+            };
+        }
+    }
+
+    /// Scrolls rows `top..bottom` (0-based, end exclusive) up by `n`; blank rows enter below.
+    pub fn scroll_up(&mut self, top: u16, bottom: u16, n: u16) {
+        // Rows scrolled in take the current background: make it the default first.
+        if self.pen.bg != Color::Reset {
+            self.buf.extend_from_slice(b"\x1b[0m");
+            self.pen = Pen::default();
+        }
+        let _ = write!(self.buf, "\x1b[{};{}r\x1b[{n}S\x1b[r", top + 1, bottom);
+        // Setting the margins homes the cursor.
+        self.pos = Some((0, 0));
+    }
+
+    /// Clears the screen and resets the pen.
+    pub fn clear(&mut self) {
+        self.buf.extend_from_slice(b"\x1b[0m\x1b[2J");
+        self.pen = Pen::default();
+        self.pos = None;
+    }
+
+    /// Shows the cursor at `p`, or hides it.
+    pub fn cursor(&mut self, p: Option<Position>, cur: &Buffer) {
+        match p {
+            Some(p) => {
+                self.move_to(p.x, p.y, cur);
+                if self.cursor_visible != Some(true) {
+                    self.buf.extend_from_slice(b"\x1b[?25h");
+                    self.cursor_visible = Some(true);
+                }
+            }
+            None => {
+                if self.cursor_visible != Some(false) {
+                    self.buf.extend_from_slice(b"\x1b[?25l");
+                    self.cursor_visible = Some(false);
+                }
+            }
+        }
+    }
+
+    /// Bytes a frame would cost from the current state: `prev` → `cur`, after scrolling
+    /// `top..bottom` up by `n` when given (then `prev` is the scrolled picture).
+    pub fn cost(&self, prev: &Buffer, cur: &Buffer, scroll: Option<(u16, u16, u16)>) -> usize {
+        let mut probe = Encoder {
+            out: io::sink(),
+            buf: Vec::with_capacity(self.buf.capacity()),
+            pen: self.pen,
+            pos: self.pos,
+            cursor_visible: self.cursor_visible,
+            width: self.width,
+            written: 0,
+        };
+        if let Some((t, b, n)) = scroll {
+            probe.scroll_up(t, b, n);
+        }
+        probe.draw_diff(prev, cur);
+        probe.buf.len()
+    }
+
+    /// Writes out what was encoded.
+    pub fn flush(&mut self) -> io::Result<()> {
+        if !self.buf.is_empty() {
+            self.out.write_all(&self.buf)?;
+            self.written += self.buf.len() as u64;
+            self.buf.clear();
+        }
+        self.out.flush()
+    }
+
+    /// Forgets what the terminal state is (after something else wrote to it).
+    pub fn forget(&mut self) {
+        self.pos = None;
+        self.cursor_visible = None;
+        self.buf.extend_from_slice(b"\x1b[0m");
+        self.pen = Pen::default();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::layout::Rect;
+    use ratatui::style::Style;
+
+    fn apply(bytes: &[u8], w: u16, h: u16, init: &[u8]) -> vt100::Parser {
+        let nz = |n: u16| std::num::NonZeroU16::new(n).expect("non-zero");
+        let mut p = vt100::Parser::new(nz(h), nz(w), 0);
+        p.process(init);
+        p.process(bytes);
+        p
+    }
+
+    fn text_of(buf: &Buffer) -> Vec<String> {
+        (0..buf.area.height)
+            .map(|y| {
+                let mut s = String::new();
+                let mut skip = 0;
+                for x in 0..buf.area.width {
+                    if skip > 0 {
+                        skip -= 1;
+                        continue;
+                    }
+                    let sym = buf[(x, y)].symbol();
+                    s.push_str(sym);
+                    skip = UnicodeWidthStr::width(sym).saturating_sub(1);
+                }
+                s.trim_end().to_string()
+            })
+            .collect()
+    }
+
+    fn vt_rows(p: &vt100::Parser) -> Vec<String> {
+        p.screen()
+            .rows(0, p.screen().size().1.get())
+            .map(|r| r.trim_end().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn cjk_runs_need_no_cursor_moves() {
+        let area = Rect::new(0, 0, 20, 2);
+        let prev = Buffer::empty(area);
+        let mut cur = Buffer::empty(area);
+        cur.set_string(0, 0, "你好世界 ok", Style::new());
+        let mut e = Encoder::new(Vec::new(), 20);
+        e.draw_diff(&prev, &cur);
+        e.flush().unwrap();
+        let out = String::from_utf8(e.get_ref().clone()).unwrap();
+        assert_eq!(out.matches('\x1b').count(), 1, "one move, no more: {out:?}");
+        let p = apply(e.get_ref(), 20, 2, b"");
+        assert_eq!(vt_rows(&p), text_of(&cur));
+    }
+
+    #[test]
+    fn only_changed_attributes_are_sent() {
+        let area = Rect::new(0, 0, 10, 1);
+        let prev = Buffer::empty(area);
+        let mut cur = Buffer::empty(area);
+        cur.set_string(0, 0, "ab", Style::new().red());
+        cur.set_string(2, 0, "cd", Style::new().red().bold());
+        let mut e = Encoder::new(Vec::new(), 10);
+        e.draw_diff(&prev, &cur);
+        e.flush().unwrap();
+        let out = String::from_utf8(e.get_ref().clone()).unwrap();
+        assert_eq!(out, "\x1b[1H\x1b[31mab\x1b[1mcd");
+    }
+
+    #[test]
+    fn scrolling_then_diff_reproduces_the_frame() {
+        let area = Rect::new(0, 0, 12, 5);
+        let mut a = Buffer::empty(area);
+        for (i, t) in [
+            "侧栏一 aaa",
+            "侧栏二 bbb",
+            "侧栏三 ccc",
+            "        ddd",
+            "        eee",
+        ]
+        .iter()
+        .enumerate()
+        {
+            a.set_string(0, i as u16, t, Style::new().on_blue());
+        }
+        let mut e = Encoder::new(Vec::new(), 12);
+        e.draw_diff(&Buffer::empty(area), &a);
+        e.flush().unwrap();
+        let mut b = Buffer::empty(area);
+        for (i, t) in [
+            "侧栏一 bbb",
+            "侧栏二 ccc",
+            "侧栏三 ddd",
+            "        eee",
+            "        fff",
+        ]
+        .iter()
+        .enumerate()
+        {
+            b.set_string(0, i as u16, t, Style::new().on_blue());
+        }
+        let before = e.get_ref().len();
+        let mut shifted = a.clone();
+        crate::runtime::screen::shift_rows_up(&mut shifted, 0..5, 1);
+        e.scroll_up(0, 5, 1);
+        e.draw_diff(&shifted, &b);
+        e.flush().unwrap();
+        let p = apply(e.get_ref(), 12, 5, b"");
+        assert_eq!(vt_rows(&p), text_of(&b));
+        assert!(e.get_ref().len() > before);
+    }
+
+    #[test]
+    fn random_frames_are_reproduced_exactly() {
+        use rand::{RngExt, SeedableRng};
+        let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+        let words = ["你好", "a", "bc", "世界", "🦀", " ", "ok", "测试中", "x"];
+        let colors = [
+            Color::Reset,
+            Color::Red,
+            Color::Indexed(39),
+            Color::Rgb(1, 2, 3),
+        ];
+        let area = Rect::new(0, 0, 30, 8);
+        let mut prev = Buffer::empty(area);
+        let mut e = Encoder::new(Vec::new(), 30);
+        for _ in 0..200 {
+            // Well-formed frames, as widgets draw them: some rows rewritten left to right.
+            let mut cur = prev.clone();
+            for _ in 0..rng.random_range(0..4) {
+                let y = rng.random_range(0..8);
+                let mut x = 0u16;
+                for c in x..30 {
+                    cur[(c, y)] = Cell::default();
+                }
+                while x < 30 {
+                    let mut style = Style::new()
+                        .fg(colors[rng.random_range(0..4)])
+                        .bg(colors[rng.random_range(0..4)]);
+                    if rng.random_bool(0.3) {
+                        style = style.bold();
+                    }
+                    if rng.random_bool(0.2) {
+                        style = style.reversed();
+                    }
+                    let w = words[rng.random_range(0..words.len())];
+                    let (nx, _) = cur.set_stringn(x, y, w, (30 - x) as usize, style);
+                    x = if nx == x { 30 } else { nx };
+                }
+            }
+            e.draw_diff(&prev, &cur);
+            prev = cur;
+        }
+        e.flush().unwrap();
+        let p = apply(e.get_ref(), 30, 8, b"");
+        assert_eq!(vt_rows(&p), text_of(&prev));
+        // Attributes too: compare every cell's colours.
+        for y in 0..8 {
+            for x in 0..30 {
+                let (Some(vc), c) = (p.screen().cell(y, x), &prev[(x, y)]) else {
+                    continue;
+                };
+                if c.symbol() == " " && vc.contents().is_empty() {
+                    continue;
+                }
+                assert_eq!(
+                    vc.bold(),
+                    c.modifier.contains(Modifier::BOLD),
+                    "bold at {x},{y}"
+                );
+                assert_eq!(
+                    vc.inverse(),
+                    c.modifier.contains(Modifier::REVERSED),
+                    "reverse at {x},{y}"
+                );
+            }
+        }
+    }
+}
