@@ -375,6 +375,12 @@ pub async fn run_tui(
     lp.bell = opts.bell;
     lp.osc_notify = opts.osc_notify;
     lp.session = opts.session;
+    // Lets tests check the terminal is restored when the client panics (debug builds only).
+    #[cfg(debug_assertions)]
+    if std::env::var_os("NAPTERM_DEBUG_PANIC").is_some() {
+        lp.flush(&mut state)?;
+        panic!("NAPTERM_DEBUG_PANIC: deliberate panic while the interface is up");
+    }
     let result = lp.run(&mut state).await;
     client.stop();
     drop(guard);

@@ -1,0 +1,286 @@
+//! The real binary in a real pseudo-terminal: the interface comes up, and the terminal is
+//! restored whichever way it ends — Ctrl+C, SIGTERM, SIGHUP (a dropped SSH session), a panic
+//! (whose message is still printed, after the restore).
+
+use std::io::{Read, Write};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::unix::process::CommandExt;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// A pseudo-terminal pair: we hold the master, the child gets the slave as its terminal.
+struct Pty {
+    master: std::fs::File,
+    slave: OwnedFd,
+}
+
+fn open_pty(cols: u16, rows: u16) -> Pty {
+    let mut master: libc::c_int = -1;
+    let mut slave: libc::c_int = -1;
+    let ws = libc::winsize {
+        ws_row: rows,
+        ws_col: cols,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+    // SAFETY: openpty writes two valid descriptors on success; we own them from here.
+    let rc = unsafe {
+        libc::openpty(
+            &mut master,
+            &mut slave,
+            std::ptr::null_mut(),
+            std::ptr::null(),
+            &ws,
+        )
+    };
+    assert_eq!(rc, 0, "openpty");
+    // SAFETY: both descriptors were just created and are owned by nobody else.
+    unsafe {
+        Pty {
+            master: std::fs::File::from_raw_fd(master),
+            slave: OwnedFd::from_raw_fd(slave),
+        }
+    }
+}
+
+/// Output collected from the master side.
+struct Screen {
+    out: Arc<Mutex<Vec<u8>>>,
+}
+
+impl Screen {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.out.lock().expect("lock")).into_owned()
+    }
+    fn wait_for(&self, needle: &str, what: &str) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if self.text().contains(needle) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!(
+            "timed out waiting for {what}; output so far: {:?}",
+            self.text()
+        );
+    }
+}
+
+struct Running {
+    child: Child,
+    pty: Pty,
+    screen: Screen,
+    _dir: std::path::PathBuf,
+}
+
+/// Starts `napterm demo` on a fresh pty, with config and state in a scratch directory.
+fn start(extra_env: &[(&str, &str)]) -> Running {
+    let dir = std::env::temp_dir().join(format!(
+        "napterm-pty-{}-{}",
+        std::process::id(),
+        Instant::now().elapsed().as_nanos() ^ rand_suffix()
+    ));
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    let pty = open_pty(100, 30);
+    let slave = pty.slave.as_raw_fd();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_napterm"));
+    cmd.arg("demo")
+        .env("XDG_CONFIG_HOME", dir.join("config"))
+        .env("XDG_STATE_HOME", dir.join("state"))
+        .env("TERM", "xterm-256color")
+        .env_remove("NAPTERM_URL")
+        .env_remove("NAPTERM_TOKEN")
+        .env_remove("RUST_LOG");
+    for (k, v) in extra_env {
+        cmd.env(k, v);
+    }
+    // SAFETY: dup'ing our slave descriptor for the child's stdio.
+    let io = |fd: i32| unsafe { Stdio::from_raw_fd(libc::dup(fd)) };
+    cmd.stdin(io(slave)).stdout(io(slave)).stderr(io(slave));
+    // SAFETY: only async-signal-safe calls between fork and exec: a new session whose
+    // controlling terminal is the pty, as a login shell would have.
+    unsafe {
+        cmd.pre_exec(|| {
+            if libc::setsid() < 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            if libc::ioctl(0, libc::TIOCSCTTY as _, 0) < 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let child = cmd.spawn().expect("spawn napterm");
+    let out = Arc::new(Mutex::new(Vec::new()));
+    let sink = out.clone();
+    let mut reader = pty.master.try_clone().expect("clone master");
+    let answers = pty.master.try_clone().expect("clone master");
+    std::thread::spawn(move || {
+        let mut answers = answers;
+        let mut buf = [0u8; 8192];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            let chunk = &buf[..n];
+            // Answer the terminal queries crossterm may send, as a terminal would.
+            if chunk.windows(3).any(|w| w == b"\x1b[c") || chunk.windows(4).any(|w| w == b"\x1b[?u")
+            {
+                let _ = answers.write_all(b"\x1b[?62;22c");
+            }
+            sink.lock().expect("lock").extend_from_slice(chunk);
+        }
+    });
+    Running {
+        child,
+        pty,
+        screen: Screen { out },
+        _dir: dir,
+    }
+}
+
+fn rand_suffix() -> u128 {
+    use std::hash::{BuildHasher, RandomState};
+    RandomState::new().hash_one(0u8) as u128
+}
+
+impl Running {
+    fn wait_up(&self) {
+        self.screen.wait_for("\x1b[?1049h", "the alternate screen");
+        self.screen.wait_for("夜航船", "the connected status line");
+    }
+
+    fn send(&mut self, bytes: &[u8]) {
+        self.pty.master.write_all(bytes).expect("write to pty");
+    }
+
+    fn signal(&self, sig: libc::c_int) {
+        // SAFETY: sending a signal to our own child process.
+        unsafe {
+            libc::kill(self.child.id() as i32, sig);
+        }
+    }
+
+    /// Waits for the exit (panicking after 20 s) and returns the status code.
+    fn exit_code(&mut self) -> Option<i32> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(st) = self.child.try_wait().expect("wait") {
+                // Let the reader drain the last bytes.
+                std::thread::sleep(Duration::from_millis(200));
+                return st.code();
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("napterm did not exit; output: {:?}", self.screen.text());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// The terminal is back in cooked mode with echo, out of the alternate screen, cursor shown.
+    fn assert_restored(&self) {
+        let mut t: libc::termios = unsafe { std::mem::zeroed() };
+        // SAFETY: reading the attributes of a descriptor we own.
+        let rc = unsafe { libc::tcgetattr(self.pty.slave.as_raw_fd(), &mut t) };
+        assert_eq!(rc, 0);
+        assert!(t.c_lflag & libc::ICANON != 0, "canonical mode restored");
+        assert!(t.c_lflag & libc::ECHO != 0, "echo restored");
+        let out = self.screen.text();
+        let leave = out.rfind("\x1b[?1049l").expect("left the alternate screen");
+        let enter = out.rfind("\x1b[?1049h").expect("entered it first");
+        assert!(leave > enter, "the last switch is back to the main screen");
+        assert!(
+            out[leave..].contains("\x1b[?25h")
+                || out[..leave].rfind("\x1b[?25h") > out[..leave].rfind("\x1b[?25l"),
+            "cursor visible"
+        );
+        assert!(out.contains("\x1b[?2004l"), "bracketed paste turned off");
+    }
+}
+
+#[test]
+fn ctrl_c_quits_and_restores() {
+    let mut r = start(&[]);
+    r.wait_up();
+    r.send(b"\x03");
+    assert_eq!(r.exit_code(), Some(0));
+    r.assert_restored();
+}
+
+#[test]
+fn sigterm_restores() {
+    let mut r = start(&[]);
+    r.wait_up();
+    r.signal(libc::SIGTERM);
+    assert_eq!(r.exit_code(), Some(0));
+    r.assert_restored();
+}
+
+#[test]
+fn sighup_restores() {
+    let mut r = start(&[]);
+    r.wait_up();
+    r.signal(libc::SIGHUP);
+    assert_eq!(r.exit_code(), Some(0));
+    r.assert_restored();
+}
+
+#[test]
+fn a_panic_restores_first_then_prints_its_message() {
+    let mut r = start(&[("NAPTERM_DEBUG_PANIC", "1")]);
+    r.screen.wait_for("deliberate panic", "the panic message");
+    assert_eq!(r.exit_code(), Some(101));
+    r.assert_restored();
+    let out = r.screen.text();
+    let leave = out.rfind("\x1b[?1049l").expect("restored");
+    let msg = out.rfind("deliberate panic").expect("message");
+    assert!(
+        msg > leave,
+        "the message comes after the restore, where the user can read it"
+    );
+}
+
+/// The process state letter from /proc (T = stopped).
+fn proc_state(pid: u32) -> Option<char> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // "pid (comm) S …": the state follows the last ')'.
+    stat.rsplit_once(')')?.1.trim_start().chars().next()
+}
+
+#[test]
+fn ctrl_z_suspends_with_the_terminal_restored_and_resumes() {
+    let mut r = start(&[]);
+    r.wait_up();
+    let before = r.screen.text().len();
+    r.send(b"\x1a");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while proc_state(r.child.id()) != Some('T') {
+        assert!(Instant::now() < deadline, "napterm did not stop");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    r.assert_restored();
+    // fg: continue, and napterm takes the terminal back and redraws.
+    r.signal(libc::SIGCONT);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let out = r.screen.text();
+        if out.len() > before
+            && out[before..].matches("\x1b[?1049h").count() >= 1
+            && out[before..].contains("夜航船")
+        {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no redraw after resume");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let mut t: libc::termios = unsafe { std::mem::zeroed() };
+    // SAFETY: reading the attributes of a descriptor we own.
+    unsafe { libc::tcgetattr(r.pty.slave.as_raw_fd(), &mut t) };
+    assert!(t.c_lflag & libc::ICANON == 0, "raw mode again after resume");
+    r.send(b"\x03");
+    assert_eq!(r.exit_code(), Some(0));
+    r.assert_restored();
+}
