@@ -121,7 +121,7 @@ const SEED_METHODS: [&str; 101] = [
 ];
 
 /// Methods beyond the seed that the table also covers.
-const EXTRA_METHODS: [&str; 2] = ["send_msg", "send_message"];
+const EXTRA_METHODS: [&str; 3] = ["send_msg", "send_message", "set_group_kick_members"];
 
 type Check = Pin<Box<dyn Future<Output = ()> + Send>>;
 /// Calls the method on the client and asserts on its typed result.
@@ -822,6 +822,17 @@ fn rows() -> Vec<Row> {
             ok(Value::Null),
             run!(|c| {
                 c.set_group_kick(30001, 20002, true).await.unwrap();
+            }),
+        ),
+        row(
+            "set_group_kick_members",
+            "set_group_kick_members",
+            json!({"group_id": "30001", "user_id": ["20002", "20003"], "reject_add_request": false}),
+            ok(Value::Null),
+            run!(|c| {
+                c.set_group_kick_members(30001, &[20002, 20003], false)
+                    .await
+                    .unwrap();
             }),
         ),
         row(

@@ -102,6 +102,12 @@ pub enum Action {
     // Popups.
     Confirm,
     Deny,
+    /// Requests inbox: accepts the selected request (a friend's asks for a remark first).
+    Accept,
+    /// Requests inbox: rejects the selected request (a group request asks for a reason first).
+    Reject,
+    /// Lists: deletes the selected entry (a notice, after a confirmation; an essence).
+    Delete,
     /// Does nothing (unbinds a key in a user keymap).
     Noop,
 }
@@ -337,6 +343,21 @@ pub const ACTIONS: &[ActionInfo] = &[
         desc: "Cancel",
     },
     ActionInfo {
+        name: "accept",
+        args: "",
+        desc: "Requests inbox: accept (a friend asks for a remark)",
+    },
+    ActionInfo {
+        name: "reject",
+        args: "",
+        desc: "Requests inbox: reject (a group request asks for a reason)",
+    },
+    ActionInfo {
+        name: "delete",
+        args: "",
+        desc: "Lists: delete the selected notice or essence",
+    },
+    ActionInfo {
         name: "noop",
         args: "",
         desc: "Nothing (unbinds a key)",
@@ -436,6 +457,9 @@ impl Action {
             "poke" => none(Action::Poke),
             "confirm" => none(Action::Confirm),
             "deny" => none(Action::Deny),
+            "accept" => none(Action::Accept),
+            "reject" => none(Action::Reject),
+            "delete" => none(Action::Delete),
             "noop" => none(Action::Noop),
             _ => Err(ActionError::Unknown(name.to_string())),
         }
@@ -490,6 +514,9 @@ impl fmt::Display for Action {
             Action::Poke => "poke".into(),
             Action::Confirm => "confirm".into(),
             Action::Deny => "deny".into(),
+            Action::Accept => "accept".into(),
+            Action::Reject => "reject".into(),
+            Action::Delete => "delete".into(),
             Action::Noop => "noop".into(),
         };
         f.write_str(&s)

@@ -52,6 +52,141 @@ pub const COMMANDS: &[CommandInfo] = &[
         desc: "所有会话标为已读",
     },
     CommandInfo {
+        name: "ban",
+        usage: "<@名字|QQ>… [10m|2h|1d|秒数]",
+        desc: "禁言 (不写时长则选择预设)",
+    },
+    CommandInfo {
+        name: "unban",
+        usage: "<@名字|QQ>…",
+        desc: "解除禁言",
+    },
+    CommandInfo {
+        name: "kick",
+        usage: "<@名字|QQ>… [--block]",
+        desc: "移出群聊 (--block 拒绝再次加群)",
+    },
+    CommandInfo {
+        name: "card",
+        usage: "<@名字|QQ> [名片]",
+        desc: "设置群名片 (留空清除)",
+    },
+    CommandInfo {
+        name: "title",
+        usage: "<@名字|QQ> [头衔]",
+        desc: "设置专属头衔 (仅群主; 留空取消)",
+    },
+    CommandInfo {
+        name: "admin",
+        usage: "<@名字|QQ> on|off",
+        desc: "设置或取消管理员 (仅群主)",
+    },
+    CommandInfo {
+        name: "profile",
+        usage: "[@名字|QQ]",
+        desc: "成员资料",
+    },
+    CommandInfo {
+        name: "poke",
+        usage: "[@名字|QQ]",
+        desc: "戳一戳",
+    },
+    CommandInfo {
+        name: "like",
+        usage: "<@名字|QQ> [次数]",
+        desc: "给资料卡点赞",
+    },
+    CommandInfo {
+        name: "recall",
+        usage: "",
+        desc: "撤回选中的消息 (管理员可撤回他人消息)",
+    },
+    CommandInfo {
+        name: "essence",
+        usage: "",
+        desc: "将选中的消息设为精华",
+    },
+    CommandInfo {
+        name: "unessence",
+        usage: "",
+        desc: "取消选中消息的精华",
+    },
+    CommandInfo {
+        name: "essences",
+        usage: "",
+        desc: "精华消息列表 (Enter 跳转)",
+    },
+    CommandInfo {
+        name: "muteall",
+        usage: "on|off",
+        desc: "开启或关闭全员禁言",
+    },
+    CommandInfo {
+        name: "rename",
+        usage: "<群名>",
+        desc: "修改群名",
+    },
+    CommandInfo {
+        name: "avatar",
+        usage: "<图片路径>",
+        desc: "设置群头像",
+    },
+    CommandInfo {
+        name: "notices",
+        usage: "",
+        desc: "群公告列表 (d 删除)",
+    },
+    CommandInfo {
+        name: "notice",
+        usage: "[--pin] [--confirm] [--image 路径] <内容>",
+        desc: "发布群公告",
+    },
+    CommandInfo {
+        name: "mutes",
+        usage: "",
+        desc: "禁言列表 (u 解除禁言)",
+    },
+    CommandInfo {
+        name: "info",
+        usage: "",
+        desc: "群资料",
+    },
+    CommandInfo {
+        name: "honors",
+        usage: "",
+        desc: "群荣誉",
+    },
+    CommandInfo {
+        name: "atall",
+        usage: "",
+        desc: "今天还能 @全体成员 几次",
+    },
+    CommandInfo {
+        name: "sign",
+        usage: "",
+        desc: "群签到",
+    },
+    CommandInfo {
+        name: "leave",
+        usage: "",
+        desc: "退出群聊 (群主: 解散; 需输入群名确认)",
+    },
+    CommandInfo {
+        name: "requests",
+        usage: "",
+        desc: "请求收件箱 (好友申请、加群申请、邀请)",
+    },
+    CommandInfo {
+        name: "accept",
+        usage: "[n] [备注]",
+        desc: "同意最新 (或第 n 个) 请求",
+    },
+    CommandInfo {
+        name: "reject",
+        usage: "[n] [理由]",
+        desc: "拒绝最新 (或第 n 个) 请求",
+    },
+    CommandInfo {
         name: "help",
         usage: "",
         desc: "显示帮助",
@@ -139,9 +274,11 @@ pub fn run(state: &mut State, line: &str, fx: &mut Vec<Effect>) -> Result<(), St
             Ok(())
         }
         "" => Err("输入命令名，例如 /open 或 /help".into()),
-        other => Err(format!(
-            "未知命令 /{other} (输入 /help 查看全部命令; // 开头发送普通斜杠)"
-        )),
+        other => super::admin::commands::run(state, other, args, fx).unwrap_or_else(|| {
+            Err(format!(
+                "未知命令 /{other} (输入 /help 查看全部命令; // 开头发送普通斜杠)"
+            ))
+        }),
     }
 }
 

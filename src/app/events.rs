@@ -40,6 +40,7 @@ fn initial_loads(state: &mut State, fx: &mut Vec<Effect>) {
     fx.push(Effect::Call(Call::RecentContacts {
         count: state.settings.recent_count,
     }));
+    super::requests::refresh(fx);
     // A chat opened before the connection came up (or restored) loads now.
     if let Some(p) = state.open {
         let page = state.settings.history_page;
@@ -85,6 +86,8 @@ fn catch_up(state: &mut State, fx: &mut Vec<Effect>) {
     fx.push(Effect::Call(Call::RecentContacts {
         count: state.settings.recent_count,
     }));
+    // Requests made while we were away.
+    super::requests::refresh(fx);
     state.info("已重新连接，正在补齐消息");
 }
 
@@ -92,10 +95,7 @@ fn on_event(state: &mut State, e: Event, fx: &mut Vec<Effect>) {
     match e {
         Event::Message(m) => on_message(state, *m, fx, true),
         Event::Notice(n) => on_notice(state, n, fx),
-        Event::Request(r) => {
-            let who = state.contacts.user_name(r.user_id);
-            state.info(format!("收到新的请求: {who}"));
-        }
+        Event::Request(r) => super::requests::on_event(state, r),
         Event::Meta(crate::onebot::Meta::Lifecycle { self_id, .. })
         | Event::Meta(crate::onebot::Meta::Heartbeat { self_id, .. }) => {
             if state.self_id == 0 && self_id != 0 {

@@ -2,6 +2,7 @@
 //! Pure: it never touches sockets, the terminal or files — it returns `Effect`s instead.
 
 pub mod action;
+pub mod admin;
 pub mod chat;
 pub mod commands;
 pub mod composer;
@@ -12,6 +13,7 @@ pub mod fuzzy;
 pub mod keymap;
 pub mod msg;
 pub mod replies;
+pub mod requests;
 pub mod sidebar;
 pub mod state;
 pub mod timeline_nav;

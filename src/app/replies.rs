@@ -11,6 +11,16 @@ use super::update::excerpt;
 
 /// Handles a finished call.
 pub fn on_done(state: &mut State, call: Call, result: Result<Done, Error>, fx: &mut Vec<Effect>) {
+    if let Some(entry) = super::admin::audit::entry(state, &call, &result) {
+        fx.push(Effect::Audit(entry));
+    }
+    if super::admin::results::handles(&call) {
+        match result {
+            Ok(done) => super::admin::results::on_ok(state, call, done, fx),
+            Err(e) => super::admin::results::on_err(state, call, e),
+        }
+        return;
+    }
     match result {
         Ok(done) => on_ok(state, call, done, fx),
         Err(e) => on_err(state, call, e),
@@ -169,7 +179,7 @@ fn on_ok(state: &mut State, call: Call, done: Done, fx: &mut Vec<Effect>) {
                 }
             }
         }
-        (Call::Recall { peer, id }, Done::Ok) => {
+        (Call::Recall { peer, id, .. }, Done::Ok) => {
             let me = state.self_id;
             state
                 .chat_mut(peer)

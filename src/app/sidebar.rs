@@ -105,11 +105,40 @@ fn all_peers(state: &State) -> Vec<Peer> {
     out
 }
 
-/// Finds chats by a typed name or number (fuzzy), best first.
+/// Finds chats by a typed name or number (fuzzy), best first. Within a tier of match quality
+/// (exact, prefix, substring, fuzzy), a name containing the query with its exact case wins (like
+/// smart case: `Rust` prefers "Rust 中文社区" to "rust群"), then groups and friends over people
+/// seen in passing, then the closer match, then the most recent.
 pub fn find(state: &State, query: &str) -> Vec<Peer> {
+    use super::fuzzy::{Matcher, Query};
     let peers = all_peers(state);
-    let cands: Vec<Candidate> = peers.iter().map(|p| candidate(state, *p)).collect();
-    rank(query, cands.iter().zip(peers.iter().copied()))
+    let q = Query::new(query);
+    let needle = query.trim();
+    let mut m = Matcher::new();
+    let mut scored: Vec<(u32, bool, bool, usize, Peer)> = peers
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| {
+            let known = match p {
+                Peer::Group(g) => state.contacts.groups.contains_key(g),
+                Peer::Private(u) => state.contacts.friends.contains_key(u),
+            };
+            let exact_case = state.contacts.chat_name(*p).contains(needle);
+            m.score(&q, &candidate(state, *p))
+                .map(|s| (s, exact_case, known, i, *p))
+        })
+        .collect();
+    // Score tiers are 100,000 apart (see `fuzzy`).
+    scored.sort_by(|a, b| {
+        let tier = |s: u32| s / 100_000;
+        tier(b.0)
+            .cmp(&tier(a.0))
+            .then(b.1.cmp(&a.1))
+            .then(b.2.cmp(&a.2))
+            .then(b.0.cmp(&a.0))
+            .then(a.3.cmp(&b.3))
+    });
+    scored.into_iter().map(|(.., p)| p).collect()
 }
 
 /// The rows of the current tab, filtered.
@@ -207,4 +236,69 @@ pub fn selectable(rows: &[SidebarRow]) -> Vec<Peer> {
             SidebarRow::Header(_) => None,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::contacts::{FriendInfo, GroupEntry};
+    use crate::app::keymap::Keymap;
+    use crate::app::state::Settings;
+
+    fn state() -> State {
+        let mut s = State::new(Settings::default(), Keymap::default_map());
+        s.contacts.groups.insert(
+            30001,
+            GroupEntry {
+                group_id: 30001,
+                name: "Rust 中文社区".into(),
+                ..Default::default()
+            },
+        );
+        s.contacts.friends.insert(
+            20002,
+            FriendInfo {
+                user_id: 20002,
+                nickname: "小明".into(),
+                ..Default::default()
+            },
+        );
+        // Someone seen in passing, with a recent private chat.
+        s.contacts.see(20099, "rust群-老K");
+        s.chat_mut(Peer::Private(20099)).last_activity = 100;
+        s
+    }
+
+    #[test]
+    fn exact_case_wins_among_prefix_matches() {
+        let mut s = state();
+        s.contacts.friends.insert(
+            20098,
+            FriendInfo {
+                user_id: 20098,
+                nickname: "Rustacean🦀".into(),
+                remark: "rust群-老K".into(),
+                category: None,
+            },
+        );
+        assert_eq!(find(&s, "Rust").first(), Some(&Peer::Group(30001)));
+        assert_eq!(find(&s, "rust群").first(), Some(&Peer::Private(20098)));
+    }
+
+    #[test]
+    fn known_contacts_win_ties_over_strangers() {
+        let s = state();
+        assert_eq!(find(&s, "Rust").first(), Some(&Peer::Group(30001)));
+        assert_eq!(find(&s, "老K").first(), Some(&Peer::Private(20099)));
+        assert_eq!(find(&s, "xm").first(), Some(&Peer::Private(20002)));
+        assert!(find(&s, "zzzz").is_empty());
+    }
+
+    #[test]
+    fn recent_rows_sort_by_activity() {
+        let mut s = state();
+        s.chat_mut(Peer::Group(30001)).last_activity = 200;
+        let peers = selectable(&rows(&s));
+        assert_eq!(peers, vec![Peer::Group(30001), Peer::Private(20099)]);
+    }
 }

@@ -7,11 +7,13 @@ use crossterm::event::KeyEvent;
 use crate::onebot::{ConnState, Peer};
 
 use super::action::Pane;
+use super::admin::AdminPopup;
 use super::chat::{Chat, SortKey};
 use super::composer::{Composer, Draft};
 use super::contacts::Contacts;
 use super::effect::Effect;
 use super::keymap::Keymap;
+use super::requests::Inbox;
 
 /// UI-relevant settings (from the config file).
 #[derive(Debug, Clone, PartialEq)]
@@ -111,9 +113,13 @@ pub struct FacePicker {
 /// A popup over everything.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Popup {
-    Help { scroll: u16 },
+    Help {
+        scroll: u16,
+    },
     Faces(FacePicker),
     Confirm(Confirm),
+    /// Group administration: mute presets, profile, lists, the inbox, leaving.
+    Admin(AdminPopup),
 }
 
 /// An in-chat search.
@@ -207,6 +213,8 @@ pub struct State {
     pub loaded: bool,
     /// Private peers currently typing, with the status text and until when.
     pub typing: HashMap<i64, (String, i64)>,
+    /// Friend and group requests waiting for an answer.
+    pub inbox: Inbox,
 }
 
 /// A quoted message looked up by id.
@@ -258,6 +266,7 @@ impl State {
             title_unread: None,
             loaded: false,
             typing: HashMap::new(),
+            inbox: Inbox::default(),
         }
     }
 

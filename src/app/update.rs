@@ -13,12 +13,25 @@ use super::composer::{Completion, CompletionItem, ReplyTarget, Submission};
 use super::effect::{Call, Effect};
 use super::keymap::{Context, Key, Lookup};
 use super::msg::Msg;
-use super::state::{Confirm, FacePicker, Popup, SidebarTab, State};
+use super::state::{FacePicker, Popup, SidebarTab, State};
 use super::{events, replies, sidebar, timeline_nav};
 
 /// Applies one message to the state and returns what the outside world should do.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     let mut fx = Vec::new();
+    // A new card or role moves a member in the pane's order: keep the selection on the member
+    // (only replies and notices change members, so only they pay for the look-up).
+    let reorders = matches!(
+        msg,
+        Msg::Done { .. }
+            | Msg::Client(crate::onebot::ClientEvent::Event(
+                crate::onebot::Event::Notice(_)
+            ))
+    );
+    let keep = (reorders && state.members.visible)
+        .then(|| selected_member(state).map(|m| m.user_id))
+        .flatten()
+        .map(|u| (u, state.contacts.version));
     match msg {
         Msg::Key(k) => on_key(state, k, &mut fx),
         Msg::Paste(s) => on_paste(state, &s),
@@ -39,6 +52,17 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         state.status.error = None;
         state.status.info = None;
         state.status.until = 0;
+    }
+    if let Some((user, version)) = keep
+        && state.contacts.version != version
+        && let Some(Peer::Group(g)) = state.open
+        && let Some(i) = state
+            .contacts
+            .members
+            .get(&g)
+            .and_then(|ms| ms.ordered().iter().position(|m| m.user_id == user))
+    {
+        state.members.selected = i;
     }
     state.typing.retain(|_, (_, until)| *until > state.now);
     let unread = state.total_unread();
@@ -266,6 +290,10 @@ fn on_paste(state: &mut State, s: &str) {
             p.selected = 0;
             return;
         }
+        Some(Popup::Admin(_)) => {
+            super::admin::popup::paste(state, s);
+            return;
+        }
         Some(_) => return,
         None => {}
     }
@@ -335,6 +363,10 @@ fn on_mouse(state: &mut State, m: MouseEvent, fx: &mut Vec<Effect>) {
 }
 
 fn popup_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
+    if matches!(state.popup, Some(Popup::Admin(_))) {
+        super::admin::popup::key(state, key, fx);
+        return;
+    }
     // The face picker types into its search field; other popups use the popup bindings.
     if let Some(Popup::Faces(p)) = state.popup.as_mut() {
         if let Some(c) = printable(&key) {
@@ -441,14 +473,16 @@ fn command_line_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
         KeyCode::Backspace => {}
         KeyCode::Esc => state.command_line = None,
         KeyCode::Enter => {
+            let typed = line.clone();
             let text = line.trim().trim_start_matches('/').to_string();
+            // Closed before running: a command may open it again, prefilled.
+            state.command_line = None;
             if text.is_empty() {
-                state.command_line = None;
                 return;
             }
-            match commands::run(state, &text, fx) {
-                Ok(()) => state.command_line = None,
-                Err(e) => state.error(e),
+            if let Err(e) = commands::run(state, &text, fx) {
+                state.command_line = Some(typed);
+                state.error(e);
             }
         }
         KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
@@ -562,7 +596,7 @@ pub fn run_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
                 state.error(e);
             }
         }
-        Action::Requests => state.info("请求收件箱尚不可用"),
+        Action::Requests => super::requests::open(state, fx),
         Action::Move(n) => match state.focus {
             Pane::Sidebar => move_sidebar(state, n),
             Pane::Members => move_members(state, n),
@@ -630,7 +664,7 @@ pub fn run_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
                 }
             }
         }
-        Action::Recall => recall_selected(state),
+        Action::Recall => super::admin::run_key(state, &action, fx),
         Action::Compose => state.focus = Pane::Composer,
         Action::SearchNext => {
             timeline_nav::search_step(state, -1);
@@ -639,7 +673,7 @@ pub fn run_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
             timeline_nav::search_step(state, 1);
         }
         Action::Retry => retry_selected(state, fx),
-        Action::Essence => state.info("精华消息将在管理功能中提供"),
+        Action::Essence => super::admin::run_key(state, &action, fx),
         Action::Send => send(state, fx),
         Action::Newline => state.composer.textarea.insert_newline(),
         Action::FacePicker => state.popup = Some(Popup::Faces(FacePicker::default())),
@@ -671,8 +705,13 @@ pub fn run_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
         | Action::Unmute
         | Action::Kick
         | Action::Profile
-        | Action::Poke => state.info("群管理功能尚不可用"),
-        Action::Confirm | Action::Deny | Action::Noop => {}
+        | Action::Poke => super::admin::run_key(state, &action, fx),
+        Action::Confirm
+        | Action::Deny
+        | Action::Accept
+        | Action::Reject
+        | Action::Delete
+        | Action::Noop => {}
     }
 }
 
@@ -743,31 +782,6 @@ pub fn excerpt(text: &str) -> String {
         out.push('…');
     }
     out
-}
-
-fn recall_selected(state: &mut State) {
-    let Some((peer, m)) = selected_message(state) else {
-        state.error("先选中一条消息");
-        return;
-    };
-    let Some(id) = m.id else {
-        state.error("这条消息还没有发送成功");
-        return;
-    };
-    if m.recalled_by.is_some() {
-        state.error("这条消息已经撤回了");
-        return;
-    }
-    if !m.own {
-        state.error("只能撤回自己的消息");
-        return;
-    }
-    let text = excerpt(&m.chain.plain_text());
-    state.popup = Some(Popup::Confirm(Confirm {
-        title: "撤回消息".into(),
-        body: format!("撤回你的消息「{text}」？"),
-        on_yes: vec![Effect::Call(Call::Recall { peer, id })],
-    }));
 }
 
 fn retry_selected(state: &mut State, fx: &mut Vec<Effect>) {

@@ -4,9 +4,10 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use crate::app::Msg;
 use crate::app::contacts::{FriendInfo, GroupEntry, Member};
-use crate::app::effect::{Call, Done, RecentItem};
+use crate::app::effect::{Call, Done, ProfileData, RecentItem};
+use crate::onebot::api::NoticeOptions;
 use crate::onebot::types::{Friend, GroupInfo, GroupMember};
-use crate::onebot::{Client, Peer, Result};
+use crate::onebot::{Client, Error, Peer, Result};
 
 /// Starts `call` in the background; its result is sent on `tx`.
 pub fn spawn_call(client: &Client, call: Call, tx: &UnboundedSender<Msg>) {
@@ -171,5 +172,199 @@ pub async fn perform(client: &Client, call: &Call) -> Result<Done> {
             client.delete_msg(*id).await?;
             Done::Ok
         }
+        Call::Ban {
+            group,
+            user,
+            duration,
+        } => {
+            client.set_group_ban(*group, *user, *duration).await?;
+            Done::Ok
+        }
+        Call::Kick { group, user, block } => {
+            client.set_group_kick(*group, *user, *block).await?;
+            Done::Ok
+        }
+        Call::KickMany {
+            group,
+            users,
+            block,
+        } => {
+            client.set_group_kick_members(*group, users, *block).await?;
+            Done::Ok
+        }
+        Call::SetCard { group, user, card } => {
+            client.set_group_card(*group, *user, card).await?;
+            Done::Ok
+        }
+        Call::SetTitle { group, user, title } => {
+            client.set_group_special_title(*group, *user, title).await?;
+            Done::Ok
+        }
+        Call::SetAdmin {
+            group,
+            user,
+            enable,
+        } => {
+            client.set_group_admin(*group, *user, *enable).await?;
+            Done::Ok
+        }
+        Call::Profile { group, user } => {
+            let (member, stranger) = tokio::join!(
+                client.get_group_member_info(*group, *user, true),
+                client.get_stranger_info(*user)
+            );
+            // Either half is worth showing; both failing is the member call's failure.
+            let data = match (member, stranger) {
+                (Err(e), Err(_)) => return Err(e),
+                (m, s) => ProfileData {
+                    member: m.ok(),
+                    stranger: s.ok(),
+                },
+            };
+            Done::Profile(Box::new(data))
+        }
+        Call::Poke { group, user } => {
+            client.send_poke(*user, *group).await?;
+            Done::Ok
+        }
+        Call::Like { user, times } => {
+            client.send_like(*user, *times).await?;
+            Done::Ok
+        }
+        Call::SetEssence { id, on, .. } => {
+            if *on {
+                client.set_essence_msg(*id).await?;
+            } else {
+                client.delete_essence_msg(*id).await?;
+            }
+            Done::Ok
+        }
+        Call::Essences { group } => Done::Essences(client.get_essence_msg_list(*group).await?),
+        Call::MuteAll { group, enable } => {
+            client.set_group_whole_ban(*group, *enable).await?;
+            Done::Ok
+        }
+        Call::Rename { group, name } => {
+            client.set_group_name(*group, name).await?;
+            Done::Ok
+        }
+        Call::Avatar { group, file } => {
+            let uri = media_uri(file, "set_group_portrait").await?;
+            client.set_group_portrait(*group, &uri).await?;
+            Done::Ok
+        }
+        Call::Notices { group } => Done::Notices(client.get_group_notice(*group).await?),
+        Call::PostNotice {
+            group,
+            text,
+            image,
+            pinned,
+            confirm,
+        } => {
+            let image = match image {
+                Some(path) => Some(media_uri(path, "_send_group_notice").await?),
+                None => None,
+            };
+            let opts = NoticeOptions {
+                image,
+                pinned: *pinned,
+                confirm_required: *confirm,
+            };
+            client.send_group_notice(*group, text, &opts).await?;
+            Done::Ok
+        }
+        Call::DeleteNotice { group, notice_id } => {
+            client.del_group_notice(*group, notice_id).await?;
+            Done::Ok
+        }
+        Call::ShutList { group } => Done::ShutList(client.get_group_shut_list(*group).await?),
+        Call::GroupDetails { group } => {
+            let (info, ex) = tokio::join!(
+                client.get_group_info(*group),
+                client.get_group_info_ex(*group)
+            );
+            Done::GroupDetails(Box::new(info?), ex.ok())
+        }
+        Call::Honors { group } => {
+            Done::Honors(Box::new(client.get_group_honor_info(*group).await?))
+        }
+        Call::AtAllRemain { group } => Done::AtAll(client.get_group_at_all_remain(*group).await?),
+        Call::Sign { group } => {
+            client.set_group_sign(*group).await?;
+            Done::Ok
+        }
+        Call::Leave { group, dismiss } => {
+            client.set_group_leave(*group, *dismiss).await?;
+            Done::Ok
+        }
+        Call::GroupRequests { filtered } => Done::GroupRequests(if *filtered {
+            client.get_group_ignored_notifies().await?
+        } else {
+            client.get_group_system_msg(50).await?
+        }),
+        Call::AnswerRequest {
+            flag,
+            group,
+            approve,
+            text,
+            ..
+        } => {
+            match group {
+                None => {
+                    client
+                        .set_friend_add_request(flag, *approve, text.as_deref())
+                        .await?
+                }
+                Some(_) => {
+                    client
+                        .set_group_add_request(flag, *approve, text.as_deref())
+                        .await?
+                }
+            }
+            Done::Ok
+        }
     })
+}
+
+/// The largest picture sent as base64 (NapCat and QQ refuse far smaller ones anyway).
+const MAX_UPLOAD: u64 = 10 * 1024 * 1024;
+
+/// What NapCat is given for a picture: a URL as typed, or a local file read here and sent as
+/// `base64://…` — NapCat may run on another machine, where a local path means nothing.
+pub async fn media_uri(file: &str, action: &str) -> Result<String> {
+    use base64::Engine;
+    let file = file.trim();
+    if ["http://", "https://", "base64://"]
+        .iter()
+        .any(|p| file.starts_with(p))
+    {
+        return Ok(file.to_string());
+    }
+    let path = match file.strip_prefix("~/") {
+        Some(rest) => match std::env::var_os("HOME") {
+            Some(home) => std::path::PathBuf::from(home).join(rest),
+            None => std::path::PathBuf::from(file),
+        },
+        None => std::path::PathBuf::from(file),
+    };
+    let bad = |message: String| Error::BadParams {
+        action: action.to_string(),
+        message,
+    };
+    let meta = tokio::fs::metadata(&path)
+        .await
+        .map_err(|e| bad(format!("无法读取 {}: {e}", path.display())))?;
+    if !meta.is_file() {
+        return Err(bad(format!("{} 不是文件", path.display())));
+    }
+    if meta.len() > MAX_UPLOAD {
+        return Err(bad(format!("{} 太大 (最多 10 MB)", path.display())));
+    }
+    let bytes = tokio::fs::read(&path)
+        .await
+        .map_err(|e| bad(format!("无法读取 {}: {e}", path.display())))?;
+    Ok(format!(
+        "base64://{}",
+        base64::engine::general_purpose::STANDARD.encode(bytes)
+    ))
 }

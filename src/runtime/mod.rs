@@ -4,6 +4,7 @@
 //! already waiting, runs the effects, and draws at most once per frame interval — never on a
 //! fixed tick, so an idle client does not wake up.
 
+pub mod audit;
 pub mod encode;
 pub mod exec;
 pub mod host;
@@ -55,6 +56,8 @@ pub struct Loop<S: Surface, H: Host> {
     pub bell: bool,
     pub osc_notify: bool,
     pub session: Option<PathBuf>,
+    /// The moderation audit log (None: not kept).
+    pub audit: Option<PathBuf>,
     /// Ends the loop from outside (signals).
     pub stop: tokio::sync::watch::Receiver<bool>,
     last_draw: Option<Instant>,
@@ -108,6 +111,7 @@ impl<S: Surface, H: Host> Loop<S, H> {
             bell: true,
             osc_notify: true,
             session: None,
+            audit: None,
             stop,
             last_draw: None,
             dirty: true,
@@ -228,6 +232,14 @@ impl<S: Surface, H: Host> Loop<S, H> {
             Effect::Open(url) => {
                 if let Err(why) = self.host.open(&url) {
                     state.info(why);
+                }
+            }
+            Effect::Audit(entry) => {
+                if let Some(path) = &self.audit
+                    && let Err(e) = audit::append(path, &entry)
+                {
+                    tracing::warn!("could not write the audit log {}: {e}", path.display());
+                    state.error(format!("无法写入审计日志 {}: {e}", path.display()));
                 }
             }
             Effect::SaveDrafts(_) => self.save(state),
@@ -375,6 +387,7 @@ pub async fn run_tui(
     lp.bell = opts.bell;
     lp.osc_notify = opts.osc_notify;
     lp.session = opts.session;
+    lp.audit = Some(crate::logging::log_dir().join(audit::FILE_NAME));
     // Lets tests check the terminal is restored when the client panics (debug builds only).
     #[cfg(debug_assertions)]
     if std::env::var_os("NAPTERM_DEBUG_PANIC").is_some() {

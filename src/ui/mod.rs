@@ -3,6 +3,7 @@
 //! `draw` paints one frame into a buffer and reports what it showed (`View`, the timeline
 //! anchors) so the runtime can hand that back to the app for the next key or click.
 
+pub mod admin;
 pub mod message;
 pub mod panes;
 pub mod popups;
@@ -187,6 +188,9 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
         Some(Popup::Confirm(c)) => {
             popups::confirm(&theme, c, full, buf);
             frame.cursor = None;
+        }
+        Some(Popup::Admin(p)) => {
+            frame.cursor = admin::draw(state, &theme, p, full, buf);
         }
         None => {}
     }

@@ -433,6 +433,20 @@ pub fn status(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) -> Opt
     let limit = if urgent { area.width } else { area.width / 2 };
     let used = put(buf, x, area.y, &conn, limit, cstyle);
     x += used + 2;
+    // Requests waiting for an answer (the inbox).
+    let waiting = state.inbox.pending();
+    if waiting > 0 && x < area.x + area.width {
+        let badge = format!("✉ {waiting}");
+        let w = put(
+            buf,
+            x,
+            area.y,
+            &badge,
+            area.x + area.width - x,
+            theme.unread_badge,
+        );
+        x += w + 2;
+    }
     let right = hints(state);
     let (msg, mstyle) = if let Some(e) = &state.status.error {
         (e.clone(), theme.status_error)

@@ -43,6 +43,24 @@ impl Client {
         self.call("set_group_kick", p).await.map(drop)
     }
 
+    /// Removes several members in one call (`set_group_kick_members`, NapCat's batch kick),
+    /// optionally refusing their future join requests. The numbers go as strings: NapCat's
+    /// schema for this action declares them so.
+    pub async fn set_group_kick_members(
+        &self,
+        group_id: i64,
+        user_ids: &[i64],
+        reject_add_request: bool,
+    ) -> Result<()> {
+        let users: Vec<String> = user_ids.iter().map(i64::to_string).collect();
+        let p = json!({
+            "group_id": group_id.to_string(),
+            "user_id": users,
+            "reject_add_request": reject_add_request,
+        });
+        self.call("set_group_kick_members", p).await.map(drop)
+    }
+
     /// Mutes a member for `duration` seconds; 0 lifts the mute (`set_group_ban`).
     pub async fn set_group_ban(&self, group_id: i64, user_id: i64, duration: i64) -> Result<()> {
         let p = json!({ "group_id": group_id, "user_id": user_id, "duration": duration });

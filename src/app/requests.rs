@@ -1,0 +1,448 @@
+//! The requests inbox: friend requests, requests to join groups you administer, and invitations
+//! into groups — gathered from request events and from `get_group_system_msg` /
+//! `get_group_ignored_notifies`, one entry per flag however often it is seen.
+
+use crate::onebot::types::{GroupSystemMsg, GroupSystemRequest};
+use crate::onebot::{Error, Request, RequestKind};
+
+use super::effect::{Call, Effect};
+use super::state::{Popup, State};
+
+/// What a request asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestWhat {
+    /// Somebody wants to be your friend.
+    Friend,
+    /// Somebody wants to join a group you administer.
+    Join { group: i64 },
+    /// Somebody invited you into a group.
+    Invite { group: i64 },
+}
+
+impl RequestWhat {
+    /// The group it is about, if any.
+    pub fn group(self) -> Option<i64> {
+        match self {
+            RequestWhat::Friend => None,
+            RequestWhat::Join { group } | RequestWhat::Invite { group } => Some(group),
+        }
+    }
+}
+
+/// One request waiting for an answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PendingRequest {
+    /// What `set_*_add_request` takes; the identity of the request.
+    pub flag: String,
+    pub what: RequestWhat,
+    /// The applicant, or for an invitation who invited you.
+    pub user_id: i64,
+    pub nickname: String,
+    /// The group's name when the server told it.
+    pub group_name: String,
+    /// The applicant's message (question and answer for groups that ask one).
+    pub comment: String,
+    /// When it was made (Unix seconds), when known.
+    pub time: Option<i64>,
+    /// QQ filtered it as risky (it came from `get_group_ignored_notifies`).
+    pub filtered: bool,
+    /// An answer is on its way.
+    pub answering: bool,
+}
+
+/// The requests waiting for an answer, newest first.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Inbox {
+    pub items: Vec<PendingRequest>,
+}
+
+impl Inbox {
+    /// Adds a request, or completes the one with the same flag; true when it is new.
+    pub fn add(&mut self, r: PendingRequest) -> bool {
+        if let Some(old) = self.items.iter_mut().find(|o| o.flag == r.flag) {
+            if old.nickname.is_empty() {
+                old.nickname = r.nickname;
+            }
+            if old.group_name.is_empty() {
+                old.group_name = r.group_name;
+            }
+            if old.comment.is_empty() {
+                old.comment = r.comment;
+            }
+            old.time = old.time.or(r.time);
+            return false;
+        }
+        self.items.push(r);
+        // Newest first; requests of unknown age after those with a time.
+        self.items
+            .sort_by_key(|r| std::cmp::Reverse(r.time.unwrap_or(i64::MIN)));
+        true
+    }
+
+    /// Removes the request with this flag.
+    pub fn remove(&mut self, flag: &str) -> Option<PendingRequest> {
+        let i = self.items.iter().position(|r| r.flag == flag)?;
+        Some(self.items.remove(i))
+    }
+
+    /// Requests not being answered right now (the status-line badge).
+    pub fn pending(&self) -> usize {
+        self.items.iter().filter(|r| !r.answering).count()
+    }
+}
+
+/// The inbox popup: the selection, and the reason or remark being typed.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct InboxView {
+    pub selected: usize,
+    pub input: Option<InboxInput>,
+}
+
+/// A reason (rejecting) or remark (accepting a friend) being typed for one request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InboxInput {
+    pub flag: String,
+    pub approve: bool,
+    pub text: String,
+}
+
+/// A request event: into the inbox (once per flag), with a note in the status line.
+pub fn on_event(state: &mut State, r: Request) {
+    let what = match r.kind {
+        RequestKind::Friend => RequestWhat::Friend,
+        RequestKind::GroupAdd { group_id } => RequestWhat::Join { group: group_id },
+        RequestKind::GroupInvite { group_id } => RequestWhat::Invite { group: group_id },
+        RequestKind::Other { .. } => return,
+    };
+    // Request events carry no name: a friend's, a name seen, else a nickname from any loaded
+    // member list (group requests come with names from the system messages anyway).
+    let mut nickname = state.contacts.user_name(r.user_id);
+    if nickname == r.user_id.to_string()
+        && let Some(m) = state
+            .contacts
+            .members
+            .values()
+            .find_map(|ms| ms.by_id.get(&r.user_id))
+    {
+        nickname = m.nickname.clone();
+    }
+    let group_name = what
+        .group()
+        .and_then(|g| state.contacts.groups.get(&g))
+        .map(|e| e.name.clone())
+        .unwrap_or_default();
+    let is_new = state.inbox.add(PendingRequest {
+        flag: r.flag,
+        what,
+        user_id: r.user_id,
+        nickname: if nickname == r.user_id.to_string() {
+            String::new()
+        } else {
+            nickname.clone()
+        },
+        group_name,
+        comment: r.comment,
+        time: (r.time > 0).then_some(r.time),
+        filtered: false,
+        answering: false,
+    });
+    if is_new {
+        let who = if nickname.is_empty() {
+            r.user_id.to_string()
+        } else {
+            nickname.clone()
+        };
+        let kind = match what {
+            RequestWhat::Friend => "好友申请",
+            RequestWhat::Join { .. } => "加群申请",
+            RequestWhat::Invite { .. } => "入群邀请",
+        };
+        let key = state
+            .keymap
+            .hint(
+                super::keymap::Context::Global,
+                &super::action::Action::Requests,
+            )
+            .map(|k| format!(" ({k} 查看)"))
+            .unwrap_or_default();
+        state.info(format!("收到{kind}: {who}{key}"));
+    }
+}
+
+/// The age of a system-message request: NapCat's flags there are QQ's microsecond timestamps.
+fn time_of_flag(flag: &str, now: i64) -> Option<i64> {
+    if flag.len() != 16 || !flag.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let secs: i64 = flag.get(..10)?.parse().ok()?;
+    // 2010 … tomorrow: anything else is not a timestamp.
+    (1_262_304_000..=now + 86_400)
+        .contains(&secs)
+        .then_some(secs)
+}
+
+fn from_system(r: &GroupSystemRequest, invite: bool, filtered: bool, now: i64) -> PendingRequest {
+    PendingRequest {
+        flag: r.flag().to_string(),
+        what: if invite {
+            RequestWhat::Invite { group: r.group_id }
+        } else {
+            RequestWhat::Join { group: r.group_id }
+        },
+        user_id: r.invitor_uin,
+        nickname: if r.requester_nick.is_empty() {
+            r.invitor_nick.clone()
+        } else {
+            r.requester_nick.clone()
+        },
+        group_name: r.group_name.clone(),
+        comment: r.message.clone(),
+        time: time_of_flag(r.flag(), now),
+        filtered,
+        answering: false,
+    }
+}
+
+/// A `get_group_system_msg` / `get_group_ignored_notifies` answer: pending entries join the
+/// inbox, entries someone already handled leave it.
+pub fn on_system(state: &mut State, msg: GroupSystemMsg, filtered: bool) {
+    let now = state.now;
+    let lists = [(msg.invited_requests, true), (msg.join_requests, false)];
+    for (list, invite) in lists {
+        for r in list {
+            if r.flag().is_empty() {
+                continue;
+            }
+            if r.checked {
+                state.inbox.remove(r.flag());
+            } else {
+                state.inbox.add(from_system(&r, invite, filtered, now));
+            }
+        }
+    }
+}
+
+/// Fetches the group system messages (on connect and when the inbox opens).
+pub fn refresh(fx: &mut Vec<Effect>) {
+    fx.push(Effect::Call(Call::GroupRequests { filtered: false }));
+    fx.push(Effect::Call(Call::GroupRequests { filtered: true }));
+}
+
+/// Opens the inbox popup and refreshes it.
+pub fn open(state: &mut State, fx: &mut Vec<Effect>) {
+    state.popup = Some(Popup::Admin(super::admin::popup::AdminPopup::Inbox(
+        InboxView::default(),
+    )));
+    refresh(fx);
+}
+
+fn inbox_view(state: &mut State) -> Option<&mut InboxView> {
+    match state.popup.as_mut() {
+        Some(Popup::Admin(super::admin::popup::AdminPopup::Inbox(v))) => Some(v),
+        _ => None,
+    }
+}
+
+fn selected_flag(state: &mut State) -> Result<String, String> {
+    let i = inbox_view(state).map_or(0, |v| v.selected);
+    state
+        .inbox
+        .items
+        .get(i)
+        .map(|r| r.flag.clone())
+        .ok_or_else(|| "没有待处理的请求".to_string())
+}
+
+/// `a` in the inbox: a group request is accepted at once; a friend request asks for a remark
+/// first (Enter with none accepts without).
+pub fn accept_selected(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), String> {
+    let flag = selected_flag(state)?;
+    let friend = state
+        .inbox
+        .items
+        .iter()
+        .any(|r| r.flag == flag && r.what == RequestWhat::Friend);
+    if friend {
+        if let Some(v) = inbox_view(state) {
+            v.input = Some(InboxInput {
+                flag,
+                approve: true,
+                text: String::new(),
+            });
+        }
+        return Ok(());
+    }
+    answer(state, &flag, true, None, fx)
+}
+
+/// `r` in the inbox: a group request asks for a reason (Enter with none rejects without); a
+/// friend request is rejected at once (QQ takes no reason there).
+pub fn reject_selected(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), String> {
+    let flag = selected_flag(state)?;
+    let friend = state
+        .inbox
+        .items
+        .iter()
+        .any(|r| r.flag == flag && r.what == RequestWhat::Friend);
+    if friend {
+        return answer(state, &flag, false, None, fx);
+    }
+    if let Some(v) = inbox_view(state) {
+        v.input = Some(InboxInput {
+            flag,
+            approve: false,
+            text: String::new(),
+        });
+    }
+    Ok(())
+}
+
+/// Answers the request with this flag; `text` is the remark (accepting a friend) or the reason
+/// (rejecting a group request).
+pub fn answer(
+    state: &mut State,
+    flag: &str,
+    approve: bool,
+    text: Option<String>,
+    fx: &mut Vec<Effect>,
+) -> Result<(), String> {
+    let r = state
+        .inbox
+        .items
+        .iter_mut()
+        .find(|r| r.flag == flag)
+        .ok_or("这个请求已经处理过了")?;
+    if r.answering {
+        return Err("正在处理这个请求".into());
+    }
+    r.answering = true;
+    let friend = r.what == RequestWhat::Friend;
+    fx.push(Effect::Call(Call::AnswerRequest {
+        flag: flag.to_string(),
+        user: r.user_id,
+        group: r.what.group(),
+        approve,
+        // A friend has no reject reason, a group request no remark.
+        text: text.filter(|_| friend == approve),
+    }));
+    Ok(())
+}
+
+/// `/accept [n] [remark]` and `/reject [n] [reason]`: the newest request, or the n-th.
+pub fn command(
+    state: &mut State,
+    approve: bool,
+    args: &str,
+    fx: &mut Vec<Effect>,
+) -> Result<(), String> {
+    let args = args.trim();
+    let (first, rest) = args.split_once(char::is_whitespace).unwrap_or((args, ""));
+    let count = state.inbox.items.len();
+    let (index, text) = match first.parse::<usize>() {
+        Ok(n) if (1..=count).contains(&n) => (n - 1, rest.trim()),
+        Ok(n) if n > count && n < 1000 => {
+            return Err(format!("收件箱里只有 {count} 个请求"));
+        }
+        _ => (0, args),
+    };
+    let r = state.inbox.items.get(index).ok_or("没有待处理的请求")?;
+    let flag = r.flag.clone();
+    let text = (!text.is_empty()).then(|| text.to_string());
+    if text.is_some() {
+        let friend = r.what == RequestWhat::Friend;
+        if friend && !approve {
+            return Err("拒绝好友申请不能附带理由".into());
+        }
+        if !friend && approve {
+            return Err("同意加群请求不能附带备注".into());
+        }
+    }
+    answer(state, &flag, approve, text, fx)
+}
+
+/// The result of an answer: a handled request leaves the inbox; a failed one stays.
+pub fn on_answered(state: &mut State, flag: &str, approve: bool, result: Result<(), &Error>) {
+    match result {
+        Ok(()) => {
+            let gone = state.inbox.remove(flag);
+            let who = gone
+                .as_ref()
+                .map(|r| {
+                    if r.nickname.is_empty() {
+                        r.user_id.to_string()
+                    } else {
+                        r.nickname.clone()
+                    }
+                })
+                .unwrap_or_default();
+            let verb = if approve { "已同意" } else { "已拒绝" };
+            let what = match gone.map(|r| r.what) {
+                Some(RequestWhat::Friend) => "的好友申请",
+                Some(RequestWhat::Join { .. }) => "的加群申请",
+                Some(RequestWhat::Invite { .. }) => "的入群邀请",
+                None => "的请求",
+            };
+            state.info(format!("{verb} {who} {what}"));
+            let len = state.inbox.items.len();
+            if let Some(v) = inbox_view(state) {
+                v.selected = v.selected.min(len.saturating_sub(1));
+            }
+        }
+        Err(e) => {
+            if let Some(r) = state.inbox.items.iter_mut().find(|r| r.flag == flag) {
+                r.answering = false;
+            }
+            state.error(format!("处理请求失败: {}", super::replies::short_reason(e)));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn req(flag: &str, time: Option<i64>) -> PendingRequest {
+        PendingRequest {
+            flag: flag.into(),
+            what: RequestWhat::Friend,
+            user_id: 1,
+            nickname: String::new(),
+            group_name: String::new(),
+            comment: String::new(),
+            time,
+            filtered: false,
+            answering: false,
+        }
+    }
+
+    #[test]
+    fn the_same_flag_is_kept_once_and_completed() {
+        let mut inbox = Inbox::default();
+        assert!(inbox.add(req("a", None)));
+        let mut again = req("a", Some(50));
+        again.nickname = "小明".into();
+        assert!(!inbox.add(again));
+        assert_eq!(inbox.items.len(), 1);
+        assert_eq!(inbox.items[0].nickname, "小明");
+        assert_eq!(inbox.items[0].time, Some(50));
+    }
+
+    #[test]
+    fn newest_first_and_unknown_ages_last() {
+        let mut inbox = Inbox::default();
+        inbox.add(req("old", Some(10)));
+        inbox.add(req("unknown", None));
+        inbox.add(req("new", Some(20)));
+        let order: Vec<&str> = inbox.items.iter().map(|r| r.flag.as_str()).collect();
+        assert_eq!(order, ["new", "old", "unknown"]);
+    }
+
+    #[test]
+    fn system_flags_carry_their_time() {
+        let now = 1_800_000_000;
+        assert_eq!(time_of_flag("1749736849151114", now), Some(1_749_736_849));
+        assert_eq!(time_of_flag("12345", now), None);
+        assert_eq!(time_of_flag("9999999999151114", now), None);
+        assert_eq!(time_of_flag("u_abcdefghijklmn", now), None);
+    }
+}
