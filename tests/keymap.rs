@@ -500,14 +500,14 @@ fn napterm_keys_lists_bindings_and_actions() {
             .to_string()
     };
     // Keys that do the same thing share a row; the action is shown in canonical form.
-    let down = line("Select the next message");
+    let down = line("选择下一条消息");
     assert!(
         down.contains("down, j") && down.contains("move 1"),
         "{down}"
     );
     assert!(line("半页向下").contains("ctrl+d"));
-    assert!(line("Run a command").contains("run <command line>"));
-    assert!(line("Focus a pane").contains("focus sidebar|timeline|composer|members"));
+    assert!(line("执行命令").contains("run <command line>"));
+    assert!(line("焦点移到指定窗格").contains("focus sidebar|timeline|composer|members"));
     for info in ACTIONS {
         assert!(text.contains(info.desc), "{} listed", info.name);
     }
@@ -540,10 +540,10 @@ fn help_rows_and_hints_come_from_the_keymap() {
 
     let rows = map.help_rows(Context::Timeline);
     let reply = rows.iter().find(|(k, _)| k == "R").unwrap();
-    assert_eq!(reply.1, "Reply to the selected message");
+    assert_eq!(reply.1, "回复选中的消息");
     assert!(
         rows.iter()
-            .any(|(k, d)| k == "up, k" && d == "Select the previous message"),
+            .any(|(k, d)| k == "up, k" && d == "选择上一条消息"),
         "{rows:?}"
     );
 }

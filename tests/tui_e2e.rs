@@ -352,3 +352,51 @@ async fn pasted_newlines_do_not_send_and_drafts_follow_the_chat() {
         h.state.composer.text()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_plain_onebot_server_without_napcat_extensions_still_works() {
+    // Lagrange, LLOneBot, go-cqhttp and test servers lack NapCat's extensions: they answer 1404.
+    let sim = support::sim().await;
+    sim.set_unsupported(&[
+        "get_friends_with_category",
+        "get_recent_contact",
+        "get_group_msg_history",
+        "get_friend_msg_history",
+        "mark_group_msg_as_read",
+        "mark_private_msg_as_read",
+        "mark_msg_as_read",
+        "_mark_all_as_read",
+        "get_group_system_msg",
+        "get_group_ignored_notifies",
+    ]);
+    let mut h = Harness::connect(sim, 100, 30, false).await;
+    let (g, name) = member_group(&h);
+    h.type_text(&format!("/open g:{g}"));
+    h.enter();
+    h.until("opened without history", |s| {
+        s.open == Some(Peer::Group(g))
+            && s.open_chat()
+                .is_some_and(|c| c.history == napterm::app::chat::HistoryState::Exhausted)
+    })
+    .await;
+    h.until_screen(&name).await;
+    assert!(
+        h.state.status.error.is_none(),
+        "no error for missing extensions: {:?}",
+        h.state.status.error
+    );
+    h.type_text("hello plain onebot");
+    h.enter();
+    h.until("sent", |s| {
+        s.open_chat().is_some_and(|c| {
+            c.timeline
+                .iter()
+                .any(|e| e.message().is_some_and(|m| m.own && m.id.is_some()))
+        })
+    })
+    .await;
+    h.type_text("/readall");
+    h.enter();
+    h.settle(200).await;
+    assert!(h.state.status.error.is_none(), "{:?}", h.state.status.error);
+}

@@ -18,7 +18,7 @@ use serde_json::json;
 const ME: i64 = 10001;
 const GROUP: i64 = 30001;
 const FRIEND: i64 = 20002;
-/// 2026-11-25 12:00:00 UTC.
+/// 2026-11-18 12:00:00 UTC.
 const NOW: i64 = 1_795_003_200;
 
 fn utc() {
@@ -447,4 +447,53 @@ fn history_from_fixture_renders() {
     let out = render(&s, 80, 24);
     assert!(!out.contains("[空消息]"), "{out}");
     insta::assert_snapshot!("fixture_history_80x24", out);
+}
+
+#[test]
+fn every_screen_draws_at_any_size_without_panicking() {
+    let mut states = Vec::new();
+    let base = world();
+    states.push(base);
+    for popup in [
+        Popup::Help { scroll: 3 },
+        Popup::Faces(FacePicker {
+            query: "笑".into(),
+            selected: 2,
+        }),
+        Popup::Confirm(Confirm {
+            title: "撤回消息".into(),
+            body: "撤回你的消息「一段很长很长的内容，会被折成好几行」？".into(),
+            on_yes: vec![],
+        }),
+    ] {
+        let mut s = world();
+        s.popup = Some(popup);
+        states.push(s);
+    }
+    let mut s = world();
+    s.command_line = Some("open 很长的命令行参数".into());
+    states.push(s);
+    let mut s = world();
+    s.composer.insert_text("@小");
+    s.composer.completion = Some(Completion {
+        row: 0,
+        col: 0,
+        query: "小".into(),
+        items: vec![CompletionItem {
+            label: "明哥".into(),
+            detail: "20002".into(),
+            qq: Some(FRIEND),
+        }],
+        selected: 0,
+    });
+    states.push(s);
+    for s in &states {
+        for w in [1u16, 2, 3, 5, 10, 23, 24, 30, 41, 59, 60, 80] {
+            for h in [1u16, 2, 3, 5, 6, 7, 10, 24] {
+                let _ = render(s, w, h);
+            }
+        }
+    }
+    let tiny = render(&states[0], 10, 3);
+    assert!(tiny.contains("窗口太小"), "{tiny}");
 }

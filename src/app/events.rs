@@ -174,12 +174,13 @@ pub fn on_message(state: &mut State, ev: MessageEvent, fx: &mut Vec<Effect>, liv
     if !live {
         return;
     }
-    if is_open && chat.scroll != Scroll::Bottom {
-        chat.new_below += 1;
-    }
     if item.own {
+        // Your own words are not news, wherever you are scrolled.
         chat.read_marker = Some(key);
         return;
+    }
+    if is_open && chat.scroll != Scroll::Bottom {
+        chat.new_below += 1;
     }
     if !is_open {
         if chat.unread == 0 && chat.read_marker.is_none() {

@@ -574,7 +574,7 @@ impl Source<'_> {
 /// The description a binding gets when the file gives none.
 fn default_desc(action: &Action) -> String {
     if let Action::Run(command) = action {
-        return format!("Run {command}");
+        return format!("执行 {command}");
     }
     let text = action.to_string();
     let name = text.split_whitespace().next().unwrap_or_default();
@@ -875,14 +875,11 @@ mod tests {
 
     #[test]
     fn a_missing_description_comes_from_the_action_table() {
-        assert_eq!(default_desc(&Action::Quit), "Quit napterm");
-        assert_eq!(
-            default_desc(&Action::Move(-1)),
-            "Move the selection by n (negative: up)"
-        );
+        assert_eq!(default_desc(&Action::Quit), "退出 napterm");
+        assert_eq!(default_desc(&Action::Move(-1)), "选择移动 n 项 (负数向上)");
         assert_eq!(
             default_desc(&Action::Run("/readall".into())),
-            "Run /readall"
+            "执行 /readall"
         );
     }
 }

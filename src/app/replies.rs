@@ -225,6 +225,11 @@ fn on_err(state: &mut State, call: Call, e: Error) {
             }
             state.error(format!("发送失败: {} (选中它按 R 重试)", short_reason(&e)));
         }
+        // Servers without history (other OneBot implementations): live messages only.
+        Call::History { peer, .. } if matches!(e, Error::UnknownAction { .. }) => {
+            state.chat_mut(peer).history = HistoryState::Exhausted;
+            state.info("服务器不提供历史消息，只显示新消息");
+        }
         Call::History { peer, .. } => {
             state.chat_mut(peer).history = HistoryState::Failed;
             state.error(format!("加载历史消息失败: {}", short_reason(&e)));

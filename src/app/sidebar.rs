@@ -228,6 +228,23 @@ fn friend_rows(state: &State) -> Vec<SidebarRow> {
     out
 }
 
+/// Where the selection is among `peers` (the selectable rows): the selected chat if listed,
+/// else the remembered index, clamped.
+pub fn selected_index(state: &State, peers: &[Peer]) -> usize {
+    state
+        .sidebar
+        .selected_peer
+        .and_then(|p| peers.iter().position(|x| *x == p))
+        .unwrap_or(state.sidebar.selected)
+        .min(peers.len().saturating_sub(1))
+}
+
+/// Puts the selection on row `i` of `peers`.
+pub fn select(state: &mut State, peers: &[Peer], i: usize) {
+    state.sidebar.selected = i;
+    state.sidebar.selected_peer = peers.get(i).copied();
+}
+
 /// The selectable chats of the current rows, in order.
 pub fn selectable(rows: &[SidebarRow]) -> Vec<Peer> {
     rows.iter()
@@ -292,6 +309,19 @@ mod tests {
         assert_eq!(find(&s, "老K").first(), Some(&Peer::Private(20099)));
         assert_eq!(find(&s, "xm").first(), Some(&Peer::Private(20002)));
         assert!(find(&s, "zzzz").is_empty());
+    }
+
+    #[test]
+    fn the_selection_follows_its_chat_when_the_list_reorders() {
+        let mut s = state();
+        s.chat_mut(Peer::Group(30001)).last_activity = 50;
+        let peers = selectable(&rows(&s));
+        assert_eq!(peers, vec![Peer::Private(20099), Peer::Group(30001)]);
+        select(&mut s, &peers, 1);
+        // A new message moves the group to the top: the selection goes with it.
+        s.chat_mut(Peer::Group(30001)).last_activity = 300;
+        let peers = selectable(&rows(&s));
+        assert_eq!(peers[selected_index(&s, &peers)], Peer::Group(30001));
     }
 
     #[test]

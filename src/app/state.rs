@@ -79,8 +79,11 @@ pub struct Sidebar {
     pub tab: SidebarTab,
     /// Typed filter (fuzzy over name, remark, card, number, pinyin initials).
     pub filter: String,
-    /// Index into the visible rows.
+    /// Index into the selectable rows, used when `selected_peer` is not among them.
     pub selected: usize,
+    /// The chat under the cursor: the selection follows it when the list reorders (new
+    /// messages move chats up the 会话 list).
+    pub selected_peer: Option<Peer>,
     /// The user's choice; narrow terminals hide it regardless.
     pub visible: bool,
 }

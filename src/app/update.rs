@@ -151,10 +151,12 @@ fn unbound_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
             (Some(c), _) => {
                 state.sidebar.filter.push(c);
                 state.sidebar.selected = 0;
+                state.sidebar.selected_peer = None;
             }
             (None, KeyCode::Backspace) => {
                 state.sidebar.filter.pop();
                 state.sidebar.selected = 0;
+                state.sidebar.selected_peer = None;
             }
             _ => {}
         },
@@ -301,6 +303,7 @@ fn on_paste(state: &mut State, s: &str) {
         Pane::Sidebar => {
             state.sidebar.filter.push_str(&s.replace(['\n', '\r'], " "));
             state.sidebar.selected = 0;
+            state.sidebar.selected_peer = None;
         }
         _ => {
             state.focus = Pane::Composer;
@@ -345,7 +348,8 @@ fn on_mouse(state: &mut State, m: MouseEvent, fx: &mut Vec<Effect>) {
                 }
             } else if inside(state.view.sidebar_area) {
                 if let Some(&(_, idx)) = state.view.sidebar_rows.iter().find(|(y, _)| *y == m.row) {
-                    state.sidebar.selected = idx;
+                    let peers = sidebar::selectable(&sidebar::rows(state));
+                    sidebar::select(state, &peers, idx);
                     state.focus = Pane::Sidebar;
                     run_action(state, Action::Activate, fx);
                 }
@@ -466,11 +470,13 @@ fn command_line_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
     };
     if let Some(c) = printable(&key) {
         line.push(c);
+        // Editing after a failed command: the old reason no longer applies.
+        state.status.error = None;
         return;
     }
     match key.code {
         KeyCode::Backspace if line.pop().is_none() => state.command_line = None,
-        KeyCode::Backspace => {}
+        KeyCode::Backspace => state.status.error = None,
         KeyCode::Esc => state.command_line = None,
         KeyCode::Enter => {
             let typed = line.clone();
@@ -514,9 +520,10 @@ fn cycle_focus(state: &mut State, d: i32) {
 }
 
 fn move_sidebar(state: &mut State, d: i32) {
-    let rows = sidebar::rows(state);
-    let n = sidebar::selectable(&rows).len();
-    state.sidebar.selected = step(state.sidebar.selected, d, n);
+    let peers = sidebar::selectable(&sidebar::rows(state));
+    let cur = sidebar::selected_index(state, &peers);
+    let next = step(cur, d, peers.len());
+    sidebar::select(state, &peers, next);
 }
 
 fn move_members(state: &mut State, d: i32) {
@@ -561,7 +568,7 @@ pub fn run_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
                 .and_then(|p| peers.iter().position(|x| *x == p))
                 .map(|i| (i as i32 + d).rem_euclid(peers.len() as i32) as usize)
                 .unwrap_or(0);
-            state.sidebar.selected = i;
+            sidebar::select(state, &peers, i);
             open_chat(state, peers[i], fx);
         }
         Action::NextUnread => {
@@ -614,7 +621,10 @@ pub fn run_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
             _ => timeline_nav::page(state, n, fx),
         },
         Action::Top => match state.focus {
-            Pane::Sidebar => state.sidebar.selected = 0,
+            Pane::Sidebar => {
+                let peers = sidebar::selectable(&sidebar::rows(state));
+                sidebar::select(state, &peers, 0);
+            }
             Pane::Members => state.members.selected = 0,
             _ => timeline_nav::top(state, fx),
         },
@@ -625,9 +635,8 @@ pub fn run_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
         },
         Action::Activate => match state.focus {
             Pane::Sidebar => {
-                let rows = sidebar::rows(state);
-                let peers = sidebar::selectable(&rows);
-                if let Some(p) = peers.get(state.sidebar.selected).copied() {
+                let peers = sidebar::selectable(&sidebar::rows(state));
+                if let Some(p) = peers.get(sidebar::selected_index(state, &peers)).copied() {
                     state.sidebar.filter.clear();
                     open_chat(state, p, fx);
                     state.focus = Pane::Composer;
@@ -644,6 +653,7 @@ pub fn run_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
                 .unwrap_or(0) as i32;
             state.sidebar.tab = SidebarTab::ALL[(i + n).rem_euclid(3) as usize];
             state.sidebar.selected = 0;
+            state.sidebar.selected_peer = None;
             state.sidebar.filter.clear();
         }
         Action::Reply => start_reply(state),

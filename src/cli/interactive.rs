@@ -60,10 +60,14 @@ pub async fn run(
     }
     let keymap = load_keymap()?;
     let dir = crate::logging::log_dir();
-    let session = Some(match session {
-        Session::Real => dir.join("session.json"),
-        Session::Demo => dir.join("demo-session.json"),
-    });
+    // The demo keeps its own files: trying it never touches a real account's drafts or log.
+    let (session, audit) = match session {
+        Session::Real => ("session.json", crate::runtime::audit::FILE_NAME.to_string()),
+        Session::Demo => (
+            "demo-session.json",
+            format!("demo-{}", crate::runtime::audit::FILE_NAME),
+        ),
+    };
     let opts = Options {
         settings: app_settings(settings),
         keymap,
@@ -71,7 +75,8 @@ pub async fn run(
         mouse: settings.ui.mouse,
         bell: settings.notify.bell,
         osc_notify: settings.notify.osc,
-        session,
+        session: Some(dir.join(session)),
+        audit: Some(dir.join(audit)),
     };
     run_tui(client, events, opts)
         .await

@@ -43,6 +43,8 @@ pub struct Options {
     pub osc_notify: bool,
     /// Where drafts and the open chat are kept between runs (None: not kept).
     pub session: Option<PathBuf>,
+    /// Where moderation actions are logged (None: not logged).
+    pub audit: Option<PathBuf>,
 }
 
 /// Everything the loop works with besides the state.
@@ -387,7 +389,7 @@ pub async fn run_tui(
     lp.bell = opts.bell;
     lp.osc_notify = opts.osc_notify;
     lp.session = opts.session;
-    lp.audit = Some(crate::logging::log_dir().join(audit::FILE_NAME));
+    lp.audit = opts.audit;
     // Lets tests check the terminal is restored when the client panics (debug builds only).
     #[cfg(debug_assertions)]
     if std::env::var_os("NAPTERM_DEBUG_PANIC").is_some() {

@@ -19,7 +19,7 @@ use tokio_tungstenite::tungstenite::handshake::server::{Request, Response};
 use tokio_tungstenite::tungstenite::http::header::AUTHORIZATION;
 use tokio_tungstenite::tungstenite::{Message, Utf8Bytes};
 
-use super::world::World;
+use super::world::{Outcome, World};
 use crate::onebot::{Event, Meta, Reply};
 
 /// How the simulator listens and behaves.
@@ -103,6 +103,7 @@ struct Shared {
     refuse_until: Mutex<Option<Instant>>,
     reply_delay: Mutex<Duration>,
     ignored: Mutex<HashSet<String>>,
+    unsupported: Mutex<HashSet<String>>,
     frozen: watch::Sender<bool>,
     shutdown: watch::Sender<bool>,
 }
@@ -129,6 +130,7 @@ impl Sim {
             refuse_until: Mutex::new(None),
             reply_delay: Mutex::new(Duration::ZERO),
             ignored: Mutex::new(HashSet::new()),
+            unsupported: Mutex::new(HashSet::new()),
             frozen: watch::Sender::new(false),
             shutdown: watch::Sender::new(false),
         });
@@ -187,6 +189,12 @@ impl Sim {
         } else {
             ignored.remove(action);
         }
+    }
+
+    /// Answers these actions with 1404 as a server without them would (a plain OneBot 11
+    /// implementation lacks NapCat's extensions).
+    pub fn set_unsupported(&self, actions: &[&str]) {
+        *lock(&self.shared.unsupported) = actions.iter().map(|a| a.to_string()).collect();
     }
 
     /// While `on`, sockets stay open but the server sends nothing and reads nothing.
@@ -578,7 +586,14 @@ fn handle_request(shared: &Arc<Shared>, out: &mpsc::UnboundedSender<Utf8Bytes>, 
         return;
     }
 
-    let outcome = lock(&shared.world).handle(&action, &params);
+    let outcome = if lock(&shared.unsupported).contains(&action) {
+        Outcome {
+            reply: Err((1404, format!("不支持的API {action}"))),
+            events: Vec::new(),
+        }
+    } else {
+        lock(&shared.world).handle(&action, &params)
+    };
     // Unknown actions are refused before dispatch, where a missing echo becomes `null`.
     let echo = match (&outcome.reply, echo) {
         (_, Some(echo)) => echo,

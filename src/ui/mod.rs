@@ -122,6 +122,16 @@ fn vline(buf: &mut Buffer, x: u16, y: u16, h: u16, style: Style) {
 pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
     let full = buf.area;
     let theme = ui.theme.clone();
+    if full.width < MIN_WIDTH || full.height < MIN_HEIGHT {
+        too_small(full, &theme, buf);
+        return Frame {
+            view: View::default(),
+            cursor: None,
+            timeline: Rect::default(),
+            lines: Vec::new(),
+            scroll: None,
+        };
+    }
     let a = areas(state, full);
     let mut view = View {
         timeline_area: a.timeline,
@@ -196,6 +206,25 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
     }
     frame.view = view;
     frame
+}
+
+/// The smallest terminal the panes are drawn in; below it a notice asks for more room.
+pub const MIN_WIDTH: u16 = 24;
+/// See [`MIN_WIDTH`].
+pub const MIN_HEIGHT: u16 = 6;
+
+fn too_small(full: Rect, theme: &Theme, buf: &mut Buffer) {
+    let lines = [
+        "窗口太小".to_string(),
+        format!("{}x{}", full.width, full.height),
+    ];
+    for (i, l) in lines.iter().enumerate() {
+        let y = full.y + i as u16;
+        if y >= full.y + full.height {
+            break;
+        }
+        buf.set_stringn(full.x, y, l, full.width as usize, theme.status_error);
+    }
 }
 
 fn welcome(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {

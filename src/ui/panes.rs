@@ -66,14 +66,7 @@ pub fn sidebar(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) -> Si
     let list = Rect::new(area.x, area.y + 2, area.width, area.height - 2);
     out.list = list;
     let rows = sidebar::rows(state);
-    let selectable_count = rows
-        .iter()
-        .filter(|r| matches!(r, SidebarRow::Chat(_)))
-        .count();
-    let selected = state
-        .sidebar
-        .selected
-        .min(selectable_count.saturating_sub(1));
+    let selected = sidebar::selected_index(state, &sidebar::selectable(&rows));
     // Scroll so the selected row is visible.
     let sel_row = rows
         .iter()
@@ -421,6 +414,20 @@ pub fn status(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) -> Opt
     if let Some(line) = &state.command_line {
         let text = format!(":{line}");
         let w = put(buf, area.x, area.y, &text, area.width, theme.composer);
+        // A failed command keeps its line open: its reason goes beside it.
+        if let Some(e) = &state.status.error {
+            let x = area.x + w + 2;
+            if x < area.x + area.width {
+                put(
+                    buf,
+                    x,
+                    area.y,
+                    &sanitize_line(e),
+                    area.x + area.width - x,
+                    theme.status_error,
+                );
+            }
+        }
         return Some((area.x + w.min(area.width.saturating_sub(1)), area.y));
     }
     let (conn, cstyle) = conn_text(state, theme);
