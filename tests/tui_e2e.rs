@@ -400,3 +400,62 @@ async fn a_plain_onebot_server_without_napcat_extensions_still_works() {
     h.settle(200).await;
     assert!(h.state.status.error.is_none(), "{:?}", h.state.status.error);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_forward_shows_a_preview_fetched_from_the_server() {
+    use napterm::onebot::{Event, MessageChain, MessageEvent, Segment, Sender, event::MessageType};
+    use napterm::sim::world::roster::GROUP_OWNED;
+    let mut h = Harness::start(120, 40).await;
+    // A forward the world knows, found in the owned group's history.
+    let fid = h.sim.with_world(|w| {
+        w.conversation(Peer::Group(GROUP_OWNED))
+            .into_iter()
+            .filter_map(|id| w.message(id))
+            .flat_map(|m| m.event.message.segments().to_vec())
+            .find_map(|s| match s {
+                Segment::Forward { id, .. } => Some(id),
+                _ => None,
+            })
+            .expect("a forward in the owned group's history")
+    });
+    open_group(&mut h, GROUP_OWNED).await;
+    let ev = MessageEvent {
+        time: napterm::onebot::event::now_secs(),
+        self_id: h.state.self_id,
+        post_type: "message".into(),
+        message_id: 515151,
+        message_type: MessageType::Group,
+        sub_type: "normal".into(),
+        user_id: 20002,
+        group_id: Some(GROUP_OWNED),
+        sender: Sender {
+            user_id: 20002,
+            nickname: "转发者".into(),
+            card: String::new(),
+            role: Some(Role::Member),
+            title: None,
+        },
+        message: MessageChain::new().push(Segment::Forward {
+            id: fid.clone(),
+            content: None,
+            extra: Default::default(),
+        }),
+        ..Default::default()
+    };
+    h.sim.clear_calls();
+    h.sim.push_event(&Event::Message(Box::new(ev)));
+    h.until("preview fetched", |s| {
+        matches!(
+            s.forwards.get(&fid),
+            Some(napterm::app::state::ForwardPreview::Found { .. })
+        )
+    })
+    .await;
+    assert_eq!(h.calls("get_forward_msg")[0]["message_id"], json!(fid));
+    let first = match h.state.forwards.get(&fid) {
+        Some(napterm::app::state::ForwardPreview::Found { lines, .. }) => lines[0].clone(),
+        other => panic!("{other:?}"),
+    };
+    h.until_screen(&format!("{}: ", first.0)).await;
+    assert!(h.screen().contains("[聊天记录]"));
+}

@@ -38,6 +38,10 @@ pub enum Call {
         peer: Peer,
         id: i64,
     },
+    /// Fetch what a merged forward holds (its `forward` segment's id), for the preview.
+    GetForward {
+        id: String,
+    },
     Send {
         peer: Peer,
         chain: MessageChain,
@@ -200,6 +204,7 @@ impl Call {
             Call::History { .. } => "加载历史消息",
             Call::Members { .. } => "获取群成员",
             Call::GetMsg { .. } => "获取消息",
+            Call::GetForward { .. } => "获取聊天记录",
             Call::Send { .. } => "发送",
             Call::MarkRead { .. } | Call::MarkAllRead => "标记已读",
             Call::Recall { .. } => "撤回",
@@ -263,6 +268,8 @@ pub enum Done {
     Messages(Vec<MessageEvent>),
     Members(Vec<Member>),
     Message(Box<MessageEvent>),
+    /// The messages inside a merged forward.
+    Forward(Vec<MessageEvent>),
     Sent {
         message_id: i64,
     },

@@ -6,7 +6,7 @@ use super::chat::{Delivery, HistoryState};
 use super::contacts::{Members, MembersState};
 use super::effect::{Call, Done, Effect};
 use super::events::on_message;
-use super::state::{Quote, State};
+use super::state::{ForwardPreview, Quote, State};
 use super::update::excerpt;
 
 /// Handles a finished call.
@@ -141,6 +141,22 @@ fn on_ok(state: &mut State, call: Call, done: Done, fx: &mut Vec<Effect>) {
             }
         }
         (_, Done::Members(_)) => {}
+        (Call::GetForward { id }, Done::Forward(list)) => {
+            let lines = list
+                .iter()
+                .take(FORWARD_PREVIEW_LINES)
+                .map(|m| (m.sender.display_name(), excerpt(&m.message.plain_text())))
+                .collect();
+            let preview = if list.is_empty() {
+                ForwardPreview::Missing
+            } else {
+                ForwardPreview::Found {
+                    lines,
+                    total: list.len(),
+                }
+            };
+            state.forwards.insert(id, preview);
+        }
         (Call::GetMsg { peer, id }, Done::Message(m)) => {
             let author = if m.is_self() {
                 state.self_name.clone()
@@ -238,6 +254,9 @@ fn on_err(state: &mut State, call: Call, e: Error) {
             state.contacts.members.entry(group).or_default().state = MembersState::Failed;
             state.error(format!("获取群成员失败: {}", short_reason(&e)));
         }
+        Call::GetForward { id } => {
+            state.forwards.insert(id, ForwardPreview::Missing);
+        }
         Call::GetMsg { id, .. } => {
             state.quotes.insert(id, Quote::Missing);
         }
@@ -257,8 +276,35 @@ pub fn short_reason(e: &Error) -> String {
     }
 }
 
-/// Fetches quoted messages of the open chat that are neither loaded nor fetched yet.
+/// Messages shown in a forward's preview.
+pub const FORWARD_PREVIEW_LINES: usize = 3;
+
+/// Fetches what the open chat's recent messages refer to and memory lacks: quoted messages
+/// (get_msg) and the content of merged forwards (get_forward_msg).
 pub fn request_quotes(state: &mut State, peer: Peer, fx: &mut Vec<Effect>) {
+    let Some(chat) = state.chats.get(&peer) else {
+        return;
+    };
+    let forwards: Vec<String> = chat
+        .timeline
+        .iter()
+        .rev()
+        .take(200)
+        .filter_map(|e| e.message())
+        .flat_map(|m| m.chain.segments())
+        .filter_map(|s| match s {
+            crate::onebot::Segment::Forward {
+                id, content: None, ..
+            } if !id.is_empty() => Some(id.clone()),
+            _ => None,
+        })
+        .collect();
+    for id in forwards {
+        if !state.forwards.contains_key(&id) {
+            state.forwards.insert(id.clone(), ForwardPreview::Loading);
+            fx.push(Effect::Call(Call::GetForward { id }));
+        }
+    }
     let Some(chat) = state.chats.get(&peer) else {
         return;
     };

@@ -210,6 +210,8 @@ pub struct State {
     pub view: View,
     /// Quoted messages fetched with get_msg (by id), for replies to messages not in memory.
     pub quotes: HashMap<i64, Quote>,
+    /// Merged forwards fetched with get_forward_msg (by forward id), for their previews.
+    pub forwards: HashMap<String, ForwardPreview>,
     /// The unread total last put in the window title.
     pub title_unread: Option<u32>,
     /// Contacts and recent chats have been requested since the connection came up.
@@ -218,6 +220,19 @@ pub struct State {
     pub typing: HashMap<i64, (String, i64)>,
     /// Friend and group requests waiting for an answer.
     pub inbox: Inbox,
+}
+
+/// A merged forward's content looked up for its preview.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ForwardPreview {
+    Loading,
+    /// The first few messages as (sender, text), and how many there are in all.
+    Found {
+        lines: Vec<(String, String)>,
+        total: usize,
+    },
+    /// The server could not give it (expired, or not supported).
+    Missing,
 }
 
 /// A quoted message looked up by id.
@@ -266,6 +281,7 @@ impl State {
             quit: false,
             view: View::default(),
             quotes: HashMap::new(),
+            forwards: HashMap::new(),
             title_unread: None,
             loaded: false,
             typing: HashMap::new(),

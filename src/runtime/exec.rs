@@ -151,6 +151,7 @@ pub async fn perform(client: &Client, call: &Call) -> Result<Done> {
                 .collect(),
         ),
         Call::GetMsg { id, .. } => Done::Message(Box::new(client.get_msg(*id).await?)),
+        Call::GetForward { id } => Done::Forward(client.get_forward_msg(id).await?.messages),
         Call::Send { peer, chain, .. } => {
             let sent = client.send_message(*peer, chain).await?;
             Done::Sent {

@@ -5,7 +5,7 @@ use ratatui::text::{Line, Span};
 use serde_json::Value;
 
 use crate::app::chat::{Delivery, Entry, EntryKind, MessageItem, NoticeItem};
-use crate::app::state::{Quote, State};
+use crate::app::state::{ForwardPreview, Quote, State};
 use crate::app::timeline_nav::first_url;
 use crate::onebot::message::{face_label, human_size, rps_name};
 use crate::onebot::segment::{AtTarget, Music};
@@ -158,8 +158,11 @@ pub fn content_spans(ctx: &LayoutCtx, m: &MessageItem) -> Vec<Span<'static>> {
                 }));
             }
             Segment::Reply { .. } => {}
-            Segment::Forward { content, .. } => {
+            Segment::Forward { id, content, .. } => {
                 out.push(bracket("[聊天记录]".into()));
+                if content.is_none() {
+                    forward_preview(ctx, id, &mut out);
+                }
                 if let Some(list) = content {
                     for ev in list.iter().take(3) {
                         let who = ev.sender.display_name();
@@ -236,6 +239,24 @@ pub fn content_spans(ctx: &LayoutCtx, m: &MessageItem) -> Vec<Span<'static>> {
         out.push(Span::styled("[空消息]", t.system));
     }
     out
+}
+
+/// The preview of a forward fetched with get_forward_msg: up to three lines, then the count.
+fn forward_preview(ctx: &LayoutCtx, id: &str, out: &mut Vec<Span<'static>>) {
+    let t = ctx.theme;
+    match ctx.state.forwards.get(id) {
+        Some(ForwardPreview::Found { lines, total }) => {
+            for (who, text) in lines {
+                let line = format!("\n  {}: {}", sanitize_line(who), sanitize_line(text));
+                out.push(Span::styled(line, t.quote));
+            }
+            if *total > lines.len() {
+                out.push(Span::styled(format!("\n  … 共 {total} 条"), t.quote));
+            }
+        }
+        Some(ForwardPreview::Loading) => out.push(Span::styled(" (正在获取…)", t.quote)),
+        Some(ForwardPreview::Missing) | None => {}
+    }
 }
 
 /// The quote line of a reply: `┆ 作者: 摘要`.

@@ -88,10 +88,34 @@ fn rule(label: &str, w: u16, style: Style) -> Line<'static> {
 }
 
 impl TimelineCache {
+    /// What the entry's rows depend on beyond the entry itself: the state of its quoted message
+    /// and of its forwards' previews (looked up elsewhere, and filled in later).
     fn quote_tag(state: &State, chat: &Chat, e: &Entry) -> u8 {
         let Some(m) = e.message() else {
             return 0;
         };
+        let forward = m
+            .chain
+            .segments()
+            .iter()
+            .filter_map(|s| match s {
+                crate::onebot::Segment::Forward {
+                    id, content: None, ..
+                } => Some(match state.forwards.get(id) {
+                    None => 0u8,
+                    Some(crate::app::state::ForwardPreview::Loading) => 1,
+                    Some(crate::app::state::ForwardPreview::Found { .. }) => 2,
+                    Some(crate::app::state::ForwardPreview::Missing) => 3,
+                }),
+                _ => None,
+            })
+            .fold(0u8, |acc, v| acc.wrapping_mul(4).wrapping_add(v));
+        Self::reply_tag(state, chat, m)
+            .wrapping_mul(16)
+            .wrapping_add(forward)
+    }
+
+    fn reply_tag(state: &State, chat: &Chat, m: &crate::app::chat::MessageItem) -> u8 {
         let Some(id) = m.chain.reply_to() else {
             return 0;
         };
