@@ -256,6 +256,12 @@ fn ctrl_z_suspends_with_the_terminal_restored_and_resumes() {
     r.wait_up();
     let before = r.screen.text().len();
     r.send(b"\x1a");
+    // The restore is written before the process stops.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !r.screen.text()[before..].contains("\x1b[?1049l") {
+        assert!(Instant::now() < deadline, "no restore before the stop");
+        std::thread::sleep(Duration::from_millis(20));
+    }
     let deadline = Instant::now() + Duration::from_secs(10);
     while proc_state(r.child.id()) != Some('T') {
         assert!(Instant::now() < deadline, "napterm did not stop");

@@ -19,6 +19,9 @@ static ACTIVE: AtomicBool = AtomicBool::new(false);
 static MOUSE: AtomicBool = AtomicBool::new(false);
 /// The keyboard enhancement flags were pushed.
 static ENHANCED: AtomicBool = AtomicBool::new(false);
+/// Whether the terminal speaks the kitty keyboard protocol: asked once, at the first start
+/// (asking again on resume would race the input reader for the terminal's answer).
+static SUPPORTS_ENHANCEMENT: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
 
 /// Puts the terminal into napterm's mode; restores it when dropped.
 pub struct TerminalGuard;
@@ -55,7 +58,9 @@ pub fn enter_mode() -> io::Result<()> {
         execute!(out, EnableMouseCapture)?;
     }
     // Terminals that speak the kitty keyboard protocol then report Shift+Enter distinctly.
-    if matches!(terminal::supports_keyboard_enhancement(), Ok(true)) {
+    let supported = *SUPPORTS_ENHANCEMENT
+        .get_or_init(|| matches!(terminal::supports_keyboard_enhancement(), Ok(true)));
+    if supported {
         execute!(
             out,
             PushKeyboardEnhancementFlags(KeyboardEnhancementFlags::DISAMBIGUATE_ESCAPE_CODES)
