@@ -142,23 +142,8 @@ fn render_at(state: &State, w: u16, h: u16) -> String {
         draw(state, &mut ui, f.buffer_mut());
     })
     .expect("draw");
-    let buf = term.backend().buffer();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        let mut line = String::new();
-        let mut skip = 0;
-        for x in 0..buf.area.width {
-            if skip > 0 {
-                skip -= 1;
-                continue;
-            }
-            let sym = buf[(x, y)].symbol();
-            line.push_str(sym);
-            skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
+    let mut out = napterm::ui::buffer_lines(term.backend().buffer()).join("\n");
+    out.push('\n');
     out
 }
 

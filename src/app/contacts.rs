@@ -172,6 +172,13 @@ impl Contacts {
         self.members.get(&group).and_then(|m| m.by_id.get(&user))
     }
 
+    /// A member, mutably, if loaded.
+    pub fn member_mut(&mut self, group: i64, user: i64) -> Option<&mut Member> {
+        self.members
+            .get_mut(&group)
+            .and_then(|m| m.by_id.get_mut(&user))
+    }
+
     /// Remembers a name seen on a message (does not override better knowledge).
     pub fn see(&mut self, user: i64, name: &str) {
         if name.trim().is_empty() || self.friends.contains_key(&user) {

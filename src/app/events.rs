@@ -132,12 +132,7 @@ pub fn on_message(state: &mut State, ev: MessageEvent, fx: &mut Vec<Effect>, liv
     if !item.own {
         match peer {
             Peer::Group(g) => {
-                if let Some(m) = state
-                    .contacts
-                    .members
-                    .get_mut(&g)
-                    .and_then(|ms| ms.by_id.get_mut(&ev.user_id))
-                {
+                if let Some(m) = state.contacts.member_mut(g, ev.user_id) {
                     m.last_sent_time = ev.time;
                 } else {
                     let name = ev.sender.nickname.clone();
@@ -409,12 +404,7 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
             } else {
                 let who = you_or(state, group_id, user_id);
                 let until = if lift { 0 } else { t + duration };
-                if let Some(m) = state
-                    .contacts
-                    .members
-                    .get_mut(&group_id)
-                    .and_then(|ms| ms.by_id.get_mut(&user_id))
-                {
+                if let Some(m) = state.contacts.member_mut(group_id, user_id) {
                     m.shut_up_until = until;
                 }
                 if lift {
@@ -431,12 +421,7 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
             group_id,
             user_id,
         } => {
-            if let Some(m) = state
-                .contacts
-                .members
-                .get_mut(&group_id)
-                .and_then(|ms| ms.by_id.get_mut(&user_id))
-            {
+            if let Some(m) = state.contacts.member_mut(group_id, user_id) {
                 m.role = if set {
                     crate::onebot::Role::Admin
                 } else {
@@ -458,12 +443,7 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
             card_new,
             card_old,
         } => {
-            if let Some(m) = state
-                .contacts
-                .members
-                .get_mut(&group_id)
-                .and_then(|ms| ms.by_id.get_mut(&user_id))
-            {
+            if let Some(m) = state.contacts.member_mut(group_id, user_id) {
                 m.card = card_new.clone();
             }
             state.contacts.touch();
@@ -594,12 +574,7 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
             user_id,
             title,
         } => {
-            if let Some(m) = state
-                .contacts
-                .members
-                .get_mut(&group_id)
-                .and_then(|ms| ms.by_id.get_mut(&user_id))
-            {
+            if let Some(m) = state.contacts.member_mut(group_id, user_id) {
                 m.title = title.clone();
             }
             state.contacts.touch();

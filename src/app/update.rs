@@ -86,7 +86,8 @@ fn context_of(p: Pane) -> Context {
     }
 }
 
-fn printable(key: &KeyEvent) -> Option<char> {
+/// The character a key types, if it types one (no Ctrl/Alt).
+pub(crate) fn printable(key: &KeyEvent) -> Option<char> {
     match key.code {
         KeyCode::Char(c)
             if !key

@@ -374,22 +374,7 @@ mod tests {
     }
 
     fn text_of(buf: &Buffer) -> Vec<String> {
-        (0..buf.area.height)
-            .map(|y| {
-                let mut s = String::new();
-                let mut skip = 0;
-                for x in 0..buf.area.width {
-                    if skip > 0 {
-                        skip -= 1;
-                        continue;
-                    }
-                    let sym = buf[(x, y)].symbol();
-                    s.push_str(sym);
-                    skip = UnicodeWidthStr::width(sym).saturating_sub(1);
-                }
-                s.trim_end().to_string()
-            })
-            .collect()
+        crate::ui::buffer_lines(buf)
     }
 
     fn vt_rows(p: &vt100::Parser) -> Vec<String> {

@@ -5,8 +5,8 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::Span;
-use ratatui::widgets::{Block, Borders, Clear, Widget};
 
+use super::popups::{centered, frame};
 use crate::app::Action;
 use crate::app::admin::duration::PRESETS;
 use crate::app::admin::popup::{
@@ -60,30 +60,6 @@ pub fn draw(
 }
 
 // ----- shared pieces -----
-
-fn centered(area: Rect, w: u16, h: u16) -> Rect {
-    let w = w.min(area.width);
-    let h = h.min(area.height);
-    Rect::new(
-        area.x + (area.width - w) / 2,
-        area.y + (area.height - h) / 2,
-        w,
-        h,
-    )
-}
-
-/// Clears `r`, draws a titled border, returns the inside.
-fn frame(theme: &Theme, title: &str, r: Rect, buf: &mut Buffer, border: Style) -> Rect {
-    Clear.render(r, buf);
-    let title = truncate(title, r.width.saturating_sub(4) as usize).into_owned();
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(border)
-        .title(Span::styled(format!(" {title} "), theme.title));
-    let inner = block.inner(r);
-    block.render(r, buf);
-    inner
-}
 
 /// Whether (x, y) is on the screen (small terminals clip popups; writes outside would panic).
 fn inside(buf: &Buffer, x: u16, y: u16) -> bool {

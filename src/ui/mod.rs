@@ -250,6 +250,27 @@ fn welcome(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     }
 }
 
+/// A buffer as text, one string per row: each wide character once, trailing spaces trimmed
+/// (snapshots, and tests that read the screen).
+pub fn buffer_lines(buf: &Buffer) -> Vec<String> {
+    (0..buf.area.height)
+        .map(|y| {
+            let mut line = String::new();
+            let mut skip = 0;
+            for x in 0..buf.area.width {
+                if skip > 0 {
+                    skip -= 1;
+                    continue;
+                }
+                let sym = buf[(x, buf.area.y + y)].symbol();
+                line.push_str(sym);
+                skip = wrap::width(sym).saturating_sub(1);
+            }
+            line.trim_end().to_string()
+        })
+        .collect()
+}
+
 /// Hands what the frame showed back to the state (the only write the UI causes).
 pub fn apply_frame(state: &mut State, frame: &Frame) {
     state.view = frame.view.clone();

@@ -156,7 +156,8 @@ pub fn completion(state: &State, theme: &Theme, composer: Rect, buf: &mut Buffer
     }
 }
 
-fn centered(area: Rect, w: u16, h: u16) -> Rect {
+/// A `w`×`h` rectangle centred in `area` (clipped to it).
+pub(crate) fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
     let h = h.min(area.height);
     Rect::new(
@@ -167,8 +168,16 @@ fn centered(area: Rect, w: u16, h: u16) -> Rect {
     )
 }
 
-fn frame(theme: &Theme, title: &str, area: Rect, buf: &mut Buffer, style: Style) -> Rect {
+/// Clears `area`, draws a titled border, returns the inside.
+pub(crate) fn frame(
+    theme: &Theme,
+    title: &str,
+    area: Rect,
+    buf: &mut Buffer,
+    style: Style,
+) -> Rect {
     Clear.render(area, buf);
+    let title = truncate(title, area.width.saturating_sub(4) as usize).into_owned();
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(style)

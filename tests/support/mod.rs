@@ -110,26 +110,6 @@ fn nz(n: u16) -> std::num::NonZeroU16 {
     std::num::NonZeroU16::new(n.max(1)).expect("non-zero")
 }
 
-/// A buffer's rows as text (wide characters once), trailing spaces trimmed.
-pub fn buffer_rows(buf: &Buffer) -> Vec<String> {
-    (0..buf.area.height)
-        .map(|y| {
-            let mut line = String::new();
-            let mut skip = 0;
-            for x in 0..buf.area.width {
-                if skip > 0 {
-                    skip -= 1;
-                    continue;
-                }
-                let sym = buf[(x, y)].symbol();
-                line.push_str(sym);
-                skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
-            }
-            line.trim_end().to_string()
-        })
-        .collect()
-}
-
 /// Reads what a surface shows, one string per row.
 type RowReader = Box<dyn Fn() -> Vec<String>>;
 
@@ -172,7 +152,7 @@ impl Harness {
             let b = backend.clone();
             let rows = move || {
                 let guard = b.lock().expect("backend lock");
-                buffer_rows(guard.buffer())
+                napterm::ui::buffer_lines(guard.buffer())
             };
             (Box::new(SharedBackend(backend)), Box::new(rows))
         } else {

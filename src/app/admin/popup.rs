@@ -4,7 +4,7 @@
 //! Lists use the `popup` section of the keymap; the profile popup also answers the member pane's
 //! own keys (mute, kick, card, …) so the same key does the same thing in both places.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent};
 
 use crate::onebot::types::{EssenceMessage, GroupNotice, ShutListEntry};
 
@@ -13,6 +13,7 @@ use super::super::effect::{Call, Effect, ProfileData};
 use super::super::keymap::{Context, Key, Lookup};
 use super::super::requests::{self, InboxView};
 use super::super::state::{Popup, State};
+use super::super::update::printable;
 use super::{duration, members, messages};
 
 /// Something fetched for a popup.
@@ -121,19 +122,6 @@ pub enum AdminPopup {
     Sheet(Sheet),
     Inbox(InboxView),
     Leave(LeaveConfirm),
-}
-
-fn printable(key: &KeyEvent) -> Option<char> {
-    match key.code {
-        KeyCode::Char(c)
-            if !key
-                .modifiers
-                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
-        {
-            Some(c)
-        }
-        _ => None,
-    }
 }
 
 /// The text field a popup is typing into, if any.

@@ -57,12 +57,7 @@ fn edit_member(
     user: i64,
     f: impl FnOnce(&mut super::super::contacts::Member),
 ) {
-    if let Some(m) = state
-        .contacts
-        .members
-        .get_mut(&group)
-        .and_then(|ms| ms.by_id.get_mut(&user))
-    {
+    if let Some(m) = state.contacts.member_mut(group, user) {
         f(m);
         state.contacts.touch();
     }
