@@ -403,12 +403,60 @@ impl From<GroupNoticeWire> for GroupNotice {
             notice_id: w.notice_id,
             sender_id: w.sender_id,
             publish_time: w.publish_time,
-            text,
+            text: html_unescape(&text),
             images,
             read_num: w.read_num,
             settings: w.settings.unwrap_or_default(),
         }
     }
+}
+
+/// Notice text comes from QQ's web API HTML-escaped (`&#10;` for line breaks, `&nbsp;`, `&amp;`…):
+/// one pass turns the entities back into characters; anything unrecognised stays as written.
+fn html_unescape(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let decoded = tail.find(';').filter(|&end| end <= 10).and_then(|end| {
+            let name = &tail[1..end];
+            let c = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some(' '),
+                _ => {
+                    let code = if let Some(hex) =
+                        name.strip_prefix("#x").or_else(|| name.strip_prefix("#X"))
+                    {
+                        u32::from_str_radix(hex, 16).ok()
+                    } else {
+                        name.strip_prefix('#').and_then(|d| d.parse().ok())
+                    };
+                    code.and_then(char::from_u32)
+                }
+            };
+            c.map(|c| (c, end + 1))
+        });
+        match decoded {
+            Some((c, used)) => {
+                out.push(c);
+                rest = &tail[used..];
+            }
+            None => {
+                out.push('&');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A file in a group's file space.
@@ -1002,6 +1050,19 @@ pub struct Rkey {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn notice_text_is_unescaped() {
+        let n: GroupNotice = serde_json::from_value(json!({
+            "notice_id": "x",
+            "message": {"text": "群规：&#10;1. 不发广告&nbsp;&amp; 刷屏&#10;2. &lt;友善&gt; &#x1F600; &bogus; & 5"}
+        }))
+        .unwrap();
+        assert_eq!(
+            n.text,
+            "群规：\n1. 不发广告 & 刷屏\n2. <友善> 😀 &bogus; & 5"
+        );
+    }
 
     #[test]
     fn sex_reads_words_and_numbers() {
