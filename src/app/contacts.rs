@@ -17,7 +17,7 @@ pub struct FriendInfo {
 impl FriendInfo {
     /// Remark if set, else nickname, else the number.
     pub fn display_name(&self) -> String {
-        first_nonblank(&[&self.remark, &self.nickname]).unwrap_or_else(|| self.user_id.to_string())
+        crate::onebot::display_name(&[&self.remark, &self.nickname], self.user_id)
     }
 }
 
@@ -36,7 +36,7 @@ pub struct GroupEntry {
 impl GroupEntry {
     /// Remark if set, else the group name, else the number.
     pub fn display_name(&self) -> String {
-        first_nonblank(&[&self.remark, &self.name]).unwrap_or_else(|| self.group_id.to_string())
+        crate::onebot::display_name(&[&self.remark, &self.name], self.group_id)
     }
 }
 
@@ -59,7 +59,7 @@ pub struct Member {
 impl Member {
     /// Card if set, else nickname, else the number.
     pub fn display_name(&self) -> String {
-        first_nonblank(&[&self.card, &self.nickname]).unwrap_or_else(|| self.user_id.to_string())
+        crate::onebot::display_name(&[&self.card, &self.nickname], self.user_id)
     }
     /// True when muted at `now`.
     pub fn is_muted(&self, now: i64) -> bool {
@@ -189,13 +189,6 @@ impl Contacts {
             self.touch();
         }
     }
-}
-
-fn first_nonblank(options: &[&String]) -> Option<String> {
-    options
-        .iter()
-        .find(|s| !s.trim().is_empty())
-        .map(|s| (*s).clone())
 }
 
 #[cfg(test)]

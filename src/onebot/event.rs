@@ -110,13 +110,7 @@ pub struct Sender {
 impl Sender {
     /// The name to show: card if set, else nickname, else the number.
     pub fn display_name(&self) -> String {
-        if !self.card.trim().is_empty() {
-            self.card.clone()
-        } else if !self.nickname.trim().is_empty() {
-            self.nickname.clone()
-        } else {
-            self.user_id.to_string()
-        }
+        crate::onebot::display_name(&[&self.card, &self.nickname], self.user_id)
     }
 }
 

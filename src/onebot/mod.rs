@@ -16,6 +16,16 @@ pub mod types;
 
 pub use client::{Client, ClientEvent, ConnState, ConnectOptions, MockCall, Token};
 pub use error::{Error, Result};
+
+/// How QQ names someone or something: the first of `names` that is not blank (a remark or card
+/// before a nickname), else the number.
+pub fn display_name(names: &[&str], number: impl std::fmt::Display) -> String {
+    names
+        .iter()
+        .find(|n| !n.trim().is_empty())
+        .map(|n| n.to_string())
+        .unwrap_or_else(|| number.to_string())
+}
 pub use event::{Event, MessageEvent, Meta, Peer, Request, RequestKind, Role, Sender};
 pub use frame::{Frame, FrameError, Reply, parse_frame};
 pub use message::MessageChain;

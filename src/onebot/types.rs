@@ -110,13 +110,7 @@ pub struct Friend {
 impl Friend {
     /// Remark if set, else nickname, else the number.
     pub fn display_name(&self) -> String {
-        if !self.remark.trim().is_empty() {
-            self.remark.clone()
-        } else if !self.nickname.trim().is_empty() {
-            self.nickname.clone()
-        } else {
-            self.user_id.to_string()
-        }
+        crate::onebot::display_name(&[&self.remark, &self.nickname], self.user_id)
     }
 }
 
@@ -162,13 +156,7 @@ impl GroupInfo {
     }
     /// Remark if set, else the group name, else the number.
     pub fn display_name(&self) -> String {
-        if !self.group_remark.trim().is_empty() {
-            self.group_remark.clone()
-        } else if !self.group_name.trim().is_empty() {
-            self.group_name.clone()
-        } else {
-            self.group_id.to_string()
-        }
+        crate::onebot::display_name(&[&self.group_remark, &self.group_name], self.group_id)
     }
 }
 
@@ -222,13 +210,7 @@ pub struct GroupMember {
 impl GroupMember {
     /// Card if set, else nickname, else the number.
     pub fn display_name(&self) -> String {
-        if !self.card.trim().is_empty() {
-            self.card.clone()
-        } else if !self.nickname.trim().is_empty() {
-            self.nickname.clone()
-        } else {
-            self.user_id.to_string()
-        }
+        crate::onebot::display_name(&[&self.card, &self.nickname], self.user_id)
     }
     /// Seconds of mute left at `now` (unix seconds); 0 when not muted.
     pub fn mute_remaining(&self, now: i64) -> i64 {
@@ -753,13 +735,7 @@ pub struct ShutListEntry {
 impl ShutListEntry {
     /// Card if set, else nickname, else the number.
     pub fn display_name(&self) -> String {
-        if !self.card_name.trim().is_empty() {
-            self.card_name.clone()
-        } else if !self.nick.trim().is_empty() {
-            self.nick.clone()
-        } else {
-            self.uin.to_string()
-        }
+        crate::onebot::display_name(&[&self.card_name, &self.nick], self.uin)
     }
     /// Seconds of mute left at `now` (unix seconds).
     pub fn mute_remaining(&self, now: i64) -> i64 {

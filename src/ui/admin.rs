@@ -573,43 +573,55 @@ fn list_frame(area: Rect, want_h: usize) -> (u16, u16) {
     (w, h)
 }
 
+/// The chrome every admin list shares: a centred frame with its title, the key hints in the
+/// footer, and the loading / failed / empty states. Returns the inside and the items when there
+/// are items to draw.
+#[allow(clippy::too_many_arguments)]
+fn list_chrome<'a, T>(
+    state: &State,
+    theme: &Theme,
+    area: Rect,
+    (w, h): (u16, u16),
+    title: &str,
+    keys: &[(Action, &str)],
+    items: &'a Load<Vec<T>>,
+    empty: &str,
+    buf: &mut Buffer,
+) -> Option<(Rect, &'a [T])> {
+    let r = centered(area, w, h);
+    let inner = frame(theme, title, r, buf, theme.popup_border);
+    let hint = format!("{} · Esc 关闭", hints(state, Context::Popup, keys));
+    footer(theme, inner, &hint, buf);
+    loading_or_failed(theme, items, inner, buf)?;
+    let items = items.ready().map(Vec::as_slice).unwrap_or_default();
+    if items.is_empty() {
+        put(buf, inner.x + 1, inner.y, empty, inner.width, theme.system);
+        return None;
+    }
+    Some((inner, items))
+}
+
 fn essences(state: &State, theme: &Theme, l: &EssenceList, area: Rect, buf: &mut Buffer) {
     let count = l.items.ready().map_or(0, Vec::len);
     let (w, h) = list_frame(area, count * 2 + 4);
-    let r = centered(area, w, h);
     let title = format!("精华消息 · {}", group_name(state, l.group));
-    let inner = frame(theme, &title, r, buf, theme.popup_border);
-    footer(
+    let keys = [
+        (Action::Activate, "跳转到消息"),
+        (Action::Delete, "取消精华"),
+    ];
+    let Some((inner, items)) = list_chrome(
+        state,
         theme,
-        inner,
-        &format!(
-            "{} · Esc 关闭",
-            hints(
-                state,
-                Context::Popup,
-                &[
-                    (Action::Activate, "跳转到消息"),
-                    (Action::Delete, "取消精华")
-                ]
-            )
-        ),
+        area,
+        (w, h),
+        &title,
+        &keys,
+        &l.items,
+        "本群还没有精华消息",
         buf,
-    );
-    if loading_or_failed(theme, &l.items, inner, buf).is_none() {
+    ) else {
         return;
-    }
-    let items = l.items.ready().map(Vec::as_slice).unwrap_or_default();
-    if items.is_empty() {
-        put(
-            buf,
-            inner.x + 1,
-            inner.y,
-            "本群还没有精华消息",
-            inner.width,
-            theme.system,
-        );
-        return;
-    }
+    };
     let rows = inner.height.saturating_sub(2) as usize;
     let start = first_visible(l.selected, rows, 2);
     let mut y = inner.y;
@@ -695,33 +707,20 @@ fn notices(
         None => 6,
     };
     let (_, h) = list_frame(area, want);
-    let r = centered(area, w, h);
     let title = format!("群公告 · {}", group_name(state, l.group));
-    let inner = frame(theme, &title, r, buf, theme.popup_border);
-    footer(
+    let Some((inner, items)) = list_chrome(
+        state,
         theme,
-        inner,
-        &format!(
-            "{} · Esc 关闭",
-            hints(state, Context::Popup, &[(Action::Delete, "删除")])
-        ),
+        area,
+        (w, h),
+        &title,
+        &[(Action::Delete, "删除")],
+        &l.items,
+        "本群还没有公告",
         buf,
-    );
-    if loading_or_failed(theme, &l.items, inner, buf).is_none() {
+    ) else {
         return;
-    }
-    let items = l.items.ready().map(Vec::as_slice).unwrap_or_default();
-    if items.is_empty() {
-        put(
-            buf,
-            inner.x + 1,
-            inner.y,
-            "本群还没有公告",
-            inner.width,
-            theme.system,
-        );
-        return;
-    }
+    };
     let text_w = inner.width.saturating_sub(4);
     let bottom = inner.y + inner.height.saturating_sub(1);
     // Every notice shows its head and first line; the selected one its whole text.
@@ -802,33 +801,20 @@ fn notices(
 fn mutes(state: &State, theme: &Theme, l: &MuteList, area: Rect, buf: &mut Buffer) {
     let count = l.items.ready().map_or(0, Vec::len);
     let (w, h) = list_frame(area, count + 4);
-    let r = centered(area, w, h);
     let title = format!("禁言列表 · {}", group_name(state, l.group));
-    let inner = frame(theme, &title, r, buf, theme.popup_border);
-    footer(
+    let Some((inner, items)) = list_chrome(
+        state,
         theme,
-        inner,
-        &format!(
-            "{} · Esc 关闭",
-            hints(state, Context::Popup, &[(Action::Unmute, "解除禁言")])
-        ),
+        area,
+        (w, h),
+        &title,
+        &[(Action::Unmute, "解除禁言")],
+        &l.items,
+        "没有人被禁言",
         buf,
-    );
-    if loading_or_failed(theme, &l.items, inner, buf).is_none() {
+    ) else {
         return;
-    }
-    let items = l.items.ready().map(Vec::as_slice).unwrap_or_default();
-    if items.is_empty() {
-        put(
-            buf,
-            inner.x + 1,
-            inner.y,
-            "没有人被禁言",
-            inner.width,
-            theme.system,
-        );
-        return;
-    }
+    };
     let rows = inner.height.saturating_sub(2) as usize;
     let start = first_visible(l.selected, rows, 1);
     for (i, e) in items.iter().enumerate().skip(start).take(rows) {
