@@ -100,8 +100,9 @@ impl Default for Config {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct UiConfig {
-    /// Colour depth: `"256"`, `"16"` or `"none"` (`NO_COLOR` forces `"none"`).
-    pub colors: ColorMode,
+    /// Colour depth: `"256"`, `"16"` or `"none"`; unset, it follows the terminal (see
+    /// [`colors_for_terminal`]). `NO_COLOR` forces `"none"`.
+    pub colors: Option<ColorMode>,
     /// Capture the mouse (wheel scroll, click to select); off keeps the terminal's own selection.
     pub mouse: bool,
     /// Messages kept in memory per conversation (older ones reload from history).
@@ -115,7 +116,7 @@ pub struct UiConfig {
 impl Default for UiConfig {
     fn default() -> Self {
         UiConfig {
-            colors: ColorMode::Palette256,
+            colors: None,
             mouse: false,
             timeline_capacity: 5000,
             history_page_size: 20,
@@ -323,6 +324,8 @@ pub struct Settings {
     pub log_level: String,
     /// The `[ui]` table.
     pub ui: UiConfig,
+    /// The colour depth to draw with: `[ui] colors`, else `NO_COLOR`, else what `TERM` says.
+    pub colors: ColorMode,
     /// The `[notify]` table.
     pub notify: NotifyConfig,
     /// The config file that was read, if one was.
@@ -386,11 +389,15 @@ impl Settings {
             }
         };
 
-        let mut ui = config.ui;
+        let ui = config.ui;
         // https://no-color.org: any non-empty NO_COLOR turns colour off.
-        if env("NO_COLOR").is_some() {
-            ui.colors = ColorMode::None;
-        }
+        let colors = if env("NO_COLOR").is_some() {
+            ColorMode::None
+        } else {
+            ui.colors.unwrap_or_else(|| {
+                colors_for_terminal(env("TERM").as_deref(), env("COLORTERM").as_deref())
+            })
+        };
 
         Ok(Settings {
             url,
@@ -401,6 +408,7 @@ impl Settings {
             reconnect_max: config.reconnect_max_secs.duration(),
             log_level: config.log_level.unwrap_or_else(|| "info".into()),
             ui,
+            colors,
             notify: config.notify,
             config_file: file_path,
         })
@@ -443,6 +451,27 @@ impl Settings {
             backoff_max: self.reconnect_max.max(defaults.backoff_min),
             ..defaults
         }
+    }
+}
+
+/// The colour depth a terminal most likely has, from `TERM` and `COLORTERM`: the 256-colour
+/// palette for anything xterm-like (nearly every terminal today), 16 colours for the Linux
+/// console and old hardware terminals, none for `dumb`.
+pub fn colors_for_terminal(term: Option<&str>, colorterm: Option<&str>) -> ColorMode {
+    if matches!(colorterm, Some("truecolor" | "24bit")) {
+        return ColorMode::Palette256;
+    }
+    let Some(term) = term else {
+        return ColorMode::Palette256;
+    };
+    if term.contains("256color") || term.contains("direct") {
+        return ColorMode::Palette256;
+    }
+    match term {
+        "dumb" => ColorMode::None,
+        "linux" | "vt100" | "vt102" | "vt220" | "ansi" | "cons25" | "screen" | "rxvt"
+        | "xterm-color" | "xterm-16color" | "eterm-color" => ColorMode::Palette16,
+        _ => ColorMode::Palette256,
     }
 }
 
@@ -548,7 +577,7 @@ mod tests {
         assert_eq!(c.url.as_deref(), Some("ws://10.0.0.2:3001/"));
         assert!(c.token_in_query);
         assert_eq!(c.call_timeout_secs, Seconds(5));
-        assert_eq!(c.ui.colors, ColorMode::Palette16);
+        assert_eq!(c.ui.colors, Some(ColorMode::Palette16));
         assert!(c.ui.mouse);
         assert_eq!(c.ui.sidebar_width, 30);
         assert!(!c.notify.bell && !c.notify.osc);
@@ -722,7 +751,31 @@ mod tests {
     fn no_color_turns_colours_off() {
         let s =
             Settings::resolve(&Overrides::default(), &env_of(&[("NO_COLOR", "1")]), None).unwrap();
-        assert_eq!(s.ui.colors, ColorMode::None);
+        assert_eq!(s.colors, ColorMode::None);
+    }
+
+    #[test]
+    fn colours_follow_the_terminal_unless_configured() {
+        let env = |pairs: &[(&str, &str)]| {
+            Settings::resolve(&Overrides::default(), &env_of(pairs), None)
+                .unwrap()
+                .colors
+        };
+        assert_eq!(env(&[("TERM", "xterm-256color")]), ColorMode::Palette256);
+        assert_eq!(env(&[("TERM", "xterm")]), ColorMode::Palette256);
+        assert_eq!(env(&[("TERM", "linux")]), ColorMode::Palette16);
+        assert_eq!(env(&[("TERM", "vt100")]), ColorMode::Palette16);
+        assert_eq!(env(&[("TERM", "dumb")]), ColorMode::None);
+        assert_eq!(
+            env(&[("TERM", "linux"), ("COLORTERM", "truecolor")]),
+            ColorMode::Palette256
+        );
+        assert_eq!(
+            env(&[("TERM", "linux"), ("NO_COLOR", "1")]),
+            ColorMode::None
+        );
+        let configured = Config::parse("[ui]\ncolors = \"256\"", Path::new("c.toml")).unwrap();
+        assert_eq!(configured.ui.colors, Some(ColorMode::Palette256));
     }
 
     #[test]

@@ -71,7 +71,7 @@ pub async fn run(
     let opts = Options {
         settings: app_settings(settings),
         keymap,
-        theme: Theme::new(settings.ui.colors),
+        theme: Theme::new(settings.colors),
         mouse: settings.ui.mouse,
         bell: settings.notify.bell,
         osc_notify: settings.notify.osc,
