@@ -459,3 +459,57 @@ async fn a_forward_shows_a_preview_fetched_from_the_server() {
     h.until_screen(&format!("{}: ", first.0)).await;
     assert!(h.screen().contains("[聊天记录]"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn o_on_a_group_file_fetches_its_link_and_opens_it() {
+    use napterm::onebot::{Event, MessageChain, MessageEvent, Segment, Sender, event::MessageType};
+    use napterm::sim::world::roster::GROUP_OWNED;
+    let mut h = Harness::start(120, 40).await;
+    let (file_id, name) = h.sim.with_world(|w| {
+        let f = &w.group(GROUP_OWNED).expect("owned group").files[0];
+        (f.file_id.clone(), f.name.clone())
+    });
+    open_group(&mut h, GROUP_OWNED).await;
+    let ev = MessageEvent {
+        time: napterm::onebot::event::now_secs(),
+        self_id: h.state.self_id,
+        post_type: "message".into(),
+        message_id: 626262,
+        message_type: MessageType::Group,
+        sub_type: "normal".into(),
+        user_id: 20002,
+        group_id: Some(GROUP_OWNED),
+        sender: Sender {
+            user_id: 20002,
+            nickname: "传文件的".into(),
+            card: String::new(),
+            role: Some(Role::Member),
+            title: None,
+        },
+        message: MessageChain::new().push(Segment::File(Box::new(
+            napterm::onebot::segment::FileData {
+                file: name.clone(),
+                file_id: Some(file_id.clone()),
+                file_size: Some(1024),
+                ..Default::default()
+            },
+        ))),
+        ..Default::default()
+    };
+    h.sim.push_event(&Event::Message(Box::new(ev)));
+    h.until_screen(&format!("[文件] {name}")).await;
+    h.esc();
+    h.key(KeyCode::Up, KeyModifiers::NONE);
+    h.settle(50).await;
+    h.sim.clear_calls();
+    h.type_text("o");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while h.lp.host.opened.is_empty() && std::time::Instant::now() < deadline {
+        h.settle(50).await;
+    }
+    let calls = h.calls("get_group_file_url");
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0]["file_id"], json!(file_id));
+    assert_eq!(h.lp.host.opened.len(), 1, "opened: {:?}", h.lp.host.opened);
+    assert!(h.lp.host.opened[0].starts_with("http"));
+}

@@ -42,6 +42,11 @@ pub enum Call {
     GetForward {
         id: String,
     },
+    /// A download link for a group file, to open it.
+    FileUrl {
+        group: i64,
+        file_id: String,
+    },
     Send {
         peer: Peer,
         chain: MessageChain,
@@ -205,6 +210,7 @@ impl Call {
             Call::Members { .. } => "获取群成员",
             Call::GetMsg { .. } => "获取消息",
             Call::GetForward { .. } => "获取聊天记录",
+            Call::FileUrl { .. } => "获取文件链接",
             Call::Send { .. } => "发送",
             Call::MarkRead { .. } | Call::MarkAllRead => "标记已读",
             Call::Recall { .. } => "撤回",
@@ -270,6 +276,8 @@ pub enum Done {
     Message(Box<MessageEvent>),
     /// The messages inside a merged forward.
     Forward(Vec<MessageEvent>),
+    /// A URL to open.
+    Url(String),
     Sent {
         message_id: i64,
     },

@@ -141,6 +141,13 @@ fn on_ok(state: &mut State, call: Call, done: Done, fx: &mut Vec<Effect>) {
             }
         }
         (_, Done::Members(_)) => {}
+        (Call::FileUrl { .. }, Done::Url(url)) => {
+            if url.starts_with("http") {
+                fx.push(Effect::Open(url));
+            } else {
+                state.error("服务器没有给出文件链接");
+            }
+        }
         (Call::GetForward { id }, Done::Forward(list)) => {
             let lines = list
                 .iter()

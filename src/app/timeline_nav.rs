@@ -265,6 +265,14 @@ pub fn link_of(m: &MessageItem) -> Option<String> {
     None
 }
 
+/// The id of a group file the message carries (for `get_group_file_url`).
+pub fn group_file_of(m: &MessageItem) -> Option<String> {
+    m.chain.segments().iter().find_map(|s| match s {
+        Segment::File(f) => f.file_id.clone().filter(|id| !id.is_empty()),
+        _ => None,
+    })
+}
+
 /// The first http(s) URL in a text.
 pub fn first_url(text: &str) -> Option<String> {
     let start = text.find("https://").or_else(|| text.find("http://"))?;

@@ -668,10 +668,19 @@ pub fn run_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
             }
         }
         Action::OpenLink => {
-            if let Some((_, m)) = selected_message(state) {
-                match timeline_nav::link_of(m) {
-                    Some(url) => fx.push(Effect::Open(url)),
-                    None => state.error("这条消息没有链接或附件"),
+            if let Some((peer, m)) = selected_message(state) {
+                match (
+                    timeline_nav::link_of(m),
+                    timeline_nav::group_file_of(m),
+                    peer,
+                ) {
+                    (Some(url), _, _) => fx.push(Effect::Open(url)),
+                    // A group file without a URL in the message: ask the server for one.
+                    (None, Some(file_id), Peer::Group(group)) => {
+                        state.info("正在获取文件链接…");
+                        fx.push(Effect::Call(Call::FileUrl { group, file_id }));
+                    }
+                    _ => state.error("这条消息没有链接或附件"),
                 }
             }
         }

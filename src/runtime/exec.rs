@@ -152,6 +152,9 @@ pub async fn perform(client: &Client, call: &Call) -> Result<Done> {
         ),
         Call::GetMsg { id, .. } => Done::Message(Box::new(client.get_msg(*id).await?)),
         Call::GetForward { id } => Done::Forward(client.get_forward_msg(id).await?.messages),
+        Call::FileUrl { group, file_id } => {
+            Done::Url(client.get_group_file_url(*group, file_id).await?.url)
+        }
         Call::Send { peer, chain, .. } => {
             let sent = client.send_message(*peer, chain).await?;
             Done::Sent {
