@@ -2,6 +2,7 @@
 //! pane with marks, the profile popup, the requests inbox, the mute presets, the confirmations
 //! (bulk kick, long mute, notice delete, typed leave) and the lists.
 
+mod snapshot;
 use napterm::app::admin::popup::{
     AdminPopup, EssenceList, LeaveConfirm, Load, MuteList, MutePicker, NoticeList, ProfileCard,
     Sheet, SheetKind,
@@ -18,21 +19,11 @@ use napterm::onebot::types::{
     StrangerInfo,
 };
 use napterm::onebot::{ConnState, MessageChain, Peer, Role};
-use napterm::ui::theme::{ColorMode, Theme};
-use napterm::ui::{Ui, draw};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 const ME: i64 = 10001;
 const GROUP: i64 = 30001;
 /// 2026-11-18 12:00:00 UTC (a Wednesday).
 const NOW: i64 = 1_795_003_200;
-
-fn utc() {
-    // Snapshots show clock times: pin the zone (a POSIX TZ string needs no tz database).
-    // SAFETY: every test sets the same value before reading it; nothing else reads TZ.
-    unsafe { std::env::set_var("TZ", "UTC0") };
-}
 
 fn member(id: i64, nick: &str, card: &str, role: Role) -> Member {
     Member {
@@ -49,7 +40,7 @@ fn member(id: i64, nick: &str, card: &str, role: Role) -> Member {
 
 /// A group you administer, its members (one muted, one titled) and a few messages.
 fn world() -> State {
-    utc();
+    snapshot::utc();
     let mut s = State::new(Settings::default(), Keymap::default_map());
     s.now = NOW;
     s.self_id = ME;
@@ -132,19 +123,7 @@ fn world() -> State {
 }
 
 fn render(state: &State) -> String {
-    render_at(state, 80, 24)
-}
-
-fn render_at(state: &State, w: u16, h: u16) -> String {
-    let mut term = Terminal::new(TestBackend::new(w, h)).expect("terminal");
-    let mut ui = Ui::new(Theme::new(ColorMode::None));
-    term.draw(|f| {
-        draw(state, &mut ui, f.buffer_mut());
-    })
-    .expect("draw");
-    let mut out = napterm::ui::buffer_lines(term.backend().buffer()).join("\n");
-    out.push('\n');
-    out
+    snapshot::render(state, 80, 24)
 }
 
 fn key(s: &mut State, code: crossterm::event::KeyCode) -> Vec<Effect> {
@@ -491,7 +470,7 @@ fn every_popup_fits_any_terminal_without_panicking() {
     for p in popups {
         s.popup = admin(p);
         for (w, h) in [(1, 1), (10, 3), (20, 5), (33, 9), (60, 12), (200, 60)] {
-            let out = render_at(&s, w, h);
+            let out = snapshot::render(&s, w, h);
             assert_eq!(out.lines().count(), h as usize);
         }
     }

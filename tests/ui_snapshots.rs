@@ -1,6 +1,7 @@
 //! Every pane rendered into ratatui's TestBackend and compared with reviewed snapshots, at 80x24
 //! and 160x48, with data that has CJK names, emoji, long URLs, every segment type and notices.
 
+mod snapshot;
 use napterm::app::chat::{Delivery, EntryKind, HistoryState, MessageItem, NoticeItem, SortKey};
 use napterm::app::composer::{Completion, CompletionItem, ReplyTarget};
 use napterm::app::contacts::{FriendInfo, GroupEntry, Member, Members, MembersState};
@@ -9,10 +10,6 @@ use napterm::app::state::{Confirm, FacePicker, Popup, Settings, SidebarTab, Stat
 use napterm::app::{Effect, Pane};
 use napterm::onebot::segment::Music;
 use napterm::onebot::{ConnState, MessageChain, MessageEvent, Peer, Role, Segment};
-use napterm::ui::theme::{ColorMode, Theme};
-use napterm::ui::{Ui, draw};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use serde_json::json;
 
 const ME: i64 = 10001;
@@ -20,12 +17,6 @@ const GROUP: i64 = 30001;
 const FRIEND: i64 = 20002;
 /// 2026-11-18 12:00:00 UTC.
 const NOW: i64 = 1_795_003_200;
-
-fn utc() {
-    // Snapshots show clock times: pin the zone (a POSIX TZ string needs no tz database).
-    // SAFETY: every test sets the same value before reading it; nothing else reads TZ.
-    unsafe { std::env::set_var("TZ", "UTC0") };
-}
 
 fn member(id: i64, nick: &str, card: &str, role: Role) -> Member {
     Member {
@@ -59,7 +50,7 @@ fn seg(kind: &str, data: serde_json::Value) -> Segment {
 
 /// A state with a group chat holding every segment type and the notices.
 fn world() -> State {
-    utc();
+    snapshot::utc();
     let mut s = State::new(Settings::default(), Keymap::default_map());
     s.now = NOW;
     s.self_id = ME;
@@ -262,21 +253,9 @@ fn world() -> State {
     s
 }
 
-fn render(state: &State, w: u16, h: u16) -> String {
-    let mut term = Terminal::new(TestBackend::new(w, h)).expect("terminal");
-    let mut ui = Ui::new(Theme::new(ColorMode::None));
-    term.draw(|f| {
-        draw(state, &mut ui, f.buffer_mut());
-    })
-    .expect("draw");
-    let mut out = napterm::ui::buffer_lines(term.backend().buffer()).join("\n");
-    out.push('\n');
-    out
-}
-
 fn both(name: &str, state: &State) {
-    insta::assert_snapshot!(format!("{name}_80x24"), render(state, 80, 24));
-    insta::assert_snapshot!(format!("{name}_160x48"), render(state, 160, 48));
+    insta::assert_snapshot!(format!("{name}_80x24"), snapshot::render(state, 80, 24));
+    insta::assert_snapshot!(format!("{name}_160x48"), snapshot::render(state, 160, 48));
 }
 
 #[test]
@@ -429,7 +408,7 @@ fn history_from_fixture_renders() {
     }
     s.open = Some(g);
     s.members.visible = false;
-    let out = render(&s, 80, 24);
+    let out = snapshot::render(&s, 80, 24);
     assert!(!out.contains("[空消息]"), "{out}");
     insta::assert_snapshot!("fixture_history_80x24", out);
 }
@@ -475,10 +454,10 @@ fn every_screen_draws_at_any_size_without_panicking() {
     for s in &states {
         for w in [1u16, 2, 3, 5, 10, 23, 24, 30, 41, 59, 60, 80] {
             for h in [1u16, 2, 3, 5, 6, 7, 10, 24] {
-                let _ = render(s, w, h);
+                let _ = snapshot::render(s, w, h);
             }
         }
     }
-    let tiny = render(&states[0], 10, 3);
+    let tiny = snapshot::render(&states[0], 10, 3);
     assert!(tiny.contains("窗口太小"), "{tiny}");
 }

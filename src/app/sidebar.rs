@@ -20,34 +20,15 @@ pub struct ChatRow {
     pub name: String,
     pub unread: u32,
     pub mentions: u32,
-    /// Plain-text preview of the newest message ("" when none).
-    pub preview: String,
 }
 
 fn chat_row(state: &State, peer: Peer) -> ChatRow {
     let chat = state.chats.get(&peer);
-    let preview = chat
-        .and_then(|c| c.timeline.last())
-        .map(|e| match &e.kind {
-            super::chat::EntryKind::Message(m) => {
-                let body = m
-                    .chain
-                    .plain_text_with(|qq| Some(state.contacts.name_in(peer, qq)));
-                if peer.is_group() && !m.own {
-                    format!("{}: {}", m.sender_name, body)
-                } else {
-                    body
-                }
-            }
-            super::chat::EntryKind::Notice(n) => n.text.clone(),
-        })
-        .unwrap_or_default();
     ChatRow {
         peer,
         name: state.contacts.chat_name(peer),
         unread: chat.map(|c| c.unread).unwrap_or(0),
         mentions: chat.map(|c| c.mentions).unwrap_or(0),
-        preview,
     }
 }
 

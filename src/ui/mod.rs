@@ -121,9 +121,14 @@ fn vline(buf: &mut Buffer, x: u16, y: u16, h: u16, style: Style) {
 /// Paints the whole screen for `state` into `buf`.
 pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
     let full = buf.area;
-    let theme = ui.theme.clone();
+    // The theme and the layout cache are borrowed apart: no copy of the theme per frame.
+    let Ui {
+        theme,
+        timeline: cache,
+    } = ui;
+    let theme = &*theme;
     if full.width < MIN_WIDTH || full.height < MIN_HEIGHT {
-        too_small(full, &theme, buf);
+        too_small(full, theme, buf);
         return Frame {
             view: View::default(),
             cursor: None,
@@ -140,7 +145,7 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
         ..View::default()
     };
     if let Some(s) = a.sidebar {
-        let out = panes::sidebar(state, &theme, s, buf);
+        let out = panes::sidebar(state, theme, s, buf);
         view.sidebar_area = out.list;
         view.sidebar_rows = out.rows;
         view.sidebar_height = out.list.height;
@@ -158,12 +163,12 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
             theme.border
         };
         vline(buf, m.x - 1, m.y, m.height, style);
-        let out = panes::members(state, &theme, g, m, buf);
+        let out = panes::members(state, theme, g, m, buf);
         view.members_area = out.list;
         view.members_rows = out.rows;
         view.members_height = out.list.height;
     }
-    panes::header(state, &theme, a.header, buf);
+    panes::header(state, theme, a.header, buf);
     let mut frame = Frame {
         view: View::default(),
         cursor: None,
@@ -173,34 +178,34 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
     };
     match state.open_chat() {
         Some(chat) => {
-            let out = ui.timeline.draw(state, &theme, chat, a.timeline, buf);
+            let out = cache.draw(state, theme, chat, a.timeline, buf);
             view.timeline_rows = out.rows;
             view.timeline_entries = out.entries;
             frame.lines = out.lines;
             frame.scroll = Some((chat.peer, out.scroll));
         }
-        None => welcome(state, &theme, a.timeline, buf),
+        None => welcome(state, theme, a.timeline, buf),
     }
-    frame.cursor = popups::composer(state, &theme, a.composer, buf);
-    popups::completion(state, &theme, a.composer, buf);
-    if let Some(c) = panes::status(state, &theme, a.status, buf) {
+    frame.cursor = popups::composer(state, theme, a.composer, buf);
+    popups::completion(state, theme, a.composer, buf);
+    if let Some(c) = panes::status(state, theme, a.status, buf) {
         frame.cursor = Some(Position::new(c.0, c.1));
     }
     match &state.popup {
         Some(Popup::Help { scroll }) => {
-            popups::help(state, &theme, *scroll, full, buf);
+            popups::help(state, theme, *scroll, full, buf);
             frame.cursor = None;
         }
         Some(Popup::Faces(p)) => {
-            popups::faces(&theme, p, full, buf);
+            popups::faces(theme, p, full, buf);
             frame.cursor = None;
         }
         Some(Popup::Confirm(c)) => {
-            popups::confirm(&theme, c, full, buf);
+            popups::confirm(theme, c, full, buf);
             frame.cursor = None;
         }
         Some(Popup::Admin(p)) => {
-            frame.cursor = admin::draw(state, &theme, p, full, buf);
+            frame.cursor = admin::draw(state, theme, p, full, buf);
         }
         None => {}
     }
