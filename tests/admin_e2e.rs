@@ -93,7 +93,7 @@ async fn confirmation(h: &mut Harness, title: &str, text: &str) {
 }
 
 fn selected_member(s: &State) -> Option<i64> {
-    napterm::app::update::selected_member(s).map(|m| m.user_id)
+    s.selected_member().map(|m| m.user_id)
 }
 
 /// Moves the member pane's selection to `u` with j/k.
@@ -218,7 +218,9 @@ async fn select_message_of_a_member(h: &mut Harness, g: i64) -> (i64, i64) {
     for _ in 0..60 {
         h.key(KeyCode::Up, KeyModifiers::NONE);
         h.settle(10).await;
-        let found = napterm::app::update::selected_message(&h.state)
+        let found = h
+            .state
+            .selected_message()
             .filter(|(_, m)| plain.contains(&m.sender_id) && m.recalled_by.is_none())
             .and_then(|(_, m)| m.id.map(|id| (id, m.sender_id)));
         if let Some(x) = found {
@@ -739,7 +741,7 @@ async fn essence_on_and_off_and_the_list_jumps_to_the_message() {
     h.until("jumped to the message", |s| {
         s.popup.is_none()
             && s.focus == Pane::Timeline
-            && napterm::app::update::selected_message(s).and_then(|(_, m)| m.id) == Some(id)
+            && s.selected_message().and_then(|(_, m)| m.id) == Some(id)
     })
     .await;
     h.type_text("e");

@@ -10,8 +10,8 @@ use napterm::app::admin::popup::{
 use napterm::app::chat::{Delivery, EntryKind, HistoryState, MessageItem, SortKey};
 use napterm::app::contacts::{GroupEntry, Member, Members, MembersState};
 use napterm::app::effect::{Call, Effect, ProfileData};
+use napterm::app::inbox::{InboxInput, InboxView, PendingRequest, RequestWhat};
 use napterm::app::keymap::Keymap;
-use napterm::app::requests::{InboxInput, InboxView, PendingRequest, RequestWhat};
 use napterm::app::state::{Popup, Settings, State};
 use napterm::app::{Msg, Pane};
 use napterm::onebot::types::{

@@ -353,7 +353,7 @@ fn popups() {
     s.popup = Some(Popup::Confirm(Confirm {
         title: "撤回消息".into(),
         body: "撤回你的消息「收到，我晚点看」？".into(),
-        on_yes: vec![Effect::Quit],
+        on_yes: vec![Effect::Redraw],
     }));
     both("confirm", &s);
 }
@@ -361,10 +361,16 @@ fn popups() {
 #[test]
 fn connection_states_and_command_line() {
     let mut s = world();
-    s.conn = ConnState::Reconnecting {
-        in_secs: 4,
-        reason: "closed by server".into(),
-    };
+    // Through update: the countdown is derived from the deadline the event sets.
+    napterm::app::update::update(
+        &mut s,
+        napterm::app::Msg::Client(napterm::onebot::ClientEvent::State(
+            ConnState::Reconnecting {
+                in_secs: 4,
+                reason: "closed by server".into(),
+            },
+        )),
+    );
     s.command_line = Some("open 羽毛球".into());
     both("reconnecting_cmdline", &s);
     s.command_line = None;

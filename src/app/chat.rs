@@ -4,6 +4,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::onebot::{MessageChain, MessageEvent, Peer, Role};
 
+use super::effect::Call;
+
 /// Orders timeline entries: by time, then QQ's own sequence, then arrival.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SortKey {
@@ -288,6 +290,15 @@ pub enum HistoryState {
     Failed,
 }
 
+/// Which history page to ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Page {
+    /// The newest messages (opening a chat, catching up after a reconnect).
+    Latest,
+    /// The messages before the oldest one loaded.
+    Older,
+}
+
 /// The scroll position of a timeline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Scroll {
@@ -333,6 +344,29 @@ impl Chat {
             new_below: 0,
             selected: None,
         }
+    }
+
+    /// Back to following the newest entry: nothing selected, scrolled to the bottom, nothing
+    /// new below.
+    pub fn follow_bottom(&mut self) {
+        self.selected = None;
+        self.scroll = Scroll::Bottom;
+        self.new_below = 0;
+    }
+
+    /// The call for a history page of `count` messages, with the chat marked as loading; None
+    /// for an older page when no loaded message has an id to page back from.
+    pub fn request_page(&mut self, page: Page, count: u32) -> Option<Call> {
+        let anchor = match page {
+            Page::Latest => None,
+            Page::Older => Some(self.timeline.oldest_message_id()?),
+        };
+        self.history = HistoryState::Loading;
+        Some(Call::History {
+            peer: self.peer,
+            anchor,
+            count,
+        })
     }
 }
 
@@ -386,6 +420,31 @@ mod tests {
         assert!(t.message(19).is_some());
         // A dropped id may come back (e.g. from history) and is accepted again.
         assert!(t.insert(key(0, 99), msg(0)));
+    }
+
+    #[test]
+    fn an_older_page_is_asked_from_the_oldest_message() {
+        let mut c = Chat::new(Peer::Group(9), 100);
+        assert_eq!(
+            c.request_page(Page::Older, 30),
+            None,
+            "nothing to page back from"
+        );
+        assert_eq!(c.history, HistoryState::NotLoaded);
+        c.timeline.insert(key(20, 1), msg(7));
+        c.timeline.insert(key(10, 2), msg(3));
+        let call = c.request_page(Page::Older, 30);
+        assert_eq!(
+            call,
+            Some(Call::History {
+                peer: Peer::Group(9),
+                anchor: Some(3),
+                count: 30
+            })
+        );
+        assert_eq!(c.history, HistoryState::Loading);
+        let latest = c.request_page(Page::Latest, 30);
+        assert!(matches!(latest, Some(Call::History { anchor: None, .. })));
     }
 
     #[test]

@@ -2,10 +2,11 @@
 
 use crate::onebot::{Peer, faces};
 
-use super::action::{Action, Pane};
+use super::action::Pane;
 use super::effect::{Call, Effect};
+use super::lifecycle::{close_chat, open_chat};
 use super::state::{FacePicker, Popup, State};
-use super::update::{close_chat, open_chat, run_action};
+use super::{member_list, reply_to};
 
 /// A command: its name, argument syntax and what it does (for /help and the help overlay).
 pub struct CommandInfo {
@@ -230,10 +231,10 @@ pub fn run(state: &mut State, line: &str, fx: &mut Vec<Effect>) -> Result<(), St
         "search" | "s" => super::timeline_nav::search_start(state, args),
         "reply" | "r" => {
             no_args("reply")?;
-            if super::update::selected_message(state).is_none() {
+            if state.selected_message().is_none() {
                 return Err("先在消息列表里选中一条消息 (Esc 然后 ↑)".into());
             }
-            run_action(state, Action::Reply, fx);
+            reply_to::start(state);
             Ok(())
         }
         "face" | "f" => {
@@ -256,7 +257,7 @@ pub fn run(state: &mut State, line: &str, fx: &mut Vec<Effect>) -> Result<(), St
             if !matches!(state.open, Some(Peer::Group(_))) {
                 return Err("成员列表只在群聊中可用".into());
             }
-            run_action(state, Action::ToggleMembers, fx);
+            member_list::toggle_pane(state, fx);
             Ok(())
         }
         "readall" => {
@@ -270,7 +271,6 @@ pub fn run(state: &mut State, line: &str, fx: &mut Vec<Effect>) -> Result<(), St
         }
         "quit" | "q" | "exit" => {
             state.quit = true;
-            fx.push(Effect::Quit);
             Ok(())
         }
         "" => Err("输入命令名，例如 /open 或 /help".into()),

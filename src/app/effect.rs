@@ -9,8 +9,8 @@ use crate::onebot::types::{
 };
 use crate::onebot::{MessageChain, MessageEvent, Peer};
 
-use super::admin::audit::AuditEntry;
 use super::contacts::{FriendInfo, GroupEntry, Member};
+use super::drafts::Session;
 
 /// An API call the app wants made. Echoed back with its result, so handlers know the context.
 #[derive(Debug, Clone, PartialEq)]
@@ -319,11 +319,25 @@ pub enum Effect {
     Open(String),
     /// Appends a moderation action and its result to the audit log.
     Audit(AuditEntry),
-    /// Persists drafts (per chat) so they survive a restart.
-    SaveDrafts(Vec<(Peer, String)>),
+    /// Persists the drafts and the open chat so they survive a restart.
+    SaveSession(Session),
     /// Redraws everything from scratch.
     Redraw,
     /// Suspends to the shell.
     Suspend,
-    Quit,
+}
+
+/// One moderation action and how it ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    /// Unix seconds when the result came back.
+    pub time: i64,
+    /// The group (None for friend requests).
+    pub group: Option<i64>,
+    /// What was done, with its details: `mute 600s`, `kick --block`, `card "新名片"`.
+    pub action: String,
+    /// Whom or what it was done to: `20002 (明哥)`, `message 123 of 20002 (明哥)`, `-`.
+    pub target: String,
+    /// `Ok`, or NapCat's reason.
+    pub result: Result<(), String>,
 }

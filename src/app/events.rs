@@ -3,28 +3,40 @@
 use crate::onebot::notice::{JoinKind, LeaveKind};
 use crate::onebot::{ClientEvent, ConnState, Event, MessageEvent, Notice, NoticeKind, Peer};
 
-use super::chat::{EntryKind, HistoryState, MessageItem, NoticeItem, Scroll, SortKey};
+use super::chat::{EntryKind, HistoryState, MessageItem, NoticeItem, Page, Scroll, SortKey};
 use super::effect::{Call, Effect};
+use super::lifecycle;
 use super::state::State;
-use super::update::excerpt;
+use super::text::{duration_text, excerpt};
 
 /// Handles one report from the connection.
 pub fn on_client(state: &mut State, ev: ClientEvent, fx: &mut Vec<Effect>) {
     match ev {
         ClientEvent::State(s) => {
-            if let ConnState::Connected { self_id, nickname } = &s {
-                if *self_id != 0 {
-                    state.self_id = *self_id;
+            let first_connect = match &s {
+                ConnState::Connected { self_id, nickname } => {
+                    if *self_id != 0 {
+                        state.self_id = *self_id;
+                    }
+                    if !nickname.is_empty() {
+                        state.self_name = nickname.clone();
+                    }
+                    !state.loaded
                 }
-                if !nickname.is_empty() {
-                    state.self_name = nickname.clone();
+                _ => false,
+            };
+            // The countdown to the next attempt is derived from `now` and this deadline.
+            state.reconnect_at = match &s {
+                ConnState::Reconnecting { in_secs, .. } => {
+                    Some(state.now.saturating_add_unsigned(*in_secs))
                 }
-                if !state.loaded {
-                    state.loaded = true;
-                    initial_loads(state, fx);
-                }
-            }
+                _ => None,
+            };
             state.conn = s;
+            if first_connect {
+                state.loaded = true;
+                initial_loads(state, fx);
+            }
         }
         ClientEvent::Reconnected => catch_up(state, fx),
         ClientEvent::BadFrame { total, .. } => state.bad_frames = total,
@@ -42,21 +54,7 @@ fn initial_loads(state: &mut State, fx: &mut Vec<Effect>) {
     }));
     super::requests::refresh(fx);
     // A chat opened before the connection came up (or restored) loads now.
-    if let Some(p) = state.open {
-        let page = state.settings.history_page;
-        let chat = state.chat_mut(p);
-        if matches!(
-            chat.history,
-            HistoryState::NotLoaded | HistoryState::Loading
-        ) {
-            chat.history = HistoryState::Loading;
-            fx.push(Effect::Call(Call::History {
-                peer: p,
-                anchor: None,
-                count: page,
-            }));
-        }
-    }
+    lifecycle::on_connected(state, fx);
 }
 
 /// After a reconnect: the open chat and recent chats fetch their latest page (merged, de-duplicated).
@@ -76,13 +74,12 @@ fn catch_up(state: &mut State, fx: &mut Vec<Effect>) {
         if chat.history == HistoryState::NotLoaded {
             continue;
         }
-        chat.history = HistoryState::Loading;
-        fx.push(Effect::Call(Call::History {
-            peer: p,
-            anchor: None,
-            count: page,
-        }));
+        if let Some(call) = chat.request_page(Page::Latest, page) {
+            fx.push(Effect::Call(call));
+        }
     }
+    // The open chat's first page and member list, if they were asked for while offline.
+    lifecycle::on_connected(state, fx);
     fx.push(Effect::Call(Call::RecentContacts {
         count: state.settings.recent_count,
     }));
@@ -206,38 +203,11 @@ pub fn on_message(state: &mut State, ev: MessageEvent, fx: &mut Vec<Effect>, liv
         fx.push(Effect::Notify { title, body });
     }
     if is_open {
-        super::replies::request_quotes(state, peer, fx);
+        super::quotes::request(state, peer, fx);
         if state.terminal_focused {
             fx.push(Effect::Call(Call::MarkRead { peer }));
         }
     }
-}
-
-/// A human duration: `10分钟`, `1小时30分钟`, `2天`.
-pub fn duration_text(secs: i64) -> String {
-    if secs <= 0 {
-        return "0秒".into();
-    }
-    let (d, h, m, s) = (
-        secs / 86400,
-        secs % 86400 / 3600,
-        secs % 3600 / 60,
-        secs % 60,
-    );
-    let mut out = String::new();
-    if d > 0 {
-        out.push_str(&format!("{d}天"));
-    }
-    if h > 0 {
-        out.push_str(&format!("{h}小时"));
-    }
-    if m > 0 && d == 0 {
-        out.push_str(&format!("{m}分钟"));
-    }
-    if s > 0 && d == 0 && h == 0 && m == 0 {
-        out.push_str(&format!("{s}秒"));
-    }
-    out
 }
 
 fn add_line(state: &mut State, peer: Peer, time: i64, actor: Option<i64>, text: String) {
@@ -658,17 +628,4 @@ fn gray_tip_text(content: &str) -> String {
                 .join("")
         })
         .unwrap_or_default()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn durations_read_naturally() {
-        assert_eq!(duration_text(600), "10分钟");
-        assert_eq!(duration_text(5400), "1小时30分钟");
-        assert_eq!(duration_text(86400 * 2), "2天");
-        assert_eq!(duration_text(30), "30秒");
-    }
 }

@@ -2,20 +2,34 @@
 //! Pure: it never touches sockets, the terminal or files — it returns `Effect`s instead.
 
 pub mod action;
+pub mod actions;
 pub mod admin;
 pub mod chat;
+pub mod command_line;
 pub mod commands;
+pub mod completion;
 pub mod composer;
 pub mod contacts;
+pub mod drafts;
 pub mod effect;
 pub mod events;
 pub mod fuzzy;
+pub mod inbox;
+pub mod input;
 pub mod keymap;
+pub mod lifecycle;
+pub mod member_list;
 pub mod msg;
+pub mod popup_keys;
+pub mod quotes;
 pub mod replies;
+pub mod reply_to;
+pub mod reports;
 pub mod requests;
+pub mod sending;
 pub mod sidebar;
 pub mod state;
+pub mod text;
 pub mod timeline_nav;
 pub mod update;
 

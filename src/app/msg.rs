@@ -4,7 +4,9 @@ use crossterm::event::{KeyEvent, MouseEvent};
 
 use crate::onebot::{ClientEvent, Error};
 
+use super::drafts::Session;
 use super::effect::{Call, Done};
+use super::state::FrameReport;
 
 /// One thing that happened.
 #[derive(Debug, Clone)]
@@ -23,8 +25,27 @@ pub enum Msg {
         call: Call,
         result: Result<Done, Error>,
     },
-    /// A timer: time-based display (status expiry, reconnect countdown) may have changed.
-    Tick,
+    /// The time (Unix seconds) changed: status expiry and countdowns follow it.
+    Clock(i64),
+    /// What the frame just drawn showed.
+    Frame(FrameReport),
+    /// The session saved by the last run: its drafts, and the chat to open again.
+    Restore(Session),
+    /// Something the runtime was asked to do failed.
+    Failed(Failure),
     /// SIGTSTP from outside (not the Ctrl+Z key): suspend like the key would.
     SuspendSignal,
+}
+
+/// An effect the runtime could not perform, with its reason.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Failure {
+    /// No URL opener could run (the reason says what was done instead).
+    Open(String),
+    /// The moderation audit log could not be written.
+    Audit { path: String, reason: String },
+    /// Suspending to the shell failed.
+    Suspend(String),
+    /// The session file could not be written.
+    SaveSession { path: String, reason: String },
 }

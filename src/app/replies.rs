@@ -7,7 +7,7 @@ use super::contacts::{Members, MembersState};
 use super::effect::{Call, Done, Effect};
 use super::events::on_message;
 use super::state::{ForwardPreview, Quote, State};
-use super::update::excerpt;
+use super::text::{excerpt, short_reason};
 
 /// Handles a finished call.
 pub fn on_done(state: &mut State, call: Call, result: Result<Done, Error>, fx: &mut Vec<Effect>) {
@@ -119,7 +119,7 @@ fn on_ok(state: &mut State, call: Call, done: Done, fx: &mut Vec<Effect>) {
                 HistoryState::Idle
             };
             if state.open == Some(peer) {
-                request_quotes(state, peer, fx);
+                super::quotes::request(state, peer, fx);
             }
         }
         (_, Done::Messages(_)) => {}
@@ -137,7 +137,7 @@ fn on_ok(state: &mut State, call: Call, done: Done, fx: &mut Vec<Effect>) {
             state.contacts.members.insert(group, ms);
             state.contacts.touch();
             if state.composer.completion.is_some() {
-                super::update::refresh_completion(state, fx);
+                super::completion::refresh(state, fx);
             }
         }
         (_, Done::Members(_)) => {}
@@ -151,7 +151,7 @@ fn on_ok(state: &mut State, call: Call, done: Done, fx: &mut Vec<Effect>) {
         (Call::GetForward { id }, Done::Forward(list)) => {
             let lines = list
                 .iter()
-                .take(FORWARD_PREVIEW_LINES)
+                .take(super::quotes::FORWARD_PREVIEW_LINES)
                 .map(|m| (m.sender.display_name(), excerpt(&m.message.plain_text())))
                 .collect();
             let preview = if list.is_empty() {
@@ -268,66 +268,5 @@ fn on_err(state: &mut State, call: Call, e: Error) {
             state.quotes.insert(id, Quote::Missing);
         }
         other => state.error(format!("{}失败: {}", other.describe(), short_reason(&e))),
-    }
-}
-
-/// The server's own words where there are some.
-pub fn short_reason(e: &Error) -> String {
-    match e {
-        Error::ActionFailed { message, .. } | Error::BadParams { message, .. } => message.clone(),
-        Error::Timeout { secs, .. } => format!("{secs} 秒无响应"),
-        Error::Transport(m) => format!("未连接 ({m})"),
-        Error::UnknownAction { action } => format!("服务器不支持 {action}"),
-        Error::AuthRejected(_) => "token 被拒绝".into(),
-        Error::UnexpectedReply { detail, .. } => format!("回复格式不对 ({detail})"),
-    }
-}
-
-/// Messages shown in a forward's preview.
-pub const FORWARD_PREVIEW_LINES: usize = 3;
-
-/// Fetches what the open chat's recent messages refer to and memory lacks: quoted messages
-/// (get_msg) and the content of merged forwards (get_forward_msg).
-pub fn request_quotes(state: &mut State, peer: Peer, fx: &mut Vec<Effect>) {
-    let Some(chat) = state.chats.get(&peer) else {
-        return;
-    };
-    let forwards: Vec<String> = chat
-        .timeline
-        .iter()
-        .rev()
-        .take(200)
-        .filter_map(|e| e.message())
-        .flat_map(|m| m.chain.segments())
-        .filter_map(|s| match s {
-            crate::onebot::Segment::Forward {
-                id, content: None, ..
-            } if !id.is_empty() => Some(id.clone()),
-            _ => None,
-        })
-        .collect();
-    for id in forwards {
-        if !state.forwards.contains_key(&id) {
-            state.forwards.insert(id.clone(), ForwardPreview::Loading);
-            fx.push(Effect::Call(Call::GetForward { id }));
-        }
-    }
-    let Some(chat) = state.chats.get(&peer) else {
-        return;
-    };
-    let wanted: Vec<i64> = chat
-        .timeline
-        .iter()
-        .rev()
-        .take(200)
-        .filter_map(|e| e.message().and_then(|m| m.chain.reply_to()))
-        .filter(|id| chat.timeline.key_of(*id).is_none())
-        .collect();
-    for id in wanted {
-        if state.quotes.contains_key(&id) {
-            continue;
-        }
-        state.quotes.insert(id, Quote::Loading);
-        fx.push(Effect::Call(Call::GetMsg { peer, id }));
     }
 }

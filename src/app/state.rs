@@ -4,16 +4,17 @@ use std::collections::{HashMap, HashSet};
 
 use crossterm::event::KeyEvent;
 
-use crate::onebot::{ConnState, Peer};
+use crate::onebot::{ConnState, Peer, faces};
 
 use super::action::Pane;
-use super::admin::AdminPopup;
-use super::chat::{Chat, SortKey};
-use super::composer::{Composer, Draft};
-use super::contacts::Contacts;
+use super::admin::popup::AdminPopup;
+use super::chat::{Chat, MessageItem, Scroll, SortKey};
+use super::composer::Composer;
+use super::contacts::{Contacts, Member};
+use super::drafts::{Drafts, Session};
 use super::effect::Effect;
+use super::inbox::Inbox;
 use super::keymap::Keymap;
-use super::requests::Inbox;
 
 /// UI-relevant settings (from the config file).
 #[derive(Debug, Clone, PartialEq)]
@@ -113,6 +114,23 @@ pub struct FacePicker {
     pub selected: usize,
 }
 
+impl FacePicker {
+    /// Faces matching the query (by name, id or pinyin), in table order.
+    pub fn matches(&self) -> Vec<faces::Face> {
+        let q = self.query.trim();
+        if q.is_empty() {
+            return faces::all().to_vec();
+        }
+        use super::fuzzy::{Candidate, rank};
+        let all = faces::all();
+        let cands: Vec<Candidate> = all
+            .iter()
+            .map(|f| Candidate::new(&[f.name], f.id))
+            .collect();
+        rank(q, cands.iter().zip(all.iter().copied()))
+    }
+}
+
 /// A popup over everything.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Popup {
@@ -168,14 +186,24 @@ pub struct View {
     pub members_shown: bool,
 }
 
+/// What a drawn frame showed, handed back to `update` as `Msg::Frame`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FrameReport {
+    pub view: View,
+    /// The open chat's scroll anchor as drawn (to keep the view stable next frame).
+    pub scroll: Option<(Peer, Scroll)>,
+}
+
 /// Everything the app knows.
 #[derive(Debug)]
 pub struct State {
-    /// Current Unix time in seconds (set by the runtime before each update).
+    /// Current Unix time in seconds (from `Msg::Clock`).
     pub now: i64,
     pub settings: Settings,
     pub keymap: Keymap,
     pub conn: ConnState,
+    /// While reconnecting: the Unix time of the next attempt (the countdown derives from `now`).
+    pub reconnect_at: Option<i64>,
     pub self_id: i64,
     pub self_name: String,
     pub contacts: Contacts,
@@ -186,8 +214,8 @@ pub struct State {
     pub sidebar: Sidebar,
     pub members: MembersPane,
     pub composer: Composer,
-    /// Drafts of chats that are not open.
-    pub drafts: HashMap<Peer, Draft>,
+    /// Drafts by chat; the open chat's follows the composer.
+    pub drafts: Drafts,
     pub popup: Option<Popup>,
     /// The `:` command line, when open.
     pub command_line: Option<String>,
@@ -259,6 +287,7 @@ impl State {
             settings,
             keymap,
             conn: ConnState::Connecting { attempt: 1 },
+            reconnect_at: None,
             self_id: 0,
             self_name: String::new(),
             contacts: Contacts::default(),
@@ -267,7 +296,7 @@ impl State {
             focus: Pane::Composer,
             members: MembersPane::default(),
             composer: Composer::default(),
-            drafts: HashMap::new(),
+            drafts: Drafts::default(),
             popup: None,
             command_line: None,
             search: None,
@@ -330,5 +359,48 @@ impl State {
     /// Total unread messages (for the window title).
     pub fn total_unread(&self) -> u32 {
         self.chats.values().map(|c| c.unread).sum()
+    }
+
+    /// True when calls can reach the server; loads wanted meanwhile are made on connecting.
+    pub fn online(&self) -> bool {
+        matches!(self.conn, ConnState::Connected { .. })
+    }
+
+    /// Seconds until the next connection attempt, while reconnecting.
+    pub fn reconnect_in(&self) -> Option<u64> {
+        match self.conn {
+            ConnState::Reconnecting { .. } => {
+                self.reconnect_at.map(|at| (at - self.now).max(0) as u64)
+            }
+            _ => None,
+        }
+    }
+
+    /// The selected message in the open chat.
+    pub fn selected_message(&self) -> Option<(Peer, &MessageItem)> {
+        let chat = self.open_chat()?;
+        let key = chat.selected?;
+        chat.timeline.get(key)?.message().map(|m| (chat.peer, m))
+    }
+
+    /// The selected member in the member pane.
+    pub fn selected_member(&self) -> Option<&Member> {
+        let Some(Peer::Group(g)) = self.open else {
+            return None;
+        };
+        self.contacts
+            .members
+            .get(&g)?
+            .ordered()
+            .get(self.members.selected)
+            .copied()
+    }
+
+    /// What to keep for the next run: the drafts and the open chat.
+    pub fn session(&self) -> Session {
+        Session {
+            drafts: self.drafts.clone(),
+            open: self.open,
+        }
     }
 }

@@ -2,8 +2,8 @@
 
 use crate::onebot::{Segment, segment::Music};
 
-use super::chat::{HistoryState, MessageItem, Scroll, SortKey};
-use super::effect::{Call, Effect};
+use super::chat::{HistoryState, MessageItem, Page, SortKey};
+use super::effect::Effect;
 use super::state::{Search, State};
 
 /// Moves the message selection by `n` (negative: older). Past the newest, the view follows again.
@@ -54,10 +54,9 @@ pub fn move_selection(state: &mut State, n: i32, fx: &mut Vec<Effect>) {
             }
         }
     };
-    chat.selected = target;
-    if target.is_none() {
-        chat.scroll = Scroll::Bottom;
-        chat.new_below = 0;
+    match target {
+        Some(_) => chat.selected = target,
+        None => chat.follow_bottom(),
     }
     maybe_load_older(state, fx);
 }
@@ -83,9 +82,7 @@ pub fn top(state: &mut State, fx: &mut Vec<Effect>) {
 /// Back to the newest message, following new ones.
 pub fn bottom(state: &mut State) {
     if let Some(chat) = state.open_chat_mut() {
-        chat.selected = None;
-        chat.scroll = Scroll::Bottom;
-        chat.new_below = 0;
+        chat.follow_bottom();
     }
 }
 
@@ -109,20 +106,14 @@ pub fn maybe_load_older(state: &mut State, fx: &mut Vec<Effect>) {
     if !matches!(chat.history, HistoryState::Idle | HistoryState::Failed) {
         return;
     }
-    let Some(anchor) = chat.timeline.oldest_message_id() else {
-        return;
-    };
-    chat.history = HistoryState::Loading;
-    fx.push(Effect::Call(Call::History {
-        peer: chat.peer,
-        anchor: Some(anchor),
-        count,
-    }));
+    if let Some(call) = chat.request_page(Page::Older, count) {
+        fx.push(Effect::Call(call));
+    }
 }
 
 /// Enter on a reply: select the quoted message if it is loaded.
 pub fn jump_to_quoted(state: &mut State, _fx: &mut Vec<Effect>) {
-    let Some((_, m)) = super::update::selected_message(state) else {
+    let Some((_, m)) = state.selected_message() else {
         return;
     };
     let Some(id) = m.chain.reply_to() else {

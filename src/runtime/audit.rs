@@ -5,7 +5,7 @@ use std::fs::OpenOptions;
 use std::io::{self, Write};
 use std::path::Path;
 
-use crate::app::admin::audit::AuditEntry;
+use crate::app::effect::AuditEntry;
 
 /// The log's file name inside the state directory (`$XDG_STATE_HOME/napterm/`).
 pub const FILE_NAME: &str = "moderation.log";

@@ -19,13 +19,15 @@ use std::time::{Duration, Instant};
 use futures_util::StreamExt;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
+use crate::app::drafts::Session;
 use crate::app::keymap::Keymap;
+use crate::app::msg::Failure;
 use crate::app::state::Settings;
-use crate::app::update::{open_chat, update};
+use crate::app::update::update;
 use crate::app::{Effect, Msg, State};
 use crate::onebot::{Client, ClientEvent, ConnState};
 use crate::ui::theme::Theme;
-use crate::ui::{Ui, apply_frame, draw};
+use crate::ui::{Ui, draw};
 
 use host::Host;
 use screen::{Painted, Screen, Surface};
@@ -64,7 +66,8 @@ pub struct Loop<S: Surface, H: Host> {
     pub stop: tokio::sync::watch::Receiver<bool>,
     last_draw: Option<Instant>,
     dirty: bool,
-    reconnect_deadline: Option<(Instant, u64)>,
+    /// Writes `session` in the background (started with the first save).
+    writer: Option<persist::Writer>,
 }
 
 /// Unix time now.
@@ -117,15 +120,26 @@ impl<S: Surface, H: Host> Loop<S, H> {
             stop,
             last_draw: None,
             dirty: true,
-            reconnect_deadline: None,
+            writer: None,
         }
     }
 
     /// Runs until the app quits or `stop` fires, then saves the session.
     pub async fn run(&mut self, state: &mut State) -> io::Result<()> {
         while self.step(state, None).await? {}
-        self.save(state);
+        self.save(state.session());
+        if let Some(w) = self.writer.take() {
+            w.finish().await;
+        }
         Ok(())
+    }
+
+    /// Applies one message at once and performs its effects (what the runtime learns itself:
+    /// the start-up time, size and session, what a frame showed).
+    pub fn apply(&mut self, state: &mut State, msg: Msg) {
+        for e in update(state, msg) {
+            self.perform(e);
+        }
     }
 
     /// One turn: draw if due, wait for a message, a timer or `until`, update, perform effects.
@@ -154,16 +168,14 @@ impl<S: Surface, H: Host> Loop<S, H> {
             _ = sleep_until(wake) => None,
             _ = self.stop.changed() => return Ok(false),
         };
-        state.now = unix_now();
         let mut effects = Vec::new();
+        // The time reaches the state before the batch that happens at it.
+        let now = unix_now();
+        if now != state.now {
+            effects.extend(update(state, Msg::Clock(now)));
+        }
         match msg {
             Some(m) => {
-                if let Msg::Client(ClientEvent::State(ConnState::Reconnecting {
-                    in_secs, ..
-                })) = &m
-                {
-                    self.reconnect_deadline = Some((Instant::now(), *in_secs));
-                }
                 effects.extend(update(state, m));
                 // Drain what is already waiting, so a burst costs one frame.
                 for _ in 0..4096 {
@@ -175,20 +187,14 @@ impl<S: Surface, H: Host> Loop<S, H> {
                 self.dirty = true;
             }
             None => {
+                // A timer: the clock above moved what depends on the time.
                 if timer.is_some_and(|t| Instant::now() >= t) {
-                    effects.extend(update(state, Msg::Tick));
-                    // Count the reconnect delay down on screen.
-                    if let (ConnState::Reconnecting { in_secs, .. }, Some((at, total))) =
-                        (&mut state.conn, self.reconnect_deadline)
-                    {
-                        *in_secs = total.saturating_sub(at.elapsed().as_secs());
-                    }
                     self.dirty = true;
                 }
             }
         }
         for e in effects {
-            self.perform(state, e);
+            self.perform(e);
         }
         Ok(!state.quit)
     }
@@ -216,14 +222,16 @@ impl<S: Surface, H: Host> Loop<S, H> {
             painted
         })?;
         if let Some(f) = frame {
-            apply_frame(state, &f);
+            self.apply(state, Msg::Frame(f.report));
         }
         let area = self.screen.area();
-        state.size = (area.width, area.height);
+        if state.size != (area.width, area.height) {
+            self.apply(state, Msg::Resize(area.width, area.height));
+        }
         Ok(())
     }
 
-    fn perform(&mut self, state: &mut State, e: Effect) {
+    fn perform(&mut self, e: Effect) {
         match e {
             Effect::Call(c) => exec::spawn_call(&self.client, c, &self.tx),
             Effect::Notify { title, body } => {
@@ -233,7 +241,7 @@ impl<S: Surface, H: Host> Loop<S, H> {
             Effect::Copy(t) => self.host.copy(&t),
             Effect::Open(url) => {
                 if let Err(why) = self.host.open(&url) {
-                    state.info(why);
+                    self.failed(Failure::Open(why));
                 }
             }
             Effect::Audit(entry) => {
@@ -241,29 +249,38 @@ impl<S: Surface, H: Host> Loop<S, H> {
                     && let Err(e) = audit::append(path, &entry)
                 {
                     tracing::warn!("could not write the audit log {}: {e}", path.display());
-                    state.error(format!("无法写入审计日志 {}: {e}", path.display()));
+                    let path = path.display().to_string();
+                    self.failed(Failure::Audit {
+                        path,
+                        reason: e.to_string(),
+                    });
                 }
             }
-            Effect::SaveDrafts(_) => self.save(state),
+            Effect::SaveSession(session) => self.save(session),
             Effect::Redraw => self.screen.invalidate(),
             Effect::Suspend => {
                 if let Err(e) = self.host.suspend() {
-                    state.error(format!("无法挂起: {e}"));
+                    self.failed(Failure::Suspend(e.to_string()));
                 }
                 self.screen.invalidate();
             }
-            Effect::Quit => state.quit = true,
         }
     }
 
-    fn save(&mut self, state: &State) {
+    /// Reports a failed effect back to the app (it says so in the status line).
+    fn failed(&self, f: Failure) {
+        let _ = self.tx.send(Msg::Failed(f));
+    }
+
+    /// Saves the session in the background, if it is kept.
+    fn save(&mut self, session: Session) {
         let Some(path) = &self.session else {
             return;
         };
-        let saved = persist::Saved::new(&crate::app::update::saved_drafts(state), state.open);
-        if let Err(e) = persist::save(path, &saved) {
-            tracing::warn!("could not save the session to {}: {e}", path.display());
-        }
+        let writer = self
+            .writer
+            .get_or_insert_with(|| persist::Writer::spawn(path.clone(), self.tx.clone()));
+        writer.save(persist::Saved::new(&session));
     }
 }
 
@@ -271,21 +288,6 @@ async fn sleep_until(when: Option<Instant>) {
     match when {
         Some(t) => tokio::time::sleep_until(t.into()).await,
         None => std::future::pending().await,
-    }
-}
-
-/// Restores drafts and the open chat from the session file.
-pub fn restore_session(state: &mut State, saved: &persist::Saved) {
-    for (peer, draft) in saved.drafts() {
-        state.drafts.insert(peer, draft);
-    }
-    if let Some(p) = saved.open() {
-        // Opening queues history/member calls; they are sent once connected.
-        let mut ignored = Vec::new();
-        open_chat(state, p, &mut ignored);
-        if let Some(c) = state.chats.get_mut(&p) {
-            c.history = crate::app::chat::HistoryState::NotLoaded;
-        }
     }
 }
 
@@ -371,12 +373,7 @@ pub async fn run_tui(
     spawn_client_events(events, tx.clone());
     spawn_signals(stop_tx, tx.clone());
     let mut state = State::new(opts.settings, opts.keymap);
-    state.now = unix_now();
     let size = screen.area();
-    state.size = (size.width, size.height);
-    if let Some(p) = &opts.session {
-        restore_session(&mut state, &persist::load(p));
-    }
     let mut lp = Loop::new(
         screen,
         host::TerminalHost,
@@ -390,6 +387,12 @@ pub async fn run_tui(
     lp.osc_notify = opts.osc_notify;
     lp.session = opts.session;
     lp.audit = opts.audit;
+    lp.apply(&mut state, Msg::Clock(unix_now()));
+    lp.apply(&mut state, Msg::Resize(size.width, size.height));
+    if let Some(p) = &lp.session {
+        let saved = persist::load(p).session();
+        lp.apply(&mut state, Msg::Restore(saved));
+    }
     // Lets tests check the terminal is restored when the client panics (debug builds only).
     #[cfg(debug_assertions)]
     if std::env::var_os("NAPTERM_DEBUG_PANIC").is_some() {

@@ -1,22 +1,44 @@
-//! What survives a restart: drafts per chat and the chat that was open.
+//! What survives a restart: drafts per chat and the chat that was open, kept in a JSON file
+//! that is written off the loop thread.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
 use crate::app::composer::Draft;
+use crate::app::drafts::Session;
+use crate::app::msg::{Failure, Msg};
 use crate::onebot::Peer;
 
-/// The saved session.
+/// The saved session, as the file holds it.
 #[derive(Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct Saved {
     /// The chat that was open, as `g:<id>` / `u:<id>`.
     #[serde(default)]
     pub open: Option<String>,
-    /// Drafts by chat (`g:<id>` / `u:<id>`), each a JSON draft.
-    #[serde(default)]
-    pub drafts: BTreeMap<String, String>,
+    /// Drafts by chat (`g:<id>` / `u:<id>`).
+    #[serde(default, deserialize_with = "drafts_of_any_version")]
+    pub drafts: BTreeMap<String, Draft>,
+}
+
+/// Drafts as objects, or as JSON strings holding the object (how earlier versions wrote them:
+/// their users keep their drafts); an entry that is neither is skipped.
+fn drafts_of_any_version<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<BTreeMap<String, Draft>, D::Error> {
+    let raw = BTreeMap::<String, serde_json::Value>::deserialize(d)?;
+    Ok(raw
+        .into_iter()
+        .filter_map(|(k, v)| {
+            let draft = match v {
+                serde_json::Value::String(s) => serde_json::from_str(&s).ok()?,
+                v => serde_json::from_value(v).ok()?,
+            };
+            Some((k, draft))
+        })
+        .collect())
 }
 
 /// Parses `g:<id>` / `u:<id>`.
@@ -31,34 +53,29 @@ pub fn parse_peer(s: &str) -> Option<Peer> {
 }
 
 impl Saved {
-    /// Builds the file content from drafts (already JSON) and the open chat.
-    pub fn new(drafts: &[(Peer, String)], open: Option<Peer>) -> Self {
+    /// The file content for a session.
+    pub fn new(session: &Session) -> Self {
         Saved {
-            open: open.map(|p| p.to_string()),
-            drafts: drafts
+            open: session.open.map(|p| p.to_string()),
+            drafts: session
+                .drafts
                 .iter()
                 .map(|(p, d)| (p.to_string(), d.clone()))
                 .collect(),
         }
     }
 
-    /// The drafts as typed values (bad entries are skipped).
-    pub fn drafts(&self) -> Vec<(Peer, Draft)> {
-        self.drafts
-            .iter()
-            .filter_map(|(k, v)| Some((parse_peer(k)?, serde_json::from_str(v).ok()?)))
-            .collect()
+    /// The session the file holds (entries naming no chat are skipped).
+    pub fn session(&self) -> Session {
+        Session {
+            drafts: self
+                .drafts
+                .iter()
+                .filter_map(|(k, d)| Some((parse_peer(k)?, d.clone())))
+                .collect(),
+            open: self.open.as_deref().and_then(parse_peer),
+        }
     }
-
-    /// The chat that was open.
-    pub fn open(&self) -> Option<Peer> {
-        self.open.as_deref().and_then(parse_peer)
-    }
-}
-
-/// Where the session file lives: `$XDG_STATE_HOME/napterm/session.json`.
-pub fn default_path() -> Option<PathBuf> {
-    Some(crate::logging::log_dir().join("session.json"))
 }
 
 /// Reads the session; a missing or broken file gives an empty session (and a log line).
@@ -72,48 +89,166 @@ pub fn load(path: &Path) -> Saved {
     }
 }
 
-/// Writes the session atomically (temp file, then rename).
+/// Writes the session atomically: a temp file, renamed over the old one (and removed when
+/// anything fails, so no half-written file is left behind).
 pub fn save(path: &Path, saved: &Saved) -> std::io::Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
     let tmp = path.with_extension("json.tmp");
     let text = serde_json::to_string_pretty(saved).map_err(std::io::Error::other)?;
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, path)
+    let written = std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
+}
+
+/// Saves sessions in the background, newest first: saves asked for while one is being written
+/// collapse into the latest. A failure is reported once (as `Msg::Failed`) until a save works
+/// again.
+pub struct Writer {
+    tx: UnboundedSender<Saved>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Writer {
+    /// Starts the writer for `path`; failures are reported on `report`.
+    pub fn spawn(path: PathBuf, report: UnboundedSender<Msg>) -> Writer {
+        let (tx, mut rx) = unbounded_channel::<Saved>();
+        let task = tokio::spawn(async move {
+            let mut failing = false;
+            while let Some(mut saved) = rx.recv().await {
+                while let Ok(newer) = rx.try_recv() {
+                    saved = newer;
+                }
+                let p = path.clone();
+                let result = tokio::task::spawn_blocking(move || save(&p, &saved))
+                    .await
+                    .unwrap_or_else(|e| Err(std::io::Error::other(e)));
+                match result {
+                    Ok(()) => failing = false,
+                    Err(e) => {
+                        tracing::warn!("could not save the session to {}: {e}", path.display());
+                        if !failing {
+                            let _ = report.send(Msg::Failed(Failure::SaveSession {
+                                path: path.display().to_string(),
+                                reason: e.to_string(),
+                            }));
+                        }
+                        failing = true;
+                    }
+                }
+            }
+        });
+        Writer { tx, task }
+    }
+
+    /// Queues a save.
+    pub fn save(&self, saved: Saved) {
+        let _ = self.tx.send(saved);
+    }
+
+    /// Waits until everything queued is written (at exit).
+    pub async fn finish(self) {
+        drop(self.tx);
+        let _ = self.task.await;
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::app::drafts::Drafts;
+
+    fn draft(text: &str) -> Draft {
+        Draft {
+            text: text.into(),
+            ..Default::default()
+        }
+    }
+
+    fn temp_dir(name: &str) -> PathBuf {
+        std::env::temp_dir().join(format!("napterm-persist-{name}-{}", std::process::id()))
+    }
 
     #[test]
     fn round_trips_through_a_file() {
-        let dir = std::env::temp_dir().join(format!("napterm-persist-{}", std::process::id()));
+        let dir = temp_dir("round");
         let path = dir.join("session.json");
-        let d = Draft {
-            text: "未发完的话".into(),
-            ..Default::default()
+        let session = Session {
+            drafts: Drafts::from_iter([(Peer::Group(5), draft("未发完的话"))]),
+            open: Some(Peer::Private(7)),
         };
-        let saved = Saved::new(
-            &[(Peer::Group(5), serde_json::to_string(&d).unwrap())],
-            Some(Peer::Private(7)),
-        );
+        let saved = Saved::new(&session);
         save(&path, &saved).unwrap();
         let back = load(&path);
         assert_eq!(back, saved);
-        assert_eq!(back.open(), Some(Peer::Private(7)));
-        assert_eq!(back.drafts(), vec![(Peer::Group(5), d)]);
+        assert_eq!(back.session(), session);
         let _ = std::fs::remove_dir_all(dir);
     }
 
     #[test]
+    fn drafts_are_json_objects_in_the_file() {
+        let session = Session {
+            drafts: Drafts::from_iter([(Peer::Group(5), draft("你好"))]),
+            open: None,
+        };
+        let text = serde_json::to_string(&Saved::new(&session)).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v["drafts"]["g:5"]["text"], "你好", "{text}");
+    }
+
+    #[test]
+    fn drafts_written_as_strings_by_older_versions_still_load() {
+        let old = r#"{"open":"g:5","drafts":{"g:5":"{\"text\":\"旧草稿\",\"tokens\":[],\"reply\":null}","u:7":{"text":"新"},"g:8":"not json","x:1":{"text":"?"}}}"#;
+        let session = serde_json::from_str::<Saved>(old).unwrap().session();
+        assert_eq!(session.open, Some(Peer::Group(5)));
+        assert_eq!(session.drafts.get(Peer::Group(5)), Some(&draft("旧草稿")));
+        assert_eq!(session.drafts.get(Peer::Private(7)), Some(&draft("新")));
+        assert_eq!(session.drafts.len(), 2, "broken entries are skipped");
+    }
+
+    #[test]
     fn broken_files_are_empty_sessions() {
-        let dir = std::env::temp_dir().join(format!("napterm-persist-bad-{}", std::process::id()));
+        let dir = temp_dir("bad");
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("session.json");
         std::fs::write(&path, "{not json").unwrap();
         assert_eq!(load(&path), Saved::default());
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn a_failed_save_leaves_no_temp_file() {
+        let dir = temp_dir("fail");
+        // The session path is a directory: the rename over it fails.
+        let path = dir.join("session.json");
+        std::fs::create_dir_all(path.join("occupied")).unwrap();
+        assert!(save(&path, &Saved::default()).is_err());
+        assert!(!path.with_extension("json.tmp").exists());
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[tokio::test]
+    async fn the_writer_reports_a_failure_once() {
+        let dir = temp_dir("writer");
+        let path = dir.join("session.json");
+        std::fs::create_dir_all(path.join("occupied")).unwrap();
+        let (tx, mut rx) = unbounded_channel();
+        let w = Writer::spawn(path.clone(), tx);
+        w.save(Saved::default());
+        w.save(Saved::default());
+        w.finish().await;
+        let mut failures = Vec::new();
+        while let Ok(m) = rx.try_recv() {
+            failures.push(m);
+        }
+        assert_eq!(failures.len(), 1, "{failures:?}");
+        assert!(matches!(
+            &failures[0],
+            Msg::Failed(Failure::SaveSession { path: p, .. }) if p.contains("session.json")
+        ));
         let _ = std::fs::remove_dir_all(dir);
     }
 }

@@ -13,10 +13,10 @@ use crate::app::admin::popup::{
     AdminPopup, EssenceList, LeaveConfirm, Load, MuteList, MutePicker, NoticeList, ProfileCard,
     Sheet, SheetKind,
 };
-use crate::app::events::duration_text;
+use crate::app::inbox::{InboxView, RequestWhat};
 use crate::app::keymap::Context;
-use crate::app::requests::{InboxView, RequestWhat};
 use crate::app::state::{Confirm, State};
+use crate::app::text::{duration_text, excerpt};
 use crate::onebot::types::Sex;
 use crate::onebot::{Peer, Role};
 
@@ -654,7 +654,7 @@ fn essences(state: &State, theme: &Theme, l: &EssenceList, area: Rect, buf: &mut
                 theme.user_color(e.sender_id)
             },
         );
-        let text = crate::app::update::excerpt(&e.content.plain_text());
+        let text = excerpt(&e.content.plain_text());
         let text = if text.is_empty() {
             "[空消息]".to_string()
         } else {
@@ -790,7 +790,7 @@ fn notices(
             body: format!(
                 "删除 {} 发布的公告「{}」？",
                 crate::app::admin::target::label(state, l.group, n.sender_id),
-                crate::app::update::excerpt(&n.text)
+                excerpt(&n.text)
             ),
             on_yes: Vec::new(),
         };

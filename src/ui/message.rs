@@ -282,7 +282,7 @@ fn quote_spans(ctx: &LayoutCtx, reply_to: i64) -> Span<'static> {
             let body = if q.recalled_by.is_some() {
                 "(已撤回)".to_string()
             } else {
-                crate::app::update::excerpt(
+                crate::app::text::excerpt(
                     &q.chain
                         .plain_text_with(|qq| Some(ctx.state.contacts.name_in(ctx.peer, qq))),
                 )

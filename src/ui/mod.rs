@@ -1,7 +1,8 @@
 //! The face: how state looks — panes, popups, wrapping, colours. Reads state, never changes it.
 //!
-//! `draw` paints one frame into a buffer and reports what it showed (`View`, the timeline
-//! anchors) so the runtime can hand that back to the app for the next key or click.
+//! `draw` paints one frame into a buffer and reports what it showed (`FrameReport`: the view,
+//! the timeline's scroll anchor), which the runtime hands back to the app as `Msg::Frame` for the
+//! next key or click.
 
 pub mod admin;
 pub mod message;
@@ -16,8 +17,8 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
 
-use crate::app::chat::{Scroll, SortKey};
-use crate::app::state::{Popup, State, View};
+use crate::app::chat::SortKey;
+use crate::app::state::{FrameReport, Popup, State, View};
 use crate::onebot::Peer;
 
 use theme::Theme;
@@ -41,14 +42,13 @@ impl Ui {
 
 /// What one frame showed.
 pub struct Frame {
-    pub view: View,
+    /// What goes back to the app (`Msg::Frame`).
+    pub report: FrameReport,
     /// Where the terminal caret goes, if anywhere.
     pub cursor: Option<Position>,
     /// The timeline pane and its rows (screen row, entry, row within the entry).
     pub timeline: Rect,
     pub lines: Vec<(u16, SortKey, u16)>,
-    /// The open chat's scroll anchor as drawn (to keep the view stable next frame).
-    pub scroll: Option<(Peer, Scroll)>,
 }
 
 /// Where each pane goes for a terminal of this size.
@@ -130,11 +130,10 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
     if full.width < MIN_WIDTH || full.height < MIN_HEIGHT {
         too_small(full, theme, buf);
         return Frame {
-            view: View::default(),
+            report: FrameReport::default(),
             cursor: None,
             timeline: Rect::default(),
             lines: Vec::new(),
-            scroll: None,
         };
     }
     let a = areas(state, full);
@@ -170,11 +169,10 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
     }
     panes::header(state, theme, a.header, buf);
     let mut frame = Frame {
-        view: View::default(),
+        report: FrameReport::default(),
         cursor: None,
         timeline: a.timeline,
         lines: Vec::new(),
-        scroll: None,
     };
     match state.open_chat() {
         Some(chat) => {
@@ -182,7 +180,7 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
             view.timeline_rows = out.rows;
             view.timeline_entries = out.entries;
             frame.lines = out.lines;
-            frame.scroll = Some((chat.peer, out.scroll));
+            frame.report.scroll = Some((chat.peer, out.scroll));
         }
         None => welcome(state, theme, a.timeline, buf),
     }
@@ -209,7 +207,7 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
         }
         None => {}
     }
-    frame.view = view;
+    frame.report.view = view;
     frame
 }
 
@@ -274,17 +272,4 @@ pub fn buffer_lines(buf: &Buffer) -> Vec<String> {
             line.trim_end().to_string()
         })
         .collect()
-}
-
-/// Hands what the frame showed back to the state (the only write the UI causes).
-pub fn apply_frame(state: &mut State, frame: &Frame) {
-    state.view = frame.view.clone();
-    if let Some((peer, scroll)) = frame.scroll
-        && let Some(c) = state.chats.get_mut(&peer)
-    {
-        c.scroll = scroll;
-        if scroll == Scroll::Bottom {
-            c.new_below = 0;
-        }
-    }
 }

@@ -397,7 +397,11 @@ pub fn conn_text(state: &State, theme: &Theme) -> (String, Style) {
             )
         }
         ConnState::Reconnecting { in_secs, reason } => (
-            format!("重连中 {in_secs}s · {}", sanitize_line(reason)),
+            format!(
+                "重连中 {}s · {}",
+                state.reconnect_in().unwrap_or(*in_secs),
+                sanitize_line(reason)
+            ),
             theme.conn_reconnecting,
         ),
         ConnState::AuthFailed { message } => (

@@ -10,7 +10,6 @@ use crate::app::action::{ACTIONS, Pane};
 use crate::app::commands::COMMANDS;
 use crate::app::keymap::Context;
 use crate::app::state::{Confirm, FacePicker, State};
-use crate::app::update::face_matches;
 
 use super::sanitize::sanitize_line;
 use super::theme::Theme;
@@ -207,7 +206,7 @@ pub fn faces(theme: &Theme, p: &FacePicker, area: Rect, buf: &mut Buffer) {
         inner.width as usize,
         theme.composer,
     );
-    let list = face_matches(&p.query);
+    let list = p.matches();
     let h = (inner.height - 1) as usize;
     let sel = p.selected.min(list.len().saturating_sub(1));
     let start = if sel >= h { sel + 1 - h } else { 0 };

@@ -3,25 +3,9 @@
 
 use crate::onebot::{Error, Peer};
 
-use super::super::effect::{Call, Done};
-use super::super::replies::short_reason;
+use super::super::effect::{AuditEntry, Call, Done};
 use super::super::state::State;
-use super::super::update::excerpt;
-
-/// One moderation action and how it ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuditEntry {
-    /// Unix seconds when the result came back.
-    pub time: i64,
-    /// The group (None for friend requests).
-    pub group: Option<i64>,
-    /// What was done, with its details: `mute 600s`, `kick --block`, `card "新名片"`.
-    pub action: String,
-    /// Whom or what it was done to: `20002 (明哥)`, `message 123 of 20002 (明哥)`, `-`.
-    pub target: String,
-    /// `Ok`, or NapCat's reason.
-    pub result: Result<(), String>,
-}
+use super::super::text::{excerpt, short_reason};
 
 fn quoted(s: &str) -> String {
     format!("\"{}\"", excerpt(s).replace('"', "'"))

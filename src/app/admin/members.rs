@@ -51,7 +51,7 @@ fn context(state: &State, marked: bool) -> Result<(i64, Vec<i64>), String> {
 
 /// Space in the member pane: marks or unmarks the selected member and moves to the next.
 pub fn toggle_mark(state: &mut State) {
-    let Some(m) = super::super::update::selected_member(state) else {
+    let Some(m) = state.selected_member() else {
         return;
     };
     let u = m.user_id;
@@ -125,7 +125,7 @@ pub fn mute(
             })
         })
         .collect();
-    let how_long = super::super::events::duration_text(secs);
+    let how_long = super::super::text::duration_text(secs);
     if users.len() == 1 && secs <= duration::CONFIRM_ABOVE {
         fx.extend(calls);
         return Ok(());

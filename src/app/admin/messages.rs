@@ -6,7 +6,7 @@ use crate::onebot::Peer;
 use super::super::action::Pane;
 use super::super::effect::{Call, Effect};
 use super::super::state::{Confirm, Popup, State};
-use super::super::update::{excerpt, selected_message};
+use super::super::text::excerpt;
 use super::popup::{AdminPopup, EssenceList, Load};
 use super::roles::{MemberOp, may, my_role, require_admin};
 
@@ -21,7 +21,9 @@ struct Selected {
 }
 
 fn selected(state: &State) -> Result<Selected, String> {
-    let (peer, m) = selected_message(state).ok_or("先在消息列表里选中一条消息 (Esc, ↑)")?;
+    let (peer, m) = state
+        .selected_message()
+        .ok_or("先在消息列表里选中一条消息 (Esc, ↑)")?;
     let id = m.id.ok_or("这条消息还没有发送成功")?;
     if m.recalled_by.is_some() {
         return Err("这条消息已经撤回了".into());
@@ -56,7 +58,7 @@ pub fn recall(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), String> {
             .member(g, s.author)
             .map(|m| m.role)
             // Not in the loaded list (left since?): the role the message carried.
-            .or_else(|| selected_message(state).and_then(|(_, m)| m.role))
+            .or_else(|| state.selected_message().and_then(|(_, m)| m.role))
             .unwrap_or(crate::onebot::Role::Member);
         may(me, state.self_id, MemberOp::Recall, s.author, theirs)?;
         format!(

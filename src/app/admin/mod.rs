@@ -9,6 +9,7 @@ pub mod group;
 pub mod members;
 pub mod messages;
 pub mod popup;
+pub mod popup_keys;
 pub mod results;
 pub mod roles;
 pub mod sheets;

@@ -4,9 +4,9 @@
 use crate::onebot::{Error, Peer, Role};
 
 use super::super::effect::{Call, Done, Effect};
-use super::super::replies::short_reason;
 use super::super::requests;
 use super::super::state::{Popup, State};
+use super::super::text::short_reason;
 use super::popup::{AdminPopup, Load, SheetKind};
 use super::sheets;
 use super::target::{label, labels};
@@ -109,7 +109,7 @@ pub fn on_ok(state: &mut State, call: Call, done: Done, fx: &mut Vec<Effect>) {
             } else {
                 format!(
                     "已禁言 {who} {}",
-                    super::super::events::duration_text(duration)
+                    super::super::text::duration_text(duration)
                 )
             });
         }
@@ -288,10 +288,10 @@ pub fn on_ok(state: &mut State, call: Call, done: Done, fx: &mut Vec<Effect>) {
         (Call::Leave { group, dismiss }, _) => {
             let name = state.contacts.chat_name(Peer::Group(group));
             if state.open == Some(Peer::Group(group)) {
-                super::super::update::close_chat(state);
+                super::super::lifecycle::close_chat(state);
             }
             state.chats.remove(&Peer::Group(group));
-            state.drafts.remove(&Peer::Group(group));
+            state.drafts.remove(Peer::Group(group));
             state.contacts.groups.remove(&group);
             state.contacts.members.remove(&group);
             state.contacts.touch();
@@ -449,9 +449,9 @@ mod tests {
     #[test]
     fn a_failed_answer_keeps_the_request_and_says_why() {
         let mut s = state();
-        s.inbox.add(super::super::super::requests::PendingRequest {
+        s.inbox.add(super::super::super::inbox::PendingRequest {
             flag: "f".into(),
-            what: super::super::super::requests::RequestWhat::Friend,
+            what: super::super::super::inbox::RequestWhat::Friend,
             user_id: 5,
             nickname: String::new(),
             group_name: String::new(),

@@ -5,8 +5,8 @@ use crate::onebot::Role;
 
 use super::super::contacts::MembersState;
 use super::super::effect::Effect;
+use super::super::member_list::ensure_members;
 use super::super::state::State;
-use super::super::update::ensure_members;
 
 /// Something done to a member.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

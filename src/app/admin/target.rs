@@ -99,11 +99,11 @@ pub fn from_context(state: &State, marked: bool) -> Option<(i64, Vec<i64>)> {
                 return Some((g, list));
             }
         }
-        if let Some(m) = super::super::update::selected_member(state) {
+        if let Some(m) = state.selected_member() {
             return Some((g, vec![m.user_id]));
         }
     }
-    let (_, m) = super::super::update::selected_message(state)?;
+    let (_, m) = state.selected_message()?;
     Some((g, vec![m.sender_id]))
 }
 

@@ -1,0 +1,254 @@
+//! What each named action does in the focused pane, and moving the focus and the selections.
+
+use crate::onebot::Peer;
+
+use super::action::{Action, Pane};
+use super::effect::{Call, Effect};
+use super::state::{FacePicker, Popup, SidebarTab, State};
+use super::{
+    admin, commands, lifecycle, member_list, reply_to, requests, sending, sidebar, timeline_nav,
+};
+
+/// Performs a named action in the focused context.
+pub fn run_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
+    match action {
+        Action::Quit => state.quit = true,
+        Action::Help => state.popup = Some(Popup::Help { scroll: 0 }),
+        Action::Redraw => fx.push(Effect::Redraw),
+        Action::Suspend => fx.push(Effect::Suspend),
+        Action::FocusNext => cycle_focus(state, 1),
+        Action::FocusPrev => cycle_focus(state, -1),
+        Action::Focus(p) => {
+            if p != Pane::Members || state.members.visible {
+                state.focus = p;
+            }
+        }
+        Action::NextChat | Action::PrevChat => {
+            let d = if action == Action::NextChat { 1 } else { -1 };
+            let rows = sidebar::rows(state);
+            let peers = sidebar::selectable(&rows);
+            if peers.is_empty() {
+                return;
+            }
+            let i = state
+                .open
+                .and_then(|p| peers.iter().position(|x| *x == p))
+                .map(|i| (i as i32 + d).rem_euclid(peers.len() as i32) as usize)
+                .unwrap_or(0);
+            sidebar::select(state, &peers, i);
+            lifecycle::open_chat(state, peers[i], fx);
+        }
+        Action::NextUnread => {
+            let recent = sidebar::recent_peers(state);
+            let pick = recent
+                .iter()
+                .find(|p| {
+                    Some(**p) != state.open && state.chats.get(p).is_some_and(|c| c.mentions > 0)
+                })
+                .or_else(|| {
+                    recent.iter().find(|p| {
+                        Some(**p) != state.open && state.chats.get(p).is_some_and(|c| c.unread > 0)
+                    })
+                })
+                .copied();
+            match pick {
+                Some(p) => lifecycle::open_chat(state, p, fx),
+                None => state.info("没有未读消息"),
+            }
+        }
+        Action::ToggleSidebar => {
+            state.sidebar.visible = !state.sidebar.visible;
+            if !state.sidebar.visible && state.focus == Pane::Sidebar {
+                state.focus = Pane::Composer;
+            }
+        }
+        Action::ToggleMembers => member_list::toggle_pane(state, fx),
+        Action::CommandLine => state.command_line = Some(String::new()),
+        Action::Run(line) => {
+            let line = line.trim().trim_start_matches('/').to_string();
+            if let Err(e) = commands::run(state, &line, fx) {
+                state.error(e);
+            }
+        }
+        Action::Requests => requests::open(state, fx),
+        Action::Move(n) => match state.focus {
+            Pane::Sidebar => move_sidebar(state, n),
+            Pane::Members => move_members(state, n),
+            _ => timeline_nav::move_selection(state, n, fx),
+        },
+        Action::Page(n) => match state.focus {
+            Pane::Sidebar => {
+                let h = state.view.sidebar_height.max(2) as i32;
+                move_sidebar(state, n * (h - 1));
+            }
+            Pane::Members => {
+                let h = state.view.members_height.max(2) as i32;
+                move_members(state, n * (h - 1));
+            }
+            _ => timeline_nav::page(state, n, fx),
+        },
+        Action::Top => match state.focus {
+            Pane::Sidebar => {
+                let peers = sidebar::selectable(&sidebar::rows(state));
+                sidebar::select(state, &peers, 0);
+            }
+            Pane::Members => state.members.selected = 0,
+            _ => timeline_nav::top(state, fx),
+        },
+        Action::Bottom => match state.focus {
+            Pane::Sidebar => move_sidebar(state, i32::MAX / 2),
+            Pane::Members => move_members(state, i32::MAX / 2),
+            _ => timeline_nav::bottom(state),
+        },
+        Action::Activate => match state.focus {
+            Pane::Sidebar => {
+                let peers = sidebar::selectable(&sidebar::rows(state));
+                if let Some(p) = peers.get(sidebar::selected_index(state, &peers)).copied() {
+                    state.sidebar.filter.clear();
+                    lifecycle::open_chat(state, p, fx);
+                    state.focus = Pane::Composer;
+                }
+            }
+            Pane::Timeline => timeline_nav::jump_to_quoted(state, fx),
+            Pane::Members => run_action(state, Action::Profile, fx),
+            Pane::Composer => {}
+        },
+        Action::Tab(n) => {
+            let i = SidebarTab::ALL
+                .iter()
+                .position(|t| *t == state.sidebar.tab)
+                .unwrap_or(0) as i32;
+            state.sidebar.tab = SidebarTab::ALL[(i + n).rem_euclid(3) as usize];
+            state.sidebar.selected = 0;
+            state.sidebar.selected_peer = None;
+            state.sidebar.filter.clear();
+        }
+        Action::Reply => reply_to::start(state),
+        Action::Copy => {
+            if let Some((peer, m)) = state.selected_message() {
+                let text = m
+                    .chain
+                    .plain_text_with(|qq| Some(state.contacts.name_in(peer, qq)));
+                fx.push(Effect::Copy(text));
+                state.info("已复制到剪贴板");
+            }
+        }
+        Action::OpenLink => {
+            if let Some((peer, m)) = state.selected_message() {
+                match (
+                    timeline_nav::link_of(m),
+                    timeline_nav::group_file_of(m),
+                    peer,
+                ) {
+                    (Some(url), _, _) => fx.push(Effect::Open(url)),
+                    // A group file without a URL in the message: ask the server for one.
+                    (None, Some(file_id), Peer::Group(group)) => {
+                        state.info("正在获取文件链接…");
+                        fx.push(Effect::Call(Call::FileUrl { group, file_id }));
+                    }
+                    _ => state.error("这条消息没有链接或附件"),
+                }
+            }
+        }
+        Action::Recall => admin::run_key(state, &action, fx),
+        Action::Compose => state.focus = Pane::Composer,
+        Action::SearchNext => {
+            timeline_nav::search_step(state, -1);
+        }
+        Action::SearchPrev => {
+            timeline_nav::search_step(state, 1);
+        }
+        Action::Retry => sending::retry_selected(state, fx),
+        Action::Essence => admin::run_key(state, &action, fx),
+        Action::Send => sending::send(state, fx),
+        Action::Newline => state.composer.textarea.insert_newline(),
+        Action::FacePicker => state.popup = Some(Popup::Faces(FacePicker::default())),
+        Action::Cancel => {
+            if state.composer.completion.is_some() {
+                state.composer.completion = None;
+            } else if state.composer.reply.is_some() {
+                state.composer.reply = None;
+            } else {
+                state.focus = Pane::Timeline;
+            }
+        }
+        Action::Complete => {
+            if !state.composer.accept_completion() {
+                cycle_focus(state, 1);
+            }
+        }
+        Action::Mention => {
+            if let Some(m) = state.selected_member() {
+                let (name, qq) = (m.display_name(), m.user_id);
+                state
+                    .composer
+                    .insert_token(format!("@{name}"), crate::onebot::Segment::at(qq));
+                state.focus = Pane::Composer;
+            }
+        }
+        Action::Mark
+        | Action::Mute
+        | Action::Unmute
+        | Action::Kick
+        | Action::Profile
+        | Action::Poke => admin::run_key(state, &action, fx),
+        Action::Confirm
+        | Action::Deny
+        | Action::Accept
+        | Action::Reject
+        | Action::Delete
+        | Action::Noop => {}
+    }
+}
+
+/// Panes in focus order, as shown.
+fn focus_order(state: &State) -> Vec<Pane> {
+    let mut v = Vec::new();
+    if state.view.sidebar_shown || (state.sidebar.visible && state.view == Default::default()) {
+        v.push(Pane::Sidebar);
+    }
+    v.push(Pane::Timeline);
+    v.push(Pane::Composer);
+    if state.members.visible && matches!(state.open, Some(Peer::Group(_))) {
+        v.push(Pane::Members);
+    }
+    v
+}
+
+/// Moves the focus `d` panes on, in the order shown.
+fn cycle_focus(state: &mut State, d: i32) {
+    let order = focus_order(state);
+    let i = order.iter().position(|p| *p == state.focus).unwrap_or(0) as i32;
+    let n = order.len() as i32;
+    state.focus = order[((i + d).rem_euclid(n)) as usize];
+}
+
+/// Moves the sidebar selection by `d` chats.
+pub fn move_sidebar(state: &mut State, d: i32) {
+    let peers = sidebar::selectable(&sidebar::rows(state));
+    let cur = sidebar::selected_index(state, &peers);
+    let next = step(cur, d, peers.len());
+    sidebar::select(state, &peers, next);
+}
+
+/// Moves the member pane selection by `d` members.
+pub fn move_members(state: &mut State, d: i32) {
+    let n = match state.open {
+        Some(Peer::Group(g)) => state
+            .contacts
+            .members
+            .get(&g)
+            .map(|m| m.by_id.len())
+            .unwrap_or(0),
+        _ => 0,
+    };
+    state.members.selected = step(state.members.selected, d, n);
+}
+
+/// A list cursor moved by `n`, kept within `len` entries.
+pub fn step(cur: usize, n: i32, len: usize) -> usize {
+    if len == 0 {
+        return 0;
+    }
+    (cur as i64 + n as i64).clamp(0, len as i64 - 1) as usize
+}

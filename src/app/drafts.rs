@@ -1,0 +1,98 @@
+//! Unsent drafts, one per chat (the open chat's included), and the session they are kept in
+//! across restarts.
+
+use std::collections::BTreeMap;
+
+use crate::onebot::Peer;
+
+use super::composer::Draft;
+
+/// Drafts by chat. An empty draft is never kept: setting one removes the chat's entry.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Drafts(BTreeMap<Peer, Draft>);
+
+impl Drafts {
+    /// The draft typed in `peer`'s chat.
+    pub fn get(&self, peer: Peer) -> Option<&Draft> {
+        self.0.get(&peer)
+    }
+
+    /// Keeps `draft` as `peer`'s draft; an empty one drops it.
+    pub fn set(&mut self, peer: Peer, draft: Draft) {
+        if draft.is_empty() {
+            self.0.remove(&peer);
+        } else {
+            self.0.insert(peer, draft);
+        }
+    }
+
+    /// Forgets `peer`'s draft.
+    pub fn remove(&mut self, peer: Peer) -> Option<Draft> {
+        self.0.remove(&peer)
+    }
+
+    /// The drafts in chat order.
+    pub fn iter(&self) -> impl Iterator<Item = (Peer, &Draft)> {
+        self.0.iter().map(|(p, d)| (*p, d))
+    }
+
+    /// How many chats have a draft.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// True when no chat has a draft.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl FromIterator<(Peer, Draft)> for Drafts {
+    fn from_iter<I: IntoIterator<Item = (Peer, Draft)>>(iter: I) -> Self {
+        let mut drafts = Drafts::default();
+        for (peer, draft) in iter {
+            drafts.set(peer, draft);
+        }
+        drafts
+    }
+}
+
+/// What survives a restart: the drafts and the chat that was open.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Session {
+    pub drafts: Drafts,
+    pub open: Option<Peer>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft(text: &str) -> Draft {
+        Draft {
+            text: text.into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn an_emptied_draft_is_dropped() {
+        let mut d = Drafts::default();
+        d.set(Peer::Group(1), draft("半句话"));
+        assert_eq!(d.get(Peer::Group(1)), Some(&draft("半句话")));
+        d.set(Peer::Group(1), Draft::default());
+        assert!(d.is_empty());
+    }
+
+    #[test]
+    fn empty_drafts_are_not_collected() {
+        let d: Drafts = [
+            (Peer::Group(1), draft("")),
+            (Peer::Private(2), draft("在吗")),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(d.len(), 1);
+        assert_eq!(d.get(Peer::Private(2)), Some(&draft("在吗")));
+    }
+}

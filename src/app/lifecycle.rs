@@ -1,0 +1,115 @@
+//! A chat's life on screen: opening it (its draft into the composer, history and members
+//! loaded, unread cleared), closing it, and a saved session opened again after a restart.
+
+use crate::onebot::Peer;
+
+use super::chat::{HistoryState, Page};
+use super::composer::Composer;
+use super::contacts::MembersState;
+use super::drafts::Session;
+use super::effect::{Call, Effect};
+use super::state::State;
+use super::{member_list, quotes};
+
+/// Opens a chat: keeps the old draft, loads the new one, fetches history and members, marks read.
+pub fn open_chat(state: &mut State, peer: Peer, fx: &mut Vec<Effect>) {
+    if state.open == Some(peer) {
+        return;
+    }
+    keep_draft(state);
+    leave_open(state);
+    let draft = state.drafts.get(peer).cloned().unwrap_or_default();
+    state.composer = Composer::from_draft(draft);
+    state.open = Some(peer);
+    state.search = None;
+    state.members.selected = 0;
+    state.members.marked.clear();
+    state.chat_mut(peer).follow_bottom();
+    load_open(state, fx);
+    mark_open_read(state, peer, fx);
+    quotes::request(state, peer, fx);
+    fx.push(Effect::SaveSession(state.session()));
+}
+
+/// Closes the open chat (its draft is kept).
+pub fn close_chat(state: &mut State) {
+    keep_draft(state);
+    leave_open(state);
+    if state.open.take().is_some() {
+        state.composer = Composer::default();
+    }
+}
+
+/// The composer's text becomes the open chat's draft (an empty one is dropped). The one place
+/// the open chat's draft is written.
+pub fn keep_draft(state: &mut State) {
+    if let Some(p) = state.open {
+        state.drafts.set(p, state.composer.draft());
+    }
+}
+
+/// The open chat, as it is left: everything up to its last entry counts as seen, and it
+/// follows the bottom when it is opened again.
+fn leave_open(state: &mut State) {
+    if let Some(c) = state.open.and_then(|p| state.chats.get_mut(&p)) {
+        c.read_marker = c.timeline.last().map(|e| e.key);
+        c.follow_bottom();
+    }
+}
+
+/// Asks for what the open chat still lacks — its latest history page, a group's member list —
+/// once the connection is up; while offline nothing is asked and connecting asks again.
+pub fn load_open(state: &mut State, fx: &mut Vec<Effect>) {
+    let Some(peer) = state.open else {
+        return;
+    };
+    if !state.online() {
+        return;
+    }
+    let page = state.settings.history_page;
+    let chat = state.chat_mut(peer);
+    if matches!(chat.history, HistoryState::NotLoaded)
+        && let Some(call) = chat.request_page(Page::Latest, page)
+    {
+        fx.push(Effect::Call(call));
+    }
+    if let Peer::Group(g) = peer
+        && (state.members.visible || !state.contacts.members.contains_key(&g))
+    {
+        member_list::ensure_members(state, g, fx);
+    }
+}
+
+/// The connection came up (or back): what the open chat asked for while there was none, or on
+/// the connection that went away, is asked for now.
+pub fn on_connected(state: &mut State, fx: &mut Vec<Effect>) {
+    if let Some(Peer::Group(g)) = state.open
+        && let Some(m) = state.contacts.members.get_mut(&g)
+        && m.state == MembersState::Loading
+    {
+        // Asked on a connection that went away: that answer is not coming.
+        m.state = MembersState::NotLoaded;
+    }
+    load_open(state, fx);
+}
+
+/// Clears unread counts of the open chat and tells the server.
+pub fn mark_open_read(state: &mut State, peer: Peer, fx: &mut Vec<Effect>) {
+    let chat = state.chat_mut(peer);
+    if chat.unread > 0 || chat.mentions > 0 || chat.history == HistoryState::Loading {
+        chat.unread = 0;
+        chat.mentions = 0;
+        fx.push(Effect::Call(Call::MarkRead { peer }));
+    }
+}
+
+/// The session of the last run: its drafts come back and its chat opens again (loading once
+/// connected).
+pub fn restore(state: &mut State, session: Session, fx: &mut Vec<Effect>) {
+    for (peer, draft) in session.drafts.iter() {
+        state.drafts.set(peer, draft.clone());
+    }
+    if let Some(p) = session.open {
+        open_chat(state, p, fx);
+    }
+}

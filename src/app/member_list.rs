@@ -1,0 +1,29 @@
+//! Group member lists: loaded when first needed, and the member pane shown or hidden.
+
+use crate::onebot::Peer;
+
+use super::action::Pane;
+use super::contacts::MembersState;
+use super::effect::{Call, Effect};
+use super::state::State;
+
+/// Requests a group's member list if it is not loaded or loading.
+pub fn ensure_members(state: &mut State, group: i64, fx: &mut Vec<Effect>) {
+    let m = state.contacts.members.entry(group).or_default();
+    if matches!(m.state, MembersState::NotLoaded | MembersState::Failed) {
+        m.state = MembersState::Loading;
+        fx.push(Effect::Call(Call::Members { group }));
+    }
+}
+
+/// Shows the member pane (loading the open group's members) or hides it.
+pub fn toggle_pane(state: &mut State, fx: &mut Vec<Effect>) {
+    state.members.visible = !state.members.visible;
+    if state.members.visible {
+        if let Some(Peer::Group(g)) = state.open {
+            ensure_members(state, g, fx);
+        }
+    } else if state.focus == Pane::Members {
+        state.focus = Pane::Composer;
+    }
+}

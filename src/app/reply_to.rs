@@ -1,0 +1,34 @@
+//! Replying: the selected message, quoted in the composer.
+
+use super::action::Pane;
+use super::composer::ReplyTarget;
+use super::state::State;
+use super::text::excerpt;
+
+/// Quotes the selected message in the composer (or says why it cannot be replied to).
+pub fn start(state: &mut State) {
+    let Some((peer, m)) = state.selected_message() else {
+        state.error("先在消息列表里选中一条消息 (Esc, ↑)");
+        return;
+    };
+    let Some(id) = m.id else {
+        state.error("这条消息还没有发送成功，不能回复");
+        return;
+    };
+    let author = state.contacts.name_in(peer, m.sender_id);
+    let author = if m.own {
+        state.self_name.clone()
+    } else {
+        author
+    };
+    let excerpt = excerpt(
+        &m.chain
+            .plain_text_with(|qq| Some(state.contacts.name_in(peer, qq))),
+    );
+    state.composer.reply = Some(ReplyTarget {
+        message_id: id,
+        author,
+        excerpt,
+    });
+    state.focus = Pane::Composer;
+}

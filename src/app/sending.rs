@@ -1,0 +1,100 @@
+//! Sending: what the composer holds goes out as a message (or runs as a command), and a failed
+//! message goes out again.
+
+use super::chat::{Delivery, EntryKind, MessageItem, SortKey};
+use super::commands;
+use super::composer::Submission;
+use super::effect::{Call, Effect};
+use super::state::State;
+
+/// Sends the composer's message, or runs its `/command`.
+pub fn send(state: &mut State, fx: &mut Vec<Effect>) {
+    match state.composer.submission() {
+        Submission::Empty => {}
+        Submission::Command(line) => {
+            if line.is_empty() {
+                return;
+            }
+            match commands::run(state, &line, fx) {
+                Ok(()) => {
+                    // A command that did not put anything into the composer clears it.
+                    if state.composer.text().trim_start().starts_with('/') {
+                        state.composer.clear();
+                    }
+                }
+                Err(e) => state.error(e),
+            }
+        }
+        Submission::Message(chain) => {
+            let Some(peer) = state.open else {
+                state.error("先打开一个会话 (/open 名字)");
+                return;
+            };
+            let local_id = state.next_local_id;
+            state.next_local_id += 1;
+            let arrival = state.arrival();
+            let key = SortKey {
+                time: state.now,
+                seq: u64::MAX,
+                arrival,
+            };
+            let item = MessageItem {
+                id: None,
+                local_id: Some(local_id),
+                sender_id: state.self_id,
+                sender_name: state.self_name.clone(),
+                role: None,
+                own: true,
+                chain: chain.clone(),
+                delivery: Delivery::Pending,
+                recalled_by: None,
+                reactions: Vec::new(),
+                essence: false,
+            };
+            let now = state.now;
+            let chat = state.chat_mut(peer);
+            chat.timeline.insert(key, EntryKind::Message(item));
+            chat.last_activity = chat.last_activity.max(now);
+            chat.follow_bottom();
+            chat.read_marker = Some(key);
+            state.composer.clear();
+            state.drafts.remove(peer);
+            fx.push(Effect::Call(Call::Send {
+                peer,
+                chain,
+                local_id,
+            }));
+            fx.push(Effect::SaveSession(state.session()));
+        }
+    }
+}
+
+/// Sends the selected failed message again.
+pub fn retry_selected(state: &mut State, fx: &mut Vec<Effect>) {
+    let Some(chat) = state.open_chat() else {
+        return;
+    };
+    let peer = chat.peer;
+    let Some(key) = chat.selected else {
+        state.error("先选中发送失败的消息");
+        return;
+    };
+    let Some(m) = chat.timeline.get(key).and_then(|e| e.message()) else {
+        return;
+    };
+    if !matches!(m.delivery, Delivery::Failed(_)) {
+        state.error("只能重发发送失败的消息");
+        return;
+    }
+    let chain = m.chain.clone();
+    let local_id = m.local_id.unwrap_or(0);
+    if let Some(c) = state.open_chat_mut() {
+        c.timeline
+            .update_message(key, |m| m.delivery = Delivery::Pending);
+    }
+    fx.push(Effect::Call(Call::Send {
+        peer,
+        chain,
+        local_id,
+    }));
+}
