@@ -85,10 +85,11 @@ pub fn load_open(state: &mut State, fx: &mut Vec<Effect>) {
 pub fn on_connected(state: &mut State, fx: &mut Vec<Effect>) {
     if let Some(Peer::Group(g)) = state.open
         && let Some(m) = state.contacts.members.get_mut(&g)
-        && m.state == MembersState::Loading
+        && matches!(m.state, MembersState::Loading | MembersState::Failed)
     {
         // Asked on a connection that went away: that answer is not coming.
         m.state = MembersState::NotLoaded;
+        member_list::ensure_members(state, g, fx);
     }
     load_open(state, fx);
 }

@@ -169,10 +169,12 @@ impl<S: Surface, H: Host> Loop<S, H> {
             _ = self.stop.changed() => return Ok(false),
         };
         let mut effects = Vec::new();
-        // The time reaches the state before the batch that happens at it.
+        // The time reaches the state before the batch that happens at it (and what depends on
+        // it, a status line's expiry or a countdown, is drawn again).
         let now = unix_now();
         if now != state.now {
             effects.extend(update(state, Msg::Clock(now)));
+            self.dirty = true;
         }
         match msg {
             Some(m) => {
@@ -187,7 +189,6 @@ impl<S: Surface, H: Host> Loop<S, H> {
                 self.dirty = true;
             }
             None => {
-                // A timer: the clock above moved what depends on the time.
                 if timer.is_some_and(|t| Instant::now() >= t) {
                     self.dirty = true;
                 }
