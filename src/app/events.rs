@@ -78,7 +78,8 @@ fn catch_up(state: &mut State, fx: &mut Vec<Effect>) {
             fx.push(Effect::Call(call));
         }
     }
-    // The open chat's first page and member list, if they were asked for while offline.
+    // The open chat's first page if it was opened while offline, its member list if that load
+    // went down with the old connection.
     lifecycle::on_connected(state, fx);
     fx.push(Effect::Call(Call::RecentContacts {
         count: state.settings.recent_count,
