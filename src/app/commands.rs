@@ -3,7 +3,8 @@
 use crate::onebot::{Peer, faces};
 
 use super::action::{Action, Pane};
-use super::effect::{Call, Effect};
+use super::call::MarkAllRead;
+use super::effect::Effect;
 use super::state::{FacePicker, Popup, State};
 use super::update::{close_chat, open_chat, run_action};
 
@@ -261,7 +262,7 @@ pub fn run(state: &mut State, line: &str, fx: &mut Vec<Effect>) -> Result<(), St
         }
         "readall" => {
             no_args("readall")?;
-            fx.push(Effect::Call(Call::MarkAllRead));
+            fx.push(Effect::call(MarkAllRead));
             Ok(())
         }
         "help" | "h" | "?" => {

@@ -3,8 +3,9 @@
 use crate::onebot::notice::{JoinKind, LeaveKind};
 use crate::onebot::{ClientEvent, ConnState, Event, MessageEvent, Notice, NoticeKind, Peer};
 
+use super::call::{FriendCategories, Friends, Groups, History, MarkRead, RecentContacts};
 use super::chat::{EntryKind, HistoryState, MessageItem, NoticeItem, Scroll, SortKey};
-use super::effect::{Call, Effect};
+use super::effect::Effect;
 use super::state::State;
 use super::update::excerpt;
 
@@ -34,10 +35,10 @@ pub fn on_client(state: &mut State, ev: ClientEvent, fx: &mut Vec<Effect>) {
 
 /// What is fetched once the connection is up.
 fn initial_loads(state: &mut State, fx: &mut Vec<Effect>) {
-    fx.push(Effect::Call(Call::Friends));
-    fx.push(Effect::Call(Call::FriendCategories));
-    fx.push(Effect::Call(Call::Groups));
-    fx.push(Effect::Call(Call::RecentContacts {
+    fx.push(Effect::call(Friends));
+    fx.push(Effect::call(FriendCategories));
+    fx.push(Effect::call(Groups));
+    fx.push(Effect::call(RecentContacts {
         count: state.settings.recent_count,
     }));
     super::requests::refresh(fx);
@@ -50,7 +51,7 @@ fn initial_loads(state: &mut State, fx: &mut Vec<Effect>) {
             HistoryState::NotLoaded | HistoryState::Loading
         ) {
             chat.history = HistoryState::Loading;
-            fx.push(Effect::Call(Call::History {
+            fx.push(Effect::call(History {
                 peer: p,
                 anchor: None,
                 count: page,
@@ -77,13 +78,13 @@ fn catch_up(state: &mut State, fx: &mut Vec<Effect>) {
             continue;
         }
         chat.history = HistoryState::Loading;
-        fx.push(Effect::Call(Call::History {
+        fx.push(Effect::call(History {
             peer: p,
             anchor: None,
             count: page,
         }));
     }
-    fx.push(Effect::Call(Call::RecentContacts {
+    fx.push(Effect::call(RecentContacts {
         count: state.settings.recent_count,
     }));
     // Requests made while we were away.
@@ -206,9 +207,9 @@ pub fn on_message(state: &mut State, ev: MessageEvent, fx: &mut Vec<Effect>, liv
         fx.push(Effect::Notify { title, body });
     }
     if is_open {
-        super::replies::request_quotes(state, peer, fx);
+        super::call::chat::request_quotes(state, peer, fx);
         if state.terminal_focused {
-            fx.push(Effect::Call(Call::MarkRead { peer }));
+            fx.push(Effect::call(MarkRead { peer }));
         }
     }
 }
@@ -351,7 +352,7 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
             state.contacts.touch();
             add_line(state, Peer::Group(group_id), t, Some(user_id), text);
             if user_id == state.self_id {
-                fx.push(Effect::Call(Call::Groups));
+                fx.push(Effect::call(Groups));
             }
         }
         NoticeKind::GroupDecrease {
@@ -460,7 +461,7 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
             add_line(state, Peer::Group(group_id), t, Some(user_id), text);
         }
         NoticeKind::FriendAdd { user_id } => {
-            fx.push(Effect::Call(Call::Friends));
+            fx.push(Effect::call(Friends));
             add_line(
                 state,
                 Peer::Private(user_id),

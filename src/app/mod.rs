@@ -3,6 +3,7 @@
 
 pub mod action;
 pub mod admin;
+pub mod call;
 pub mod chat;
 pub mod commands;
 pub mod composer;
@@ -12,7 +13,6 @@ pub mod events;
 pub mod fuzzy;
 pub mod keymap;
 pub mod msg;
-pub mod replies;
 pub mod requests;
 pub mod sidebar;
 pub mod state;
@@ -20,6 +20,7 @@ pub mod timeline_nav;
 pub mod update;
 
 pub use action::{Action, Pane};
-pub use effect::{Call, Done, Effect};
+pub use call::{Call, Reply};
+pub use effect::Effect;
 pub use msg::Msg;
 pub use state::State;

@@ -2,9 +2,9 @@
 
 use crossterm::event::{KeyEvent, MouseEvent};
 
-use crate::onebot::{ClientEvent, Error};
+use crate::onebot::ClientEvent;
 
-use super::effect::{Call, Done};
+use super::call::Reply;
 
 /// One thing that happened.
 #[derive(Debug, Clone)]
@@ -18,11 +18,8 @@ pub enum Msg {
     FocusChanged(bool),
     /// Something from the connection: state, event, reconnect, bad frame.
     Client(ClientEvent),
-    /// A call finished.
-    Done {
-        call: Call,
-        result: Result<Done, Error>,
-    },
+    /// A call finished: the call with its typed result.
+    Reply(Reply),
     /// A timer: time-based display (status expiry, reconnect countdown) may have changed.
     Tick,
     /// SIGTSTP from outside (not the Ctrl+Z key): suspend like the key would.

@@ -5,7 +5,8 @@
 use crate::onebot::types::{GroupSystemMsg, GroupSystemRequest};
 use crate::onebot::{Error, Request, RequestKind};
 
-use super::effect::{Call, Effect};
+use super::call::{AnswerRequest, GroupRequests};
+use super::effect::Effect;
 use super::state::{Popup, State};
 
 /// What a request asks.
@@ -224,8 +225,8 @@ pub fn on_system(state: &mut State, msg: GroupSystemMsg, filtered: bool) {
 
 /// Fetches the group system messages (on connect and when the inbox opens).
 pub fn refresh(fx: &mut Vec<Effect>) {
-    fx.push(Effect::Call(Call::GroupRequests { filtered: false }));
-    fx.push(Effect::Call(Call::GroupRequests { filtered: true }));
+    fx.push(Effect::call(GroupRequests { filtered: false }));
+    fx.push(Effect::call(GroupRequests { filtered: true }));
 }
 
 /// Opens the inbox popup and refreshes it.
@@ -317,7 +318,7 @@ pub fn answer(
     }
     r.answering = true;
     let friend = r.what == RequestWhat::Friend;
-    fx.push(Effect::Call(Call::AnswerRequest {
+    fx.push(Effect::call(AnswerRequest {
         flag: flag.to_string(),
         user: r.user_id,
         group: r.what.group(),
@@ -392,7 +393,7 @@ pub fn on_answered(state: &mut State, flag: &str, approve: bool, result: Result<
             if let Some(r) = state.inbox.items.iter_mut().find(|r| r.flag == flag) {
                 r.answering = false;
             }
-            state.error(format!("处理请求失败: {}", super::replies::short_reason(e)));
+            state.error(format!("处理请求失败: {}", super::call::short_reason(e)));
         }
     }
 }

@@ -2,8 +2,9 @@
 
 use crate::onebot::{Segment, segment::Music};
 
+use super::call::History;
 use super::chat::{HistoryState, MessageItem, Scroll, SortKey};
-use super::effect::{Call, Effect};
+use super::effect::Effect;
 use super::state::{Search, State};
 
 /// Moves the message selection by `n` (negative: older). Past the newest, the view follows again.
@@ -113,7 +114,7 @@ pub fn maybe_load_older(state: &mut State, fx: &mut Vec<Effect>) {
         return;
     };
     chat.history = HistoryState::Loading;
-    fx.push(Effect::Call(Call::History {
+    fx.push(Effect::call(History {
         peer: chat.peer,
         anchor: Some(anchor),
         count,

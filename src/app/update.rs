@@ -7,14 +7,15 @@ use crossterm::event::{
 use crate::onebot::{Peer, faces};
 
 use super::action::{Action, Pane};
+use super::call::{FileUrl, History, MarkRead, MemberList, SendMessage};
 use super::chat::{Delivery, EntryKind, HistoryState, MessageItem, Scroll, SortKey};
 use super::commands;
 use super::composer::{Completion, CompletionItem, ReplyTarget, Submission};
-use super::effect::{Call, Effect};
+use super::effect::Effect;
 use super::keymap::{Context, Key, Lookup};
 use super::msg::Msg;
 use super::state::{FacePicker, Popup, SidebarTab, State};
-use super::{events, replies, sidebar, timeline_nav};
+use super::{call, events, sidebar, timeline_nav};
 
 /// Applies one message to the state and returns what the outside world should do.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
@@ -23,7 +24,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     // (only replies and notices change members, so only they pay for the look-up).
     let reorders = matches!(
         msg,
-        Msg::Done { .. }
+        Msg::Reply(_)
             | Msg::Client(crate::onebot::ClientEvent::Event(
                 crate::onebot::Event::Notice(_)
             ))
@@ -44,7 +45,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
         }
         Msg::Client(ev) => events::on_client(state, ev, &mut fx),
-        Msg::Done { call, result } => replies::on_done(state, call, result, &mut fx),
+        Msg::Reply(reply) => reply.apply(state, &mut fx),
         Msg::Tick => {}
         Msg::SuspendSignal => fx.push(Effect::Suspend),
     }
@@ -278,7 +279,7 @@ pub(super) fn ensure_members(state: &mut State, group: i64, fx: &mut Vec<Effect>
     let m = state.contacts.members.entry(group).or_default();
     if matches!(m.state, MembersState::NotLoaded | MembersState::Failed) {
         m.state = MembersState::Loading;
-        fx.push(Effect::Call(Call::Members { group }));
+        fx.push(Effect::call(MemberList { group }));
     }
 }
 
@@ -678,7 +679,7 @@ pub fn run_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
                     // A group file without a URL in the message: ask the server for one.
                     (None, Some(file_id), Peer::Group(group)) => {
                         state.info("正在获取文件链接…");
-                        fx.push(Effect::Call(Call::FileUrl { group, file_id }));
+                        fx.push(Effect::call(FileUrl { group, file_id }));
                     }
                     _ => state.error("这条消息没有链接或附件"),
                 }
@@ -826,7 +827,7 @@ fn retry_selected(state: &mut State, fx: &mut Vec<Effect>) {
         c.timeline
             .update_message(key, |m| m.delivery = Delivery::Pending);
     }
-    fx.push(Effect::Call(Call::Send {
+    fx.push(Effect::call(SendMessage {
         peer,
         chain,
         local_id,
@@ -886,7 +887,7 @@ fn send(state: &mut State, fx: &mut Vec<Effect>) {
             chat.read_marker = Some(key);
             state.composer.clear();
             state.drafts.remove(&peer);
-            fx.push(Effect::Call(Call::Send {
+            fx.push(Effect::call(SendMessage {
                 peer,
                 chain,
                 local_id,
@@ -946,7 +947,7 @@ pub fn open_chat(state: &mut State, peer: Peer, fx: &mut Vec<Effect>) {
     chat.new_below = 0;
     if chat.history == HistoryState::NotLoaded {
         chat.history = HistoryState::Loading;
-        fx.push(Effect::Call(Call::History {
+        fx.push(Effect::call(History {
             peer,
             anchor: None,
             count: page,
@@ -958,7 +959,7 @@ pub fn open_chat(state: &mut State, peer: Peer, fx: &mut Vec<Effect>) {
         ensure_members(state, g, fx);
     }
     mark_open_read(state, peer, fx);
-    replies::request_quotes(state, peer, fx);
+    call::chat::request_quotes(state, peer, fx);
     fx.push(Effect::SaveDrafts(saved_drafts(state)));
 }
 
@@ -968,7 +969,7 @@ pub(super) fn mark_open_read(state: &mut State, peer: Peer, fx: &mut Vec<Effect>
     if chat.unread > 0 || chat.mentions > 0 || chat.history == HistoryState::Loading {
         chat.unread = 0;
         chat.mentions = 0;
-        fx.push(Effect::Call(Call::MarkRead { peer }));
+        fx.push(Effect::call(MarkRead { peer }));
     }
 }
 

@@ -9,7 +9,6 @@ pub mod group;
 pub mod members;
 pub mod messages;
 pub mod popup;
-pub mod results;
 pub mod roles;
 pub mod sheets;
 pub mod target;

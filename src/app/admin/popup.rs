@@ -9,7 +9,9 @@ use crossterm::event::{KeyCode, KeyEvent};
 use crate::onebot::types::{EssenceMessage, GroupNotice, ShutListEntry};
 
 use super::super::action::Action;
-use super::super::effect::{Call, Effect, ProfileData};
+use super::super::call::members::ProfileData;
+use super::super::call::{DeleteNotice, Leave, Poke, SetEssence};
+use super::super::effect::Effect;
 use super::super::keymap::{Context, Key, Lookup};
 use super::super::requests::{self, InboxView};
 use super::super::state::{Popup, State};
@@ -296,7 +298,7 @@ fn submit(state: &mut State, fx: &mut Vec<Effect>) {
             let typed = l.typed.trim();
             let matches = typed == l.group.to_string() || (!l.name.is_empty() && typed == l.name);
             if matches {
-                fx.push(Effect::Call(Call::Leave {
+                fx.push(Effect::call(Leave {
                     group: l.group,
                     dismiss: l.dismiss,
                 }));
@@ -380,7 +382,7 @@ fn activate(state: &mut State, fx: &mut Vec<Effect>) {
         AdminPopup::Notices(l, pending @ Some(_)) => {
             let i = pending.take().unwrap_or(0);
             if let Some(n) = l.items.ready().and_then(|v| v.get(i)) {
-                fx.push(Effect::Call(Call::DeleteNotice {
+                fx.push(Effect::call(DeleteNotice {
                     group: l.group,
                     notice_id: n.notice_id.clone(),
                 }));
@@ -474,7 +476,7 @@ fn delete(state: &mut State, fx: &mut Vec<Effect>) {
             let allowed = super::roles::my_role(state, group, fx)
                 .and_then(|me| super::roles::require_admin(me, "取消精华消息"));
             match allowed {
-                Ok(()) => fx.push(Effect::Call(Call::SetEssence {
+                Ok(()) => fx.push(Effect::call(SetEssence {
                     group,
                     id,
                     on: false,
@@ -507,7 +509,7 @@ fn profile_action(state: &mut State, g: i64, u: i64, action: Action, fx: &mut Ve
         Action::Unmute => members::unmute(state, g, &[u], fx),
         Action::Kick => members::kick(state, g, &[u], false, fx),
         Action::Poke => {
-            fx.push(Effect::Call(Call::Poke {
+            fx.push(Effect::call(Poke {
                 group: Some(g),
                 user: u,
             }));
