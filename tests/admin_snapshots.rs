@@ -7,9 +7,11 @@ use napterm::app::admin::popup::{
     AdminPopup, EssenceList, LeaveConfirm, Load, MuteList, MutePicker, NoticeList, ProfileCard,
     Sheet, SheetKind,
 };
+use napterm::app::call::KickMany;
+use napterm::app::call::members::ProfileData;
 use napterm::app::chat::{Delivery, EntryKind, HistoryState, MessageItem, SortKey};
 use napterm::app::contacts::{GroupEntry, Member, Members, MembersState};
-use napterm::app::effect::{Call, Effect, ProfileData};
+use napterm::app::effect::Effect;
 use napterm::app::inbox::{InboxInput, InboxView, PendingRequest, RequestWhat};
 use napterm::app::keymap::Keymap;
 use napterm::app::state::{Popup, Settings, State};
@@ -314,7 +316,7 @@ fn confirmations_say_exactly_what_will_happen() {
     };
     assert_eq!(
         c.on_yes,
-        vec![Effect::Call(Call::KickMany {
+        vec![Effect::call(KickMany {
             group: GROUP,
             users: vec![20003, 20002],
             block: false

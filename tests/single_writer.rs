@@ -3,6 +3,7 @@
 //! reducer tests — messages in, state and effects out, no terminal, socket or timing.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use napterm::app::call::{History, MemberList, SendMessage};
 use napterm::app::chat::{HistoryState, Scroll, SortKey};
 use napterm::app::composer::Draft;
 use napterm::app::contacts::MembersState;
@@ -130,7 +131,7 @@ fn sending_drops_the_draft_of_its_chat() {
     assert!(
         calls(&fx)
             .iter()
-            .any(|c| matches!(c, Call::Send { peer, .. } if *peer == FRIEND))
+            .any(|c| matches!(c, Call::SendMessage(SendMessage { peer, .. }) if *peer == FRIEND))
     );
     assert_eq!(draft_text(&s, FRIEND), None);
     assert!(saved_sessions(&fx)[0].drafts.is_empty());
@@ -193,10 +194,15 @@ fn a_restored_group_loads_its_history_and_members_once_connected() {
     let fx = calls(&fx);
     let history: Vec<_> = fx
         .iter()
-        .filter(|c| matches!(c, Call::History { peer, anchor: None, .. } if *peer == GROUP))
+        .filter(
+            |c| matches!(c, Call::History(History { peer, anchor: None, .. }) if *peer == GROUP),
+        )
         .collect();
     assert_eq!(history.len(), 1, "{fx:?}");
-    assert!(fx.contains(&&Call::Members { group: 30001 }), "{fx:?}");
+    assert!(
+        fx.contains(&&Call::MemberList(MemberList { group: 30001 })),
+        "{fx:?}"
+    );
     assert_eq!(
         s.open_chat().map(|c| c.history),
         Some(HistoryState::Loading)
@@ -228,10 +234,13 @@ fn loads_lost_with_the_connection_are_asked_again_on_reconnect() {
     update(&mut s, connected());
     let fx = update(&mut s, Msg::Client(ClientEvent::Reconnected));
     let fx = calls(&fx);
-    assert!(fx.contains(&&Call::Members { group: 30001 }), "{fx:?}");
+    assert!(
+        fx.contains(&&Call::MemberList(MemberList { group: 30001 })),
+        "{fx:?}"
+    );
     let history = fx
         .iter()
-        .filter(|c| matches!(c, Call::History { peer, .. } if *peer == GROUP))
+        .filter(|c| matches!(c, Call::History(History { peer, .. }) if *peer == GROUP))
         .count();
     assert_eq!(history, 1, "the open chat's page is asked once: {fx:?}");
 }
@@ -249,7 +258,7 @@ fn a_chat_opened_offline_loads_when_the_connection_comes_up() {
     assert!(
         calls(&fx)
             .iter()
-            .any(|c| matches!(c, Call::History { peer, .. } if *peer == FRIEND)),
+            .any(|c| matches!(c, Call::History(History { peer, .. }) if *peer == FRIEND)),
         "{fx:?}"
     );
 }

@@ -1,9 +1,10 @@
 //! What each named action does in the focused pane, and moving the focus and the selections.
 
+use super::call::FileUrl;
 use crate::onebot::Peer;
 
 use super::action::{Action, Pane};
-use super::effect::{Call, Effect};
+use super::effect::Effect;
 use super::state::{FacePicker, Popup, SidebarTab, State};
 use super::{
     admin, commands, lifecycle, member_list, reply_to, requests, sending, sidebar, timeline_nav,
@@ -144,7 +145,7 @@ pub fn run_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
                     // A group file without a URL in the message: ask the server for one.
                     (None, Some(file_id), Peer::Group(group)) => {
                         state.info("正在获取文件链接…");
-                        fx.push(Effect::Call(Call::FileUrl { group, file_id }));
+                        fx.push(Effect::call(FileUrl { group, file_id }));
                     }
                     _ => state.error("这条消息没有链接或附件"),
                 }

@@ -1,10 +1,11 @@
 //! One conversation: its timeline (messages and notice lines), unread state, draft and history paging.
 
+use super::call::History;
 use std::collections::{BTreeMap, HashMap};
 
 use crate::onebot::{MessageChain, MessageEvent, Peer, Role};
 
-use super::effect::Call;
+use super::call::Call;
 
 /// Orders timeline entries: by time, then QQ's own sequence, then arrival.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -362,11 +363,14 @@ impl Chat {
             Page::Older => Some(self.timeline.oldest_message_id()?),
         };
         self.history = HistoryState::Loading;
-        Some(Call::History {
-            peer: self.peer,
-            anchor,
-            count,
-        })
+        Some(
+            History {
+                peer: self.peer,
+                anchor,
+                count,
+            }
+            .into(),
+        )
     }
 }
 
@@ -436,15 +440,21 @@ mod tests {
         let call = c.request_page(Page::Older, 30);
         assert_eq!(
             call,
-            Some(Call::History {
-                peer: Peer::Group(9),
-                anchor: Some(3),
-                count: 30
-            })
+            Some(
+                History {
+                    peer: Peer::Group(9),
+                    anchor: Some(3),
+                    count: 30
+                }
+                .into()
+            )
         );
         assert_eq!(c.history, HistoryState::Loading);
         let latest = c.request_page(Page::Latest, 30);
-        assert!(matches!(latest, Some(Call::History { anchor: None, .. })));
+        assert!(matches!(
+            latest,
+            Some(Call::History(History { anchor: None, .. }))
+        ));
     }
 
     #[test]

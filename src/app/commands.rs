@@ -3,7 +3,7 @@
 use crate::onebot::{Peer, faces};
 
 use super::action::Pane;
-use super::effect::{Call, Effect};
+use super::effect::Effect;
 use super::lifecycle::{close_chat, open_chat};
 use super::state::{FacePicker, Popup, State};
 use super::{member_list, reply_to};
@@ -262,7 +262,7 @@ pub fn run(state: &mut State, line: &str, fx: &mut Vec<Effect>) -> Result<(), St
         }
         "readall" => {
             no_args("readall")?;
-            fx.push(Effect::Call(Call::MarkAllRead));
+            fx.push(Effect::call(super::call::MarkAllRead));
             Ok(())
         }
         "help" | "h" | "?" => {

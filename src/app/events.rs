@@ -1,10 +1,11 @@
 //! What the connection reports: state changes, messages, notices, requests, reconnects.
 
+use super::call::{FriendCategories, Friends, Groups, MarkRead, RecentContacts};
 use crate::onebot::notice::{JoinKind, LeaveKind};
 use crate::onebot::{ClientEvent, ConnState, Event, MessageEvent, Notice, NoticeKind, Peer};
 
 use super::chat::{EntryKind, HistoryState, MessageItem, NoticeItem, Page, Scroll, SortKey};
-use super::effect::{Call, Effect};
+use super::effect::Effect;
 use super::lifecycle;
 use super::state::State;
 use super::text::{duration_text, excerpt};
@@ -46,10 +47,10 @@ pub fn on_client(state: &mut State, ev: ClientEvent, fx: &mut Vec<Effect>) {
 
 /// What is fetched once the connection is up.
 fn initial_loads(state: &mut State, fx: &mut Vec<Effect>) {
-    fx.push(Effect::Call(Call::Friends));
-    fx.push(Effect::Call(Call::FriendCategories));
-    fx.push(Effect::Call(Call::Groups));
-    fx.push(Effect::Call(Call::RecentContacts {
+    fx.push(Effect::call(Friends));
+    fx.push(Effect::call(FriendCategories));
+    fx.push(Effect::call(Groups));
+    fx.push(Effect::call(RecentContacts {
         count: state.settings.recent_count,
     }));
     super::requests::refresh(fx);
@@ -81,7 +82,7 @@ fn catch_up(state: &mut State, fx: &mut Vec<Effect>) {
     // The open chat's first page if it was opened while offline, its member list if that load
     // went down with the old connection.
     lifecycle::on_connected(state, fx);
-    fx.push(Effect::Call(Call::RecentContacts {
+    fx.push(Effect::call(RecentContacts {
         count: state.settings.recent_count,
     }));
     // Requests made while we were away.
@@ -206,7 +207,7 @@ pub fn on_message(state: &mut State, ev: MessageEvent, fx: &mut Vec<Effect>, liv
     if is_open {
         super::quotes::request(state, peer, fx);
         if state.terminal_focused {
-            fx.push(Effect::Call(Call::MarkRead { peer }));
+            fx.push(Effect::call(MarkRead { peer }));
         }
     }
 }
@@ -322,7 +323,7 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
             state.contacts.touch();
             add_line(state, Peer::Group(group_id), t, Some(user_id), text);
             if user_id == state.self_id {
-                fx.push(Effect::Call(Call::Groups));
+                fx.push(Effect::call(Groups));
             }
         }
         NoticeKind::GroupDecrease {
@@ -431,7 +432,7 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
             add_line(state, Peer::Group(group_id), t, Some(user_id), text);
         }
         NoticeKind::FriendAdd { user_id } => {
-            fx.push(Effect::Call(Call::Friends));
+            fx.push(Effect::call(Friends));
             add_line(
                 state,
                 Peer::Private(user_id),

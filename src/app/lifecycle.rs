@@ -1,13 +1,14 @@
 //! A chat's life on screen: opening it (its draft into the composer, history and members
 //! loaded, unread cleared), closing it, and a saved session opened again after a restart.
 
+use super::call::MarkRead;
 use crate::onebot::Peer;
 
 use super::chat::{HistoryState, Page};
 use super::composer::Composer;
 use super::contacts::MembersState;
 use super::drafts::Session;
-use super::effect::{Call, Effect};
+use super::effect::Effect;
 use super::state::State;
 use super::{member_list, quotes};
 
@@ -100,7 +101,7 @@ pub fn mark_open_read(state: &mut State, peer: Peer, fx: &mut Vec<Effect>) {
     if chat.unread > 0 || chat.mentions > 0 || chat.history == HistoryState::Loading {
         chat.unread = 0;
         chat.mentions = 0;
-        fx.push(Effect::Call(Call::MarkRead { peer }));
+        fx.push(Effect::call(MarkRead { peer }));
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod action;
 pub mod actions;
 pub mod admin;
+pub mod call;
 pub mod chat;
 pub mod command_line;
 pub mod commands;
@@ -22,7 +23,6 @@ pub mod member_list;
 pub mod msg;
 pub mod popup_keys;
 pub mod quotes;
-pub mod replies;
 pub mod reply_to;
 pub mod reports;
 pub mod requests;
@@ -34,6 +34,7 @@ pub mod timeline_nav;
 pub mod update;
 
 pub use action::{Action, Pane};
-pub use effect::{Call, Done, Effect};
+pub use call::{Call, Reply};
+pub use effect::Effect;
 pub use msg::Msg;
 pub use state::State;

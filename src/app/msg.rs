@@ -2,10 +2,10 @@
 
 use crossterm::event::{KeyEvent, MouseEvent};
 
-use crate::onebot::{ClientEvent, Error};
+use crate::onebot::ClientEvent;
 
+use super::call::Reply;
 use super::drafts::Session;
-use super::effect::{Call, Done};
 use super::state::FrameReport;
 
 /// One thing that happened.
@@ -20,11 +20,8 @@ pub enum Msg {
     FocusChanged(bool),
     /// Something from the connection: state, event, reconnect, bad frame.
     Client(ClientEvent),
-    /// A call finished.
-    Done {
-        call: Call,
-        result: Result<Done, Error>,
-    },
+    /// A call finished: the call with its typed result.
+    Reply(Reply),
     /// The time (Unix seconds) changed: status expiry and countdowns follow it.
     Clock(i64),
     /// What the frame just drawn showed.

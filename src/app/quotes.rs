@@ -1,9 +1,10 @@
 //! What the open chat's messages refer to and memory lacks: quoted messages (get_msg) and the
 //! content of merged forwards (get_forward_msg), fetched once each.
 
+use super::call::{GetForward, GetMsg};
 use crate::onebot::Peer;
 
-use super::effect::{Call, Effect};
+use super::effect::Effect;
 use super::state::{ForwardPreview, Quote, State};
 
 /// Messages shown in a forward's preview.
@@ -32,7 +33,7 @@ pub fn request(state: &mut State, peer: Peer, fx: &mut Vec<Effect>) {
     for id in forwards {
         if !state.forwards.contains_key(&id) {
             state.forwards.insert(id.clone(), ForwardPreview::Loading);
-            fx.push(Effect::Call(Call::GetForward { id }));
+            fx.push(Effect::call(GetForward { id }));
         }
     }
     let Some(chat) = state.chats.get(&peer) else {
@@ -51,6 +52,6 @@ pub fn request(state: &mut State, peer: Peer, fx: &mut Vec<Effect>) {
             continue;
         }
         state.quotes.insert(id, Quote::Loading);
-        fx.push(Effect::Call(Call::GetMsg { peer, id }));
+        fx.push(Effect::call(GetMsg { peer, id }));
     }
 }

@@ -1,10 +1,11 @@
 //! The requests inbox at work: filled from request events and from `get_group_system_msg` /
 //! `get_group_ignored_notifies`, opened as a popup, its requests answered.
 
+use super::call::{AnswerRequest, GroupRequests};
 use crate::onebot::types::{GroupSystemMsg, GroupSystemRequest};
 use crate::onebot::{Error, Request, RequestKind};
 
-use super::effect::{Call, Effect};
+use super::effect::Effect;
 use super::inbox::{InboxInput, InboxView, PendingRequest, RequestWhat};
 use super::state::{Popup, State};
 
@@ -126,8 +127,8 @@ pub fn on_system(state: &mut State, msg: GroupSystemMsg, filtered: bool) {
 
 /// Fetches the group system messages (on connect and when the inbox opens).
 pub fn refresh(fx: &mut Vec<Effect>) {
-    fx.push(Effect::Call(Call::GroupRequests { filtered: false }));
-    fx.push(Effect::Call(Call::GroupRequests { filtered: true }));
+    fx.push(Effect::call(GroupRequests { filtered: false }));
+    fx.push(Effect::call(GroupRequests { filtered: true }));
 }
 
 /// Opens the inbox popup and refreshes it.
@@ -219,7 +220,7 @@ pub fn answer(
     }
     r.answering = true;
     let friend = r.what == RequestWhat::Friend;
-    fx.push(Effect::Call(Call::AnswerRequest {
+    fx.push(Effect::call(AnswerRequest {
         flag: flag.to_string(),
         user: r.user_id,
         group: r.what.group(),

@@ -1,10 +1,11 @@
 //! Sending: what the composer holds goes out as a message (or runs as a command), and a failed
 //! message goes out again.
 
+use super::call::SendMessage;
 use super::chat::{Delivery, EntryKind, MessageItem, SortKey};
 use super::commands;
 use super::composer::Submission;
-use super::effect::{Call, Effect};
+use super::effect::Effect;
 use super::state::State;
 
 /// Sends the composer's message, or runs its `/command`.
@@ -59,7 +60,7 @@ pub fn send(state: &mut State, fx: &mut Vec<Effect>) {
             chat.read_marker = Some(key);
             state.composer.clear();
             state.drafts.remove(peer);
-            fx.push(Effect::Call(Call::Send {
+            fx.push(Effect::call(SendMessage {
                 peer,
                 chain,
                 local_id,
@@ -92,7 +93,7 @@ pub fn retry_selected(state: &mut State, fx: &mut Vec<Effect>) {
         c.timeline
             .update_message(key, |m| m.delivery = Delivery::Pending);
     }
-    fx.push(Effect::Call(Call::Send {
+    fx.push(Effect::call(SendMessage {
         peer,
         chain,
         local_id,

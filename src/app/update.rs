@@ -1,7 +1,7 @@
 //! `update(&mut State, Msg) -> Vec<Effect>`: the one place state changes. Never awaits.
 //!
 //! It routes each message to where it is handled: keys, pastes and clicks to the pane, popup or
-//! line they are meant for, connection reports to `events`, call results to `replies`.
+//! line they are meant for, connection reports to `events`, call results to their `Request` impls (see `call`).
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
 
@@ -14,8 +14,8 @@ use super::keymap::{Context, Key, Lookup};
 use super::msg::Msg;
 use super::state::{Popup, State};
 use super::{
-    actions, admin, command_line, completion, events, lifecycle, popup_keys, replies, reports,
-    sidebar, timeline_nav,
+    actions, admin, command_line, completion, events, lifecycle, popup_keys, reports, sidebar,
+    timeline_nav,
 };
 
 /// Applies one message to the state and returns what the outside world should do.
@@ -25,7 +25,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     // (only replies and notices change members, so only they pay for the look-up).
     let reorders = matches!(
         msg,
-        Msg::Done { .. }
+        Msg::Reply(_)
             | Msg::Client(crate::onebot::ClientEvent::Event(
                 crate::onebot::Event::Notice(_)
             ))
@@ -46,7 +46,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
         }
         Msg::Client(ev) => events::on_client(state, ev, &mut fx),
-        Msg::Done { call, result } => replies::on_done(state, call, result, &mut fx),
+        Msg::Reply(reply) => reply.apply(state, &mut fx),
         Msg::Clock(now) => state.now = now,
         Msg::Frame(report) => reports::on_frame(state, report),
         Msg::Restore(session) => lifecycle::restore(state, session, &mut fx),

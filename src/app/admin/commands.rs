@@ -7,6 +7,7 @@
 
 use crate::onebot::{Peer, Role};
 
+use super::super::call::Poke;
 use super::super::effect::Effect;
 use super::super::requests;
 use super::super::state::State;
@@ -242,7 +243,7 @@ fn poke(state: &mut State, args: &str, fx: &mut Vec<Effect>) -> Result<(), Strin
     if let Some(Peer::Private(u)) = state.open
         && args.is_empty()
     {
-        fx.push(Effect::Call(super::super::effect::Call::Poke {
+        fx.push(Effect::call(Poke {
             group: None,
             user: u,
         }));
@@ -252,7 +253,7 @@ fn poke(state: &mut State, args: &str, fx: &mut Vec<Effect>) -> Result<(), Strin
         return members::poke_key(state, fx);
     }
     let (g, u) = member(state, args, fx)?;
-    fx.push(Effect::Call(super::super::effect::Call::Poke {
+    fx.push(Effect::call(Poke {
         group: Some(g),
         user: u,
     }));

@@ -3,7 +3,10 @@
 
 use crate::onebot::{Peer, Role};
 
-use super::super::effect::{Call, Effect};
+use super::super::call::{
+    AtAllRemain, Avatar, GroupDetails, Honors, MuteAll, Notices, PostNotice, Rename, ShutList, Sign,
+};
+use super::super::effect::Effect;
 use super::super::state::{Confirm, Popup, State};
 use super::popup::{AdminPopup, LeaveConfirm, Load, MuteList, NoticeList, Sheet, SheetKind};
 use super::roles::{my_role, require_admin};
@@ -40,7 +43,7 @@ pub fn mute_all(state: &mut State, enable: bool, fx: &mut Vec<Effect>) -> Result
     state.popup = Some(Popup::Confirm(Confirm {
         title: title.into(),
         body,
-        on_yes: vec![Effect::Call(Call::MuteAll { group: g, enable })],
+        on_yes: vec![Effect::call(MuteAll { group: g, enable })],
     }));
     Ok(())
 }
@@ -54,7 +57,7 @@ pub fn rename(state: &mut State, name: &str, fx: &mut Vec<Effect>) -> Result<(),
     }
     let me = my_role(state, g, fx)?;
     require_admin(me, "修改群名")?;
-    fx.push(Effect::Call(Call::Rename {
+    fx.push(Effect::call(Rename {
         group: g,
         name: name.to_string(),
     }));
@@ -70,7 +73,7 @@ pub fn avatar(state: &mut State, path: &str, fx: &mut Vec<Effect>) -> Result<(),
     }
     let me = my_role(state, g, fx)?;
     require_admin(me, "设置群头像")?;
-    fx.push(Effect::Call(Call::Avatar {
+    fx.push(Effect::call(Avatar {
         group: g,
         file: path.to_string(),
     }));
@@ -89,7 +92,7 @@ pub fn notices(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), String> {
         },
         None,
     )));
-    fx.push(Effect::Call(Call::Notices { group: g }));
+    fx.push(Effect::call(Notices { group: g }));
     Ok(())
 }
 
@@ -146,7 +149,7 @@ pub fn post_notice(state: &mut State, args: &str, fx: &mut Vec<Effect>) -> Resul
     let n = parse_notice(args)?;
     let me = my_role(state, g, fx)?;
     require_admin(me, "发布群公告")?;
-    fx.push(Effect::Call(Call::PostNotice {
+    fx.push(Effect::call(PostNotice {
         group: g,
         text: n.text,
         image: n.image,
@@ -165,7 +168,7 @@ pub fn mutes(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), String> {
         items: Load::Loading,
         selected: 0,
     })));
-    fx.push(Effect::Call(Call::ShutList { group: g }));
+    fx.push(Effect::call(ShutList { group: g }));
     Ok(())
 }
 
@@ -179,8 +182,8 @@ pub fn sheet(state: &mut State, kind: SheetKind, fx: &mut Vec<Effect>) -> Result
         scroll: 0,
     })));
     fx.push(Effect::Call(match kind {
-        SheetKind::Info => Call::GroupDetails { group: g },
-        SheetKind::Honors => Call::Honors { group: g },
+        SheetKind::Info => GroupDetails { group: g }.into(),
+        SheetKind::Honors => Honors { group: g }.into(),
     }));
     Ok(())
 }
@@ -188,14 +191,14 @@ pub fn sheet(state: &mut State, kind: SheetKind, fx: &mut Vec<Effect>) -> Result
 /// `/atall`: how many @全体成员 are left today (answered in the status line).
 pub fn at_all(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), String> {
     let g = open_group(state)?;
-    fx.push(Effect::Call(Call::AtAllRemain { group: g }));
+    fx.push(Effect::call(AtAllRemain { group: g }));
     Ok(())
 }
 
 /// `/sign`: the daily group sign-in.
 pub fn sign(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), String> {
     let g = open_group(state)?;
-    fx.push(Effect::Call(Call::Sign { group: g }));
+    fx.push(Effect::call(Sign { group: g }));
     Ok(())
 }
 

@@ -4,7 +4,10 @@
 use crate::onebot::{Peer, Role};
 
 use super::super::action::{Action, Pane};
-use super::super::effect::{Call, Effect};
+use super::super::call::{
+    Ban, Call, Kick, KickMany, Like, Poke, Profile, SetAdmin, SetCard, SetTitle,
+};
+use super::super::effect::Effect;
 use super::super::keymap::Context;
 use super::super::state::{Confirm, Popup, State};
 use super::duration;
@@ -118,7 +121,7 @@ pub fn mute(
     let calls: Vec<Effect> = users
         .iter()
         .map(|&user| {
-            Effect::Call(Call::Ban {
+            Effect::call(Ban {
                 group,
                 user,
                 duration: secs,
@@ -164,7 +167,7 @@ pub fn unmute(
     let calls: Vec<Effect> = users
         .iter()
         .map(|&user| {
-            Effect::Call(Call::Ban {
+            Effect::call(Ban {
                 group,
                 user,
                 duration: 0,
@@ -202,17 +205,19 @@ pub fn kick(
     fx: &mut Vec<Effect>,
 ) -> Result<(), String> {
     check_all(state, group, users, MemberOp::Kick, fx)?;
-    let call = match users {
-        [user] => Call::Kick {
+    let call: Call = match users {
+        [user] => Kick {
             group,
             user: *user,
             block,
-        },
-        _ => Call::KickMany {
+        }
+        .into(),
+        _ => KickMany {
             group,
             users: users.to_vec(),
             block,
-        },
+        }
+        .into(),
     };
     let group_name = state.contacts.chat_name(Peer::Group(group));
     let count = if users.len() > 1 {
@@ -245,7 +250,7 @@ pub fn set_card(
     fx: &mut Vec<Effect>,
 ) -> Result<(), String> {
     check_all(state, group, &[user], MemberOp::Card, fx)?;
-    fx.push(Effect::Call(Call::SetCard {
+    fx.push(Effect::call(SetCard {
         group,
         user,
         card: card.to_string(),
@@ -262,7 +267,7 @@ pub fn set_title(
     fx: &mut Vec<Effect>,
 ) -> Result<(), String> {
     check_all(state, group, &[user], MemberOp::Title, fx)?;
-    fx.push(Effect::Call(Call::SetTitle {
+    fx.push(Effect::call(SetTitle {
         group,
         user,
         title: title.to_string(),
@@ -289,7 +294,7 @@ pub fn set_admin(
         }
         _ => {}
     }
-    fx.push(Effect::Call(Call::SetAdmin {
+    fx.push(Effect::call(SetAdmin {
         group,
         user,
         enable,
@@ -313,14 +318,14 @@ pub fn profile(state: &mut State, group: i64, user: i64, fx: &mut Vec<Effect>) {
         data: None,
         error: None,
     })));
-    fx.push(Effect::Call(Call::Profile { group, user }));
+    fx.push(Effect::call(Profile { group, user }));
 }
 
 /// The poke key.
 pub fn poke_key(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), String> {
     let (g, users) = context(state, false)?;
     let user = users.first().copied().ok_or("没有选中成员")?;
-    fx.push(Effect::Call(Call::Poke {
+    fx.push(Effect::call(Poke {
         group: Some(g),
         user,
     }));
@@ -335,7 +340,7 @@ pub fn like(state: &mut State, user: i64, times: u32, fx: &mut Vec<Effect>) -> R
     if !(1..=20).contains(&times) {
         return Err("点赞次数是 1 到 20".into());
     }
-    fx.push(Effect::Call(Call::Like { user, times }));
+    fx.push(Effect::call(Like { user, times }));
     Ok(())
 }
 

@@ -4,7 +4,8 @@
 use crate::onebot::Peer;
 
 use super::super::action::Pane;
-use super::super::effect::{Call, Effect};
+use super::super::call::{Essences, Recall, SetEssence};
+use super::super::effect::Effect;
 use super::super::state::{Confirm, Popup, State};
 use super::super::text::excerpt;
 use super::popup::{AdminPopup, EssenceList, Load};
@@ -70,7 +71,7 @@ pub fn recall(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), String> {
     state.popup = Some(Popup::Confirm(Confirm {
         title: "撤回消息".into(),
         body,
-        on_yes: vec![Effect::Call(Call::Recall {
+        on_yes: vec![Effect::call(Recall {
             peer: s.peer,
             id: s.id,
             author: s.author,
@@ -101,7 +102,7 @@ pub fn essence(state: &mut State, on: Option<bool>, fx: &mut Vec<Effect>) -> Res
         (false, false) => return Err("这条消息不是精华消息".into()),
         _ => {}
     }
-    fx.push(Effect::Call(Call::SetEssence {
+    fx.push(Effect::call(SetEssence {
         group: g,
         id: s.id,
         on,
@@ -117,7 +118,7 @@ pub fn open_essences(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), Stri
         items: Load::Loading,
         selected: 0,
     })));
-    fx.push(Effect::Call(Call::Essences { group: g }));
+    fx.push(Effect::call(Essences { group: g }));
     Ok(())
 }
 

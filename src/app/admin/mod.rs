@@ -10,7 +10,6 @@ pub mod members;
 pub mod messages;
 pub mod popup;
 pub mod popup_keys;
-pub mod results;
 pub mod roles;
 pub mod sheets;
 pub mod target;

@@ -3,7 +3,7 @@
 
 use crate::onebot::types::{EssenceMessage, GroupNotice, ShutListEntry};
 
-use super::super::effect::ProfileData;
+use super::super::call::members::ProfileData;
 use super::super::inbox::InboxView;
 
 /// Something fetched for a popup.

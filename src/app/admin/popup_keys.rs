@@ -3,10 +3,11 @@
 //! Lists use the `popup` section of the keymap; the profile popup also answers the member pane's
 //! own keys (mute, kick, card, …) so the same key does the same thing in both places.
 
+use super::super::call::{DeleteNotice, Leave, Poke, SetEssence};
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::super::action::Action;
-use super::super::effect::{Call, Effect};
+use super::super::effect::Effect;
 use super::super::input::printable;
 use super::super::keymap::{Context, Key, Lookup};
 use super::super::requests;
@@ -183,7 +184,7 @@ fn submit(state: &mut State, fx: &mut Vec<Effect>) {
             let typed = l.typed.trim();
             let matches = typed == l.group.to_string() || (!l.name.is_empty() && typed == l.name);
             if matches {
-                fx.push(Effect::Call(Call::Leave {
+                fx.push(Effect::call(Leave {
                     group: l.group,
                     dismiss: l.dismiss,
                 }));
@@ -267,7 +268,7 @@ fn activate(state: &mut State, fx: &mut Vec<Effect>) {
         AdminPopup::Notices(l, pending @ Some(_)) => {
             let i = pending.take().unwrap_or(0);
             if let Some(n) = l.items.ready().and_then(|v| v.get(i)) {
-                fx.push(Effect::Call(Call::DeleteNotice {
+                fx.push(Effect::call(DeleteNotice {
                     group: l.group,
                     notice_id: n.notice_id.clone(),
                 }));
@@ -361,7 +362,7 @@ fn delete(state: &mut State, fx: &mut Vec<Effect>) {
             let allowed = super::roles::my_role(state, group, fx)
                 .and_then(|me| super::roles::require_admin(me, "取消精华消息"));
             match allowed {
-                Ok(()) => fx.push(Effect::Call(Call::SetEssence {
+                Ok(()) => fx.push(Effect::call(SetEssence {
                     group,
                     id,
                     on: false,
@@ -394,7 +395,7 @@ fn profile_action(state: &mut State, g: i64, u: i64, action: Action, fx: &mut Ve
         Action::Unmute => members::unmute(state, g, &[u], fx),
         Action::Kick => members::kick(state, g, &[u], false, fx),
         Action::Poke => {
-            fx.push(Effect::Call(Call::Poke {
+            fx.push(Effect::call(Poke {
                 group: Some(g),
                 user: u,
             }));
