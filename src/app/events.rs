@@ -608,10 +608,10 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
         NoticeKind::GrayTip {
             group_id,
             user_id,
-            content,
+            tip,
             ..
         } => {
-            let text = gray_tip_text(&content);
+            let text = tip.text();
             if !text.is_empty() {
                 add_line(state, Peer::Group(group_id), t, Some(user_id), text);
             }
@@ -641,23 +641,6 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
         }
         NoticeKind::GroupUpload { .. } | NoticeKind::Unknown(_) => {}
     }
-}
-
-/// The visible text of a JSON gray tip (`items[].txt`).
-fn gray_tip_text(content: &str) -> String {
-    let Ok(v) = serde_json::from_str::<serde_json::Value>(content) else {
-        return String::new();
-    };
-    v.get("items")
-        .and_then(|i| i.as_array())
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(|i| i.get("txt").and_then(|t| t.as_str()))
-                .collect::<Vec<_>>()
-                .join("")
-        })
-        .unwrap_or_default()
 }
 
 #[cfg(test)]
