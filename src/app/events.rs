@@ -13,6 +13,12 @@ pub fn on_client(state: &mut State, ev: ClientEvent, fx: &mut Vec<Effect>) {
     match ev {
         ClientEvent::State(s) => {
             if let ConnState::Connected { self_id, nickname } = &s {
+                if (*self_id != 0 && *self_id != state.self_id)
+                    || (!nickname.is_empty() && *nickname != state.self_name)
+                {
+                    // Timelines draw your name and your mentions: their layouts are stale.
+                    state.contacts.touch();
+                }
                 if *self_id != 0 {
                     state.self_id = *self_id;
                 }
@@ -100,6 +106,7 @@ fn on_event(state: &mut State, e: Event, fx: &mut Vec<Effect>) {
         | Event::Meta(crate::onebot::Meta::Heartbeat { self_id, .. }) => {
             if state.self_id == 0 && self_id != 0 {
                 state.self_id = self_id;
+                state.contacts.touch();
             }
         }
         Event::Unknown(_) => {}
@@ -127,6 +134,7 @@ pub fn on_message(state: &mut State, ev: MessageEvent, fx: &mut Vec<Effect>, liv
     }
     if state.self_id == 0 && ev.self_id != 0 {
         state.self_id = ev.self_id;
+        state.contacts.touch();
     }
     let item = MessageItem::from_event(&ev);
     if !item.own {

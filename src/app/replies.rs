@@ -30,6 +30,10 @@ pub fn on_done(state: &mut State, call: Call, result: Result<Done, Error>, fx: &
 fn on_ok(state: &mut State, call: Call, done: Done, fx: &mut Vec<Effect>) {
     match (call, done) {
         (_, Done::LoginInfo { user_id, nickname }) => {
+            if (state.self_id, &state.self_name) != (user_id, &nickname) {
+                // Timelines draw your name and your mentions: their layouts are stale.
+                state.contacts.touch();
+            }
             state.self_id = user_id;
             state.self_name = nickname;
         }
@@ -162,7 +166,7 @@ fn on_ok(state: &mut State, call: Call, done: Done, fx: &mut Vec<Effect>) {
                     total: list.len(),
                 }
             };
-            state.forwards.insert(id, preview);
+            set_forward(state, id, preview);
         }
         (Call::GetMsg { peer, id }, Done::Message(m)) => {
             let author = if m.is_self() {
@@ -186,7 +190,7 @@ fn on_ok(state: &mut State, call: Call, done: Done, fx: &mut Vec<Effect>) {
                     excerpt: excerpt(&text),
                 }
             };
-            state.quotes.insert(id, quote);
+            set_quote(state, id, quote);
         }
         (Call::Send { peer, local_id, .. }, Done::Sent { message_id }) => {
             let chat = state.chat_mut(peer);
@@ -261,12 +265,8 @@ fn on_err(state: &mut State, call: Call, e: Error) {
             state.contacts.members.entry(group).or_default().state = MembersState::Failed;
             state.error(format!("获取群成员失败: {}", short_reason(&e)));
         }
-        Call::GetForward { id } => {
-            state.forwards.insert(id, ForwardPreview::Missing);
-        }
-        Call::GetMsg { id, .. } => {
-            state.quotes.insert(id, Quote::Missing);
-        }
+        Call::GetForward { id } => set_forward(state, id, ForwardPreview::Missing),
+        Call::GetMsg { id, .. } => set_quote(state, id, Quote::Missing),
         other => state.error(format!("{}失败: {}", other.describe(), short_reason(&e))),
     }
 }
@@ -281,6 +281,22 @@ pub fn short_reason(e: &Error) -> String {
         Error::AuthRejected(_) => "token 被拒绝".into(),
         Error::UnexpectedReply { detail, .. } => format!("回复格式不对 ({detail})"),
     }
+}
+
+/// Records what is known of quoted message `id`; the replies showing it are redrawn.
+fn set_quote(state: &mut State, id: i64, quote: Quote) {
+    state.quotes.insert(id, quote);
+    for chat in state.chats.values_mut() {
+        chat.timeline.touch_quoting(id);
+    }
+}
+
+/// Records the preview of forward `id`; the messages holding it are redrawn.
+fn set_forward(state: &mut State, id: String, preview: ForwardPreview) {
+    for chat in state.chats.values_mut() {
+        chat.timeline.touch_forwarding(&id);
+    }
+    state.forwards.insert(id, preview);
 }
 
 /// Messages shown in a forward's preview.
@@ -308,7 +324,7 @@ pub fn request_quotes(state: &mut State, peer: Peer, fx: &mut Vec<Effect>) {
         .collect();
     for id in forwards {
         if !state.forwards.contains_key(&id) {
-            state.forwards.insert(id.clone(), ForwardPreview::Loading);
+            set_forward(state, id.clone(), ForwardPreview::Loading);
             fx.push(Effect::Call(Call::GetForward { id }));
         }
     }
@@ -327,7 +343,149 @@ pub fn request_quotes(state: &mut State, peer: Peer, fx: &mut Vec<Effect>) {
         if state.quotes.contains_key(&id) {
             continue;
         }
-        state.quotes.insert(id, Quote::Loading);
+        set_quote(state, id, Quote::Loading);
         fx.push(Effect::Call(Call::GetMsg { peer, id }));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::app::chat::{EntryKind, MessageItem, SortKey};
+    use crate::app::keymap::Keymap;
+    use crate::app::msg::Msg;
+    use crate::app::state::Settings;
+    use crate::app::update::update;
+    use crate::onebot::{MessageChain, MessageEvent, Segment};
+
+    const GROUP: Peer = Peer::Group(30001);
+
+    fn event(id: i64, chain: serde_json::Value) -> MessageEvent {
+        serde_json::from_value(json!({
+            "time": 1_795_000_000 + id, "self_id": 10001, "post_type": "message",
+            "message_type": "group", "group_id": 30001, "user_id": 20002, "message_id": id,
+            "sender": {"user_id": 20002, "nickname": "小明"}, "message": chain,
+        }))
+        .expect("event")
+    }
+
+    fn key(n: u64) -> SortKey {
+        SortKey {
+            time: 1_795_000_000 + n as i64,
+            seq: 0,
+            arrival: n,
+        }
+    }
+
+    /// A group chat with a reply to message 999 (not loaded), a forward whose preview is not
+    /// fetched, and a plain message.
+    fn state() -> State {
+        let mut s = State::new(Settings::default(), Keymap::default_map());
+        s.self_id = 10001;
+        let chains = [
+            MessageChain::new().reply(999).text("同意"),
+            MessageChain(vec![Segment::Forward {
+                id: "fw1".into(),
+                content: None,
+                extra: Default::default(),
+            }]),
+            MessageChain::new().text("无关"),
+        ];
+        let chat = s.chat_mut(GROUP);
+        for (i, chain) in chains.into_iter().enumerate() {
+            let mut m = MessageItem::from_event(&event(10 + i as i64, json!([])));
+            m.chain = chain;
+            chat.timeline
+                .insert(key(i as u64 + 1), EntryKind::Message(m));
+        }
+        s
+    }
+
+    fn versions(s: &State) -> [u64; 3] {
+        let t = &s.chats[&GROUP].timeline;
+        [1, 2, 3].map(|n| t.get(key(n)).map(|e| e.version).unwrap_or(0))
+    }
+
+    fn done(call: Call, result: Result<Done, Error>) -> Msg {
+        Msg::Done { call, result }
+    }
+
+    #[test]
+    fn a_quote_arriving_bumps_the_replying_entry() {
+        let mut s = state();
+        let [reply, fwd, plain] = versions(&s);
+        let quoted = event(
+            999,
+            json!([{"type": "text", "data": {"text": "周末爬山？"}}]),
+        );
+        update(
+            &mut s,
+            done(
+                Call::GetMsg {
+                    peer: GROUP,
+                    id: 999,
+                },
+                Ok(Done::Message(Box::new(quoted))),
+            ),
+        );
+        let [reply2, fwd2, plain2] = versions(&s);
+        assert!(reply2 > reply, "the reply shows the quote now");
+        assert_eq!((fwd2, plain2), (fwd, plain), "the others keep their layout");
+        // A quote the server cannot give bumps it again: the reply says so.
+        update(
+            &mut s,
+            done(
+                Call::GetMsg {
+                    peer: GROUP,
+                    id: 999,
+                },
+                Err(Error::Timeout {
+                    action: "get_msg".into(),
+                    secs: 5,
+                }),
+            ),
+        );
+        assert!(versions(&s)[0] > reply2);
+    }
+
+    #[test]
+    fn a_forward_preview_arriving_bumps_the_entry_holding_it() {
+        let mut s = state();
+        let [reply, fwd, plain] = versions(&s);
+        update(
+            &mut s,
+            done(
+                Call::GetForward { id: "fw1".into() },
+                Ok(Done::Forward(vec![event(
+                    1,
+                    json!([{"type": "text", "data": {"text": "第一条"}}]),
+                )])),
+            ),
+        );
+        let [reply2, fwd2, plain2] = versions(&s);
+        assert!(fwd2 > fwd);
+        assert_eq!((reply2, plain2), (reply, plain));
+    }
+
+    #[test]
+    fn a_new_own_name_bumps_the_names_version() {
+        let mut s = state();
+        let before = s.contacts.version;
+        let login = |name: &str| {
+            done(
+                Call::LoginInfo,
+                Ok(Done::LoginInfo {
+                    user_id: 10001,
+                    nickname: name.into(),
+                }),
+            )
+        };
+        update(&mut s, login("夜航船"));
+        let after = s.contacts.version;
+        assert!(after > before, "your name is drawn on your messages");
+        update(&mut s, login("夜航船"));
+        assert_eq!(s.contacts.version, after, "the same name changes nothing");
     }
 }
