@@ -220,13 +220,6 @@ impl Timeline {
             .values()
             .find_map(|e| e.message().and_then(|m| m.id))
     }
-    /// The newest message id.
-    pub fn newest_message_id(&self) -> Option<i64> {
-        self.entries
-            .values()
-            .rev()
-            .find_map(|e| e.message().and_then(|m| m.id))
-    }
 
     fn bump(&mut self) -> u64 {
         self.next_version += 1;
