@@ -593,11 +593,13 @@ fn gray_tip_fields() {
             busi_id,
             content,
             raw_info,
+            tip,
         } => {
             assert_eq!((group_id, user_id, message_id), (30001, 20002, 1900000001));
             assert_eq!(busi_id, "2401");
             assert!(content.starts_with("{\"align\":\"center\""));
             assert_eq!(raw_info["msgSeq"], "961702");
+            assert_eq!(tip.text(), "...");
         }
         other => panic!("{other:?}"),
     }

@@ -1,9 +1,11 @@
 //! One conversation: its timeline (messages and notice lines), unread state, draft and history paging.
 
 use super::call::History;
+use std::borrow::Borrow;
 use std::collections::{BTreeMap, HashMap};
+use std::hash::Hash;
 
-use crate::onebot::{MessageChain, MessageEvent, Peer, Role};
+use crate::onebot::{MessageChain, MessageEvent, Peer, Role, Segment};
 
 use super::call::Call;
 
@@ -88,7 +90,9 @@ pub enum EntryKind {
     Notice(NoticeItem),
 }
 
-/// One timeline entry with a version that changes whenever it does (for layout caches).
+/// One timeline entry with a version that changes whenever its rows may look different: when the
+/// entry changes, and when what it shows from elsewhere does (the message it quotes, the preview
+/// of a forward it holds). Layout caches compare it and nothing else about the entry.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
     pub key: SortKey,
@@ -115,8 +119,43 @@ pub struct Timeline {
     entries: BTreeMap<SortKey, Box<Entry>>,
     by_id: HashMap<i64, SortKey>,
     by_local: HashMap<u64, SortKey>,
+    /// Entries that quote a message, by the quoted message's id.
+    quoting: HashMap<i64, Vec<SortKey>>,
+    /// Entries holding a forward whose preview is fetched, by the forward's id.
+    forwarding: HashMap<String, Vec<SortKey>>,
     capacity: usize,
     next_version: u64,
+}
+
+/// What a message shows that lives outside it: the id it quotes (as `MessageChain::reply_to`),
+/// forwards without inline content. One pass: this runs for every message stored and dropped.
+fn shown_from_elsewhere(m: &MessageItem) -> (Option<i64>, Vec<&str>) {
+    let mut quoted = None;
+    let mut forwards = Vec::new();
+    for s in m.chain.segments() {
+        match s {
+            Segment::Reply { .. } if quoted.is_none() => quoted = s.reply_id(),
+            Segment::Forward {
+                id, content: None, ..
+            } if !id.is_empty() => forwards.push(id.as_str()),
+            _ => {}
+        }
+    }
+    (quoted, forwards)
+}
+
+/// Drops `key` from the list under `k`, and the list once empty.
+fn unlist<K, Q>(map: &mut HashMap<K, Vec<SortKey>>, k: &Q, key: SortKey)
+where
+    K: Borrow<Q> + Hash + Eq,
+    Q: Hash + Eq + ?Sized,
+{
+    if let Some(list) = map.get_mut(k) {
+        list.retain(|x| *x != key);
+        if list.is_empty() {
+            map.remove(k);
+        }
+    }
 }
 
 impl Timeline {
@@ -184,17 +223,56 @@ impl Timeline {
             .values()
             .find_map(|e| e.message().and_then(|m| m.id))
     }
-    /// The newest message id.
-    pub fn newest_message_id(&self) -> Option<i64> {
-        self.entries
-            .values()
-            .rev()
-            .find_map(|e| e.message().and_then(|m| m.id))
-    }
 
     fn bump(&mut self) -> u64 {
         self.next_version += 1;
         self.next_version
+    }
+
+    /// Bumps the versions of the entries at `keys`.
+    fn touch(entries: &mut BTreeMap<SortKey, Box<Entry>>, next: &mut u64, keys: &[SortKey]) {
+        for k in keys {
+            if let Some(e) = entries.get_mut(k) {
+                *next += 1;
+                e.version = *next;
+            }
+        }
+    }
+
+    /// Marks the entries quoting message `id` as changed: the quoted message arrived, changed,
+    /// left, or its fetched copy did.
+    pub fn touch_quoting(&mut self, id: i64) {
+        // Most timelines quote nothing: skip hashing then (this runs per message stored).
+        if self.quoting.is_empty() {
+            return;
+        }
+        if let Some(keys) = self.quoting.get(&id) {
+            Self::touch(&mut self.entries, &mut self.next_version, keys);
+        }
+    }
+
+    /// Marks the entries holding forward `id` as changed (its preview arrived or failed).
+    pub fn touch_forwarding(&mut self, id: &str) {
+        if self.forwarding.is_empty() {
+            return;
+        }
+        if let Some(keys) = self.forwarding.get(id) {
+            Self::touch(&mut self.entries, &mut self.next_version, keys);
+        }
+    }
+
+    /// Notes what a new message shows from elsewhere, and redraws the entries quoting it.
+    fn index(&mut self, key: SortKey, m: &MessageItem) {
+        let (quoted, forwards) = shown_from_elsewhere(m);
+        if let Some(q) = quoted {
+            self.quoting.entry(q).or_default().push(key);
+        }
+        for f in forwards {
+            self.forwarding.entry(f.to_string()).or_default().push(key);
+        }
+        if let Some(id) = m.id {
+            self.touch_quoting(id);
+        }
     }
 
     /// Inserts an entry; a message whose id is already present is not inserted twice.
@@ -212,6 +290,7 @@ impl Timeline {
             if let Some(l) = m.local_id {
                 self.by_local.insert(l, key);
             }
+            self.index(key, m);
         }
         let version = self.bump();
         self.entries
@@ -228,14 +307,24 @@ impl Timeline {
         if let EntryKind::Message(m) = &e.kind {
             if let Some(id) = m.id {
                 self.by_id.remove(&id);
+                // Replies to it now show the fetched copy, or fetch one.
+                self.touch_quoting(id);
             }
             if let Some(l) = m.local_id {
                 self.by_local.remove(&l);
             }
+            let (quoted, forwards) = shown_from_elsewhere(m);
+            if let Some(q) = quoted {
+                unlist(&mut self.quoting, &q, e.key);
+            }
+            for f in forwards {
+                unlist(&mut self.forwarding, f, e.key);
+            }
         }
     }
 
-    /// Changes the message at `key` in place (bumping its version).
+    /// Changes the message at `key` in place (bumping its version, and those of the entries
+    /// quoting it). The change may not touch the message's chain.
     pub fn update_message(&mut self, key: SortKey, f: impl FnOnce(&mut MessageItem)) -> bool {
         let version = self.bump();
         let Some(e) = self.entries.get_mut(&key) else {
@@ -251,10 +340,14 @@ impl Timeline {
         if old_id != new_id {
             if let Some(o) = old_id {
                 self.by_id.remove(&o);
+                self.touch_quoting(o);
             }
             if let Some(n) = new_id {
                 self.by_id.insert(n, key);
             }
+        }
+        if let Some(n) = new_id {
+            self.touch_quoting(n);
         }
         true
     }
@@ -466,5 +559,61 @@ mod tests {
         assert!(t.get(key(1, 1)).unwrap().version > v0);
         assert!(t.message(5).is_none());
         assert!(t.message(6).is_some());
+    }
+
+    fn reply(id: i64, to: i64) -> EntryKind {
+        let EntryKind::Message(mut m) = msg(id) else {
+            unreachable!()
+        };
+        m.chain = MessageChain::new().reply(to).text("回复");
+        EntryKind::Message(m)
+    }
+
+    #[test]
+    fn the_quoted_message_arriving_changing_or_leaving_bumps_its_replies() {
+        let mut t = Timeline::new(16);
+        t.insert(key(5, 1), reply(2, 1));
+        t.insert(key(6, 2), msg(3));
+        let version = |t: &Timeline, k| t.get(k).map(|e| e.version);
+        let (r0, other0) = (version(&t, key(5, 1)), version(&t, key(6, 2)));
+        // The quoted message comes in with older history.
+        t.insert(key(1, 3), msg(1));
+        let r1 = version(&t, key(5, 1));
+        assert!(r1 > r0, "arrival");
+        // It is recalled.
+        t.update_by_id(1, |m| m.recalled_by = Some(9));
+        let r2 = version(&t, key(5, 1));
+        assert!(r2 > r1, "recall");
+        // It leaves the timeline.
+        t.remove(key(1, 3));
+        assert!(version(&t, key(5, 1)) > r2, "removal");
+        assert_eq!(
+            version(&t, key(6, 2)),
+            other0,
+            "unrelated entries keep theirs"
+        );
+    }
+
+    #[test]
+    fn forwards_and_quotes_are_touched_by_id_and_forgotten_with_their_entry() {
+        let mut t = Timeline::new(16);
+        let EntryKind::Message(mut m) = msg(1) else {
+            unreachable!()
+        };
+        m.chain = MessageChain(vec![Segment::Forward {
+            id: "fw".into(),
+            content: None,
+            extra: Default::default(),
+        }]);
+        t.insert(key(1, 1), EntryKind::Message(m));
+        t.insert(key(2, 2), reply(2, 77));
+        let v = |t: &Timeline, k| t.get(k).map(|e| e.version).unwrap_or(0);
+        let (f0, r0) = (v(&t, key(1, 1)), v(&t, key(2, 2)));
+        t.touch_forwarding("fw");
+        t.touch_quoting(77);
+        assert!(v(&t, key(1, 1)) > f0 && v(&t, key(2, 2)) > r0);
+        t.remove(key(1, 1));
+        t.remove(key(2, 2));
+        assert!(t.forwarding.is_empty() && t.quoting.is_empty());
     }
 }

@@ -16,6 +16,12 @@ pub fn on_client(state: &mut State, ev: ClientEvent, fx: &mut Vec<Effect>) {
         ClientEvent::State(s) => {
             let first_connect = match &s {
                 ConnState::Connected { self_id, nickname } => {
+                    if (*self_id != 0 && *self_id != state.self_id)
+                        || (!nickname.is_empty() && *nickname != state.self_name)
+                    {
+                        // Timelines draw your name and your mentions: their layouts are stale.
+                        state.contacts.touch();
+                    }
                     if *self_id != 0 {
                         state.self_id = *self_id;
                     }
@@ -99,6 +105,7 @@ fn on_event(state: &mut State, e: Event, fx: &mut Vec<Effect>) {
         | Event::Meta(crate::onebot::Meta::Heartbeat { self_id, .. }) => {
             if state.self_id == 0 && self_id != 0 {
                 state.self_id = self_id;
+                state.contacts.touch();
             }
         }
         Event::Unknown(_) => {}
@@ -126,6 +133,7 @@ pub fn on_message(state: &mut State, ev: MessageEvent, fx: &mut Vec<Effect>, liv
     }
     if state.self_id == 0 && ev.self_id != 0 {
         state.self_id = ev.self_id;
+        state.contacts.touch();
     }
     let item = MessageItem::from_event(&ev);
     if !item.own {
@@ -580,10 +588,10 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
         NoticeKind::GrayTip {
             group_id,
             user_id,
-            content,
+            tip,
             ..
         } => {
-            let text = gray_tip_text(&content);
+            let text = tip.text();
             if !text.is_empty() {
                 add_line(state, Peer::Group(group_id), t, Some(user_id), text);
             }
@@ -613,21 +621,4 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
         }
         NoticeKind::GroupUpload { .. } | NoticeKind::Unknown(_) => {}
     }
-}
-
-/// The visible text of a JSON gray tip (`items[].txt`).
-fn gray_tip_text(content: &str) -> String {
-    let Ok(v) = serde_json::from_str::<serde_json::Value>(content) else {
-        return String::new();
-    };
-    v.get("items")
-        .and_then(|i| i.as_array())
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(|i| i.get("txt").and_then(|t| t.as_str()))
-                .collect::<Vec<_>>()
-                .join("")
-        })
-        .unwrap_or_default()
 }

@@ -32,7 +32,7 @@ pub fn request(state: &mut State, peer: Peer, fx: &mut Vec<Effect>) {
         .collect();
     for id in forwards {
         if !state.forwards.contains_key(&id) {
-            state.forwards.insert(id.clone(), ForwardPreview::Loading);
+            set_forward(state, id.clone(), ForwardPreview::Loading);
             fx.push(Effect::call(GetForward { id }));
         }
     }
@@ -51,7 +51,164 @@ pub fn request(state: &mut State, peer: Peer, fx: &mut Vec<Effect>) {
         if state.quotes.contains_key(&id) {
             continue;
         }
-        state.quotes.insert(id, Quote::Loading);
+        set_quote(state, id, Quote::Loading);
         fx.push(Effect::call(GetMsg { peer, id }));
+    }
+}
+
+/// Records what is known of quoted message `id`; the replies showing it are redrawn. The one
+/// writer of `state.quotes`.
+pub fn set_quote(state: &mut State, id: i64, quote: Quote) {
+    state.quotes.insert(id, quote);
+    for chat in state.chats.values_mut() {
+        chat.timeline.touch_quoting(id);
+    }
+}
+
+/// Records the preview of forward `id`; the messages holding it are redrawn. The one writer of
+/// `state.forwards`.
+pub fn set_forward(state: &mut State, id: String, preview: ForwardPreview) {
+    for chat in state.chats.values_mut() {
+        chat.timeline.touch_forwarding(&id);
+    }
+    state.forwards.insert(id, preview);
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::app::call::{GetForward, GetMsg, LoginInfo, Reply};
+    use crate::app::chat::{EntryKind, MessageItem, SortKey};
+    use crate::app::keymap::Keymap;
+    use crate::app::msg::Msg;
+    use crate::app::state::Settings;
+    use crate::app::update::update;
+    use crate::onebot::{Error, MessageChain, MessageEvent, Segment};
+
+    const GROUP: Peer = Peer::Group(30001);
+
+    fn event(id: i64, chain: serde_json::Value) -> MessageEvent {
+        serde_json::from_value(json!({
+            "time": 1_795_000_000 + id, "self_id": 10001, "post_type": "message",
+            "message_type": "group", "group_id": 30001, "user_id": 20002, "message_id": id,
+            "sender": {"user_id": 20002, "nickname": "小明"}, "message": chain,
+        }))
+        .expect("event")
+    }
+
+    fn key(n: u64) -> SortKey {
+        SortKey {
+            time: 1_795_000_000 + n as i64,
+            seq: 0,
+            arrival: n,
+        }
+    }
+
+    /// A group chat with a reply to message 999 (not loaded), a forward whose preview is not
+    /// fetched, and a plain message.
+    fn state() -> State {
+        let mut s = State::new(Settings::default(), Keymap::default_map());
+        s.self_id = 10001;
+        let chains = [
+            MessageChain::new().reply(999).text("同意"),
+            MessageChain(vec![Segment::Forward {
+                id: "fw1".into(),
+                content: None,
+                extra: Default::default(),
+            }]),
+            MessageChain::new().text("无关"),
+        ];
+        let chat = s.chat_mut(GROUP);
+        for (i, chain) in chains.into_iter().enumerate() {
+            let mut m = MessageItem::from_event(&event(10 + i as i64, json!([])));
+            m.chain = chain;
+            chat.timeline
+                .insert(key(i as u64 + 1), EntryKind::Message(m));
+        }
+        s
+    }
+
+    fn versions(s: &State) -> [u64; 3] {
+        let t = &s.chats[&GROUP].timeline;
+        [1, 2, 3].map(|n| t.get(key(n)).map(|e| e.version).unwrap_or(0))
+    }
+
+    #[test]
+    fn a_quote_arriving_bumps_the_replying_entry() {
+        let mut s = state();
+        let [reply, fwd, plain] = versions(&s);
+        let quoted = event(
+            999,
+            json!([{"type": "text", "data": {"text": "周末爬山？"}}]),
+        );
+        update(
+            &mut s,
+            Msg::Reply(Reply::GetMsg(
+                GetMsg {
+                    peer: GROUP,
+                    id: 999,
+                },
+                Ok(Box::new(quoted)),
+            )),
+        );
+        let [reply2, fwd2, plain2] = versions(&s);
+        assert!(reply2 > reply, "the reply shows the quote now");
+        assert_eq!((fwd2, plain2), (fwd, plain), "the others keep their layout");
+        // A quote the server cannot give bumps it again: the reply says so.
+        update(
+            &mut s,
+            Msg::Reply(Reply::GetMsg(
+                GetMsg {
+                    peer: GROUP,
+                    id: 999,
+                },
+                Err(Error::Timeout {
+                    action: "get_msg".into(),
+                    secs: 5,
+                }),
+            )),
+        );
+        assert!(versions(&s)[0] > reply2);
+    }
+
+    #[test]
+    fn a_forward_preview_arriving_bumps_the_entry_holding_it() {
+        let mut s = state();
+        let [reply, fwd, plain] = versions(&s);
+        update(
+            &mut s,
+            Msg::Reply(Reply::GetForward(
+                GetForward { id: "fw1".into() },
+                Ok(vec![event(
+                    1,
+                    json!([{"type": "text", "data": {"text": "第一条"}}]),
+                )]),
+            )),
+        );
+        let [reply2, fwd2, plain2] = versions(&s);
+        assert!(fwd2 > fwd);
+        assert_eq!((reply2, plain2), (reply, plain));
+    }
+
+    #[test]
+    fn a_new_own_name_bumps_the_names_version() {
+        let mut s = state();
+        let before = s.contacts.version;
+        let login = |name: &str| {
+            Msg::Reply(Reply::LoginInfo(
+                LoginInfo,
+                Ok(crate::onebot::types::LoginInfo {
+                    user_id: 10001,
+                    nickname: name.into(),
+                }),
+            ))
+        };
+        update(&mut s, login("夜航船"));
+        let after = s.contacts.version;
+        assert!(after > before, "your name is drawn on your messages");
+        update(&mut s, login("夜航船"));
+        assert_eq!(s.contacts.version, after, "the same name changes nothing");
     }
 }

@@ -23,10 +23,6 @@ pub struct Settings {
     pub timeline_capacity: usize,
     /// Messages per history page.
     pub history_page: u32,
-    /// Ring the terminal bell for private messages and @me.
-    pub bell: bool,
-    /// Send OSC 9 / 777 notifications for private messages and @me.
-    pub osc_notify: bool,
     /// Show the sidebar at start (it hides itself on narrow terminals anyway).
     pub sidebar: bool,
     /// Sidebar width in columns on wide terminals.
@@ -40,8 +36,6 @@ impl Default for Settings {
         Settings {
             timeline_capacity: 5000,
             history_page: 30,
-            bell: true,
-            osc_notify: true,
             sidebar: true,
             sidebar_width: 26,
             recent_count: 30,

@@ -1,7 +1,5 @@
 //! Moving around a timeline: selection, pages, top/bottom, quoted messages, search, links.
 
-use crate::onebot::{Segment, segment::Music};
-
 use super::chat::{HistoryState, MessageItem, Page, SortKey};
 use super::effect::Effect;
 use super::state::{Search, State};
@@ -208,103 +206,13 @@ pub fn search_step(state: &mut State, dir: i32) -> bool {
     }
 }
 
-/// The first link or attachment URL of a message.
+/// The link `o` opens for a message: the first web link it carries (the rules are the wire
+/// layer's, shared with drawing).
 pub fn link_of(m: &MessageItem) -> Option<String> {
-    for seg in m.chain.segments() {
-        match seg {
-            Segment::Text { text } => {
-                if let Some(u) = first_url(text) {
-                    return Some(u);
-                }
-            }
-            Segment::Json { data, .. } => {
-                if let Some(u) = ark_url(data) {
-                    return Some(u);
-                }
-            }
-            Segment::Share(sh) if !sh.url.is_empty() => return Some(sh.url.clone()),
-            Segment::Music(m) => {
-                if let Music::Custom { url, .. } = &m.music
-                    && !url.is_empty()
-                {
-                    return Some(url.clone());
-                }
-            }
-            Segment::Image(i) => {
-                if let Some(u) = i.url.as_ref().filter(|u| u.starts_with("http")) {
-                    return Some(u.clone());
-                }
-            }
-            Segment::Video(v) => {
-                if let Some(u) = v.url.as_ref().filter(|u| u.starts_with("http")) {
-                    return Some(u.clone());
-                }
-            }
-            Segment::Record(r) => {
-                if let Some(u) = r.url.as_ref().filter(|u| u.starts_with("http")) {
-                    return Some(u.clone());
-                }
-            }
-            Segment::File(f) => {
-                if let Some(u) = f.url.as_ref().filter(|u| u.starts_with("http")) {
-                    return Some(u.clone());
-                }
-            }
-            _ => {}
-        }
-    }
-    None
+    m.chain.link()
 }
 
 /// The id of a group file the message carries (for `get_group_file_url`).
 pub fn group_file_of(m: &MessageItem) -> Option<String> {
-    m.chain.segments().iter().find_map(|s| match s {
-        Segment::File(f) => f.file_id.clone().filter(|id| !id.is_empty()),
-        _ => None,
-    })
-}
-
-/// The first http(s) URL in a text.
-pub fn first_url(text: &str) -> Option<String> {
-    let start = text.find("https://").or_else(|| text.find("http://"))?;
-    let rest = &text[start..];
-    let end = rest
-        .find(|c: char| c.is_whitespace() || "<>\"'，。）】」".contains(c))
-        .unwrap_or(rest.len());
-    Some(rest[..end].to_string())
-}
-
-fn ark_url(data: &str) -> Option<String> {
-    let v: serde_json::Value = serde_json::from_str(data).ok()?;
-    fn walk(v: &serde_json::Value) -> Option<String> {
-        match v {
-            serde_json::Value::Object(o) => {
-                for k in ["jumpUrl", "qqdocurl", "url"] {
-                    if let Some(s) = o.get(k).and_then(|x| x.as_str())
-                        && s.starts_with("http")
-                    {
-                        return Some(s.to_string());
-                    }
-                }
-                o.values().find_map(walk)
-            }
-            serde_json::Value::Array(a) => a.iter().find_map(walk),
-            _ => None,
-        }
-    }
-    walk(v.get("meta").unwrap_or(&v))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn urls_are_found_in_text() {
-        assert_eq!(
-            first_url("看这个 https://example.com/a?b=1 好").as_deref(),
-            Some("https://example.com/a?b=1")
-        );
-        assert_eq!(first_url("没有链接"), None);
-    }
+    m.chain.group_file_id()
 }

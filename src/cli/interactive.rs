@@ -37,8 +37,6 @@ pub fn app_settings(settings: &Settings) -> AppSettings {
     AppSettings {
         timeline_capacity: settings.ui.timeline_capacity,
         history_page: settings.ui.history_page_size.max(1),
-        bell: settings.notify.bell,
-        osc_notify: settings.notify.osc,
         sidebar_width: settings.ui.sidebar_width,
         ..AppSettings::default()
     }

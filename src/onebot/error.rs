@@ -30,12 +30,5 @@ pub enum Error {
     UnexpectedReply { action: String, detail: String },
 }
 
-impl Error {
-    /// True for errors that a reconnect may cure.
-    pub fn is_transient(&self) -> bool {
-        matches!(self, Error::Transport(_) | Error::Timeout { .. })
-    }
-}
-
 /// Result of an API call.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -4,6 +4,7 @@ use serde::de::Deserializer;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::card::Card;
 use super::cq;
 use super::faces;
 use super::segment::{AtTarget, Music, Segment};
@@ -181,22 +182,6 @@ pub fn rps_name(r: u8) -> &'static str {
     }
 }
 
-/// The `prompt` (or title) of an ark card's JSON, e.g. `[链接]邀请你加入群聊`.
-pub fn ark_prompt(data: &str) -> Option<String> {
-    let v: Value = serde_json::from_str(data).ok()?;
-    if let Some(p) = v
-        .get("prompt")
-        .and_then(Value::as_str)
-        .filter(|p| !p.is_empty())
-    {
-        return Some(p.to_string());
-    }
-    let meta = v.get("meta")?.as_object()?;
-    meta.values()
-        .find_map(|m| m.get("title").and_then(Value::as_str))
-        .map(str::to_string)
-}
-
 /// Human-readable size: `3 B`, `1.5 KB`, `49.1 MB`.
 pub fn human_size(n: u64) -> String {
     const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
@@ -245,11 +230,7 @@ fn segment_text(seg: &Segment, name_of: &impl Fn(i64) -> Option<String>) -> Stri
         }
         Segment::Reply { .. } => String::new(),
         Segment::Forward { .. } | Segment::Node(_) => "[聊天记录]".into(),
-        Segment::Json { data, .. } => match ark_prompt(data) {
-            Some(p) if p.starts_with('[') => p,
-            Some(p) => format!("[卡片] {p}"),
-            None => "[卡片]".into(),
-        },
+        Segment::Json { data, .. } => Card::parse(data).summary(),
         Segment::Xml { .. } => "[XML卡片]".into(),
         Segment::Markdown { content, .. } => content.clone(),
         Segment::Music(m) => match &m.music {

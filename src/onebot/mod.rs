@@ -1,6 +1,7 @@
 //! The wire layer: NapCat's OneBot 11 dialect — segments, events, actions and the connection.
 
 pub mod api;
+pub mod card;
 pub mod client;
 mod connection;
 pub mod cq;
@@ -8,7 +9,9 @@ pub mod error;
 pub mod event;
 pub mod faces;
 pub mod frame;
+pub mod gray_tip;
 pub mod lenient;
+pub mod link;
 pub mod message;
 pub mod notice;
 pub mod segment;

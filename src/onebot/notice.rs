@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::gray_tip::GrayTip;
 use super::lenient::{i64_or_zero, opt_bool, opt_i64, opt_string, string};
 
 /// A notice, with the fields every event carries.
@@ -156,7 +157,8 @@ pub enum NoticeKind {
         user_id: i64,
         name_new: String,
     },
-    /// A JSON gray tip sent by a real user.
+    /// A JSON gray tip sent by a real user; `tip` is `content` read (the wire fields stay for
+    /// the round trip).
     GrayTip {
         group_id: i64,
         user_id: i64,
@@ -164,6 +166,7 @@ pub enum NoticeKind {
         busi_id: String,
         content: String,
         raw_info: Value,
+        tip: GrayTip,
     },
     /// The account was kicked offline.
     BotOffline {
@@ -345,31 +348,6 @@ pub(crate) struct NoticeWire {
     pub peer_id: Option<i64>,
 }
 
-/// The action text of a poke's gray tip: the `txt` items, e.g. ("戳了戳", "的脸").
-pub fn poke_text(raw_info: &Value) -> (String, String) {
-    let texts: Vec<&str> = raw_info
-        .as_array()
-        .map(|items| {
-            items
-                .iter()
-                .filter(|i| i.get("type").and_then(Value::as_str) == Some("nor"))
-                .filter_map(|i| i.get("txt").and_then(Value::as_str))
-                .collect()
-        })
-        .unwrap_or_default();
-    let action = texts.first().copied().unwrap_or("");
-    let suffix = texts.get(1).copied().unwrap_or("");
-    (
-        if action.is_empty() {
-            "戳了戳"
-        } else {
-            action
-        }
-        .to_string(),
-        suffix.to_string(),
-    )
-}
-
 impl NoticeWire {
     /// Turns the flat wire form into a typed notice; `raw` is used for unknown kinds.
     pub fn into_notice(self, raw: impl FnOnce() -> Value) -> Notice {
@@ -463,7 +441,7 @@ impl NoticeWire {
             }
             ("notify", "poke") => {
                 let raw_info = self.raw_info.unwrap_or(Value::Null);
-                let (action, suffix) = poke_text(&raw_info);
+                let (action, suffix) = GrayTip::from_value(&raw_info).poke_action();
                 NoticeKind::Poke {
                     group_id: self.group_id.filter(|g| *g != 0),
                     user_id: u,
@@ -495,14 +473,19 @@ impl NoticeWire {
                 user_id: u,
                 name_new: self.name_new.unwrap_or_default(),
             },
-            ("notify", "gray_tip") => NoticeKind::GrayTip {
-                group_id: g,
-                user_id: u,
-                message_id: self.message_id.unwrap_or(0),
-                busi_id: self.busi_id.unwrap_or_default(),
-                content: self.content.unwrap_or_default(),
-                raw_info: self.raw_info.unwrap_or(Value::Null),
-            },
+            ("notify", "gray_tip") => {
+                let content = self.content.unwrap_or_default();
+                let raw_info = self.raw_info.unwrap_or(Value::Null);
+                NoticeKind::GrayTip {
+                    group_id: g,
+                    user_id: u,
+                    message_id: self.message_id.unwrap_or(0),
+                    busi_id: self.busi_id.unwrap_or_default(),
+                    tip: GrayTip::from_notice(&content, &raw_info),
+                    content,
+                    raw_info,
+                }
+            }
             ("bot_offline", _) => NoticeKind::BotOffline {
                 user_id: u,
                 tag: self.tag.unwrap_or_default(),
@@ -729,6 +712,7 @@ impl Notice {
                 busi_id,
                 content,
                 raw_info,
+                ..
             } => {
                 set(&mut w, "notify", "gray_tip");
                 w.group_id = Some(*group_id);

@@ -195,11 +195,6 @@ impl<S: Surface> Screen<S> {
         &self.surface
     }
 
-    /// The surface, mutably.
-    pub fn surface_mut(&mut self) -> &mut S {
-        &mut self.surface
-    }
-
     /// The current size.
     pub fn area(&self) -> Rect {
         self.cur.area

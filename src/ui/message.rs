@@ -2,11 +2,11 @@
 
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use serde_json::Value;
 
 use crate::app::chat::{Delivery, Entry, EntryKind, MessageItem, NoticeItem};
 use crate::app::state::{ForwardPreview, Quote, State};
-use crate::app::timeline_nav::first_url;
+use crate::onebot::card::Card;
+use crate::onebot::link::find_url;
 use crate::onebot::message::{face_label, human_size, rps_name};
 use crate::onebot::segment::{AtTarget, Music};
 use crate::onebot::{Peer, Segment, faces};
@@ -40,49 +40,36 @@ pub fn clock(ts: i64) -> String {
     }
 }
 
-/// Splits text into plain and link spans.
+/// Splits text into plain and link spans. Links are found in the text as sent (as `o` finds
+/// them), then each piece is sanitised: a link is made of characters that need no sanitising.
 fn text_spans(text: &str, base: Style, link: Style, out: &mut Vec<Span<'static>>) {
-    let text = sanitize(text);
-    let mut rest: &str = &text;
-    while let Some(url) = first_url(rest) {
-        let Some(pos) = rest.find(&url) else {
-            break;
-        };
-        if pos > 0 {
-            out.push(Span::styled(rest[..pos].to_string(), base));
+    let mut rest = text;
+    while let Some((a, b)) = find_url(rest) {
+        if a > 0 {
+            out.push(Span::styled(sanitize(&rest[..a]).into_owned(), base));
         }
-        out.push(Span::styled(url.clone(), link));
-        rest = &rest[pos + url.len()..];
+        out.push(Span::styled(sanitize_line(&rest[a..b]).into_owned(), link));
+        rest = &rest[b..];
     }
     if !rest.is_empty() {
-        out.push(Span::styled(rest.to_string(), base));
+        out.push(Span::styled(sanitize(rest).into_owned(), base));
     }
 }
 
-fn ark_fields(
-    data: &str,
-) -> (
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-) {
-    let Ok(v) = serde_json::from_str::<Value>(data) else {
-        return (None, None, None, None);
-    };
-    let prompt = v.get("prompt").and_then(Value::as_str).map(str::to_string);
-    let meta = v.get("meta").and_then(Value::as_object);
-    let pick = |k: &str| -> Option<String> {
-        meta?
-            .values()
-            .find_map(|m| m.get(k).and_then(Value::as_str).map(str::to_string))
-    };
-    let title = pick("title");
-    let desc = pick("desc");
-    let url = pick("jumpUrl")
-        .or_else(|| pick("qqdocurl"))
-        .or_else(|| pick("url"));
-    (prompt, title, desc, url)
+/// An ark card: its heading, description and the link `o` opens.
+fn card_spans(ctx: &LayoutCtx, card: &Card, media: Style, out: &mut Vec<Span<'static>>) {
+    let t = ctx.theme;
+    out.push(Span::styled(
+        sanitize_line(&format!("[卡片] {}", card.heading())).into_owned(),
+        media,
+    ));
+    if let Some(d) = &card.desc {
+        out.push(Span::styled(format!("\n{}", sanitize(d)), t.quote));
+    }
+    if let Some(u) = &card.url {
+        out.push(Span::raw("\n"));
+        out.push(Span::styled(sanitize_line(u).into_owned(), t.link));
+    }
 }
 
 /// Styled spans for the content of a message (reply quotes are drawn separately).
@@ -179,18 +166,7 @@ pub fn content_spans(ctx: &LayoutCtx, m: &MessageItem) -> Vec<Span<'static>> {
                 "[转发节点 {}]",
                 n.nickname.as_deref().unwrap_or("")
             ))),
-            Segment::Json { data, .. } => {
-                let (prompt, title, desc, url) = ark_fields(data);
-                let head = title.or(prompt).unwrap_or_else(|| "卡片消息".into());
-                out.push(bracket(format!("[卡片] {head}")));
-                if let Some(d) = desc.filter(|d| !d.is_empty()) {
-                    out.push(Span::styled(format!("\n{}", sanitize(&d)), t.quote));
-                }
-                if let Some(u) = url {
-                    out.push(Span::raw("\n"));
-                    out.push(Span::styled(sanitize_line(&u).into_owned(), t.link));
-                }
-            }
+            Segment::Json { data, .. } => card_spans(ctx, &Card::parse(data), media, &mut out),
             Segment::Xml { .. } => out.push(bracket("[XML卡片]".into())),
             Segment::Markdown { content, .. } => text_spans(content, base, t.link, &mut out),
             Segment::Music(m) => out.push(bracket(match &m.music {
@@ -220,8 +196,11 @@ pub fn content_spans(ctx: &LayoutCtx, m: &MessageItem) -> Vec<Span<'static>> {
             ))),
             Segment::Share(sh) => {
                 out.push(bracket(format!("[分享] {}", sh.title)));
-                out.push(Span::raw(" "));
-                out.push(Span::styled(sanitize_line(&sh.url).into_owned(), t.link));
+                // The link `o` opens, if the share has one.
+                if let Some(url) = seg.link() {
+                    out.push(Span::raw(" "));
+                    out.push(Span::styled(sanitize_line(&url).into_owned(), t.link));
+                }
             }
             Segment::OnlineFile {
                 file_name,

@@ -9,19 +9,20 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use crate::app::chat::{Chat, Entry, HistoryState, Scroll, SortKey};
-use crate::app::state::{Quote, State};
+use crate::app::state::State;
 use crate::onebot::Peer;
 
 use super::message::{LayoutCtx, entry_rows};
 use super::theme::Theme;
 use super::wrap::width;
 
-/// Cached rows of one entry.
+/// Cached rows of one entry, valid while the width and both versions they were made at hold.
 struct Cached {
     width: u16,
+    /// `Entry::version`: the entry, its quoted message and its forwards' previews.
     version: u64,
+    /// `Contacts::version`: the names drawn (yours included).
     names: u64,
-    quote: u8,
     rows: Rc<Vec<Line<'static>>>,
 }
 
@@ -88,48 +89,7 @@ fn rule(label: &str, w: u16, style: Style) -> Line<'static> {
 }
 
 impl TimelineCache {
-    /// What the entry's rows depend on beyond the entry itself: the state of its quoted message
-    /// and of its forwards' previews (looked up elsewhere, and filled in later).
-    fn quote_tag(state: &State, chat: &Chat, e: &Entry) -> u8 {
-        let Some(m) = e.message() else {
-            return 0;
-        };
-        let forward = m
-            .chain
-            .segments()
-            .iter()
-            .filter_map(|s| match s {
-                crate::onebot::Segment::Forward {
-                    id, content: None, ..
-                } => Some(match state.forwards.get(id) {
-                    None => 0u8,
-                    Some(crate::app::state::ForwardPreview::Loading) => 1,
-                    Some(crate::app::state::ForwardPreview::Found { .. }) => 2,
-                    Some(crate::app::state::ForwardPreview::Missing) => 3,
-                }),
-                _ => None,
-            })
-            .fold(0u8, |acc, v| acc.wrapping_mul(4).wrapping_add(v));
-        Self::reply_tag(state, chat, m)
-            .wrapping_mul(16)
-            .wrapping_add(forward)
-    }
-
-    fn reply_tag(state: &State, chat: &Chat, m: &crate::app::chat::MessageItem) -> u8 {
-        let Some(id) = m.chain.reply_to() else {
-            return 0;
-        };
-        if let Some(q) = chat.timeline.message(id) {
-            return if q.recalled_by.is_some() { 5 } else { 4 };
-        }
-        match state.quotes.get(&id) {
-            None => 1,
-            Some(Quote::Loading) => 1,
-            Some(Quote::Found { .. }) => 2,
-            Some(Quote::Missing) => 3,
-        }
-    }
-
+    /// An entry's rows: from the cache while the width and the versions they were made at hold.
     fn rows_of(
         &mut self,
         ctx: &LayoutCtx,
@@ -137,14 +97,13 @@ impl TimelineCache {
         e: &Entry,
         w: u16,
     ) -> Rc<Vec<Line<'static>>> {
-        let names = ctx.state.contacts.version ^ (ctx.state.self_id as u64).rotate_left(17);
-        let quote = Self::quote_tag(ctx.state, chat, e);
+        // The app bumps these whenever anything the rows show changes; nothing else is compared.
+        let names = ctx.state.contacts.version;
         let k = (chat.peer, e.key);
         if let Some(c) = self.map.get(&k)
             && c.width == w
             && c.version == e.version
             && c.names == names
-            && c.quote == quote
         {
             return c.rows.clone();
         }
@@ -158,7 +117,6 @@ impl TimelineCache {
                 width: w,
                 version: e.version,
                 names,
-                quote,
                 rows: rows.clone(),
             },
         );
@@ -365,5 +323,102 @@ impl TimelineCache {
             Scroll::Bottom
         };
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::app::call::{GetMsg, Reply};
+    use crate::app::chat::{Delivery, EntryKind, MessageItem};
+    use crate::app::keymap::Keymap;
+    use crate::app::msg::Msg;
+    use crate::app::state::{Quote, Settings};
+    use crate::app::update::update;
+    use crate::onebot::{MessageChain, MessageEvent};
+
+    const GROUP: Peer = Peer::Group(30001);
+
+    fn state() -> State {
+        let mut s = State::new(Settings::default(), Keymap::default_map());
+        s.self_id = 10001;
+        s.now = 1_795_000_100;
+        s.chat_mut(GROUP).timeline.insert(
+            SortKey {
+                time: 1_795_000_000,
+                seq: 0,
+                arrival: 1,
+            },
+            EntryKind::Message(MessageItem {
+                id: Some(10),
+                local_id: None,
+                sender_id: 20003,
+                sender_name: "Alice".into(),
+                role: None,
+                own: false,
+                chain: MessageChain::new().reply(999).text("同意"),
+                delivery: Delivery::Sent,
+                recalled_by: None,
+                reactions: vec![],
+                essence: false,
+            }),
+        );
+        s.open = Some(GROUP);
+        s
+    }
+
+    fn screen(cache: &mut TimelineCache, s: &State) -> String {
+        let area = Rect::new(0, 0, 60, 6);
+        let mut buf = Buffer::empty(area);
+        cache.draw(s, &Theme::default(), &s.chats[&GROUP], area, &mut buf);
+        crate::ui::buffer_lines(&buf).join("\n")
+    }
+
+    #[test]
+    fn a_quote_arriving_redraws_the_reply() {
+        let mut s = state();
+        let mut cache = TimelineCache::default();
+        assert!(screen(&mut cache, &s).contains("正在获取原消息"));
+        let quoted: MessageEvent = serde_json::from_value(json!({
+            "message_type": "group", "group_id": 30001, "user_id": 20002, "message_id": 999,
+            "sender": {"user_id": 20002, "nickname": "小明"},
+            "message": [{"type": "text", "data": {"text": "周末爬山？"}}],
+        }))
+        .expect("event");
+        update(
+            &mut s,
+            Msg::Reply(Reply::GetMsg(
+                GetMsg {
+                    peer: GROUP,
+                    id: 999,
+                },
+                Ok(Box::new(quoted)),
+            )),
+        );
+        let after = screen(&mut cache, &s);
+        assert!(after.contains("小明: 周末爬山？"), "{after}");
+        assert!(!after.contains("正在获取原消息"), "{after}");
+    }
+
+    #[test]
+    fn rows_come_from_the_cache_until_a_version_changes() {
+        let mut s = state();
+        let mut cache = TimelineCache::default();
+        let before = screen(&mut cache, &s);
+        // Written behind the app's back (no version bump): the cached rows stay, which shows
+        // the cache compares versions only.
+        s.quotes.insert(
+            999,
+            Quote::Found {
+                author: "小明".into(),
+                excerpt: "周末爬山？".into(),
+            },
+        );
+        assert_eq!(screen(&mut cache, &s), before);
+        // A names change is one of those versions.
+        s.contacts.touch();
+        assert!(screen(&mut cache, &s).contains("小明: 周末爬山？"));
     }
 }

@@ -111,11 +111,11 @@ impl Request for GetMsg {
                 excerpt: excerpt(&text),
             }
         };
-        state.quotes.insert(id, quote);
+        super::super::quotes::set_quote(state, id, quote);
     }
 
     fn failed(self, state: &mut State, _e: Error, _fx: &mut Vec<Effect>) {
-        state.quotes.insert(self.id, Quote::Missing);
+        super::super::quotes::set_quote(state, self.id, Quote::Missing);
     }
 }
 
@@ -146,11 +146,11 @@ impl Request for GetForward {
                 total: list.len(),
             }
         };
-        state.forwards.insert(self.id, preview);
+        super::super::quotes::set_forward(state, self.id, preview);
     }
 
     fn failed(self, state: &mut State, _e: Error, _fx: &mut Vec<Effect>) {
-        state.forwards.insert(self.id, ForwardPreview::Missing);
+        super::super::quotes::set_forward(state, self.id, ForwardPreview::Missing);
     }
 }
 

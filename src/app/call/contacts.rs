@@ -21,6 +21,10 @@ impl Request for LoginInfo {
     }
 
     fn done(self, state: &mut State, out: types::LoginInfo, _fx: &mut Vec<Effect>) {
+        if (state.self_id, &state.self_name) != (out.user_id, &out.nickname) {
+            // Timelines draw your name and your mentions: their layouts are stale.
+            state.contacts.touch();
+        }
         state.self_id = out.user_id;
         state.self_name = out.nickname;
     }
