@@ -246,7 +246,8 @@ fn on_err(state: &mut State, call: Call, e: Error) {
                 chat.timeline
                     .update_message(key, |m| m.delivery = Delivery::Failed(why));
             }
-            state.error(format!("发送失败: {} (选中它按 R 重试)", short_reason(&e)));
+            let retry = state.keymap.fill_keys("(选中它按 {timeline:retry} 重试)");
+            state.error(format!("发送失败: {} {retry}", short_reason(&e)));
         }
         // Servers without history (other OneBot implementations): live messages only.
         Call::History { peer, .. } if matches!(e, Error::UnknownAction { .. }) => {

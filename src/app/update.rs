@@ -769,7 +769,11 @@ pub fn selected_message(state: &State) -> Option<(Peer, &MessageItem)> {
 
 fn start_reply(state: &mut State) {
     let Some((peer, m)) = selected_message(state) else {
-        state.error("先在消息列表里选中一条消息 (Esc, ↑)");
+        state.error(
+            state
+                .keymap
+                .fill_keys("先在消息列表里选中一条消息 ({composer:cancel}, {timeline:move -1})"),
+        );
         return;
     };
     let Some(id) = m.id else {
