@@ -4,9 +4,13 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use napterm::app::Action;
+mod snapshot;
+
 use napterm::app::action::ACTIONS;
+use napterm::app::composer::ReplyTarget;
 use napterm::app::keymap::{Context, Key, KeyError, Keymap, KeymapError, KeymapProblem, Lookup};
+use napterm::app::state::{Settings, State};
+use napterm::app::{Action, Pane};
 
 fn key(text: &str) -> Key {
     Key::parse(text).unwrap()
@@ -546,6 +550,48 @@ fn help_rows_and_hints_come_from_the_keymap() {
             .any(|(k, d)| k == "up, k" && d == "选择上一条消息"),
         "{rows:?}"
     );
+}
+
+#[test]
+fn a_rebound_key_is_the_one_the_hints_show() {
+    // The user moves reply from `r` to ctrl+r, and "cancel" in the composer from esc to ctrl+g.
+    let path = user_file(
+        "[[timeline]]\non = \"ctrl+r\"\nrun = \"reply\"\n\
+         [[timeline]]\non = \"r\"\nrun = \"noop\"\n\
+         [[composer]]\non = \"ctrl+g\"\nrun = \"cancel\"\n\
+         [[composer]]\non = \"esc\"\nrun = \"noop\"\n",
+    );
+    // The timeline focused, a reply target in the composer: drawn as text.
+    let screen = |map: Keymap| {
+        snapshot::utc();
+        let mut state = State::new(Settings::default(), map);
+        state.focus = Pane::Timeline;
+        state.composer.reply = Some(ReplyTarget {
+            message_id: 1,
+            author: "小明".into(),
+            excerpt: "在吗".into(),
+        });
+        snapshot::render(&state, 120, 30)
+    };
+    let last_row = |s: &str| s.lines().last().unwrap_or_default().to_string();
+
+    let rebound = screen(Keymap::load(Some(path.path())).unwrap());
+    let hints = last_row(&rebound);
+    assert!(hints.contains("ctrl+r 回复"), "timeline hint line: {hints}");
+    assert!(!hints.contains(" r 回复"), "the old key is gone: {hints}");
+    assert!(
+        rebound.contains("(Ctrl+G 取消)") && !rebound.contains("(Esc 取消)"),
+        "the reply target names the new key:\n{rebound}"
+    );
+
+    // With the defaults, the same screen shows the shipped keys.
+    let shipped = screen(Keymap::default_map());
+    let hints = last_row(&shipped);
+    assert!(
+        hints.contains(" r 回复") && !hints.contains("ctrl+r"),
+        "{hints}"
+    );
+    assert!(shipped.contains("(Esc 取消)"), "{shipped}");
 }
 
 #[test]

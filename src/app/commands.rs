@@ -1,203 +1,342 @@
 //! Slash commands (`/open 技术群`), typed in the composer or after `:` in any other pane.
+//!
+//! [`COMMANDS`] is the one table of them: each row names a command, its aliases, its help text
+//! and its handler. Running a command is a lookup in it; /help and the help overlay list it.
 
 use crate::onebot::{Peer, faces};
 
 use super::action::Pane;
+use super::admin::commands as admin;
+use super::call::MarkAllRead;
 use super::effect::Effect;
 use super::lifecycle::{close_chat, open_chat};
 use super::state::{FacePicker, Popup, State};
 use super::{member_list, reply_to};
 
-/// A command: its name, argument syntax and what it does (for /help and the help overlay).
-pub struct CommandInfo {
+/// What a command does, given the state, its arguments (trimmed) and the effects to add to; an
+/// error is a one-line explanation for the status line.
+pub type Handler = fn(&mut State, &str, &mut Vec<Effect>) -> Result<(), String>;
+
+/// A slash command: its names, its help text and what it does.
+pub struct Command {
+    /// The name /help shows.
     pub name: &'static str,
+    /// Other names that run it (`o` for `open`).
+    pub aliases: &'static [&'static str],
+    /// Argument syntax, "" when none.
     pub usage: &'static str,
+    /// What it does; `{context:action}` marks name keys and are filled from the live keymap
+    /// (`Keymap::fill_keys`).
     pub desc: &'static str,
+    /// Takes no arguments: any are refused (`/close 不需要参数`) before the handler runs.
+    pub no_args: bool,
+    /// Does the work.
+    pub handler: Handler,
 }
 
-/// Every command.
-pub const COMMANDS: &[CommandInfo] = &[
-    CommandInfo {
+impl Command {
+    /// Whether `name` runs this command (its name or an alias).
+    pub fn answers_to(&self, name: &str) -> bool {
+        self.name == name || self.aliases.contains(&name)
+    }
+}
+
+/// Every command, in the order /help lists them.
+pub static COMMANDS: &[Command] = &[
+    Command {
         name: "open",
+        aliases: &["o", "query", "j"],
         usage: "<名字|号码|g:群号|u:QQ号>",
         desc: "打开会话 (模糊匹配)",
+        no_args: false,
+        handler: open,
     },
-    CommandInfo {
+    Command {
         name: "close",
+        aliases: &[],
         usage: "",
         desc: "关闭当前会话",
+        no_args: true,
+        handler: close,
     },
-    CommandInfo {
+    Command {
         name: "search",
+        aliases: &["s"],
         usage: "<文字>",
-        desc: "在当前会话中搜索 (n/N 上一个/下一个)",
+        desc: "在当前会话中搜索 ({timeline:search_next}/{timeline:search_prev} 上一个/下一个)",
+        no_args: false,
+        handler: search,
     },
-    CommandInfo {
+    Command {
         name: "reply",
+        aliases: &["r"],
         usage: "",
         desc: "回复选中的消息",
+        no_args: true,
+        handler: reply,
     },
-    CommandInfo {
+    Command {
         name: "face",
+        aliases: &["f"],
         usage: "[名字|编号]",
         desc: "插入表情 (不带参数打开表情面板)",
+        no_args: false,
+        handler: face,
     },
-    CommandInfo {
+    Command {
         name: "members",
+        aliases: &["m"],
         usage: "",
         desc: "显示或隐藏群成员列表",
+        no_args: true,
+        handler: members,
     },
-    CommandInfo {
+    Command {
         name: "readall",
+        aliases: &[],
         usage: "",
         desc: "所有会话标为已读",
+        no_args: true,
+        handler: readall,
     },
-    CommandInfo {
+    Command {
         name: "ban",
+        aliases: &["mute"],
         usage: "<@名字|QQ>… [10m|2h|1d|秒数]",
         desc: "禁言 (不写时长则选择预设)",
+        no_args: false,
+        handler: admin::ban,
     },
-    CommandInfo {
+    Command {
         name: "unban",
+        aliases: &["unmute"],
         usage: "<@名字|QQ>…",
         desc: "解除禁言",
+        no_args: false,
+        handler: admin::unban,
     },
-    CommandInfo {
+    Command {
         name: "kick",
+        aliases: &[],
         usage: "<@名字|QQ>… [--block]",
         desc: "移出群聊 (--block 拒绝再次加群)",
+        no_args: false,
+        handler: admin::kick,
     },
-    CommandInfo {
+    Command {
         name: "card",
+        aliases: &[],
         usage: "<@名字|QQ> [名片]",
         desc: "设置群名片 (留空清除)",
+        no_args: false,
+        handler: admin::card,
     },
-    CommandInfo {
+    Command {
         name: "title",
+        aliases: &[],
         usage: "<@名字|QQ> [头衔]",
         desc: "设置专属头衔 (仅群主; 留空取消)",
+        no_args: false,
+        handler: admin::title,
     },
-    CommandInfo {
+    Command {
         name: "admin",
+        aliases: &[],
         usage: "<@名字|QQ> on|off",
         desc: "设置或取消管理员 (仅群主)",
+        no_args: false,
+        handler: admin::admin,
     },
-    CommandInfo {
+    Command {
         name: "profile",
+        aliases: &["whois"],
         usage: "[@名字|QQ]",
         desc: "成员资料",
+        no_args: false,
+        handler: admin::profile,
     },
-    CommandInfo {
+    Command {
         name: "poke",
+        aliases: &[],
         usage: "[@名字|QQ]",
         desc: "戳一戳",
+        no_args: false,
+        handler: admin::poke,
     },
-    CommandInfo {
+    Command {
         name: "like",
+        aliases: &[],
         usage: "<@名字|QQ> [次数]",
         desc: "给资料卡点赞",
+        no_args: false,
+        handler: admin::like,
     },
-    CommandInfo {
+    Command {
         name: "recall",
+        aliases: &[],
         usage: "",
         desc: "撤回选中的消息 (管理员可撤回他人消息)",
+        no_args: true,
+        handler: admin::recall,
     },
-    CommandInfo {
+    Command {
         name: "essence",
+        aliases: &[],
         usage: "",
         desc: "将选中的消息设为精华",
+        no_args: true,
+        handler: admin::essence,
     },
-    CommandInfo {
+    Command {
         name: "unessence",
+        aliases: &[],
         usage: "",
         desc: "取消选中消息的精华",
+        no_args: true,
+        handler: admin::unessence,
     },
-    CommandInfo {
+    Command {
         name: "essences",
+        aliases: &[],
         usage: "",
-        desc: "精华消息列表 (Enter 跳转)",
+        desc: "精华消息列表 ({popup:activate} 跳转)",
+        no_args: true,
+        handler: admin::essences,
     },
-    CommandInfo {
+    Command {
         name: "muteall",
+        aliases: &[],
         usage: "on|off",
         desc: "开启或关闭全员禁言",
+        no_args: false,
+        handler: admin::mute_all,
     },
-    CommandInfo {
+    Command {
         name: "rename",
+        aliases: &[],
         usage: "<群名>",
         desc: "修改群名",
+        no_args: false,
+        handler: admin::rename,
     },
-    CommandInfo {
+    Command {
         name: "avatar",
+        aliases: &[],
         usage: "<图片路径>",
         desc: "设置群头像",
+        no_args: false,
+        handler: admin::avatar,
     },
-    CommandInfo {
+    Command {
         name: "notices",
+        aliases: &[],
         usage: "",
-        desc: "群公告列表 (d 删除)",
+        desc: "群公告列表 ({popup:delete} 删除)",
+        no_args: true,
+        handler: admin::notices,
     },
-    CommandInfo {
+    Command {
         name: "notice",
+        aliases: &[],
         usage: "[--pin] [--confirm] [--image 路径] <内容>",
         desc: "发布群公告",
+        no_args: false,
+        handler: admin::notice,
     },
-    CommandInfo {
+    Command {
         name: "mutes",
+        aliases: &[],
         usage: "",
-        desc: "禁言列表 (u 解除禁言)",
+        desc: "禁言列表 ({popup:unmute} 解除禁言)",
+        no_args: true,
+        handler: admin::mutes,
     },
-    CommandInfo {
+    Command {
         name: "info",
+        aliases: &[],
         usage: "",
         desc: "群资料",
+        no_args: true,
+        handler: admin::info,
     },
-    CommandInfo {
+    Command {
         name: "honors",
+        aliases: &[],
         usage: "",
         desc: "群荣誉",
+        no_args: true,
+        handler: admin::honors,
     },
-    CommandInfo {
+    Command {
         name: "atall",
+        aliases: &[],
         usage: "",
         desc: "今天还能 @全体成员 几次",
+        no_args: true,
+        handler: admin::at_all,
     },
-    CommandInfo {
+    Command {
         name: "sign",
+        aliases: &[],
         usage: "",
         desc: "群签到",
+        no_args: true,
+        handler: admin::sign,
     },
-    CommandInfo {
+    Command {
         name: "leave",
+        aliases: &[],
         usage: "",
         desc: "退出群聊 (群主: 解散; 需输入群名确认)",
+        no_args: true,
+        handler: admin::leave,
     },
-    CommandInfo {
+    Command {
         name: "requests",
+        aliases: &["inbox"],
         usage: "",
         desc: "请求收件箱 (好友申请、加群申请、邀请)",
+        no_args: true,
+        handler: admin::requests,
     },
-    CommandInfo {
+    Command {
         name: "accept",
+        aliases: &[],
         usage: "[n] [备注]",
         desc: "同意最新 (或第 n 个) 请求",
+        no_args: false,
+        handler: admin::accept,
     },
-    CommandInfo {
+    Command {
         name: "reject",
+        aliases: &[],
         usage: "[n] [理由]",
         desc: "拒绝最新 (或第 n 个) 请求",
+        no_args: false,
+        handler: admin::reject,
     },
-    CommandInfo {
+    Command {
         name: "help",
+        aliases: &["h", "?"],
         usage: "",
         desc: "显示帮助",
+        no_args: false,
+        handler: help,
     },
-    CommandInfo {
+    Command {
         name: "quit",
+        aliases: &["q", "exit"],
         usage: "",
         desc: "退出",
+        no_args: false,
+        handler: quit,
     },
 ];
+
+/// The command `name` runs (by its name or an alias).
+pub fn find(name: &str) -> Option<&'static Command> {
+    COMMANDS.iter().find(|c| c.answers_to(name))
+}
 
 /// Runs a command line (without the leading `/`). An error is a one-line explanation.
 pub fn run(state: &mut State, line: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
@@ -206,80 +345,93 @@ pub fn run(state: &mut State, line: &str, fx: &mut Vec<Effect>) -> Result<(), St
         Some((n, a)) => (n, a.trim()),
         None => (line, ""),
     };
-    let no_args = |what: &str| {
-        if args.is_empty() {
-            Ok(())
-        } else {
-            Err(format!("/{what} 不需要参数"))
-        }
-    };
-    match name {
-        "open" | "o" | "query" | "j" => {
-            if args.is_empty() {
-                return Err("用法: /open <名字|号码|g:群号|u:QQ号>".into());
-            }
-            let peer = resolve_chat(state, args)?;
-            open_chat(state, peer, fx);
-            state.focus = Pane::Composer;
-            Ok(())
-        }
-        "close" => {
-            no_args("close")?;
-            close_chat(state);
-            Ok(())
-        }
-        "search" | "s" => super::timeline_nav::search_start(state, args),
-        "reply" | "r" => {
-            no_args("reply")?;
-            if state.selected_message().is_none() {
-                return Err("先在消息列表里选中一条消息 (Esc 然后 ↑)".into());
-            }
-            reply_to::start(state);
-            Ok(())
-        }
-        "face" | "f" => {
-            if args.is_empty() {
-                state.popup = Some(Popup::Faces(FacePicker::default()));
-                return Ok(());
-            }
-            let face = args
-                .parse::<i64>()
-                .ok()
-                .and_then(faces::by_id)
-                .or_else(|| faces::by_name(args.trim_matches(['[', ']'])))
-                .ok_or_else(|| format!("没有叫「{args}」的表情 (/face 打开表情面板)"))?;
-            state.composer.insert_face(face.id);
-            state.focus = Pane::Composer;
-            Ok(())
-        }
-        "members" | "m" => {
-            no_args("members")?;
-            if !matches!(state.open, Some(Peer::Group(_))) {
-                return Err("成员列表只在群聊中可用".into());
-            }
-            member_list::toggle_pane(state, fx);
-            Ok(())
-        }
-        "readall" => {
-            no_args("readall")?;
-            fx.push(Effect::call(super::call::MarkAllRead));
-            Ok(())
-        }
-        "help" | "h" | "?" => {
-            state.popup = Some(Popup::Help { scroll: 0 });
-            Ok(())
-        }
-        "quit" | "q" | "exit" => {
-            state.quit = true;
-            Ok(())
-        }
-        "" => Err("输入命令名，例如 /open 或 /help".into()),
-        other => super::admin::commands::run(state, other, args, fx).unwrap_or_else(|| {
-            Err(format!(
-                "未知命令 /{other} (输入 /help 查看全部命令; // 开头发送普通斜杠)"
-            ))
-        }),
+    if name.is_empty() {
+        return Err("输入命令名，例如 /open 或 /help".into());
     }
+    let command = find(name).ok_or_else(|| {
+        format!("未知命令 /{name} (输入 /help 查看全部命令; // 开头发送普通斜杠)")
+    })?;
+    if command.no_args && !args.is_empty() {
+        return Err(format!("/{} 不需要参数", command.name));
+    }
+    (command.handler)(state, args, fx)
+}
+
+/// `/open <chat>`: opens it and puts the caret in the composer.
+fn open(state: &mut State, args: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
+    if args.is_empty() {
+        return Err("用法: /open <名字|号码|g:群号|u:QQ号>".into());
+    }
+    let peer = resolve_chat(state, args)?;
+    open_chat(state, peer, fx);
+    state.focus = Pane::Composer;
+    Ok(())
+}
+
+/// `/close`.
+fn close(state: &mut State, _: &str, _: &mut Vec<Effect>) -> Result<(), String> {
+    close_chat(state);
+    Ok(())
+}
+
+/// `/search <text>`.
+fn search(state: &mut State, args: &str, _: &mut Vec<Effect>) -> Result<(), String> {
+    super::timeline_nav::search_start(state, args)
+}
+
+/// `/reply`: the reply key, with a reason when nothing is selected.
+fn reply(state: &mut State, _: &str, _: &mut Vec<Effect>) -> Result<(), String> {
+    if state.selected_message().is_none() {
+        return Err(state
+            .keymap
+            .fill_keys("先在消息列表里选中一条消息 ({composer:cancel} 然后 {timeline:move -1})"));
+    }
+    reply_to::start(state);
+    Ok(())
+}
+
+/// `/face [name|id]`: inserts the face, or opens the picker.
+fn face(state: &mut State, args: &str, _: &mut Vec<Effect>) -> Result<(), String> {
+    if args.is_empty() {
+        state.popup = Some(Popup::Faces(FacePicker::default()));
+        return Ok(());
+    }
+    let face = args
+        .parse::<i64>()
+        .ok()
+        .and_then(faces::by_id)
+        .or_else(|| faces::by_name(args.trim_matches(['[', ']'])))
+        .ok_or_else(|| format!("没有叫「{args}」的表情 (/face 打开表情面板)"))?;
+    state.composer.insert_face(face.id);
+    state.focus = Pane::Composer;
+    Ok(())
+}
+
+/// `/members`: the member pane of the open group.
+fn members(state: &mut State, _: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
+    if !matches!(state.open, Some(Peer::Group(_))) {
+        return Err("成员列表只在群聊中可用".into());
+    }
+    member_list::toggle_pane(state, fx);
+    Ok(())
+}
+
+/// `/readall`.
+fn readall(_: &mut State, _: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
+    fx.push(Effect::call(MarkAllRead));
+    Ok(())
+}
+
+/// `/help`: the help overlay.
+fn help(state: &mut State, _: &str, _: &mut Vec<Effect>) -> Result<(), String> {
+    state.popup = Some(Popup::Help { scroll: 0 });
+    Ok(())
+}
+
+/// `/quit`.
+fn quit(state: &mut State, _: &str, _: &mut Vec<Effect>) -> Result<(), String> {
+    state.quit = true;
+    Ok(())
 }
 
 /// Resolves `/open`'s argument: `g:<id>`, `u:<id>`, a number, or a fuzzy name.

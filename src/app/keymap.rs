@@ -14,6 +14,8 @@ use unicode_width::UnicodeWidthStr;
 
 use super::action::{ACTIONS, Action, ActionError};
 
+mod hint;
+
 /// The default keymap, shipped inside the binary.
 pub const DEFAULT_KEYMAP: &str = include_str!("../../keymap.toml");
 
@@ -576,13 +578,7 @@ fn default_desc(action: &Action) -> String {
     if let Action::Run(command) = action {
         return format!("执行 {command}");
     }
-    let text = action.to_string();
-    let name = text.split_whitespace().next().unwrap_or_default();
-    ACTIONS
-        .iter()
-        .find(|a| a.name == name)
-        .map(|a| a.desc.to_string())
-        .unwrap_or(text)
+    action.desc().to_string()
 }
 
 impl Keymap {
@@ -693,21 +689,6 @@ impl Keymap {
         rows.into_iter()
             .map(|(keys, a, d)| (keys.join(", "), a, d))
             .collect()
-    }
-
-    /// The first key that triggers `action` when `ctx` has focus (its own bindings first, then
-    /// global ones it does not shadow), for hints such as "r 回复".
-    pub fn hint(&self, ctx: Context, action: &Action) -> Option<String> {
-        if let Some(b) = self.bindings_of(ctx).iter().find(|b| b.action == *action) {
-            return Some(chord_text(&b.keys));
-        }
-        if ctx == Context::Global {
-            return None;
-        }
-        self.bindings_of(Context::Global)
-            .iter()
-            .find(|b| b.action == *action && self.lookup(ctx, &b.keys) == Lookup::None)
-            .map(|b| chord_text(&b.keys))
     }
 
     /// The text of `napterm keys`: every context's bindings, then every action and its arguments.

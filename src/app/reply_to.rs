@@ -8,7 +8,11 @@ use super::text::excerpt;
 /// Quotes the selected message in the composer (or says why it cannot be replied to).
 pub fn start(state: &mut State) {
     let Some((peer, m)) = state.selected_message() else {
-        state.error("先在消息列表里选中一条消息 (Esc, ↑)");
+        state.error(
+            state
+                .keymap
+                .fill_keys("先在消息列表里选中一条消息 ({composer:cancel}, {timeline:move -1})"),
+        );
         return;
     };
     let Some(id) = m.id else {

@@ -123,7 +123,11 @@ pub fn jump_to_quoted(state: &mut State, _fx: &mut Vec<Effect>) {
     };
     match chat.timeline.key_of(id) {
         Some(k) => chat.selected = Some(k),
-        None => state.error("引用的消息不在已加载的记录里 (按 g 加载更早的消息)"),
+        None => state.error(
+            state
+                .keymap
+                .fill_keys("引用的消息不在已加载的记录里 (按 {timeline:top} 加载更早的消息)"),
+        ),
     }
 }
 

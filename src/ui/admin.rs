@@ -124,12 +124,14 @@ fn ago(ts: i64, now: i64) -> String {
     }
 }
 
-/// Key hints from the keymap, `key label` pairs joined; bindings the user removed are left out.
-fn hints(state: &State, ctx: Context, list: &[(Action, &str)]) -> String {
-    list.iter()
-        .filter_map(|(a, label)| state.keymap.hint(ctx, a).map(|k| format!("{k} {label}")))
-        .collect::<Vec<_>>()
-        .join(" · ")
+/// A popup's key hints: `items`, then the key that closes it (the popups' `deny`, Esc by default)
+/// with `close` as its label.
+fn closing(state: &State, mut items: Vec<String>, close: &str) -> Vec<String> {
+    let key = state
+        .keymap
+        .key_label(Context::Popup, &Action::Deny, Some("esc"));
+    items.extend(key.map(|k| format!("{k} {close}")));
+    items
 }
 
 /// Lays `items` out in lines of at most `w` columns, joined by ` · `, never splitting an item.
@@ -150,13 +152,6 @@ fn pack(items: &[String], w: u16) -> Vec<String> {
         lines.push(cur);
     }
     lines
-}
-
-/// Key hints from the keymap as separate `key label` items.
-fn hint_items(state: &State, ctx: Context, list: &[(Action, &str)]) -> Vec<String> {
-    list.iter()
-        .filter_map(|(a, label)| state.keymap.hint(ctx, a).map(|k| format!("{k} {label}")))
-        .collect()
 }
 
 /// A date: `YYYY-MM-DD`.
@@ -373,9 +368,17 @@ fn mute(
         }
     }
     let hint = if p.custom.is_some() {
+        // The text field's keys are fixed, not bound in the keymap.
         "Enter 确定 · Esc 返回".to_string()
     } else {
-        format!("1-{choices} 或 Enter 选择 · Esc 取消")
+        let choose = match state
+            .keymap
+            .key_label(Context::Popup, &Action::Activate, Some("enter"))
+        {
+            Some(k) => format!("1-{choices} 或 {k} 选择"),
+            None => format!("1-{choices} 选择"),
+        };
+        closing(state, vec![choose], "取消").join(" · ")
     };
     footer(theme, inner, &hint, buf);
     caret
@@ -506,8 +509,7 @@ fn profile(state: &State, theme: &Theme, p: &ProfileCard, area: Rect, buf: &mut 
             rows.push(("签名", s.long_nick.clone(), theme.popup));
         }
     }
-    let mut actions = hint_items(
-        state,
+    let actions = state.keymap.hint_items(
         Context::Members,
         &[
             (Action::Mute, "禁言"),
@@ -521,7 +523,7 @@ fn profile(state: &State, theme: &Theme, p: &ProfileCard, area: Rect, buf: &mut 
             (Action::Mention, "提及"),
         ],
     );
-    actions.push("Esc 关闭".into());
+    let actions = closing(state, actions, "关闭");
     let w = popup_width(area, 64);
     let hint_lines = pack(&actions, w.saturating_sub(4));
     let status_rows = u16::from(p.data.is_none() || p.error.is_some());
@@ -590,7 +592,7 @@ fn list_chrome<'a, T>(
 ) -> Option<(Rect, &'a [T])> {
     let r = centered(area, w, h);
     let inner = frame(theme, title, r, buf, theme.popup_border);
-    let hint = format!("{} · Esc 关闭", hints(state, Context::Popup, keys));
+    let hint = closing(state, state.keymap.hint_items(Context::Popup, keys), "关闭").join(" · ");
     footer(theme, inner, &hint, buf);
     loading_or_failed(theme, items, inner, buf)?;
     let items = items.ready().map(Vec::as_slice).unwrap_or_default();
@@ -794,7 +796,7 @@ fn notices(
             ),
             on_yes: Vec::new(),
         };
-        super::popups::confirm(theme, &c, area, buf);
+        super::popups::confirm(state, theme, &c, area, buf);
     }
 }
 
@@ -856,7 +858,9 @@ fn sheet(state: &State, theme: &Theme, s: &Sheet, area: Rect, buf: &mut Buffer) 
     let (w, h) = list_frame(area, count + 4);
     let r = centered(area, w, h);
     let inner = frame(theme, &title, r, buf, theme.popup_border);
-    footer(theme, inner, "↑↓ 滚动 · Esc 关闭", buf);
+    let scroll = state.keymap.fill_keys("{popup:move -1}{popup:move 1} 滚动");
+    let hint = closing(state, vec![scroll], "关闭").join(" · ");
+    footer(theme, inner, &hint, buf);
     if loading_or_failed(theme, &s.rows, inner, buf).is_none() {
         return;
     }
@@ -909,21 +913,21 @@ fn inbox(
             &input.text,
             buf,
         ));
+        // The text field's keys are fixed, not bound in the keymap.
         footer(theme, inner, "Enter 确认 · Esc 取消", buf);
-    } else if items.is_empty() {
-        footer(theme, inner, "Esc 关闭", buf);
     } else {
+        let answer = if items.is_empty() {
+            Vec::new()
+        } else {
+            state.keymap.hint_items(
+                Context::Popup,
+                &[(Action::Accept, "同意"), (Action::Reject, "拒绝")],
+            )
+        };
         footer(
             theme,
             inner,
-            &format!(
-                "{} · Esc 关闭",
-                hints(
-                    state,
-                    Context::Popup,
-                    &[(Action::Accept, "同意"), (Action::Reject, "拒绝")]
-                )
-            ),
+            &closing(state, answer, "关闭").join(" · "),
             buf,
         );
     }
@@ -1048,6 +1052,7 @@ fn leave(
     if let Some(e) = &l.error {
         put(buf, inner.x + 1, y + 2, e, iw, theme.status_error);
     }
+    // The text field's keys are fixed, not bound in the keymap.
     footer(theme, inner, "Enter 确认 · Esc 取消", buf);
     Some(caret)
 }

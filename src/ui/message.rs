@@ -322,7 +322,11 @@ pub fn message_rows(ctx: &LayoutCtx, time: i64, m: &MessageItem, w: u16) -> Vec<
         Delivery::Sent => {}
         Delivery::Pending => body.push(Span::styled(" …", t.pending)),
         Delivery::Failed(why) => body.push(Span::styled(
-            format!("\n✗ 发送失败: {} (R 重试)", sanitize_line(why)),
+            format!(
+                "\n✗ 发送失败: {} {}",
+                sanitize_line(why),
+                ctx.state.keymap.fill_keys("({timeline:retry} 重试)")
+            ),
             t.failed,
         )),
     }

@@ -17,7 +17,9 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
 
+use crate::app::Action;
 use crate::app::chat::SortKey;
+use crate::app::keymap::Context;
 use crate::app::state::{FrameReport, Popup, State, View};
 use crate::onebot::Peer;
 
@@ -195,11 +197,11 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
             frame.cursor = None;
         }
         Some(Popup::Faces(p)) => {
-            popups::faces(theme, p, full, buf);
+            popups::faces(state, theme, p, full, buf);
             frame.cursor = None;
         }
         Some(Popup::Confirm(c)) => {
-            popups::confirm(theme, c, full, buf);
+            popups::confirm(state, theme, c, full, buf);
             frame.cursor = None;
         }
         Some(Popup::Admin(p)) => {
@@ -231,12 +233,20 @@ fn too_small(full: Rect, theme: &Theme, buf: &mut Buffer) {
 }
 
 fn welcome(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    // The key for help anywhere, and the one the panes add (`F1 或 ?`).
+    let help = state.keymap.key_labels(&[
+        (Context::Global, Action::Help, None),
+        (Context::Timeline, Action::Help, None),
+    ]);
+    let help = (!help.is_empty()).then(|| format!("{} 查看全部按键和命令", help.join(" 或 ")));
     let lines = [
         "napterm".to_string(),
         String::new(),
-        "Tab 在会话列表、消息和输入框之间切换".to_string(),
+        state
+            .keymap
+            .fill_keys("{global:focus_next} 在会话列表、消息和输入框之间切换"),
         "/open 名字 或 号码  打开会话".to_string(),
-        "F1 或 ? 查看全部按键和命令".to_string(),
+        help.unwrap_or_default(),
         String::new(),
         panes::conn_text(state, theme).0,
     ];

@@ -363,11 +363,7 @@ fn hints(state: &State) -> String {
             ],
         ),
     };
-    actions
-        .iter()
-        .filter_map(|(a, label)| state.keymap.hint(ctx, a).map(|k| format!("{k} {label}")))
-        .collect::<Vec<_>>()
-        .join("  ")
+    state.keymap.hint_items(ctx, actions).join("  ")
 }
 
 /// The connection state as text and style.

@@ -6,7 +6,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Widget};
 
-use crate::app::action::{ACTIONS, Pane};
+use crate::app::action::{ACTIONS, Action, Pane};
 use crate::app::commands::COMMANDS;
 use crate::app::keymap::Context;
 use crate::app::state::{Confirm, FacePicker, State};
@@ -42,9 +42,10 @@ pub fn composer(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) -> O
     };
     let label = match &state.composer.reply {
         Some(r) => format!(
-            " 回复 {}: {} (Esc 取消) ",
+            " 回复 {}: {} {} ",
             sanitize_line(&r.author),
-            sanitize_line(&r.excerpt)
+            sanitize_line(&r.excerpt),
+            state.keymap.fill_keys("({composer:cancel|esc} 取消)")
         ),
         None => String::new(),
     };
@@ -60,16 +61,17 @@ pub fn composer(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) -> O
     let text_area = Rect::new(area.x, area.y + 1, area.width, area.height - 1);
     if state.composer.is_empty() {
         let hint = if state.open.is_none() {
-            "用 /open 名字 打开会话，Tab 切换窗格，F1 帮助"
+            "用 /open 名字 打开会话，{global:focus_next} 切换窗格，{global:help} 帮助"
         } else if focused {
-            "输入消息 · Enter 发送 · Alt+Enter 换行 · /help 命令"
+            "输入消息 · {composer:send} 发送 · {composer:newline} 换行 · /help 命令"
         } else {
             ""
         };
+        let hint = state.keymap.fill_keys(hint);
         buf.set_stringn(
             text_area.x,
             text_area.y,
-            hint,
+            &hint,
             text_area.width as usize,
             theme.help_text,
         );
@@ -187,15 +189,12 @@ pub(crate) fn frame(
 }
 
 /// The face picker.
-pub fn faces(theme: &Theme, p: &FacePicker, area: Rect, buf: &mut Buffer) {
+pub fn faces(state: &State, theme: &Theme, p: &FacePicker, area: Rect, buf: &mut Buffer) {
     let r = centered(area, 40, area.height.saturating_sub(4).min(20));
-    let inner = frame(
-        theme,
-        "表情 (输入以搜索, Enter 插入)",
-        r,
-        buf,
-        theme.popup_border,
-    );
+    let title = state
+        .keymap
+        .fill_keys("表情 (输入以搜索, {popup:activate|enter} 插入)");
+    let inner = frame(theme, &title, r, buf, theme.popup_border);
     if inner.height < 2 {
         return;
     }
@@ -244,13 +243,10 @@ pub fn help(state: &State, theme: &Theme, scroll: u16, area: Rect, buf: &mut Buf
         area.width.saturating_sub(4).min(90),
         area.height.saturating_sub(2),
     );
-    let inner = frame(
-        theme,
-        "帮助 (Esc 关闭, ↑↓ 滚动)",
-        r,
-        buf,
-        theme.popup_border,
-    );
+    let title = state
+        .keymap
+        .fill_keys("帮助 ({popup:deny|esc} 关闭, {popup:move -1}{popup:move 1} 滚动)");
+    let inner = frame(theme, &title, r, buf, theme.popup_border);
     let mut lines: Vec<Line<'static>> = Vec::new();
     let sections = [
         (Context::Global, "全局"),
@@ -273,14 +269,16 @@ pub fn help(state: &State, theme: &Theme, scroll: u16, area: Rect, buf: &mut Buf
         lines.push(Line::default());
     }
     lines.push(Line::from(Span::styled(
-        "命令 (在输入框输入 / 开头, 或在其它窗格按 :)",
+        state
+            .keymap
+            .fill_keys("命令 (在输入框输入 / 开头, 或在其它窗格按 {timeline:command_line})"),
         theme.title,
     )));
     for c in COMMANDS {
         let usage = format!("  /{} {}", c.name, c.usage);
         lines.push(Line::from(vec![
             Span::styled(format!("{usage:<30}"), theme.help_key),
-            Span::styled(c.desc.to_string(), theme.help_text),
+            Span::styled(state.keymap.fill_keys(c.desc), theme.help_text),
         ]));
     }
     lines.push(Line::default());
@@ -303,7 +301,7 @@ pub fn help(state: &State, theme: &Theme, scroll: u16, area: Rect, buf: &mut Buf
 }
 
 /// A confirmation dialog that says exactly what will happen.
-pub fn confirm(theme: &Theme, c: &Confirm, area: Rect, buf: &mut Buffer) {
+pub fn confirm(state: &State, theme: &Theme, c: &Confirm, area: Rect, buf: &mut Buffer) {
     let w = 56.min(area.width.saturating_sub(2));
     let body = [Span::raw(sanitize_line(&c.body).into_owned())];
     let lines = wrap_spans(&body, w.saturating_sub(4), WrapOpts::default());
@@ -322,8 +320,21 @@ pub fn confirm(theme: &Theme, c: &Confirm, area: Rect, buf: &mut Buffer) {
             inner.width.saturating_sub(1),
         );
     }
-    let hint = "y / Enter 确认    n / Esc 取消";
+    // Each answer names its first key and the usual one (`y / Enter`, `n / Esc`).
+    let p = Context::Popup;
+    let yes = [
+        (p, Action::Confirm, None),
+        (p, Action::Activate, Some("enter")),
+    ];
+    let no = [(p, Action::Deny, None), (p, Action::Deny, Some("esc"))];
+    let hint = [(yes, "确认"), (no, "取消")]
+        .iter()
+        .map(|(keys, label)| (state.keymap.key_labels(keys), label))
+        .filter(|(keys, _)| !keys.is_empty())
+        .map(|(keys, label)| format!("{} {label}", keys.join(" / ")))
+        .collect::<Vec<_>>()
+        .join("    ");
     let y = inner.y + inner.height.saturating_sub(1);
-    let x = inner.x + inner.width.saturating_sub(width(hint) as u16) / 2;
-    buf.set_string(x, y, hint, theme.confirm_danger);
+    let x = inner.x + inner.width.saturating_sub(width(&hint) as u16) / 2;
+    buf.set_string(x, y, &hint, theme.confirm_danger);
 }

@@ -261,14 +261,14 @@ impl TimelineCache {
             return out;
         }
         if chat.timeline.is_empty() {
-            let msg = match chat.history {
+            let msg = state.keymap.fill_keys(match chat.history {
                 HistoryState::Loading | HistoryState::NotLoaded => "正在加载消息…",
-                HistoryState::Failed => "加载失败 — 按 g 重试",
+                HistoryState::Failed => "加载失败 — 按 {timeline:top} 重试",
                 _ => "还没有消息，说点什么吧",
-            };
+            });
             let y = area.y + area.height / 2;
-            let x = area.x + (w.saturating_sub(width(msg) as u16)) / 2;
-            buf.set_string(x, y, msg, theme.system);
+            let x = area.x + (w.saturating_sub(width(&msg) as u16)) / 2;
+            buf.set_string(x, y, &msg, theme.system);
             return out;
         }
         let (bk, skip) = self.anchor_for(&ctx, chat, h, w);
@@ -277,15 +277,15 @@ impl TimelineCache {
             let label = match chat.history {
                 HistoryState::Loading => Some("正在加载更早的消息…"),
                 HistoryState::Exhausted => Some("没有更早的消息了"),
-                HistoryState::Failed => Some("加载更早的消息失败 — 按 g 重试"),
+                HistoryState::Failed => Some("加载更早的消息失败 — 按 {timeline:top} 重试"),
                 _ => None,
             };
-            if let Some(l) = label {
+            if let Some(l) = label.map(|l| state.keymap.fill_keys(l)) {
                 let key = rows.first().map(|r| r.key).unwrap_or(bk);
                 rows.insert(
                     0,
                     Row {
-                        line: rule(l, w, theme.system),
+                        line: rule(&l, w, theme.system),
                         key,
                         idx: u16::MAX,
                     },

@@ -1,5 +1,6 @@
-//! The administration commands (`/ban`, `/kick`, `/card`, `/notices`, `/accept`, …): arguments
-//! read here, the work done by the member, message and group modules.
+//! The administration commands' handlers (`/ban`, `/kick`, `/card`, `/notices`, `/accept`, …),
+//! the rows of `commands::COMMANDS` point here: arguments read here, the work done by the member,
+//! message and group modules.
 //!
 //! A command that acts on a member takes `<@name|number>`; without it, it acts on what is
 //! selected (like its key). Commands that also need text (`/card`, `/title`, `/admin`, `/like`)
@@ -15,56 +16,112 @@ use super::popup::SheetKind;
 use super::roles::{MemberOp, members_loaded};
 use super::{duration, group, members, messages, target};
 
-/// Runs `/name args` if it is an administration command (None when it is not one).
-pub fn run(
-    state: &mut State,
-    name: &str,
-    args: &str,
-    fx: &mut Vec<Effect>,
-) -> Option<Result<(), String>> {
-    let no_args = |what: &str| {
-        if args.is_empty() {
-            Ok(())
-        } else {
-            Err(format!("/{what} 不需要参数"))
-        }
-    };
-    Some(match name {
-        "ban" | "mute" => ban(state, args, fx),
-        "unban" | "unmute" => unban(state, args, fx),
-        "kick" => kick(state, args, fx),
-        "card" => card_or_title(state, "card", args, fx),
-        "title" => card_or_title(state, "title", args, fx),
-        "admin" => admin(state, args, fx),
-        "profile" | "whois" => profile(state, args, fx),
-        "poke" => poke(state, args, fx),
-        "like" => like(state, args, fx),
-        "recall" => no_args("recall").and_then(|()| messages::recall(state, fx)),
-        "essence" => no_args("essence").and_then(|()| messages::essence(state, Some(true), fx)),
-        "unessence" => {
-            no_args("unessence").and_then(|()| messages::essence(state, Some(false), fx))
-        }
-        "essences" => no_args("essences").and_then(|()| messages::open_essences(state, fx)),
-        "muteall" => match args {
-            "on" => group::mute_all(state, true, fx),
-            "off" => group::mute_all(state, false, fx),
-            _ => Err("用法: /muteall on|off".into()),
-        },
-        "rename" => group::rename(state, args, fx),
-        "avatar" => group::avatar(state, args, fx),
-        "notices" => no_args("notices").and_then(|()| group::notices(state, fx)),
-        "notice" => group::post_notice(state, args, fx),
-        "mutes" => no_args("mutes").and_then(|()| group::mutes(state, fx)),
-        "info" => no_args("info").and_then(|()| group::sheet(state, SheetKind::Info, fx)),
-        "honors" => no_args("honors").and_then(|()| group::sheet(state, SheetKind::Honors, fx)),
-        "atall" => no_args("atall").and_then(|()| group::at_all(state, fx)),
-        "sign" => no_args("sign").and_then(|()| group::sign(state, fx)),
-        "leave" => no_args("leave").and_then(|()| group::leave(state, fx)),
-        "requests" | "inbox" => no_args("requests").map(|()| requests::open(state, fx)),
-        "accept" => requests::command(state, true, args, fx),
-        "reject" => requests::command(state, false, args, fx),
-        _ => return None,
-    })
+// The handlers below are the rows of `commands::COMMANDS`; rows marked `no_args` have had any
+// arguments refused already, so their handlers ignore them.
+
+/// `/recall`.
+pub fn recall(state: &mut State, _: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
+    messages::recall(state, fx)
+}
+
+/// `/essence`.
+pub fn essence(state: &mut State, _: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
+    messages::essence(state, Some(true), fx)
+}
+
+/// `/unessence`.
+pub fn unessence(state: &mut State, _: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
+    messages::essence(state, Some(false), fx)
+}
+
+/// `/essences`: the essence list.
+pub fn essences(state: &mut State, _: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
+    messages::open_essences(state, fx)
+}
+
+/// `/muteall on|off`.
+pub fn mute_all(state: &mut State, args: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
+    match args {
+        "on" => group::mute_all(state, true, fx),
+        "off" => group::mute_all(state, false, fx),
+        _ => Err("用法: /muteall on|off".into()),
+    }
+}
+
+/// `/rename <name>`.
+pub fn rename(state: &mut State, args: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
+    group::rename(state, args, fx)
+}
+
+/// `/avatar <path>`.
+pub fn avatar(state: &mut State, args: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
+    group::avatar(state, args, fx)
+}
+
+/// `/notices`: the notice list.
+pub fn notices(state: &mut State, _: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
+    group::notices(state, fx)
+}
+
+/// `/notice [--pin] [--confirm] [--image path] <text>`.
+pub fn notice(state: &mut State, args: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
+    group::post_notice(state, args, fx)
+}
+
+/// `/mutes`: who is muted.
+pub fn mutes(state: &mut State, _: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
+    group::mutes(state, fx)
+}
+
+/// `/info`: the group's information sheet.
+pub fn info(state: &mut State, _: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
+    group::sheet(state, SheetKind::Info, fx)
+}
+
+/// `/honors`: the group's honors sheet.
+pub fn honors(state: &mut State, _: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
+    group::sheet(state, SheetKind::Honors, fx)
+}
+
+/// `/atall`: how many @全体成员 are left today.
+pub fn at_all(state: &mut State, _: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
+    group::at_all(state, fx)
+}
+
+/// `/sign`.
+pub fn sign(state: &mut State, _: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
+    group::sign(state, fx)
+}
+
+/// `/leave`.
+pub fn leave(state: &mut State, _: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
+    group::leave(state, fx)
+}
+
+/// `/requests`: the inbox.
+pub fn requests(state: &mut State, _: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
+    requests::open(state, fx);
+    Ok(())
+}
+
+/// `/accept [n] [remark]`.
+pub fn accept(state: &mut State, args: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
+    requests::command(state, true, args, fx)
+}
+
+/// `/reject [n] [reason]`.
+pub fn reject(state: &mut State, args: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
+    requests::command(state, false, args, fx)
+}
+
+/// `/card <who> [text]`.
+pub fn card(state: &mut State, args: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
+    card_or_title(state, "card", args, fx)
+}
+
+/// `/title <who> [text]`.
+pub fn title(state: &mut State, args: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
+    card_or_title(state, "title", args, fx)
 }
 
 /// The open group with its members loaded, and `who` resolved in it.
@@ -99,7 +156,7 @@ fn prefill(state: &mut State, line: String) {
 }
 
 /// `/ban [<who>…] [duration]`: without a duration, the presets.
-fn ban(state: &mut State, args: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
+pub fn ban(state: &mut State, args: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
     let words: Vec<&str> = args.split_whitespace().collect();
     let Some((last, who)) = words.split_last() else {
         return members::mute_key(state, fx);
@@ -138,7 +195,7 @@ fn ban(state: &mut State, args: &str, fx: &mut Vec<Effect>) -> Result<(), String
 }
 
 /// `/unban [<who>…]`.
-fn unban(state: &mut State, args: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
+pub fn unban(state: &mut State, args: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
     let words: Vec<&str> = args.split_whitespace().collect();
     if words.is_empty() {
         return members::unmute_key(state, fx);
@@ -148,7 +205,7 @@ fn unban(state: &mut State, args: &str, fx: &mut Vec<Effect>) -> Result<(), Stri
 }
 
 /// `/kick [<who>…] [--block]`.
-fn kick(state: &mut State, args: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
+pub fn kick(state: &mut State, args: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
     let words: Vec<&str> = args.split_whitespace().collect();
     let block = words.contains(&"--block");
     let who: Vec<&str> = words.iter().copied().filter(|w| *w != "--block").collect();
@@ -197,7 +254,7 @@ fn card_or_title(
 }
 
 /// `/admin <who> on|off`; without `on|off` the command line suggests the change.
-fn admin(state: &mut State, args: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
+pub fn admin(state: &mut State, args: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
     let words: Vec<&str> = args.split_whitespace().collect();
     let (g, u) = match words.as_slice() {
         [] => {
@@ -229,7 +286,7 @@ fn admin(state: &mut State, args: &str, fx: &mut Vec<Effect>) -> Result<(), Stri
 }
 
 /// `/profile [<who>]`.
-fn profile(state: &mut State, args: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
+pub fn profile(state: &mut State, args: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
     if args.is_empty() {
         return members::profile_key(state, fx);
     }
@@ -239,7 +296,7 @@ fn profile(state: &mut State, args: &str, fx: &mut Vec<Effect>) -> Result<(), St
 }
 
 /// `/poke [<who>]`: in a private chat, the friend.
-fn poke(state: &mut State, args: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
+pub fn poke(state: &mut State, args: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
     if let Some(Peer::Private(u)) = state.open
         && args.is_empty()
     {
@@ -262,7 +319,7 @@ fn poke(state: &mut State, args: &str, fx: &mut Vec<Effect>) -> Result<(), Strin
 
 /// `/like <who> [times]`: a QQ number anywhere, a name in a group; without arguments the
 /// command line opens with the selected member (or the friend of a private chat).
-fn like(state: &mut State, args: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
+pub fn like(state: &mut State, args: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
     let words: Vec<&str> = args.split_whitespace().collect();
     let Some(who) = words.first() else {
         let u = match (state.open, target::from_context(state, false)) {

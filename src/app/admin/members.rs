@@ -70,18 +70,20 @@ pub fn toggle_mark(state: &mut State) {
     if count == 0 {
         state.info("已取消全部标记");
     } else {
-        let mute = key_hint(state, &Action::Mute);
-        let kick = key_hint(state, &Action::Kick);
-        state.info(format!("已标记 {count} 人 ({mute} 禁言 · {kick} 移出)"));
+        let keys = state
+            .keymap
+            .hint_items(
+                Context::Members,
+                &[(Action::Mute, "禁言"), (Action::Kick, "移出")],
+            )
+            .join(" · ");
+        let keys = if keys.is_empty() {
+            keys
+        } else {
+            format!(" ({keys})")
+        };
+        state.info(format!("已标记 {count} 人{keys}"));
     }
-}
-
-/// The member-pane key for an action, for hints.
-fn key_hint(state: &State, action: &Action) -> String {
-    state
-        .keymap
-        .hint(Context::Members, action)
-        .unwrap_or_default()
 }
 
 /// The mute key: opens the duration presets for the marked / selected member or the sender.

@@ -22,9 +22,11 @@ struct Selected {
 }
 
 fn selected(state: &State) -> Result<Selected, String> {
-    let (peer, m) = state
-        .selected_message()
-        .ok_or("先在消息列表里选中一条消息 (Esc, ↑)")?;
+    let (peer, m) = state.selected_message().ok_or_else(|| {
+        state
+            .keymap
+            .fill_keys("先在消息列表里选中一条消息 ({composer:cancel}, {timeline:move -1})")
+    })?;
     let id = m.id.ok_or("这条消息还没有发送成功")?;
     if m.recalled_by.is_some() {
         return Err("这条消息已经撤回了".into());
@@ -127,11 +129,11 @@ pub fn jump_to(state: &mut State, group: i64, id: i64) -> Result<(), String> {
     if state.open != Some(Peer::Group(group)) {
         return Err("先打开这个群聊".into());
     }
+    let not_loaded = state
+        .keymap
+        .fill_keys("这条消息不在已加载的记录里 (在消息列表按 {timeline:top} 加载更早的消息)");
     let chat = state.open_chat_mut().ok_or("先打开这个群聊")?;
-    let key = chat
-        .timeline
-        .key_of(id)
-        .ok_or("这条消息不在已加载的记录里 (在消息列表按 g 加载更早的消息)")?;
+    let key = chat.timeline.key_of(id).ok_or(not_loaded)?;
     chat.selected = Some(key);
     state.focus = Pane::Timeline;
     Ok(())

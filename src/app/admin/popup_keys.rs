@@ -275,13 +275,11 @@ fn activate(state: &mut State, fx: &mut Vec<Effect>) {
             }
         }
         AdminPopup::Inbox(_) => {
-            let a = state.keymap.hint(Context::Popup, &Action::Accept);
-            let r = state.keymap.hint(Context::Popup, &Action::Reject);
-            state.info(format!(
-                "{} 同意 · {} 拒绝",
-                a.unwrap_or_default(),
-                r.unwrap_or_default()
-            ));
+            let keys = state.keymap.hint_items(
+                Context::Popup,
+                &[(Action::Accept, "同意"), (Action::Reject, "拒绝")],
+            );
+            state.info(keys.join(" · "));
         }
         _ => {}
     }

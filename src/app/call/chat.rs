@@ -216,7 +216,8 @@ impl Request for SendMessage {
             chat.timeline
                 .update_message(key, |m| m.delivery = Delivery::Failed(why));
         }
-        state.error(format!("发送失败: {} (选中它按 R 重试)", short_reason(&e)));
+        let retry = state.keymap.fill_keys("(选中它按 {timeline:retry} 重试)");
+        state.error(format!("发送失败: {} {retry}", short_reason(&e)));
     }
 }
 
