@@ -1,0 +1,548 @@
+//! The core as pure functions: unread counts, the read marker, "N new" below, the echo-versus-reply
+//! race of a sent message, history exhaustion, and the refusals and declines that must make no
+//! call. `update` is fed `Msg`s; state and effects are asserted. No terminal, socket or timing:
+//! "no call was made" is a fact about the returned effects, not a wait that a slow machine could
+//! turn green.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use napterm::app::call::{Groups, History, MemberList, Reply, SendMessage};
+use napterm::app::chat::{Delivery, HistoryState, Scroll};
+use napterm::app::contacts::{GroupEntry, Member};
+use napterm::app::keymap::Keymap;
+use napterm::app::state::{FrameReport, Settings};
+use napterm::app::update::update;
+use napterm::app::{Call, Effect, Msg, Pane, State};
+use napterm::onebot::{ClientEvent, ConnState, Frame, Peer, Role, parse_frame};
+use serde_json::{Value, json};
+
+const NOW: i64 = 1_795_003_200;
+const ME: i64 = 10001;
+const G: i64 = 30001;
+const GROUP: Peer = Peer::Group(G);
+const OTHER: Peer = Peer::Group(30002);
+const MEMBER: i64 = 20002;
+const ADMIN: i64 = 20003;
+const OWNER: i64 = 20004;
+
+// ----- arrange -----
+
+fn online() -> State {
+    let mut s = State::new(Settings::default(), Keymap::default_map());
+    update(&mut s, Msg::Clock(NOW));
+    update(
+        &mut s,
+        Msg::Client(ClientEvent::State(ConnState::Connected {
+            self_id: ME,
+            nickname: "我".into(),
+        })),
+    );
+    let groups = [G, 30002]
+        .map(|g| GroupEntry {
+            group_id: g,
+            name: format!("群{g}"),
+            ..Default::default()
+        })
+        .to_vec();
+    update(&mut s, Msg::Reply(Reply::Groups(Groups, Ok(groups))));
+    s
+}
+
+fn member(user_id: i64, role: Role) -> Member {
+    Member {
+        user_id,
+        nickname: format!("成员{user_id}"),
+        role,
+        ..Default::default()
+    }
+}
+
+/// `online()` with group `G` open and its members loaded: the account has `my_role`.
+fn in_group(my_role: Role) -> State {
+    let mut s = online();
+    command(&mut s, &format!("open g:{G}"));
+    let list = vec![
+        member(ME, my_role),
+        member(MEMBER, Role::Member),
+        member(ADMIN, Role::Admin),
+        member(OWNER, Role::Owner),
+    ];
+    update(
+        &mut s,
+        Msg::Reply(Reply::MemberList(MemberList { group: G }, Ok(list))),
+    );
+    s
+}
+
+fn event(json: Value) -> Msg {
+    let Ok(Frame::Event(e)) = parse_frame(&json.to_string()) else {
+        panic!("not an event: {json}");
+    };
+    Msg::Client(ClientEvent::Event(e))
+}
+
+/// A group message from `user` (`at` mentions someone first when given).
+fn group_message(group: i64, user: i64, id: i64, text: &str, at: Option<i64>) -> Value {
+    let mut chain = Vec::new();
+    if let Some(qq) = at {
+        chain.push(json!({"type": "at", "data": {"qq": qq.to_string()}}));
+    }
+    chain.push(json!({"type": "text", "data": {"text": text}}));
+    json!({
+        "post_type": "message", "message_type": "group", "sub_type": "normal",
+        "time": NOW, "self_id": ME, "user_id": user, "group_id": group, "message_id": id,
+        "sender": {"user_id": user, "nickname": format!("成员{user}"), "role": "member"},
+        "message": chain, "message_format": "array",
+    })
+}
+
+/// The `message_sent` echo NapCat sends for a message of ours.
+fn sent_echo(group: i64, id: i64, text: &str) -> Value {
+    let mut v = group_message(group, ME, id, text, None);
+    v["post_type"] = json!("message_sent");
+    v
+}
+
+fn history_page(ids: std::ops::RangeInclusive<i64>) -> Vec<napterm::onebot::MessageEvent> {
+    ids.map(|id| {
+        let mut v = group_message(G, MEMBER, id, &format!("旧消息 {id}"), None);
+        v["time"] = json!(NOW - 10_000 + id);
+        serde_json::from_value(v).expect("a message event")
+    })
+    .collect()
+}
+
+// ----- act -----
+
+fn key(s: &mut State, code: KeyCode) -> Vec<Effect> {
+    update(s, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn type_text(s: &mut State, text: &str) -> Vec<Effect> {
+    text.chars()
+        .flat_map(|c| key(s, KeyCode::Char(c)))
+        .collect()
+}
+
+/// Runs a command from the `:` line, as a user would from the timeline.
+fn command(s: &mut State, line: &str) -> Vec<Effect> {
+    let mut fx = Vec::new();
+    // Esc leads from any pane towards the timeline, where `:` opens the command line.
+    for _ in 0..3 {
+        if s.focus == Pane::Timeline {
+            break;
+        }
+        fx.extend(key(s, KeyCode::Esc));
+    }
+    assert_eq!(s.focus, Pane::Timeline, "Esc reaches the timeline");
+    fx.extend(type_text(s, &format!(":{line}")));
+    fx.extend(key(s, KeyCode::Enter));
+    fx
+}
+
+fn calls(fx: &[Effect]) -> Vec<&Call> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::Call(c) => Some(c),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The calls of a flow that change something on the server (reads are allowed).
+fn writes(fx: &[Effect]) -> Vec<&Call> {
+    calls(fx)
+        .into_iter()
+        .filter(|c| {
+            !matches!(
+                c,
+                Call::MarkRead(_) | Call::MemberList(_) | Call::History(_) | Call::GetMsg(_)
+            )
+        })
+        .collect()
+}
+
+// ----- unread, read marker, new below -----
+
+#[test]
+fn messages_in_other_chats_count_as_unread_and_mentions() {
+    let mut s = online();
+    command(&mut s, &format!("open g:{G}"));
+    update(
+        &mut s,
+        event(group_message(30002, MEMBER, 1, "大家好", None)),
+    );
+    update(
+        &mut s,
+        event(group_message(30002, MEMBER, 2, "看这里", Some(ME))),
+    );
+    update(&mut s, event(sent_echo(30002, 3, "我自己说的")));
+    let other = &s.chats[&OTHER];
+    assert_eq!(other.unread, 2, "your own message is not unread");
+    assert_eq!(other.mentions, 1);
+    assert_eq!(s.total_unread(), 2);
+    // In the open chat, watched: nothing to count, and the server hears it was read.
+    let fx = update(&mut s, event(group_message(G, MEMBER, 4, "在看吗", None)));
+    assert_eq!(s.chats[&GROUP].unread, 0);
+    assert!(calls(&fx).iter().any(|c| matches!(c, Call::MarkRead(_))));
+    // Opening the other chat clears its counts and tells the server.
+    let fx = command(&mut s, "open g:30002");
+    assert_eq!((s.chats[&OTHER].unread, s.chats[&OTHER].mentions), (0, 0));
+    assert!(calls(&fx).iter().any(|c| matches!(c, Call::MarkRead(_))));
+    assert_eq!(s.total_unread(), 0);
+}
+
+#[test]
+fn the_read_marker_sits_before_what_arrived_while_away() {
+    let mut s = online();
+    command(&mut s, &format!("open g:{G}"));
+    update(&mut s, event(group_message(G, MEMBER, 1, "读过的", None)));
+    command(&mut s, "open g:30002");
+    let marker = s.chats[&GROUP].read_marker.expect("set on leaving");
+    let read = s.chats[&GROUP].timeline.key_of(1).expect("message 1");
+    assert_eq!(marker, read, "everything seen is before the marker");
+    update(&mut s, event(group_message(G, MEMBER, 2, "新来的", None)));
+    command(&mut s, &format!("open g:{G}"));
+    let new = s.chats[&GROUP].timeline.key_of(2).expect("message 2");
+    let marker = s.chats[&GROUP].read_marker.expect("kept");
+    assert!(
+        read <= marker && marker < new,
+        "{read:?} <= {marker:?} < {new:?}"
+    );
+}
+
+#[test]
+fn new_messages_below_are_counted_only_while_scrolled_up() {
+    let mut s = online();
+    command(&mut s, &format!("open g:{G}"));
+    update(&mut s, event(group_message(G, MEMBER, 1, "一", None)));
+    let anchor = s.chats[&GROUP].timeline.key_of(1).expect("message 1");
+    // The frame reports the view anchored above the bottom (the user scrolled up).
+    let scrolled = Scroll::Anchored {
+        key: anchor,
+        skip: 0,
+    };
+    update(
+        &mut s,
+        Msg::Frame(FrameReport {
+            view: Default::default(),
+            scroll: Some((GROUP, scrolled)),
+        }),
+    );
+    update(&mut s, event(group_message(G, MEMBER, 2, "二", None)));
+    update(&mut s, event(group_message(G, MEMBER, 3, "三", None)));
+    assert_eq!(s.chats[&GROUP].new_below, 2);
+    // Back at the bottom, there is nothing new below any more.
+    update(
+        &mut s,
+        Msg::Frame(FrameReport {
+            view: Default::default(),
+            scroll: Some((GROUP, Scroll::Bottom)),
+        }),
+    );
+    assert_eq!(s.chats[&GROUP].new_below, 0);
+    update(&mut s, event(group_message(G, MEMBER, 4, "四", None)));
+    assert_eq!(s.chats[&GROUP].new_below, 0, "followed at the bottom");
+}
+
+// ----- sending: the echo and the reply race -----
+
+fn send_text(s: &mut State, text: &str) -> SendMessage {
+    // Typing in the timeline goes to the composer.
+    command(s, "");
+    type_text(s, text);
+    let fx = key(s, KeyCode::Enter);
+    let sent: Vec<SendMessage> = calls(&fx)
+        .into_iter()
+        .filter_map(|c| match c {
+            Call::SendMessage(m) => Some(m.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(sent.len(), 1, "one send: {fx:?}");
+    sent.into_iter().next().expect("one send")
+}
+
+fn own_copies(s: &State, text: &str) -> Vec<(Option<i64>, Delivery)> {
+    s.chats[&GROUP]
+        .timeline
+        .iter()
+        .filter_map(|e| e.message())
+        .filter(|m| m.own && m.chain.plain_text() == text)
+        .map(|m| (m.id, m.delivery.clone()))
+        .collect()
+}
+
+#[test]
+fn a_sent_message_is_kept_once_when_the_reply_comes_first() {
+    let mut s = online();
+    command(&mut s, &format!("open g:{G}"));
+    let send = send_text(&mut s, "先回复");
+    assert_eq!(own_copies(&s, "先回复"), vec![(None, Delivery::Pending)]);
+    update(&mut s, Msg::Reply(Reply::SendMessage(send, Ok(77))));
+    update(&mut s, event(sent_echo(G, 77, "先回复")));
+    assert_eq!(own_copies(&s, "先回复"), vec![(Some(77), Delivery::Sent)]);
+}
+
+#[test]
+fn a_sent_message_is_kept_once_when_the_echo_comes_first() {
+    let mut s = online();
+    command(&mut s, &format!("open g:{G}"));
+    let send = send_text(&mut s, "先回声");
+    update(&mut s, event(sent_echo(G, 78, "先回声")));
+    update(&mut s, Msg::Reply(Reply::SendMessage(send, Ok(78))));
+    assert_eq!(own_copies(&s, "先回声"), vec![(Some(78), Delivery::Sent)]);
+}
+
+#[test]
+fn a_failed_send_keeps_the_text_marked_failed() {
+    let mut s = online();
+    command(&mut s, &format!("open g:{G}"));
+    let send = send_text(&mut s, "发不出去");
+    let e = napterm::onebot::Error::Timeout {
+        action: "send_group_msg".into(),
+        secs: 30,
+    };
+    update(&mut s, Msg::Reply(Reply::SendMessage(send, Err(e))));
+    let copies = own_copies(&s, "发不出去");
+    assert_eq!(copies.len(), 1);
+    assert!(matches!(copies[0].1, Delivery::Failed(_)), "{copies:?}");
+}
+
+// ----- history paging -----
+
+#[test]
+fn history_is_exhausted_when_an_older_page_comes_back_short() {
+    let mut s = online();
+    let fx = command(&mut s, &format!("open g:{G}"));
+    let latest = calls(&fx)
+        .into_iter()
+        .find_map(|c| match c {
+            Call::History(h) => Some(h.clone()),
+            _ => None,
+        })
+        .expect("opening asks for the latest page");
+    assert_eq!(latest.anchor, None);
+    update(
+        &mut s,
+        Msg::Reply(Reply::History(latest, Ok(history_page(100..=129)))),
+    );
+    assert_eq!(s.chats[&GROUP].history, HistoryState::Idle);
+    // Scrolling to the top asks for the page before the oldest loaded message.
+    key(&mut s, KeyCode::Esc);
+    let fx = key(&mut s, KeyCode::Home);
+    let older = calls(&fx)
+        .into_iter()
+        .find_map(|c| match c {
+            Call::History(h) => Some(h.clone()),
+            _ => None,
+        })
+        .expect("an older page");
+    assert_eq!(older.anchor, Some(100));
+    // Fewer than asked for: that was the beginning of the chat.
+    update(
+        &mut s,
+        Msg::Reply(Reply::History(older, Ok(history_page(95..=99)))),
+    );
+    assert_eq!(s.chats[&GROUP].history, HistoryState::Exhausted);
+    let fx = key(&mut s, KeyCode::Home);
+    assert!(
+        !calls(&fx).iter().any(|c| matches!(c, Call::History(_))),
+        "nothing more is asked for: {fx:?}"
+    );
+    assert!(s.chats[&GROUP].timeline.key_of(95).is_some());
+}
+
+#[test]
+fn an_older_page_is_not_asked_for_twice_while_one_is_loading() {
+    let mut s = online();
+    let fx = command(&mut s, &format!("open g:{G}"));
+    let latest = calls(&fx)
+        .into_iter()
+        .find_map(|c| match c {
+            Call::History(h) => Some(h.clone()),
+            _ => None,
+        })
+        .expect("the latest page");
+    update(
+        &mut s,
+        Msg::Reply(Reply::History(latest, Ok(history_page(100..=129)))),
+    );
+    key(&mut s, KeyCode::Esc);
+    let first = key(&mut s, KeyCode::Home);
+    let again = key(&mut s, KeyCode::Home);
+    let pages = |fx: &[Effect]| {
+        calls(fx)
+            .iter()
+            .filter(|c| matches!(c, Call::History(History { .. })))
+            .count()
+    };
+    assert_eq!((pages(&first), pages(&again)), (1, 0));
+}
+
+// ----- refusals and declines make no call -----
+
+#[test]
+fn declining_a_long_mute_makes_no_call() {
+    let mut s = in_group(Role::Admin);
+    let fx = command(&mut s, &format!("ban {MEMBER} 30d"));
+    assert!(writes(&fx).is_empty(), "asks first: {fx:?}");
+    assert!(matches!(
+        s.popup,
+        Some(napterm::app::state::Popup::Confirm(_))
+    ));
+    let fx = type_text(&mut s, "n");
+    assert!(writes(&fx).is_empty(), "{fx:?}");
+    assert!(s.popup.is_none());
+    assert_eq!(s.status.info.as_deref(), Some("已取消"));
+    // Asked again and confirmed: exactly one mute.
+    command(&mut s, &format!("ban {MEMBER} 30d"));
+    let fx = type_text(&mut s, "y");
+    assert_eq!(writes(&fx).len(), 1, "{fx:?}");
+}
+
+#[test]
+fn what_your_role_forbids_is_refused_with_no_call() {
+    let cases: [(Role, String, &str); 7] = [
+        (
+            Role::Member,
+            format!("ban {MEMBER} 10m"),
+            "你不是群主或管理员，不能禁言",
+        ),
+        (
+            Role::Admin,
+            format!("kick {ADMIN}"),
+            "管理员不能移出其他管理员",
+        ),
+        (Role::Admin, format!("ban {OWNER} 1h"), "不能禁言群主"),
+        (Role::Admin, format!("ban {ME} 1h"), "不能禁言自己"),
+        (
+            Role::Admin,
+            format!("title {MEMBER} 大佬"),
+            "只有群主可以设置专属头衔",
+        ),
+        (
+            Role::Admin,
+            format!("admin {MEMBER} on"),
+            "只有群主可以设置或取消管理员",
+        ),
+        (
+            Role::Admin,
+            format!("ban {MEMBER} 31d"),
+            "最长只能禁言 30 天",
+        ),
+    ];
+    for (role, line, reason) in cases {
+        let mut s = in_group(role);
+        let fx = command(&mut s, &line);
+        assert!(writes(&fx).is_empty(), "/{line}: {fx:?}");
+        assert!(s.popup.is_none(), "/{line}: no confirmation offered");
+        let error = s.status.error.as_deref().unwrap_or_default();
+        assert!(error.contains(reason), "/{line}: {error}");
+    }
+}
+
+#[test]
+fn declining_muteall_recall_and_a_wrong_leave_name_make_no_call() {
+    let mut s = in_group(Role::Admin);
+    command(&mut s, "muteall on");
+    let fx = type_text(&mut s, "n");
+    assert!(writes(&fx).is_empty(), "muteall: {fx:?}");
+
+    update(&mut s, event(group_message(G, MEMBER, 5, "要撤回的", None)));
+    command(&mut s, "close");
+    command(&mut s, &format!("open g:{G}"));
+    key(&mut s, KeyCode::Esc);
+    key(&mut s, KeyCode::Up);
+    let fx = command(&mut s, "recall");
+    assert!(writes(&fx).is_empty(), "recall asks first: {fx:?}");
+    let fx = type_text(&mut s, "n");
+    assert!(writes(&fx).is_empty(), "recall declined: {fx:?}");
+
+    command(&mut s, "leave");
+    type_text(&mut s, "别的群");
+    let fx = key(&mut s, KeyCode::Enter);
+    assert!(writes(&fx).is_empty(), "a wrong name: {fx:?}");
+    let fx = key(&mut s, KeyCode::Esc);
+    assert!(writes(&fx).is_empty(), "{fx:?}");
+    assert!(s.popup.is_none());
+}
+
+#[test]
+fn a_paste_never_sends() {
+    let mut s = online();
+    command(&mut s, &format!("open g:{G}"));
+    let fx = update(&mut s, Msg::Paste("第一行\n第二行\n".into()));
+    assert!(calls(&fx).is_empty(), "{fx:?}");
+    assert_eq!(s.composer.text(), "第一行\n第二行\n");
+}
+
+#[test]
+fn declining_a_bulk_kick_makes_no_call_and_keeps_the_marks() {
+    let mut s = in_group(Role::Admin);
+    update(
+        &mut s,
+        Msg::Reply(Reply::MemberList(
+            MemberList { group: G },
+            Ok(vec![
+                member(ME, Role::Admin),
+                member(MEMBER, Role::Member),
+                member(20005, Role::Member),
+                member(OWNER, Role::Owner),
+            ]),
+        )),
+    );
+    command(&mut s, "members");
+    for _ in 0..4 {
+        if s.focus == Pane::Members {
+            break;
+        }
+        key(&mut s, KeyCode::Tab);
+    }
+    assert_eq!(s.focus, Pane::Members);
+    for _ in 0..4 {
+        if s.selected_member().is_some_and(|m| m.role == Role::Member) {
+            break;
+        }
+        key(&mut s, KeyCode::Down);
+    }
+    type_text(&mut s, "  ");
+    assert_eq!(s.members.marked.len(), 2, "{:?}", s.members.marked);
+    let fx = type_text(&mut s, "K");
+    assert!(writes(&fx).is_empty(), "asks first: {fx:?}");
+    let fx = type_text(&mut s, "n");
+    assert!(writes(&fx).is_empty(), "declined: {fx:?}");
+    assert_eq!(s.members.marked.len(), 2, "the marks are kept");
+    type_text(&mut s, "K");
+    let fx = type_text(&mut s, "y");
+    assert!(
+        matches!(writes(&fx).as_slice(), [Call::KickMany(k)] if k.users.len() == 2),
+        "{fx:?}"
+    );
+}
+
+#[test]
+fn declining_to_delete_a_notice_makes_no_call() {
+    use napterm::app::call::Notices;
+    let mut s = in_group(Role::Admin);
+    let fx = command(&mut s, "notices");
+    assert!(calls(&fx).iter().any(|c| matches!(c, Call::Notices(_))));
+    let notice: napterm::onebot::types::GroupNotice = serde_json::from_value(json!({
+        "notice_id": "n1", "sender_id": ME, "publish_time": NOW - 60,
+        "message": {"text": "周六下午三点 体育馆集合", "images": []},
+    }))
+    .expect("a notice");
+    update(
+        &mut s,
+        Msg::Reply(Reply::Notices(Notices { group: G }, Ok(vec![notice]))),
+    );
+    let fx = type_text(&mut s, "d");
+    assert!(writes(&fx).is_empty(), "asks first: {fx:?}");
+    let fx = type_text(&mut s, "n");
+    assert!(writes(&fx).is_empty(), "declined: {fx:?}");
+    type_text(&mut s, "d");
+    let fx = type_text(&mut s, "y");
+    assert!(
+        matches!(writes(&fx).as_slice(), [Call::DeleteNotice(d)] if d.notice_id == "n1"),
+        "{fx:?}"
+    );
+}
