@@ -10,18 +10,24 @@ use super::state::{ForwardPreview, Quote, State};
 /// Messages shown in a forward's preview.
 pub const FORWARD_PREVIEW_LINES: usize = 3;
 
+/// How many of the newest messages have their quotes and forwards fetched.
+const RECENT: usize = 200;
+
 /// Fetches what the open chat's recent messages refer to and memory lacks: quoted messages
 /// (get_msg) and the content of merged forwards (get_forward_msg).
 pub fn request(state: &mut State, peer: Peer, fx: &mut Vec<Effect>) {
     let Some(chat) = state.chats.get(&peer) else {
         return;
     };
-    let forwards: Vec<String> = chat
-        .timeline
-        .iter()
-        .rev()
-        .take(200)
-        .filter_map(|e| e.message())
+    // What the newest messages refer to: older ones are fetched when scrolled to.
+    let recent = || {
+        chat.timeline
+            .iter()
+            .rev()
+            .take(RECENT)
+            .filter_map(|e| e.message())
+    };
+    let forwards: Vec<String> = recent()
         .flat_map(|m| m.chain.segments())
         .filter_map(|s| match s {
             crate::onebot::Segment::Forward {
@@ -30,29 +36,21 @@ pub fn request(state: &mut State, peer: Peer, fx: &mut Vec<Effect>) {
             _ => None,
         })
         .collect();
+    let quoted: Vec<i64> = recent()
+        .filter_map(|m| m.chain.reply_to())
+        .filter(|id| chat.timeline.key_of(*id).is_none())
+        .collect();
     for id in forwards {
         if !state.forwards.contains_key(&id) {
             set_forward(state, id.clone(), ForwardPreview::Loading);
             fx.push(Effect::call(GetForward { id }));
         }
     }
-    let Some(chat) = state.chats.get(&peer) else {
-        return;
-    };
-    let wanted: Vec<i64> = chat
-        .timeline
-        .iter()
-        .rev()
-        .take(200)
-        .filter_map(|e| e.message().and_then(|m| m.chain.reply_to()))
-        .filter(|id| chat.timeline.key_of(*id).is_none())
-        .collect();
-    for id in wanted {
-        if state.quotes.contains_key(&id) {
-            continue;
+    for id in quoted {
+        if !state.quotes.contains_key(&id) {
+            set_quote(state, id, Quote::Loading);
+            fx.push(Effect::call(GetMsg { peer, id }));
         }
-        set_quote(state, id, Quote::Loading);
-        fx.push(Effect::call(GetMsg { peer, id }));
     }
 }
 

@@ -156,15 +156,22 @@ fn selected_flag(state: &mut State) -> Result<String, String> {
         .ok_or_else(|| "没有待处理的请求".to_string())
 }
 
-/// `a` in the inbox: a group request is accepted at once; a friend request asks for a remark
-/// first (Enter with none accepts without).
-pub fn accept_selected(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), String> {
+/// The selected request's flag, and whether it is a friend request (QQ takes a remark when
+/// accepting those, and no reason when rejecting them).
+fn selected_request(state: &mut State) -> Result<(String, bool), String> {
     let flag = selected_flag(state)?;
     let friend = state
         .inbox
         .items
         .iter()
         .any(|r| r.flag == flag && r.what == RequestWhat::Friend);
+    Ok((flag, friend))
+}
+
+/// `a` in the inbox: a group request is accepted at once; a friend request asks for a remark
+/// first (Enter with none accepts without).
+pub fn accept_selected(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), String> {
+    let (flag, friend) = selected_request(state)?;
     if friend {
         if let Some(v) = inbox_view(state) {
             v.input = Some(InboxInput {
@@ -181,12 +188,7 @@ pub fn accept_selected(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), St
 /// `r` in the inbox: a group request asks for a reason (Enter with none rejects without); a
 /// friend request is rejected at once (QQ takes no reason there).
 pub fn reject_selected(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), String> {
-    let flag = selected_flag(state)?;
-    let friend = state
-        .inbox
-        .items
-        .iter()
-        .any(|r| r.flag == flag && r.what == RequestWhat::Friend);
+    let (flag, friend) = selected_request(state)?;
     if friend {
         return answer(state, &flag, false, None, fx);
     }
