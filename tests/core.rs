@@ -5,7 +5,8 @@
 //! turn green.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use napterm::app::call::{Groups, History, MemberList, Reply, SendMessage};
+use napterm::app::Reply;
+use napterm::app::call::{Groups, History, MemberList, SendMessage};
 use napterm::app::chat::{Delivery, HistoryState, Scroll};
 use napterm::app::contacts::{GroupEntry, Member};
 use napterm::app::keymap::Keymap;

@@ -1,13 +1,13 @@
 //! What each named action does in the focused pane, and moving the focus and the selections.
 
-use super::call::FileUrl;
 use crate::onebot::Peer;
 
 use super::action::{Action, Pane};
 use super::effect::Effect;
 use super::state::{FacePicker, Popup, SidebarTab, State};
 use super::{
-    admin, commands, lifecycle, member_list, reply_to, requests, sending, sidebar, timeline_nav,
+    admin, commands, lifecycle, member_list, open_link, reply_to, requests, sending, sidebar,
+    timeline_nav,
 };
 
 /// Performs a named action in the focused context.
@@ -134,23 +134,7 @@ pub fn run_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
                 state.info("已复制到剪贴板");
             }
         }
-        Action::OpenLink => {
-            if let Some((peer, m)) = state.selected_message() {
-                match (
-                    timeline_nav::link_of(m),
-                    timeline_nav::group_file_of(m),
-                    peer,
-                ) {
-                    (Some(url), _, _) => fx.push(Effect::Open(url)),
-                    // A group file without a URL in the message: ask the server for one.
-                    (None, Some(file_id), Peer::Group(group)) => {
-                        state.info("正在获取文件链接…");
-                        fx.push(Effect::call(FileUrl { group, file_id }));
-                    }
-                    _ => state.error("这条消息没有链接或附件"),
-                }
-            }
-        }
+        Action::OpenLink => open_link::open_selected(state, fx),
         Action::Recall => admin::run_key(state, &action, fx),
         Action::Compose => state.focus = Pane::Composer,
         Action::SearchNext => {

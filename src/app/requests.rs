@@ -1,16 +1,20 @@
 //! The requests inbox at work: filled from request events and from `get_group_system_msg` /
 //! `get_group_ignored_notifies`, opened as a popup, its requests answered.
 
-use super::call::{AnswerRequest, GroupRequests};
 use crate::onebot::types::{GroupSystemMsg, GroupSystemRequest};
-use crate::onebot::{Error, Request, RequestKind};
+use crate::onebot::{Error, RequestKind};
 
+use super::admin::audit::{AuditLine, quoted};
+use super::admin::popup::AdminPopup;
+use super::call::reply::{Request, show_failure};
+use super::call::{AnswerRequest, GroupRequests, Groups};
 use super::effect::Effect;
 use super::inbox::{InboxInput, InboxView, PendingRequest, RequestWhat};
 use super::state::{Popup, State};
+use super::text::short_reason;
 
 /// A request event: into the inbox (once per flag), with a note in the status line.
-pub fn on_event(state: &mut State, r: Request) {
+pub fn on_event(state: &mut State, r: crate::onebot::Request) {
     let what = match r.kind {
         RequestKind::Friend => RequestWhat::Friend,
         RequestKind::GroupAdd { group_id } => RequestWhat::Join { group: group_id },
@@ -297,13 +301,84 @@ pub fn on_answered(state: &mut State, flag: &str, approve: bool, result: Result<
             if let Some(r) = state.inbox.items.iter_mut().find(|r| r.flag == flag) {
                 r.answering = false;
             }
-            state.error(format!("处理请求失败: {}", super::text::short_reason(e)));
+            state.error(format!("处理请求失败: {}", short_reason(e)));
         }
+    }
+}
+
+// What the calls' results do (see `call::reply::Request`).
+
+impl Request for GroupRequests {
+    type Output = GroupSystemMsg;
+
+    fn describe(&self) -> &'static str {
+        "获取加群请求"
+    }
+
+    fn done(self, state: &mut State, msg: GroupSystemMsg, _fx: &mut Vec<Effect>) {
+        on_system(state, msg, self.filtered);
+    }
+
+    /// Shown only while the inbox is open, and not when the server lacks the call.
+    fn failed(self, state: &mut State, e: Error, _fx: &mut Vec<Effect>) {
+        // Other OneBot servers lack these: the inbox then has only what events bring.
+        let inbox_open = matches!(state.admin_popup(), Some(AdminPopup::Inbox(_)));
+        if inbox_open && !matches!(e, Error::UnknownAction { .. }) {
+            show_failure(state, self.describe(), &e);
+        } else {
+            tracing::info!("group requests unavailable: {}", short_reason(&e));
+        }
+    }
+}
+
+impl Request for AnswerRequest {
+    type Output = ();
+
+    fn describe(&self) -> &'static str {
+        if self.approve {
+            "同意请求"
+        } else {
+            "拒绝请求"
+        }
+    }
+
+    fn audit(&self, state: &State) -> Option<AuditLine> {
+        let verb = if self.approve { "accept" } else { "reject" };
+        let action = match (&self.text, self.approve) {
+            (Some(t), true) => format!("{verb} remark={}", quoted(t)),
+            (Some(t), false) => format!("{verb} reason={}", quoted(t)),
+            (None, _) => verb.to_string(),
+        };
+        let kind = if self.group.is_some() {
+            "group"
+        } else {
+            "friend"
+        };
+        Some(AuditLine {
+            group: self.group,
+            action: format!("{action} ({kind} request)"),
+            target: format!("{} ({})", self.user, state.contacts.user_name(self.user)),
+        })
+    }
+
+    fn done(self, state: &mut State, _out: (), fx: &mut Vec<Effect>) {
+        on_answered(state, &self.flag, self.approve, Ok(()));
+        if self.approve && self.group.is_some() {
+            // An accepted invitation adds a group.
+            fx.push(Effect::call(Groups));
+        }
+    }
+
+    /// The request stays in the inbox, answerable again.
+    fn failed(self, state: &mut State, e: Error, _fx: &mut Vec<Effect>) {
+        on_answered(state, &self.flag, false, Err(&e));
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::keymap::Keymap;
+    use super::super::state::Settings;
     use super::*;
 
     #[test]
@@ -313,5 +388,68 @@ mod tests {
         assert_eq!(time_of_flag("12345", now), None);
         assert_eq!(time_of_flag("9999999999151114", now), None);
         assert_eq!(time_of_flag("u_abcdefghijklmn", now), None);
+    }
+
+    fn state() -> State {
+        State::new(Settings::default(), Keymap::default_map())
+    }
+
+    #[test]
+    fn servers_without_group_system_messages_are_not_an_error() {
+        let mut s = state();
+        let mut fx = Vec::new();
+        s.popup = Some(Popup::Admin(AdminPopup::Inbox(Default::default())));
+        let missing = Error::UnknownAction {
+            action: "get_group_system_msg".into(),
+        };
+        GroupRequests { filtered: false }.failed(&mut s, missing, &mut fx);
+        assert_eq!(s.status.error, None);
+        // Any other failure while the inbox is open is shown.
+        let down = Error::Transport("closed".into());
+        GroupRequests { filtered: false }.failed(&mut s, down, &mut fx);
+        assert!(
+            s.status
+                .error
+                .as_deref()
+                .is_some_and(|e| e.contains("未连接"))
+        );
+    }
+
+    #[test]
+    fn a_failed_answer_keeps_the_request_and_says_why() {
+        let mut s = state();
+        let mut fx = Vec::new();
+        s.inbox.add(PendingRequest {
+            flag: "f".into(),
+            what: RequestWhat::Friend,
+            user_id: 5,
+            nickname: String::new(),
+            group_name: String::new(),
+            comment: String::new(),
+            time: None,
+            filtered: false,
+            answering: true,
+        });
+        let call = AnswerRequest {
+            flag: "f".into(),
+            user: 5,
+            group: None,
+            approve: true,
+            text: None,
+        };
+        let e = Error::ActionFailed {
+            action: "set_friend_add_request".into(),
+            retcode: 200,
+            message: "No such request".into(),
+        };
+        call.failed(&mut s, e, &mut fx);
+        assert_eq!(s.inbox.items.len(), 1);
+        assert!(!s.inbox.items[0].answering, "it can be answered again");
+        assert!(
+            s.status
+                .error
+                .as_deref()
+                .is_some_and(|e| e.contains("No such request"))
+        );
     }
 }

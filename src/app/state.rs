@@ -390,6 +390,22 @@ impl State {
             .copied()
     }
 
+    /// The open administration popup, for a result that fills one.
+    pub fn admin_popup(&self) -> Option<&AdminPopup> {
+        match self.popup.as_ref() {
+            Some(Popup::Admin(p)) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// The open administration popup, to fill in.
+    pub fn admin_popup_mut(&mut self) -> Option<&mut AdminPopup> {
+        match self.popup.as_mut() {
+            Some(Popup::Admin(p)) => Some(p),
+            _ => None,
+        }
+    }
+
     /// What to keep for the next run: the drafts and the open chat.
     pub fn session(&self) -> Session {
         Session {
