@@ -5,16 +5,15 @@ use crate::onebot::Peer;
 
 use super::action::{Action, Pane};
 use super::effect::Effect;
-use super::state::{FacePicker, Popup, SidebarTab, State};
-use super::{
-    admin, commands, lifecycle, member_list, reply_to, requests, sending, sidebar, timeline_nav,
-};
+use super::popup::{self, FacePicker, HelpView, Popup};
+use super::state::{SidebarTab, State};
+use super::{admin, commands, lifecycle, member_list, reply_to, sending, sidebar, timeline_nav};
 
 /// Performs a named action in the focused context.
 pub fn run_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
     match action {
         Action::Quit => state.quit = true,
-        Action::Help => state.popup = Some(Popup::Help { scroll: 0 }),
+        Action::Help => state.popup = Some(Popup::Help(HelpView::default())),
         Action::Redraw => fx.push(Effect::Redraw),
         Action::Suspend => fx.push(Effect::Suspend),
         Action::FocusNext => cycle_focus(state, 1),
@@ -71,7 +70,7 @@ pub fn run_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
                 state.error(e);
             }
         }
-        Action::Requests => requests::open(state, fx),
+        Action::Requests => popup::inbox::open(state, fx),
         Action::Move(n) => match state.focus {
             Pane::Sidebar => move_sidebar(state, n),
             Pane::Members => move_members(state, n),

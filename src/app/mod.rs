@@ -21,7 +21,7 @@ pub mod keymap;
 pub mod lifecycle;
 pub mod member_list;
 pub mod msg;
-pub mod popup_keys;
+pub mod popup;
 pub mod quotes;
 pub mod reply_to;
 pub mod reports;

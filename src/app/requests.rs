@@ -6,8 +6,10 @@ use crate::onebot::types::{GroupSystemMsg, GroupSystemRequest};
 use crate::onebot::{Error, Request, RequestKind};
 
 use super::effect::Effect;
-use super::inbox::{InboxInput, InboxView, PendingRequest, RequestWhat};
-use super::state::{Popup, State};
+use super::inbox::{PendingRequest, RequestWhat};
+use super::popup::Popup;
+use super::popup::inbox::{InboxInput, InboxView};
+use super::state::State;
 
 /// A request event: into the inbox (once per flag), with a note in the status line.
 pub fn on_event(state: &mut State, r: Request) {
@@ -131,48 +133,41 @@ pub fn refresh(fx: &mut Vec<Effect>) {
     fx.push(Effect::call(GroupRequests { filtered: true }));
 }
 
-/// Opens the inbox popup and refreshes it.
-pub fn open(state: &mut State, fx: &mut Vec<Effect>) {
-    state.popup = Some(Popup::Admin(super::admin::popup::AdminPopup::Inbox(
-        InboxView::default(),
-    )));
-    refresh(fx);
-}
-
 fn inbox_view(state: &mut State) -> Option<&mut InboxView> {
     match state.popup.as_mut() {
-        Some(Popup::Admin(super::admin::popup::AdminPopup::Inbox(v))) => Some(v),
+        Some(Popup::Inbox(v)) => Some(v),
         _ => None,
     }
 }
 
-fn selected_flag(state: &mut State) -> Result<String, String> {
-    let i = inbox_view(state).map_or(0, |v| v.selected);
+fn selected_flag(state: &State, view: &InboxView) -> Result<String, String> {
     state
         .inbox
         .items
-        .get(i)
+        .get(view.selected)
         .map(|r| r.flag.clone())
         .ok_or_else(|| "没有待处理的请求".to_string())
 }
 
 /// `a` in the inbox: a group request is accepted at once; a friend request asks for a remark
 /// first (Enter with none accepts without).
-pub fn accept_selected(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), String> {
-    let flag = selected_flag(state)?;
+pub fn accept_selected(
+    state: &mut State,
+    view: &mut InboxView,
+    fx: &mut Vec<Effect>,
+) -> Result<(), String> {
+    let flag = selected_flag(state, view)?;
     let friend = state
         .inbox
         .items
         .iter()
         .any(|r| r.flag == flag && r.what == RequestWhat::Friend);
     if friend {
-        if let Some(v) = inbox_view(state) {
-            v.input = Some(InboxInput {
-                flag,
-                approve: true,
-                text: String::new(),
-            });
-        }
+        view.input = Some(InboxInput {
+            flag,
+            approve: true,
+            text: String::new(),
+        });
         return Ok(());
     }
     answer(state, &flag, true, None, fx)
@@ -180,8 +175,12 @@ pub fn accept_selected(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), St
 
 /// `r` in the inbox: a group request asks for a reason (Enter with none rejects without); a
 /// friend request is rejected at once (QQ takes no reason there).
-pub fn reject_selected(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), String> {
-    let flag = selected_flag(state)?;
+pub fn reject_selected(
+    state: &mut State,
+    view: &mut InboxView,
+    fx: &mut Vec<Effect>,
+) -> Result<(), String> {
+    let flag = selected_flag(state, view)?;
     let friend = state
         .inbox
         .items
@@ -190,13 +189,11 @@ pub fn reject_selected(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), St
     if friend {
         return answer(state, &flag, false, None, fx);
     }
-    if let Some(v) = inbox_view(state) {
-        v.input = Some(InboxInput {
-            flag,
-            approve: false,
-            text: String::new(),
-        });
-    }
+    view.input = Some(InboxInput {
+        flag,
+        approve: false,
+        text: String::new(),
+    });
     Ok(())
 }
 

@@ -4,11 +4,11 @@
 use crate::onebot::{Peer, Role};
 
 use super::super::call::{
-    AtAllRemain, Avatar, GroupDetails, Honors, MuteAll, Notices, PostNotice, Rename, ShutList, Sign,
+    AtAllRemain, Avatar, DeleteNotice, Leave, MuteAll, PostNotice, Rename, Sign,
 };
 use super::super::effect::Effect;
-use super::super::state::{Confirm, Popup, State};
-use super::popup::{AdminPopup, LeaveConfirm, Load, MuteList, NoticeList, Sheet, SheetKind};
+use super::super::popup::{self, Confirm, LeaveConfirm, Popup, SheetKind};
+use super::super::state::State;
 use super::roles::{my_role, require_admin};
 
 /// The open chat's group, or why there is none.
@@ -84,16 +84,30 @@ pub fn avatar(state: &mut State, path: &str, fx: &mut Vec<Effect>) -> Result<(),
 /// `/notices`: the list popup (fetched now).
 pub fn notices(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), String> {
     let g = open_group(state)?;
-    state.popup = Some(Popup::Admin(AdminPopup::Notices(
-        NoticeList {
-            group: g,
-            items: Load::Loading,
-            selected: 0,
-        },
-        None,
-    )));
-    fx.push(Effect::call(Notices { group: g }));
+    popup::notices::open(state, g, fx);
     Ok(())
+}
+
+/// `delete` on a notice: yours you may always delete, someone else's as an admin.
+pub fn may_delete_notice(
+    state: &mut State,
+    group: i64,
+    author: i64,
+    fx: &mut Vec<Effect>,
+) -> Result<(), String> {
+    if author == state.self_id {
+        return Ok(());
+    }
+    let me = my_role(state, group, fx)?;
+    require_admin(me, "删除别人的公告")
+}
+
+/// Deletes a notice (once its deletion was confirmed).
+pub fn delete_notice(group: i64, notice_id: &str, fx: &mut Vec<Effect>) {
+    fx.push(Effect::call(DeleteNotice {
+        group,
+        notice_id: notice_id.to_string(),
+    }));
 }
 
 /// What `/notice` was given.
@@ -163,28 +177,14 @@ pub fn post_notice(state: &mut State, args: &str, fx: &mut Vec<Effect>) -> Resul
 /// `/mutes`: the muted members with their remaining time.
 pub fn mutes(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), String> {
     let g = open_group(state)?;
-    state.popup = Some(Popup::Admin(AdminPopup::Mutes(MuteList {
-        group: g,
-        items: Load::Loading,
-        selected: 0,
-    })));
-    fx.push(Effect::call(ShutList { group: g }));
+    popup::mutes::open(state, g, fx);
     Ok(())
 }
 
 /// `/info` and `/honors`: a sheet popup filled when the answer comes.
 pub fn sheet(state: &mut State, kind: SheetKind, fx: &mut Vec<Effect>) -> Result<(), String> {
     let g = open_group(state)?;
-    state.popup = Some(Popup::Admin(AdminPopup::Sheet(Sheet {
-        group: g,
-        kind,
-        rows: Load::Loading,
-        scroll: 0,
-    })));
-    fx.push(Effect::Call(match kind {
-        SheetKind::Info => GroupDetails { group: g }.into(),
-        SheetKind::Honors => Honors { group: g }.into(),
-    }));
+    popup::sheet::open(state, g, kind, fx);
     Ok(())
 }
 
@@ -212,14 +212,24 @@ pub fn leave(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), String> {
         .get(&g)
         .map(|e| e.name.clone())
         .unwrap_or_default();
-    state.popup = Some(Popup::Admin(AdminPopup::Leave(LeaveConfirm {
+    state.popup = Some(Popup::Leave(LeaveConfirm {
         group: g,
         name,
         dismiss: me == Role::Owner,
         typed: String::new(),
         error: None,
-    })));
+    }));
     Ok(())
+}
+
+/// Leaves (or, as the owner, dismisses) the group, once its name or number was typed.
+pub fn leave_now(state: &mut State, group: i64, dismiss: bool, fx: &mut Vec<Effect>) {
+    fx.push(Effect::call(Leave { group, dismiss }));
+    state.info(if dismiss {
+        "正在解散群聊…"
+    } else {
+        "正在退出群聊…"
+    });
 }
 
 #[cfg(test)]

@@ -4,14 +4,12 @@
 use crate::onebot::{Peer, Role};
 
 use super::super::action::{Action, Pane};
-use super::super::call::{
-    Ban, Call, Kick, KickMany, Like, Poke, Profile, SetAdmin, SetCard, SetTitle,
-};
+use super::super::call::{Ban, Call, Kick, KickMany, Like, Poke, SetAdmin, SetCard, SetTitle};
 use super::super::effect::Effect;
 use super::super::keymap::Context;
-use super::super::state::{Confirm, Popup, State};
+use super::super::popup::{self, Confirm, MutePicker, Popup};
+use super::super::state::State;
 use super::duration;
-use super::popup::{AdminPopup, MutePicker, ProfileCard};
 use super::roles::{MemberOp, may, my_role};
 use super::target::{self, label, labels};
 
@@ -100,13 +98,13 @@ pub fn open_mute_picker(
     fx: &mut Vec<Effect>,
 ) -> Result<(), String> {
     check_all(state, group, &users, MemberOp::Mute, fx)?;
-    state.popup = Some(Popup::Admin(AdminPopup::Mute(MutePicker {
+    state.popup = Some(Popup::Mute(MutePicker {
         group,
         targets: users,
         selected: 0,
         custom: None,
         error: None,
-    })));
+    }));
     Ok(())
 }
 
@@ -308,19 +306,8 @@ pub fn set_admin(
 pub fn profile_key(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), String> {
     let (g, users) = context(state, false)?;
     let user = users.first().copied().ok_or("没有选中成员")?;
-    profile(state, g, user, fx);
+    popup::profile::open(state, g, user, fx);
     Ok(())
-}
-
-/// Opens the profile popup (what is known shows at once) and fetches the details.
-pub fn profile(state: &mut State, group: i64, user: i64, fx: &mut Vec<Effect>) {
-    state.popup = Some(Popup::Admin(AdminPopup::Profile(ProfileCard {
-        group,
-        user,
-        data: None,
-        error: None,
-    })));
-    fx.push(Effect::call(Profile { group, user }));
 }
 
 /// The poke key.

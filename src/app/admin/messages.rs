@@ -4,11 +4,11 @@
 use crate::onebot::Peer;
 
 use super::super::action::Pane;
-use super::super::call::{Essences, Recall, SetEssence};
+use super::super::call::{Recall, SetEssence};
 use super::super::effect::Effect;
-use super::super::state::{Confirm, Popup, State};
+use super::super::popup::{self, Confirm, Popup};
+use super::super::state::State;
 use super::super::text::excerpt;
-use super::popup::{AdminPopup, EssenceList, Load};
 use super::roles::{MemberOp, may, my_role, require_admin};
 
 /// The selected message: chat, id, author, whether it is ours, its excerpt and essence state.
@@ -115,12 +115,24 @@ pub fn essence(state: &mut State, on: Option<bool>, fx: &mut Vec<Effect>) -> Res
 /// Opens the open group's essence list (fetched now).
 pub fn open_essences(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), String> {
     let g = super::group::open_group(state)?;
-    state.popup = Some(Popup::Admin(AdminPopup::Essences(EssenceList {
-        group: g,
-        items: Load::Loading,
-        selected: 0,
-    })));
-    fx.push(Effect::call(Essences { group: g }));
+    popup::essences::open(state, g, fx);
+    Ok(())
+}
+
+/// Takes essence away from message `id` of `group` (`delete` in the essence list).
+pub fn remove_essence(
+    state: &mut State,
+    group: i64,
+    id: i64,
+    fx: &mut Vec<Effect>,
+) -> Result<(), String> {
+    let me = my_role(state, group, fx)?;
+    require_admin(me, "取消精华消息")?;
+    fx.push(Effect::call(SetEssence {
+        group,
+        id,
+        on: false,
+    }));
     Ok(())
 }
 

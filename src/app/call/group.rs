@@ -5,15 +5,16 @@ use crate::onebot::types::{self, GroupHonorInfo, GroupInfo, GroupNotice, ShutLis
 use crate::onebot::{Error, Peer};
 
 use super::super::admin::audit::{AuditLine, on_off, quoted};
-use super::super::admin::popup::{Load, SheetKind};
-use super::super::admin::{AdminPopup, sheets};
+use super::super::admin::sheets;
 use super::super::effect::Effect;
+use super::super::popup::Popup;
+use super::super::popup::{Load, SheetKind};
 use super::super::state::State;
 use super::{Request, admin_popup, admin_popup_mut, short_reason};
 
 /// Re-fetches the notices when their list is open.
 fn refresh_notices(state: &State, group: i64, fx: &mut Vec<Effect>) {
-    if let Some(AdminPopup::Notices(l, _)) = admin_popup(state)
+    if let Some(Popup::Notices(l)) = admin_popup(state)
         && l.group == group
     {
         fx.push(Effect::call(Notices { group }));
@@ -22,7 +23,7 @@ fn refresh_notices(state: &State, group: i64, fx: &mut Vec<Effect>) {
 
 /// Fills the open sheet of this kind for this group.
 fn set_sheet(state: &mut State, group: i64, kind: SheetKind, rows: Load<Vec<(String, String)>>) {
-    if let Some(AdminPopup::Sheet(s)) = admin_popup_mut(state)
+    if let Some(Popup::Sheet(s)) = admin_popup_mut(state)
         && s.group == group
         && s.kind == kind
     {
@@ -138,7 +139,7 @@ impl Request for Notices {
     }
 
     fn done(self, state: &mut State, list: Vec<GroupNotice>, _fx: &mut Vec<Effect>) {
-        if let Some(AdminPopup::Notices(l, _)) = admin_popup_mut(state)
+        if let Some(Popup::Notices(l)) = admin_popup_mut(state)
             && l.group == self.group
         {
             l.selected = l.selected.min(list.len().saturating_sub(1));
@@ -148,7 +149,7 @@ impl Request for Notices {
 
     /// The list shows the reason.
     fn failed(self, state: &mut State, e: Error, _fx: &mut Vec<Effect>) {
-        if let Some(AdminPopup::Notices(l, _)) = admin_popup_mut(state)
+        if let Some(Popup::Notices(l)) = admin_popup_mut(state)
             && l.group == self.group
         {
             l.items = Load::Failed(short_reason(&e));
@@ -230,7 +231,7 @@ impl Request for ShutList {
 
     fn done(self, state: &mut State, mut list: Vec<ShutListEntry>, _fx: &mut Vec<Effect>) {
         let now = state.now;
-        if let Some(AdminPopup::Mutes(l)) = admin_popup_mut(state)
+        if let Some(Popup::Mutes(l)) = admin_popup_mut(state)
             && l.group == self.group
         {
             list.retain(|e| e.mute_remaining(now) > 0);
@@ -242,7 +243,7 @@ impl Request for ShutList {
 
     /// The list shows the reason.
     fn failed(self, state: &mut State, e: Error, _fx: &mut Vec<Effect>) {
-        if let Some(AdminPopup::Mutes(l)) = admin_popup_mut(state)
+        if let Some(Popup::Mutes(l)) = admin_popup_mut(state)
             && l.group == self.group
         {
             l.items = Load::Failed(short_reason(&e));

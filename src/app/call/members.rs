@@ -4,12 +4,12 @@
 use crate::onebot::types::{GroupMember, StrangerInfo};
 use crate::onebot::{Error, Role};
 
-use super::super::admin::AdminPopup;
 use super::super::admin::audit::{self, AuditLine, on_off, quoted};
-use super::super::admin::popup::Load;
 use super::super::admin::target::{label, labels};
 use super::super::contacts::Member;
 use super::super::effect::Effect;
+use super::super::popup::Load;
+use super::super::popup::Popup;
 use super::super::state::State;
 use super::super::text::duration_text;
 use super::{Request, admin_popup_mut, short_reason};
@@ -92,13 +92,13 @@ impl Request for Ban {
         state.members.marked.remove(&user);
         if let Some(p) = admin_popup_mut(state) {
             match p {
-                AdminPopup::Mutes(l) if l.group == group && duration == 0 => {
+                Popup::Mutes(l) if l.group == group && duration == 0 => {
                     if let Load::Ready(items) = &mut l.items {
                         items.retain(|e| e.uin != user);
                         l.selected = l.selected.min(items.len().saturating_sub(1));
                     }
                 }
-                AdminPopup::Profile(c) if c.group == group && c.user == user => {
+                Popup::Profile(c) if c.group == group && c.user == user => {
                     if let Some(m) = c.data.as_mut().and_then(|d| d.member.as_mut()) {
                         m.shut_up_timestamp = until;
                     }
@@ -358,7 +358,7 @@ impl Request for Profile {
                 old.shut_up_until = m.shut_up_timestamp;
             });
         }
-        if let Some(AdminPopup::Profile(c)) = admin_popup_mut(state)
+        if let Some(Popup::Profile(c)) = admin_popup_mut(state)
             && c.group == group
             && c.user == user
         {
@@ -369,7 +369,7 @@ impl Request for Profile {
 
     /// The popup shows the reason.
     fn failed(self, state: &mut State, e: Error, _fx: &mut Vec<Effect>) {
-        if let Some(AdminPopup::Profile(c)) = admin_popup_mut(state)
+        if let Some(Popup::Profile(c)) = admin_popup_mut(state)
             && c.group == self.group
             && c.user == self.user
         {

@@ -3,10 +3,10 @@
 use crate::onebot::types::EssenceMessage;
 use crate::onebot::{Error, Peer};
 
-use super::super::admin::AdminPopup;
 use super::super::admin::audit::{self, AuditLine, on_off};
-use super::super::admin::popup::Load;
 use super::super::effect::Effect;
+use super::super::popup::Load;
+use super::super::popup::Popup;
 use super::super::state::State;
 use super::{Request, admin_popup_mut};
 
@@ -84,7 +84,7 @@ impl Request for SetEssence {
             .chat_mut(Peer::Group(group))
             .timeline
             .update_by_id(id, |m| m.essence = on);
-        if let Some(AdminPopup::Essences(l)) = admin_popup_mut(state)
+        if let Some(Popup::Essences(l)) = admin_popup_mut(state)
             && l.group == group
         {
             fx.push(Effect::call(Essences { group }));
@@ -111,7 +111,7 @@ impl Request for Essences {
     }
 
     fn done(self, state: &mut State, list: Vec<EssenceMessage>, _fx: &mut Vec<Effect>) {
-        if let Some(AdminPopup::Essences(l)) = admin_popup_mut(state)
+        if let Some(Popup::Essences(l)) = admin_popup_mut(state)
             && l.group == self.group
         {
             l.selected = l.selected.min(list.len().saturating_sub(1));
@@ -121,7 +121,7 @@ impl Request for Essences {
 
     /// The list shows the reason.
     fn failed(self, state: &mut State, e: Error, _fx: &mut Vec<Effect>) {
-        if let Some(AdminPopup::Essences(l)) = admin_popup_mut(state)
+        if let Some(Popup::Essences(l)) = admin_popup_mut(state)
             && l.group == self.group
         {
             l.items = Load::Failed(super::short_reason(&e));

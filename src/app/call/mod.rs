@@ -15,10 +15,10 @@ pub mod requests;
 
 use crate::onebot::Error;
 
-use super::admin::AdminPopup;
 use super::admin::audit::AuditLine;
 use super::effect::Effect;
-use super::state::{Popup, State};
+use super::popup::Popup;
+use super::state::State;
 pub use super::text::short_reason;
 
 /// One API call: its name, its audit line, and what its result does to the state.
@@ -201,20 +201,14 @@ pub fn show_failure(state: &mut State, what: &str, e: &Error) {
     state.error(format!("{what}失败: {}", short_reason(e)));
 }
 
-// Where results that fill a popup find it: the one place that knows how popups nest.
+// Where results that fill a popup find it (popups no longer nest: this is `state.popup`).
 
-fn admin_popup(state: &State) -> Option<&AdminPopup> {
-    match state.popup.as_ref() {
-        Some(Popup::Admin(p)) => Some(p),
-        _ => None,
-    }
+fn admin_popup(state: &State) -> Option<&Popup> {
+    state.popup.as_ref()
 }
 
-fn admin_popup_mut(state: &mut State) -> Option<&mut AdminPopup> {
-    match state.popup.as_mut() {
-        Some(Popup::Admin(p)) => Some(p),
-        _ => None,
-    }
+fn admin_popup_mut(state: &mut State) -> Option<&mut Popup> {
+    state.popup.as_mut()
 }
 
 #[cfg(test)]

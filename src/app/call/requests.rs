@@ -3,9 +3,9 @@
 use crate::onebot::Error;
 use crate::onebot::types::GroupSystemMsg;
 
-use super::super::admin::AdminPopup;
 use super::super::admin::audit::{AuditLine, quoted};
 use super::super::effect::Effect;
+use super::super::popup::Popup;
 use super::super::requests;
 use super::super::state::State;
 use super::contacts::Groups;
@@ -32,7 +32,7 @@ impl Request for GroupRequests {
     /// Shown only while the inbox is open, and not when the server lacks the call.
     fn failed(self, state: &mut State, e: Error, _fx: &mut Vec<Effect>) {
         // Other OneBot servers lack these: the inbox then has only what events bring.
-        let inbox_open = matches!(admin_popup(state), Some(AdminPopup::Inbox(_)));
+        let inbox_open = matches!(admin_popup(state), Some(Popup::Inbox(_)));
         if inbox_open && !matches!(e, Error::UnknownAction { .. }) {
             show_failure(state, self.describe(), &e);
         } else {
@@ -100,7 +100,7 @@ impl Request for AnswerRequest {
 mod tests {
     use super::super::super::inbox::{PendingRequest, RequestWhat};
     use super::super::super::keymap::Keymap;
-    use super::super::super::state::{Popup, Settings};
+    use super::super::super::state::Settings;
     use super::*;
 
     fn state() -> State {
@@ -111,7 +111,7 @@ mod tests {
     fn servers_without_group_system_messages_are_not_an_error() {
         let mut s = state();
         let mut fx = Vec::new();
-        s.popup = Some(Popup::Admin(AdminPopup::Inbox(Default::default())));
+        s.popup = Some(Popup::Inbox(Default::default()));
         let missing = Error::UnknownAction {
             action: "get_group_system_msg".into(),
         };

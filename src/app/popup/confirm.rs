@@ -1,0 +1,40 @@
+//! A confirmation: says exactly what will happen; yes does it, no cancels.
+
+use crossterm::event::KeyEvent;
+
+use super::super::action::Action;
+use super::super::effect::Effect;
+use super::super::state::State;
+use super::{Outcome, PopupState};
+
+/// A confirmation dialog: what will happen, and what to do on yes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Confirm {
+    pub title: String,
+    /// Exactly what will happen.
+    pub body: String,
+    pub on_yes: Vec<Effect>,
+}
+
+impl PopupState for Confirm {
+    fn key(
+        &mut self,
+        _state: &mut State,
+        _key: &KeyEvent,
+        action: Option<&Action>,
+        fx: &mut Vec<Effect>,
+    ) -> Outcome {
+        match action {
+            Some(Action::Confirm | Action::Activate) => {
+                fx.append(&mut self.on_yes);
+                Outcome::Close
+            }
+            _ => Outcome::Pass,
+        }
+    }
+
+    fn deny(&mut self, state: &mut State) -> Outcome {
+        state.info("已取消");
+        Outcome::Close
+    }
+}
