@@ -389,7 +389,7 @@ fn declining_a_long_mute_makes_no_call() {
     assert!(writes(&fx).is_empty(), "asks first: {fx:?}");
     assert!(matches!(
         s.popup,
-        Some(napterm::app::state::Popup::Confirm(_))
+        Some(napterm::app::popup::Popup::Confirm(_))
     ));
     let fx = type_text(&mut s, "n");
     assert!(writes(&fx).is_empty(), "{fx:?}");

@@ -3,18 +3,19 @@
 use crate::onebot::Peer;
 
 use super::action::{Action, Pane};
+use super::cursor::step;
 use super::effect::Effect;
-use super::state::{FacePicker, Popup, SidebarTab, State};
+use super::popup::{self, FacePicker, HelpView, Popup};
+use super::state::{SidebarTab, State};
 use super::{
-    admin, commands, lifecycle, member_list, open_link, reply_to, requests, sending, sidebar,
-    timeline_nav,
+    admin, commands, lifecycle, member_list, open_link, reply_to, sending, sidebar, timeline_nav,
 };
 
 /// Performs a named action in the focused context.
 pub fn run_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
     match action {
         Action::Quit => state.quit = true,
-        Action::Help => state.popup = Some(Popup::Help { scroll: 0 }),
+        Action::Help => state.popup = Some(Popup::Help(HelpView::default())),
         Action::Redraw => fx.push(Effect::Redraw),
         Action::Suspend => fx.push(Effect::Suspend),
         Action::FocusNext => cycle_focus(state, 1),
@@ -71,7 +72,7 @@ pub fn run_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
                 state.error(e);
             }
         }
-        Action::Requests => requests::open(state, fx),
+        Action::Requests => popup::inbox::open(state, fx),
         Action::Move(n) => match state.focus {
             Pane::Sidebar => move_sidebar(state, n),
             Pane::Members => move_members(state, n),
@@ -228,12 +229,4 @@ pub fn move_members(state: &mut State, d: i32) {
         _ => 0,
     };
     state.members.selected = step(state.members.selected, d, n);
-}
-
-/// A list cursor moved by `n`, kept within `len` entries.
-pub fn step(cur: usize, n: i32, len: usize) -> usize {
-    if len == 0 {
-        return 0;
-    }
-    (cur as i64 + n as i64).clamp(0, len as i64 - 1) as usize
 }

@@ -9,18 +9,20 @@
 //! (`call/<area>.rs`), the call registry (`call`) and the `Request` trait (`call/reply`) among
 //! them. The core never imports a feature. A *feature* is what a key, a command, an event or a
 //! call's result does; it uses the core and other features. A call's `impl Request` lives in the
-//! feature that makes the call. `tests/module_graph.rs` checks the two lists below against the
+//! feature that makes the call; a popup's state is core (`popup/state`, since `State` holds the
+//! open popup) and what it does with its keys is its `impl PopupState` in `popup/<name>`. `tests/module_graph.rs` checks the two lists below against the
 //! imports: a new module goes in one of them.
 //!
-//! The core modules: `action`, `admin/audit`, `admin/popup`, `call`, `call/chat`,
-//! `call/contacts`, `call/group`, `call/members`, `call/messages`, `call/reply`,
-//! `call/requests`, `chat`, `composer`, `contacts`, `drafts`, `effect`, `fuzzy`, `inbox`,
-//! `keymap`, `msg`, `state`, `text`.
+//! The core modules: `action`, `admin/audit`, `call`, `call/chat`, `call/contacts`, `call/group`,
+//! `call/members`, `call/messages`, `call/reply`, `call/requests`, `chat`, `composer`, `contacts`,
+//! `drafts`, `effect`, `inbox`, `keymap`, `msg`, `popup`, `popup/state`, `state`, `text`.
 //!
 //! The feature modules: `actions`, `admin`, `admin/commands`, `admin/duration`, `admin/group`,
-//! `admin/members`, `admin/messages`, `admin/popup_keys`, `admin/roles`, `admin/sheets`,
-//! `admin/target`, `command_line`, `commands`, `completion`, `events`, `history`, `input`,
-//! `keymap/hint`, `lifecycle`, `member_list`, `open_link`, `popup_keys`, `quotes`, `reply_to`,
+//! `admin/members`, `admin/messages`, `admin/roles`, `admin/sheets`, `admin/target`,
+//! `command_line`, `commands`, `completion`, `cursor`, `events`, `fuzzy`, `history`, `input`,
+//! `keymap/hint`, `lifecycle`, `member_list`, `open_link`, `popup/confirm`, `popup/essences`,
+//! `popup/faces`, `popup/help`, `popup/inbox`, `popup/leave`, `popup/mute`, `popup/mutes`,
+//! `popup/notices`, `popup/profile`, `popup/protocol`, `popup/sheet`, `quotes`, `reply_to`,
 //! `reports`, `requests`, `roster`, `sending`, `sidebar`, `timeline_nav`, `update`.
 
 pub mod action;
@@ -33,6 +35,7 @@ pub mod commands;
 pub mod completion;
 pub mod composer;
 pub mod contacts;
+pub mod cursor;
 pub mod drafts;
 pub mod effect;
 pub mod events;
@@ -45,7 +48,7 @@ pub mod lifecycle;
 pub mod member_list;
 pub mod msg;
 pub mod open_link;
-pub mod popup_keys;
+pub mod popup;
 pub mod quotes;
 pub mod reply_to;
 pub mod reports;

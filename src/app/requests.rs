@@ -5,12 +5,14 @@ use crate::onebot::types::{GroupSystemMsg, GroupSystemRequest};
 use crate::onebot::{Error, RequestKind};
 
 use super::admin::audit::{AuditLine, quoted};
-use super::admin::popup::AdminPopup;
 use super::call::reply::{Request, show_failure};
 use super::call::{AnswerRequest, GroupRequests, Groups};
+
 use super::effect::Effect;
-use super::inbox::{InboxInput, InboxView, PendingRequest, RequestWhat};
-use super::state::{Popup, State};
+use super::inbox::{PendingRequest, RequestWhat};
+use super::popup::Popup;
+use super::popup::{InboxInput, InboxView};
+use super::state::State;
 use super::text::short_reason;
 
 /// A request event: into the inbox (once per flag), with a note in the status line.
@@ -135,55 +137,41 @@ pub fn refresh(fx: &mut Vec<Effect>) {
     fx.push(Effect::call(GroupRequests { filtered: true }));
 }
 
-/// Opens the inbox popup and refreshes it.
-pub fn open(state: &mut State, fx: &mut Vec<Effect>) {
-    state.popup = Some(Popup::Admin(super::admin::popup::AdminPopup::Inbox(
-        InboxView::default(),
-    )));
-    refresh(fx);
-}
-
 fn inbox_view(state: &mut State) -> Option<&mut InboxView> {
     match state.popup.as_mut() {
-        Some(Popup::Admin(super::admin::popup::AdminPopup::Inbox(v))) => Some(v),
+        Some(Popup::Inbox(v)) => Some(v),
         _ => None,
     }
 }
 
-fn selected_flag(state: &mut State) -> Result<String, String> {
-    let i = inbox_view(state).map_or(0, |v| v.selected);
+fn selected_flag(state: &State, view: &InboxView) -> Result<String, String> {
     state
         .inbox
         .items
-        .get(i)
+        .get(view.selected)
         .map(|r| r.flag.clone())
         .ok_or_else(|| "没有待处理的请求".to_string())
 }
 
-/// The selected request's flag, and whether it is a friend request (QQ takes a remark when
-/// accepting those, and no reason when rejecting them).
-fn selected_request(state: &mut State) -> Result<(String, bool), String> {
-    let flag = selected_flag(state)?;
+/// `a` in the inbox: a group request is accepted at once; a friend request asks for a remark
+/// first (Enter with none accepts without).
+pub fn accept_selected(
+    state: &mut State,
+    view: &mut InboxView,
+    fx: &mut Vec<Effect>,
+) -> Result<(), String> {
+    let flag = selected_flag(state, view)?;
     let friend = state
         .inbox
         .items
         .iter()
         .any(|r| r.flag == flag && r.what == RequestWhat::Friend);
-    Ok((flag, friend))
-}
-
-/// `a` in the inbox: a group request is accepted at once; a friend request asks for a remark
-/// first (Enter with none accepts without).
-pub fn accept_selected(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), String> {
-    let (flag, friend) = selected_request(state)?;
     if friend {
-        if let Some(v) = inbox_view(state) {
-            v.input = Some(InboxInput {
-                flag,
-                approve: true,
-                text: String::new(),
-            });
-        }
+        view.input = Some(InboxInput {
+            flag,
+            approve: true,
+            text: String::new(),
+        });
         return Ok(());
     }
     answer(state, &flag, true, None, fx)
@@ -191,18 +179,25 @@ pub fn accept_selected(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), St
 
 /// `r` in the inbox: a group request asks for a reason (Enter with none rejects without); a
 /// friend request is rejected at once (QQ takes no reason there).
-pub fn reject_selected(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), String> {
-    let (flag, friend) = selected_request(state)?;
+pub fn reject_selected(
+    state: &mut State,
+    view: &mut InboxView,
+    fx: &mut Vec<Effect>,
+) -> Result<(), String> {
+    let flag = selected_flag(state, view)?;
+    let friend = state
+        .inbox
+        .items
+        .iter()
+        .any(|r| r.flag == flag && r.what == RequestWhat::Friend);
     if friend {
         return answer(state, &flag, false, None, fx);
     }
-    if let Some(v) = inbox_view(state) {
-        v.input = Some(InboxInput {
-            flag,
-            approve: false,
-            text: String::new(),
-        });
-    }
+    view.input = Some(InboxInput {
+        flag,
+        approve: false,
+        text: String::new(),
+    });
     Ok(())
 }
 
@@ -301,12 +296,10 @@ pub fn on_answered(state: &mut State, flag: &str, approve: bool, result: Result<
             if let Some(r) = state.inbox.items.iter_mut().find(|r| r.flag == flag) {
                 r.answering = false;
             }
-            state.error(format!("处理请求失败: {}", short_reason(e)));
+            state.error(format!("处理请求失败: {}", super::text::short_reason(e)));
         }
     }
 }
-
-// What the calls' results do (see `call::reply::Request`).
 
 impl Request for GroupRequests {
     type Output = GroupSystemMsg;
@@ -322,7 +315,7 @@ impl Request for GroupRequests {
     /// Shown only while the inbox is open, and not when the server lacks the call.
     fn failed(self, state: &mut State, e: Error, _fx: &mut Vec<Effect>) {
         // Other OneBot servers lack these: the inbox then has only what events bring.
-        let inbox_open = matches!(state.admin_popup(), Some(AdminPopup::Inbox(_)));
+        let inbox_open = matches!(state.popup.as_ref(), Some(Popup::Inbox(_)));
         if inbox_open && !matches!(e, Error::UnknownAction { .. }) {
             show_failure(state, self.describe(), &e);
         } else {
@@ -398,7 +391,7 @@ mod tests {
     fn servers_without_group_system_messages_are_not_an_error() {
         let mut s = state();
         let mut fx = Vec::new();
-        s.popup = Some(Popup::Admin(AdminPopup::Inbox(Default::default())));
+        s.popup = Some(Popup::Inbox(Default::default()));
         let missing = Error::UnknownAction {
             action: "get_group_system_msg".into(),
         };

@@ -12,10 +12,10 @@ use super::super::call::{
     Rename, ShutList, Sign,
 };
 use super::super::effect::Effect;
-use super::super::state::{Confirm, Popup, State};
+use super::super::popup::{self, Confirm, LeaveConfirm, Load, Popup, SheetKind};
+use super::super::state::State;
 use super::super::text::short_reason;
 use super::audit::{AuditLine, on_off, quoted};
-use super::popup::{AdminPopup, LeaveConfirm, Load, MuteList, NoticeList, Sheet, SheetKind};
 use super::roles::{my_role, require_admin};
 use super::sheets;
 
@@ -92,16 +92,30 @@ pub fn avatar(state: &mut State, path: &str, fx: &mut Vec<Effect>) -> Result<(),
 /// `/notices`: the list popup (fetched now).
 pub fn notices(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), String> {
     let g = open_group(state)?;
-    state.popup = Some(Popup::Admin(AdminPopup::Notices(
-        NoticeList {
-            group: g,
-            items: Load::Loading,
-            selected: 0,
-        },
-        None,
-    )));
-    fx.push(Effect::call(Notices { group: g }));
+    popup::notices::open(state, g, fx);
     Ok(())
+}
+
+/// `delete` on a notice: yours you may always delete, someone else's as an admin.
+pub fn may_delete_notice(
+    state: &mut State,
+    group: i64,
+    author: i64,
+    fx: &mut Vec<Effect>,
+) -> Result<(), String> {
+    if author == state.self_id {
+        return Ok(());
+    }
+    let me = my_role(state, group, fx)?;
+    require_admin(me, "删除别人的公告")
+}
+
+/// Deletes a notice (once its deletion was confirmed).
+pub fn delete_notice(group: i64, notice_id: &str, fx: &mut Vec<Effect>) {
+    fx.push(Effect::call(DeleteNotice {
+        group,
+        notice_id: notice_id.to_string(),
+    }));
 }
 
 /// What `/notice` was given.
@@ -171,28 +185,14 @@ pub fn post_notice(state: &mut State, args: &str, fx: &mut Vec<Effect>) -> Resul
 /// `/mutes`: the muted members with their remaining time.
 pub fn mutes(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), String> {
     let g = open_group(state)?;
-    state.popup = Some(Popup::Admin(AdminPopup::Mutes(MuteList {
-        group: g,
-        items: Load::Loading,
-        selected: 0,
-    })));
-    fx.push(Effect::call(ShutList { group: g }));
+    popup::mutes::open(state, g, fx);
     Ok(())
 }
 
 /// `/info` and `/honors`: a sheet popup filled when the answer comes.
 pub fn sheet(state: &mut State, kind: SheetKind, fx: &mut Vec<Effect>) -> Result<(), String> {
     let g = open_group(state)?;
-    state.popup = Some(Popup::Admin(AdminPopup::Sheet(Sheet {
-        group: g,
-        kind,
-        rows: Load::Loading,
-        scroll: 0,
-    })));
-    fx.push(Effect::Call(match kind {
-        SheetKind::Info => GroupDetails { group: g }.into(),
-        SheetKind::Honors => Honors { group: g }.into(),
-    }));
+    popup::sheet::open(state, g, kind, fx);
     Ok(())
 }
 
@@ -220,13 +220,13 @@ pub fn leave(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), String> {
         .get(&g)
         .map(|e| e.name.clone())
         .unwrap_or_default();
-    state.popup = Some(Popup::Admin(AdminPopup::Leave(LeaveConfirm {
+    state.popup = Some(Popup::Leave(LeaveConfirm {
         group: g,
         name,
         dismiss: me == Role::Owner,
         typed: String::new(),
         error: None,
-    })));
+    }));
     Ok(())
 }
 
@@ -234,7 +234,7 @@ pub fn leave(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), String> {
 
 /// Re-fetches the notices when their list is open.
 fn refresh_notices(state: &State, group: i64, fx: &mut Vec<Effect>) {
-    if let Some(AdminPopup::Notices(l, _)) = state.admin_popup()
+    if let Some(Popup::Notices(l)) = state.popup.as_ref()
         && l.group == group
     {
         fx.push(Effect::call(Notices { group }));
@@ -243,7 +243,7 @@ fn refresh_notices(state: &State, group: i64, fx: &mut Vec<Effect>) {
 
 /// Fills the open sheet of this kind for this group.
 fn set_sheet(state: &mut State, group: i64, kind: SheetKind, rows: Load<Vec<(String, String)>>) {
-    if let Some(AdminPopup::Sheet(s)) = state.admin_popup_mut()
+    if let Some(Popup::Sheet(s)) = state.popup.as_mut()
         && s.group == group
         && s.kind == kind
     {
@@ -331,7 +331,7 @@ impl Request for Notices {
     }
 
     fn done(self, state: &mut State, list: Vec<GroupNotice>, _fx: &mut Vec<Effect>) {
-        if let Some(AdminPopup::Notices(l, _)) = state.admin_popup_mut()
+        if let Some(Popup::Notices(l)) = state.popup.as_mut()
             && l.group == self.group
         {
             l.selected = l.selected.min(list.len().saturating_sub(1));
@@ -341,7 +341,7 @@ impl Request for Notices {
 
     /// The list shows the reason.
     fn failed(self, state: &mut State, e: Error, _fx: &mut Vec<Effect>) {
-        if let Some(AdminPopup::Notices(l, _)) = state.admin_popup_mut()
+        if let Some(Popup::Notices(l)) = state.popup.as_mut()
             && l.group == self.group
         {
             l.items = Load::Failed(short_reason(&e));
@@ -400,7 +400,7 @@ impl Request for ShutList {
 
     fn done(self, state: &mut State, mut list: Vec<ShutListEntry>, _fx: &mut Vec<Effect>) {
         let now = state.now;
-        if let Some(AdminPopup::Mutes(l)) = state.admin_popup_mut()
+        if let Some(Popup::Mutes(l)) = state.popup.as_mut()
             && l.group == self.group
         {
             list.retain(|e| e.mute_remaining(now) > 0);
@@ -412,7 +412,7 @@ impl Request for ShutList {
 
     /// The list shows the reason.
     fn failed(self, state: &mut State, e: Error, _fx: &mut Vec<Effect>) {
-        if let Some(AdminPopup::Mutes(l)) = state.admin_popup_mut()
+        if let Some(Popup::Mutes(l)) = state.popup.as_mut()
             && l.group == self.group
         {
             l.items = Load::Failed(short_reason(&e));
@@ -535,6 +535,16 @@ impl Request for Leave {
             format!("已退出群「{name}」")
         });
     }
+}
+
+/// Leaves (or, as the owner, dismisses) the group, once its name or number was typed.
+pub fn leave_now(state: &mut State, group: i64, dismiss: bool, fx: &mut Vec<Effect>) {
+    fx.push(Effect::call(Leave { group, dismiss }));
+    state.info(if dismiss {
+        "正在解散群聊…"
+    } else {
+        "正在退出群聊…"
+    });
 }
 
 #[cfg(test)]

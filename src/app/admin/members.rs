@@ -13,11 +13,11 @@ use super::super::call::{
 use super::super::contacts::Member;
 use super::super::effect::Effect;
 use super::super::keymap::Context;
-use super::super::state::{Confirm, Popup, State};
+use super::super::popup::{self, Confirm, Load, MutePicker, Popup};
+use super::super::state::State;
 use super::super::text::{duration_text, short_reason};
 use super::audit::{self, AuditLine, on_off, quoted};
 use super::duration;
-use super::popup::{AdminPopup, Load, MutePicker, ProfileCard};
 use super::roles::{MemberOp, may, my_role};
 use super::target::{self, label, labels};
 
@@ -106,13 +106,13 @@ pub fn open_mute_picker(
     fx: &mut Vec<Effect>,
 ) -> Result<(), String> {
     check_all(state, group, &users, MemberOp::Mute, fx)?;
-    state.popup = Some(Popup::Admin(AdminPopup::Mute(MutePicker {
+    state.popup = Some(Popup::Mute(MutePicker {
         group,
         targets: users,
         selected: 0,
         custom: None,
         error: None,
-    })));
+    }));
     Ok(())
 }
 
@@ -314,19 +314,8 @@ pub fn set_admin(
 pub fn profile_key(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), String> {
     let (g, users) = context(state, false)?;
     let user = users.first().copied().ok_or("没有选中成员")?;
-    profile(state, g, user, fx);
+    popup::profile::open(state, g, user, fx);
     Ok(())
-}
-
-/// Opens the profile popup (what is known shows at once) and fetches the details.
-pub fn profile(state: &mut State, group: i64, user: i64, fx: &mut Vec<Effect>) {
-    state.popup = Some(Popup::Admin(AdminPopup::Profile(ProfileCard {
-        group,
-        user,
-        data: None,
-        error: None,
-    })));
-    fx.push(Effect::call(Profile { group, user }));
 }
 
 /// The poke key.
@@ -431,15 +420,15 @@ impl Request for Ban {
         };
         edit_member(state, group, user, |m| m.shut_up_until = until);
         state.members.marked.remove(&user);
-        if let Some(p) = state.admin_popup_mut() {
+        if let Some(p) = state.popup.as_mut() {
             match p {
-                AdminPopup::Mutes(l) if l.group == group && duration == 0 => {
+                Popup::Mutes(l) if l.group == group && duration == 0 => {
                     if let Load::Ready(items) = &mut l.items {
                         items.retain(|e| e.uin != user);
                         l.selected = l.selected.min(items.len().saturating_sub(1));
                     }
                 }
-                AdminPopup::Profile(c) if c.group == group && c.user == user => {
+                Popup::Profile(c) if c.group == group && c.user == user => {
                     if let Some(m) = c.data.as_mut().and_then(|d| d.member.as_mut()) {
                         m.shut_up_timestamp = until;
                     }
@@ -644,7 +633,7 @@ impl Request for Profile {
                 old.shut_up_until = m.shut_up_timestamp;
             });
         }
-        if let Some(AdminPopup::Profile(c)) = state.admin_popup_mut()
+        if let Some(Popup::Profile(c)) = state.popup.as_mut()
             && c.group == group
             && c.user == user
         {
@@ -655,7 +644,7 @@ impl Request for Profile {
 
     /// The popup shows the reason.
     fn failed(self, state: &mut State, e: Error, _fx: &mut Vec<Effect>) {
-        if let Some(AdminPopup::Profile(c)) = state.admin_popup_mut()
+        if let Some(Popup::Profile(c)) = state.popup.as_mut()
             && c.group == self.group
             && c.user == self.user
         {

@@ -8,10 +8,10 @@ use super::super::action::Pane;
 use super::super::call::reply::Request;
 use super::super::call::{Essences, Recall, SetEssence};
 use super::super::effect::Effect;
-use super::super::state::{Confirm, Popup, State};
+use super::super::popup::{self, Confirm, Load, Popup};
+use super::super::state::State;
 use super::super::text::{excerpt, short_reason};
 use super::audit::{self, AuditLine, on_off};
-use super::popup::{AdminPopup, EssenceList, Load};
 use super::roles::{MemberOp, may, my_role, require_admin};
 
 /// The selected message: chat, id, author, whether it is ours, its excerpt and essence state.
@@ -118,12 +118,24 @@ pub fn essence(state: &mut State, on: Option<bool>, fx: &mut Vec<Effect>) -> Res
 /// Opens the open group's essence list (fetched now).
 pub fn open_essences(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), String> {
     let g = super::group::open_group(state)?;
-    state.popup = Some(Popup::Admin(AdminPopup::Essences(EssenceList {
-        group: g,
-        items: Load::Loading,
-        selected: 0,
-    })));
-    fx.push(Effect::call(Essences { group: g }));
+    popup::essences::open(state, g, fx);
+    Ok(())
+}
+
+/// Takes essence away from message `id` of `group` (`delete` in the essence list).
+pub fn remove_essence(
+    state: &mut State,
+    group: i64,
+    id: i64,
+    fx: &mut Vec<Effect>,
+) -> Result<(), String> {
+    let me = my_role(state, group, fx)?;
+    require_admin(me, "取消精华消息")?;
+    fx.push(Effect::call(SetEssence {
+        group,
+        id,
+        on: false,
+    }));
     Ok(())
 }
 
@@ -202,7 +214,7 @@ impl Request for SetEssence {
             .chat_mut(Peer::Group(group))
             .timeline
             .update_by_id(id, |m| m.essence = on);
-        if let Some(AdminPopup::Essences(l)) = state.admin_popup_mut()
+        if let Some(Popup::Essences(l)) = state.popup.as_mut()
             && l.group == group
         {
             fx.push(Effect::call(Essences { group }));
@@ -223,7 +235,7 @@ impl Request for Essences {
     }
 
     fn done(self, state: &mut State, list: Vec<EssenceMessage>, _fx: &mut Vec<Effect>) {
-        if let Some(AdminPopup::Essences(l)) = state.admin_popup_mut()
+        if let Some(Popup::Essences(l)) = state.popup.as_mut()
             && l.group == self.group
         {
             l.selected = l.selected.min(list.len().saturating_sub(1));
@@ -233,7 +245,7 @@ impl Request for Essences {
 
     /// The list shows the reason.
     fn failed(self, state: &mut State, e: Error, _fx: &mut Vec<Effect>) {
-        if let Some(AdminPopup::Essences(l)) = state.admin_popup_mut()
+        if let Some(Popup::Essences(l)) = state.popup.as_mut()
             && l.group == self.group
         {
             l.items = Load::Failed(short_reason(&e));
