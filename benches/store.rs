@@ -217,6 +217,7 @@ fn insert(c: &mut Criterion) {
     let writer = store.writer();
     let mut rng = Lcg(7);
     let mut next = 0u64;
+    let (mut stored, mut cpu) = (0u64, Duration::ZERO);
     let mut g = c.benchmark_group("store");
     g.sample_size(10);
     g.measurement_time(Duration::from_secs(10));
@@ -231,15 +232,22 @@ fn insert(c: &mut Criterion) {
                         message(next, &mut rng, 1_700_000_000)
                     })
                     .collect();
-                let start = Instant::now();
+                let (start, cpu_start) = (Instant::now(), cpu_time());
                 writer.messages(msgs);
                 writer.flush().expect("flush");
                 total += start.elapsed();
+                cpu += cpu_time().saturating_sub(cpu_start);
+                stored += BATCH;
             }
             total
         })
     });
     g.finish();
+    eprintln!(
+        "store: insert: {stored} messages, {:.0} msgs per CPU second (the wall-clock rate above \
+         depends on what else the machine runs)",
+        stored as f64 / cpu.as_secs_f64()
+    );
     drop(store);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -1362,3 +1362,15 @@ fn without_any_history_the_cli_says_so() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn the_handles_can_move_to_the_threads_that_use_them() {
+    fn send<T: Send>() {}
+    fn sync<T: Sync>() {}
+    send::<Store>();
+    send::<Reader>();
+    send::<napterm::store::StoreWriter>();
+    sync::<napterm::store::StoreWriter>();
+    send::<StoreError>();
+    sync::<StoreError>();
+}

@@ -71,7 +71,11 @@ impl Reader {
             };
             out.write_all(line.as_bytes())
                 .and_then(|_| out.write_all(b"\n"))
-                .map_err(|e| StoreError::io(std::path::Path::new("<output>"), e))?;
+                // Not the store's folder: never classified as "read-only" or "full".
+                .map_err(|e| StoreError::Io {
+                    path: "<output>".into(),
+                    source: std::sync::Arc::new(e),
+                })?;
             written += 1;
         }
         Ok(written)

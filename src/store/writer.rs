@@ -118,7 +118,8 @@ impl StoreWriter {
         self.send(Op::Forget(peer));
     }
 
-    /// Blocks until everything sent before is committed; the error when that commit failed.
+    /// Blocks until everything sent before is committed; the last error since the previous
+    /// flush when a commit failed.
     /// For shutdown, tests and the CLI — never call it on the loop thread.
     pub fn flush(&self) -> Result<(), StoreError> {
         let (tx, rx) = mpsc::sync_channel(1);
@@ -158,6 +159,8 @@ struct Writer {
     faults: Faults,
     /// Writing is failing (reported already).
     failing: bool,
+    /// The last failure since a flush was last answered (a flush reports it).
+    unflushed: Option<StoreError>,
 }
 
 impl Writer {
@@ -167,6 +170,7 @@ impl Writer {
             path,
             faults,
             failing: false,
+            unflushed: None,
         }
     }
 
@@ -222,6 +226,9 @@ impl Writer {
                 _ => {}
             }
         }
+        if let Err(e) = &result {
+            self.unflushed = Some(e.clone());
+        }
         match &result {
             Ok(()) => {
                 if self.failing && writes > 0 {
@@ -237,8 +244,14 @@ impl Writer {
                 }
             }
         }
-        for reply in flushes {
-            let _ = reply.send(result.clone());
+        if !flushes.is_empty() {
+            let answer = match self.unflushed.take() {
+                Some(e) => Err(e),
+                None => Ok(()),
+            };
+            for reply in flushes {
+                let _ = reply.send(answer.clone());
+            }
         }
         stop
     }
