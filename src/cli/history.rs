@@ -174,7 +174,7 @@ fn hit_text(h: &Hit, bold: bool) -> String {
     let recalled = if h.recalled { " [已撤回]" } else { "" };
     format!(
         "{chat}  {}  {}{recalled}: {}",
-        local_time(h.time),
+        local_time(h.time()),
         sanitize_line(&h.sender.display_name()),
         marked(&snippet, &ranges, bold)
     )
@@ -214,7 +214,7 @@ fn hit_json(h: &Hit) -> String {
         "chat": h.peer.to_string(),
         "chat_name": h.chat_name,
         "message_id": h.message_id,
-        "time": h.time,
+        "time": h.time(),
         "user_id": h.sender.user_id,
         "sender": h.sender,
         "text": h.text,

@@ -120,14 +120,18 @@ pub fn text_line(m: &StoredMessage) -> String {
     let recalled = if m.recalled() { " [已撤回]" } else { "" };
     format!(
         "{}  {name} ({}){recalled}: {text}",
-        local_time(m.time),
+        local_time(m.time()),
         m.sender.user_id
     )
 }
 
 /// A notice line as text.
 pub fn notice_line(n: &StoredNotice) -> String {
-    format!("{}  * {}", local_time(n.time), sanitize_line(&n.text))
+    format!(
+        "{}  * {}",
+        local_time(n.line.time),
+        sanitize_line(&n.line.text)
+    )
 }
 
 #[cfg(test)]

@@ -30,7 +30,7 @@ use std::path::{Path, PathBuf};
 use std::thread::JoinHandle;
 
 pub use error::StoreError;
-pub use export::{Format, json_line, local_time, notice_line, terminal_safe_json, text_line};
+pub use export::{Format, local_time, terminal_safe_json};
 pub use highlight::{highlight, snippet};
 pub use open::MovedAside;
 pub use paths::{ACCOUNTS_FILE_NAME, DB_FILE_NAME, DataDir};
@@ -39,7 +39,7 @@ pub use reader::{Anchor, Newest, Reader, StoredChat};
 pub use row::{LineKind, NoticeLine, Pos, Row, StoredMessage, StoredNotice, sent_message};
 pub use schema::VERSION as SCHEMA_VERSION;
 pub use search::{Hit, MAX_HITS};
-pub use tokenize::{index_text, is_cjk, phrase};
+pub use tokenize::{index_text, is_cjk};
 pub use writer::{Faults, MAX_BATCH, StoreWriter, WINDOW};
 
 /// An open history database with its writer thread. Dropping it commits what was sent and stops

@@ -29,8 +29,14 @@ pub enum Anchor {
 pub struct Newest {
     pub pos: Pos,
     pub message_id: i64,
-    pub time: i64,
     pub real_seq: Option<i64>,
+}
+
+impl Newest {
+    /// Its time (Unix seconds).
+    pub fn time(&self) -> i64 {
+        self.pos.time()
+    }
 }
 
 /// A chat that has stored history.
@@ -257,7 +263,6 @@ impl Reader {
                         Ok(Newest {
                             pos,
                             message_id: r.get::<_, Option<i64>>(1)?.unwrap_or(0),
-                            time: pos.time(),
                             real_seq: r.get(2)?,
                         })
                     },

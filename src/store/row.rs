@@ -177,7 +177,6 @@ pub struct StoredMessage {
     pub peer: Peer,
     pub message_id: i64,
     pub real_seq: Option<i64>,
-    pub time: i64,
     /// The sender as the newest stored copy named them (card and nick at the time).
     pub sender: Sender,
     pub message: MessageChain,
@@ -188,6 +187,11 @@ pub struct StoredMessage {
 }
 
 impl StoredMessage {
+    /// Its time (Unix seconds).
+    pub fn time(&self) -> i64 {
+        self.pos.time()
+    }
+
     /// True once recalled.
     pub fn recalled(&self) -> bool {
         self.recalled_by.is_some()
@@ -200,7 +204,7 @@ impl StoredMessage {
             Peer::Private(u) => (MessageType::Private, None, Some(u)),
         };
         MessageEvent {
-            time: self.time,
+            time: self.time(),
             self_id,
             post_type: if self.own { "message_sent" } else { "message" }.into(),
             message_id: self.message_id,
@@ -227,11 +231,7 @@ impl StoredMessage {
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredNotice {
     pub pos: Pos,
-    pub peer: Peer,
-    pub time: i64,
-    pub kind: LineKind,
-    pub actor: Option<i64>,
-    pub text: String,
+    pub line: NoticeLine,
 }
 
 /// One row of a chat's stored timeline.
@@ -297,11 +297,13 @@ pub fn from_sql(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
     if kind != 0 {
         return Ok(Row::Notice(StoredNotice {
             pos,
-            peer,
-            time: pos.time(),
-            kind: LineKind::from_code(kind),
-            actor: (user_id != 0).then_some(user_id),
-            text: body,
+            line: NoticeLine {
+                peer,
+                time: pos.time(),
+                kind: LineKind::from_code(kind),
+                actor: (user_id != 0).then_some(user_id),
+                text: body,
+            },
         }));
     }
     let message = serde_json::from_str::<MessageChain>(&body)
@@ -312,7 +314,6 @@ pub fn from_sql(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
         peer,
         message_id: r.get::<_, Option<i64>>(3)?.unwrap_or(0),
         real_seq: r.get(4)?,
-        time: pos.time(),
         sender: Sender {
             user_id,
             nickname: r.get::<_, Option<String>>(6)?.unwrap_or_default(),

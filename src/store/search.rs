@@ -26,7 +26,6 @@ pub struct Hit {
     /// The chat's stored name ("" when none is known).
     pub chat_name: String,
     pub message_id: i64,
-    pub time: i64,
     pub sender: Sender,
     pub own: bool,
     pub recalled: bool,
@@ -38,6 +37,11 @@ pub struct Hit {
 }
 
 impl Hit {
+    /// Its time (Unix seconds).
+    pub fn time(&self) -> i64 {
+        self.pos.time()
+    }
+
     /// At most `max_chars` characters around the first match, on one line, with the highlights
     /// moved to match.
     pub fn snippet(&self, max_chars: usize) -> (String, Vec<Range<usize>>) {
@@ -166,7 +170,6 @@ impl Reader {
                         peer: m.peer,
                         chat_name: name.unwrap_or_default(),
                         message_id: m.message_id,
-                        time: m.time,
                         own: m.own,
                         recalled: m.recalled(),
                         sender: m.sender,
