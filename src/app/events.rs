@@ -6,9 +6,11 @@ use crate::onebot::{ClientEvent, ConnState, Event, MessageEvent, Notice, NoticeK
 
 use super::chat::{EntryKind, HistoryState, MessageItem, NoticeItem, Page, Scroll, SortKey};
 use super::effect::Effect;
-use super::lifecycle;
 use super::state::State;
+use super::stored::StoreWrite;
 use super::text::{duration_text, excerpt};
+use super::{catch_up, lifecycle, local};
+use crate::store::{LineKind, NoticeLine};
 
 /// Handles one report from the connection.
 pub fn on_client(state: &mut State, ev: ClientEvent, fx: &mut Vec<Effect>) {
@@ -40,6 +42,9 @@ pub fn on_client(state: &mut State, ev: ClientEvent, fx: &mut Vec<Effect>) {
                 _ => None,
             };
             state.conn = s;
+            if state.self_id != 0 && state.online() {
+                local::want_account(state, state.self_id, fx);
+            }
             if first_connect {
                 state.loaded = true;
                 initial_loads(state, fx);
@@ -64,7 +69,8 @@ fn initial_loads(state: &mut State, fx: &mut Vec<Effect>) {
     lifecycle::on_connected(state, fx);
 }
 
-/// After a reconnect: the open chat and recent chats fetch their latest page (merged, de-duplicated).
+/// After a reconnect: the open chat and recent chats catch up (`catch_up`: pages until they meet
+/// what was stored or loaded; merged, de-duplicated).
 fn catch_up(state: &mut State, fx: &mut Vec<Effect>) {
     let page = state.settings.history_page;
     let mut peers: Vec<Peer> = super::sidebar::recent_peers(state)
@@ -77,6 +83,9 @@ fn catch_up(state: &mut State, fx: &mut Vec<Effect>) {
         peers.insert(0, p);
     }
     for p in peers {
+        if catch_up::start(state, p, fx) {
+            continue;
+        }
         let chat = state.chat_mut(p);
         if chat.history == HistoryState::NotLoaded {
             continue;
@@ -130,6 +139,11 @@ pub fn on_message(state: &mut State, ev: MessageEvent, fx: &mut Vec<Effect>, liv
     let peer = ev.peer();
     if peer.id() == 0 {
         return;
+    }
+    if state.store.writing() {
+        state
+            .store
+            .write(fx, StoreWrite::Message(Box::new(ev.clone())));
     }
     if state.self_id == 0 && ev.self_id != 0 {
         state.self_id = ev.self_id;
@@ -220,7 +234,26 @@ pub fn on_message(state: &mut State, ev: MessageEvent, fx: &mut Vec<Effect>, liv
     }
 }
 
-fn add_line(state: &mut State, peer: Peer, time: i64, actor: Option<i64>, text: String) {
+/// Adds a notice line to its chat's timeline, and to the store.
+fn add_line(
+    state: &mut State,
+    fx: &mut Vec<Effect>,
+    kind: LineKind,
+    peer: Peer,
+    time: i64,
+    actor: Option<i64>,
+    text: String,
+) {
+    state.store.write(
+        fx,
+        StoreWrite::Notice(NoticeLine {
+            peer,
+            time,
+            kind,
+            actor,
+            text: text.clone(),
+        }),
+    );
     let arrival = state.arrival();
     let key = SortKey {
         time,
@@ -248,6 +281,7 @@ fn you_or(state: &State, g: i64, user: i64) -> String {
 
 fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
     let t = if n.time > 0 { n.time } else { state.now };
+    let kind = LineKind::of(&n.kind);
     match n.kind {
         NoticeKind::GroupRecall {
             group_id,
@@ -261,6 +295,14 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
             } else {
                 operator_id
             };
+            state.store.write(
+                fx,
+                StoreWrite::Recall {
+                    peer,
+                    message_id,
+                    by: op,
+                },
+            );
             let found = state
                 .chat_mut(peer)
                 .timeline
@@ -275,7 +317,7 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
                         you_or(state, group_id, user_id)
                     )
                 };
-                add_line(state, peer, t, Some(op), text);
+                add_line(state, fx, kind, peer, t, Some(op), text);
             }
         }
         NoticeKind::FriendRecall {
@@ -283,6 +325,14 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
             message_id,
         } => {
             let peer = Peer::Private(user_id);
+            state.store.write(
+                fx,
+                StoreWrite::Recall {
+                    peer,
+                    message_id,
+                    by: user_id,
+                },
+            );
             let found = state
                 .chat_mut(peer)
                 .timeline
@@ -291,6 +341,8 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
                 let who = state.contacts.user_name(user_id);
                 add_line(
                     state,
+                    fx,
+                    kind,
                     peer,
                     t,
                     Some(user_id),
@@ -329,7 +381,15 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
                 );
             }
             state.contacts.touch();
-            add_line(state, Peer::Group(group_id), t, Some(user_id), text);
+            add_line(
+                state,
+                fx,
+                kind,
+                Peer::Group(group_id),
+                t,
+                Some(user_id),
+                text,
+            );
             if user_id == state.self_id {
                 fx.push(Effect::call(Groups));
             }
@@ -362,7 +422,15 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
                 state.contacts.groups.remove(&group_id);
             }
             state.contacts.touch();
-            add_line(state, Peer::Group(group_id), t, Some(user_id), text);
+            add_line(
+                state,
+                fx,
+                kind,
+                Peer::Group(group_id),
+                t,
+                Some(user_id),
+                text,
+            );
         }
         NoticeKind::GroupBan {
             lift,
@@ -394,7 +462,15 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
                 }
             };
             state.contacts.touch();
-            add_line(state, Peer::Group(group_id), t, Some(user_id), text);
+            add_line(
+                state,
+                fx,
+                kind,
+                Peer::Group(group_id),
+                t,
+                Some(user_id),
+                text,
+            );
         }
         NoticeKind::GroupAdmin {
             set,
@@ -415,7 +491,15 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
             } else {
                 format!("{who} 被取消了管理员")
             };
-            add_line(state, Peer::Group(group_id), t, Some(user_id), text);
+            add_line(
+                state,
+                fx,
+                kind,
+                Peer::Group(group_id),
+                t,
+                Some(user_id),
+                text,
+            );
         }
         NoticeKind::GroupCard {
             group_id,
@@ -437,12 +521,22 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
             } else {
                 format!("{old} 的群名片改为 {card_new}")
             };
-            add_line(state, Peer::Group(group_id), t, Some(user_id), text);
+            add_line(
+                state,
+                fx,
+                kind,
+                Peer::Group(group_id),
+                t,
+                Some(user_id),
+                text,
+            );
         }
         NoticeKind::FriendAdd { user_id } => {
             fx.push(Effect::call(Friends));
             add_line(
                 state,
+                fx,
+                kind,
                 Peer::Private(user_id),
                 t,
                 Some(user_id),
@@ -471,7 +565,15 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
             } else {
                 format!("{op} 将{who}一条消息设为精华")
             };
-            add_line(state, Peer::Group(group_id), t, Some(operator_id), text);
+            add_line(
+                state,
+                fx,
+                kind,
+                Peer::Group(group_id),
+                t,
+                Some(operator_id),
+                text,
+            );
         }
         NoticeKind::GroupMsgEmojiLike {
             group_id,
@@ -520,7 +622,7 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
                 name(state, poker),
                 name(state, target_id)
             );
-            add_line(state, peer, t, Some(poker), text);
+            add_line(state, fx, kind, peer, t, Some(poker), text);
             if target_id == state.self_id && state.open != Some(peer) {
                 let c = state.chat_mut(peer);
                 c.last_activity = c.last_activity.max(t);
@@ -561,6 +663,8 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
             let who = you_or(state, group_id, user_id);
             add_line(
                 state,
+                fx,
+                kind,
                 Peer::Group(group_id),
                 t,
                 Some(user_id),
@@ -579,6 +683,8 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
             let who = you_or(state, group_id, user_id);
             add_line(
                 state,
+                fx,
+                kind,
                 Peer::Group(group_id),
                 t,
                 Some(user_id),
@@ -593,7 +699,15 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
         } => {
             let text = tip.text();
             if !text.is_empty() {
-                add_line(state, Peer::Group(group_id), t, Some(user_id), text);
+                add_line(
+                    state,
+                    fx,
+                    kind,
+                    Peer::Group(group_id),
+                    t,
+                    Some(user_id),
+                    text,
+                );
             }
         }
         NoticeKind::BotOffline { message, tag, .. } => {
@@ -613,6 +727,8 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
             };
             add_line(
                 state,
+                fx,
+                kind,
                 Peer::Private(peer_id),
                 t,
                 Some(peer_id),

@@ -12,7 +12,7 @@ use super::contacts::MembersState;
 use super::drafts::Session;
 use super::effect::Effect;
 use super::state::State;
-use super::{member_list, quotes};
+use super::{catch_up, local, member_list, quotes};
 
 /// Opens a chat: keeps the old draft, loads the new one, fetches history and members, marks read.
 pub fn open_chat(state: &mut State, peer: Peer, fx: &mut Vec<Effect>) {
@@ -28,6 +28,8 @@ pub fn open_chat(state: &mut State, peer: Peer, fx: &mut Vec<Effect>) {
     state.members.selected = 0;
     state.members.marked.clear();
     state.chat_mut(peer).follow_bottom();
+    // Its stored past is drawn at once; NapCat fills in what is newer.
+    local::read_open(state, peer, fx);
     load_open(state, fx);
     mark_open_read(state, peer, fx);
     quotes::request(state, peer, fx);
@@ -70,9 +72,10 @@ pub fn load_open(state: &mut State, fx: &mut Vec<Effect>) {
         return;
     }
     let page = state.settings.history_page;
-    let chat = state.chat_mut(peer);
-    if matches!(chat.history, HistoryState::NotLoaded)
-        && let Some(call) = chat.request_page(Page::Latest, page)
+    // With stored (or loaded) messages it catches up until it meets them.
+    if state.chat_mut(peer).history == HistoryState::NotLoaded
+        && !catch_up::start(state, peer, fx)
+        && let Some(call) = state.chat_mut(peer).request_page(Page::Latest, page)
     {
         fx.push(Effect::Call(call));
     }

@@ -15,13 +15,14 @@
 //!
 //! The core modules: `action`, `admin/audit`, `call`, `call/chat`, `call/contacts`, `call/group`,
 //! `call/members`, `call/messages`, `call/reply`, `call/requests`, `chat`, `composer`, `contacts`,
-//! `drafts`, `effect`, `inbox`, `keymap`, `msg`, `popup`, `popup/state`, `state`, `text`.
+//! `drafts`, `effect`, `inbox`, `keymap`, `msg`, `popup`, `popup/state`, `state`, `stored`,
+//! `text`.
 //!
 //! The feature modules: `actions`, `admin`, `admin/commands`, `admin/duration`, `admin/group`,
 //! `admin/members`, `admin/messages`, `admin/roles`, `admin/sheets`, `admin/target`,
-//! `command_line`, `commands`, `completion`, `cursor`, `events`, `fuzzy`, `history`, `input`,
-//! `keymap/hint`, `lifecycle`, `member_list`, `open_link`, `popup/confirm`, `popup/essences`,
-//! `popup/faces`, `popup/help`, `popup/inbox`, `popup/leave`, `popup/mute`, `popup/mutes`,
+//! `catch_up`, `command_line`, `commands`, `completion`, `cursor`, `events`, `fuzzy`, `history`, `input`,
+//! `keymap/hint`, `lifecycle`, `local`, `member_list`, `open_link`, `popup/confirm`, `popup/essences`,
+//! `popup/faces`, `popup/find`, `popup/help`, `popup/inbox`, `popup/leave`, `popup/mute`, `popup/mutes`,
 //! `popup/notices`, `popup/profile`, `popup/protocol`, `popup/sheet`, `quotes`, `reply_to`,
 //! `reports`, `requests`, `roster`, `sending`, `sidebar`, `timeline_nav`, `update`.
 
@@ -29,6 +30,7 @@ pub mod action;
 pub mod actions;
 pub mod admin;
 pub mod call;
+pub mod catch_up;
 pub mod chat;
 pub mod command_line;
 pub mod commands;
@@ -45,6 +47,7 @@ pub mod inbox;
 pub mod input;
 pub mod keymap;
 pub mod lifecycle;
+pub mod local;
 pub mod member_list;
 pub mod msg;
 pub mod open_link;
@@ -57,6 +60,7 @@ pub mod roster;
 pub mod sending;
 pub mod sidebar;
 pub mod state;
+pub mod stored;
 pub mod text;
 pub mod timeline_nav;
 pub mod update;

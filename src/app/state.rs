@@ -14,6 +14,7 @@ use super::drafts::{Drafts, Session};
 use super::inbox::Inbox;
 use super::keymap::Keymap;
 use super::popup::Popup;
+use super::stored::LocalStore;
 
 /// UI-relevant settings (from the config file).
 #[derive(Debug, Clone, PartialEq)]
@@ -28,6 +29,10 @@ pub struct Settings {
     pub sidebar_width: u16,
     /// How many recent chats to ask for at start.
     pub recent_count: u32,
+    /// Keep a local history (the runtime offers a store).
+    pub history: bool,
+    /// Recalled messages keep their text, dimmed (else only that they were recalled shows).
+    pub show_recalled: bool,
 }
 
 impl Default for Settings {
@@ -38,6 +43,8 @@ impl Default for Settings {
             sidebar: true,
             sidebar_width: 26,
             recent_count: 30,
+            history: false,
+            show_recalled: false,
         }
     }
 }
@@ -196,6 +203,8 @@ pub struct State {
     pub typing: HashMap<i64, (String, i64)>,
     /// Friend and group requests waiting for an answer.
     pub inbox: Inbox,
+    /// The local history: which store is open, the newest stored message per chat.
+    pub store: LocalStore,
 }
 
 /// A merged forward's content looked up for its preview.
@@ -263,6 +272,7 @@ impl State {
             loaded: false,
             typing: HashMap::new(),
             inbox: Inbox::default(),
+            store: LocalStore::default(),
         }
     }
 

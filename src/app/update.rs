@@ -13,8 +13,10 @@ use super::input::printable;
 use super::keymap::{Context, Key, Lookup};
 use super::msg::Msg;
 use super::state::State;
+use super::stored::StoreEvent;
 use super::{
-    actions, command_line, completion, events, lifecycle, popup, reports, sidebar, timeline_nav,
+    actions, command_line, completion, events, lifecycle, local, popup, reports, sidebar,
+    timeline_nav,
 };
 
 /// Applies one message to the state and returns what the outside world should do.
@@ -50,6 +52,12 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Frame(report) => reports::on_frame(state, report),
         Msg::Restore(session) => lifecycle::restore(state, session, &mut fx),
         Msg::Failed(f) => reports::on_failure(state, f),
+        Msg::Store(ev) => match ev {
+            ev @ (StoreEvent::Found { .. } | StoreEvent::Around { .. }) => {
+                popup::find::on_event(state, ev, &mut fx)
+            }
+            ev => local::on_event(state, ev, &mut fx),
+        },
         Msg::SuspendSignal => fx.push(Effect::Suspend),
     }
     // Whatever the message did to the composer, the open chat's draft follows.
