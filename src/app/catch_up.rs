@@ -64,19 +64,35 @@ pub fn start(state: &mut State, peer: Peer, fx: &mut Vec<Effect>) -> bool {
 }
 
 /// The recent-chat list names `last` as `peer`'s last message: catch up when the store stops
-/// before it.
+/// before it. It is filed next (not live), so in a chat that is not open it is counted as
+/// unread here, as the pages will not count it again.
 pub fn behind(state: &mut State, peer: Peer, last: &MessageEvent, fx: &mut Vec<Effect>) {
     let Some(b) = state.store.boundary(peer) else {
         return;
     };
-    let caught = state.chats.get(&peer).is_some_and(|c| {
-        c.catch_up.is_some_and(|u| u.asked.is_some())
-            || c.timeline.key_of(last.message_id).is_some()
-    });
-    if caught || last.message_id == b.message_id || last.time < b.time {
+    let Some(chat) = state.chats.get(&peer) else {
+        return;
+    };
+    if chat.timeline.key_of(last.message_id).is_some()
+        || last.message_id == b.message_id
+        || last.time < b.time
+    {
         return;
     }
-    start(state, peer, fx);
+    if chat.catch_up.is_none_or(|u| u.asked.is_none()) {
+        start(state, peer, fx);
+    }
+    if state.open != Some(peer) && !last.is_self() {
+        let me = state.self_id;
+        let chat = state.chat_mut(peer);
+        if chat.unread == 0 && chat.read_marker.is_none() {
+            chat.read_marker = chat.timeline.key_of(b.message_id);
+        }
+        chat.unread += 1;
+        if last.message.mentions(me, true) {
+            chat.mentions += 1;
+        }
+    }
 }
 
 /// Whether `call` is a page a catching-up chat asked for.
