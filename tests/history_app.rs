@@ -611,7 +611,7 @@ fn hit(peer: Peer, id: i64, time: i64, text: &str) -> Hit {
         recalled: false,
         message: MessageChain::new().text(text),
         text: text.into(),
-        highlights: vec![0..3],
+        highlights: std::iter::once(0..3).collect(),
     }
 }
 
