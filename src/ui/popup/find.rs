@@ -13,7 +13,7 @@ use crate::app::state::State;
 use super::super::sanitize::sanitize_line;
 use super::super::theme::Theme;
 use super::time::when;
-use super::{centered, closing, entry_style, field_line, first_visible, footer, frame, put};
+use super::{centered, entry_style, field_line, first_visible, footer, frame, put};
 
 /// One drawn row: a chat heading, or a hit (its index).
 enum Line {
@@ -49,11 +49,9 @@ pub fn draw(
         &v.query,
         buf,
     );
-    let keys = [(Action::Activate, "打开")];
-    let mut hint = state.keymap.hint_items(Context::Popup, &keys);
-    hint.insert(0, "Enter 搜索".to_string());
-    let hint = closing(state, hint, "关闭").join(" · ");
-    footer(theme, inner, &hint, buf);
+    let mut hint = vec![crate::app::popup::field_hint("搜索 / 打开选中的消息", "关闭")];
+    hint.extend(state.keymap.hint_items(Context::Popup, &[(Action::Move(1), "选择")]));
+    footer(theme, inner, &hint.join(" · "), buf);
     let top = inner.y + 1;
     let rows = inner.height.saturating_sub(2) as usize;
     let x = inner.x + 1;
