@@ -400,6 +400,34 @@ fn every_source_is_written_live_echo_page_own_send_recall_notice_forward() {
 
     let fx = update(
         &mut s,
+        Msg::Client(ClientEvent::Event(Event::Notice(Notice {
+            time: NOW,
+            self_id: ME,
+            kind: NoticeKind::GroupMsgEmojiLike {
+                group_id: G,
+                user_id: MEMBER,
+                message_id: Some(201),
+                likes: vec![napterm::onebot::notice::EmojiLike {
+                    emoji_id: "76".into(),
+                    count: 1,
+                }],
+                is_add: Some(true),
+            },
+        }))),
+    );
+    assert!(
+        matches!(
+            writes(&fx)[..],
+            [StoreWrite::Notice(NoticeLine {
+                kind: LineKind::Reaction,
+                ..
+            })]
+        ),
+        "a reaction is kept as a line: {fx:?}"
+    );
+
+    let fx = update(
+        &mut s,
         Msg::Reply(Reply::GetForward(
             GetForward { id: "fw1".into() },
             Ok(vec![message(GROUP, MEMBER, 0, NOW, "转发里的")]),

@@ -577,12 +577,36 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
         }
         NoticeKind::GroupMsgEmojiLike {
             group_id,
+            user_id,
             message_id: Some(message_id),
             likes,
             is_add,
-            ..
         } => {
             let add = is_add != Some(false);
+            // Kept in the store as a line (for the record and exports); the timeline shows
+            // reactions as counts on their message, not as lines.
+            if state.store.writing() && !likes.is_empty() {
+                let who = you_or(state, group_id, user_id);
+                let labels: String = likes
+                    .iter()
+                    .map(|l| crate::onebot::faces::reaction_label(&l.emoji_id))
+                    .collect();
+                let text = if add {
+                    format!("{who} 回应了一条消息 {labels}")
+                } else {
+                    format!("{who} 取消了对一条消息的回应 {labels}")
+                };
+                state.store.write(
+                    fx,
+                    StoreWrite::Notice(NoticeLine {
+                        peer: Peer::Group(group_id),
+                        time: t,
+                        kind,
+                        actor: (user_id != 0).then_some(user_id),
+                        text,
+                    }),
+                );
+            }
             state
                 .chat_mut(Peer::Group(group_id))
                 .timeline

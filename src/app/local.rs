@@ -5,7 +5,7 @@
 //! as `Msg::Store`.
 
 use crate::onebot::Peer;
-use crate::store::{Anchor, Row};
+use crate::store::{Anchor, LineKind, Row};
 
 use super::call::RecentContacts;
 use super::catch_up;
@@ -334,6 +334,8 @@ pub fn file_rows(state: &mut State, peer: Peer, rows: Vec<Row>) -> usize {
                     chat.last_activity = chat.last_activity.max(m.time());
                 }
             }
+            // Reactions show as counts on their message, not as lines.
+            Row::Notice(n) if n.line.kind == LineKind::Reaction => {}
             Row::Notice(n) => {
                 let time = n.line.time;
                 if chat.timeline.has_notice(time, &n.line.text) {

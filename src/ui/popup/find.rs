@@ -49,8 +49,15 @@ pub fn draw(
         &v.query,
         buf,
     );
-    let mut hint = vec![crate::app::popup::field_hint("搜索 / 打开选中的消息", "关闭")];
-    hint.extend(state.keymap.hint_items(Context::Popup, &[(Action::Move(1), "选择")]));
+    let mut hint = vec![crate::app::popup::field_hint(
+        "搜索 / 打开选中的消息",
+        "关闭",
+    )];
+    hint.extend(
+        state
+            .keymap
+            .hint_items(Context::Popup, &[(Action::Move(1), "选择")]),
+    );
     footer(theme, inner, &hint.join(" · "), buf);
     let top = inner.y + 1;
     let rows = inner.height.saturating_sub(2) as usize;
