@@ -306,6 +306,16 @@ fn a_store_that_cannot_open_says_so_once_and_napterm_runs_on_without_it() {
     let fx = update(&mut s, live(message(GROUP, MEMBER, 5, NOW, "早")));
     assert!(writes(&fx).is_empty());
     assert!(s.chats[&GROUP].timeline.message(5).is_some(), "still shown");
+    // Reconnecting does not ask again (and say it again).
+    update(
+        &mut s,
+        Msg::Client(ClientEvent::State(ConnState::Reconnecting {
+            in_secs: 1,
+            reason: "x".into(),
+        })),
+    );
+    let fx = connected(&mut s);
+    assert!(!fx.iter().any(|e| matches!(e, Effect::OpenStore { .. })));
     let fx = command(&mut s, "find 早");
     assert!(reads(&fx).is_empty());
     assert!(s.status.error.is_some());
@@ -702,6 +712,10 @@ fn find_asks_the_store_groups_hits_by_chat_and_enter_opens_the_hit_in_its_chat()
     assert!(c.detached, "the newest are not loaded");
     let sel = c.selected.expect("selected");
     assert_eq!(c.timeline.get(sel).and_then(|e| e.message()?.id), Some(1));
+    // A live message meanwhile is stored, not put below the old stretch.
+    let fx = update(&mut s, live(message(GROUP, MEMBER, 777, NOW, "新的")));
+    assert_eq!(writes(&fx).len(), 1);
+    assert!(s.open_chat().expect("open").timeline.message(777).is_none());
     // G: back to the newest, read again from the store.
     let fx = key(&mut s, KeyCode::Char('G'));
     assert!(reads(&fx).iter().any(|r| matches!(

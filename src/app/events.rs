@@ -144,6 +144,11 @@ pub fn on_message(state: &mut State, ev: MessageEvent, fx: &mut Vec<Effect>, liv
         state
             .store
             .write(fx, StoreWrite::Message(Box::new(ev.clone())));
+        if state.chats.get(&peer).is_some_and(|c| c.detached) {
+            // The chat shows an old stretch read from the store: the message is stored and
+            // comes with the newest rows when scrolling down, not into the middle.
+            return;
+        }
     }
     if state.self_id == 0 && ev.self_id != 0 {
         state.self_id = ev.self_id;

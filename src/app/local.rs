@@ -23,7 +23,11 @@ pub const STORE_PAGE: usize = 200;
 /// Opens the store of `account` unless it is open or opening already. The one place a store is
 /// asked for.
 pub fn want_account(state: &mut State, account: i64, fx: &mut Vec<Effect>) {
-    if !state.settings.history || account == 0 || state.store.account() == Some(account) {
+    if !state.settings.history
+        || account == 0
+        || state.store.account() == Some(account)
+        || state.store.failed == Some(account)
+    {
         return;
     }
     if let Some(old) = state.store.account() {
@@ -62,11 +66,13 @@ pub fn on_event(state: &mut State, ev: StoreEvent, fx: &mut Vec<Effect>) {
         } => opened(state, account, chats, notice, fx),
         StoreEvent::Unavailable { account, reason } => {
             if state.store.status == StoreStatus::Opening(account) {
+                state.store.failed = Some(account);
                 state.store.status = StoreStatus::Off(reason.clone());
                 state.error(reason);
             }
         }
         StoreEvent::Fault(reason) => {
+            state.store.failed = state.store.account();
             state.store.status = StoreStatus::Off(reason.clone());
             state.error(reason);
         }

@@ -36,6 +36,8 @@ pub fn send(state: &mut State, fx: &mut Vec<Effect>) {
                 state.error("先打开一个会话 (/open 名字)");
                 return;
             };
+            // Opened at an old search hit: back to the newest, where the message goes.
+            super::local::back_to_newest(state, peer, fx);
             let local_id = state.next_local_id;
             state.next_local_id += 1;
             let arrival = state.arrival();

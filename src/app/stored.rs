@@ -146,6 +146,8 @@ pub struct LocalStore {
     pub newest: HashMap<Peer, Boundary>,
     /// The chat names stored (a name is written again only when it changed).
     pub names: HashMap<Peer, String>,
+    /// The account whose store could not be opened (not asked again: said once).
+    pub failed: Option<i64>,
 }
 
 impl LocalStore {
