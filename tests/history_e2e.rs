@@ -10,7 +10,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use napterm::app::popup::Popup;
-use napterm::app::stored::StoreStatus;
+use napterm::app::store_state::StoreStatus;
 use napterm::onebot::notice::{Notice, NoticeKind};
 use napterm::onebot::{ConnState, Event, Peer, Role};
 use napterm::store::{DataDir, Reader, Row};
@@ -249,6 +249,7 @@ async fn started_while_napcat_is_down_it_shows_the_last_account_from_the_store()
     .await;
     assert!(!matches!(h.state.conn, ConnState::Connected { .. }));
     assert_eq!(h.state.self_id, me);
+    h.until_screen("离线 · 本地记录").await;
     h.until_screen(&name).await;
     h.type_text(&format!("/open g:{g}"));
     h.enter();

@@ -13,7 +13,8 @@ use super::chat::{EntryKind, HistoryState, MessageItem, NoticeItem, Page, SortKe
 use super::contacts::GroupEntry;
 use super::effect::Effect;
 use super::state::State;
-use super::stored::{Boundary, PageFor, ReadKind, StoreEvent, StoreRead, StoreStatus};
+use super::store_state::StoreStatus;
+use super::stored::{Boundary, PageFor, ReadKind, StoreEvent, StoreRead};
 
 /// Rows read when a chat opens.
 pub const OPEN_PAGE: usize = 200;

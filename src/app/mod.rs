@@ -15,8 +15,8 @@
 //!
 //! The core modules: `action`, `admin/audit`, `call`, `call/chat`, `call/contacts`, `call/group`,
 //! `call/members`, `call/messages`, `call/reply`, `call/requests`, `chat`, `composer`, `contacts`,
-//! `drafts`, `effect`, `inbox`, `keymap`, `msg`, `popup`, `popup/state`, `state`, `stored`,
-//! `text`.
+//! `drafts`, `effect`, `inbox`, `keymap`, `msg`, `popup`, `popup/state`, `state`, `store_state`,
+//! `stored`, `text`.
 //!
 //! The feature modules: `actions`, `admin`, `admin/commands`, `admin/duration`, `admin/group`,
 //! `admin/members`, `admin/messages`, `admin/roles`, `admin/sheets`, `admin/target`,
@@ -60,6 +60,7 @@ pub mod roster;
 pub mod sending;
 pub mod sidebar;
 pub mod state;
+pub mod store_state;
 pub mod stored;
 pub mod text;
 pub mod timeline_nav;

@@ -14,7 +14,7 @@ use super::drafts::{Drafts, Session};
 use super::inbox::Inbox;
 use super::keymap::Keymap;
 use super::popup::Popup;
-use super::stored::LocalStore;
+use super::store_state::LocalStore;
 
 /// UI-relevant settings (from the config file).
 #[derive(Debug, Clone, PartialEq)]

@@ -1,14 +1,10 @@
 //! The local history as the app sees it: what it asks the store to write and to read (effects
 //! the runtime's history service performs off the loop thread), what comes back (`Msg::Store`),
-//! and what the app knows of the store without reading it (which account's store is open, the
-//! newest stored message of each chat — where catch-up stops).
-
-use std::collections::HashMap;
+//! and where a chat's stored messages end (where catch-up stops). What the app knows of the
+//! store is `store_state`.
 
 use crate::onebot::{MessageEvent, Peer};
 use crate::store::{Anchor, Hit, NoticeLine, Query, Row, StoredChat};
-
-use super::effect::Effect;
 
 /// One write to the store (the runtime hands it to the store's writer thread).
 #[derive(Debug, Clone, PartialEq)]
@@ -117,105 +113,11 @@ pub enum ReadKind {
     Find,
 }
 
-/// Where the store stands.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub enum StoreStatus {
-    /// None asked for yet (or history is off).
-    #[default]
-    Closed,
-    /// Asked to open `account`'s store; writes sent meanwhile are kept for it.
-    Opening(i64),
-    /// `account`'s store is open.
-    Open(i64),
-    /// It could not be opened or stopped writing: napterm runs on without it.
-    Off(String),
-}
-
 /// The newest stored message of a chat.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Boundary {
     pub message_id: i64,
     pub time: i64,
-}
-
-/// What the app knows of the store.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct LocalStore {
-    pub status: StoreStatus,
-    /// The newest stored message of each chat (kept up to date with every message written).
-    pub newest: HashMap<Peer, Boundary>,
-    /// The chat names stored (a name is written again only when it changed).
-    pub names: HashMap<Peer, String>,
-    /// The account whose store could not be opened (not asked again: said once).
-    pub failed: Option<i64>,
-}
-
-impl LocalStore {
-    /// Writes go somewhere: a store is open, or opening (the runtime keeps them for it).
-    pub fn writing(&self) -> bool {
-        matches!(self.status, StoreStatus::Opening(_) | StoreStatus::Open(_))
-    }
-
-    /// A store is open to read.
-    pub fn readable(&self) -> bool {
-        matches!(self.status, StoreStatus::Open(_))
-    }
-
-    /// The account whose store is open or opening.
-    pub fn account(&self) -> Option<i64> {
-        match self.status {
-            StoreStatus::Opening(a) | StoreStatus::Open(a) => Some(a),
-            _ => None,
-        }
-    }
-
-    /// Asks for a write (nothing while there is no store). A message moves its chat's
-    /// boundary forward.
-    pub fn write(&mut self, fx: &mut Vec<Effect>, w: StoreWrite) {
-        if !self.writing() {
-            return;
-        }
-        match &w {
-            StoreWrite::Message(ev) => {
-                let peer = ev.peer();
-                if peer.id() != 0 && ev.message_id != 0 {
-                    let b = Boundary {
-                        message_id: ev.message_id,
-                        time: ev.time,
-                    };
-                    let e = self.newest.entry(peer).or_insert(b);
-                    if b.time >= e.time {
-                        *e = b;
-                    }
-                }
-            }
-            StoreWrite::ChatName { peer, name } => {
-                if self.names.get(peer) == Some(name) {
-                    return;
-                }
-                self.names.insert(*peer, name.clone());
-            }
-            StoreWrite::Forget(peer) => {
-                self.newest.remove(peer);
-            }
-            _ => {}
-        }
-        fx.push(Effect::Store(w));
-    }
-
-    /// Asks for a read (nothing while no store is open); false when none was asked.
-    pub fn read(&self, fx: &mut Vec<Effect>, r: StoreRead) -> bool {
-        if !self.readable() {
-            return false;
-        }
-        fx.push(Effect::StoreRead(r));
-        true
-    }
-
-    /// The newest stored message of `peer`.
-    pub fn boundary(&self, peer: Peer) -> Option<Boundary> {
-        self.newest.get(&peer).copied()
-    }
 }
 
 /// A chat catching up with what NapCat has that it lacks: pages back from the newest until a
