@@ -378,3 +378,34 @@ async fn find_lists_hits_in_a_popup_and_enter_opens_the_message_in_its_chat() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_damaged_history_file_is_moved_aside_with_a_message_and_a_new_one_kept() {
+    let data = Scratch::new("damaged");
+    let sim = support::sim().await;
+    let me = sim.with_world(|w| w.self_id);
+    let db = DataDir::at(data.path()).db_path(me);
+    std::fs::create_dir_all(db.parent().expect("folder")).expect("folder");
+    std::fs::write(&db, b"this is not a database, just some text").expect("garbage");
+    let mut h = start(sim, data.path()).await;
+    assert_eq!(h.state.self_id, me);
+    assert!(
+        h.state
+            .status
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("moved")),
+        "{:?}",
+        h.state.status.error
+    );
+    let g = member_group(&h);
+    open(&mut h, Peer::Group(g)).await;
+    h.settle(200).await;
+    h.flush_history();
+    assert!(!stored_ids(&reader(data.path(), me), Peer::Group(g)).is_empty());
+    let aside = std::fs::read_dir(db.parent().expect("folder"))
+        .expect("folder")
+        .flatten()
+        .any(|e| e.file_name().to_string_lossy().contains(".broken-"));
+    assert!(aside, "the damaged file is kept aside");
+}
