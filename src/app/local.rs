@@ -100,13 +100,24 @@ pub fn on_event(state: &mut State, ev: StoreEvent, fx: &mut Vec<Effect>) {
             state.error(format!("读取本地记录失败: {reason}"));
         }
         StoreEvent::Forgotten(peer) => {
+            // The copy on disk is gone; what is on screen stays until the chat is left, and
+            // scrolling back asks NapCat.
             state.store.newest.remove(&peer);
             let chat = state.chat_mut(peer);
-            chat.timeline.clear();
-            chat.follow_bottom();
-            chat.from_store = true;
             chat.store_done = true;
-            chat.detached = false;
+            if chat.detached {
+                // An old stretch read from what is gone: the newest come from NapCat.
+                chat.timeline.clear();
+                chat.detached = false;
+                chat.follow_bottom();
+                chat.history = HistoryState::NotLoaded;
+                let page = state.settings.history_page;
+                if state.online()
+                    && let Some(call) = state.chat_mut(peer).request_page(Page::Latest, page)
+                {
+                    fx.push(Effect::Call(call));
+                }
+            }
             state.info("已删除这个会话的本地记录");
         }
         // The search's answers belong to its popup (`popup::find`).
