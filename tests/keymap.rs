@@ -322,6 +322,48 @@ fn an_unknown_action_is_an_error() {
 }
 
 #[test]
+fn running_a_command_that_does_not_exist_is_an_error() {
+    let (path, err) = load_error("[[timeline]]\non = \"x\"\nrun = \"run /nonexistent\"\n");
+    assert_eq!(err.line, Some(3));
+    assert_eq!(
+        err.problem,
+        KeymapProblem::UnknownCommand("nonexistent".into())
+    );
+    assert!(
+        err.to_string().starts_with(&format!(
+            "{}:3: unknown command `/nonexistent`",
+            path.display()
+        )),
+        "{err}"
+    );
+    // Commands are found by their aliases too, with or without the slash.
+    let file = user_file("[[timeline]]\non = \"x\"\nrun = \"run o 技术群\"\n");
+    assert!(Keymap::load(Some(file.path())).is_ok());
+}
+
+#[test]
+fn a_key_unbound_with_noop_does_nothing_and_is_not_typed() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use napterm::app::msg::Msg;
+    use napterm::app::update::update;
+    let file = user_file("[[timeline]]\non = \"d\"\nrun = \"noop\"\n");
+    let map = Keymap::load(Some(file.path())).unwrap();
+    assert!(map.is_unbound(Context::Timeline, &keys(&["d"])));
+    let mut s = State::new(Settings::default(), map);
+    s.focus = Pane::Timeline;
+    let fx = update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('d'), KeyModifiers::NONE)),
+    );
+    assert!(
+        fx.iter()
+            .all(|e| !matches!(e, napterm::app::Effect::Call(_)))
+    );
+    assert_eq!(s.composer.text(), "", "not typed into the composer");
+    assert_eq!(s.focus, Pane::Timeline, "the focus stays");
+}
+
+#[test]
 fn bad_arguments_show_the_expected_syntax() {
     let (_, err) = load_error("[[sidebar]]\non = \"k\"\nrun = \"move up\"\n");
     assert_eq!(err.line, Some(3));

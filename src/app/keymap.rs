@@ -286,6 +286,9 @@ pub enum Lookup {
 #[derive(Debug, Clone, Default)]
 pub struct Keymap {
     pub bindings: HashMap<Context, Vec<Binding>>,
+    /// Keys a file unbound with `run = "noop"`, per context: they do nothing there, and are
+    /// not typed into the composer or the sidebar's filter either.
+    unbound: HashMap<Context, Vec<Vec<Key>>>,
 }
 
 /// A keymap file that could not be used: which file, which line, what is wrong.
@@ -310,6 +313,8 @@ pub enum KeymapProblem {
     UnknownContext(String),
     #[error("unknown action \"{0}\" (see napterm keys for the list)")]
     UnknownAction(String),
+    #[error("unknown command `/{0}` in \"run\" (the help overlay, F1, lists the commands)")]
+    UnknownCommand(String),
     #[error("action \"{action}\" expects {}", if expected.is_empty() { "no arguments" } else { expected })]
     BadArgs {
         action: String,
@@ -464,14 +469,25 @@ impl Source<'_> {
                 "run" => {
                     let run = text("a string such as \"move -1\"")?;
                     let at = value.span().start;
-                    action = Some(Action::parse(run).map_err(|e| match e {
+                    let parsed = Action::parse(run).map_err(|e| match e {
                         ActionError::Unknown(name) => {
                             self.error(at, KeymapProblem::UnknownAction(name))
                         }
                         ActionError::BadArgs { action, expected } => {
                             self.error(at, KeymapProblem::BadArgs { action, expected })
                         }
-                    })?);
+                    })?;
+                    // A command that does not exist would only fail when the key is pressed.
+                    if let Action::Run(line) = &parsed {
+                        let line = line.trim().trim_start_matches('/');
+                        let name = line.split_whitespace().next().unwrap_or_default();
+                        if super::commands::find(name).is_none() {
+                            return Err(
+                                self.error(at, KeymapProblem::UnknownCommand(name.to_string()))
+                            );
+                        }
+                    }
+                    action = Some(parsed);
                 }
                 "desc" => desc = Some(text("a string")?.to_string()),
                 other => {
@@ -599,6 +615,13 @@ impl Keymap {
         Lookup::None
     }
 
+    /// Whether a file unbound `keys` in `ctx` (`run = "noop"`): the key then does nothing there.
+    pub fn is_unbound(&self, ctx: Context, keys: &[Key]) -> bool {
+        self.unbound
+            .get(&ctx)
+            .is_some_and(|list| list.iter().any(|k| k == keys))
+    }
+
     /// The built-in keymap (`keymap.toml` in the repository root).
     pub fn default_map() -> Keymap {
         let mut map = Keymap::default();
@@ -636,10 +659,15 @@ impl Keymap {
         let entries = Source { text, file }.entries()?;
         for e in entries {
             let list = self.bindings.entry(e.context).or_default();
+            let unbound = self.unbound.entry(e.context).or_default();
             if e.action == Action::Noop {
                 list.retain(|b| b.keys != e.keys);
+                if !unbound.contains(&e.keys) {
+                    unbound.push(e.keys);
+                }
                 continue;
             }
+            unbound.retain(|k| *k != e.keys);
             list.retain(|b| {
                 b.keys == e.keys || !(b.keys.starts_with(&e.keys) || e.keys.starts_with(&b.keys))
             });

@@ -125,7 +125,14 @@ fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
         }
     }
     let was_chord = state.pending_keys.len() > 1;
+    let unbound = [context_of(state.focus), Context::Global]
+        .into_iter()
+        .any(|ctx| state.keymap.is_unbound(ctx, &keys));
     state.pending_keys.clear();
+    if unbound {
+        // `run = "noop"`: the key does nothing, and is not typed either.
+        return;
+    }
     if was_chord {
         // The chord went nowhere: treat the last key on its own.
         on_key(state, key, fx);
