@@ -363,6 +363,9 @@ pub struct Settings {
     pub notify: NotifyConfig,
     /// The config file that was read, if one was.
     pub config_file: Option<PathBuf>,
+    /// What the user should read about how napterm was started (the interface shows it too,
+    /// where stderr is hidden behind the full screen).
+    pub warnings: Vec<String>,
 }
 
 impl Settings {
@@ -444,6 +447,7 @@ impl Settings {
             colors,
             notify: config.notify,
             config_file: file_path,
+            warnings: Vec::new(),
         })
     }
 

@@ -7,7 +7,8 @@ use super::action::{Action, Pane};
 use super::effect::Effect;
 use super::state::{FacePicker, Popup, SidebarTab, State};
 use super::{
-    admin, commands, lifecycle, member_list, reply_to, requests, sending, sidebar, timeline_nav,
+    admin, commands, completion, lifecycle, member_list, reply_to, requests, retry, sending,
+    sidebar, timeline_nav,
 };
 
 /// Performs a named action in the focused context.
@@ -72,6 +73,7 @@ pub fn run_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
             }
         }
         Action::Requests => requests::open(state, fx),
+        Action::Reload => retry::retry_now(state, fx),
         Action::Move(n) => match state.focus {
             Pane::Sidebar => move_sidebar(state, n),
             Pane::Members => move_members(state, n),
@@ -174,10 +176,27 @@ pub fn run_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
             }
         }
         Action::Complete => {
-            if !state.composer.accept_completion() {
+            if state.composer.accept_completion().is_some() {
+                completion::refresh(state, fx);
+            } else if state.composer.is_empty() {
+                // Tab leaves only a composer with nothing in it: typed text never loses the
+                // focus to a key meant to complete it.
                 cycle_focus(state, 1);
             }
         }
+        Action::DeleteToLineStart => {
+            state.composer.delete_to_line_start();
+            completion::refresh(state, fx);
+        }
+        Action::Undo => {
+            state.composer.textarea.undo();
+            completion::refresh(state, fx);
+        }
+        Action::Redo => {
+            state.composer.textarea.redo();
+            completion::refresh(state, fx);
+        }
+        Action::ClearComposer => state.composer.clear(),
         Action::Mention => {
             if let Some(m) = state.selected_member() {
                 let (name, qq) = (m.display_name(), m.user_id);

@@ -352,6 +352,18 @@ impl Timeline {
         true
     }
 
+    /// Lets `f` change notice lines in place; those it reports changed get a new version.
+    pub fn update_notices(&mut self, mut f: impl FnMut(&mut NoticeItem) -> bool) {
+        for e in self.entries.values_mut() {
+            if let EntryKind::Notice(n) = &mut e.kind
+                && f(n)
+            {
+                self.next_version += 1;
+                e.version = self.next_version;
+            }
+        }
+    }
+
     /// Changes the message with server id `id` in place.
     pub fn update_by_id(&mut self, id: i64, f: impl FnOnce(&mut MessageItem)) -> bool {
         match self.key_of(id) {

@@ -240,6 +240,17 @@ impl Context {
         }
     }
 
+    /// The context whose bindings apply while `pane` has the focus.
+    pub fn of_pane(pane: super::action::Pane) -> Context {
+        use super::action::Pane;
+        match pane {
+            Pane::Sidebar => Context::Sidebar,
+            Pane::Timeline => Context::Timeline,
+            Pane::Composer => Context::Composer,
+            Pane::Members => Context::Members,
+        }
+    }
+
     /// The context named `name` in `keymap.toml`.
     pub fn parse(name: &str) -> Option<Context> {
         Context::ALL.into_iter().find(|c| c.name() == name)

@@ -29,6 +29,8 @@ pub struct Settings {
     pub sidebar_width: u16,
     /// How many recent chats to ask for at start.
     pub recent_count: u32,
+    /// The URL connected to, as messages show it (no query string: it may hold the token).
+    pub server_url: String,
 }
 
 impl Default for Settings {
@@ -39,6 +41,7 @@ impl Default for Settings {
             sidebar: true,
             sidebar_width: 26,
             recent_count: 30,
+            server_url: String::new(),
         }
     }
 }
@@ -198,6 +201,11 @@ pub struct State {
     pub conn: ConnState,
     /// While reconnecting: the Unix time of the next attempt (the countdown derives from `now`).
     pub reconnect_at: Option<i64>,
+    /// Why the last connection attempt failed, until one succeeds.
+    pub last_conn_failure: Option<String>,
+    /// The chat the last run had open, opened once connected (before that its name is unknown
+    /// and it could not load anything).
+    pub restore_open: Option<Peer>,
     pub self_id: i64,
     pub self_name: String,
     pub contacts: Contacts,
@@ -282,6 +290,8 @@ impl State {
             keymap,
             conn: ConnState::Connecting { attempt: 1 },
             reconnect_at: None,
+            last_conn_failure: None,
+            restore_open: None,
             self_id: 0,
             self_name: String::new(),
             contacts: Contacts::default(),

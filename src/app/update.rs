@@ -14,8 +14,8 @@ use super::keymap::{Context, Key, Lookup};
 use super::msg::Msg;
 use super::state::{Popup, State};
 use super::{
-    actions, admin, command_line, completion, events, lifecycle, popup_keys, reports, sidebar,
-    timeline_nav,
+    actions, admin, command_line, completion, events, lifecycle, popup_keys, reports, sending,
+    sidebar, timeline_nav,
 };
 
 /// Applies one message to the state and returns what the outside world should do.
@@ -52,6 +52,8 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Restore(session) => lifecycle::restore(state, session, &mut fx),
         Msg::Failed(f) => reports::on_failure(state, f),
         Msg::SuspendSignal => fx.push(Effect::Suspend),
+        Msg::Warning(w) => state.error(w),
+        Msg::Continue(step) => sending::on_step(state, step, &mut fx),
     }
     // Whatever the message did to the composer, the open chat's draft follows.
     lifecycle::keep_draft(state);
@@ -85,12 +87,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
 }
 
 fn context_of(p: Pane) -> Context {
-    match p {
-        Pane::Sidebar => Context::Sidebar,
-        Pane::Timeline => Context::Timeline,
-        Pane::Composer => Context::Composer,
-        Pane::Members => Context::Members,
-    }
+    Context::of_pane(p)
 }
 
 fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
@@ -107,7 +104,7 @@ fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
     }
     if state.focus == Pane::Composer
         && state.composer.completion.is_some()
-        && completion::key(state, &key)
+        && completion::key(state, &key, fx)
     {
         return;
     }

@@ -38,6 +38,7 @@ pub fn app_settings(settings: &Settings) -> AppSettings {
         timeline_capacity: settings.ui.timeline_capacity,
         history_page: settings.ui.history_page_size.max(1),
         sidebar_width: settings.ui.sidebar_width,
+        server_url: settings.url_for_display(),
         ..AppSettings::default()
     }
 }
@@ -75,6 +76,7 @@ pub async fn run(
         osc_notify: settings.notify.osc,
         session: Some(dir.join(session)),
         audit: Some(dir.join(audit)),
+        warnings: settings.warnings.clone(),
     };
     run_tui(client, events, opts)
         .await

@@ -88,6 +88,18 @@ fn rule(label: &str, w: u16, style: Style) -> Line<'static> {
     ))
 }
 
+/// The key that retries a failed load from where the focus is (`g` in the timeline types a
+/// `g` in the composer; the retry key works in both).
+fn retry_key(state: &State) -> String {
+    use crate::app::Action;
+    use crate::app::keymap::Context;
+    let focused = Context::of_pane(state.focus);
+    state
+        .keymap
+        .key_label(focused, &Action::Reload, None)
+        .unwrap_or_else(|| Action::Reload.to_string())
+}
+
 impl TimelineCache {
     /// An entry's rows: from the cache while the width and the versions they were made at hold.
     fn rows_of(
@@ -261,11 +273,19 @@ impl TimelineCache {
             return out;
         }
         if chat.timeline.is_empty() {
-            let msg = state.keymap.fill_keys(match chat.history {
-                HistoryState::Loading | HistoryState::NotLoaded => "正在加载消息…",
-                HistoryState::Failed => "加载失败 — 按 {timeline:top} 重试",
-                _ => "还没有消息，说点什么吧",
-            });
+            // Nothing loads without a connection: say why, not 正在加载消息… for ever.
+            if chat.history == HistoryState::NotLoaded
+                && let Some(notice) = super::connection::notice(state)
+            {
+                let rows = super::connection::wrapped(&notice, w.saturating_sub(2).max(1));
+                super::connection::draw_rows(&rows, area, None, theme.system, buf);
+                return out;
+            }
+            let msg = match chat.history {
+                HistoryState::Loading | HistoryState::NotLoaded => "正在加载消息…".to_string(),
+                HistoryState::Failed => format!("加载失败 — 按 {} 重试", retry_key(state)),
+                _ => "还没有消息，说点什么吧".to_string(),
+            };
             let y = area.y + area.height / 2;
             let x = area.x + (w.saturating_sub(width(&msg) as u16)) / 2;
             buf.set_string(x, y, &msg, theme.system);
@@ -275,12 +295,14 @@ impl TimelineCache {
         let (mut rows, reached_top) = self.collect_up(&ctx, chat, bk, skip, h, w);
         if reached_top && rows.len() < h {
             let label = match chat.history {
-                HistoryState::Loading => Some("正在加载更早的消息…"),
-                HistoryState::Exhausted => Some("没有更早的消息了"),
-                HistoryState::Failed => Some("加载更早的消息失败 — 按 {timeline:top} 重试"),
+                HistoryState::Loading => Some("正在加载更早的消息…".to_string()),
+                HistoryState::Exhausted => Some("没有更早的消息了".to_string()),
+                HistoryState::Failed => {
+                    Some(format!("加载更早的消息失败 — 按 {} 重试", retry_key(state)))
+                }
                 _ => None,
             };
-            if let Some(l) = label.map(|l| state.keymap.fill_keys(l)) {
+            if let Some(l) = label {
                 let key = rows.first().map(|r| r.key).unwrap_or(bk);
                 rows.insert(
                     0,

@@ -3,12 +3,14 @@
 
 use crate::onebot::{Error, MessageChain, MessageEvent, Peer};
 
+use super::super::action::Action;
 use super::super::chat::{Delivery, HistoryState};
 use super::super::effect::Effect;
 use super::super::events::on_message;
+use super::super::keymap::Context;
 use super::super::state::{ForwardPreview, Quote, State};
 use super::super::text::excerpt;
-use super::{Request, short_reason, show_failure};
+use super::{Request, short_reason};
 
 /// A history page: the latest when `anchor` is None, else `count` messages ending at `anchor`.
 #[derive(Debug, Clone, PartialEq)]
@@ -67,9 +69,22 @@ impl Request for History {
             // Servers without history (other OneBot implementations): live messages only.
             state.chat_mut(self.peer).history = HistoryState::Exhausted;
             state.info("服务器不提供历史消息，只显示新消息");
+        } else if e.is_no_such_message() {
+            // NapCat's answer for a chat without messages (`消息undefined不存在`), or for a page
+            // before the first one: there is nothing (older) to show, which is no failure.
+            state.chat_mut(self.peer).history = HistoryState::Exhausted;
         } else {
             state.chat_mut(self.peer).history = HistoryState::Failed;
-            show_failure(state, self.describe(), &e);
+            let retry = state
+                .keymap
+                .key_label(Context::of_pane(state.focus), &Action::Reload, None)
+                .map(|k| format!(" (按 {k} 重试)"))
+                .unwrap_or_default();
+            state.error(format!(
+                "{}失败: {}{retry}",
+                self.describe(),
+                short_reason(&e)
+            ));
         }
     }
 }

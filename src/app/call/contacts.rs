@@ -99,6 +99,7 @@ impl Request for Groups {
 
     fn done(self, state: &mut State, list: Vec<GroupEntry>, _fx: &mut Vec<Effect>) {
         state.contacts.groups = list.into_iter().map(|g| (g.group_id, g)).collect();
+        state.contacts.groups_loaded = true;
         state.contacts.touch();
     }
 }
@@ -155,6 +156,15 @@ impl Request for RecentContacts {
     fn failed(self, _state: &mut State, e: Error, _fx: &mut Vec<Effect>) {
         tracing::info!("optional call failed: {e}");
     }
+}
+
+/// `get_stranger_info` for a name napterm does not know: a newcomer's in a join notice, an
+/// applicant's (request events carry no name). Its `Request` impl is in `app::names`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StrangerInfo {
+    pub user: i64,
+    /// The flag of a request that is announced once the name is known.
+    pub request: Option<String>,
 }
 
 /// `get_group_member_list`.

@@ -76,6 +76,7 @@ macro_rules! for_each_call {
             contacts::Groups,
             contacts::RecentContacts,
             contacts::MemberList,
+            contacts::StrangerInfo,
             // Chats.
             chat::History,
             chat::GetMsg,
@@ -237,6 +238,11 @@ mod tests {
             Groups.into(),
             RecentContacts { count: 30 }.into(),
             MemberList { group: 1 }.into(),
+            StrangerInfo {
+                user: 2,
+                request: None,
+            }
+            .into(),
             History {
                 peer,
                 anchor: None,

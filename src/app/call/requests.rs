@@ -75,10 +75,18 @@ impl Request for AnswerRequest {
         } else {
             "friend"
         };
+        // The name the inbox showed: the request's own, else whatever napterm knows.
+        let name = state
+            .inbox
+            .items
+            .iter()
+            .find(|r| r.flag == self.flag && !r.nickname.is_empty())
+            .map(|r| r.nickname.clone())
+            .unwrap_or_else(|| state.contacts.user_name(self.user));
         Some(AuditLine {
             group: self.group,
             action: format!("{action} ({kind} request)"),
-            target: format!("{} ({})", self.user, state.contacts.user_name(self.user)),
+            target: format!("{} ({name})", self.user),
         })
     }
 
