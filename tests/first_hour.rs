@@ -2,7 +2,8 @@
 //! effects out, as in tests/core.rs. No terminal, socket or timing.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use napterm::app::call::{Groups, MemberList, Reply};
+use napterm::app::Reply;
+use napterm::app::call::{Groups, MemberList};
 use napterm::app::composer::{CompletionKind, Pick};
 use napterm::app::contacts::{FriendInfo, GroupEntry, Member};
 use napterm::app::keymap::Keymap;

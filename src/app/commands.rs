@@ -10,7 +10,8 @@ use super::admin::commands as admin;
 use super::call::MarkAllRead;
 use super::effect::Effect;
 use super::lifecycle::{close_chat, open_chat};
-use super::state::{FacePicker, Popup, State};
+use super::popup::{FacePicker, HelpView, Popup};
+use super::state::State;
 use super::{member_list, reply_to};
 
 /// What a command does, given the state, its arguments (trimmed) and the effects to add to; an
@@ -354,6 +355,11 @@ pub fn find(name: &str) -> Option<&'static Command> {
     COMMANDS.iter().find(|c| c.answers_to(name))
 }
 
+/// Whether a command answers to `name` (for the keymap's `run = "run /name"`).
+pub fn known(name: &str) -> bool {
+    find(name).is_some()
+}
+
 /// Runs a command line (without the leading `/`). An error is a one-line explanation.
 pub fn run(state: &mut State, line: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
     let line = line.trim();
@@ -452,7 +458,7 @@ fn reconnect(state: &mut State, _: &str, fx: &mut Vec<Effect>) -> Result<(), Str
 
 /// `/help`: the help overlay.
 fn help(state: &mut State, _: &str, _: &mut Vec<Effect>) -> Result<(), String> {
-    state.popup = Some(Popup::Help { scroll: 0 });
+    state.popup = Some(Popup::Help(HelpView::default()));
     Ok(())
 }
 

@@ -398,7 +398,13 @@ struct Entry {
 struct Source<'a> {
     text: &'a str,
     file: &'a Path,
+    /// Whether a `/command` exists (`run = "run /x"`): the command table is a feature, which
+    /// the keymap (core) is handed rather than imports.
+    known_command: KnownCommand<'a>,
 }
+
+/// Whether a command of this name (or alias) exists: `app::commands::known`.
+pub type KnownCommand<'a> = &'a dyn Fn(&str) -> bool;
 
 impl Source<'_> {
     fn line_of(&self, offset: usize) -> usize {
@@ -492,7 +498,7 @@ impl Source<'_> {
                     if let Action::Run(line) = &parsed {
                         let line = line.trim().trim_start_matches('/');
                         let name = line.split_whitespace().next().unwrap_or_default();
-                        if super::commands::find(name).is_none() {
+                        if !(self.known_command)(name) {
                             return Err(
                                 self.error(at, KeymapProblem::UnknownCommand(name.to_string()))
                             );
@@ -636,21 +642,27 @@ impl Keymap {
     /// The built-in keymap (`keymap.toml` in the repository root).
     pub fn default_map() -> Keymap {
         let mut map = Keymap::default();
-        // The embedded file is part of the program, not user input; a test proves it loads.
-        map.merge(DEFAULT_KEYMAP, Path::new(DEFAULT_KEYMAP_NAME))
+        // The embedded file is part of the program, not user input; a test proves it loads,
+        // its commands checked (`load(None, &commands::known)`).
+        map.merge(DEFAULT_KEYMAP, Path::new(DEFAULT_KEYMAP_NAME), &|_| true)
             .expect("the built-in keymap.toml is valid (tested)");
         map
     }
 
-    /// The built-in keymap with the user's file, when it exists, merged over it.
-    pub fn load(user: Option<&Path>) -> Result<Keymap, KeymapError> {
+    /// The built-in keymap with the user's file, when it exists, merged over it. `known_command`
+    /// says which `run = "run /x"` commands exist (`app::commands::known`).
+    pub fn load(user: Option<&Path>, known_command: KnownCommand) -> Result<Keymap, KeymapError> {
         let mut map = Keymap::default();
-        map.merge(DEFAULT_KEYMAP, Path::new(DEFAULT_KEYMAP_NAME))?;
+        map.merge(
+            DEFAULT_KEYMAP,
+            Path::new(DEFAULT_KEYMAP_NAME),
+            known_command,
+        )?;
         let Some(path) = user else {
             return Ok(map);
         };
         match std::fs::read_to_string(path) {
-            Ok(text) => map.merge(&text, path)?,
+            Ok(text) => map.merge(&text, path, known_command)?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => {
                 return Err(KeymapError {
@@ -666,8 +678,18 @@ impl Keymap {
     /// Reads keymap text (named `file` in errors) and lays its bindings over this map: a binding
     /// replaces the one with the same keys in its context and any chord it would clash with;
     /// `run = "noop"` removes the binding. Nothing changes when the text has an error.
-    pub fn merge(&mut self, text: &str, file: &Path) -> Result<(), KeymapError> {
-        let entries = Source { text, file }.entries()?;
+    pub fn merge(
+        &mut self,
+        text: &str,
+        file: &Path,
+        known_command: KnownCommand,
+    ) -> Result<(), KeymapError> {
+        let entries = Source {
+            text,
+            file,
+            known_command,
+        }
+        .entries()?;
         for e in entries {
             let list = self.bindings.entry(e.context).or_default();
             let unbound = self.unbound.entry(e.context).or_default();
@@ -886,6 +908,7 @@ mod tests {
         let src = Source {
             text: "a\nb\nc",
             file: Path::new("k.toml"),
+            known_command: &|_| true,
         };
         assert_eq!(src.line_of(0), 1);
         assert_eq!(src.line_of(2), 2);

@@ -1,9 +1,11 @@
 //! A chat's life on screen: opening it (its draft into the composer, history and members
-//! loaded, unread cleared), closing it, and a saved session opened again after a restart.
+//! loaded, unread cleared, the server told), closing it, and a saved session opened again after
+//! a restart.
 
-use super::call::MarkRead;
-use crate::onebot::Peer;
+use crate::onebot::{Error, Peer};
 
+use super::call::reply::Request;
+use super::call::{MarkAllRead, MarkRead};
 use super::chat::{HistoryState, Page};
 use super::composer::Composer;
 use super::contacts::MembersState;
@@ -124,6 +126,52 @@ pub fn restore(state: &mut State, session: Session, fx: &mut Vec<Effect>) {
             open_chat(state, p, fx);
         } else {
             state.restore_open = Some(p);
+        }
+    }
+}
+
+// What the calls' results do (see `call::reply::Request`).
+
+impl Request for MarkRead {
+    type Output = ();
+
+    fn describe(&self) -> &'static str {
+        "标记已读"
+    }
+
+    fn done(self, _state: &mut State, _out: (), _fx: &mut Vec<Effect>) {}
+
+    // An extension other servers lack: carry on without it.
+    fn failed(self, _state: &mut State, e: Error, _fx: &mut Vec<Effect>) {
+        tracing::info!("optional call failed: {e}");
+    }
+}
+
+fn clear_unread(state: &mut State) {
+    for c in state.chats.values_mut() {
+        c.unread = 0;
+        c.mentions = 0;
+    }
+}
+
+impl Request for MarkAllRead {
+    type Output = ();
+
+    fn describe(&self) -> &'static str {
+        "标记已读"
+    }
+
+    fn done(self, state: &mut State, _out: (), _fx: &mut Vec<Effect>) {
+        clear_unread(state);
+        state.info("已全部标为已读");
+    }
+
+    fn failed(self, state: &mut State, e: Error, _fx: &mut Vec<Effect>) {
+        if matches!(e, Error::UnknownAction { .. }) {
+            clear_unread(state);
+            state.info("已在本地标为已读 (服务器不支持)");
+        } else {
+            state.error(format!("标记已读失败: {e}"));
         }
     }
 }

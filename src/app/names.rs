@@ -4,8 +4,12 @@
 
 use crate::onebot::{Error, types};
 
-use super::call::{Request, StrangerInfo};
+use super::action::Action;
+use super::call::StrangerInfo;
+use super::call::reply::Request;
 use super::effect::Effect;
+use super::inbox::RequestWhat;
+use super::keymap::Context;
 use super::state::State;
 
 /// Asks for `user`'s nickname when nothing napterm knows names them; `request` is the flag of
@@ -71,6 +75,30 @@ pub fn learn(state: &mut State, user: i64, nickname: &str) {
     state.contacts.touch();
 }
 
+/// Says in the status line that the request with this flag came in, naming the applicant as
+/// well as napterm knows them (the note waits for `get_stranger_info` when nothing did).
+pub fn announce_request(state: &mut State, flag: &str) {
+    let Some(r) = state.inbox.items.iter().find(|r| r.flag == flag) else {
+        return;
+    };
+    let who = if r.nickname.is_empty() {
+        r.user_id.to_string()
+    } else {
+        format!("{} ({})", r.nickname, r.user_id)
+    };
+    let kind = match r.what {
+        RequestWhat::Friend => "好友申请",
+        RequestWhat::Join { .. } => "加群申请",
+        RequestWhat::Invite { .. } => "入群邀请",
+    };
+    let key = state
+        .keymap
+        .hint(Context::Global, &Action::Requests)
+        .map(|k| format!(" ({k} 查看)"))
+        .unwrap_or_default();
+    state.info(format!("收到{kind}: {who}{key}"));
+}
+
 impl Request for StrangerInfo {
     type Output = types::StrangerInfo;
 
@@ -81,7 +109,7 @@ impl Request for StrangerInfo {
     fn done(self, state: &mut State, info: types::StrangerInfo, _fx: &mut Vec<Effect>) {
         learn(state, self.user, &info.nickname);
         if let Some(flag) = self.request {
-            super::requests::announce(state, &flag);
+            announce_request(state, &flag);
         }
     }
 
@@ -89,7 +117,7 @@ impl Request for StrangerInfo {
     fn failed(self, state: &mut State, e: Error, _fx: &mut Vec<Effect>) {
         tracing::info!("no name for {}: {e}", self.user);
         if let Some(flag) = self.request {
-            super::requests::announce(state, &flag);
+            announce_request(state, &flag);
         }
     }
 }

@@ -29,7 +29,8 @@ pub fn user_keymap_path() -> Option<PathBuf> {
 /// The effective keymap: the shipped defaults with the user's file merged over them.
 pub fn load_keymap() -> Result<Keymap, Failure> {
     let path = user_keymap_path();
-    Keymap::load(path.as_deref()).map_err(|e| Failure::new(EXIT_USAGE, e.to_string()))
+    Keymap::load(path.as_deref(), &crate::app::commands::known)
+        .map_err(|e| Failure::new(EXIT_USAGE, e.to_string()))
 }
 
 /// The app's settings from the configuration.

@@ -1,0 +1,84 @@
+//! History pages as they arrive: their messages filed into the chat, the chat told whether older
+//! pages remain, and what the open chat quotes fetched. (The page is asked for by
+//! `Chat::request_page`.)
+
+use crate::onebot::{Error, MessageEvent, Peer};
+
+use super::action::Action;
+use super::call::History;
+use super::call::reply::Request;
+use super::chat::HistoryState;
+use super::effect::Effect;
+use super::events::on_message;
+use super::keymap::Context;
+use super::state::State;
+use super::text::short_reason;
+
+impl Request for History {
+    type Output = Vec<MessageEvent>;
+
+    fn describe(&self) -> &'static str {
+        "加载历史消息"
+    }
+
+    fn done(self, state: &mut State, list: Vec<MessageEvent>, fx: &mut Vec<Effect>) {
+        let History {
+            peer,
+            anchor,
+            count,
+        } = self;
+        let before = state
+            .chats
+            .get(&peer)
+            .map(|c| c.timeline.len())
+            .unwrap_or(0);
+        let got = list.len();
+        for m in list {
+            if m.peer() == peer || m.peer().id() == 0 {
+                on_message(state, m, fx, false);
+            } else {
+                // Some servers omit group_id/target_id in history entries: file it where asked.
+                let mut m = m;
+                match peer {
+                    Peer::Group(g) => m.group_id = Some(g),
+                    Peer::Private(u) => m.target_id = Some(u),
+                }
+                on_message(state, m, fx, false);
+            }
+        }
+        let chat = state.chat_mut(peer);
+        let added = chat.timeline.len().saturating_sub(before);
+        chat.history = if anchor.is_some() && (added == 0 || got < count as usize) {
+            HistoryState::Exhausted
+        } else {
+            HistoryState::Idle
+        };
+        if state.open == Some(peer) {
+            super::quotes::request(state, peer, fx);
+        }
+    }
+
+    fn failed(self, state: &mut State, e: Error, _fx: &mut Vec<Effect>) {
+        if matches!(e, Error::UnknownAction { .. }) {
+            // Servers without history (other OneBot implementations): live messages only.
+            state.chat_mut(self.peer).history = HistoryState::Exhausted;
+            state.info("服务器不提供历史消息，只显示新消息");
+        } else if e.is_no_such_message() {
+            // NapCat's answer for a chat without messages (`消息undefined不存在`), or for a page
+            // before the first one: there is nothing (older) to show, which is no failure.
+            state.chat_mut(self.peer).history = HistoryState::Exhausted;
+        } else {
+            state.chat_mut(self.peer).history = HistoryState::Failed;
+            let retry = state
+                .keymap
+                .key_label(Context::of_pane(state.focus), &Action::Reload, None)
+                .map(|k| format!(" (按 {k} 重试)"))
+                .unwrap_or_default();
+            state.error(format!(
+                "{}失败: {}{retry}",
+                self.describe(),
+                short_reason(&e)
+            ));
+        }
+    }
+}
