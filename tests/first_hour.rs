@@ -11,7 +11,7 @@ use napterm::app::state::Settings;
 use napterm::app::update::update;
 use napterm::app::{Call, Effect, Msg, Pane, State};
 use napterm::onebot::{ClientEvent, ConnState, Frame, Peer, Role, Segment, parse_frame};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 mod snapshot;
 
@@ -24,6 +24,7 @@ const MEMBER: i64 = 20002;
 // ----- arrange -----
 
 fn offline() -> State {
+    snapshot::utc();
     let mut s = State::new(Settings::default(), Keymap::default_map());
     update(&mut s, Msg::Clock(NOW));
     s
@@ -235,6 +236,34 @@ fn at_offers_members_and_everyone_only_when_asked_for() {
     composer(&mut s);
     type_text(&mut s, "@全体");
     assert!(!completion_labels(&s).contains(&"全体成员".to_string()));
+}
+
+#[test]
+fn a_message_for_everyone_asks_before_it_goes_out() {
+    let mut s = in_group(Role::Admin);
+    composer(&mut s);
+    type_text(&mut s, "@全体");
+    key(&mut s, KeyCode::Tab);
+    type_text(&mut s, "开会了");
+    let fx = key(&mut s, KeyCode::Enter);
+    assert!(sends(&fx).is_empty(), "not sent unasked: {fx:?}");
+    assert!(s.popup.is_some(), "a confirmation");
+    let screen = snapshot::render(&s, 80, 24);
+    assert!(screen.contains("@全体成员"), "{screen}");
+    // Yes: the runtime hands the step back, and the message goes out with its at-all.
+    let fx = key(&mut s, KeyCode::Char('y'));
+    let step = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Continue(step) => Some(*step),
+            _ => None,
+        })
+        .expect("a step to continue with");
+    let fx = update(&mut s, Msg::Continue(step));
+    let sent = sends(&fx);
+    assert_eq!(sent.len(), 1, "{fx:?}");
+    assert_eq!(sent[0].chain.0[0], Segment::at_all());
+    assert!(s.composer.is_empty());
 }
 
 #[test]
@@ -455,6 +484,7 @@ fn offline_at(url: &str) -> State {
         server_url: url.into(),
         ..Settings::default()
     };
+    snapshot::utc();
     let mut s = State::new(settings, Keymap::default_map());
     update(&mut s, Msg::Clock(NOW));
     s
@@ -554,4 +584,144 @@ fn the_token_warning_reaches_the_status_line() {
     );
     let screen = snapshot::render(&s, 120, 40);
     assert!(screen.contains("--token"), "{screen}");
+}
+
+// ----- 10: names from every source; the audit log writes what the user saw -----
+
+fn stranger(user: i64, nickname: &str) -> napterm::onebot::types::StrangerInfo {
+    serde_json::from_value(json!({"user_id": user, "nickname": nickname, "uid": "u_x"}))
+        .expect("a profile")
+}
+
+fn stranger_calls(fx: &[Effect]) -> Vec<napterm::app::call::StrangerInfo> {
+    calls(fx)
+        .into_iter()
+        .filter_map(|c| match c {
+            Call::StrangerInfo(s) => Some(s.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn audits(fx: &[Effect]) -> Vec<String> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::Audit(a) => Some(a.target.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_friend_request_is_named_before_it_is_announced_and_logged_by_that_name() {
+    let mut s = online();
+    // The fixture's shape: a request event carries a number, never a name.
+    let fx = update(
+        &mut s,
+        event(json!({"time": NOW, "self_id": ME, "post_type": "request",
+            "request_type": "friend", "user_id": 20016, "comment": "我是TestUser",
+            "flag": "1752540656"})),
+    );
+    let asked = stranger_calls(&fx);
+    assert_eq!(asked.len(), 1, "{fx:?}");
+    assert_eq!(asked[0].user, 20016);
+    let info = s.status.info.clone().unwrap_or_default();
+    assert!(!info.contains("20016"), "announced as a number: {info}");
+    update(
+        &mut s,
+        Msg::Reply(Reply::StrangerInfo(
+            asked[0].clone(),
+            Ok(stranger(20016, "测试用户")),
+        )),
+    );
+    let info = s.status.info.clone().unwrap_or_default();
+    assert!(info.contains("测试用户"), "{info}");
+    assert_eq!(s.inbox.items[0].nickname, "测试用户");
+    // Accepting it logs the name the inbox showed.
+    let answer = napterm::app::call::AnswerRequest {
+        flag: "1752540656".into(),
+        user: 20016,
+        group: None,
+        approve: true,
+        text: None,
+    };
+    let fx = update(&mut s, Msg::Reply(Reply::AnswerRequest(answer, Ok(()))));
+    assert_eq!(audits(&fx), vec!["20016 (测试用户)".to_string()]);
+}
+
+#[test]
+fn a_join_request_is_logged_with_the_name_the_system_message_gave() {
+    let mut s = in_group(Role::Admin);
+    let msg: napterm::onebot::types::GroupSystemMsg = serde_json::from_value(json!({
+        "join_requests": [{"request_id": 7001, "invitor_uin": 1987654321,
+            "invitor_nick": "", "requester_nick": "想进群的人", "group_id": G,
+            "group_name": "技术群", "message": "你好", "checked": false, "actor": 0}],
+        "invited_requests": []
+    }))
+    .expect("a system message");
+    update(
+        &mut s,
+        Msg::Reply(Reply::GroupRequests(
+            napterm::app::call::GroupRequests { filtered: false },
+            Ok(msg),
+        )),
+    );
+    let answer = napterm::app::call::AnswerRequest {
+        flag: "7001".into(),
+        user: 1987654321,
+        group: Some(G),
+        approve: false,
+        text: None,
+    };
+    let fx = update(&mut s, Msg::Reply(Reply::AnswerRequest(answer, Ok(()))));
+    assert_eq!(audits(&fx), vec!["1987654321 (想进群的人)".to_string()]);
+}
+
+#[test]
+fn a_kick_logs_the_names_even_when_the_leave_notices_came_first() {
+    let mut s = in_group(Role::Admin);
+    let kick = napterm::app::call::KickMany {
+        group: G,
+        users: vec![MEMBER, 20003],
+        block: false,
+    };
+    // NapCat reports each member leaving before it answers the kick.
+    for user in [MEMBER, 20003] {
+        update(
+            &mut s,
+            event(json!({"time": NOW, "self_id": ME, "post_type": "notice",
+                "notice_type": "group_decrease", "group_id": G, "user_id": user,
+                "sub_type": "kick", "operator_id": ME})),
+        );
+    }
+    let fx = update(&mut s, Msg::Reply(Reply::KickMany(kick, Ok(()))));
+    assert_eq!(
+        audits(&fx),
+        vec![format!("{MEMBER} (小明), 20003 (Alice)")],
+        "{fx:?}"
+    );
+}
+
+#[test]
+fn a_newcomer_is_named_in_the_join_line_and_the_member_list() {
+    let mut s = in_group(Role::Member);
+    let fx = update(
+        &mut s,
+        event(json!({"time": NOW, "self_id": ME, "post_type": "notice",
+            "group_id": G, "user_id": 20010, "notice_type": "group_increase",
+            "operator_id": 20003, "sub_type": "approve"})),
+    );
+    let asked = stranger_calls(&fx);
+    assert_eq!(asked.len(), 1, "{fx:?}");
+    update(
+        &mut s,
+        Msg::Reply(Reply::StrangerInfo(
+            asked[0].clone(),
+            Ok(stranger(20010, "新来的")),
+        )),
+    );
+    assert_eq!(s.contacts.member_name(G, 20010), "新来的");
+    let screen = snapshot::render(&s, 120, 40);
+    assert!(screen.contains("新来的 加入了群聊"), "{screen}");
+    assert!(!screen.contains("20010 加入了群聊"), "{screen}");
 }

@@ -29,7 +29,7 @@ pub fn on_step(state: &mut State, step: Step, fx: &mut Vec<Effect>) {
 /// `@全体成员` notifies everyone: asked once more before it goes out.
 fn ask_before_everyone(state: &mut State, peer: Peer, chain: &MessageChain) -> bool {
     let everyone = Segment::at_all();
-    if !chain.segments().iter().any(|s| *s == everyone) {
+    if !chain.segments().contains(&everyone) {
         return false;
     }
     let members = match peer {

@@ -114,7 +114,9 @@ fn whole_word(text: &str, needle: &str) -> bool {
     text.match_indices(needle).any(|(at, _)| {
         let before = text[..at].chars().next_back();
         let after = text[at + needle.len()..].chars().next();
-        !(alnum(first) && alnum(before)) && !(alnum(last) && alnum(after))
+        let touches_before = alnum(first) && alnum(before);
+        let touches_after = alnum(last) && alnum(after);
+        !(touches_before || touches_after)
     })
 }
 
