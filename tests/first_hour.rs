@@ -10,7 +10,9 @@ use napterm::app::keymap::Keymap;
 use napterm::app::state::Settings;
 use napterm::app::update::update;
 use napterm::app::{Call, Effect, Msg, Pane, State};
-use napterm::onebot::{ClientEvent, ConnState, Frame, Peer, Role, Segment, parse_frame};
+use napterm::onebot::{
+    ClientEvent, ConnState, Frame, MessageEvent, Peer, Role, Segment, parse_frame,
+};
 use serde_json::{Value, json};
 
 mod snapshot;
@@ -724,4 +726,290 @@ fn a_newcomer_is_named_in_the_join_line_and_the_member_list() {
     let screen = snapshot::render(&s, 120, 40);
     assert!(screen.contains("新来的 加入了群聊"), "{screen}");
     assert!(!screen.contains("20010 加入了群聊"), "{screen}");
+}
+
+// ----- 12: unread — the first unread, mentions, quotes out of reach, a tall window -----
+
+/// A message event in group `G` from `user`: `at` mentions someone first, `reply` quotes.
+fn group_msg(id: i64, user: i64, text: &str, at: Option<i64>, reply: Option<i64>) -> Value {
+    let mut chain = Vec::new();
+    if let Some(q) = reply {
+        chain.push(json!({"type": "reply", "data": {"id": q.to_string()}}));
+    }
+    if let Some(qq) = at {
+        chain.push(json!({"type": "at", "data": {"qq": qq.to_string()}}));
+    }
+    chain.push(json!({"type": "text", "data": {"text": text}}));
+    json!({
+        "post_type": "message", "message_type": "group", "sub_type": "normal",
+        "time": NOW - 100_000 + id, "self_id": ME, "user_id": user, "group_id": G,
+        "message_id": id,
+        "sender": {"user_id": user, "nickname": format!("成员{user}"), "role": "member"},
+        "message": chain, "message_format": "array",
+    })
+}
+
+fn page(ids: std::ops::RangeInclusive<i64>, quote: Option<(i64, i64)>) -> Vec<MessageEvent> {
+    ids.map(|id| {
+        let reply = quote.filter(|(at, _)| *at == id).map(|(_, q)| q);
+        serde_json::from_value(group_msg(id, MEMBER, &format!("消息{id}"), None, reply))
+            .expect("a message event")
+    })
+    .collect()
+}
+
+fn history_calls(fx: &[Effect]) -> Vec<napterm::app::call::History> {
+    calls(fx)
+        .into_iter()
+        .filter_map(|c| match c {
+            Call::History(h) => Some(h.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn to_timeline(s: &mut State) {
+    for _ in 0..3 {
+        if s.focus == Pane::Timeline {
+            break;
+        }
+        key(s, KeyCode::Esc);
+    }
+    assert_eq!(s.focus, Pane::Timeline);
+}
+
+fn selected_id(s: &State) -> Option<i64> {
+    let c = s.open_chat()?;
+    c.timeline.get(c.selected?)?.message()?.id
+}
+
+/// Draws a frame at `w`×`h` and hands its report back, as the runtime does.
+fn frame(s: &mut State, w: u16, h: u16) -> Vec<Effect> {
+    use napterm::ui::theme::{ColorMode, Theme};
+    let mut ui = napterm::ui::Ui::new(Theme::new(ColorMode::None));
+    let area = ratatui::layout::Rect::new(0, 0, w, h);
+    let mut buf = ratatui::buffer::Buffer::empty(area);
+    let drawn = napterm::ui::draw(s, &mut ui, &mut buf);
+    update(s, Msg::Frame(drawn.report))
+}
+
+#[test]
+fn a_chat_opened_with_many_unread_offers_a_jump_to_the_first() {
+    let mut s = online();
+    command(&mut s, "open g:30002");
+    for id in 1..=120 {
+        update(
+            &mut s,
+            event(group_msg(id, MEMBER, &format!("消息{id}"), None, None)),
+        );
+    }
+    assert_eq!(s.chats[&GROUP].unread, 120);
+    let fx = command(&mut s, &format!("open g:{G}"));
+    // The latest page repeats what came live.
+    let latest = latest_page(&fx);
+    update(
+        &mut s,
+        Msg::Reply(Reply::History(latest, Ok(page(101..=120, None)))),
+    );
+    // One more while it is open: read as it came, not one of the 120.
+    update(&mut s, event(group_msg(121, MEMBER, "刚到的", None, None)));
+    for (w, h) in [(80, 24), (120, 40)] {
+        let screen = snapshot::render(&s, w, h);
+        assert!(
+            screen.contains("↑ 120 条新消息 · Alt+U 跳到第一条"),
+            "{screen}"
+        );
+    }
+    press(&mut s, KeyCode::Char('u'), KeyModifiers::ALT);
+    assert_eq!(selected_id(&s), Some(1), "the first unread");
+    let screen = snapshot::render(&s, 80, 24);
+    assert!(
+        screen.contains("消息1\n") || screen.contains("消息1 "),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("条新消息 ·"),
+        "the offer goes once taken: {screen}"
+    );
+}
+
+#[test]
+fn the_first_unread_is_paged_back_to_when_it_is_not_loaded() {
+    let settings = Settings {
+        timeline_capacity: 200,
+        ..Settings::default()
+    };
+    let mut s = State::new(settings, Keymap::default_map());
+    update(&mut s, Msg::Clock(NOW));
+    update(&mut s, connected());
+    update(
+        &mut s,
+        Msg::Reply(Reply::Groups(
+            Groups,
+            Ok(vec![group(G, "技术群"), group(30002, "闲聊")]),
+        )),
+    );
+    command(&mut s, "open g:30002");
+    for id in 201..=230 {
+        update(
+            &mut s,
+            event(group_msg(id, MEMBER, &format!("消息{id}"), None, None)),
+        );
+    }
+    // 30 unread, of which the first ten are no longer in memory (as when the timeline's
+    // capacity dropped them).
+    let chat = s.chats.get_mut(&GROUP).expect("the chat");
+    for id in 201..=210 {
+        let key = chat.timeline.key_of(id).expect("loaded");
+        chat.timeline.remove(key);
+    }
+    let fx = command(&mut s, &format!("open g:{G}"));
+    let latest = latest_page(&fx);
+    update(
+        &mut s,
+        Msg::Reply(Reply::History(latest, Ok(page(211..=230, None)))),
+    );
+    let fx = press(&mut s, KeyCode::Char('u'), KeyModifiers::ALT);
+    let older = history_calls(&fx);
+    assert_eq!(older.len(), 1, "{fx:?}");
+    assert_eq!(older[0].anchor, Some(211));
+    update(
+        &mut s,
+        Msg::Reply(Reply::History(older[0].clone(), Ok(page(191..=210, None)))),
+    );
+    assert_eq!(selected_id(&s), Some(201));
+}
+
+#[test]
+fn alt_a_in_a_chat_goes_to_the_messages_that_mention_you() {
+    let mut s = online();
+    command(&mut s, "open g:30002");
+    for id in 1..=30 {
+        let at = [5, 20].contains(&id).then_some(ME);
+        update(
+            &mut s,
+            event(group_msg(id, MEMBER, &format!("消息{id}"), at, None)),
+        );
+    }
+    let fx = command(&mut s, &format!("open g:{G}"));
+    let latest = latest_page(&fx);
+    update(
+        &mut s,
+        Msg::Reply(Reply::History(latest, Ok(page(11..=30, None)))),
+    );
+    let alt_a = |s: &mut State| press(s, KeyCode::Char('a'), KeyModifiers::ALT);
+    alt_a(&mut s);
+    assert_eq!(selected_id(&s), Some(5));
+    alt_a(&mut s);
+    assert_eq!(selected_id(&s), Some(20));
+    // None left here: on to the next chat with something unread, as before.
+    alt_a(&mut s);
+    assert_eq!(s.open, Some(GROUP), "nothing unread elsewhere");
+    assert!(
+        s.status
+            .info
+            .as_deref()
+            .is_some_and(|i| i.contains("没有未读")),
+        "{:?}",
+        s.status.info
+    );
+}
+
+#[test]
+fn enter_on_a_quote_pages_back_to_the_quoted_message() {
+    let mut s = online();
+    let fx = command(&mut s, &format!("open g:{G}"));
+    let latest = latest_page(&fx);
+    update(
+        &mut s,
+        Msg::Reply(Reply::History(latest, Ok(page(71..=100, Some((100, 20)))))),
+    );
+    // Select the newest message (it quotes 20) and press Enter on it.
+    to_timeline(&mut s);
+    key(&mut s, KeyCode::Up);
+    assert_eq!(selected_id(&s), Some(100));
+    let mut fx = key(&mut s, KeyCode::Enter);
+    // Pages of 30 (the default page size), until one holds it.
+    for (from, to) in [(41, 70), (11, 40)] {
+        let older = history_calls(&fx);
+        assert_eq!(older.len(), 1, "{fx:?}");
+        assert_eq!(older[0].anchor, Some(to + 1));
+        fx = update(
+            &mut s,
+            Msg::Reply(Reply::History(older[0].clone(), Ok(page(from..=to, None)))),
+        );
+    }
+    assert_eq!(selected_id(&s), Some(20));
+    assert!(history_calls(&fx).is_empty());
+    assert_eq!(s.status.info, None, "the loading note is over");
+}
+
+#[test]
+fn a_quote_older_than_the_history_says_so() {
+    let mut s = online();
+    let fx = command(&mut s, &format!("open g:{G}"));
+    let latest = latest_page(&fx);
+    update(
+        &mut s,
+        Msg::Reply(Reply::History(
+            latest,
+            Ok(page(1..=20, Some((20, 999_999)))),
+        )),
+    );
+    to_timeline(&mut s);
+    key(&mut s, KeyCode::Up);
+    let fx = key(&mut s, KeyCode::Enter);
+    let older = history_calls(&fx);
+    assert_eq!(older.len(), 1);
+    // NapCat's answer for a page before the first message.
+    let e = napterm::onebot::Error::ActionFailed {
+        action: "get_group_msg_history".into(),
+        retcode: 200,
+        message: "消息undefined不存在".into(),
+    };
+    update(&mut s, Msg::Reply(Reply::History(older[0].clone(), Err(e))));
+    assert_eq!(selected_id(&s), Some(20), "the selection stays");
+    assert!(
+        s.status
+            .info
+            .as_deref()
+            .is_some_and(|i| i.contains("引用的消息不在")),
+        "{:?}",
+        s.status
+    );
+    assert_eq!(s.status.error, None);
+}
+
+#[test]
+fn a_tall_window_loads_history_until_it_is_full() {
+    let mut s = online();
+    let fx = command(&mut s, &format!("open g:{G}"));
+    let latest = latest_page(&fx);
+    update(
+        &mut s,
+        Msg::Reply(Reply::History(latest, Ok(page(91..=100, None)))),
+    );
+    // Ten messages fill 80x24's timeline: nothing more is asked.
+    assert!(history_calls(&frame(&mut s, 80, 24)).len() <= 1);
+    let mut s2 = online();
+    let fx = command(&mut s2, &format!("open g:{G}"));
+    let latest = latest_page(&fx);
+    update(
+        &mut s2,
+        Msg::Reply(Reply::History(latest, Ok(page(96..=100, None)))),
+    );
+    let fx = frame(&mut s2, 200, 60);
+    let older = history_calls(&fx);
+    assert_eq!(older.len(), 1, "room above: an older page");
+    assert_eq!(older[0].anchor, Some(96));
+    // While it loads, frames ask nothing more; once the history ends, nothing either.
+    assert!(history_calls(&frame(&mut s2, 200, 60)).is_empty());
+    update(
+        &mut s2,
+        Msg::Reply(Reply::History(older[0].clone(), Ok(page(90..=95, None)))),
+    );
+    assert!(
+        history_calls(&frame(&mut s2, 200, 60)).is_empty(),
+        "the history ended"
+    );
 }

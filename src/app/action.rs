@@ -168,8 +168,11 @@ actions! {
     Focus(Pane) = "focus", "焦点移到指定窗格";
     NextChat = "next_chat", "打开列表中下一个会话";
     PrevChat = "prev_chat", "打开列表中上一个会话";
-    /// The next chat that mentions you, else the next with unread messages.
-    NextUnread = "next_unread", "打开下一个 @我 的会话，没有则打开有未读的";
+    /// In the open chat, the next message that mentions you; none there, the next chat that
+    /// mentions you, else the next with unread messages.
+    NextUnread = "next_unread", "本会话下一条 @我 的消息，没有则下一个 @我/未读会话";
+    /// The first message that was unread when the chat was opened (paging back to it).
+    JumpUnread = "jump_unread", "跳到打开会话时的第一条未读消息";
     ToggleSidebar = "toggle_sidebar", "显示或隐藏会话列表";
     ToggleMembers = "toggle_members", "显示或隐藏成员列表";
     /// Opens the `:` command line.

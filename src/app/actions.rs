@@ -8,7 +8,7 @@ use super::effect::Effect;
 use super::popup::{self, FacePicker, HelpView, Popup};
 use super::state::{SidebarTab, State};
 use super::{
-    admin, commands, completion, lifecycle, member_list, open_link, reply_to, retry, sending,
+    admin, commands, completion, lifecycle, member_list, open_link, reply_to, retry, seek, sending,
     sidebar, timeline_nav,
 };
 
@@ -41,6 +41,8 @@ pub fn run_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
             sidebar::select(state, &peers, i);
             lifecycle::open_chat(state, peers[i], fx);
         }
+        Action::NextUnread if seek::next_mention(state, fx) => {}
+        Action::JumpUnread => seek::jump_to_first_unread(state, fx),
         Action::NextUnread => {
             let recent = sidebar::recent_peers(state);
             let pick = recent

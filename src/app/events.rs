@@ -191,6 +191,10 @@ pub fn on_message(state: &mut State, ev: MessageEvent, fx: &mut Vec<Effect>, liv
     if is_open && chat.scroll != Scroll::Bottom {
         chat.new_below += 1;
     }
+    if is_open && let Some(u) = chat.unread_at_open.as_mut() {
+        // Newer than what was unread when the chat was opened.
+        u.seen_live += 1;
+    }
     if !is_open {
         if chat.unread == 0 && chat.read_marker.is_none() {
             chat.read_marker = Some(SortKey {

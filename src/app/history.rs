@@ -55,10 +55,11 @@ impl Request for History {
         };
         if state.open == Some(peer) {
             super::quotes::request(state, peer, fx);
+            super::seek::step(state, fx);
         }
     }
 
-    fn failed(self, state: &mut State, e: Error, _fx: &mut Vec<Effect>) {
+    fn failed(self, state: &mut State, e: Error, fx: &mut Vec<Effect>) {
         if matches!(e, Error::UnknownAction { .. }) {
             // Servers without history (other OneBot implementations): live messages only.
             state.chat_mut(self.peer).history = HistoryState::Exhausted;
@@ -79,6 +80,13 @@ impl Request for History {
                 self.describe(),
                 short_reason(&e)
             ));
+        }
+        // A seek under way learns that the history ended, or stops with the failure.
+        if state.open == Some(self.peer) {
+            match state.chat_mut(self.peer).history {
+                HistoryState::Failed => super::seek::on_failed(state),
+                _ => super::seek::step(state, fx),
+            }
         }
     }
 }

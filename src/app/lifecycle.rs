@@ -6,7 +6,7 @@ use crate::onebot::{Error, Peer};
 
 use super::call::reply::Request;
 use super::call::{MarkAllRead, MarkRead};
-use super::chat::{HistoryState, Page};
+use super::chat::{HistoryState, Page, UnreadAtOpen};
 use super::composer::Composer;
 use super::contacts::MembersState;
 use super::drafts::Session;
@@ -27,7 +27,14 @@ pub fn open_chat(state: &mut State, peer: Peer, fx: &mut Vec<Effect>) {
     state.search = None;
     state.members.selected = 0;
     state.members.marked.clear();
-    state.chat_mut(peer).follow_bottom();
+    let chat = state.chat_mut(peer);
+    chat.follow_bottom();
+    chat.seeking = None;
+    chat.unread_at_open = (chat.unread > 0).then_some(UnreadAtOpen {
+        count: chat.unread,
+        mentions: chat.mentions,
+        ..UnreadAtOpen::default()
+    });
     load_open(state, fx);
     mark_open_read(state, peer, fx);
     quotes::request(state, peer, fx);
@@ -57,6 +64,8 @@ fn leave_open(state: &mut State) {
     if let Some(c) = state.open.and_then(|p| state.chats.get_mut(&p)) {
         c.read_marker = c.timeline.last().map(|e| e.key);
         c.follow_bottom();
+        c.unread_at_open = None;
+        c.seeking = None;
     }
 }
 

@@ -23,7 +23,7 @@
 //! `keymap/hint`, `lifecycle`, `member_list`, `names`, `open_link`, `popup/confirm`, `popup/essences`,
 //! `popup/faces`, `popup/help`, `popup/inbox`, `popup/leave`, `popup/mute`, `popup/mutes`,
 //! `popup/notices`, `popup/profile`, `popup/protocol`, `popup/sheet`, `quotes`, `reply_to`,
-//! `reports`, `requests`, `retry`, `roster`, `sending`, `sidebar`, `timeline_nav`, `update`.
+//! `reports`, `requests`, `retry`, `roster`, `seek`, `sending`, `sidebar`, `timeline_nav`, `update`.
 
 pub mod action;
 pub mod actions;
@@ -56,6 +56,7 @@ pub mod reports;
 pub mod requests;
 pub mod retry;
 pub mod roster;
+pub mod seek;
 pub mod sending;
 pub mod sidebar;
 pub mod state;

@@ -122,6 +122,8 @@ pub struct View {
     pub timeline_rows: Vec<(u16, SortKey)>,
     /// Entries fully or partly visible, top to bottom.
     pub timeline_entries: Vec<SortKey>,
+    /// The timeline showed its oldest loaded entry with rows to spare above it.
+    pub timeline_room: bool,
     /// The sidebar list area and which selectable index each row shows.
     pub sidebar_area: ratatui::layout::Rect,
     pub sidebar_rows: Vec<(u16, usize)>,

@@ -48,7 +48,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Client(ev) => events::on_client(state, ev, &mut fx),
         Msg::Reply(reply) => reply.apply(state, &mut fx),
         Msg::Clock(now) => state.now = now,
-        Msg::Frame(report) => reports::on_frame(state, report),
+        Msg::Frame(report) => reports::on_frame(state, report, &mut fx),
         Msg::Restore(session) => lifecycle::restore(state, session, &mut fx),
         Msg::Failed(f) => reports::on_failure(state, f),
         Msg::SuspendSignal => fx.push(Effect::Suspend),

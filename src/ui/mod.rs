@@ -182,6 +182,7 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
             let out = cache.draw(state, theme, chat, a.timeline, buf);
             view.timeline_rows = out.rows;
             view.timeline_entries = out.entries;
+            view.timeline_room = out.room;
             frame.lines = out.lines;
             frame.report.scroll = Some((chat.peer, out.scroll));
         }

@@ -45,6 +45,8 @@ pub struct TimelineOut {
     pub lines: Vec<(u16, SortKey, u16)>,
     pub entries: Vec<SortKey>,
     pub scroll: Scroll,
+    /// The oldest loaded entry was drawn with rows to spare above it.
+    pub room: bool,
 }
 
 fn day(ts: i64) -> Option<chrono::NaiveDate> {
@@ -98,6 +100,29 @@ fn retry_key(state: &State) -> String {
         .keymap
         .key_label(focused, &Action::Reload, None)
         .unwrap_or_else(|| Action::Reload.to_string())
+}
+
+/// "↑ 120 条新消息 · Alt+U 跳到第一条": while the first message that was unread when the chat
+/// was opened is above the pane (loaded or not), until it has been jumped to.
+fn unread_banner(state: &State, chat: &Chat, top: Option<SortKey>) -> Option<String> {
+    use crate::app::Action;
+    use crate::app::chat::Found;
+    use crate::app::keymap::Context;
+    let u = chat.unread_at_open.filter(|u| u.count > 0 && !u.jumped)?;
+    let above = match chat.first_unread(state.self_id) {
+        Found::At(k) => top.is_some_and(|t| k < t),
+        Found::NotLoaded => true,
+        Found::Nowhere => false,
+    };
+    if !above {
+        return None;
+    }
+    let key = state
+        .keymap
+        .key_label(Context::of_pane(state.focus), &Action::JumpUnread, None)
+        .map(|k| format!(" · {k} 跳到第一条"))
+        .unwrap_or_default();
+    Some(format!(" ↑ {} 条新消息{key} ", u.count))
 }
 
 impl TimelineCache {
@@ -268,6 +293,7 @@ impl TimelineCache {
             lines: Vec::new(),
             entries: Vec::new(),
             scroll: Scroll::Bottom,
+            room: false,
         };
         if w == 0 || h == 0 {
             return out;
@@ -293,7 +319,8 @@ impl TimelineCache {
         }
         let (bk, skip) = self.anchor_for(&ctx, chat, h, w);
         let (mut rows, reached_top) = self.collect_up(&ctx, chat, bk, skip, h, w);
-        if reached_top && rows.len() < h {
+        out.room = reached_top && rows.len() < h;
+        if out.room {
             let label = match chat.history {
                 HistoryState::Loading => Some("正在加载更早的消息…".to_string()),
                 HistoryState::Exhausted => Some("没有更早的消息了".to_string()),
@@ -325,6 +352,12 @@ impl TimelineCache {
             out.lines.push((y, r.key, r.idx));
             if out.entries.last() != Some(&r.key) {
                 out.entries.push(r.key);
+            }
+        }
+        if let Some(label) = unread_banner(state, chat, out.entries.first().copied()) {
+            let lw = width(&label) as u16;
+            if lw < w {
+                buf.set_string(area.x + w - lw, area.y, &label, theme.new_marker);
             }
         }
         if chat.new_below > 0 {
