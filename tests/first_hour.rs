@@ -479,6 +479,38 @@ fn a_failed_load_names_a_retry_key_that_works_from_the_composer() {
     assert!(s.composer.is_empty(), "nothing typed");
 }
 
+#[test]
+fn a_failed_member_list_names_the_retry_key_and_it_works_from_the_composer() {
+    let mut s = online();
+    let fx = command(&mut s, &format!("open g:{G}"));
+    let asked = calls(&fx)
+        .into_iter()
+        .find_map(|c| match c {
+            Call::MemberList(m) => Some(m.clone()),
+            _ => None,
+        })
+        .expect("the members are asked for");
+    let e = napterm::onebot::Error::Timeout {
+        action: "get_group_member_list".into(),
+        secs: 15,
+    };
+    update(&mut s, Msg::Reply(Reply::MemberList(asked, Err(e))));
+    composer(&mut s);
+    assert!(
+        s.status
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("按 F5 重试")),
+        "{:?}",
+        s.status.error
+    );
+    let fx = key(&mut s, KeyCode::F(5));
+    assert!(
+        calls(&fx).iter().any(|c| matches!(c, Call::MemberList(_))),
+        "{fx:?}"
+    );
+}
+
 // ----- 6: no NapCat, a wrong token, reconnecting -----
 
 fn offline_at(url: &str) -> State {

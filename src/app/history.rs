@@ -4,13 +4,11 @@
 
 use crate::onebot::{Error, MessageEvent, Peer};
 
-use super::action::Action;
 use super::call::History;
 use super::call::reply::Request;
 use super::chat::HistoryState;
 use super::effect::Effect;
 use super::events::on_message;
-use super::keymap::Context;
 use super::state::State;
 use super::text::short_reason;
 
@@ -70,13 +68,9 @@ impl Request for History {
             state.chat_mut(self.peer).history = HistoryState::Exhausted;
         } else {
             state.chat_mut(self.peer).history = HistoryState::Failed;
-            let retry = state
-                .keymap
-                .key_label(Context::of_pane(state.focus), &Action::Reload, None)
-                .map(|k| format!(" (按 {k} 重试)"))
-                .unwrap_or_default();
+            let retry = super::retry::key(state);
             state.error(format!(
-                "{}失败: {}{retry}",
+                "{}失败: {} (按 {retry} 重试)",
                 self.describe(),
                 short_reason(&e)
             ));

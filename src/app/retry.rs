@@ -3,11 +3,22 @@
 
 use crate::onebot::{ConnState, Peer};
 
+use super::action::Action;
 use super::chat::{HistoryState, Page};
 use super::contacts::MembersState;
 use super::effect::Effect;
+use super::keymap::Context;
 use super::member_list::ensure_members;
 use super::state::State;
+
+/// The retry key as the focused pane knows it (`F5`), for the messages that offer it; the
+/// action's name when a keymap left it unbound.
+pub fn key(state: &State) -> String {
+    state
+        .keymap
+        .key_label(Context::of_pane(state.focus), &Action::Reload, None)
+        .unwrap_or_else(|| Action::Reload.to_string())
+}
 
 /// Connects now when the connection is down (the key and `/reconnect`); says so when it is up.
 pub fn reconnect(state: &mut State, fx: &mut Vec<Effect>) {

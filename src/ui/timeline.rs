@@ -93,13 +93,7 @@ fn rule(label: &str, w: u16, style: Style) -> Line<'static> {
 /// The key that retries a failed load from where the focus is (`g` in the timeline types a
 /// `g` in the composer; the retry key works in both).
 fn retry_key(state: &State) -> String {
-    use crate::app::Action;
-    use crate::app::keymap::Context;
-    let focused = Context::of_pane(state.focus);
-    state
-        .keymap
-        .key_label(focused, &Action::Reload, None)
-        .unwrap_or_else(|| Action::Reload.to_string())
+    crate::app::retry::key(state)
 }
 
 /// "↑ 120 条新消息 · Alt+U 跳到第一条": while the first message that was unread when the chat
