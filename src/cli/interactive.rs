@@ -42,7 +42,8 @@ pub fn user_keymap_path() -> Option<PathBuf> {
 /// The effective keymap: the shipped defaults with the user's file merged over them.
 pub fn load_keymap() -> Result<Keymap, Failure> {
     let path = user_keymap_path();
-    Keymap::load(path.as_deref()).map_err(|e| Failure::new(EXIT_USAGE, e.to_string()))
+    Keymap::load(path.as_deref(), &crate::app::commands::known)
+        .map_err(|e| Failure::new(EXIT_USAGE, e.to_string()))
 }
 
 /// The app's settings from the configuration.
@@ -53,6 +54,7 @@ pub fn app_settings(settings: &Settings) -> AppSettings {
         sidebar_width: settings.ui.sidebar_width,
         history: settings.history.enabled,
         show_recalled: settings.history.show_recalled,
+        server_url: settings.url_for_display(),
         ..AppSettings::default()
     }
 }
@@ -96,6 +98,7 @@ pub async fn run(
         session: Some(dir.join(session)),
         audit: Some(dir.join(audit)),
         history,
+        warnings: settings.warnings.clone(),
     };
     run_tui(client, events, opts)
         .await
