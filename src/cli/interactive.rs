@@ -104,3 +104,24 @@ pub async fn run(
         .await
         .map_err(|e| Failure::new(EXIT_USAGE, format!("terminal error: {e}")))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_demo_keeps_its_history_apart_from_real_accounts() {
+        let real = data_dir(Session::Real);
+        let demo = data_dir(Session::Demo);
+        assert_eq!(demo.root(), real.root().join("demo"));
+        // Whatever number the simulated account has, its database is not a real account's,
+        // and the demo's last account is remembered in its own file.
+        assert_ne!(demo.db_path(10001), real.db_path(10001));
+        assert!(
+            !demo
+                .root()
+                .join(crate::store::ACCOUNTS_FILE_NAME)
+                .starts_with(real.root().join(crate::store::ACCOUNTS_FILE_NAME))
+        );
+    }
+}
