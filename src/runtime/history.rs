@@ -179,22 +179,24 @@ impl Service {
         let faults = move |e: StoreError| {
             let _ = app.send(Msg::Store(StoreEvent::Fault(e.to_string())));
         };
-        let opened = Store::open_account(&self.opts.data, account, faults).and_then(|o| {
+        // Opened by path, and the account remembered after the app was told: remembering
+        // syncs a file, which may take a while on a busy disk.
+        let path = self.opts.data.db_path(account);
+        let started = std::time::Instant::now();
+        let opened = Store::open_path(&path, faults).and_then(|o| {
             let reader = o.store.reader()?;
             let chats = reader.chats()?;
             Ok((o, reader, chats))
         });
         match opened {
             Ok((o, reader, chats)) => {
-                if let Err(e) = self
-                    .opts
-                    .data
-                    .record_last_account(account, Some(&self.opts.url))
-                {
-                    tracing::warn!("cannot remember the last account: {e}");
-                }
                 let notice = o.moved_aside.map(|m| m.to_string());
-                tracing::info!(account, path = %o.store.path().display(), "history open");
+                tracing::info!(
+                    account,
+                    path = %o.store.path().display(),
+                    ms = started.elapsed().as_millis() as u64,
+                    "history open"
+                );
                 self.open = Some(Open {
                     account,
                     store: o.store,
@@ -205,6 +207,13 @@ impl Service {
                     chats,
                     notice,
                 });
+                if let Err(e) = self
+                    .opts
+                    .data
+                    .record_last_account(account, Some(&self.opts.url))
+                {
+                    tracing::warn!("cannot remember the last account: {e}");
+                }
             }
             Err(e) => {
                 tracing::warn!("history: {e}");
