@@ -2,7 +2,9 @@
 //! and 160x48, with data that has CJK names, emoji, long URLs, every segment type and notices.
 
 mod snapshot;
-use napterm::app::chat::{Delivery, EntryKind, HistoryState, MessageItem, NoticeItem, SortKey};
+use napterm::app::chat::{
+    Delivery, EntryKind, HistoryState, MessageItem, NoticeItem, Reaction, SortKey,
+};
 use napterm::app::composer::{Completion, CompletionItem, ReplyTarget};
 use napterm::app::contacts::{FriendInfo, GroupEntry, Member, Members, MembersState};
 use napterm::app::inbox::{PendingRequest, RequestWhat};
@@ -198,7 +200,7 @@ fn world() -> State {
             m.recalled_by = Some(FRIEND);
         }
         if id == 12 {
-            m.reactions = vec![("76".into(), 2), ("128522".into(), 1)];
+            m.reactions = vec![Reaction::new("76", 2), Reaction::new("128522", 1)];
             m.essence = true;
         }
         add(next(), EntryKind::Message(m));

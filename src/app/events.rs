@@ -6,9 +6,9 @@ use crate::onebot::{ClientEvent, ConnState, Event, MessageEvent, Notice, NoticeK
 
 use super::chat::{EntryKind, HistoryState, MessageItem, NoticeItem, Page, Scroll, SortKey};
 use super::effect::Effect;
-use super::lifecycle;
 use super::state::State;
 use super::text::{duration_text, excerpt};
+use super::{lifecycle, reactions};
 
 /// Handles one report from the connection.
 pub fn on_client(state: &mut State, ev: ClientEvent, fx: &mut Vec<Effect>) {
@@ -475,26 +475,21 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
         }
         NoticeKind::GroupMsgEmojiLike {
             group_id,
+            user_id,
             message_id: Some(message_id),
             likes,
             is_add,
-            ..
         } => {
-            let add = is_add != Some(false);
-            state
-                .chat_mut(Peer::Group(group_id))
-                .timeline
-                .update_by_id(message_id, |m| {
-                    for l in &likes {
-                        let delta = l.count.max(1) * if add { 1 } else { -1 };
-                        match m.reactions.iter_mut().find(|(id, _)| *id == l.emoji_id) {
-                            Some((_, c)) => *c = (*c + delta).max(0),
-                            None if delta > 0 => m.reactions.push((l.emoji_id.clone(), delta)),
-                            None => {}
-                        }
-                    }
-                    m.reactions.retain(|(_, c)| *c > 0);
-                });
+            let likes: Vec<(String, i64)> =
+                likes.into_iter().map(|l| (l.emoji_id, l.count)).collect();
+            reactions::on_notice(
+                state,
+                group_id,
+                message_id,
+                user_id,
+                &likes,
+                is_add != Some(false),
+            );
         }
         NoticeKind::GroupMsgEmojiLike { .. } => {}
         NoticeKind::Poke {

@@ -14,16 +14,19 @@
 //! imports: a new module goes in one of them.
 //!
 //! The core modules: `action`, `admin/audit`, `call`, `call/chat`, `call/contacts`, `call/group`,
-//! `call/members`, `call/messages`, `call/reply`, `call/requests`, `chat`, `composer`, `contacts`,
+//! `call/forwarding`, `call/members`, `call/messages`, `call/reactions`, `call/reply`,
+//! `call/requests`, `chat`, `composer`, `contacts`,
 //! `drafts`, `effect`, `inbox`, `keymap`, `msg`, `popup`, `popup/state`, `state`, `text`.
 //!
 //! The feature modules: `actions`, `admin`, `admin/commands`, `admin/duration`, `admin/group`,
 //! `admin/members`, `admin/messages`, `admin/roles`, `admin/sheets`, `admin/target`,
-//! `command_line`, `commands`, `completion`, `cursor`, `events`, `fuzzy`, `history`, `input`,
-//! `keymap/hint`, `lifecycle`, `member_list`, `open_link`, `popup/confirm`, `popup/essences`,
-//! `popup/faces`, `popup/help`, `popup/inbox`, `popup/leave`, `popup/mute`, `popup/mutes`,
-//! `popup/notices`, `popup/profile`, `popup/protocol`, `popup/sheet`, `quotes`, `reply_to`,
-//! `reports`, `requests`, `roster`, `sending`, `sidebar`, `timeline_nav`, `update`.
+//! `command_line`, `commands`, `completion`, `cursor`, `events`, `forwarding`, `fuzzy`, `history`,
+//! `input`,
+//! `keymap/hint`, `lifecycle`, `member_list`, `open_link`, `outgoing`, `popup/confirm`, `popup/essences`,
+//! `popup/faces`, `popup/forward`, `popup/help`, `popup/inbox`, `popup/leave`, `popup/mute`,
+//! `popup/mutes`, `popup/notices`, `popup/profile`, `popup/protocol`, `popup/reaction_list`,
+//! `popup/reaction_picker`, `popup/sheet`, `quotes`, `reactions`, `reply_to`, `reports`,
+//! `requests`, `roster`, `sending`, `sidebar`, `timeline_nav`, `typing`, `update`.
 
 pub mod action;
 pub mod actions;
@@ -39,6 +42,7 @@ pub mod cursor;
 pub mod drafts;
 pub mod effect;
 pub mod events;
+pub mod forwarding;
 pub mod fuzzy;
 pub mod history;
 pub mod inbox;
@@ -48,8 +52,10 @@ pub mod lifecycle;
 pub mod member_list;
 pub mod msg;
 pub mod open_link;
+pub mod outgoing;
 pub mod popup;
 pub mod quotes;
+pub mod reactions;
 pub mod reply_to;
 pub mod reports;
 pub mod requests;
@@ -59,6 +65,7 @@ pub mod sidebar;
 pub mod state;
 pub mod text;
 pub mod timeline_nav;
+pub mod typing;
 pub mod update;
 
 pub use action::{Action, Pane};

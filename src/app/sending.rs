@@ -1,16 +1,16 @@
 //! Sending: what the composer holds goes out as a message (or runs as a command), and a failed
 //! message goes out again.
 
-use crate::onebot::Error;
+use crate::onebot::{Error, Segment};
 
 use super::call::SendMessage;
 use super::call::reply::Request;
-use super::chat::{Delivery, EntryKind, MessageItem, SortKey};
-use super::commands;
+use super::chat::Delivery;
 use super::composer::Submission;
 use super::effect::Effect;
 use super::state::State;
 use super::text::short_reason;
+use super::{commands, outgoing};
 
 /// Sends the composer's message, or runs its `/command`.
 pub fn send(state: &mut State, fx: &mut Vec<Effect>) {
@@ -35,40 +35,9 @@ pub fn send(state: &mut State, fx: &mut Vec<Effect>) {
                 state.error("先打开一个会话 (/open 名字)");
                 return;
             };
-            let local_id = state.next_local_id;
-            state.next_local_id += 1;
-            let arrival = state.arrival();
-            let key = SortKey {
-                time: state.now,
-                seq: u64::MAX,
-                arrival,
-            };
-            let item = MessageItem {
-                id: None,
-                local_id: Some(local_id),
-                sender_id: state.self_id,
-                sender_name: state.self_name.clone(),
-                role: None,
-                own: true,
-                chain: chain.clone(),
-                delivery: Delivery::Pending,
-                recalled_by: None,
-                reactions: Vec::new(),
-                essence: false,
-            };
-            let now = state.now;
-            let chat = state.chat_mut(peer);
-            chat.timeline.insert(key, EntryKind::Message(item));
-            chat.last_activity = chat.last_activity.max(now);
-            chat.follow_bottom();
-            chat.read_marker = Some(key);
+            outgoing::send_chain(state, peer, chain, fx);
             state.composer.clear();
             state.drafts.remove(peer);
-            fx.push(Effect::call(SendMessage {
-                peer,
-                chain,
-                local_id,
-            }));
             fx.push(Effect::SaveSession(state.session()));
         }
     }
@@ -97,10 +66,12 @@ pub fn retry_selected(state: &mut State, fx: &mut Vec<Effect>) {
         c.timeline
             .update_message(key, |m| m.delivery = Delivery::Pending);
     }
+    let group = state.chats.get(&peer).and_then(|c| c.temp_group);
     fx.push(Effect::call(SendMessage {
         peer,
         chain,
         local_id,
+        group,
     }));
 }
 
@@ -137,6 +108,16 @@ impl Request for SendMessage {
                 .update_message(key, |m| m.delivery = Delivery::Failed(why));
         }
         let retry = state.keymap.fill_keys("(选中它按 {timeline:retry} 重试)");
-        state.error(format!("发送失败: {} {retry}", short_reason(&e)));
+        let music = self
+            .chain
+            .segments()
+            .iter()
+            .any(|s| matches!(s, Segment::Music(_)));
+        let hint = if music {
+            " (音乐卡片要 NapCat 配置了音乐签名服务 musicSignUrl 才能发出)"
+        } else {
+            ""
+        };
+        state.error(format!("发送失败: {}{hint} {retry}", short_reason(&e)));
     }
 }

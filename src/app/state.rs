@@ -28,6 +28,8 @@ pub struct Settings {
     pub sidebar_width: u16,
     /// How many recent chats to ask for at start.
     pub recent_count: u32,
+    /// Tell a friend you are typing (`[privacy] send_typing`).
+    pub send_typing: bool,
 }
 
 impl Default for Settings {
@@ -38,6 +40,7 @@ impl Default for Settings {
             sidebar: true,
             sidebar_width: 26,
             recent_count: 30,
+            send_typing: true,
         }
     }
 }
@@ -194,8 +197,25 @@ pub struct State {
     pub loaded: bool,
     /// Private peers currently typing, with the status text and until when.
     pub typing: HashMap<i64, (String, i64)>,
+    /// Whom we last told we are typing, and when (Unix seconds): the rate limit.
+    pub typing_sent: Option<(i64, i64)>,
+    /// Reactions you used, most recent first (the picker lists them first).
+    pub recent_reactions: Vec<String>,
+    /// Reactions fetched for others' messages (NapCat pushes only those on yours).
+    pub reaction_fetch: ReactionFetch,
     /// Friend and group requests waiting for an answer.
     pub inbox: Inbox,
+}
+
+/// Reaction lookups for the messages you select: at most one at a time, each message once.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReactionFetch {
+    /// Messages whose reactions were asked for already.
+    pub done: HashSet<i64>,
+    /// The message being asked about.
+    pub in_flight: Option<i64>,
+    /// The message selected meanwhile, asked about once the answer is in.
+    pub next: Option<(Peer, i64)>,
 }
 
 /// A merged forward's content looked up for its preview.
@@ -262,6 +282,9 @@ impl State {
             title_unread: None,
             loaded: false,
             typing: HashMap::new(),
+            typing_sent: None,
+            recent_reactions: Vec::new(),
+            reaction_fetch: ReactionFetch::default(),
             inbox: Inbox::default(),
         }
     }

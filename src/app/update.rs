@@ -14,7 +14,8 @@ use super::keymap::{Context, Key, Lookup};
 use super::msg::Msg;
 use super::state::State;
 use super::{
-    actions, command_line, completion, events, lifecycle, popup, reports, sidebar, timeline_nav,
+    actions, command_line, completion, events, lifecycle, popup, reactions, reports, sidebar,
+    timeline_nav, typing,
 };
 
 /// Applies one message to the state and returns what the outside world should do.
@@ -71,6 +72,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         state.members.selected = i;
     }
     state.typing.retain(|_, (_, until)| *until > state.now);
+    reactions::follow_selection(state, &mut fx);
     let unread = state.total_unread();
     if state.title_unread != Some(unread) {
         state.title_unread = Some(unread);
@@ -139,6 +141,7 @@ fn unbound_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
         Pane::Composer => {
             state.composer.textarea.input(key);
             completion::refresh(state, fx);
+            typing::on_edit(state, fx);
         }
         Pane::Sidebar => match (printable(&key), key.code) {
             (Some(c), _) => {

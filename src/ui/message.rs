@@ -278,7 +278,14 @@ fn quote_spans(ctx: &LayoutCtx, reply_to: i64) -> Span<'static> {
 }
 
 /// The rows of a message: prefixed, wrapped, with quote, state and reactions.
-pub fn message_rows(ctx: &LayoutCtx, time: i64, m: &MessageItem, w: u16) -> Vec<Line<'static>> {
+/// A message marked for forwarding shows `✓` before its bar.
+pub fn message_rows(
+    ctx: &LayoutCtx,
+    time: i64,
+    m: &MessageItem,
+    marked: bool,
+    w: u16,
+) -> Vec<Line<'static>> {
     let t = ctx.theme;
     let nw = name_width(w) as usize;
     let pw = prefix_width(w);
@@ -330,17 +337,24 @@ pub fn message_rows(ctx: &LayoutCtx, time: i64, m: &MessageItem, w: u16) -> Vec<
             t.failed,
         )),
     }
-    if !m.reactions.is_empty() {
-        let r: Vec<String> = m
-            .reactions
-            .iter()
-            .map(|(id, n)| format!("{}{n}", faces::reaction_label(id)))
-            .collect();
-        body.push(Span::styled(format!("\n{}", r.join(" ")), t.system));
+    for (i, r) in m.reactions.iter().enumerate() {
+        let sep = if i == 0 { "\n" } else { " " };
+        body.push(Span::raw(sep));
+        let label = format!("{}{}", faces::reaction_label(&r.emoji), r.count);
+        let style = if r.mine {
+            t.own_name.add_modifier(Modifier::REVERSED)
+        } else {
+            t.system
+        };
+        body.push(Span::styled(sanitize_line(&label).into_owned(), style));
     }
     let wrapped = wrap_spans(&body, content_w, WrapOpts::default());
     let mut rows = Vec::with_capacity(wrapped.len().max(1));
-    let bar = Span::styled(" │ ", t.border);
+    let bar = if marked {
+        Span::styled("✓│ ", t.mention_me)
+    } else {
+        Span::styled(" │ ", t.border)
+    };
     for (i, line) in wrapped.into_iter().enumerate() {
         let mut spans = Vec::with_capacity(line.spans.len() + 4);
         if i == 0 {
@@ -390,7 +404,14 @@ pub fn notice_rows(ctx: &LayoutCtx, time: i64, n: &NoticeItem, w: u16) -> Vec<Li
 /// The rows of any entry.
 pub fn entry_rows(ctx: &LayoutCtx, e: &Entry, w: u16) -> Vec<Line<'static>> {
     match &e.kind {
-        EntryKind::Message(m) => message_rows(ctx, e.key.time, m, w),
+        EntryKind::Message(m) => {
+            let marked = ctx
+                .state
+                .chats
+                .get(&ctx.peer)
+                .is_some_and(|c| c.marked.contains(&e.key));
+            message_rows(ctx, e.key.time, m, marked, w)
+        }
         EntryKind::Notice(n) => notice_rows(ctx, e.key.time, n, w),
     }
 }

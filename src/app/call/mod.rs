@@ -14,9 +14,11 @@
 
 pub mod chat;
 pub mod contacts;
+pub mod forwarding;
 pub mod group;
 pub mod members;
 pub mod messages;
+pub mod reactions;
 pub mod reply;
 pub mod requests;
 
@@ -55,6 +57,14 @@ macro_rules! for_each_call {
             chat::SendMessage,
             chat::MarkRead,
             chat::MarkAllRead,
+            chat::Typing,
+            // Passing messages on.
+            forwarding::ForwardMerged,
+            forwarding::ForwardEach,
+            // Reactions.
+            reactions::React,
+            reactions::ReactionCounts,
+            reactions::Reactors,
             // Administration: messages.
             messages::Recall,
             messages::SetEssence,
@@ -119,3 +129,5 @@ macro_rules! define_calls {
 }
 
 for_each_call!(define_calls);
+
+pub use forwarding::ForwardedEach;

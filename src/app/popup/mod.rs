@@ -24,6 +24,7 @@
 pub mod confirm;
 pub mod essences;
 pub mod faces;
+pub mod forward;
 pub mod help;
 pub mod inbox;
 pub mod leave;
@@ -32,6 +33,8 @@ pub mod mutes;
 pub mod notices;
 pub mod profile;
 pub mod protocol;
+pub mod reaction_list;
+pub mod reaction_picker;
 pub mod sheet;
 pub mod state;
 
@@ -40,8 +43,9 @@ use crossterm::event::{KeyCode, KeyModifiers};
 use super::keymap::Key;
 
 pub use state::{
-    Confirm, EssenceList, FacePicker, HelpView, InboxInput, InboxView, LeaveConfirm, Load,
-    MuteList, MutePicker, NoticeList, ProfileCard, Sheet, SheetKind,
+    Confirm, EssenceList, FacePicker, ForwardLevel, ForwardView, HelpView, InboxInput, InboxView,
+    LeaveConfirm, Load, MuteList, MutePicker, NoticeList, ProfileCard, ReactionList,
+    ReactionPicker, ReactionRow, Sheet, SheetKind,
 };
 
 /// The registry: every popup, one row each (its variant and its state type). It expands a given
@@ -72,6 +76,12 @@ macro_rules! for_each_popup {
             Inbox(InboxView),
             /// Leaving (or dismissing) a group, confirmed by typing its name or number.
             Leave(LeaveConfirm),
+            /// A merged forward (聊天记录), nested ones included.
+            Forward(ForwardView),
+            /// Picking a reaction for the selected message.
+            React(ReactionPicker),
+            /// Who reacted to a message with what.
+            Reactions(ReactionList),
         }
     };
 }

@@ -6,6 +6,7 @@
 pub mod confirm;
 pub mod essences;
 pub mod faces;
+pub mod forward;
 pub mod help;
 pub mod inbox;
 pub mod leave;
@@ -13,6 +14,8 @@ pub mod mute;
 pub mod mutes;
 pub mod notices;
 pub mod profile;
+pub mod reaction_list;
+pub mod reaction_picker;
 pub mod sheet;
 pub mod time;
 
@@ -52,6 +55,9 @@ pub fn draw(
         Popup::Sheet(p) => sheet::draw(state, theme, p, area, buf),
         Popup::Inbox(p) => inbox::draw(state, theme, p, area, buf),
         Popup::Leave(p) => leave::draw(state, theme, p, area, buf),
+        Popup::Forward(p) => forward::draw(state, theme, p, area, buf),
+        Popup::React(p) => reaction_picker::draw(state, theme, p, area, buf),
+        Popup::Reactions(p) => reaction_list::draw(state, theme, p, area, buf),
     }
 }
 
