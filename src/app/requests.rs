@@ -153,6 +153,18 @@ fn selected_flag(state: &State, view: &InboxView) -> Result<String, String> {
         .ok_or_else(|| "没有待处理的请求".to_string())
 }
 
+/// The selected request's flag, and whether it is a friend request (QQ takes a remark when
+/// accepting those, and no reason when rejecting them).
+fn selected_request(state: &State, view: &InboxView) -> Result<(String, bool), String> {
+    let flag = selected_flag(state, view)?;
+    let friend = state
+        .inbox
+        .items
+        .iter()
+        .any(|r| r.flag == flag && r.what == RequestWhat::Friend);
+    Ok((flag, friend))
+}
+
 /// `a` in the inbox: a group request is accepted at once; a friend request asks for a remark
 /// first (Enter with none accepts without).
 pub fn accept_selected(
@@ -160,12 +172,7 @@ pub fn accept_selected(
     view: &mut InboxView,
     fx: &mut Vec<Effect>,
 ) -> Result<(), String> {
-    let flag = selected_flag(state, view)?;
-    let friend = state
-        .inbox
-        .items
-        .iter()
-        .any(|r| r.flag == flag && r.what == RequestWhat::Friend);
+    let (flag, friend) = selected_request(state, view)?;
     if friend {
         view.input = Some(InboxInput {
             flag,
@@ -184,12 +191,7 @@ pub fn reject_selected(
     view: &mut InboxView,
     fx: &mut Vec<Effect>,
 ) -> Result<(), String> {
-    let flag = selected_flag(state, view)?;
-    let friend = state
-        .inbox
-        .items
-        .iter()
-        .any(|r| r.flag == flag && r.what == RequestWhat::Friend);
+    let (flag, friend) = selected_request(state, view)?;
     if friend {
         return answer(state, &flag, false, None, fx);
     }
