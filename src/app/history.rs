@@ -53,9 +53,11 @@ impl Request for History {
         if state.open == Some(peer) {
             super::quotes::request(state, peer, fx);
         }
+        super::timeline_nav::seek_found(state, peer, fx);
     }
 
     fn failed(self, state: &mut State, e: Error, _fx: &mut Vec<Effect>) {
+        state.chat_mut(self.peer).seek = None;
         if matches!(e, Error::UnknownAction { .. }) {
             // Servers without history (other OneBot implementations): live messages only.
             state.chat_mut(self.peer).history = HistoryState::Exhausted;

@@ -95,6 +95,8 @@ macro_rules! for_each_call {
             // Friend and group requests.
             requests::GroupRequests,
             requests::AnswerRequest,
+            requests::DoubtRequests,
+            requests::AcceptDoubt,
         }
     };
 }

@@ -296,6 +296,12 @@ mod tests {
             }
             .into(),
             GroupRequests { filtered: false }.into(),
+            DoubtRequests.into(),
+            AcceptDoubt {
+                flag: "u_x".into(),
+                user: 2,
+            }
+            .into(),
             AnswerRequest {
                 flag: "f".into(),
                 user: 2,

@@ -354,7 +354,15 @@ impl World {
                     .and_then(|i| self.store.get(i))
                     .filter(|m| !m.recalled)
                     .map(|m| (m.event.user_id, m.event.message.clone(), m.event.time));
-                if let Some((who, chain, time)) = found {
+                if let Some((who, mut chain, time)) = found {
+                    // A forwarded forward comes out nested, its content inline.
+                    for s in chain.0.iter_mut() {
+                        if let Segment::Forward { id, content, .. } = s
+                            && content.is_none()
+                        {
+                            *content = self.store.forward(id).cloned();
+                        }
+                    }
                     out.push(self.forward_node(who, chain, time));
                 }
                 continue;
@@ -372,8 +380,9 @@ impl World {
             if !inner_nodes.is_empty() {
                 let inner = self.build_nodes(MessageChain(inner_nodes), depth + 1);
                 if !inner.is_empty() {
+                    // An inner forward lives only inline: NapCat's get_forward_msg refuses its
+                    // id ("消息已过期或者为内层消息").
                     let fid = format!("74830867583{:08}", self.rng.below(100_000_000));
-                    self.store.put_forward(fid.clone(), inner.clone());
                     segs.push(Segment::Forward {
                         id: fid,
                         content: Some(inner),
