@@ -77,6 +77,8 @@ pub struct Config {
     pub ui: UiConfig,
     /// How napterm gets your attention.
     pub notify: NotifyConfig,
+    /// What napterm tells others about you.
+    pub privacy: PrivacyConfig,
 }
 
 impl Default for Config {
@@ -92,6 +94,7 @@ impl Default for Config {
             log_level: None,
             ui: UiConfig::default(),
             notify: NotifyConfig::default(),
+            privacy: PrivacyConfig::default(),
         }
     }
 }
@@ -156,6 +159,20 @@ impl Default for NotifyConfig {
             bell: true,
             osc: true,
         }
+    }
+}
+
+/// The `[privacy]` table.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PrivacyConfig {
+    /// Tell a friend you are typing (`set_input_status`, at most every few seconds).
+    pub send_typing: bool,
+}
+
+impl Default for PrivacyConfig {
+    fn default() -> Self {
+        PrivacyConfig { send_typing: true }
     }
 }
 
@@ -328,6 +345,8 @@ pub struct Settings {
     pub colors: ColorMode,
     /// The `[notify]` table.
     pub notify: NotifyConfig,
+    /// The `[privacy]` table.
+    pub privacy: PrivacyConfig,
     /// The config file that was read, if one was.
     pub config_file: Option<PathBuf>,
 }
@@ -410,6 +429,7 @@ impl Settings {
             ui,
             colors,
             notify: config.notify,
+            privacy: config.privacy,
             config_file: file_path,
         })
     }
@@ -571,9 +591,16 @@ mod tests {
             [notify]
             bell = false
             osc = false
+            [privacy]
+            send_typing = false
             "#,
         )
         .unwrap();
+        assert!(!c.privacy.send_typing);
+        assert!(
+            Config::default().privacy.send_typing,
+            "on unless turned off"
+        );
         assert_eq!(c.url.as_deref(), Some("ws://10.0.0.2:3001/"));
         assert!(c.token_in_query);
         assert_eq!(c.call_timeout_secs, Seconds(5));

@@ -38,6 +38,7 @@ pub fn app_settings(settings: &Settings) -> AppSettings {
         timeline_capacity: settings.ui.timeline_capacity,
         history_page: settings.ui.history_page_size.max(1),
         sidebar_width: settings.ui.sidebar_width,
+        send_typing: settings.privacy.send_typing,
         ..AppSettings::default()
     }
 }
