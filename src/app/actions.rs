@@ -22,7 +22,8 @@ pub fn run_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
         Action::FocusNext => cycle_focus(state, 1),
         Action::FocusPrev => cycle_focus(state, -1),
         // Esc in the timeline clears the marks first.
-        Action::Focus(_) if state.focus == Pane::Timeline && forwarding::clear_marks(state) => {}
+        Action::Focus(Pane::Composer)
+            if state.focus == Pane::Timeline && forwarding::clear_marks(state) => {}
         Action::Focus(p) => {
             if p != Pane::Members || state.members.visible {
                 state.focus = p;
