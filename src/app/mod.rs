@@ -10,23 +10,24 @@
 //! them. The core never imports a feature. A *feature* is what a key, a command, an event or a
 //! call's result does; it uses the core and other features. A call's `impl Request` lives in the
 //! feature that makes the call; a popup's state is core (`popup/state`, since `State` holds the
-//! open popup) and what it does with its keys is its `impl PopupState` in `popup/<name>`. `tests/module_graph.rs` checks the two lists below against the
-//! imports: a new module goes in one of them.
+//! open popup) and what it does with its keys is its `impl PopupState` in `popup/<name>`.
+//! `tests/module_graph.rs` checks the two lists below against the imports: a new module goes in
+//! one of them.
 //!
 //! The core modules: `action`, `admin/audit`, `call`, `call/chat`, `call/contacts`, `call/group`,
 //! `call/forwarding`, `call/members`, `call/messages`, `call/reactions`, `call/reply`,
-//! `call/requests`, `chat`, `composer`, `contacts`,
-//! `drafts`, `effect`, `inbox`, `keymap`, `msg`, `popup`, `popup/state`, `state`, `text`.
+//! `call/requests`, `chat`, `composer`, `contacts`, `drafts`, `effect`, `inbox`, `keymap`, `msg`,
+//! `popup`, `popup/state`, `state`, `text`.
 //!
 //! The feature modules: `actions`, `admin`, `admin/commands`, `admin/duration`, `admin/group`,
 //! `admin/members`, `admin/messages`, `admin/roles`, `admin/sheets`, `admin/target`,
 //! `command_line`, `commands`, `completion`, `cursor`, `events`, `forwarding`, `fuzzy`, `history`,
-//! `input`,
-//! `keymap/hint`, `lifecycle`, `member_list`, `open_link`, `outgoing`, `popup/confirm`, `popup/essences`,
-//! `popup/faces`, `popup/forward`, `popup/help`, `popup/inbox`, `popup/leave`, `popup/mute`,
-//! `popup/mutes`, `popup/notices`, `popup/profile`, `popup/protocol`, `popup/reaction_list`,
-//! `popup/reaction_picker`, `popup/sheet`, `quotes`, `reactions`, `reply_to`, `reports`,
-//! `requests`, `roster`, `sending`, `sidebar`, `timeline_nav`, `typing`, `update`.
+//! `input`, `keymap/hint`, `lifecycle`, `member_list`, `open_link`, `outgoing`, `popup/confirm`,
+//! `popup/essences`, `popup/faces`, `popup/forward`, `popup/help`, `popup/inbox`, `popup/leave`,
+//! `popup/mute`, `popup/mutes`, `popup/notices`, `popup/profile`, `popup/protocol`,
+//! `popup/reaction_list`, `popup/reaction_picker`, `popup/sheet`, `quotes`, `reactions`,
+//! `reply_to`, `reports`, `requests`, `roster`, `sending`, `sidebar`, `timeline_nav`, `typing`,
+//! `update`.
 
 pub mod action;
 pub mod actions;
