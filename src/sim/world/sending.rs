@@ -34,6 +34,16 @@ impl World {
         p.require(&["user_id", "message"])?;
         let u = p.id("user_id")?;
         let chain = read_chain(p)?;
+        // A temporary session (临时会话) names the group it goes through; NapCat builds the
+        // temp peer from it, which only reaches someone in that group.
+        if let Some(g) = p.opt_id("group_id")?
+            && g != 0
+            && !self
+                .group(g)
+                .is_some_and(|gr| gr.member(u).is_some() && gr.member(self.self_id).is_some())
+        {
+            return Err(failed("发送临时消息失败：对方不在这个群里"));
+        }
         self.send_chain(Peer::Private(u), chain, p, ev)
     }
 
