@@ -736,6 +736,9 @@ fn typing_is_shown_and_reported_at_most_every_few_seconds() {
     assert_eq!(reports(&type_text(&mut s, "abc")), 0);
     update(&mut s, Msg::Clock(NOW + 5));
     assert_eq!(reports(&type_text(&mut s, "d")), 1);
+    // A paste is typing too.
+    update(&mut s, Msg::Clock(NOW + 10));
+    assert_eq!(reports(&update(&mut s, Msg::Paste("粘贴的".into()))), 1);
     // Not for commands, not in groups, not when turned off.
     update(&mut s, Msg::Clock(NOW + 20));
     s.composer.clear();

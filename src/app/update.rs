@@ -36,7 +36,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         .map(|u| (u, state.contacts.version));
     match msg {
         Msg::Key(k) => on_key(state, k, &mut fx),
-        Msg::Paste(s) => on_paste(state, &s),
+        Msg::Paste(s) => on_paste(state, &s, &mut fx),
         Msg::Mouse(m) => on_mouse(state, m, &mut fx),
         Msg::Resize(w, h) => state.size = (w, h),
         Msg::FocusChanged(f) => {
@@ -167,7 +167,7 @@ fn unbound_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
     }
 }
 
-fn on_paste(state: &mut State, s: &str) {
+fn on_paste(state: &mut State, s: &str, fx: &mut Vec<Effect>) {
     if let Some(line) = state.command_line.as_mut() {
         line.push_str(&s.replace(['\n', '\r'], " "));
         return;
@@ -185,6 +185,7 @@ fn on_paste(state: &mut State, s: &str) {
             state.focus = Pane::Composer;
             state.composer.insert_text(s);
             state.composer.completion = None;
+            typing::on_edit(state, fx);
         }
     }
 }
