@@ -149,6 +149,8 @@ async fn marked_messages_are_forwarded_merged_then_one_by_one_and_the_forward_op
         })
     })
     .await;
+    // Drawn as a forward: its preview lines and summary.
+    h.until_screen("查看2条转发消息").await;
     to_timeline(&mut h).await;
     h.key(KeyCode::Up, KeyModifiers::NONE);
     h.until("the card selected", |s| {
