@@ -491,6 +491,12 @@ fn the_picker_reacts_and_the_same_reaction_again_takes_it_back() {
     let fx = key(&mut s, KeyCode::Enter);
     assert_eq!(calls(&fx), [&Call::React(react(true))]);
     assert!(s.popup.is_none());
+    // The recent ones survive a restart.
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::SaveSession(x) if x.reactions == ["76"])),
+        "{fx:?}"
+    );
     update(&mut s, Msg::Reply(Reply::React(react(true), Ok(()))));
     let m = s.chats[&GROUP].timeline.message(7).expect("message");
     assert_eq!(m.reactions.len(), 1);
@@ -522,6 +528,24 @@ fn the_picker_reacts_and_the_same_reaction_again_takes_it_back() {
     let fx = command(&mut s, "react 不存在的表情");
     assert!(calls(&fx).is_empty());
     assert!(s.status.error.is_some());
+}
+
+#[test]
+fn recent_reactions_come_back_from_the_session_and_lead_the_picker() {
+    let mut s = with_messages(vec![group_message(MEMBER, 7, text("好消息"))]);
+    update(
+        &mut s,
+        Msg::Restore(napterm::app::drafts::Session {
+            reactions: vec!["128522".into(), "76".into()],
+            ..Default::default()
+        }),
+    );
+    key(&mut s, KeyCode::Char('+'));
+    let Some(Popup::React(p)) = &s.popup else {
+        panic!("picker");
+    };
+    let first: Vec<i64> = p.matches(&s).iter().take(2).map(|c| c.id).collect();
+    assert_eq!(first, [128522, 76]);
 }
 
 #[test]

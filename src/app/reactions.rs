@@ -165,6 +165,7 @@ pub fn toggle(state: &mut State, peer: Peer, id: i64, choice: Choice, fx: &mut V
     state.recent_reactions.retain(|r| *r != emoji);
     state.recent_reactions.insert(0, emoji.clone());
     state.recent_reactions.truncate(RECENT);
+    fx.push(Effect::SaveSession(state.session()));
     fx.push(Effect::call(React {
         peer,
         id,

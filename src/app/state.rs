@@ -367,11 +367,12 @@ impl State {
             .copied()
     }
 
-    /// What to keep for the next run: the drafts and the open chat.
+    /// What to keep for the next run: the drafts, the open chat, the recent reactions.
     pub fn session(&self) -> Session {
         Session {
             drafts: self.drafts.clone(),
             open: self.open,
+            reactions: self.recent_reactions.clone(),
         }
     }
 }

@@ -151,7 +151,10 @@ impl ForwardView {
             self.note = Some(format!("聊天记录嵌套超过 {MAX_DEPTH} 层，不再展开"));
             return;
         }
-        let label = node.sender.display_name();
+        let label = match node.sender.display_name() {
+            n if n.trim().is_empty() => node.user_id.to_string(),
+            n => n,
+        };
         let l = level(state, id, content, label, fx);
         self.levels.push(l);
         self.note = None;
