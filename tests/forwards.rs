@@ -880,7 +880,7 @@ fn enter_on_a_reply_pages_back_to_the_quoted_message() {
         chat.timeline.key_of(45),
         "the quoted message is selected"
     );
-    assert!(chat.seek.is_none());
+    assert!(chat.seeking.is_none());
 }
 
 #[test]

@@ -22,12 +22,12 @@
 //! The feature modules: `actions`, `admin`, `admin/commands`, `admin/duration`, `admin/group`,
 //! `admin/members`, `admin/messages`, `admin/roles`, `admin/sheets`, `admin/target`,
 //! `command_line`, `commands`, `completion`, `cursor`, `events`, `forwarding`, `fuzzy`, `history`,
-//! `input`, `keymap/hint`, `lifecycle`, `member_list`, `open_link`, `outgoing`, `popup/confirm`,
-//! `popup/essences`, `popup/faces`, `popup/forward`, `popup/help`, `popup/inbox`, `popup/leave`,
-//! `popup/mute`, `popup/mutes`, `popup/notices`, `popup/profile`, `popup/protocol`,
+//! `input`, `keymap/hint`, `lifecycle`, `member_list`, `names`, `open_link`, `outgoing`,
+//! `popup/confirm`, `popup/essences`, `popup/faces`, `popup/forward`, `popup/help`, `popup/inbox`,
+//! `popup/leave`, `popup/mute`, `popup/mutes`, `popup/notices`, `popup/profile`, `popup/protocol`,
 //! `popup/reaction_list`, `popup/reaction_picker`, `popup/sheet`, `quotes`, `reactions`,
-//! `reply_to`, `reports`, `requests`, `roster`, `sending`, `sidebar`, `timeline_nav`, `typing`,
-//! `update`.
+//! `reply_to`, `reports`, `requests`, `retry`, `roster`, `seek`, `sending`, `sidebar`,
+//! `timeline_nav`, `typing`, `update`.
 
 pub mod action;
 pub mod actions;
@@ -52,6 +52,7 @@ pub mod keymap;
 pub mod lifecycle;
 pub mod member_list;
 pub mod msg;
+pub mod names;
 pub mod open_link;
 pub mod outgoing;
 pub mod popup;
@@ -60,7 +61,9 @@ pub mod reactions;
 pub mod reply_to;
 pub mod reports;
 pub mod requests;
+pub mod retry;
 pub mod roster;
+pub mod seek;
 pub mod sending;
 pub mod sidebar;
 pub mod state;

@@ -5,12 +5,13 @@
 use crate::onebot::{Error, Peer, types};
 
 use super::call::contacts::{FriendsByCategory, RecentItem};
-use super::call::reply::{Request, show_failure};
+use super::call::reply::Request;
 use super::call::{FriendCategories, Friends, Groups, LoginInfo, MemberList, RecentContacts};
 use super::contacts::{FriendInfo, GroupEntry, Member, Members, MembersState};
 use super::effect::Effect;
 use super::events::on_message;
 use super::state::State;
+use super::text::short_reason;
 
 impl Request for LoginInfo {
     type Output = types::LoginInfo;
@@ -79,6 +80,7 @@ impl Request for Groups {
 
     fn done(self, state: &mut State, list: Vec<GroupEntry>, _fx: &mut Vec<Effect>) {
         state.contacts.groups = list.into_iter().map(|g| (g.group_id, g)).collect();
+        state.contacts.groups_loaded = true;
         state.contacts.touch();
     }
 }
@@ -150,6 +152,11 @@ impl Request for MemberList {
 
     fn failed(self, state: &mut State, e: Error, _fx: &mut Vec<Effect>) {
         state.contacts.members.entry(self.group).or_default().state = MembersState::Failed;
-        show_failure(state, self.describe(), &e);
+        let retry = super::retry::key(state);
+        state.error(format!(
+            "{}失败: {} (按 {retry} 重试)",
+            self.describe(),
+            short_reason(&e)
+        ));
     }
 }

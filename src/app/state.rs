@@ -30,6 +30,8 @@ pub struct Settings {
     pub recent_count: u32,
     /// Tell a friend you are typing (`[privacy] send_typing`).
     pub send_typing: bool,
+    /// The URL connected to, as messages show it (no query string: it may hold the token).
+    pub server_url: String,
 }
 
 impl Default for Settings {
@@ -41,6 +43,7 @@ impl Default for Settings {
             sidebar_width: 26,
             recent_count: 30,
             send_typing: true,
+            server_url: String::new(),
         }
     }
 }
@@ -122,6 +125,8 @@ pub struct View {
     pub timeline_rows: Vec<(u16, SortKey)>,
     /// Entries fully or partly visible, top to bottom.
     pub timeline_entries: Vec<SortKey>,
+    /// The timeline showed its oldest loaded entry with rows to spare above it.
+    pub timeline_room: bool,
     /// The sidebar list area and which selectable index each row shows.
     pub sidebar_area: ratatui::layout::Rect,
     pub sidebar_rows: Vec<(u16, usize)>,
@@ -155,6 +160,11 @@ pub struct State {
     pub conn: ConnState,
     /// While reconnecting: the Unix time of the next attempt (the countdown derives from `now`).
     pub reconnect_at: Option<i64>,
+    /// Why the last connection attempt failed, until one succeeds.
+    pub last_conn_failure: Option<String>,
+    /// The chat the last run had open, opened once connected (before that its name is unknown
+    /// and it could not load anything).
+    pub restore_open: Option<Peer>,
     pub self_id: i64,
     pub self_name: String,
     pub contacts: Contacts,
@@ -256,6 +266,8 @@ impl State {
             keymap,
             conn: ConnState::Connecting { attempt: 1 },
             reconnect_at: None,
+            last_conn_failure: None,
+            restore_open: None,
             self_id: 0,
             self_name: String::new(),
             contacts: Contacts::default(),

@@ -1,8 +1,6 @@
 //! Moving around a timeline: selection, pages, top/bottom, quoted messages, search, links.
 
-use crate::onebot::Peer;
-
-use super::chat::{HistoryState, MessageItem, Page, SortKey};
+use super::chat::{HistoryState, MessageItem, Page, Seek, SortKey};
 use super::effect::Effect;
 use super::state::{Search, State};
 
@@ -111,7 +109,8 @@ pub fn maybe_load_older(state: &mut State, fx: &mut Vec<Effect>) {
     }
 }
 
-/// Enter on a reply: select the quoted message if it is loaded.
+/// Enter on a reply: selects the quoted message, paging back through history to it when it is
+/// older than what is loaded.
 pub fn jump_to_quoted(state: &mut State, fx: &mut Vec<Effect>) {
     let Some((_, m)) = state.selected_message() else {
         return;
@@ -125,63 +124,8 @@ pub fn jump_to_quoted(state: &mut State, fx: &mut Vec<Effect>) {
     };
     match chat.timeline.key_of(id) {
         Some(k) => chat.selected = Some(k),
-        None => seek_older(state, id, SEEK_PAGES, fx),
+        None => super::seek::start(state, Seek::Message(id), fx),
     }
-}
-
-/// How many older pages Enter on a reply reads back for the quoted message.
-pub const SEEK_PAGES: u8 = 10;
-
-/// Pages back through the open chat's history for message `id` (`pages` more pages at most);
-/// the history reply calls [`seek_found`] to go on or stop.
-fn seek_older(state: &mut State, id: i64, pages: u8, fx: &mut Vec<Effect>) {
-    let count = state.settings.history_page;
-    let Some(chat) = state.open_chat_mut() else {
-        return;
-    };
-    if pages == 0 || chat.history == HistoryState::Exhausted {
-        chat.seek = None;
-        state.error("往前翻完了也没找到被引用的消息 (可能已撤回或太久远)");
-        return;
-    }
-    if chat.history == HistoryState::Loading {
-        // A page is on its way: its reply goes on with the search.
-        chat.seek = Some((id, pages));
-        return;
-    }
-    match chat.request_page(Page::Older, count) {
-        Some(call) => {
-            chat.seek = Some((id, pages - 1));
-            fx.push(Effect::Call(call));
-            state.info("正在往前翻找被引用的消息…");
-        }
-        None => {
-            chat.seek = None;
-            state.error("被引用的消息不在已加载的记录里");
-        }
-    }
-}
-
-/// A history page of `peer` came in: a quoted message being paged back to is selected once it
-/// is there, else the next older page is asked for.
-pub fn seek_found(state: &mut State, peer: Peer, fx: &mut Vec<Effect>) {
-    let Some(chat) = state.chats.get_mut(&peer) else {
-        return;
-    };
-    let Some((id, pages)) = chat.seek else {
-        return;
-    };
-    if let Some(k) = chat.timeline.key_of(id) {
-        chat.seek = None;
-        chat.selected = Some(k);
-        state.info("已跳到被引用的消息");
-        return;
-    }
-    if state.open != Some(peer) {
-        chat.seek = None;
-        return;
-    }
-    seek_older(state, id, pages, fx);
 }
 
 /// Starts a search in the open chat and jumps to the newest match.

@@ -375,10 +375,8 @@ fn set_text(
 
 /// Takes kicked members out of the list, the marks and the selection's range.
 fn remove_members(state: &mut State, group: i64, users: &[i64]) {
-    if let Some(ms) = state.contacts.members.get_mut(&group) {
-        for u in users {
-            ms.by_id.remove(u);
-        }
+    for u in users {
+        state.contacts.remove_member(group, *u);
     }
     for u in users {
         state.members.marked.remove(u);
