@@ -385,6 +385,30 @@ fn search_copy_and_movement_in_the_viewer() {
 }
 
 #[test]
+fn a_node_that_replies_shows_what_it_quotes() {
+    let first = node(20002, "甲", NOW - 100, text("第一句"));
+    let quoted = first["message_id"].as_i64().expect("an id");
+    let reply = json!([
+        {"type": "reply", "data": {"id": quoted.to_string()}},
+        {"type": "text", "data": {"text": "回第一句"}}
+    ]);
+    let elsewhere = json!([
+        {"type": "reply", "data": {"id": "424242"}},
+        {"type": "text", "data": {"text": "回别处"}}
+    ]);
+    let fwd = json!([{"type": "forward", "data": {"id": "r", "content": [
+        first,
+        node(20003, "乙", NOW - 90, reply),
+        node(20004, "丙", NOW - 80, elsewhere),
+    ]}}]);
+    let mut s = with_messages(vec![group_message(MEMBER, 1, fwd)]);
+    key(&mut s, KeyCode::Enter);
+    let screen = snapshot::render(&s, 80, 24);
+    assert!(screen.contains("┆ 甲: 第一句"), "{screen}");
+    assert!(screen.contains("┆ (回复了一条消息)"), "{screen}");
+}
+
+#[test]
 fn viewer_snapshots() {
     snapshot::utc();
     let mut s = with_messages(vec![group_message(MEMBER, 1, nested_forward())]);

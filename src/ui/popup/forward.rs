@@ -53,12 +53,14 @@ fn title(v: &ForwardView, w: u16) -> String {
     truncate(&tail, room).into_owned()
 }
 
-/// The rows of one node: `名字  时间` then its content, wrapped to `w`.
+/// The rows of one node: `名字  时间`, the message it quotes (found among `all`, the nodes of
+/// its level, when it is one of them), then its content, wrapped to `w`.
 fn node_rows(
     state: &State,
     theme: &Theme,
     peer: Peer,
     m: &MessageEvent,
+    all: &[MessageEvent],
     w: u16,
 ) -> Vec<Line<'static>> {
     let item = MessageItem::from_event(m);
@@ -76,7 +78,23 @@ fn node_rows(
         ),
         Span::styled(format!("  {}", when(m.time, state.now)), theme.time),
     ]);
-    let body = content_spans(&ctx, &item);
+    let mut body = Vec::new();
+    if let Some(id) = m.message.reply_to() {
+        let quote = match all.iter().find(|n| n.message_id == id) {
+            Some(q) => format!(
+                "┆ {}: {}",
+                q.sender.display_name(),
+                crate::app::text::excerpt(&q.message.plain_text())
+            ),
+            None => "┆ (回复了一条消息)".to_string(),
+        };
+        body.push(Span::styled(
+            sanitize_line(&quote).into_owned(),
+            theme.quote,
+        ));
+        body.push(Span::raw("\n"));
+    }
+    body.extend(content_spans(&ctx, &item));
     let mut rows = vec![head];
     for l in wrap_spans(&body, w.saturating_sub(2).max(4), WrapOpts::default()) {
         let mut spans = vec![Span::raw("  ")];
@@ -190,7 +208,7 @@ pub fn draw(
     let cw = body.width.saturating_sub(1);
     let sel = level.selected.min(nodes.len() - 1);
     // From the selected node back, as many as fit above it, so that it shows whole when it can.
-    let rows_of = |i: usize| node_rows(state, theme, peer, &nodes[i], cw);
+    let rows_of = |i: usize| node_rows(state, theme, peer, &nodes[i], nodes, cw);
     let mut start = sel;
     let mut used = rows_of(sel).len();
     while start > 0 {
