@@ -21,6 +21,9 @@ pub struct Saved {
     /// Drafts by chat (`g:<id>` / `u:<id>`).
     #[serde(default, deserialize_with = "drafts_of_any_version")]
     pub drafts: BTreeMap<String, Draft>,
+    /// Reactions used lately, most recent first (face ids or code points).
+    #[serde(default)]
+    pub reactions: Vec<String>,
 }
 
 /// Drafts as objects, or as JSON strings holding the object (how earlier versions wrote them:
@@ -62,6 +65,7 @@ impl Saved {
                 .iter()
                 .map(|(p, d)| (p.to_string(), d.clone()))
                 .collect(),
+            reactions: session.reactions.clone(),
         }
     }
 
@@ -74,6 +78,13 @@ impl Saved {
                 .filter_map(|(k, d)| Some((parse_peer(k)?, d.clone())))
                 .collect(),
             open: self.open.as_deref().and_then(parse_peer),
+            reactions: self
+                .reactions
+                .iter()
+                .filter(|r| r.parse::<i64>().is_ok())
+                .take(12)
+                .cloned()
+                .collect(),
         }
     }
 }
@@ -179,6 +190,7 @@ mod tests {
         let session = Session {
             drafts: Drafts::from_iter([(Peer::Group(5), draft("未发完的话"))]),
             open: Some(Peer::Private(7)),
+            reactions: vec!["76".into(), "128522".into()],
         };
         let saved = Saved::new(&session);
         save(&path, &saved).unwrap();
@@ -193,6 +205,7 @@ mod tests {
         let session = Session {
             drafts: Drafts::from_iter([(Peer::Group(5), draft("你好"))]),
             open: None,
+            ..Default::default()
         };
         let text = serde_json::to_string(&Saved::new(&session)).unwrap();
         let v: serde_json::Value = serde_json::from_str(&text).unwrap();
