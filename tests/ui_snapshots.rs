@@ -392,7 +392,7 @@ fn left_edge(buf: &Buffer) -> (u16, u16, u16) {
 fn a_popup_over_wide_characters_keeps_its_left_border() {
     // Enough requests for the inbox to reach up over the sidebar's names.
     let requests = || {
-        (0..10)
+        (0..20)
             .map(|i| PendingRequest {
                 flag: format!("f{i}"),
                 what: RequestWhat::Friend,
@@ -408,7 +408,9 @@ fn a_popup_over_wide_characters_keeps_its_left_border() {
     };
     let cases = [
         (Popup::Help(HelpView { scroll: 0 }), 80, 24),
+        (Popup::Help(HelpView { scroll: 0 }), 120, 40),
         (Popup::Inbox(InboxView::default()), 80, 24),
+        (Popup::Inbox(InboxView::default()), 120, 40),
         (
             Popup::Confirm(Confirm {
                 title: "撤回消息".into(),
@@ -430,9 +432,29 @@ fn a_popup_over_wide_characters_keeps_its_left_border() {
     for (popup, w, h) in cases {
         let mut s = world();
         s.inbox.items = requests();
+        // A name that the left edges at 120x40 cut in half: help (column 15) and the inbox (24).
+        s.contacts.groups.insert(
+            30009,
+            GroupEntry {
+                group_id: 30009,
+                name: "Go 读书分享会📚每周 一本好书".into(),
+                member_count: 12,
+                max_member_count: 200,
+                ..Default::default()
+            },
+        );
+        s.chat_mut(Peer::Group(30009)).last_activity = NOW - 30;
         let under = draw_buffer(&s, w, h);
         s.popup = Some(popup);
         let buf = draw_buffer(&s, w, h);
+        // What a user sees at 80x24: the cut character gone whole, the border whole.
+        if (w, h) == (80, 24) {
+            let name = match s.popup {
+                Some(Popup::Help(_)) => "help_over_sidebar",
+                _ => "inbox_over_sidebar",
+            };
+            insta::assert_snapshot!(format!("{name}_80x24"), snapshot::render(&s, w, h));
+        }
         let (x, top, bottom) = left_edge(&buf);
         let wide = |b: &Buffer, y: u16| x > 0 && b[(x - 1, y)].symbol().width() > 1;
         // The case this is about: CJK text under the popup's left edge, cut in half by it.
