@@ -352,6 +352,9 @@ fn popups() {
     let mut s = world();
     s.popup = Some(Popup::Help(HelpView { scroll: 0 }));
     both("help", &s);
+    // Scrolled past the end: drawn at the last page, the commands' descriptions in one column.
+    s.popup = Some(Popup::Help(HelpView { scroll: u16::MAX }));
+    both("help_end", &s);
     s.popup = Some(Popup::Faces(FacePicker {
         query: "笑".into(),
         selected: 1,

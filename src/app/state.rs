@@ -132,6 +132,17 @@ pub struct View {
     /// Whether the sidebar and member pane are actually on screen (narrow terminals hide them).
     pub sidebar_shown: bool,
     pub members_shown: bool,
+    /// The help overlay as laid out, while it is open.
+    pub help: Option<HelpExtent>,
+}
+
+/// The help overlay's text as the frame laid it out (its lines wrap with the width).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HelpExtent {
+    /// Rows it shows at once.
+    pub page: u16,
+    /// Rows its whole text takes.
+    pub rows: u16,
 }
 
 /// What a drawn frame showed, handed back to `update` as `Msg::Frame`.

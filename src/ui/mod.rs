@@ -192,7 +192,7 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
         frame.cursor = Some(Position::new(c.0, c.1));
     }
     if let Some(p) = &state.popup {
-        frame.cursor = popup::draw(state, theme, p, full, buf);
+        frame.cursor = popup::draw(state, theme, p, full, buf, &mut view);
     }
     frame.report.view = view;
     frame
