@@ -547,3 +547,13 @@ fn declining_to_delete_a_notice_makes_no_call() {
         "{fx:?}"
     );
 }
+
+#[test]
+fn the_keyboard_protocol_is_turned_on_only_when_the_terminal_says_it_speaks_it() {
+    let mut s = online();
+    assert_eq!(
+        update(&mut s, Msg::KeyboardProtocol(true)),
+        vec![Effect::EnhanceKeyboard]
+    );
+    assert!(update(&mut s, Msg::KeyboardProtocol(false)).is_empty());
+}

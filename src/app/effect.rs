@@ -28,6 +28,9 @@ pub enum Effect {
     Redraw,
     /// Suspends to the shell.
     Suspend,
+    /// Turns on the kitty keyboard protocol's disambiguated keys (Shift+Enter, …), which the
+    /// terminal said it speaks.
+    EnhanceKeyboard,
 }
 
 impl Effect {

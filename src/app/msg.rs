@@ -32,6 +32,9 @@ pub enum Msg {
     Failed(Failure),
     /// SIGTSTP from outside (not the Ctrl+Z key): suspend like the key would.
     SuspendSignal,
+    /// The terminal answered whether it speaks the kitty keyboard protocol (asked once at
+    /// start, while the first frames are drawn).
+    KeyboardProtocol(bool),
 }
 
 /// An effect the runtime could not perform, with its reason.

@@ -51,6 +51,11 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Restore(session) => lifecycle::restore(state, session, &mut fx),
         Msg::Failed(f) => reports::on_failure(state, f),
         Msg::SuspendSignal => fx.push(Effect::Suspend),
+        Msg::KeyboardProtocol(supported) => {
+            if supported {
+                fx.push(Effect::EnhanceKeyboard);
+            }
+        }
     }
     // Whatever the message did to the composer, the open chat's draft follows.
     lifecycle::keep_draft(state);

@@ -19,6 +19,8 @@ pub trait Host {
     fn open(&mut self, url: &str) -> Result<(), String>;
     /// Suspends the process (Ctrl+Z).
     fn suspend(&mut self) -> io::Result<()>;
+    /// Turns on the keyboard protocol the terminal said it speaks.
+    fn enhance_keyboard(&mut self);
 }
 
 /// Strips everything that could end or extend an escape sequence.
@@ -91,6 +93,10 @@ impl Host for TerminalHost {
     fn suspend(&mut self) -> io::Result<()> {
         terminal::suspend()
     }
+
+    fn enhance_keyboard(&mut self) {
+        terminal::enhance_keyboard();
+    }
 }
 
 /// Records side effects (tests, headless runs).
@@ -100,6 +106,7 @@ pub struct RecordingHost {
     pub titles: Vec<String>,
     pub copied: Vec<String>,
     pub opened: Vec<String>,
+    pub keyboard_enhanced: bool,
 }
 
 impl Host for RecordingHost {
@@ -118,6 +125,9 @@ impl Host for RecordingHost {
     }
     fn suspend(&mut self) -> io::Result<()> {
         Ok(())
+    }
+    fn enhance_keyboard(&mut self) {
+        self.keyboard_enhanced = true;
     }
 }
 

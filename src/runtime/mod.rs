@@ -259,6 +259,7 @@ impl<S: Surface, H: Host> Loop<S, H> {
             }
             Effect::SaveSession(session) => self.save(session),
             Effect::Redraw => self.screen.invalidate(),
+            Effect::EnhanceKeyboard => self.host.enhance_keyboard(),
             Effect::Suspend => {
                 if let Err(e) = self.host.suspend() {
                     self.failed(Failure::Suspend(e.to_string()));
@@ -292,10 +293,18 @@ async fn sleep_until(when: Option<Instant>) {
     }
 }
 
-/// Turns terminal input into messages until the terminal closes.
-fn spawn_input(tx: UnboundedSender<Msg>) {
+/// Turns terminal input into messages until the terminal closes. First the keyboard protocol's
+/// answer, whenever it comes: the loop and its frames do not wait for it, and the reader starts
+/// once it is in (crossterm's query and its reader cannot both read the terminal).
+fn spawn_input(tx: UnboundedSender<Msg>, keyboard: terminal::KeyboardQuery) {
     use crossterm::event::Event;
     tokio::spawn(async move {
+        let supported = tokio::task::spawn_blocking(move || keyboard.answer())
+            .await
+            .unwrap_or(false);
+        if tx.send(Msg::KeyboardProtocol(supported)).is_err() {
+            return;
+        }
         let mut events = crossterm::event::EventStream::new();
         while let Some(ev) = events.next().await {
             let msg = match ev {
@@ -366,11 +375,12 @@ pub async fn run_tui(
     opts: Options,
 ) -> io::Result<()> {
     let guard = terminal::TerminalGuard::enter(opts.mouse)?;
+    let keyboard = terminal::KeyboardQuery::start();
     let out = io::BufWriter::with_capacity(1 << 16, io::stdout());
     let screen = Screen::new(screen::Terminal::new(out, crossterm::terminal::size)?)?;
     let (tx, rx) = unbounded_channel();
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    spawn_input(tx.clone());
+    spawn_input(tx.clone(), keyboard);
     spawn_client_events(events, tx.clone());
     spawn_signals(stop_tx, tx.clone());
     let mut state = State::new(opts.settings, opts.keymap);
