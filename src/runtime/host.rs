@@ -7,10 +7,20 @@ use base64::Engine;
 
 use super::terminal;
 
+/// The desktop notification sequence a terminal understands. Terminals differ: some show
+/// OSC 9, some OSC 777, some both, so only one is ever sent (or two notifications appear).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Osc {
+    /// `OSC 9 ; text` (iTerm2, kitty, WezTerm, Ghostty, …).
+    Nine,
+    /// `OSC 777 ; notify ; title ; body` (rxvt-unicode, foot, VTE terminals, …).
+    SevenSevenSeven,
+}
+
 /// Where terminal side effects go.
 pub trait Host {
-    /// A notification: bell and/or OSC 9 + OSC 777, per the flags.
-    fn notify(&mut self, title: &str, body: &str, bell: bool, osc: bool);
+    /// A notification: the bell and/or the `osc` sequence, as configured.
+    fn notify(&mut self, title: &str, body: &str, bell: bool, osc: Option<Osc>);
     /// Sets the window title.
     fn set_title(&mut self, title: &str);
     /// Copies text to the clipboard (OSC 52, works over SSH).
@@ -30,24 +40,26 @@ pub fn osc_safe(s: &str) -> String {
         .collect()
 }
 
-/// The OSC 9 and OSC 777 notification sequences.
-pub fn notify_sequences(title: &str, body: &str) -> String {
+/// The notification as one `osc` sequence.
+pub fn notify_sequence(title: &str, body: &str, osc: Osc) -> String {
     let title = osc_safe(title).replace(';', "；");
     let body = osc_safe(body);
-    format!(
-        "\x1b]777;notify;{title};{}\x07\x1b]9;{title}: {body}\x07",
-        body.replace(';', "；")
-    )
+    match osc {
+        Osc::SevenSevenSeven => {
+            format!("\x1b]777;notify;{title};{}\x07", body.replace(';', "；"))
+        }
+        Osc::Nine => format!("\x1b]9;{title}: {body}\x07"),
+    }
 }
 
 /// The real terminal.
 pub struct TerminalHost;
 
 impl Host for TerminalHost {
-    fn notify(&mut self, title: &str, body: &str, bell: bool, osc: bool) {
+    fn notify(&mut self, title: &str, body: &str, bell: bool, osc: Option<Osc>) {
         let mut s = String::new();
-        if osc {
-            s.push_str(&notify_sequences(title, body));
+        if let Some(osc) = osc {
+            s.push_str(&notify_sequence(title, body, osc));
         }
         if bell {
             s.push('\x07');
@@ -110,7 +122,7 @@ pub struct RecordingHost {
 }
 
 impl Host for RecordingHost {
-    fn notify(&mut self, title: &str, body: &str, _bell: bool, _osc: bool) {
+    fn notify(&mut self, title: &str, body: &str, _bell: bool, _osc: Option<Osc>) {
         self.notifications.push((title.into(), body.into()));
     }
     fn set_title(&mut self, title: &str) {
@@ -137,11 +149,25 @@ mod tests {
 
     #[test]
     fn notifications_cannot_smuggle_escapes() {
-        let s = notify_sequences("a\x1b]0;pwned\x07", "b\u{9b}2J;c");
-        // Only our own ESC/BEL delimiters remain.
-        assert_eq!(s.matches('\x1b').count(), 2);
-        assert_eq!(s.matches('\x07').count(), 2);
-        assert!(!s.contains('\u{9b}'));
-        assert!(s.contains("b2J；c"));
+        for osc in [Osc::Nine, Osc::SevenSevenSeven] {
+            let s = notify_sequence("a\x1b]0;pwned\x07", "b\u{9b}2J;c", osc);
+            // Only our own ESC/BEL delimiters remain.
+            assert_eq!(s.matches('\x1b').count(), 1, "{osc:?}");
+            assert_eq!(s.matches('\x07').count(), 1, "{osc:?}");
+            assert!(!s.contains('\u{9b}'));
+        }
+        assert!(notify_sequence("t", "b2J;c", Osc::SevenSevenSeven).contains("b2J；c"));
+    }
+
+    #[test]
+    fn a_notification_is_one_sequence_of_the_chosen_kind() {
+        assert_eq!(
+            notify_sequence("小明", "在吗", Osc::Nine),
+            "\x1b]9;小明: 在吗\x07"
+        );
+        assert_eq!(
+            notify_sequence("小明", "在吗", Osc::SevenSevenSeven),
+            "\x1b]777;notify;小明;在吗\x07"
+        );
     }
 }

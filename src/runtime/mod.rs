@@ -42,7 +42,8 @@ pub struct Options {
     pub theme: Theme,
     pub mouse: bool,
     pub bell: bool,
-    pub osc_notify: bool,
+    /// The notification sequence to send (None: none).
+    pub osc: Option<host::Osc>,
     /// Where drafts and the open chat are kept between runs (None: not kept).
     pub session: Option<PathBuf>,
     /// Where moderation actions are logged (None: not logged).
@@ -58,7 +59,8 @@ pub struct Loop<S: Surface, H: Host> {
     pub tx: UnboundedSender<Msg>,
     pub rx: UnboundedReceiver<Msg>,
     pub bell: bool,
-    pub osc_notify: bool,
+    /// The notification sequence to send (None: none).
+    pub osc: Option<host::Osc>,
     pub session: Option<PathBuf>,
     /// The moderation audit log (None: not kept).
     pub audit: Option<PathBuf>,
@@ -114,7 +116,7 @@ impl<S: Surface, H: Host> Loop<S, H> {
             tx,
             rx,
             bell: true,
-            osc_notify: true,
+            osc: Some(host::Osc::Nine),
             session: None,
             audit: None,
             stop,
@@ -235,9 +237,7 @@ impl<S: Surface, H: Host> Loop<S, H> {
     fn perform(&mut self, e: Effect) {
         match e {
             Effect::Call(c) => exec::spawn_call(&self.client, c, &self.tx),
-            Effect::Notify { title, body } => {
-                self.host.notify(&title, &body, self.bell, self.osc_notify)
-            }
+            Effect::Notify { title, body } => self.host.notify(&title, &body, self.bell, self.osc),
             Effect::Title(t) => self.host.set_title(&t),
             Effect::Copy(t) => self.host.copy(&t),
             Effect::Open(url) => {
@@ -395,7 +395,7 @@ pub async fn run_tui(
         stop_rx,
     );
     lp.bell = opts.bell;
-    lp.osc_notify = opts.osc_notify;
+    lp.osc = opts.osc;
     lp.session = opts.session;
     lp.audit = opts.audit;
     lp.apply(&mut state, Msg::Clock(unix_now()));
