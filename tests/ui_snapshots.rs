@@ -314,6 +314,18 @@ fn sidebar_tabs_filter_and_focus() {
 }
 
 #[test]
+fn pinned_and_muted_chats_in_the_sidebar() {
+    let mut s = world();
+    // 阳光花园二期业主群 pinned (no message yet: listed all the same), 周末羽毛球约起🏸 pinned and
+    // muted with an unread mention (dim, not highlighted), 小明 muted with nothing unread (🔕).
+    s.pinned = vec![Peer::Group(30003), Peer::Group(30002)];
+    s.muted.insert(Peer::Group(30002));
+    s.muted.insert(Peer::Private(FRIEND));
+    s.chat_mut(Peer::Private(FRIEND)).unread = 0;
+    insta::assert_snapshot!("sidebar_pinned_muted_80x24", snapshot::render(&s, 80, 24));
+}
+
+#[test]
 fn members_pane_focused() {
     let mut s = world();
     s.focus = Pane::Members;

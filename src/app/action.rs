@@ -178,6 +178,10 @@ actions! {
     Run(String) = "run", "执行命令，例如 run /readall";
     /// Opens the requests inbox.
     Requests = "requests", "打开请求收件箱";
+    /// 免打扰 on or off for the chat selected in the sidebar (elsewhere: the open chat).
+    ToggleQuiet = "toggle_quiet", "会话免打扰 (不响铃、不通知、未读不高亮) 或取消";
+    /// Pins the chat selected in the sidebar (elsewhere: the open chat), or unpins it.
+    TogglePin = "toggle_pin", "置顶会话或取消置顶";
     // Lists (sidebar, timeline, members, popups).
     /// Moves the selection by n (negative is up).
     Move(i32) = "move", "选择移动 n 项 (负数向上)";

@@ -12,7 +12,7 @@ use super::effect::Effect;
 use super::lifecycle::{close_chat, open_chat};
 use super::popup::{FacePicker, HelpView, Popup};
 use super::state::State;
-use super::{member_list, reply_to};
+use super::{chat_prefs, member_list, reply_to};
 
 /// What a command does, given the state, its arguments (trimmed) and the effects to add to; an
 /// error is a one-line explanation for the status line.
@@ -91,6 +91,22 @@ pub static COMMANDS: &[Command] = &[
         desc: "显示或隐藏群成员列表",
         no_args: true,
         handler: members,
+    },
+    Command {
+        name: "pin",
+        aliases: &[],
+        usage: "",
+        desc: "置顶当前会话 ({global:toggle_pin}), 再输入取消",
+        no_args: true,
+        handler: chat_prefs::pin_command,
+    },
+    Command {
+        name: "quiet",
+        aliases: &["dnd"],
+        usage: "",
+        desc: "免打扰: 不响铃、不通知 ({global:toggle_quiet}), 再输入取消",
+        no_args: true,
+        handler: chat_prefs::quiet_command,
     },
     Command {
         name: "readall",

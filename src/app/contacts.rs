@@ -159,6 +159,23 @@ impl Contacts {
         self.user_name(user)
     }
 
+    /// A name napterm knows for `user` in the chat `peer` (the member's card or nickname, a
+    /// friend's remark or nickname, a name seen), or None when all it knows is the number.
+    pub fn known_name_in(&self, peer: Peer, user: i64) -> Option<String> {
+        if let Peer::Group(g) = peer
+            && let Some(m) = self.member(g, user)
+        {
+            return Some(m.display_name());
+        }
+        if let Some(f) = self.friends.get(&user) {
+            return Some(f.display_name());
+        }
+        self.seen
+            .get(&user)
+            .filter(|s| !s.trim().is_empty())
+            .cloned()
+    }
+
     /// The name to use for `user` in the chat `peer`.
     pub fn name_in(&self, peer: Peer, user: i64) -> String {
         match peer {

@@ -196,7 +196,8 @@ pub fn on_message(state: &mut State, ev: MessageEvent, fx: &mut Vec<Effect>, liv
             chat.mentions += 1;
         }
     }
-    if !watching && (mentions_me || !peer.is_group()) {
+    // 免打扰: the message counts as unread, and that is all.
+    if !watching && (mentions_me || !peer.is_group()) && !state.muted.contains(&peer) {
         let title = match peer {
             Peer::Group(_) => format!(
                 "{} @了你 · {}",
@@ -205,11 +206,7 @@ pub fn on_message(state: &mut State, ev: MessageEvent, fx: &mut Vec<Effect>, liv
             ),
             Peer::Private(u) => state.contacts.user_name(u),
         };
-        let body = excerpt(
-            &item
-                .chain
-                .plain_text_with(|qq| Some(state.contacts.name_in(peer, qq))),
-        );
+        let body = excerpt(&state.plain_text(peer, &item.chain));
         fx.push(Effect::Notify { title, body });
     }
     if is_open {

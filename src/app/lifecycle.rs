@@ -113,6 +113,8 @@ pub fn restore(state: &mut State, session: Session, fx: &mut Vec<Effect>) {
     for (peer, draft) in session.drafts.iter() {
         state.drafts.set(peer, draft.clone());
     }
+    state.muted = session.muted;
+    state.pinned = session.pinned;
     if let Some(p) = session.open {
         open_chat(state, p, fx);
     }

@@ -19,7 +19,7 @@
 //!
 //! The feature modules: `actions`, `admin`, `admin/commands`, `admin/duration`, `admin/group`,
 //! `admin/members`, `admin/messages`, `admin/roles`, `admin/sheets`, `admin/target`,
-//! `command_line`, `commands`, `completion`, `cursor`, `events`, `fuzzy`, `history`, `input`,
+//! `chat_prefs`, `command_line`, `commands`, `completion`, `cursor`, `events`, `fuzzy`, `history`, `input`,
 //! `keymap/hint`, `lifecycle`, `member_list`, `open_link`, `popup/confirm`, `popup/essences`,
 //! `popup/faces`, `popup/help`, `popup/inbox`, `popup/leave`, `popup/mute`, `popup/mutes`,
 //! `popup/notices`, `popup/profile`, `popup/protocol`, `popup/sheet`, `quotes`, `reply_to`,
@@ -30,6 +30,7 @@ pub mod actions;
 pub mod admin;
 pub mod call;
 pub mod chat;
+pub mod chat_prefs;
 pub mod command_line;
 pub mod commands;
 pub mod completion;

@@ -95,9 +95,7 @@ impl Request for GetMsg {
         } else {
             author
         };
-        let text = m
-            .message
-            .plain_text_with(|qq| Some(state.contacts.name_in(peer, qq)));
+        let text = state.plain_text(peer, &m.message);
         let quote = if m.message.is_empty() {
             Quote::Missing
         } else {

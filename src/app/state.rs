@@ -1,6 +1,6 @@
 //! The whole application state. `update` changes it; `ui` only reads it.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crossterm::event::KeyEvent;
 
@@ -175,6 +175,10 @@ pub struct State {
     pub composer: Composer,
     /// Drafts by chat; the open chat's follows the composer.
     pub drafts: Drafts,
+    /// Chats set to 免打扰: no bell, no notification, a dim unread count (kept across restarts).
+    pub muted: BTreeSet<Peer>,
+    /// Chats pinned to the top of 会话, in the order they were pinned (kept across restarts).
+    pub pinned: Vec<Peer>,
     pub popup: Option<Popup>,
     /// The `:` command line, when open.
     pub command_line: Option<String>,
@@ -256,6 +260,8 @@ impl State {
             members: MembersPane::default(),
             composer: Composer::default(),
             drafts: Drafts::default(),
+            muted: BTreeSet::new(),
+            pinned: Vec::new(),
             popup: None,
             command_line: None,
             search: None,
@@ -315,9 +321,13 @@ impl State {
         self.status.until = self.now + 4;
     }
 
-    /// Total unread messages (for the window title).
+    /// Total unread messages (for the window title), leaving out chats set to 免打扰.
     pub fn total_unread(&self) -> u32 {
-        self.chats.values().map(|c| c.unread).sum()
+        self.chats
+            .values()
+            .filter(|c| !self.muted.contains(&c.peer))
+            .map(|c| c.unread)
+            .sum()
     }
 
     /// True when calls can reach the server; loads wanted meanwhile are made on connecting.
@@ -355,11 +365,35 @@ impl State {
             .copied()
     }
 
-    /// What to keep for the next run: the drafts and the open chat.
+    /// The name of a user mentioned in `peer`: what the contacts know, your own name for you,
+    /// else the name the mention carried (`at` segments may hold one), else the number. Every
+    /// place that names a mention — the timeline, notifications, quotes, copies — asks here.
+    pub fn mention_name(&self, peer: Peer, user: i64, carried: Option<&str>) -> String {
+        self.known_name(peer, user)
+            .or_else(|| carried.filter(|n| !n.trim().is_empty()).map(str::to_string))
+            .unwrap_or_else(|| user.to_string())
+    }
+
+    /// A name known for `user` in `peer` (see [`Contacts::known_name_in`]), yours included.
+    pub fn known_name(&self, peer: Peer, user: i64) -> Option<String> {
+        self.contacts.known_name_in(peer, user).or_else(|| {
+            (user == self.self_id && !self.self_name.trim().is_empty())
+                .then(|| self.self_name.clone())
+        })
+    }
+
+    /// A message as plain text in `peer`, its mentions named (see [`State::mention_name`]).
+    pub fn plain_text(&self, peer: Peer, chain: &crate::onebot::MessageChain) -> String {
+        chain.plain_text_with(|qq| self.known_name(peer, qq))
+    }
+
+    /// What to keep for the next run: the drafts, the open chat, muted and pinned chats.
     pub fn session(&self) -> Session {
         Session {
             drafts: self.drafts.clone(),
             open: self.open,
+            muted: self.muted.clone(),
+            pinned: self.pinned.clone(),
         }
     }
 }

@@ -1,5 +1,5 @@
-//! What survives a restart: drafts per chat and the chat that was open, kept in a JSON file
-//! that is written off the loop thread.
+//! What survives a restart: drafts per chat, the chat that was open, the chats set to 免打扰 and
+//! the pinned ones, kept in a JSON file that is written off the loop thread.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -21,6 +21,12 @@ pub struct Saved {
     /// Drafts by chat (`g:<id>` / `u:<id>`).
     #[serde(default, deserialize_with = "drafts_of_any_version")]
     pub drafts: BTreeMap<String, Draft>,
+    /// Chats set to 免打扰 (`g:<id>` / `u:<id>`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub muted: Vec<String>,
+    /// Pinned chats, in pin order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pinned: Vec<String>,
 }
 
 /// Drafts as objects, or as JSON strings holding the object (how earlier versions wrote them:
@@ -62,6 +68,8 @@ impl Saved {
                 .iter()
                 .map(|(p, d)| (p.to_string(), d.clone()))
                 .collect(),
+            muted: session.muted.iter().map(Peer::to_string).collect(),
+            pinned: session.pinned.iter().map(Peer::to_string).collect(),
         }
     }
 
@@ -74,6 +82,15 @@ impl Saved {
                 .filter_map(|(k, d)| Some((parse_peer(k)?, d.clone())))
                 .collect(),
             open: self.open.as_deref().and_then(parse_peer),
+            muted: self.muted.iter().filter_map(|k| parse_peer(k)).collect(),
+            pinned: {
+                let mut seen = std::collections::HashSet::new();
+                self.pinned
+                    .iter()
+                    .filter_map(|k| parse_peer(k))
+                    .filter(|p| seen.insert(*p))
+                    .collect()
+            },
         }
     }
 }
@@ -179,6 +196,8 @@ mod tests {
         let session = Session {
             drafts: Drafts::from_iter([(Peer::Group(5), draft("未发完的话"))]),
             open: Some(Peer::Private(7)),
+            muted: [Peer::Group(5)].into_iter().collect(),
+            pinned: vec![Peer::Private(7), Peer::Group(5)],
         };
         let saved = Saved::new(&session);
         save(&path, &saved).unwrap();
@@ -193,6 +212,7 @@ mod tests {
         let session = Session {
             drafts: Drafts::from_iter([(Peer::Group(5), draft("你好"))]),
             open: None,
+            ..Default::default()
         };
         let text = serde_json::to_string(&Saved::new(&session)).unwrap();
         let v: serde_json::Value = serde_json::from_str(&text).unwrap();

@@ -95,12 +95,7 @@ pub fn content_spans(ctx: &LayoutCtx, m: &MessageItem) -> Vec<Span<'static>> {
                 let (label, style) = match target {
                     AtTarget::All => ("@全体成员".to_string(), t.mention_all),
                     AtTarget::User(qq) => {
-                        let n = ctx.state.contacts.name_in(ctx.peer, *qq);
-                        let n = if n == qq.to_string() {
-                            name.clone().filter(|s| !s.is_empty()).unwrap_or(n)
-                        } else {
-                            n
-                        };
+                        let n = ctx.state.mention_name(ctx.peer, *qq, name.as_deref());
                         let style = if *qq == ctx.state.self_id {
                             t.mention_me
                         } else {
@@ -261,10 +256,7 @@ fn quote_spans(ctx: &LayoutCtx, reply_to: i64) -> Span<'static> {
             let body = if q.recalled_by.is_some() {
                 "(已撤回)".to_string()
             } else {
-                crate::app::text::excerpt(
-                    &q.chain
-                        .plain_text_with(|qq| Some(ctx.state.contacts.name_in(ctx.peer, qq))),
-                )
+                crate::app::text::excerpt(&ctx.state.plain_text(ctx.peer, &q.chain))
             };
             format!("{author}: {body}")
         }

@@ -105,10 +105,23 @@ pub fn sidebar(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) -> Si
                     theme.sidebar
                 };
                 buf.set_style(Rect::new(list.x, y, list.width, 1), base);
+                // 免打扰: the counts in the plain dim style, a bell struck through when none.
                 let badge = if c.mentions > 0 {
-                    Some((format!(" @{}", c.mentions), theme.mention_badge))
+                    let s = if c.muted {
+                        theme.system
+                    } else {
+                        theme.mention_badge
+                    };
+                    Some((format!(" @{}", c.mentions), s))
                 } else if c.unread > 0 {
-                    Some((format!(" {}", c.unread.min(999)), theme.unread_badge))
+                    let s = if c.muted {
+                        theme.system
+                    } else {
+                        theme.unread_badge
+                    };
+                    Some((format!(" {}", c.unread.min(999)), s))
+                } else if c.muted {
+                    Some((" 🔕".to_string(), theme.system))
                 } else {
                     None
                 };

@@ -34,10 +34,7 @@ fn selected(state: &State) -> Result<Selected, String> {
     if m.recalled_by.is_some() {
         return Err("这条消息已经撤回了".into());
     }
-    let text = excerpt(
-        &m.chain
-            .plain_text_with(|qq| Some(state.contacts.name_in(peer, qq))),
-    );
+    let text = excerpt(&state.plain_text(peer, &m.chain));
     Ok(Selected {
         peer,
         id,
