@@ -52,6 +52,19 @@ pub fn notify_sequence(title: &str, body: &str, osc: Osc) -> String {
     }
 }
 
+/// Why no browser can be opened here, if none can: over SSH (it would open on the other
+/// machine), or without a display to open it on. `set` says whether an environment variable is
+/// set.
+pub fn no_opener(set: &dyn Fn(&str) -> bool, macos: bool) -> Option<&'static str> {
+    if set("SSH_CONNECTION") || set("SSH_TTY") {
+        return Some("通过 SSH 连接，无法在本机打开浏览器");
+    }
+    if !macos && !set("DISPLAY") && !set("WAYLAND_DISPLAY") {
+        return Some("没有图形界面 (未设置 DISPLAY / WAYLAND_DISPLAY)，无法打开浏览器");
+    }
+    None
+}
+
 /// The real terminal.
 pub struct TerminalHost;
 
@@ -79,13 +92,12 @@ impl Host for TerminalHost {
     }
 
     fn open(&mut self, url: &str) -> Result<(), String> {
-        let local_display = std::env::var_os("DISPLAY").is_some()
-            || std::env::var_os("WAYLAND_DISPLAY").is_some()
-            || cfg!(target_os = "macos");
-        let remote = std::env::var_os("SSH_CONNECTION").is_some();
-        if !local_display || remote {
+        if let Some(why) = no_opener(
+            &|k| std::env::var_os(k).is_some(),
+            cfg!(target_os = "macos"),
+        ) {
             self.copy(url);
-            return Err("没有可用的浏览器 (SSH)，链接已复制到剪贴板".into());
+            return Err(format!("{why}，链接已复制到剪贴板"));
         }
         let opener = if cfg!(target_os = "macos") {
             "open"
@@ -157,6 +169,24 @@ mod tests {
             assert!(!s.contains('\u{9b}'));
         }
         assert!(notify_sequence("t", "b2J;c", Osc::SevenSevenSeven).contains("b2J；c"));
+    }
+
+    #[test]
+    fn no_browser_says_why_ssh_or_no_display() {
+        let env = |vars: &'static [&'static str]| move |k: &str| vars.contains(&k);
+        let ssh = no_opener(&env(&["SSH_CONNECTION", "DISPLAY"]), false).unwrap();
+        assert!(ssh.contains("SSH"), "{ssh}");
+        let console = no_opener(&env(&[]), false).unwrap();
+        assert!(
+            console.contains("没有图形界面") && !console.contains("SSH"),
+            "{console}"
+        );
+        assert_eq!(no_opener(&env(&["WAYLAND_DISPLAY"]), false), None);
+        assert_eq!(
+            no_opener(&env(&[]), true),
+            None,
+            "macOS opens without DISPLAY"
+        );
     }
 
     #[test]
