@@ -453,3 +453,21 @@ fn help_descriptions_stay_in_one_column_when_a_usage_holds_chinese() {
         }
     }
 }
+
+#[test]
+fn the_status_line_hints_follow_the_open_popup() {
+    for p in every_popup() {
+        let mut s = state_with(p.clone());
+        let screen = frame(&mut s, 120, 40);
+        let status = screen.last().expect("a status line");
+        // The sidebar has the focus underneath: its hints would be wrong here.
+        assert!(
+            !status.contains("打开") && !status.contains("? 帮助"),
+            "{p:?}: {status}"
+        );
+        assert!(
+            status.contains("Esc 关闭") || status.contains("Esc 取消"),
+            "{p:?}: {status}"
+        );
+    }
+}
