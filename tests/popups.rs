@@ -471,3 +471,41 @@ fn the_status_line_hints_follow_the_open_popup() {
         );
     }
 }
+
+#[test]
+fn the_essence_list_asks_when_messages_it_does_not_hold_were_sent() {
+    use napterm::app::Reply;
+    use napterm::app::call::{Call, Essences, GetMsg};
+    use napterm::onebot::Peer;
+    use napterm::onebot::types::EssenceMessage;
+    let mut s = state_with(Popup::Essences(EssenceList {
+        group: GROUP,
+        items: Load::Loading,
+        selected: 0,
+    }));
+    let list = [801, 802]
+        .map(|id| EssenceMessage {
+            message_id: id,
+            ..Default::default()
+        })
+        .to_vec();
+    let fx = update(
+        &mut s,
+        Msg::Reply(Reply::Essences(Essences { group: GROUP }, Ok(list))),
+    );
+    let asked: Vec<&Call> = fx
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Call(c) => Some(c),
+            _ => None,
+        })
+        .collect();
+    for id in [801, 802] {
+        let want: Call = GetMsg {
+            peer: Peer::Group(GROUP),
+            id,
+        }
+        .into();
+        assert!(asked.contains(&&want), "get_msg {id}: {fx:?}");
+    }
+}

@@ -233,6 +233,8 @@ pub enum Quote {
     Found {
         author: String,
         excerpt: String,
+        /// When it was sent (Unix seconds).
+        time: i64,
     },
     /// The server does not have it (recalled or expired from NapCat's cache).
     Missing,

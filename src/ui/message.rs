@@ -261,7 +261,9 @@ fn quote_spans(ctx: &LayoutCtx, reply_to: i64) -> Span<'static> {
             format!("{author}: {body}")
         }
         None => match ctx.state.quotes.get(&reply_to) {
-            Some(Quote::Found { author, excerpt }) => format!("{author}: {excerpt}"),
+            Some(Quote::Found {
+                author, excerpt, ..
+            }) => format!("{author}: {excerpt}"),
             Some(Quote::Missing) => "(原消息不可用)".into(),
             Some(Quote::Loading) | None => "(正在获取原消息…)".into(),
         },

@@ -231,12 +231,15 @@ impl Request for Essences {
         "获取精华消息"
     }
 
-    fn done(self, state: &mut State, list: Vec<EssenceMessage>, _fx: &mut Vec<Effect>) {
+    fn done(self, state: &mut State, list: Vec<EssenceMessage>, fx: &mut Vec<Effect>) {
         if let Some(Popup::Essences(l)) = state.popup.as_mut()
             && l.group == self.group
         {
+            // The list says when each message was sent: the server gives only when it was set.
+            let ids: Vec<i64> = list.iter().map(|e| e.message_id).collect();
             l.selected = l.selected.min(list.len().saturating_sub(1));
             l.items = Load::Ready(list);
+            super::super::quotes::request_times(state, Peer::Group(self.group), &ids, fx);
         }
     }
 
