@@ -604,3 +604,45 @@ fn essence_and_recall_lines_read_naturally_whoever_did_it_to_whom() {
         ]
     );
 }
+
+#[test]
+fn your_own_message_older_than_two_minutes_is_recalled_only_by_who_manages_the_group() {
+    for (role, allowed) in [
+        (Role::Member, false),
+        (Role::Admin, true),
+        (Role::Owner, true),
+    ] {
+        let mut s = in_group(role);
+        let mut v = group_message(G, ME, 77, "五分钟前说的", None);
+        v["time"] = json!(NOW - 300);
+        update(&mut s, event(v));
+        let key = s.chats[&GROUP]
+            .timeline
+            .key_of(77)
+            .expect("in the timeline");
+        s.chats.get_mut(&GROUP).unwrap().selected = Some(key);
+        command(&mut s, "recall");
+        if allowed {
+            assert!(
+                matches!(s.popup, Some(napterm::app::popup::Popup::Confirm(_))),
+                "{role:?}: asks first"
+            );
+        } else {
+            assert!(s.popup.is_none(), "{role:?}");
+            let e = s.status.error.clone().unwrap_or_default();
+            assert!(e.contains("超过 2 分钟"), "{role:?}: {e}");
+        }
+    }
+    // A fresh one: anyone.
+    let mut s = in_group(Role::Member);
+    let mut v = group_message(G, ME, 78, "刚说的", None);
+    v["time"] = json!(NOW - 30);
+    update(&mut s, event(v));
+    let key = s.chats[&GROUP].timeline.key_of(78).unwrap();
+    s.chats.get_mut(&GROUP).unwrap().selected = Some(key);
+    command(&mut s, "recall");
+    assert!(matches!(
+        s.popup,
+        Some(napterm::app::popup::Popup::Confirm(_))
+    ));
+}
