@@ -192,14 +192,14 @@ fn profile_popup_loading_and_loaded() {
     let mut s = world();
     s.focus = Pane::Members;
     s.popup = Some(Popup::Profile(ProfileCard {
-        group: GROUP,
+        group: Some(GROUP),
         user: 20005,
         data: None,
         error: None,
     }));
     insta::assert_snapshot!("profile_loading_80x24", render(&s));
     s.popup = Some(Popup::Profile(ProfileCard {
-        group: GROUP,
+        group: Some(GROUP),
         user: 20005,
         data: Some(Box::new(profile_data())),
         error: None,
@@ -470,7 +470,7 @@ fn every_popup_fits_any_terminal_without_panicking() {
             error: Some("错误".into()),
         }),
         Popup::Profile(ProfileCard {
-            group: GROUP,
+            group: Some(GROUP),
             user: 20005,
             data: Some(Box::new(profile_data())),
             error: None,

@@ -242,3 +242,69 @@ fn muted_and_pinned_chats_survive_a_restart() {
     let old: Saved = serde_json::from_str(r#"{"open": "g:30001", "drafts": {}}"#).unwrap();
     assert!(old.session().muted.is_empty() && old.session().pinned.is_empty());
 }
+
+#[test]
+fn profile_poke_and_like_work_on_the_friend_of_a_private_chat() {
+    use napterm::app::Call;
+    use napterm::app::call::{Like, Poke, Profile};
+    use napterm::app::popup::Popup;
+    let calls = |fx: &[Effect]| -> Vec<Call> {
+        fx.iter()
+            .filter_map(|e| match e {
+                Effect::Call(c) => Some(c.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    let mut s = online();
+    command(&mut s, &format!("open u:{FRIEND}"));
+    let fx = command(&mut s, "profile");
+    assert!(
+        matches!(&s.popup, Some(Popup::Profile(p)) if p.group.is_none() && p.user == FRIEND),
+        "{:?} {:?}",
+        s.popup,
+        s.status
+    );
+    assert!(
+        calls(&fx).contains(
+            &Profile {
+                group: None,
+                user: FRIEND
+            }
+            .into()
+        )
+    );
+    // The member keys that make sense for a friend work in it: poke.
+    let fx = press(&mut s, KeyCode::Char('P'), KeyModifiers::SHIFT);
+    assert!(
+        calls(&fx).contains(
+            &Poke {
+                group: None,
+                user: FRIEND
+            }
+            .into()
+        ),
+        "{fx:?}"
+    );
+    s.popup = None;
+    let fx = command(&mut s, "like");
+    assert!(
+        calls(&fx).contains(
+            &Like {
+                user: FRIEND,
+                times: 1
+            }
+            .into()
+        )
+    );
+    let fx = command(&mut s, "like 5");
+    assert!(
+        calls(&fx).contains(
+            &Like {
+                user: FRIEND,
+                times: 5
+            }
+            .into()
+        )
+    );
+}

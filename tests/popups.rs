@@ -124,7 +124,7 @@ fn every_popup() -> Vec<Popup> {
         }),
         Popup::Mute(mute_picker(None)),
         Popup::Profile(ProfileCard {
-            group: GROUP,
+            group: Some(GROUP),
             user: 20002,
             data: None,
             error: None,
