@@ -163,7 +163,15 @@ pub fn content_spans(ctx: &LayoutCtx, m: &MessageItem) -> Vec<Span<'static>> {
             ))),
             Segment::Json { data, .. } => card_spans(ctx, &Card::parse(data), media, &mut out),
             Segment::Xml { .. } => out.push(bracket("[XML卡片]".into())),
-            Segment::Markdown { content, .. } => text_spans(content, base, t.link, &mut out),
+            Segment::Markdown { content, .. } => {
+                let styles = super::markdown::Styles {
+                    base,
+                    link: t.link,
+                    code: media,
+                    quote: t.quote,
+                };
+                super::markdown::spans(content, &styles, &mut out, text_spans);
+            }
             Segment::Music(m) => out.push(bracket(match &m.music {
                 Music::Custom { title, .. } if !title.is_empty() => format!("[音乐] {title}"),
                 Music::Platform { platform, id } => format!("[音乐 {platform}:{id}]"),

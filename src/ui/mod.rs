@@ -5,6 +5,7 @@
 //! next key or click.
 
 pub mod composer;
+pub mod markdown;
 pub mod message;
 pub mod panes;
 pub mod popup;
