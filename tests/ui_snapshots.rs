@@ -447,6 +447,8 @@ fn a_popup_over_wide_characters_keeps_its_left_border() {
     for (popup, w, h) in cases {
         let mut s = world();
         s.inbox.items = requests();
+        // The sidebar's names under the popups (with the member pane open, 80 columns hide it).
+        s.members.visible = false;
         // A name that the left edges at 120x40 cut in half: help (column 15) and the inbox (24).
         s.contacts.groups.insert(
             30009,
@@ -599,4 +601,17 @@ fn every_screen_draws_at_any_size_without_panicking() {
     }
     let tiny = snapshot::render(&states[0], 10, 3);
     assert!(tiny.contains("窗口太小"), "{tiny}");
+}
+
+#[test]
+fn the_member_pane_never_squeezes_the_message_text_below_forty_columns() {
+    let mut s = world();
+    s.members.visible = true;
+    for (w, h, sidebar) in [(80, 24, false), (100, 30, false), (120, 40, true), (160, 48, true)] {
+        let a = napterm::ui::areas(&s, Rect::new(0, 0, w, h));
+        assert!(a.members.is_some(), "{w}x{h}: the member pane is shown");
+        assert_eq!(a.sidebar.is_some(), sidebar, "{w}x{h}: the sidebar gives way first");
+        let text = napterm::ui::message::text_width(a.timeline.width);
+        assert!(text >= napterm::ui::MIN_TEXT, "{w}x{h}: {text} columns of text");
+    }
 }

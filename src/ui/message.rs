@@ -31,6 +31,11 @@ fn prefix_width(total: u16) -> u16 {
     6 + name_width(total) + 3
 }
 
+/// Columns left for the message text in a timeline `total` columns wide.
+pub fn text_width(total: u16) -> u16 {
+    total.saturating_sub(prefix_width(total))
+}
+
 /// `HH:MM` in local time.
 pub fn clock(ts: i64) -> String {
     use chrono::{Local, TimeZone};
