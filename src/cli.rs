@@ -177,7 +177,7 @@ Environment:
 
 Config file: {config_path}
   TOML, every key optional: url, token, token_file, token_in_query, call_timeout_secs,
-  media_timeout_secs, reconnect_max_secs, log_level, [ui] and [notify] tables.
+  media_timeout_secs, reconnect_max_secs, log_level, [ui], [notify] and [history] tables.
   Unknown keys are errors. The README documents every key.
 
 Logs: {log_dir}/napterm.log (never the screen; the token is redacted).
@@ -216,6 +216,10 @@ impl From<config::ConfigError> for Failure {
     }
 }
 
+/// The warning `--token` earns in the interface's status line.
+pub const TOKEN_ARG_WARNING_TUI: &str =
+    "警告: --token 会被本机其他用户看到 (ps、/proc)，请改用 --token-file 或 NAPTERM_TOKEN";
+
 /// The warning `--token` earns.
 pub const TOKEN_ARG_WARNING: &str = "napterm: warning: --token is visible to other users of this \
     machine (ps, /proc); prefer --token-file or NAPTERM_TOKEN";
@@ -248,7 +252,11 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
     if cli.global.token.is_some() {
         eprintln!("{TOKEN_ARG_WARNING}");
     }
-    let settings = Settings::load(&cli.global.overrides(), cli.global.config.as_deref())?;
+    let mut settings = Settings::load(&cli.global.overrides(), cli.global.config.as_deref())?;
+    if cli.global.token.is_some() {
+        // Printed before the full screen hides it; said again in the status line.
+        settings.warnings.push(TOKEN_ARG_WARNING_TUI.to_string());
+    }
     if let Err(e) = crate::logging::init(&settings, &crate::logging::log_dir()) {
         // Not fatal: napterm works without a log.
         eprintln!("napterm: warning: logging is off: {e}");

@@ -78,6 +78,8 @@ pub struct Config {
     pub ui: UiConfig,
     /// How napterm gets your attention.
     pub notify: NotifyConfig,
+    /// The local history.
+    pub history: HistoryConfig,
 }
 
 impl Default for Config {
@@ -93,6 +95,7 @@ impl Default for Config {
             log_level: None,
             ui: UiConfig::default(),
             notify: NotifyConfig::default(),
+            history: HistoryConfig::default(),
         }
     }
 }
@@ -107,11 +110,44 @@ pub struct UiConfig {
     /// Capture the mouse (wheel scroll, click to select); off keeps the terminal's own selection.
     pub mouse: bool,
     /// Messages kept in memory per conversation (older ones reload from history).
+    #[serde(deserialize_with = "timeline_capacity")]
     pub timeline_capacity: usize,
     /// Messages fetched per history page.
+    #[serde(deserialize_with = "history_page_size")]
     pub history_page_size: u32,
     /// Width of the sidebar in columns on wide terminals.
+    #[serde(deserialize_with = "sidebar_width")]
     pub sidebar_width: u16,
+}
+
+/// A number below what the app can use is an error naming its key, never a value quietly
+/// raised (`history_page_size = 0` would otherwise load nothing, or one message at a time).
+fn at_least<'de, D, T>(d: D, min: T, what: &str) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + PartialOrd + std::fmt::Display,
+{
+    let n = T::deserialize(d)?;
+    if n < min {
+        return Err(serde::de::Error::custom(format!(
+            "must be at least {min} ({what}), not {n}"
+        )));
+    }
+    Ok(n)
+}
+
+/// The app keeps at least 16 messages per chat whatever is asked.
+fn timeline_capacity<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
+    at_least(d, 16, "messages kept per chat")
+}
+
+fn history_page_size<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    at_least(d, 1, "messages per page")
+}
+
+/// The layout draws the sidebar at least 12 columns wide.
+fn sidebar_width<'de, D: Deserializer<'de>>(d: D) -> Result<u16, D::Error> {
+    at_least(d, 12, "columns")
 }
 
 impl Default for UiConfig {
@@ -206,6 +242,25 @@ impl<'de> Deserialize<'de> for OscSetting {
             Raw::Number(n) => Err(serde::de::Error::custom(format!(
                 "invalid value `{n}`: {EXPECTED}"
             ))),
+        }
+    }
+}
+
+/// The `[history]` table: the local history (`$XDG_DATA_HOME/napterm/<QQ>/history.db`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HistoryConfig {
+    /// Keep every message seen in the local history (off: nothing is written or read).
+    pub enabled: bool,
+    /// Recalled messages keep their text, dimmed (off: they show only as recalled).
+    pub show_recalled: bool,
+}
+
+impl Default for HistoryConfig {
+    fn default() -> Self {
+        HistoryConfig {
+            enabled: true,
+            show_recalled: false,
         }
     }
 }
@@ -397,8 +452,13 @@ pub struct Settings {
     pub notify: NotifyConfig,
     /// The notification sequence to send: `[notify] osc`, or what the terminal understands.
     pub osc: Option<Osc>,
+    /// The `[history]` table.
+    pub history: HistoryConfig,
     /// The config file that was read, if one was.
     pub config_file: Option<PathBuf>,
+    /// What the user should read about how napterm was started (the interface shows it too,
+    /// where stderr is hidden behind the full screen).
+    pub warnings: Vec<String>,
 }
 
 impl Settings {
@@ -486,7 +546,9 @@ impl Settings {
             colors,
             notify: config.notify,
             osc,
+            history: config.history,
             config_file: file_path,
+            warnings: Vec::new(),
         })
     }
 
@@ -767,12 +829,22 @@ mod tests {
             ("[notify]\nosc = 99", 2, "notify.osc"),
             ("log_level = \"napterm=loud\"", 1, "log_level"),
             ("foo = 1", 1, "foo"),
+            ("[ui]\nhistory_page_size = 0", 2, "ui.history_page_size"),
+            (
+                "[ui]\nmouse = true\ntimeline_capacity = 0",
+                3,
+                "ui.timeline_capacity",
+            ),
+            ("[ui]\nsidebar_width = 0", 2, "ui.sidebar_width"),
         ];
         for (text, want_line, want_key) in cases {
             match parse(text) {
-                Err(ConfigError::Invalid { line, key, .. }) => {
+                Err(ConfigError::Invalid {
+                    line, key, message, ..
+                }) => {
                     assert_eq!(line, want_line, "{text}");
                     assert_eq!(key.as_deref(), Some(want_key), "{text}");
+                    assert!(!message.is_empty(), "{text}");
                 }
                 other => panic!("{text}: {other:?}"),
             }

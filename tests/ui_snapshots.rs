@@ -3,7 +3,7 @@
 
 mod snapshot;
 use napterm::app::chat::{Delivery, EntryKind, HistoryState, MessageItem, NoticeItem, SortKey};
-use napterm::app::composer::{Completion, CompletionItem, ReplyTarget};
+use napterm::app::composer::{Completion, CompletionItem, CompletionKind, Pick, ReplyTarget};
 use napterm::app::contacts::{FriendInfo, GroupEntry, Member, Members, MembersState};
 use napterm::app::inbox::{PendingRequest, RequestWhat};
 use napterm::app::keymap::Keymap;
@@ -339,6 +339,7 @@ fn mention_completion() {
     let mut s = world();
     s.composer.insert_text("@小");
     s.composer.completion = Some(Completion {
+        kind: CompletionKind::Mention,
         row: 0,
         col: 0,
         query: "小".into(),
@@ -346,12 +347,12 @@ fn mention_completion() {
             CompletionItem {
                 label: "明哥 | 后端".into(),
                 detail: FRIEND.to_string(),
-                qq: Some(FRIEND),
+                pick: Pick::Member(FRIEND),
             },
             CompletionItem {
                 label: "全体成员".into(),
                 detail: "@all".into(),
-                qq: None,
+                pick: Pick::AtAll,
             },
         ],
         selected: 0,
@@ -581,13 +582,14 @@ fn every_screen_draws_at_any_size_without_panicking() {
     let mut s = world();
     s.composer.insert_text("@小");
     s.composer.completion = Some(Completion {
+        kind: CompletionKind::Mention,
         row: 0,
         col: 0,
         query: "小".into(),
         items: vec![CompletionItem {
             label: "明哥".into(),
             detail: "20002".into(),
-            qq: Some(FRIEND),
+            pick: Pick::Member(FRIEND),
         }],
         selected: 0,
     });
@@ -607,11 +609,23 @@ fn every_screen_draws_at_any_size_without_panicking() {
 fn the_member_pane_never_squeezes_the_message_text_below_forty_columns() {
     let mut s = world();
     s.members.visible = true;
-    for (w, h, sidebar) in [(80, 24, false), (100, 30, false), (120, 40, true), (160, 48, true)] {
+    for (w, h, sidebar) in [
+        (80, 24, false),
+        (100, 30, false),
+        (120, 40, true),
+        (160, 48, true),
+    ] {
         let a = napterm::ui::areas(&s, Rect::new(0, 0, w, h));
         assert!(a.members.is_some(), "{w}x{h}: the member pane is shown");
-        assert_eq!(a.sidebar.is_some(), sidebar, "{w}x{h}: the sidebar gives way first");
+        assert_eq!(
+            a.sidebar.is_some(),
+            sidebar,
+            "{w}x{h}: the sidebar gives way first"
+        );
         let text = napterm::ui::message::text_width(a.timeline.width);
-        assert!(text >= napterm::ui::MIN_TEXT, "{w}x{h}: {text} columns of text");
+        assert!(
+            text >= napterm::ui::MIN_TEXT,
+            "{w}x{h}: {text} columns of text"
+        );
     }
 }

@@ -10,8 +10,9 @@ use super::admin::commands as admin;
 use super::call::MarkAllRead;
 use super::effect::Effect;
 use super::lifecycle::{close_chat, open_chat};
-use super::popup::{FacePicker, HelpView, Popup};
+use super::popup::{Confirm, FacePicker, HelpView, Popup};
 use super::state::State;
+use super::stored::StoreWrite;
 use super::{chat_prefs, member_list, reply_to};
 
 /// What a command does, given the state, its arguments (trimmed) and the effects to add to; an
@@ -69,6 +70,22 @@ pub static COMMANDS: &[Command] = &[
         handler: search,
     },
     Command {
+        name: "find",
+        aliases: &[],
+        usage: "<文字> [筛选]",
+        desc: "搜索所有会话的本地记录 (可加 in: from: has: 等)",
+        no_args: false,
+        handler: find_cmd,
+    },
+    Command {
+        name: "forget",
+        aliases: &[],
+        usage: "[会话]",
+        desc: "删除一个会话的本地记录 (先确认; 默认当前会话)",
+        no_args: false,
+        handler: forget,
+    },
+    Command {
         name: "reply",
         aliases: &["r"],
         usage: "",
@@ -83,6 +100,14 @@ pub static COMMANDS: &[Command] = &[
         desc: "插入表情 (不带参数打开表情面板)",
         no_args: false,
         handler: face,
+    },
+    Command {
+        name: "clear",
+        aliases: &[],
+        usage: "",
+        desc: "清空输入框 (连同回复目标; {composer:clear_composer})",
+        no_args: true,
+        handler: clear,
     },
     Command {
         name: "members",
@@ -333,6 +358,14 @@ pub static COMMANDS: &[Command] = &[
         handler: admin::reject,
     },
     Command {
+        name: "reconnect",
+        aliases: &[],
+        usage: "",
+        desc: "立即重新连接 NapCat，不等重连倒计时 ({global:reload})",
+        no_args: true,
+        handler: reconnect,
+    },
+    Command {
         name: "help",
         aliases: &["h", "?"],
         usage: "",
@@ -353,6 +386,11 @@ pub static COMMANDS: &[Command] = &[
 /// The command `name` runs (by its name or an alias).
 pub fn find(name: &str) -> Option<&'static Command> {
     COMMANDS.iter().find(|c| c.answers_to(name))
+}
+
+/// Whether a command answers to `name` (for the keymap's `run = "run /name"`).
+pub fn known(name: &str) -> bool {
+    find(name).is_some()
 }
 
 /// Runs a command line (without the leading `/`). An error is a one-line explanation.
@@ -391,9 +429,44 @@ fn close(state: &mut State, _: &str, _: &mut Vec<Effect>) -> Result<(), String> 
     Ok(())
 }
 
-/// `/search <text>`.
-fn search(state: &mut State, args: &str, _: &mut Vec<Effect>) -> Result<(), String> {
+/// `/search <text>`: in the open chat — with a local history, in all of its stored messages
+/// (the `/find` popup for this chat), else in what is loaded.
+fn search(state: &mut State, args: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
+    if state.store.readable()
+        && let Some(peer) = state.open
+        && !args.trim().is_empty()
+    {
+        return super::popup::find::open(state, args, Some(peer), fx);
+    }
     super::timeline_nav::search_start(state, args)
+}
+
+/// `/find <text>`: the local history of every chat.
+fn find_cmd(state: &mut State, args: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
+    super::popup::find::open(state, args, None, fx)
+}
+
+/// `/forget [chat]`: asks, then deletes the chat's local history.
+fn forget(state: &mut State, args: &str, _: &mut Vec<Effect>) -> Result<(), String> {
+    if !state.store.writing() {
+        return Err("本地记录不可用".into());
+    }
+    let peer = if args.is_empty() {
+        state
+            .open
+            .ok_or("用法: /forget [会话] (不给会话时删除当前会话的记录)")?
+    } else {
+        resolve_chat(state, args)?
+    };
+    let name = state.contacts.chat_name(peer);
+    state.popup = Some(Popup::Confirm(Confirm {
+        title: "删除本地记录".into(),
+        body: format!(
+            "删除「{name}」在本机保存的全部聊天记录？QQ 服务器上的记录不受影响。此操作不能撤销。"
+        ),
+        on_yes: vec![Effect::Store(StoreWrite::Forget(peer))],
+    }));
+    Ok(())
 }
 
 /// `/reply`: the reply key, with a reason when nothing is selected.
@@ -424,6 +497,12 @@ fn face(state: &mut State, args: &str, _: &mut Vec<Effect>) -> Result<(), String
     Ok(())
 }
 
+/// `/clear`: empties the composer.
+fn clear(state: &mut State, _: &str, _: &mut Vec<Effect>) -> Result<(), String> {
+    state.composer.clear();
+    Ok(())
+}
+
 /// `/members`: the member pane of the open group.
 fn members(state: &mut State, _: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
     if !matches!(state.open, Some(Peer::Group(_))) {
@@ -436,6 +515,12 @@ fn members(state: &mut State, _: &str, fx: &mut Vec<Effect>) -> Result<(), Strin
 /// `/readall`.
 fn readall(_: &mut State, _: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
     fx.push(Effect::call(MarkAllRead));
+    Ok(())
+}
+
+/// `/reconnect`: connects now.
+fn reconnect(state: &mut State, _: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
+    super::retry::reconnect(state, fx);
     Ok(())
 }
 
@@ -460,7 +545,12 @@ pub fn resolve_chat(state: &State, arg: &str) -> Result<Peer, String> {
             .map_err(|_| format!("「{s}」不是号码"))
     };
     if let Some(g) = arg.strip_prefix("g:") {
-        return Ok(Peer::Group(num(g)?));
+        let g = num(g)?;
+        // Once the group list is known, a number not on it is a group you cannot write to.
+        if state.contacts.groups_loaded && !state.contacts.groups.contains_key(&g) {
+            return Err(format!("你不在群 {g} 中 (群聊列表里没有它)"));
+        }
+        return Ok(Peer::Group(g));
     }
     if let Some(u) = arg.strip_prefix("u:") {
         return Ok(Peer::Private(num(u)?));

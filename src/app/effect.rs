@@ -6,6 +6,7 @@
 
 use super::call::Call;
 use super::drafts::Session;
+use super::stored::{StoreRead, StoreWrite};
 
 /// Something for the runtime to do.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,6 +32,26 @@ pub enum Effect {
     /// Turns on the kitty keyboard protocol's disambiguated keys (Shift+Enter, …), which the
     /// terminal said it speaks.
     EnhanceKeyboard,
+    /// Opens `account`'s local history (closing another one); the answer comes back as
+    /// `Msg::Store`.
+    OpenStore { account: i64 },
+    /// A write to the local history (done on the store's writer thread).
+    Store(StoreWrite),
+    /// A read of the local history (done off the loop thread); the answer comes back as
+    /// `Msg::Store`.
+    StoreRead(StoreRead),
+    /// Connects to NapCat now instead of waiting out the reconnect backoff.
+    Reconnect,
+    /// Hands `Msg::Continue(step)` back to `update`: what a confirmation's yes goes on with
+    /// when it changes more than the server (a send shows its message and empties the composer).
+    Continue(Step),
+}
+
+/// A step `update` takes once a confirmation said yes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Send what the composer holds; the `@全体成员` in it was confirmed.
+    SendConfirmed,
 }
 
 impl Effect {

@@ -6,9 +6,11 @@ use crate::onebot::{ClientEvent, ConnState, Event, MessageEvent, Notice, NoticeK
 
 use super::chat::{EntryKind, HistoryState, MessageItem, NoticeItem, Page, Scroll, SortKey};
 use super::effect::Effect;
-use super::lifecycle;
 use super::state::State;
+use super::stored::StoreWrite;
 use super::text::{duration_text, excerpt};
+use super::{catch_up, lifecycle, local};
+use crate::store::{LineKind, NoticeLine};
 
 /// Handles one report from the connection.
 pub fn on_client(state: &mut State, ev: ClientEvent, fx: &mut Vec<Effect>) {
@@ -39,7 +41,17 @@ pub fn on_client(state: &mut State, ev: ClientEvent, fx: &mut Vec<Effect>) {
                 }
                 _ => None,
             };
+            match &s {
+                ConnState::Reconnecting { reason, .. } => {
+                    state.last_conn_failure = Some(reason.clone())
+                }
+                ConnState::Connected { .. } => state.last_conn_failure = None,
+                _ => {}
+            }
             state.conn = s;
+            if state.self_id != 0 && state.online() {
+                local::want_account(state, state.self_id, fx);
+            }
             if first_connect {
                 state.loaded = true;
                 initial_loads(state, fx);
@@ -64,7 +76,8 @@ fn initial_loads(state: &mut State, fx: &mut Vec<Effect>) {
     lifecycle::on_connected(state, fx);
 }
 
-/// After a reconnect: the open chat and recent chats fetch their latest page (merged, de-duplicated).
+/// After a reconnect: the open chat and recent chats catch up (`catch_up`: pages until they meet
+/// what was stored or loaded; merged, de-duplicated).
 fn catch_up(state: &mut State, fx: &mut Vec<Effect>) {
     let page = state.settings.history_page;
     let mut peers: Vec<Peer> = super::sidebar::recent_peers(state)
@@ -77,6 +90,9 @@ fn catch_up(state: &mut State, fx: &mut Vec<Effect>) {
         peers.insert(0, p);
     }
     for p in peers {
+        if catch_up::start(state, p, fx) {
+            continue;
+        }
         let chat = state.chat_mut(p);
         if chat.history == HistoryState::NotLoaded {
             continue;
@@ -100,7 +116,7 @@ fn on_event(state: &mut State, e: Event, fx: &mut Vec<Effect>) {
     match e {
         Event::Message(m) => on_message(state, *m, fx, true),
         Event::Notice(n) => on_notice(state, n, fx),
-        Event::Request(r) => super::requests::on_event(state, r),
+        Event::Request(r) => super::requests::on_event(state, r, fx),
         Event::Meta(crate::onebot::Meta::Lifecycle { self_id, .. })
         | Event::Meta(crate::onebot::Meta::Heartbeat { self_id, .. }) => {
             if state.self_id == 0 && self_id != 0 {
@@ -130,6 +146,16 @@ pub fn on_message(state: &mut State, ev: MessageEvent, fx: &mut Vec<Effect>, liv
     let peer = ev.peer();
     if peer.id() == 0 {
         return;
+    }
+    if state.store.writing() {
+        state
+            .store
+            .write(fx, StoreWrite::Message(Box::new(ev.clone())));
+        if state.chats.get(&peer).is_some_and(|c| c.detached) {
+            // The chat shows an old stretch read from the store: the message is stored and
+            // comes with the newest rows when scrolling down, not into the middle.
+            return;
+        }
     }
     if state.self_id == 0 && ev.self_id != 0 {
         state.self_id = ev.self_id;
@@ -184,6 +210,10 @@ pub fn on_message(state: &mut State, ev: MessageEvent, fx: &mut Vec<Effect>, liv
     if is_open && chat.scroll != Scroll::Bottom {
         chat.new_below += 1;
     }
+    if is_open && let Some(u) = chat.unread_at_open.as_mut() {
+        // Newer than what was unread when the chat was opened.
+        u.seen_live += 1;
+    }
     if !is_open {
         if chat.unread == 0 && chat.read_marker.is_none() {
             chat.read_marker = Some(SortKey {
@@ -217,7 +247,26 @@ pub fn on_message(state: &mut State, ev: MessageEvent, fx: &mut Vec<Effect>, liv
     }
 }
 
-fn add_line(state: &mut State, peer: Peer, time: i64, actor: Option<i64>, text: String) {
+/// Adds a notice line to its chat's timeline, and to the store.
+fn add_line(
+    state: &mut State,
+    fx: &mut Vec<Effect>,
+    kind: LineKind,
+    peer: Peer,
+    time: i64,
+    actor: Option<i64>,
+    text: String,
+) {
+    state.store.write(
+        fx,
+        StoreWrite::Notice(NoticeLine {
+            peer,
+            time,
+            kind,
+            actor,
+            text: text.clone(),
+        }),
+    );
     let arrival = state.arrival();
     let key = SortKey {
         time,
@@ -260,6 +309,7 @@ fn whose(state: &State, g: i64, owner: i64, actor: i64) -> String {
 
 fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
     let t = if n.time > 0 { n.time } else { state.now };
+    let kind = LineKind::of(&n.kind);
     match n.kind {
         NoticeKind::GroupRecall {
             group_id,
@@ -273,6 +323,14 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
             } else {
                 operator_id
             };
+            state.store.write(
+                fx,
+                StoreWrite::Recall {
+                    peer,
+                    message_id,
+                    by: op,
+                },
+            );
             let found = state
                 .chat_mut(peer)
                 .timeline
@@ -287,7 +345,7 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
                         whose(state, group_id, user_id, op)
                     )
                 };
-                add_line(state, peer, t, Some(op), text);
+                add_line(state, fx, kind, peer, t, Some(op), text);
             }
         }
         NoticeKind::FriendRecall {
@@ -295,6 +353,14 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
             message_id,
         } => {
             let peer = Peer::Private(user_id);
+            state.store.write(
+                fx,
+                StoreWrite::Recall {
+                    peer,
+                    message_id,
+                    by: user_id,
+                },
+            );
             let found = state
                 .chat_mut(peer)
                 .timeline
@@ -303,6 +369,8 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
                 let who = state.contacts.user_name(user_id);
                 add_line(
                     state,
+                    fx,
+                    kind,
                     peer,
                     t,
                     Some(user_id),
@@ -317,6 +385,11 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
             operator_id,
         } => {
             let who = you_or(state, group_id, user_id);
+            if who == user_id.to_string() {
+                // A newcomer is not on the member list yet: their name is asked for, and put
+                // in this line when it comes.
+                super::names::ask(state, user_id, None, fx);
+            }
             let text = match how {
                 JoinKind::Invite if operator_id != 0 => format!(
                     "{} 邀请 {who} 加入了群聊",
@@ -341,7 +414,15 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
                 );
             }
             state.contacts.touch();
-            add_line(state, Peer::Group(group_id), t, Some(user_id), text);
+            add_line(
+                state,
+                fx,
+                kind,
+                Peer::Group(group_id),
+                t,
+                Some(user_id),
+                text,
+            );
             if user_id == state.self_id {
                 fx.push(Effect::call(Groups));
             }
@@ -364,9 +445,7 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
                 }
                 LeaveKind::Disband => "群聊已解散".to_string(),
             };
-            if let Some(ms) = state.contacts.members.get_mut(&group_id) {
-                ms.by_id.remove(&user_id);
-            }
+            state.contacts.remove_member(group_id, user_id);
             if let Some(g) = state.contacts.groups.get_mut(&group_id) {
                 g.member_count = (g.member_count - 1).max(0);
             }
@@ -374,7 +453,15 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
                 state.contacts.groups.remove(&group_id);
             }
             state.contacts.touch();
-            add_line(state, Peer::Group(group_id), t, Some(user_id), text);
+            add_line(
+                state,
+                fx,
+                kind,
+                Peer::Group(group_id),
+                t,
+                Some(user_id),
+                text,
+            );
         }
         NoticeKind::GroupBan {
             lift,
@@ -406,7 +493,15 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
                 }
             };
             state.contacts.touch();
-            add_line(state, Peer::Group(group_id), t, Some(user_id), text);
+            add_line(
+                state,
+                fx,
+                kind,
+                Peer::Group(group_id),
+                t,
+                Some(user_id),
+                text,
+            );
         }
         NoticeKind::GroupAdmin {
             set,
@@ -427,7 +522,15 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
             } else {
                 format!("{who} 被取消了管理员")
             };
-            add_line(state, Peer::Group(group_id), t, Some(user_id), text);
+            add_line(
+                state,
+                fx,
+                kind,
+                Peer::Group(group_id),
+                t,
+                Some(user_id),
+                text,
+            );
         }
         NoticeKind::GroupCard {
             group_id,
@@ -449,12 +552,22 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
             } else {
                 format!("{old} 的群名片改为 {card_new}")
             };
-            add_line(state, Peer::Group(group_id), t, Some(user_id), text);
+            add_line(
+                state,
+                fx,
+                kind,
+                Peer::Group(group_id),
+                t,
+                Some(user_id),
+                text,
+            );
         }
         NoticeKind::FriendAdd { user_id } => {
             fx.push(Effect::call(Friends));
             add_line(
                 state,
+                fx,
+                kind,
                 Peer::Private(user_id),
                 t,
                 Some(user_id),
@@ -479,16 +592,48 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
             } else {
                 format!("{op} 将{who}一条消息设为精华")
             };
-            add_line(state, Peer::Group(group_id), t, Some(operator_id), text);
+            add_line(
+                state,
+                fx,
+                kind,
+                Peer::Group(group_id),
+                t,
+                Some(operator_id),
+                text,
+            );
         }
         NoticeKind::GroupMsgEmojiLike {
             group_id,
+            user_id,
             message_id: Some(message_id),
             likes,
             is_add,
-            ..
         } => {
             let add = is_add != Some(false);
+            // Kept in the store as a line (for the record and exports); the timeline shows
+            // reactions as counts on their message, not as lines.
+            if state.store.writing() && !likes.is_empty() {
+                let who = you_or(state, group_id, user_id);
+                let labels: String = likes
+                    .iter()
+                    .map(|l| crate::onebot::faces::reaction_label(&l.emoji_id))
+                    .collect();
+                let text = if add {
+                    format!("{who} 回应了一条消息 {labels}")
+                } else {
+                    format!("{who} 取消了对一条消息的回应 {labels}")
+                };
+                state.store.write(
+                    fx,
+                    StoreWrite::Notice(NoticeLine {
+                        peer: Peer::Group(group_id),
+                        time: t,
+                        kind,
+                        actor: (user_id != 0).then_some(user_id),
+                        text,
+                    }),
+                );
+            }
             state
                 .chat_mut(Peer::Group(group_id))
                 .timeline
@@ -528,7 +673,7 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
                 name(state, poker),
                 name(state, target_id)
             );
-            add_line(state, peer, t, Some(poker), text);
+            add_line(state, fx, kind, peer, t, Some(poker), text);
             if target_id == state.self_id && state.open != Some(peer) {
                 let c = state.chat_mut(peer);
                 c.last_activity = c.last_activity.max(t);
@@ -569,6 +714,8 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
             let who = you_or(state, group_id, user_id);
             add_line(
                 state,
+                fx,
+                kind,
                 Peer::Group(group_id),
                 t,
                 Some(user_id),
@@ -587,6 +734,8 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
             let who = you_or(state, group_id, user_id);
             add_line(
                 state,
+                fx,
+                kind,
                 Peer::Group(group_id),
                 t,
                 Some(user_id),
@@ -601,7 +750,15 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
         } => {
             let text = tip.text();
             if !text.is_empty() {
-                add_line(state, Peer::Group(group_id), t, Some(user_id), text);
+                add_line(
+                    state,
+                    fx,
+                    kind,
+                    Peer::Group(group_id),
+                    t,
+                    Some(user_id),
+                    text,
+                );
             }
         }
         NoticeKind::BotOffline { message, tag, .. } => {
@@ -621,6 +778,8 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
             };
             add_line(
                 state,
+                fx,
+                kind,
                 Peer::Private(peer_id),
                 t,
                 Some(peer_id),

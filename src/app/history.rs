@@ -5,11 +5,13 @@
 use crate::onebot::{Error, MessageEvent, Peer};
 
 use super::call::History;
-use super::call::reply::{Request, show_failure};
+use super::call::reply::Request;
+use super::catch_up;
 use super::chat::HistoryState;
 use super::effect::Effect;
 use super::events::on_message;
 use super::state::State;
+use super::text::short_reason;
 
 impl Request for History {
     type Output = Vec<MessageEvent>;
@@ -19,6 +21,17 @@ impl Request for History {
     }
 
     fn done(self, state: &mut State, list: Vec<MessageEvent>, fx: &mut Vec<Effect>) {
+        if catch_up::takes(state, &self) {
+            let peer = self.peer;
+            let step = catch_up::examine(state, &self, &list);
+            file_page(state, peer, list, fx);
+            catch_up::advance(state, self, step, fx);
+            if state.open == Some(peer) {
+                super::quotes::request(state, peer, fx);
+                super::seek::step(state, fx);
+            }
+            return;
+        }
         let History {
             peer,
             anchor,
@@ -30,19 +43,7 @@ impl Request for History {
             .map(|c| c.timeline.len())
             .unwrap_or(0);
         let got = list.len();
-        for m in list {
-            if m.peer() == peer || m.peer().id() == 0 {
-                on_message(state, m, fx, false);
-            } else {
-                // Some servers omit group_id/target_id in history entries: file it where asked.
-                let mut m = m;
-                match peer {
-                    Peer::Group(g) => m.group_id = Some(g),
-                    Peer::Private(u) => m.target_id = Some(u),
-                }
-                on_message(state, m, fx, false);
-            }
-        }
+        file_page(state, peer, list, fx);
         let chat = state.chat_mut(peer);
         let added = chat.timeline.len().saturating_sub(before);
         chat.history = if anchor.is_some() && (added == 0 || got < count as usize) {
@@ -52,17 +53,53 @@ impl Request for History {
         };
         if state.open == Some(peer) {
             super::quotes::request(state, peer, fx);
+            super::seek::step(state, fx);
         }
     }
 
-    fn failed(self, state: &mut State, e: Error, _fx: &mut Vec<Effect>) {
+    fn failed(self, state: &mut State, e: Error, fx: &mut Vec<Effect>) {
+        if catch_up::takes(state, &self) {
+            tracing::info!("catching up {} failed: {e}", self.peer);
+            catch_up::failed(state, &self);
+            return;
+        }
         if matches!(e, Error::UnknownAction { .. }) {
             // Servers without history (other OneBot implementations): live messages only.
             state.chat_mut(self.peer).history = HistoryState::Exhausted;
             state.info("服务器不提供历史消息，只显示新消息");
+        } else if e.is_no_such_message() {
+            // NapCat's answer for a chat without messages (`消息undefined不存在`), or for a page
+            // before the first one: there is nothing (older) to show, which is no failure.
+            state.chat_mut(self.peer).history = HistoryState::Exhausted;
         } else {
             state.chat_mut(self.peer).history = HistoryState::Failed;
-            show_failure(state, self.describe(), &e);
+            let retry = super::retry::key(state);
+            state.error(format!(
+                "{}失败: {} (按 {retry} 重试)",
+                self.describe(),
+                short_reason(&e)
+            ));
         }
+        // A seek under way learns that the history ended, or stops with the failure.
+        if state.open == Some(self.peer) {
+            match state.chat_mut(self.peer).history {
+                HistoryState::Failed => super::seek::on_failed(state),
+                _ => super::seek::step(state, fx),
+            }
+        }
+    }
+}
+
+/// Files a page's messages into the chat that asked (and so into the store).
+fn file_page(state: &mut State, peer: Peer, list: Vec<MessageEvent>, fx: &mut Vec<Effect>) {
+    for mut m in list {
+        if m.peer() != peer {
+            // Some servers omit group_id/target_id in history entries: file it where asked.
+            match peer {
+                Peer::Group(g) => m.group_id = Some(g),
+                Peer::Private(u) => m.target_id = Some(u),
+            }
+        }
+        on_message(state, m, fx, false);
     }
 }

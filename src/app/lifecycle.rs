@@ -6,13 +6,13 @@ use crate::onebot::{Error, Peer};
 
 use super::call::reply::Request;
 use super::call::{MarkAllRead, MarkRead};
-use super::chat::{HistoryState, Page};
+use super::chat::{HistoryState, Page, UnreadAtOpen};
 use super::composer::Composer;
 use super::contacts::MembersState;
 use super::drafts::Session;
 use super::effect::Effect;
 use super::state::State;
-use super::{member_list, quotes};
+use super::{catch_up, local, member_list, quotes};
 
 /// Opens a chat: keeps the old draft, loads the new one, fetches history and members, marks read.
 pub fn open_chat(state: &mut State, peer: Peer, fx: &mut Vec<Effect>) {
@@ -27,7 +27,16 @@ pub fn open_chat(state: &mut State, peer: Peer, fx: &mut Vec<Effect>) {
     state.search = None;
     state.members.selected = 0;
     state.members.marked.clear();
-    state.chat_mut(peer).follow_bottom();
+    let chat = state.chat_mut(peer);
+    chat.follow_bottom();
+    chat.seeking = None;
+    chat.unread_at_open = (chat.unread > 0).then_some(UnreadAtOpen {
+        count: chat.unread,
+        mentions: chat.mentions,
+        ..UnreadAtOpen::default()
+    });
+    // Its stored past is drawn at once; NapCat fills in what is newer.
+    local::read_open(state, peer, fx);
     load_open(state, fx);
     mark_open_read(state, peer, fx);
     quotes::request(state, peer, fx);
@@ -57,6 +66,8 @@ fn leave_open(state: &mut State) {
     if let Some(c) = state.open.and_then(|p| state.chats.get_mut(&p)) {
         c.read_marker = c.timeline.last().map(|e| e.key);
         c.follow_bottom();
+        c.unread_at_open = None;
+        c.seeking = None;
     }
 }
 
@@ -70,9 +81,10 @@ pub fn load_open(state: &mut State, fx: &mut Vec<Effect>) {
         return;
     }
     let page = state.settings.history_page;
-    let chat = state.chat_mut(peer);
-    if matches!(chat.history, HistoryState::NotLoaded)
-        && let Some(call) = chat.request_page(Page::Latest, page)
+    // With stored (or loaded) messages it catches up until it meets them.
+    if state.chat_mut(peer).history == HistoryState::NotLoaded
+        && !catch_up::start(state, peer, fx)
+        && let Some(call) = state.chat_mut(peer).request_page(Page::Latest, page)
     {
         fx.push(Effect::Call(call));
     }
@@ -83,8 +95,8 @@ pub fn load_open(state: &mut State, fx: &mut Vec<Effect>) {
     }
 }
 
-/// The connection came up (or back): what the open chat asked for while there was none, or on
-/// the connection that went away, is asked for now.
+/// The connection came up (or back): the chat the last run had open opens, and what the open
+/// chat asked for while there was none, or on the connection that went away, is asked for now.
 pub fn on_connected(state: &mut State, fx: &mut Vec<Effect>) {
     if let Some(Peer::Group(g)) = state.open
         && let Some(m) = state.contacts.members.get_mut(&g)
@@ -95,6 +107,13 @@ pub fn on_connected(state: &mut State, fx: &mut Vec<Effect>) {
         member_list::ensure_members(state, g, fx);
     }
     load_open(state, fx);
+    // The last run's chat, unless the user has opened a chat or started typing in the meantime.
+    if let Some(p) = state.restore_open.take()
+        && state.open.is_none()
+        && state.composer.is_empty()
+    {
+        open_chat(state, p, fx);
+    }
 }
 
 /// Clears unread counts of the open chat and tells the server.
@@ -107,8 +126,9 @@ pub fn mark_open_read(state: &mut State, peer: Peer, fx: &mut Vec<Effect>) {
     }
 }
 
-/// The session of the last run: its drafts come back and its chat opens again (loading once
-/// connected).
+/// The session of the last run: its drafts come back and its chat opens again — once
+/// connected: before that it would be a bare number saying 正在加载消息… for as long as there
+/// is no NapCat, where the connection's trouble is what needs saying.
 pub fn restore(state: &mut State, session: Session, fx: &mut Vec<Effect>) {
     for (peer, draft) in session.drafts.iter() {
         state.drafts.set(peer, draft.clone());
@@ -116,7 +136,11 @@ pub fn restore(state: &mut State, session: Session, fx: &mut Vec<Effect>) {
     state.muted = session.muted;
     state.pinned = session.pinned;
     if let Some(p) = session.open {
-        open_chat(state, p, fx);
+        if state.online() {
+            open_chat(state, p, fx);
+        } else {
+            state.restore_open = Some(p);
+        }
     }
 }
 

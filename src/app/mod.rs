@@ -15,20 +15,23 @@
 //!
 //! The core modules: `action`, `admin/audit`, `call`, `call/chat`, `call/contacts`, `call/group`,
 //! `call/members`, `call/messages`, `call/reply`, `call/requests`, `chat`, `composer`, `contacts`,
-//! `drafts`, `effect`, `inbox`, `keymap`, `msg`, `popup`, `popup/state`, `state`, `text`.
+//! `drafts`, `effect`, `inbox`, `keymap`, `msg`, `popup`, `popup/state`, `state`, `store_state`,
+//! `stored`, `text`.
 //!
 //! The feature modules: `actions`, `admin`, `admin/commands`, `admin/duration`, `admin/group`,
 //! `admin/members`, `admin/messages`, `admin/roles`, `admin/sheets`, `admin/target`,
-//! `chat_prefs`, `command_line`, `commands`, `completion`, `cursor`, `events`, `fuzzy`, `history`, `input`,
-//! `keymap/hint`, `lifecycle`, `member_list`, `open_link`, `popup/confirm`, `popup/essences`,
-//! `popup/faces`, `popup/help`, `popup/inbox`, `popup/leave`, `popup/mute`, `popup/mutes`,
+//! `catch_up`, `chat_prefs`, `command_line`, `commands`, `completion`, `cursor`, `events`,
+//! `fuzzy`, `history`, `input`, `keymap/hint`, `lifecycle`, `local`, `member_list`, `names`,
+//! `open_link`, `popup/confirm`, `popup/essences`, `popup/faces`, `popup/find`, `popup/help`,
+//! `popup/inbox`, `popup/leave`, `popup/mute`, `popup/mutes`,
 //! `popup/notices`, `popup/profile`, `popup/protocol`, `popup/sheet`, `quotes`, `reply_to`,
-//! `reports`, `requests`, `roster`, `sending`, `sidebar`, `timeline_nav`, `update`.
+//! `reports`, `requests`, `retry`, `roster`, `seek`, `sending`, `sidebar`, `timeline_nav`, `update`.
 
 pub mod action;
 pub mod actions;
 pub mod admin;
 pub mod call;
+pub mod catch_up;
 pub mod chat;
 pub mod chat_prefs;
 pub mod command_line;
@@ -46,18 +49,24 @@ pub mod inbox;
 pub mod input;
 pub mod keymap;
 pub mod lifecycle;
+pub mod local;
 pub mod member_list;
 pub mod msg;
+pub mod names;
 pub mod open_link;
 pub mod popup;
 pub mod quotes;
 pub mod reply_to;
 pub mod reports;
 pub mod requests;
+pub mod retry;
 pub mod roster;
+pub mod seek;
 pub mod sending;
 pub mod sidebar;
 pub mod state;
+pub mod store_state;
+pub mod stored;
 pub mod text;
 pub mod timeline_nav;
 pub mod update;

@@ -7,6 +7,7 @@ use crate::onebot::ClientEvent;
 use super::call::reply::Reply;
 use super::drafts::Session;
 use super::state::FrameReport;
+use super::stored::StoreEvent;
 
 /// One thing that happened.
 #[derive(Debug, Clone)]
@@ -30,11 +31,18 @@ pub enum Msg {
     Restore(Session),
     /// Something the runtime was asked to do failed.
     Failed(Failure),
+    /// What the local history service did or read.
+    Store(StoreEvent),
     /// SIGTSTP from outside (not the Ctrl+Z key): suspend like the key would.
     SuspendSignal,
     /// The terminal answered whether it speaks the kitty keyboard protocol (asked once at
     /// start, while the first frames are drawn).
     KeyboardProtocol(bool),
+    /// A confirmed step to take (see `Effect::Continue`).
+    Continue(super::effect::Step),
+    /// Something about how napterm was started that the user should read (`--token` is
+    /// visible in `ps`).
+    Warning(String),
 }
 
 /// An effect the runtime could not perform, with its reason.

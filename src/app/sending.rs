@@ -1,33 +1,75 @@
 //! Sending: what the composer holds goes out as a message (or runs as a command), and a failed
 //! message goes out again.
 
-use crate::onebot::Error;
+use crate::onebot::{Error, MessageChain, Peer, Segment};
 
 use super::call::SendMessage;
 use super::call::reply::Request;
 use super::chat::{Delivery, EntryKind, MessageItem, SortKey};
 use super::commands;
 use super::composer::Submission;
-use super::effect::Effect;
+use super::effect::{Effect, Step};
+use super::popup::{Confirm, Popup};
 use super::state::State;
+use super::stored::StoreWrite;
 use super::text::short_reason;
 
-/// Sends the composer's message, or runs its `/command`.
+/// Sends the composer's message, or runs its `/command`. A message for the whole group asks
+/// first.
 pub fn send(state: &mut State, fx: &mut Vec<Effect>) {
+    send_checked(state, false, fx);
+}
+
+/// A confirmed step: the `@全体成员` message goes out.
+pub fn on_step(state: &mut State, step: Step, fx: &mut Vec<Effect>) {
+    match step {
+        Step::SendConfirmed => send_checked(state, true, fx),
+    }
+}
+
+/// `@全体成员` notifies everyone: asked once more before it goes out.
+fn ask_before_everyone(state: &mut State, peer: Peer, chain: &MessageChain) -> bool {
+    let everyone = Segment::at_all();
+    if !chain.segments().contains(&everyone) {
+        return false;
+    }
+    let members = match peer {
+        Peer::Group(g) => state
+            .contacts
+            .groups
+            .get(&g)
+            .map(|e| e.member_count)
+            .filter(|n| *n > 0)
+            .map(|n| format!(" ({n} 人)"))
+            .unwrap_or_default(),
+        Peer::Private(_) => String::new(),
+    };
+    state.popup = Some(Popup::Confirm(Confirm {
+        title: "@全体成员".into(),
+        body: format!(
+            "这条消息会通知 {} 的每一个成员{members}，也会用掉今天的一次 @全体成员。发送吗？",
+            state.contacts.chat_name(peer)
+        ),
+        on_yes: vec![Effect::Continue(Step::SendConfirmed)],
+    }));
+    true
+}
+
+fn send_checked(state: &mut State, confirmed: bool, fx: &mut Vec<Effect>) {
     match state.composer.submission() {
         Submission::Empty => {}
         Submission::Command(line) => {
             if line.is_empty() {
                 return;
             }
-            match commands::run(state, &line, fx) {
-                Ok(()) => {
-                    // A command that did not put anything into the composer clears it.
-                    if state.composer.text().trim_start().starts_with('/') {
-                        state.composer.clear();
-                    }
-                }
-                Err(e) => state.error(e),
+            // The command line is not part of the draft: it leaves the composer before it runs,
+            // so what the command puts there (a face, a reply target) is what stays. A command
+            // that fails gives its text back, to be corrected.
+            let typed = std::mem::take(&mut state.composer);
+            state.composer.reply = typed.reply.clone();
+            if let Err(e) = commands::run(state, &line, fx) {
+                state.composer = typed;
+                state.error(e);
             }
         }
         Submission::Message(chain) => {
@@ -35,6 +77,11 @@ pub fn send(state: &mut State, fx: &mut Vec<Effect>) {
                 state.error("先打开一个会话 (/open 名字)");
                 return;
             };
+            if !confirmed && ask_before_everyone(state, peer, &chain) {
+                return;
+            }
+            // Opened at an old search hit: back to the newest, where the message goes.
+            super::local::back_to_newest(state, peer, fx);
             let local_id = state.next_local_id;
             state.next_local_id += 1;
             let arrival = state.arrival();
@@ -114,8 +161,14 @@ impl Request for SendMessage {
         "发送"
     }
 
-    fn done(self, state: &mut State, message_id: i64, _fx: &mut Vec<Effect>) {
+    fn done(self, state: &mut State, message_id: i64, fx: &mut Vec<Effect>) {
+        let me = state.self_id;
         let chat = state.chat_mut(self.peer);
+        let time = chat
+            .timeline
+            .key_of_local(self.local_id)
+            .map(|k| k.time)
+            .unwrap_or(0);
         if let Some(key) = chat.timeline.key_of_local(self.local_id) {
             if chat.timeline.key_of(message_id).is_some_and(|k| k != key) {
                 // The message_sent echo arrived first: it is the copy to keep.
@@ -126,6 +179,12 @@ impl Request for SendMessage {
                     m.delivery = Delivery::Sent;
                 });
             }
+        }
+        if message_id != 0 && me != 0 {
+            // Confirmed: stored like any message (its echo, if one comes, merges with it).
+            let time = if time > 0 { time } else { state.now };
+            let ev = crate::store::sent_message(self.peer, me, message_id, time, self.chain);
+            state.store.write(fx, StoreWrite::Message(Box::new(ev)));
         }
     }
 

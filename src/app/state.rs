@@ -14,6 +14,7 @@ use super::drafts::{Drafts, Session};
 use super::inbox::Inbox;
 use super::keymap::Keymap;
 use super::popup::Popup;
+use super::store_state::LocalStore;
 
 /// UI-relevant settings (from the config file).
 #[derive(Debug, Clone, PartialEq)]
@@ -28,6 +29,12 @@ pub struct Settings {
     pub sidebar_width: u16,
     /// How many recent chats to ask for at start.
     pub recent_count: u32,
+    /// Keep a local history (the runtime offers a store).
+    pub history: bool,
+    /// Recalled messages keep their text, dimmed (else only that they were recalled shows).
+    pub show_recalled: bool,
+    /// The URL connected to, as messages show it (no query string: it may hold the token).
+    pub server_url: String,
 }
 
 impl Default for Settings {
@@ -38,6 +45,9 @@ impl Default for Settings {
             sidebar: true,
             sidebar_width: 26,
             recent_count: 30,
+            history: false,
+            show_recalled: false,
+            server_url: String::new(),
         }
     }
 }
@@ -119,6 +129,8 @@ pub struct View {
     pub timeline_rows: Vec<(u16, SortKey)>,
     /// Entries fully or partly visible, top to bottom.
     pub timeline_entries: Vec<SortKey>,
+    /// The timeline showed its oldest loaded entry with rows to spare above it.
+    pub timeline_room: bool,
     /// The sidebar list area and which selectable index each row shows.
     pub sidebar_area: ratatui::layout::Rect,
     pub sidebar_rows: Vec<(u16, usize)>,
@@ -163,6 +175,11 @@ pub struct State {
     pub conn: ConnState,
     /// While reconnecting: the Unix time of the next attempt (the countdown derives from `now`).
     pub reconnect_at: Option<i64>,
+    /// Why the last connection attempt failed, until one succeeds.
+    pub last_conn_failure: Option<String>,
+    /// The chat the last run had open, opened once connected (before that its name is unknown
+    /// and it could not load anything).
+    pub restore_open: Option<Peer>,
     pub self_id: i64,
     pub self_name: String,
     pub contacts: Contacts,
@@ -211,6 +228,8 @@ pub struct State {
     pub typing: HashMap<i64, (String, i64)>,
     /// Friend and group requests waiting for an answer.
     pub inbox: Inbox,
+    /// The local history: which store is open, the newest stored message per chat.
+    pub store: LocalStore,
 }
 
 /// A merged forward's content looked up for its preview.
@@ -253,6 +272,8 @@ impl State {
             keymap,
             conn: ConnState::Connecting { attempt: 1 },
             reconnect_at: None,
+            last_conn_failure: None,
+            restore_open: None,
             self_id: 0,
             self_name: String::new(),
             contacts: Contacts::default(),
@@ -282,6 +303,7 @@ impl State {
             loaded: false,
             typing: HashMap::new(),
             inbox: Inbox::default(),
+            store: LocalStore::default(),
         }
     }
 

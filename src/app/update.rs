@@ -13,8 +13,10 @@ use super::input::printable;
 use super::keymap::{Context, Key, Lookup};
 use super::msg::Msg;
 use super::state::State;
+use super::stored::StoreEvent;
 use super::{
-    actions, command_line, completion, events, lifecycle, popup, reports, sidebar, timeline_nav,
+    actions, command_line, completion, events, lifecycle, local, popup, reports, sending, sidebar,
+    timeline_nav,
 };
 
 /// Applies one message to the state and returns what the outside world should do.
@@ -47,15 +49,23 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Client(ev) => events::on_client(state, ev, &mut fx),
         Msg::Reply(reply) => reply.apply(state, &mut fx),
         Msg::Clock(now) => state.now = now,
-        Msg::Frame(report) => reports::on_frame(state, report),
+        Msg::Frame(report) => reports::on_frame(state, report, &mut fx),
         Msg::Restore(session) => lifecycle::restore(state, session, &mut fx),
         Msg::Failed(f) => reports::on_failure(state, f),
+        Msg::Store(ev) => match ev {
+            ev @ (StoreEvent::Found { .. } | StoreEvent::Around { .. }) => {
+                popup::find::on_event(state, ev, &mut fx)
+            }
+            ev => local::on_event(state, ev, &mut fx),
+        },
         Msg::SuspendSignal => fx.push(Effect::Suspend),
         Msg::KeyboardProtocol(supported) => {
             if supported {
                 fx.push(Effect::EnhanceKeyboard);
             }
         }
+        Msg::Warning(w) => state.error(w),
+        Msg::Continue(step) => sending::on_step(state, step, &mut fx),
     }
     // Whatever the message did to the composer, the open chat's draft follows.
     lifecycle::keep_draft(state);
@@ -89,12 +99,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
 }
 
 fn context_of(p: Pane) -> Context {
-    match p {
-        Pane::Sidebar => Context::Sidebar,
-        Pane::Timeline => Context::Timeline,
-        Pane::Composer => Context::Composer,
-        Pane::Members => Context::Members,
-    }
+    Context::of_pane(p)
 }
 
 fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
@@ -111,7 +116,7 @@ fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
     }
     if state.focus == Pane::Composer
         && state.composer.completion.is_some()
-        && completion::key(state, &key)
+        && completion::key(state, &key, fx)
     {
         return;
     }
@@ -129,7 +134,14 @@ fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
         }
     }
     let was_chord = state.pending_keys.len() > 1;
+    let unbound = [context_of(state.focus), Context::Global]
+        .into_iter()
+        .any(|ctx| state.keymap.is_unbound(ctx, &keys));
     state.pending_keys.clear();
+    if unbound {
+        // `run = "noop"`: the key does nothing, and is not typed either.
+        return;
+    }
     if was_chord {
         // The chord went nowhere: treat the last key on its own.
         on_key(state, key, fx);

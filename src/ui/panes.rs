@@ -282,10 +282,12 @@ pub fn members(
     };
     if ms.by_id.is_empty() {
         let msg = match ms.state {
-            crate::app::contacts::MembersState::Failed => "加载失败",
-            _ => "加载中…",
+            crate::app::contacts::MembersState::Failed => {
+                format!("加载失败 (按 {} 重试)", crate::app::retry::key(state))
+            }
+            _ => "加载中…".to_string(),
         };
-        put(buf, list.x, list.y, msg, list.width, theme.system);
+        put(buf, list.x, list.y, &msg, list.width, theme.system);
         return out;
     }
     let ordered = ms.ordered();
@@ -411,8 +413,9 @@ fn popup_hints(state: &State, popup: &Popup) -> String {
         ],
         Popup::Mutes(_) => &[(Action::Unmute, Some("u"), "解除禁言"), close],
         Popup::Profile(_) => &[close],
-        // Its field takes every letter: Enter and Esc are fixed keys there.
+        // Their fields take every letter: Enter and Esc are fixed keys there.
         Popup::Leave(_) => return crate::app::popup::field_hint("确认", "取消"),
+        Popup::Find(_) => return crate::app::popup::field_hint("搜索 / 打开", "关闭"),
     };
     items
         .iter()
@@ -424,8 +427,17 @@ fn popup_hints(state: &State, popup: &Popup) -> String {
         .join("  ")
 }
 
-/// The connection state as text and style.
+/// The connection state as text and style; offline with a local history open, it says what is
+/// shown is the stored history.
 pub fn conn_text(state: &State, theme: &Theme) -> (String, Style) {
+    let (text, style) = conn_state_text(state, theme);
+    if !state.online() && state.store.readable() {
+        return (format!("离线 · 本地记录 · {text}"), style);
+    }
+    (text, style)
+}
+
+fn conn_state_text(state: &State, theme: &Theme) -> (String, Style) {
     match &state.conn {
         ConnState::Connecting { attempt } if *attempt <= 1 => {
             ("连接中…".into(), theme.conn_reconnecting)
