@@ -29,6 +29,9 @@ pub enum Effect {
     Redraw,
     /// Suspends to the shell.
     Suspend,
+    /// Turns on the kitty keyboard protocol's disambiguated keys (Shift+Enter, …), which the
+    /// terminal said it speaks.
+    EnhanceKeyboard,
     /// Opens `account`'s local history (closing another one); the answer comes back as
     /// `Msg::Store`.
     OpenStore { account: i64 },

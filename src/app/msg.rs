@@ -35,6 +35,9 @@ pub enum Msg {
     Store(StoreEvent),
     /// SIGTSTP from outside (not the Ctrl+Z key): suspend like the key would.
     SuspendSignal,
+    /// The terminal answered whether it speaks the kitty keyboard protocol (asked once at
+    /// start, while the first frames are drawn).
+    KeyboardProtocol(bool),
     /// A confirmed step to take (see `Effect::Continue`).
     Continue(super::effect::Step),
     /// Something about how napterm was started that the user should read (`--token` is

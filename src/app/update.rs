@@ -59,6 +59,11 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             ev => local::on_event(state, ev, &mut fx),
         },
         Msg::SuspendSignal => fx.push(Effect::Suspend),
+        Msg::KeyboardProtocol(supported) => {
+            if supported {
+                fx.push(Effect::EnhanceKeyboard);
+            }
+        }
         Msg::Warning(w) => state.error(w),
         Msg::Continue(step) => sending::on_step(state, step, &mut fx),
     }

@@ -44,7 +44,8 @@ pub struct Options {
     pub theme: Theme,
     pub mouse: bool,
     pub bell: bool,
-    pub osc_notify: bool,
+    /// The notification sequence to send (None: none).
+    pub osc: Option<host::Osc>,
     /// Where drafts and the open chat are kept between runs (None: not kept).
     pub session: Option<PathBuf>,
     /// Where moderation actions are logged (None: not logged).
@@ -64,7 +65,8 @@ pub struct Loop<S: Surface, H: Host> {
     pub tx: UnboundedSender<Msg>,
     pub rx: UnboundedReceiver<Msg>,
     pub bell: bool,
-    pub osc_notify: bool,
+    /// The notification sequence to send (None: none).
+    pub osc: Option<host::Osc>,
     pub session: Option<PathBuf>,
     /// The moderation audit log (None: not kept).
     pub audit: Option<PathBuf>,
@@ -122,7 +124,7 @@ impl<S: Surface, H: Host> Loop<S, H> {
             tx,
             rx,
             bell: true,
-            osc_notify: true,
+            osc: Some(host::Osc::Nine),
             session: None,
             audit: None,
             stop,
@@ -256,9 +258,7 @@ impl<S: Surface, H: Host> Loop<S, H> {
     fn perform(&mut self, e: Effect) {
         match e {
             Effect::Call(c) => exec::spawn_call(&self.client, c, &self.tx),
-            Effect::Notify { title, body } => {
-                self.host.notify(&title, &body, self.bell, self.osc_notify)
-            }
+            Effect::Notify { title, body } => self.host.notify(&title, &body, self.bell, self.osc),
             Effect::Title(t) => self.host.set_title(&t),
             Effect::Copy(t) => self.host.copy(&t),
             Effect::Open(url) => {
@@ -280,6 +280,7 @@ impl<S: Surface, H: Host> Loop<S, H> {
             }
             Effect::SaveSession(session) => self.save(session),
             Effect::Redraw => self.screen.invalidate(),
+            Effect::EnhanceKeyboard => self.host.enhance_keyboard(),
             Effect::Reconnect => self.client.reconnect_now(),
             Effect::Continue(step) => {
                 let _ = self.tx.send(Msg::Continue(step));
@@ -336,10 +337,18 @@ async fn sleep_until(when: Option<Instant>) {
     }
 }
 
-/// Turns terminal input into messages until the terminal closes.
-fn spawn_input(tx: UnboundedSender<Msg>) {
+/// Turns terminal input into messages until the terminal closes. First the keyboard protocol's
+/// answer, whenever it comes: the loop and its frames do not wait for it, and the reader starts
+/// once it is in (crossterm's query and its reader cannot both read the terminal).
+fn spawn_input(tx: UnboundedSender<Msg>, keyboard: terminal::KeyboardQuery) {
     use crossterm::event::Event;
     tokio::spawn(async move {
+        let supported = tokio::task::spawn_blocking(move || keyboard.answer())
+            .await
+            .unwrap_or(false);
+        if tx.send(Msg::KeyboardProtocol(supported)).is_err() {
+            return;
+        }
         let mut events = crossterm::event::EventStream::new();
         while let Some(ev) = events.next().await {
             let msg = match ev {
@@ -410,11 +419,12 @@ pub async fn run_tui(
     opts: Options,
 ) -> io::Result<()> {
     let guard = terminal::TerminalGuard::enter(opts.mouse)?;
+    let keyboard = terminal::KeyboardQuery::start();
     let out = io::BufWriter::with_capacity(1 << 16, io::stdout());
     let screen = Screen::new(screen::Terminal::new(out, crossterm::terminal::size)?)?;
     let (tx, rx) = unbounded_channel();
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    spawn_input(tx.clone());
+    spawn_input(tx.clone(), keyboard);
     spawn_client_events(events, tx.clone());
     spawn_signals(stop_tx, tx.clone());
     let mut state = State::new(opts.settings, opts.keymap);
@@ -429,7 +439,7 @@ pub async fn run_tui(
         stop_rx,
     );
     lp.bell = opts.bell;
-    lp.osc_notify = opts.osc_notify;
+    lp.osc = opts.osc;
     lp.session = opts.session;
     lp.audit = opts.audit;
     if let Some(h) = opts.history {
