@@ -37,7 +37,8 @@ type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 const PING_AFTER_SILENCE: Duration = Duration::from_secs(30);
 /// …and declared dead if nothing at all comes back within this long.
 const PONG_WAIT: Duration = Duration::from_secs(30);
-/// A connection that lived this long resets the backoff: the next loss starts from `backoff_min`.
+/// A connection that lived this long resets the backoff even if NapCat never answered
+/// `get_login_info` (a connection that completed its start-up resets it at once).
 const STABLE_AFTER: Duration = Duration::from_secs(30);
 /// Jitter shortens each reconnect delay by up to this fraction, so many clients spread out.
 const JITTER: f64 = 0.25;
@@ -466,6 +467,12 @@ impl Task {
 
     /// The socket answered `get_login_info` (or failed to): the connection is usable.
     fn logged_in(&mut self, result: Result<Value>) {
+        // NapCat answered: the start-up completed, so this connection was healthy and the next
+        // loss retries from the shortest delay — short flaps must not ratchet every later outage
+        // up to the cap. A login that timed out proves nothing; `STABLE_AFTER` covers that case.
+        if !matches!(result, Err(Error::Timeout { .. })) {
+            self.backoff.reset();
+        }
         let (self_id, nickname) = match &result {
             Ok(data) => (
                 data.get("user_id")
