@@ -560,7 +560,11 @@ async fn without_login_info_the_self_id_comes_from_events() {
 
 /// One outage: the server drops every socket and refuses new ones for `down`; returns how long
 /// after it listens again the client is connected.
-async fn outage(sim: &Sim, events: &mut UnboundedReceiver<ClientEvent>, down: Duration) -> Duration {
+async fn outage(
+    sim: &Sim,
+    events: &mut UnboundedReceiver<ClientEvent>,
+    down: Duration,
+) -> Duration {
     sim.refuse_for(down);
     sim.drop_connections();
     let listens_again = Instant::now() + down;

@@ -290,3 +290,54 @@ fn ctrl_z_suspends_with_the_terminal_restored_and_resumes() {
     assert_eq!(r.exit_code(), Some(0));
     r.assert_restored();
 }
+
+#[test]
+fn call_on_a_terminal_escapes_what_could_act_on_it() {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let sim = rt
+        .block_on(napterm::sim::Sim::start(napterm::sim::SimConfig::default()))
+        .expect("simulator");
+    // A nickname holding an 8-bit CSI (clear screen) and a right-to-left override.
+    sim.with_world(|w| w.nickname = "夜航船\u{9b}2J\u{202E}gnp.exe".into());
+    let pty = open_pty(100, 30);
+    let slave = pty.slave.as_raw_fd();
+    let dir = std::env::temp_dir().join(format!("napterm-pty-call-{}", rand_suffix()));
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_napterm"));
+    cmd.args(["call", "get_login_info", "--url", &sim.url()])
+        .env("XDG_CONFIG_HOME", dir.join("config"))
+        .env("XDG_STATE_HOME", dir.join("state"))
+        .env_remove("NAPTERM_URL")
+        .env_remove("NAPTERM_TOKEN");
+    // SAFETY: dup'ing our slave descriptor for the child's stdio.
+    let io = |fd: i32| unsafe { Stdio::from_raw_fd(libc::dup(fd)) };
+    cmd.stdin(io(slave)).stdout(io(slave)).stderr(io(slave));
+    let mut child = cmd.spawn().expect("spawn napterm call");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(st) = child.try_wait().expect("wait") {
+            break st;
+        }
+        assert!(Instant::now() < deadline, "napterm call hung");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(0));
+    drop(pty.slave);
+    let mut out = Vec::new();
+    let mut master = pty.master;
+    let mut buf = [0u8; 8192];
+    // Until the slave side is gone (EIO on Linux) or nothing more comes.
+    while let Ok(n) = master.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+        out.extend_from_slice(&buf[..n]);
+    }
+    let text = String::from_utf8_lossy(&out);
+    assert!(text.contains(r"夜航船\u009b2J\u202egnp.exe"), "{text}");
+    assert!(
+        !text.contains('\u{9b}') && !text.contains('\u{202E}'),
+        "{text:?}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+    rt.block_on(sim.shutdown());
+}

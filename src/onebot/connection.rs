@@ -26,7 +26,9 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::{self, Message};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-use super::client::{ClientEvent, Command, ConnState, ConnectOptions, reply_to_result};
+use super::client::{
+    ClientEvent, Command, ConnState, ConnectOptions, TOKEN_NOT_FOR_HEADER, reply_to_result,
+};
 use super::error::{Error, Result};
 use super::event::{Event, Meta};
 use super::frame::{Frame, FrameError, Reply, parse_frame};
@@ -721,14 +723,12 @@ fn build_request(opts: &ConnectOptions) -> std::result::Result<Request, DialFail
     if let Some(token) = token
         && !opts.token_in_query
     {
+        let unfit = || DialFailure::Auth(TOKEN_NOT_FOR_HEADER.into());
+        if !token.fits_header() {
+            return Err(unfit());
+        }
         let mut value =
-            HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| {
-                DialFailure::Auth(
-                    "the access token contains characters that cannot be sent in an HTTP header; \
-                 check the token given with --token-file / NAPTERM_TOKEN / config `token`"
-                        .into(),
-                )
-            })?;
+            HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| unfit())?;
         value.set_sensitive(true);
         request.headers_mut().insert(AUTHORIZATION, value);
     }
@@ -975,6 +975,25 @@ mod tests {
         assert_eq!(header.to_str().ok(), Some("Bearer s3cret"));
         assert!(header.is_sensitive());
         assert!(!request.uri().to_string().contains("s3cret"));
+    }
+
+    #[test]
+    fn a_token_a_header_cannot_carry_says_to_use_the_query() {
+        let opts = |token_in_query| ConnectOptions {
+            token: Some(super::super::client::Token::new("密码😀")),
+            token_in_query,
+            ..ConnectOptions::default()
+        };
+        match build_request(&opts(false)) {
+            Err(DialFailure::Auth(message)) => {
+                assert!(message.contains("token_in_query"), "{message}")
+            }
+            _ => panic!("a non-ASCII token went into the header"),
+        }
+        let Ok(request) = build_request(&opts(true)) else {
+            panic!("the query carries any token")
+        };
+        assert!(request.uri().to_string().contains("access_token=%E5%AF%86"));
     }
 
     fn task() -> (Task, mpsc::UnboundedReceiver<ClientEvent>) {
