@@ -8,6 +8,7 @@ use std::hash::Hash;
 use crate::onebot::{MessageChain, MessageEvent, Peer, Role, Segment};
 
 use super::call::Call;
+use super::catch_up::CatchUp;
 
 /// Orders timeline entries: by time, then QQ's own sequence, then arrival.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -421,6 +422,8 @@ pub struct Chat {
     pub new_below: u32,
     /// The selected entry in the timeline (message actions act on it).
     pub selected: Option<SortKey>,
+    /// Catching up after a reconnect (pages on their way, or a gap left to fill).
+    pub catch_up: Option<CatchUp>,
 }
 
 impl Chat {
@@ -437,6 +440,7 @@ impl Chat {
             scroll: Scroll::Bottom,
             new_below: 0,
             selected: None,
+            catch_up: None,
         }
     }
 

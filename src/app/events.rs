@@ -1,12 +1,13 @@
 //! What the connection reports: state changes, messages, notices, requests, reconnects.
 
-use super::call::{FriendCategories, Friends, Groups, MarkRead, RecentContacts};
+use super::call::{FriendCategories, Friends, Groups, MarkRead};
 use crate::onebot::notice::{JoinKind, LeaveKind};
 use crate::onebot::{ClientEvent, ConnState, Event, MessageEvent, Notice, NoticeKind, Peer};
 
-use super::chat::{EntryKind, HistoryState, MessageItem, NoticeItem, Page, Scroll, SortKey};
+use super::chat::{EntryKind, MessageItem, NoticeItem, Scroll, SortKey};
 use super::effect::Effect;
 use super::lifecycle;
+use super::loads::{self, Load};
 use super::state::State;
 use super::text::{duration_text, excerpt};
 
@@ -16,6 +17,10 @@ pub fn on_client(state: &mut State, ev: ClientEvent, fx: &mut Vec<Effect>) {
         ClientEvent::State(s) => {
             let first_connect = match &s {
                 ConnState::Connected { self_id, nickname } => {
+                    if !state.online() {
+                        // Calls made before this connection are not answered on it.
+                        state.loads.new_connection();
+                    }
                     if (*self_id != 0 && *self_id != state.self_id)
                         || (!nickname.is_empty() && *nickname != state.self_name)
                     {
@@ -51,46 +56,29 @@ pub fn on_client(state: &mut State, ev: ClientEvent, fx: &mut Vec<Effect>) {
     }
 }
 
-/// What is fetched once the connection is up.
+/// What is fetched once the connection is up (the tracked loads through the load tracker).
 fn initial_loads(state: &mut State, fx: &mut Vec<Effect>) {
-    fx.push(Effect::call(Friends));
+    if state.self_name.is_empty() {
+        // The connection's own get_login_info got no answer: ask for who we are ourselves.
+        loads::ask(state, Load::LoginInfo, fx);
+    }
+    loads::ask(state, Load::Friends, fx);
     fx.push(Effect::call(FriendCategories));
-    fx.push(Effect::call(Groups));
-    fx.push(Effect::call(RecentContacts {
-        count: state.settings.recent_count,
-    }));
+    loads::ask(state, Load::Groups, fx);
+    loads::ask(state, Load::RecentChats, fx);
     super::requests::refresh(fx);
     // A chat opened before the connection came up (or restored) loads now.
     lifecycle::on_connected(state, fx);
 }
 
-/// After a reconnect: the open chat and recent chats fetch their latest page (merged, de-duplicated).
+/// After a reconnect: the open chat and recent chats page back through what they missed
+/// (`catch_up`).
 fn catch_up(state: &mut State, fx: &mut Vec<Effect>) {
-    let page = state.settings.history_page;
-    let mut peers: Vec<Peer> = super::sidebar::recent_peers(state)
-        .into_iter()
-        .take(10)
-        .collect();
-    if let Some(p) = state.open
-        && !peers.contains(&p)
-    {
-        peers.insert(0, p);
-    }
-    for p in peers {
-        let chat = state.chat_mut(p);
-        if chat.history == HistoryState::NotLoaded {
-            continue;
-        }
-        if let Some(call) = chat.request_page(Page::Latest, page) {
-            fx.push(Effect::Call(call));
-        }
-    }
-    // The open chat's first page if it was opened while offline, its member list if that load
-    // went down with the old connection.
+    // The loads that went down with the old connection (the open chat's first page, its member
+    // list), then the pages of what the other chats missed.
     lifecycle::on_connected(state, fx);
-    fx.push(Effect::call(RecentContacts {
-        count: state.settings.recent_count,
-    }));
+    super::catch_up::start(state, fx);
+    loads::ask(state, Load::RecentChats, fx);
     // Requests made while we were away.
     super::requests::refresh(fx);
     state.info("已重新连接，正在补齐消息");

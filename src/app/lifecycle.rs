@@ -4,11 +4,12 @@
 use super::call::MarkRead;
 use crate::onebot::Peer;
 
-use super::chat::{HistoryState, Page};
+use super::chat::HistoryState;
 use super::composer::Composer;
 use super::contacts::MembersState;
 use super::drafts::Session;
 use super::effect::Effect;
+use super::loads::{self, Load};
 use super::state::State;
 use super::{member_list, quotes};
 
@@ -67,12 +68,8 @@ pub fn load_open(state: &mut State, fx: &mut Vec<Effect>) {
     if !state.online() {
         return;
     }
-    let page = state.settings.history_page;
-    let chat = state.chat_mut(peer);
-    if matches!(chat.history, HistoryState::NotLoaded)
-        && let Some(call) = chat.request_page(Page::Latest, page)
-    {
-        fx.push(Effect::Call(call));
+    if matches!(state.chat_mut(peer).history, HistoryState::NotLoaded) {
+        loads::ask(state, Load::History(peer), fx);
     }
     if let Peer::Group(g) = peer
         && (state.members.visible || !state.contacts.members.contains_key(&g))
@@ -81,15 +78,19 @@ pub fn load_open(state: &mut State, fx: &mut Vec<Effect>) {
     }
 }
 
-/// The connection came up (or back): what the open chat asked for while there was none, or on
-/// the connection that went away, is asked for now.
+/// The connection came up (or back): every load that waited for it, or went down with the old
+/// connection, is asked again (the load tracker knows them), and the open chat asks for what it
+/// still lacks.
 pub fn on_connected(state: &mut State, fx: &mut Vec<Effect>) {
+    loads::on_connected(state, fx);
+    // A member list the server refused last time: a new connection may do better.
     if let Some(Peer::Group(g)) = state.open
-        && let Some(m) = state.contacts.members.get_mut(&g)
-        && matches!(m.state, MembersState::Loading | MembersState::Failed)
+        && state
+            .contacts
+            .members
+            .get(&g)
+            .is_some_and(|m| m.state == MembersState::Failed)
     {
-        // Asked on a connection that went away: that answer is not coming.
-        m.state = MembersState::NotLoaded;
         member_list::ensure_members(state, g, fx);
     }
     load_open(state, fx);

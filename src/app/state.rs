@@ -15,6 +15,7 @@ use super::drafts::{Drafts, Session};
 use super::effect::Effect;
 use super::inbox::Inbox;
 use super::keymap::Keymap;
+use super::loads::Loads;
 
 /// UI-relevant settings (from the config file).
 #[derive(Debug, Clone, PartialEq)]
@@ -242,6 +243,8 @@ pub struct State {
     pub typing: HashMap<i64, (String, i64)>,
     /// Friend and group requests waiting for an answer.
     pub inbox: Inbox,
+    /// The start-up loads not in yet (asked again after a timeout or a lost connection).
+    pub loads: Loads,
 }
 
 /// A merged forward's content looked up for its preview.
@@ -309,6 +312,7 @@ impl State {
             loaded: false,
             typing: HashMap::new(),
             inbox: Inbox::default(),
+            loads: Loads::default(),
         }
     }
 

@@ -65,8 +65,12 @@ pub fn page(state: &mut State, n: i32, fx: &mut Vec<Effect>) {
     move_selection(state, n * per, fx);
 }
 
-/// Selects the oldest loaded message (and asks for older ones).
+/// Selects the oldest loaded message (and asks for older ones). Where a reconnect left a gap,
+/// it pages into the gap first.
 pub fn top(state: &mut State, fx: &mut Vec<Effect>) {
+    if super::catch_up::fill_gap(state, fx) {
+        return;
+    }
     if let Some(chat) = state.open_chat_mut() {
         chat.selected = chat
             .timeline

@@ -454,6 +454,20 @@ pub fn status(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) -> Opt
         );
         x += w + 2;
     }
+    // Start-up loads that timed out or went down with a connection, until they are in.
+    if let Some(missing) = state.loads.summary()
+        && x < area.x + area.width
+    {
+        let w = put(
+            buf,
+            x,
+            area.y,
+            &missing,
+            area.x + area.width - x,
+            theme.status_error,
+        );
+        x += w + 2;
+    }
     let right = hints(state);
     let (msg, mstyle) = if let Some(e) = &state.status.error {
         (e.clone(), theme.status_error)

@@ -138,8 +138,26 @@ impl Harness {
 
     /// A client connected to an already running simulator.
     pub async fn connect(sim: Sim, w: u16, h: u16, test_backend: bool) -> Harness {
+        let mut h = Self::build(sim, w, h, test_backend, Duration::from_secs(15));
+        h.until("connected and lists loaded", |s| {
+            matches!(s.conn, ConnState::Connected { .. })
+                && !s.contacts.groups.is_empty()
+                && !s.contacts.friends.is_empty()
+        })
+        .await;
+        h
+    }
+
+    /// A client of a running simulator whose calls time out after `call_timeout`, not waited
+    /// for: the test drives it from the start.
+    pub fn patient(sim: Sim, w: u16, h: u16, call_timeout: Duration) -> Harness {
+        Self::build(sim, w, h, false, call_timeout)
+    }
+
+    fn build(sim: Sim, w: u16, h: u16, test_backend: bool, call_timeout: Duration) -> Harness {
         let (client, events) = Client::connect(ConnectOptions {
             url: sim.url(),
+            call_timeout,
             backoff_min: Duration::from_millis(50),
             backoff_max: Duration::from_millis(400),
             ..ConnectOptions::default()
@@ -180,21 +198,14 @@ impl Harness {
             stop_rx,
         );
         let state = State::new(Settings::default(), Keymap::default_map());
-        let mut h = Harness {
+        Harness {
             lp,
             state,
             rows,
             sim,
             client,
             _stop: stop_tx,
-        };
-        h.until("connected and lists loaded", |s| {
-            matches!(s.conn, ConnState::Connected { .. })
-                && !s.contacts.groups.is_empty()
-                && !s.contacts.friends.is_empty()
-        })
-        .await;
-        h
+        }
     }
 
     /// Runs the loop until `cond` holds (panics after 10 s, naming `what`).

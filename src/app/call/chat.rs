@@ -3,9 +3,11 @@
 
 use crate::onebot::{Error, MessageChain, MessageEvent, Peer};
 
+use super::super::catch_up;
 use super::super::chat::{Delivery, HistoryState};
 use super::super::effect::Effect;
 use super::super::events::on_message;
+use super::super::loads::{self, Load};
 use super::super::state::{ForwardPreview, Quote, State};
 use super::super::text::excerpt;
 use super::{Request, short_reason, show_failure};
@@ -26,6 +28,12 @@ impl Request for History {
     }
 
     fn done(self, state: &mut State, list: Vec<MessageEvent>, fx: &mut Vec<Effect>) {
+        if catch_up::takes(state, &self) {
+            return catch_up::on_page(state, self, list, fx);
+        }
+        if self.anchor.is_none() {
+            loads::settle(state, Load::History(self.peer), Ok(()), fx);
+        }
         let History {
             peer,
             anchor,
@@ -62,7 +70,13 @@ impl Request for History {
         }
     }
 
-    fn failed(self, state: &mut State, e: Error, _fx: &mut Vec<Effect>) {
+    fn failed(self, state: &mut State, e: Error, fx: &mut Vec<Effect>) {
+        if catch_up::takes(state, &self) {
+            return catch_up::on_failed(state, self, e);
+        }
+        if self.anchor.is_none() && loads::settle(state, Load::History(self.peer), Err(&e), fx) {
+            return;
+        }
         if matches!(e, Error::UnknownAction { .. }) {
             // Servers without history (other OneBot implementations): live messages only.
             state.chat_mut(self.peer).history = HistoryState::Exhausted;
@@ -170,7 +184,7 @@ impl Request for FileUrl {
     }
 
     fn done(self, state: &mut State, url: String, fx: &mut Vec<Effect>) {
-        if url.starts_with("http") {
+        if crate::onebot::link::is_web_url(&url) {
             fx.push(Effect::Open(url));
         } else {
             state.error("服务器没有给出文件链接");

@@ -6,6 +6,7 @@ use crate::onebot::{Error, MessageEvent, Peer, types};
 use super::super::contacts::{FriendInfo, GroupEntry, Member, Members, MembersState};
 use super::super::effect::Effect;
 use super::super::events::on_message;
+use super::super::loads::{self, Load};
 use super::super::state::State;
 use super::{Request, show_failure};
 
@@ -20,13 +21,20 @@ impl Request for LoginInfo {
         "获取登录信息"
     }
 
-    fn done(self, state: &mut State, out: types::LoginInfo, _fx: &mut Vec<Effect>) {
+    fn done(self, state: &mut State, out: types::LoginInfo, fx: &mut Vec<Effect>) {
+        loads::settle(state, Load::LoginInfo, Ok(()), fx);
         if (state.self_id, &state.self_name) != (out.user_id, &out.nickname) {
             // Timelines draw your name and your mentions: their layouts are stale.
             state.contacts.touch();
         }
         state.self_id = out.user_id;
         state.self_name = out.nickname;
+    }
+
+    fn failed(self, state: &mut State, e: Error, fx: &mut Vec<Effect>) {
+        if !loads::settle(state, Load::LoginInfo, Err(&e), fx) {
+            show_failure(state, self.describe(), &e);
+        }
     }
 }
 
@@ -41,7 +49,8 @@ impl Request for Friends {
         "获取好友列表"
     }
 
-    fn done(self, state: &mut State, list: Vec<FriendInfo>, _fx: &mut Vec<Effect>) {
+    fn done(self, state: &mut State, list: Vec<FriendInfo>, fx: &mut Vec<Effect>) {
+        loads::settle(state, Load::Friends, Ok(()), fx);
         // Keep categories learnt from get_friends_with_category.
         let old = std::mem::take(&mut state.contacts.friends);
         for mut f in list {
@@ -51,6 +60,12 @@ impl Request for Friends {
             state.contacts.friends.insert(f.user_id, f);
         }
         state.contacts.touch();
+    }
+
+    fn failed(self, state: &mut State, e: Error, fx: &mut Vec<Effect>) {
+        if !loads::settle(state, Load::Friends, Err(&e), fx) {
+            show_failure(state, self.describe(), &e);
+        }
     }
 }
 
@@ -97,9 +112,16 @@ impl Request for Groups {
         "获取群列表"
     }
 
-    fn done(self, state: &mut State, list: Vec<GroupEntry>, _fx: &mut Vec<Effect>) {
+    fn done(self, state: &mut State, list: Vec<GroupEntry>, fx: &mut Vec<Effect>) {
+        loads::settle(state, Load::Groups, Ok(()), fx);
         state.contacts.groups = list.into_iter().map(|g| (g.group_id, g)).collect();
         state.contacts.touch();
+    }
+
+    fn failed(self, state: &mut State, e: Error, fx: &mut Vec<Effect>) {
+        if !loads::settle(state, Load::Groups, Err(&e), fx) {
+            show_failure(state, self.describe(), &e);
+        }
     }
 }
 
@@ -126,6 +148,7 @@ impl Request for RecentContacts {
     }
 
     fn done(self, state: &mut State, items: Vec<RecentItem>, fx: &mut Vec<Effect>) {
+        loads::settle(state, Load::RecentChats, Ok(()), fx);
         for it in items {
             if !it.name.is_empty() {
                 match it.peer {
@@ -151,9 +174,11 @@ impl Request for RecentContacts {
         }
     }
 
-    // An extension other servers lack: carry on without it.
-    fn failed(self, _state: &mut State, e: Error, _fx: &mut Vec<Effect>) {
-        tracing::info!("optional call failed: {e}");
+    // An extension other servers lack: carry on without it (unless it only timed out).
+    fn failed(self, state: &mut State, e: Error, fx: &mut Vec<Effect>) {
+        if !loads::settle(state, Load::RecentChats, Err(&e), fx) {
+            tracing::info!("optional call failed: {e}");
+        }
     }
 }
 
@@ -172,6 +197,7 @@ impl Request for MemberList {
 
     fn done(self, state: &mut State, list: Vec<Member>, fx: &mut Vec<Effect>) {
         let group = self.group;
+        loads::settle(state, Load::Members(group), Ok(()), fx);
         let mut ms = Members {
             state: MembersState::Loaded,
             by_id: list.into_iter().map(|m| (m.user_id, m)).collect(),
@@ -189,7 +215,10 @@ impl Request for MemberList {
         }
     }
 
-    fn failed(self, state: &mut State, e: Error, _fx: &mut Vec<Effect>) {
+    fn failed(self, state: &mut State, e: Error, fx: &mut Vec<Effect>) {
+        if loads::settle(state, Load::Members(self.group), Err(&e), fx) {
+            return;
+        }
         state.contacts.members.entry(self.group).or_default().state = MembersState::Failed;
         show_failure(state, self.describe(), &e);
     }

@@ -1,0 +1,495 @@
+//! What a fault and hostile-input trial found (issue 13), as reducer tests: `Msg`s in, state and
+//! effects out. Start-up loads asked again after a timeout or a lost connection, catch-up that
+//! pages until it meets what was loaded, drafts saved while typing, searches that start from
+//! the newest message, one status model, implausible server times, links opened by one rule.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use napterm::app::call::{
+    FileUrl, Friends, Groups, History, LoginInfo, MemberList, RecentContacts, Reply,
+};
+use napterm::app::chat::EntryKind;
+use napterm::app::contacts::MembersState;
+use napterm::app::keymap::Keymap;
+use napterm::app::loads::{Load, Trouble};
+use napterm::app::state::Settings;
+use napterm::app::update::update;
+use napterm::app::{Call, Effect, Msg, Pane, State};
+use napterm::onebot::{ClientEvent, ConnState, Error, Frame, MessageEvent, Peer, parse_frame};
+use serde_json::{Value, json};
+
+const NOW: i64 = 1_795_003_200;
+const ME: i64 = 10001;
+const G: i64 = 30001;
+const GROUP: Peer = Peer::Group(G);
+const OTHER: i64 = 30002;
+const MEMBER: i64 = 20002;
+
+// ----- arrange -----
+
+fn offline() -> State {
+    let mut s = State::new(Settings::default(), Keymap::default_map());
+    update(&mut s, Msg::Clock(NOW));
+    s
+}
+
+fn connected(nickname: &str) -> Msg {
+    Msg::Client(ClientEvent::State(ConnState::Connected {
+        self_id: ME,
+        nickname: nickname.into(),
+    }))
+}
+
+fn reconnecting() -> Msg {
+    Msg::Client(ClientEvent::State(ConnState::Reconnecting {
+        in_secs: 1,
+        reason: "closed by server".into(),
+    }))
+}
+
+fn online() -> State {
+    let mut s = offline();
+    update(&mut s, connected("我"));
+    s
+}
+
+/// Drops the connection and brings it back, as the connection reports it.
+fn reconnect(s: &mut State) -> Vec<Effect> {
+    update(s, reconnecting());
+    let mut fx = update(s, connected("我"));
+    fx.extend(update(s, Msg::Client(ClientEvent::Reconnected)));
+    fx
+}
+
+fn timeout(action: &str) -> Error {
+    Error::Timeout {
+        action: action.into(),
+        secs: 15,
+    }
+}
+
+fn lost() -> Error {
+    Error::Transport("connection lost: closed by server".into())
+}
+
+fn event(json: Value) -> Msg {
+    let Ok(Frame::Event(e)) = parse_frame(&json.to_string()) else {
+        panic!("not an event: {json}");
+    };
+    Msg::Client(ClientEvent::Event(e))
+}
+
+fn group_message(group: i64, user: i64, id: i64, time: i64, text: &str) -> Value {
+    json!({
+        "post_type": "message", "message_type": "group", "sub_type": "normal",
+        "time": time, "self_id": ME, "user_id": user, "group_id": group, "message_id": id,
+        "sender": {"user_id": user, "nickname": format!("成员{user}"), "role": "member"},
+        "message": [{"type": "text", "data": {"text": text}}], "message_format": "array",
+    })
+}
+
+/// Messages `ids` of `group`, one a second, ending a while before now.
+fn page(group: i64, ids: impl IntoIterator<Item = i64>) -> Vec<MessageEvent> {
+    ids.into_iter()
+        .map(|id| {
+            let v = group_message(group, MEMBER, id, NOW - 10_000 + id, &format!("消息 {id}"));
+            serde_json::from_value(v).expect("a message event")
+        })
+        .collect()
+}
+
+// ----- act -----
+
+fn key(s: &mut State, code: KeyCode) -> Vec<Effect> {
+    update(s, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn type_text(s: &mut State, text: &str) -> Vec<Effect> {
+    text.chars()
+        .flat_map(|c| key(s, KeyCode::Char(c)))
+        .collect()
+}
+
+/// Runs a command from the `:` line, as a user would from the timeline.
+fn command(s: &mut State, line: &str) -> Vec<Effect> {
+    let mut fx = Vec::new();
+    for _ in 0..3 {
+        if s.focus == Pane::Timeline {
+            break;
+        }
+        fx.extend(key(s, KeyCode::Esc));
+    }
+    fx.extend(type_text(s, &format!(":{line}")));
+    fx.extend(key(s, KeyCode::Enter));
+    fx
+}
+
+fn reply(s: &mut State, r: Reply) -> Vec<Effect> {
+    update(s, Msg::Reply(r))
+}
+
+fn calls(fx: &[Effect]) -> Vec<&Call> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::Call(c) => Some(c),
+            _ => None,
+        })
+        .collect()
+}
+
+fn history_calls(fx: &[Effect], peer: Peer) -> Vec<Option<i64>> {
+    calls(fx)
+        .into_iter()
+        .filter_map(|c| match c {
+            Call::History(h) if h.peer == peer => Some(h.anchor),
+            _ => None,
+        })
+        .collect()
+}
+
+fn message_ids(s: &State, peer: Peer) -> Vec<i64> {
+    s.chats[&peer]
+        .timeline
+        .iter()
+        .filter_map(|e| e.message().and_then(|m| m.id))
+        .collect()
+}
+
+fn notices(s: &State, peer: Peer) -> Vec<String> {
+    s.chats[&peer]
+        .timeline
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EntryKind::Notice(n) => Some(n.text.clone()),
+            EntryKind::Message(_) => None,
+        })
+        .collect()
+}
+
+// ----- item 2: start-up loads -----
+
+#[test]
+fn start_up_loads_that_time_out_are_asked_again_and_named_until_they_come() {
+    let mut s = offline();
+    // The connection's own get_login_info got no answer: the nickname is empty.
+    let fx = update(&mut s, connected(""));
+    let asked = calls(&fx);
+    for wanted in [
+        Call::LoginInfo(LoginInfo),
+        Call::Friends(Friends),
+        Call::Groups(Groups),
+        Call::RecentContacts(RecentContacts { count: 30 }),
+    ] {
+        assert!(asked.contains(&&wanted), "{wanted:?} not asked: {asked:?}");
+    }
+
+    // A server that answers nothing: each times out and is asked again, without an error.
+    let fx = reply(
+        &mut s,
+        Reply::Friends(Friends, Err(timeout("get_friend_list"))),
+    );
+    assert_eq!(calls(&fx), [&Call::Friends(Friends)]);
+    let fx = reply(
+        &mut s,
+        Reply::LoginInfo(LoginInfo, Err(timeout("get_login_info"))),
+    );
+    assert_eq!(calls(&fx), [&Call::LoginInfo(LoginInfo)]);
+    assert_eq!(s.status.error, None, "a retried load is not an error");
+    assert_eq!(
+        s.loads.missing(),
+        [
+            (Load::LoginInfo, Trouble::TimedOut),
+            (Load::Friends, Trouble::TimedOut)
+        ]
+    );
+    assert_eq!(
+        s.loads.summary().as_deref(),
+        Some("仍未加载: 登录信息、好友列表 (重试中)")
+    );
+
+    // Then it recovers.
+    reply(&mut s, Reply::Friends(Friends, Ok(vec![])));
+    let info = napterm::onebot::types::LoginInfo {
+        user_id: ME,
+        nickname: "夜航船".into(),
+    };
+    reply(&mut s, Reply::LoginInfo(LoginInfo, Ok(info)));
+    assert_eq!(s.self_name, "夜航船");
+    assert!(s.loads.missing().is_empty());
+    assert_eq!(s.loads.summary(), None);
+}
+
+#[test]
+fn a_load_that_keeps_timing_out_waits_for_the_next_connection() {
+    let mut s = online();
+    let mut asked = 1;
+    loop {
+        let fx = reply(
+            &mut s,
+            Reply::Groups(Groups, Err(timeout("get_group_list"))),
+        );
+        if calls(&fx).is_empty() {
+            break;
+        }
+        asked += 1;
+        assert!(asked <= 10, "no hot loop");
+    }
+    assert_eq!(asked, napterm::app::loads::ATTEMPTS_PER_CONNECTION);
+    assert_eq!(s.loads.summary().as_deref(), Some("仍未加载: 群列表"));
+    let fx = reconnect(&mut s);
+    assert!(calls(&fx).contains(&&Call::Groups(Groups)), "{fx:?}");
+}
+
+#[test]
+fn loads_lost_with_their_connection_are_asked_once_it_is_back() {
+    let mut s = online();
+    command(&mut s, &format!("open g:{G}"));
+    update(&mut s, reconnecting());
+    // The failures of the calls that were on the lost socket come in while offline.
+    for r in [
+        Reply::Friends(Friends, Err(lost())),
+        Reply::MemberList(MemberList { group: G }, Err(lost())),
+        Reply::History(
+            History {
+                peer: GROUP,
+                anchor: None,
+                count: 30,
+            },
+            Err(lost()),
+        ),
+    ] {
+        assert!(calls(&reply(&mut s, r)).is_empty(), "nothing asked offline");
+    }
+    assert_eq!(s.status.error, None);
+    assert_eq!(
+        s.contacts.members.get(&G).map(|m| m.state),
+        Some(MembersState::Loading)
+    );
+    let fx = reconnect(&mut s);
+    let asked = calls(&fx);
+    assert!(asked.contains(&&Call::Friends(Friends)), "{asked:?}");
+    assert!(
+        asked.contains(&&Call::MemberList(MemberList { group: G })),
+        "{asked:?}"
+    );
+    assert_eq!(
+        history_calls(&fx, GROUP),
+        [None],
+        "the open chat's page, once"
+    );
+}
+
+#[test]
+fn a_load_asked_twice_across_a_reconnect_counts_the_old_failure_off() {
+    let mut s = online();
+    // Friends was asked on the first connection; it comes back after a reconnect.
+    let fx = reconnect(&mut s);
+    assert!(calls(&fx).contains(&&Call::Friends(Friends)));
+    // The old call's failure arrives late: not asked a third time, not an error.
+    let fx = reply(&mut s, Reply::Friends(Friends, Err(lost())));
+    assert!(calls(&fx).is_empty(), "{fx:?}");
+    assert_eq!(s.status.error, None);
+    reply(&mut s, Reply::Friends(Friends, Ok(vec![])));
+    assert!(!s.loads.is_pending(Load::Friends));
+}
+
+#[test]
+fn a_refusal_is_shown_and_not_retried() {
+    let mut s = online();
+    let refused = Error::ActionFailed {
+        action: "get_group_list".into(),
+        retcode: 200,
+        message: "账号被风控".into(),
+    };
+    let fx = reply(&mut s, Reply::Groups(Groups, Err(refused)));
+    assert!(calls(&fx).is_empty());
+    assert_eq!(
+        s.status.error.as_deref(),
+        Some("获取群列表失败: 账号被风控")
+    );
+    assert!(s.loads.missing().is_empty());
+}
+
+// ----- item 12: catch-up after a reconnect -----
+
+/// `online()` with group `G` open, its first page (ids 1..=20) loaded.
+fn in_group_with_history() -> State {
+    let mut s = online();
+    command(&mut s, &format!("open g:{G}"));
+    let first = History {
+        peer: GROUP,
+        anchor: None,
+        count: 30,
+    };
+    reply(&mut s, Reply::History(first, Ok(page(G, 1..=20))));
+    s
+}
+
+/// Answers every catch-up page of `peer` from `server` (ids, oldest first) until none is asked;
+/// returns how many pages were asked.
+fn serve_catch_up(s: &mut State, peer: Peer, mut fx: Vec<Effect>, server: &[i64]) -> usize {
+    let mut pages = 0;
+    while let Some(anchor) = history_calls(&fx, peer).first().copied() {
+        pages += 1;
+        assert!(pages <= 10, "catch-up is bounded");
+        let end = match anchor {
+            None => server.len(),
+            Some(a) => server.iter().position(|id| *id == a).map_or(0, |i| i + 1),
+        };
+        let ids = server[end.saturating_sub(30)..end].to_vec();
+        let call = History {
+            peer,
+            anchor,
+            count: 30,
+        };
+        let group = match peer {
+            Peer::Group(g) => g,
+            Peer::Private(u) => u,
+        };
+        fx = reply(s, Reply::History(call, Ok(page(group, ids))));
+    }
+    pages
+}
+
+#[test]
+fn catch_up_pages_back_until_it_meets_what_was_loaded() {
+    let mut s = in_group_with_history();
+    // 50 messages went by while the connection was down: 21..=70.
+    let server: Vec<i64> = (1..=70).collect();
+    let fx = reconnect(&mut s);
+    assert_eq!(history_calls(&fx, GROUP), [None], "the latest page first");
+    let pages = serve_catch_up(&mut s, GROUP, fx, &server);
+    assert_eq!(pages, 2, "30 newest, then the page that meets id 20");
+    assert_eq!(message_ids(&s, GROUP), server, "nothing missing");
+    assert!(
+        notices(&s, GROUP).is_empty(),
+        "no gap: {:?}",
+        notices(&s, GROUP)
+    );
+}
+
+#[test]
+fn a_gap_catch_up_cannot_fill_is_marked_and_g_pages_into_it() {
+    let mut s = in_group_with_history();
+    // 400 missed: more than the pages catch-up may fetch.
+    let server: Vec<i64> = (1..=420).collect();
+    let fx = reconnect(&mut s);
+    let pages = serve_catch_up(&mut s, GROUP, fx, &server);
+    assert_eq!(pages as u32, napterm::app::catch_up::CATCH_UP_PAGES);
+    assert_eq!(
+        notices(&s, GROUP),
+        ["此处可能有遗漏的消息 — 按 g 加载"],
+        "the gap is marked with the live key"
+    );
+    // The line sits between what was loaded before and what the pages brought.
+    let chat = &s.chats[&GROUP];
+    let gap = chat
+        .timeline
+        .iter()
+        .position(|e| e.message().is_none())
+        .expect("gap line");
+    let ids = message_ids(&s, GROUP);
+    assert_eq!(ids[gap - 1], 20);
+    assert!(ids[gap] > 20);
+
+    // `g` pages on from the gap (the gap line moving back) until it closes.
+    key(&mut s, KeyCode::Esc);
+    let mut presses = 0;
+    let mut below = ids[gap];
+    while !notices(&s, GROUP).is_empty() {
+        presses += 1;
+        assert!(presses <= 3, "{:?}", notices(&s, GROUP));
+        let fx = key(&mut s, KeyCode::Char('g'));
+        assert_eq!(
+            history_calls(&fx, GROUP),
+            [Some(below)],
+            "the page before the gap"
+        );
+        serve_catch_up(&mut s, GROUP, fx, &server);
+        if let Some(i) = s.chats[&GROUP]
+            .timeline
+            .iter()
+            .position(|e| e.message().is_none())
+        {
+            below = message_ids(&s, GROUP)[i];
+        }
+    }
+    assert_eq!(presses, 2);
+    assert_eq!(message_ids(&s, GROUP), server, "the gap is closed");
+}
+
+#[test]
+fn other_chats_count_what_they_missed_as_unread() {
+    let mut s = in_group_with_history();
+    // A second group seen before the outage: one message, read.
+    update(
+        &mut s,
+        event(group_message(OTHER, MEMBER, 501, NOW - 100, "早")),
+    );
+    let other = Peer::Group(OTHER);
+    if let Some(c) = s.chats.get_mut(&other) {
+        c.unread = 0;
+        c.read_marker = c.timeline.last().map(|e| e.key);
+    }
+    let fx = reconnect(&mut s);
+    assert_eq!(history_calls(&fx, other), [None]);
+    // It missed 5 messages; one more arrives live meanwhile.
+    update(
+        &mut s,
+        event(group_message(OTHER, MEMBER, 507, NOW - 40, "现在")),
+    );
+    assert_eq!(s.chats[&other].unread, 1);
+    let missed: Vec<MessageEvent> = (501..=507)
+        .map(|id| {
+            let v = group_message(OTHER, MEMBER, id, NOW - 100 + (id - 501) * 10, "补");
+            serde_json::from_value(v).expect("a message event")
+        })
+        .collect();
+    let call = History {
+        peer: other,
+        anchor: None,
+        count: 30,
+    };
+    reply(&mut s, Reply::History(call, Ok(missed)));
+    assert_eq!(
+        s.chats[&other].unread, 6,
+        "the five missed and the live one, each once"
+    );
+}
+
+// ----- item 5: links -----
+
+#[test]
+fn a_file_link_from_the_server_opens_only_if_it_is_a_web_link() {
+    let mut s = online();
+    let opened = |fx: &[Effect]| {
+        fx.iter()
+            .filter_map(|e| match e {
+                Effect::Open(u) => Some(u.clone()),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+    };
+    for hostile in [
+        "file:///etc/passwd",
+        "httpfoo:--manual",
+        "http://a b",
+        "https://example.com/\u{1b}]0;x\u{7}",
+        "--manual",
+    ] {
+        let call = FileUrl {
+            group: G,
+            file_id: "f".into(),
+        };
+        let fx = reply(&mut s, Reply::FileUrl(call, Ok(hostile.into())));
+        assert!(opened(&fx).is_empty(), "{hostile:?} was opened");
+    }
+    let call = FileUrl {
+        group: G,
+        file_id: "f".into(),
+    };
+    let fx = reply(
+        &mut s,
+        Reply::FileUrl(call, Ok("https://example.com/f".into())),
+    );
+    assert_eq!(opened(&fx), ["https://example.com/f"]);
+}
