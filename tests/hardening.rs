@@ -493,3 +493,77 @@ fn a_file_link_from_the_server_opens_only_if_it_is_a_web_link() {
     );
     assert_eq!(opened(&fx), ["https://example.com/f"]);
 }
+
+// ----- item 8: drafts -----
+
+fn saved_drafts(fx: &[Effect], peer: Peer) -> Vec<Option<String>> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::SaveSession(s) => Some(s.drafts.get(peer).map(|d| d.text.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn typing_saves_the_draft_without_sending_or_switching() {
+    let mut s = online();
+    command(&mut s, "open u:20003");
+    let friend = Peer::Private(20003);
+    let fx = type_text(&mut s, "在吗");
+    assert_eq!(
+        saved_drafts(&fx, friend).last(),
+        Some(&Some("在吗".to_string())),
+        "each change asks for a save (the writer collapses them): {fx:?}"
+    );
+    // Keys that change nothing ask for nothing.
+    let fx = key(&mut s, KeyCode::Left);
+    assert!(saved_drafts(&fx, friend).is_empty(), "{fx:?}");
+}
+
+#[test]
+fn a_command_typed_in_the_composer_is_not_a_draft() {
+    let mut s = online();
+    command(&mut s, &format!("open g:{G}"));
+    let fx = type_text(&mut s, "/open u:20003");
+    assert!(saved_drafts(&fx, GROUP).is_empty(), "{fx:?}");
+    key(&mut s, KeyCode::Enter);
+    assert_eq!(s.open, Some(Peer::Private(20003)));
+    assert_eq!(
+        s.drafts.get(GROUP),
+        None,
+        "the stale /open came back as a draft"
+    );
+
+    // With a draft: a command typed in front of it leaves it alone, and gives it back after.
+    let mut s = in_group_with_history();
+    type_text(&mut s, "消息 5");
+    for _ in 0.."消息 5".chars().count() {
+        key(&mut s, KeyCode::Left);
+    }
+    type_text(&mut s, "/search ");
+    assert_eq!(s.drafts.get(GROUP).map(|d| d.text.as_str()), Some("消息 5"));
+    key(&mut s, KeyCode::Enter);
+    assert_eq!(s.status.error, None);
+    assert_eq!(
+        s.composer.text(),
+        "消息 5",
+        "the draft comes back after the command"
+    );
+}
+
+#[test]
+fn a_stale_command_saved_by_an_earlier_version_does_not_come_back() {
+    let mut s = offline();
+    let stale = napterm::app::composer::Draft {
+        text: "/open 技术群".into(),
+        ..Default::default()
+    };
+    let session = napterm::app::drafts::Session {
+        drafts: [(GROUP, stale)].into_iter().collect(),
+        open: Some(GROUP),
+    };
+    update(&mut s, Msg::Restore(session));
+    assert_eq!(s.composer.text(), "");
+    assert_eq!(s.drafts.get(GROUP), None);
+}

@@ -42,12 +42,15 @@ pub fn close_chat(state: &mut State) {
     }
 }
 
-/// The composer's text becomes the open chat's draft (an empty one is dropped). The one place
-/// the open chat's draft is written.
-pub fn keep_draft(state: &mut State) {
-    if let Some(p) = state.open {
-        state.drafts.set(p, state.composer.draft());
-    }
+/// The composer's text becomes the open chat's draft (an empty one is dropped); a `/command`
+/// being typed is not a draft, so the chat keeps the one it had. The one place the open chat's
+/// draft is written; returns whether it changed.
+pub fn keep_draft(state: &mut State) -> bool {
+    let Some(p) = state.open else {
+        return false;
+    };
+    let draft = state.composer.draft();
+    !draft.is_command() && state.drafts.set(p, draft)
 }
 
 /// The open chat, as it is left: everything up to its last entry counts as seen, and it
@@ -109,7 +112,8 @@ pub fn mark_open_read(state: &mut State, peer: Peer, fx: &mut Vec<Effect>) {
 /// The session of the last run: its drafts come back and its chat opens again (loading once
 /// connected).
 pub fn restore(state: &mut State, session: Session, fx: &mut Vec<Effect>) {
-    for (peer, draft) in session.drafts.iter() {
+    // Earlier versions kept a half-typed command as a draft: it is not one.
+    for (peer, draft) in session.drafts.iter().filter(|(_, d)| !d.is_command()) {
         state.drafts.set(peer, draft.clone());
     }
     if let Some(p) = session.open {

@@ -4,7 +4,7 @@
 use super::call::SendMessage;
 use super::chat::{Delivery, EntryKind, MessageItem, SortKey};
 use super::commands;
-use super::composer::Submission;
+use super::composer::{Composer, Submission};
 use super::effect::Effect;
 use super::state::State;
 
@@ -18,9 +18,11 @@ pub fn send(state: &mut State, fx: &mut Vec<Effect>) {
             }
             match commands::run(state, &line, fx) {
                 Ok(()) => {
-                    // A command that did not put anything into the composer clears it.
+                    // A command that did not put anything into the composer leaves it: the
+                    // chat's draft (what it held before the command was typed) comes back.
                     if state.composer.text().trim_start().starts_with('/') {
-                        state.composer.clear();
+                        let draft = state.open.and_then(|p| state.drafts.get(p)).cloned();
+                        state.composer = Composer::from_draft(draft.unwrap_or_default());
                     }
                 }
                 Err(e) => state.error(e),

@@ -53,8 +53,11 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Failed(f) => reports::on_failure(state, f),
         Msg::SuspendSignal => fx.push(Effect::Suspend),
     }
-    // Whatever the message did to the composer, the open chat's draft follows.
-    lifecycle::keep_draft(state);
+    // Whatever the message did to the composer, the open chat's draft follows, and is saved
+    // (the runtime writes it once typing pauses).
+    if lifecycle::keep_draft(state) {
+        fx.push(Effect::SaveSession(state.session()));
+    }
     if state.status.until != 0 && state.now >= state.status.until {
         state.status.error = None;
         state.status.info = None;
