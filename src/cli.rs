@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand};
 
 mod call;
 mod demo;
+mod history;
 pub mod interactive;
 mod sim;
 
@@ -92,6 +93,27 @@ pub enum Command {
     Call(CallArgs),
     /// Print the effective keymap (defaults merged with ~/.config/napterm/keymap.toml)
     Keys,
+    /// Print a chat's local history, oldest first (no NapCat needed)
+    #[command(
+        long_about = "Print a chat's stored messages, oldest first, from the local \
+        history ($XDG_DATA_HOME/napterm/<QQ>/history.db) of the last account used, or of \
+        --account. jsonl is one OneBot message object per line (message_id, time, user_id, \
+        sender, message, plus recalled); txt is for reading and includes notice lines.\n\n\
+        Exit status: 0 on success; 1 when the history cannot be read; 2 for usage errors."
+    )]
+    Export(history::ExportArgs),
+    /// Search the local history of every chat (no NapCat needed)
+    #[command(
+        long_about = "Search the local history, newest first. TEXT is what /find \
+        takes: words that must all occur (Chinese of any length, Latin words, numbers), \
+        \"a phrase\", and filters in:<chat> from:<who> after:YYYY-MM-DD before:YYYY-MM-DD \
+        has:image|file|link.\n\n\
+        Exit status: 0 on success (also when nothing is found); 1 when the history cannot be \
+        read; 2 for usage errors."
+    )]
+    Find(history::FindArgs),
+    /// Delete a chat's local history (asks first; --yes skips the question)
+    Forget(history::ForgetArgs),
 }
 
 /// `napterm sim` options.
@@ -251,6 +273,9 @@ async fn dispatch(command: Option<Command>, settings: Settings) -> Result<(), Fa
         Some(Command::Call(args)) => {
             call::run(&settings, &args.action, args.params.as_deref()).await
         }
+        Some(Command::Export(args)) => history::export(&args),
+        Some(Command::Find(args)) => history::find(&args),
+        Some(Command::Forget(args)) => history::forget(&args),
         Some(Command::Keys) => {
             let keymap = interactive::load_keymap()?;
             print!("{}", keymap.describe());

@@ -7,4 +7,5 @@ pub mod logging;
 pub mod onebot;
 pub mod runtime;
 pub mod sim;
+pub mod store;
 pub mod ui;

@@ -10,7 +10,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use crossterm::event::{KeyCode, KeyModifiers};
 use napterm::app::Pane;
 use napterm::app::contacts::MembersState;
-use napterm::app::state::{Popup, State};
+use napterm::app::popup::Popup;
+use napterm::app::state::State;
 use napterm::onebot::{Event, Peer, Request, RequestKind, Role};
 use napterm::sim::world::roster;
 use serde_json::{Value, json};
@@ -596,7 +597,7 @@ async fn the_profile_popup_fetches_details_and_answers_member_keys() {
     h.until("details fetched", |s| {
         matches!(
             &s.popup,
-            Some(Popup::Admin(napterm::app::admin::AdminPopup::Profile(c)))
+            Some(Popup::Profile(c))
                 if c.data.is_some()
         )
     })
@@ -796,7 +797,7 @@ async fn group_settings_info_and_the_avatar_from_a_local_file() {
     h.until("the sheet says mute-all is on", |s| {
         matches!(
             &s.popup,
-            Some(Popup::Admin(napterm::app::admin::AdminPopup::Sheet(sheet)))
+            Some(Popup::Sheet(sheet))
                 if sheet.rows.ready().is_some_and(|rows| {
                     rows.contains(&("全员禁言".to_string(), "开启".to_string()))
                 })
@@ -863,7 +864,7 @@ async fn the_mute_list_shows_remaining_times_and_unmutes() {
     h.until("gone from the list", |s| {
         matches!(
             &s.popup,
-            Some(Popup::Admin(napterm::app::admin::AdminPopup::Mutes(l)))
+            Some(Popup::Mutes(l))
                 if l.items.ready().is_some_and(|v| v.iter().all(|e| e.uin != muted[0]))
         )
     })

@@ -3,18 +3,19 @@
 //! (bulk kick, long mute, notice delete, typed leave) and the lists.
 
 mod snapshot;
-use napterm::app::admin::popup::{
-    AdminPopup, EssenceList, LeaveConfirm, Load, MuteList, MutePicker, NoticeList, ProfileCard,
-    Sheet, SheetKind,
-};
 use napterm::app::call::KickMany;
 use napterm::app::call::members::ProfileData;
 use napterm::app::chat::{Delivery, EntryKind, HistoryState, MessageItem, SortKey};
 use napterm::app::contacts::{GroupEntry, Member, Members, MembersState};
 use napterm::app::effect::Effect;
-use napterm::app::inbox::{InboxInput, InboxView, PendingRequest, RequestWhat};
+use napterm::app::inbox::{PendingRequest, RequestWhat};
 use napterm::app::keymap::Keymap;
-use napterm::app::state::{Popup, Settings, State};
+use napterm::app::popup::InboxInput;
+use napterm::app::popup::{
+    EssenceList, InboxView, LeaveConfirm, Load, MuteList, MutePicker, NoticeList, Popup,
+    ProfileCard, Sheet, SheetKind,
+};
+use napterm::app::state::{Settings, State};
 use napterm::app::{Msg, Pane};
 use napterm::onebot::types::{
     EssenceMessage, GroupMember, GroupNotice, NoticeImage, NoticeSettings, Sex, ShutListEntry,
@@ -138,10 +139,6 @@ fn key(s: &mut State, code: crossterm::event::KeyCode) -> Vec<Effect> {
     )
 }
 
-fn admin(p: AdminPopup) -> Option<Popup> {
-    Some(Popup::Admin(p))
-}
-
 #[test]
 fn member_pane_with_marks_and_the_inbox_badge() {
     let mut s = world();
@@ -194,14 +191,14 @@ fn profile_data() -> ProfileData {
 fn profile_popup_loading_and_loaded() {
     let mut s = world();
     s.focus = Pane::Members;
-    s.popup = admin(AdminPopup::Profile(ProfileCard {
+    s.popup = Some(Popup::Profile(ProfileCard {
         group: GROUP,
         user: 20005,
         data: None,
         error: None,
     }));
     insta::assert_snapshot!("profile_loading_80x24", render(&s));
-    s.popup = admin(AdminPopup::Profile(ProfileCard {
+    s.popup = Some(Popup::Profile(ProfileCard {
         group: GROUP,
         user: 20005,
         data: Some(Box::new(profile_data())),
@@ -263,12 +260,12 @@ fn requests() -> Vec<PendingRequest> {
 fn requests_inbox_list_and_reason_field() {
     let mut s = world();
     s.inbox.items = requests();
-    s.popup = admin(AdminPopup::Inbox(InboxView {
+    s.popup = Some(Popup::Inbox(InboxView {
         selected: 0,
         input: None,
     }));
     insta::assert_snapshot!("inbox_80x24", render(&s));
-    s.popup = admin(AdminPopup::Inbox(InboxView {
+    s.popup = Some(Popup::Inbox(InboxView {
         selected: 3,
         input: Some(InboxInput {
             flag: "risky".into(),
@@ -278,7 +275,7 @@ fn requests_inbox_list_and_reason_field() {
     }));
     insta::assert_snapshot!("inbox_reject_reason_80x24", render(&s));
     s.inbox.items.clear();
-    s.popup = admin(AdminPopup::Inbox(InboxView::default()));
+    s.popup = Some(Popup::Inbox(InboxView::default()));
     insta::assert_snapshot!("inbox_empty_80x24", render(&s));
 }
 
@@ -286,7 +283,7 @@ fn requests_inbox_list_and_reason_field() {
 fn mute_presets_and_custom_duration() {
     let mut s = world();
     s.focus = Pane::Members;
-    s.popup = admin(AdminPopup::Mute(MutePicker {
+    s.popup = Some(Popup::Mute(MutePicker {
         group: GROUP,
         targets: vec![20002],
         selected: 1,
@@ -294,7 +291,7 @@ fn mute_presets_and_custom_duration() {
         error: None,
     }));
     insta::assert_snapshot!("mute_presets_80x24", render(&s));
-    s.popup = admin(AdminPopup::Mute(MutePicker {
+    s.popup = Some(Popup::Mute(MutePicker {
         group: GROUP,
         targets: vec![20002, 20003],
         selected: 5,
@@ -337,7 +334,7 @@ fn confirmations_say_exactly_what_will_happen() {
     insta::assert_snapshot!("confirm_long_mute_80x24", render(&s));
 
     let mut s = world();
-    s.popup = admin(AdminPopup::Leave(LeaveConfirm {
+    s.popup = Some(Popup::Leave(LeaveConfirm {
         group: GROUP,
         name: "Rust 中文社区 🦀".into(),
         dismiss: true,
@@ -347,11 +344,11 @@ fn confirmations_say_exactly_what_will_happen() {
     insta::assert_snapshot!("confirm_dismiss_typed_80x24", render(&s));
 
     let mut s = world();
-    s.popup = admin(AdminPopup::Notices(notice_list(0), Some(1)));
+    s.popup = Some(Popup::Notices(notice_list(0, Some(1))));
     insta::assert_snapshot!("confirm_notice_delete_80x24", render(&s));
 }
 
-fn notice_list(selected: usize) -> NoticeList {
+fn notice_list(selected: usize, pending: Option<usize>) -> NoticeList {
     NoticeList {
         group: GROUP,
         items: Load::Ready(vec![
@@ -382,16 +379,17 @@ fn notice_list(selected: usize) -> NoticeList {
             },
         ]),
         selected,
+        pending,
     }
 }
 
 #[test]
 fn lists_notices_mutes_essences_and_sheets() {
     let mut s = world();
-    s.popup = admin(AdminPopup::Notices(notice_list(0), None));
+    s.popup = Some(Popup::Notices(notice_list(0, None)));
     insta::assert_snapshot!("notices_80x24", render(&s));
 
-    s.popup = admin(AdminPopup::Mutes(MuteList {
+    s.popup = Some(Popup::Mutes(MuteList {
         group: GROUP,
         items: Load::Ready(vec![ShutListEntry {
             uin: 20005,
@@ -403,7 +401,7 @@ fn lists_notices_mutes_essences_and_sheets() {
     }));
     insta::assert_snapshot!("mutes_80x24", render(&s));
 
-    s.popup = admin(AdminPopup::Essences(EssenceList {
+    s.popup = Some(Popup::Essences(EssenceList {
         group: GROUP,
         items: Load::Ready(vec![EssenceMessage {
             sender_id: 20002,
@@ -419,7 +417,7 @@ fn lists_notices_mutes_essences_and_sheets() {
     }));
     insta::assert_snapshot!("essences_80x24", render(&s));
 
-    s.popup = admin(AdminPopup::Sheet(Sheet {
+    s.popup = Some(Popup::Sheet(Sheet {
         group: GROUP,
         kind: SheetKind::Info,
         rows: Load::Failed("服务器不支持 get_group_info".into()),
@@ -433,21 +431,21 @@ fn every_popup_fits_any_terminal_without_panicking() {
     let mut s = world();
     s.inbox.items = requests();
     let popups = vec![
-        AdminPopup::Mute(MutePicker {
+        Popup::Mute(MutePicker {
             group: GROUP,
             targets: vec![20002],
             selected: 5,
             custom: Some("1h".into()),
             error: Some("错误".into()),
         }),
-        AdminPopup::Profile(ProfileCard {
+        Popup::Profile(ProfileCard {
             group: GROUP,
             user: 20005,
             data: Some(Box::new(profile_data())),
             error: None,
         }),
-        AdminPopup::Notices(notice_list(1), Some(0)),
-        AdminPopup::Inbox(InboxView {
+        Popup::Notices(notice_list(1, Some(0))),
+        Popup::Inbox(InboxView {
             selected: 2,
             input: Some(InboxInput {
                 flag: "inv".into(),
@@ -455,14 +453,14 @@ fn every_popup_fits_any_terminal_without_panicking() {
                 text: "很长很长的备注".repeat(10),
             }),
         }),
-        AdminPopup::Leave(LeaveConfirm {
+        Popup::Leave(LeaveConfirm {
             group: GROUP,
             name: "Rust 中文社区 🦀".into(),
             dismiss: false,
             typed: "x".repeat(200),
             error: None,
         }),
-        AdminPopup::Sheet(Sheet {
+        Popup::Sheet(Sheet {
             group: GROUP,
             kind: SheetKind::Honors,
             rows: Load::Ready(vec![("龙王".into(), "很长的名字".repeat(30)); 40]),
@@ -470,7 +468,7 @@ fn every_popup_fits_any_terminal_without_panicking() {
         }),
     ];
     for p in popups {
-        s.popup = admin(p);
+        s.popup = Some(p);
         for (w, h) in [(1, 1), (10, 3), (20, 5), (33, 9), (60, 12), (200, 60)] {
             let out = snapshot::render(&s, w, h);
             assert_eq!(out.lines().count(), h as usize);

@@ -8,7 +8,8 @@ use std::path::Path;
 use napterm::app::Effect;
 use napterm::app::commands::{COMMANDS, Command, find, run};
 use napterm::app::keymap::Keymap;
-use napterm::app::state::{Popup, Settings, State};
+use napterm::app::popup::Popup;
+use napterm::app::state::{Settings, State};
 
 fn fresh() -> State {
     State::new(Settings::default(), Keymap::default_map())
@@ -80,7 +81,7 @@ fn the_help_overlay_lists_every_command() {
     snapshot::utc();
     let mut state = fresh();
     run(&mut state, "help", &mut Vec::new()).expect("/help");
-    assert!(matches!(state.popup, Some(Popup::Help { .. })));
+    assert!(matches!(state.popup, Some(Popup::Help(_))));
     let screen = snapshot::render(&state, 120, 400);
     for c in COMMANDS {
         let usage = format!("/{} {}", c.name, c.usage);

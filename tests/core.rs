@@ -5,7 +5,8 @@
 //! turn green.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use napterm::app::call::{Groups, History, MemberList, Reply, SendMessage};
+use napterm::app::Reply;
+use napterm::app::call::{Groups, History, MemberList, SendMessage};
 use napterm::app::chat::{Delivery, HistoryState, Scroll};
 use napterm::app::contacts::{GroupEntry, Member};
 use napterm::app::keymap::Keymap;
@@ -388,7 +389,7 @@ fn declining_a_long_mute_makes_no_call() {
     assert!(writes(&fx).is_empty(), "asks first: {fx:?}");
     assert!(matches!(
         s.popup,
-        Some(napterm::app::state::Popup::Confirm(_))
+        Some(napterm::app::popup::Popup::Confirm(_))
     ));
     let fx = type_text(&mut s, "n");
     assert!(writes(&fx).is_empty(), "{fx:?}");

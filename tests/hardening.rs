@@ -5,7 +5,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use napterm::app::call::{
-    FileUrl, Friends, Groups, History, LoginInfo, MemberList, RecentContacts, Reply,
+    FileUrl, Friends, Groups, History, LoginInfo, MemberList, RecentContacts,
 };
 use napterm::app::chat::EntryKind;
 use napterm::app::contacts::MembersState;
@@ -13,7 +13,7 @@ use napterm::app::keymap::Keymap;
 use napterm::app::loads::{Load, Trouble};
 use napterm::app::state::Settings;
 use napterm::app::update::update;
-use napterm::app::{Call, Effect, Msg, Pane, State};
+use napterm::app::{Call, Effect, Msg, Pane, Reply, State};
 use napterm::onebot::{ClientEvent, ConnState, Error, Frame, MessageEvent, Peer, parse_frame};
 use serde_json::{Value, json};
 
@@ -233,7 +233,7 @@ fn a_load_that_keeps_timing_out_waits_for_the_next_connection() {
         asked += 1;
         assert!(asked <= 10, "no hot loop");
     }
-    assert_eq!(asked, napterm::app::loads::ATTEMPTS_PER_CONNECTION);
+    assert_eq!(asked, napterm::app::load_tracker::ATTEMPTS_PER_CONNECTION);
     assert_eq!(s.loads.summary().as_deref(), Some("仍未加载: 群列表"));
     let fx = reconnect(&mut s);
     assert!(calls(&fx).contains(&&Call::Groups(Groups)), "{fx:?}");

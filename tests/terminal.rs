@@ -312,6 +312,9 @@ fn call_on_a_terminal_escapes_what_could_act_on_it() {
     let io = |fd: i32| unsafe { Stdio::from_raw_fd(libc::dup(fd)) };
     cmd.stdin(io(slave)).stdout(io(slave)).stderr(io(slave));
     let mut child = cmd.spawn().expect("spawn napterm call");
+    // The command holds our copies of the slave: the master reads to the end only once they
+    // are closed too.
+    drop(cmd);
     let deadline = Instant::now() + Duration::from_secs(20);
     let status = loop {
         if let Some(st) = child.try_wait().expect("wait") {

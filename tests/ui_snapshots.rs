@@ -5,12 +5,19 @@ mod snapshot;
 use napterm::app::chat::{Delivery, EntryKind, HistoryState, MessageItem, NoticeItem, SortKey};
 use napterm::app::composer::{Completion, CompletionItem, ReplyTarget};
 use napterm::app::contacts::{FriendInfo, GroupEntry, Member, Members, MembersState};
+use napterm::app::inbox::{PendingRequest, RequestWhat};
 use napterm::app::keymap::Keymap;
-use napterm::app::state::{Confirm, FacePicker, Popup, Settings, SidebarTab, State};
+use napterm::app::popup::{Confirm, FacePicker, HelpView, InboxView, Popup};
+use napterm::app::state::{Settings, SidebarTab, State};
 use napterm::app::{Effect, Pane};
 use napterm::onebot::segment::Music;
 use napterm::onebot::{ConnState, MessageChain, MessageEvent, Peer, Role, Segment};
+use napterm::ui::Ui;
+use napterm::ui::theme::{ColorMode, Theme};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
 use serde_json::json;
+use unicode_width::UnicodeWidthStr;
 
 const ME: i64 = 10001;
 const GROUP: i64 = 30001;
@@ -343,7 +350,7 @@ fn mention_completion() {
 #[test]
 fn popups() {
     let mut s = world();
-    s.popup = Some(Popup::Help { scroll: 0 });
+    s.popup = Some(Popup::Help(HelpView { scroll: 0 }));
     both("help", &s);
     s.popup = Some(Popup::Faces(FacePicker {
         query: "笑".into(),
@@ -356,6 +363,95 @@ fn popups() {
         on_yes: vec![Effect::Redraw],
     }));
     both("confirm", &s);
+}
+
+/// `state` drawn at `w`×`h` into a bare buffer (for assertions on single cells).
+fn draw_buffer(state: &State, w: u16, h: u16) -> Buffer {
+    let mut buf = Buffer::empty(Rect::new(0, 0, w, h));
+    let mut ui = Ui::new(Theme::new(ColorMode::None));
+    napterm::ui::draw(state, &mut ui, &mut buf);
+    buf
+}
+
+/// The popup's left edge: the column of its top-left corner, and its first and last rows.
+fn left_edge(buf: &Buffer) -> (u16, u16, u16) {
+    let area = buf.area;
+    let (x, top) = (area.top()..area.bottom())
+        .find_map(|y| {
+            (area.left()..area.right())
+                .find_map(|x| (buf[(x, y)].symbol() == "┌").then_some((x, y)))
+        })
+        .expect("a popup frame");
+    let bottom = (top..area.bottom())
+        .find(|&y| buf[(x, y)].symbol() == "└")
+        .expect("the frame's bottom");
+    (x, top, bottom)
+}
+
+#[test]
+fn a_popup_over_wide_characters_keeps_its_left_border() {
+    // Enough requests for the inbox to reach up over the sidebar's names.
+    let requests = || {
+        (0..10)
+            .map(|i| PendingRequest {
+                flag: format!("f{i}"),
+                what: RequestWhat::Friend,
+                user_id: 40000 + i,
+                nickname: format!("申请人{i}"),
+                group_name: String::new(),
+                comment: "你好".into(),
+                time: Some(NOW - 60),
+                filtered: false,
+                answering: false,
+            })
+            .collect::<Vec<_>>()
+    };
+    let cases = [
+        (Popup::Help(HelpView { scroll: 0 }), 80, 24),
+        (Popup::Inbox(InboxView::default()), 80, 24),
+        (
+            Popup::Confirm(Confirm {
+                title: "撤回消息".into(),
+                body: "撤回你的消息「收到，我晚点看」？".into(),
+                on_yes: vec![],
+            }),
+            160,
+            48,
+        ),
+        (
+            Popup::Faces(FacePicker {
+                query: "笑".into(),
+                selected: 1,
+            }),
+            160,
+            48,
+        ),
+    ];
+    for (popup, w, h) in cases {
+        let mut s = world();
+        s.inbox.items = requests();
+        let under = draw_buffer(&s, w, h);
+        s.popup = Some(popup);
+        let buf = draw_buffer(&s, w, h);
+        let (x, top, bottom) = left_edge(&buf);
+        let wide = |b: &Buffer, y: u16| x > 0 && b[(x - 1, y)].symbol().width() > 1;
+        // The case this is about: CJK text under the popup's left edge, cut in half by it.
+        assert!(
+            (top..=bottom).any(|y| wide(&under, y)),
+            "{w}x{h}: nothing wide under the left edge at column {x}"
+        );
+        for y in top..=bottom {
+            let edge = buf[(x, y)].symbol();
+            assert!(
+                ["┌", "│", "└"].contains(&edge),
+                "{w}x{h}: row {y} has {edge:?} where the left border goes"
+            );
+            assert!(
+                !wide(&buf, y),
+                "{w}x{h}: row {y} keeps half a wide character"
+            );
+        }
+    }
 }
 
 #[test]
@@ -425,7 +521,7 @@ fn every_screen_draws_at_any_size_without_panicking() {
     let base = world();
     states.push(base);
     for popup in [
-        Popup::Help { scroll: 3 },
+        Popup::Help(HelpView { scroll: 3 }),
         Popup::Faces(FacePicker {
             query: "笑".into(),
             selected: 2,

@@ -1,20 +1,21 @@
 //! What each named action does in the focused pane, and moving the focus and the selections.
 
-use super::call::FileUrl;
 use crate::onebot::Peer;
 
 use super::action::{Action, Pane};
+use super::cursor::step;
 use super::effect::Effect;
-use super::state::{FacePicker, Popup, SidebarTab, State};
+use super::popup::{self, FacePicker, HelpView, Popup};
+use super::state::{SidebarTab, State};
 use super::{
-    admin, commands, lifecycle, member_list, reply_to, requests, sending, sidebar, timeline_nav,
+    admin, commands, lifecycle, member_list, open_link, reply_to, sending, sidebar, timeline_nav,
 };
 
 /// Performs a named action in the focused context.
 pub fn run_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
     match action {
         Action::Quit => state.quit = true,
-        Action::Help => state.popup = Some(Popup::Help { scroll: 0 }),
+        Action::Help => state.popup = Some(Popup::Help(HelpView::default())),
         Action::Redraw => fx.push(Effect::Redraw),
         Action::Suspend => fx.push(Effect::Suspend),
         Action::FocusNext => cycle_focus(state, 1),
@@ -71,7 +72,7 @@ pub fn run_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
                 state.error(e);
             }
         }
-        Action::Requests => requests::open(state, fx),
+        Action::Requests => popup::inbox::open(state, fx),
         Action::Move(n) => match state.focus {
             Pane::Sidebar => move_sidebar(state, n),
             Pane::Members => move_members(state, n),
@@ -134,23 +135,7 @@ pub fn run_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
                 state.info("已复制到剪贴板");
             }
         }
-        Action::OpenLink => {
-            if let Some((peer, m)) = state.selected_message() {
-                match (
-                    timeline_nav::link_of(m),
-                    timeline_nav::group_file_of(m),
-                    peer,
-                ) {
-                    (Some(url), _, _) => fx.push(Effect::Open(url)),
-                    // A group file without a URL in the message: ask the server for one.
-                    (None, Some(file_id), Peer::Group(group)) => {
-                        state.info("正在获取文件链接…");
-                        fx.push(Effect::call(FileUrl { group, file_id }));
-                    }
-                    _ => state.error("这条消息没有链接或附件"),
-                }
-            }
-        }
+        Action::OpenLink => open_link::open_selected(state, fx),
         Action::Recall => admin::run_key(state, &action, fx),
         Action::Compose => state.focus = Pane::Composer,
         Action::SearchNext => {
@@ -244,12 +229,4 @@ pub fn move_members(state: &mut State, d: i32) {
         _ => 0,
     };
     state.members.selected = step(state.members.selected, d, n);
-}
-
-/// A list cursor moved by `n`, kept within `len` entries.
-pub fn step(cur: usize, n: i32, len: usize) -> usize {
-    if len == 0 {
-        return 0;
-    }
-    (cur as i64 + n as i64).clamp(0, len as i64 - 1) as usize
 }

@@ -8,9 +8,8 @@
 use crate::onebot::{Error, MessageEvent, Peer};
 
 use super::call::History;
-use super::chat::{EntryKind, NoticeItem, SortKey};
+use super::chat::{CatchUp, EntryKind, NoticeItem, SortKey};
 use super::effect::Effect;
-use super::events::on_message;
 use super::loads::Load;
 use super::state::State;
 
@@ -20,23 +19,6 @@ pub const CATCH_UP_PAGES: u32 = 5;
 const RECENT_CHATS: usize = 10;
 /// The gap line, with the key that pages on (from the live keymap).
 const GAP_LINE: &str = "此处可能有遗漏的消息 — 按 {timeline:top} 加载";
-
-/// A chat catching up: where what it had before the outage ends, and how far the pages got.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CatchUp {
-    /// The newest message the chat had before the outage: the pages must reach it.
-    pub known_id: i64,
-    /// Its time (a page reaching further back has passed it too).
-    pub known_time: i64,
-    /// The anchor of the page on its way (`None`: the latest page); `None` when none is.
-    pub asked: Option<Option<i64>>,
-    /// Pages still allowed before the gap is marked.
-    pub pages_left: u32,
-    /// The oldest message the pages brought (where the next page ends).
-    pub oldest: Option<i64>,
-    /// Where the gap line sits, while there is one.
-    pub gap: Option<SortKey>,
-}
 
 /// After a reconnect: the open chat and the most recent ones each ask for their latest page.
 /// A chat whose first page the load tracker still has to bring is left to it.
@@ -94,37 +76,49 @@ pub fn takes(state: &State, call: &History) -> bool {
         .is_some_and(|c| c.asked == Some(call.anchor))
 }
 
-/// A catch-up page came: merged, what other chats missed counted as unread, and then the next
-/// page asked, or the gap closed, or marked.
-pub fn on_page(state: &mut State, call: History, list: Vec<MessageEvent>, fx: &mut Vec<Effect>) {
+/// What a catch-up page held, noted before its messages are filed (by `history`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageSeen {
+    /// How many messages it held.
+    len: usize,
+    /// Each message's id and time.
+    messages: Vec<(i64, i64)>,
+    /// Its oldest message (where the next page ends).
+    oldest: Option<i64>,
+}
+
+impl PageSeen {
+    pub fn of(list: &[MessageEvent]) -> PageSeen {
+        PageSeen {
+            len: list.len(),
+            messages: list.iter().map(|m| (m.message_id, m.time)).collect(),
+            oldest: list
+                .iter()
+                .min_by_key(|m| {
+                    (
+                        m.time,
+                        m.real_seq.as_deref().and_then(|s| s.parse::<u64>().ok()),
+                    )
+                })
+                .map(|m| m.message_id),
+        }
+    }
+}
+
+/// A catch-up page came and its messages are filed: what other chats missed is counted as
+/// unread, and then the next page asked, or the gap closed, or marked.
+pub fn on_page(state: &mut State, call: History, page: PageSeen, fx: &mut Vec<Effect>) {
     let History { peer, count, .. } = call;
     let Some(mut cu) = state.chat_mut(peer).catch_up.take() else {
         return;
     };
     cu.asked = None;
-    let met = list.len() < count as usize
-        || list
+    let met = page.len < count as usize
+        || page
+            .messages
             .iter()
-            .any(|m| m.message_id == cu.known_id || m.time < cu.known_time);
-    let oldest = list
-        .iter()
-        .min_by_key(|m| {
-            (
-                m.time,
-                m.real_seq.as_deref().and_then(|s| s.parse::<u64>().ok()),
-            )
-        })
-        .map(|m| m.message_id);
-    for mut m in list {
-        // Some servers omit group_id/target_id in history entries: file it where asked.
-        if m.peer() != peer {
-            match peer {
-                Peer::Group(g) => m.group_id = Some(g),
-                Peer::Private(u) => m.target_id = Some(u),
-            }
-        }
-        on_message(state, m, fx, false);
-    }
+            .any(|&(id, time)| id == cu.known_id || time < cu.known_time);
+    let oldest = page.oldest;
     if state.open != Some(peer) {
         recount_unread(state, peer, cu.known_id);
     }

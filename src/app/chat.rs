@@ -8,7 +8,6 @@ use std::hash::Hash;
 use crate::onebot::{MessageChain, MessageEvent, Peer, Role, Segment};
 
 use super::call::Call;
-use super::catch_up::CatchUp;
 
 /// Orders timeline entries: by time, then QQ's own sequence, then arrival.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -424,6 +423,23 @@ pub struct Chat {
     pub selected: Option<SortKey>,
     /// Catching up after a reconnect (pages on their way, or a gap left to fill).
     pub catch_up: Option<CatchUp>,
+}
+
+/// A chat catching up after a reconnect (what `catch_up` pages through): where what it had before the outage ends, and how far the pages got.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CatchUp {
+    /// The newest message the chat had before the outage: the pages must reach it.
+    pub known_id: i64,
+    /// Its time (a page reaching further back has passed it too).
+    pub known_time: i64,
+    /// The anchor of the page on its way (`None`: the latest page); `None` when none is.
+    pub asked: Option<Option<i64>>,
+    /// Pages still allowed before the gap is marked.
+    pub pages_left: u32,
+    /// The oldest message the pages brought (where the next page ends).
+    pub oldest: Option<i64>,
+    /// Where the gap line sits, while there is one.
+    pub gap: Option<SortKey>,
 }
 
 impl Chat {

@@ -10,7 +10,8 @@ use super::admin::commands as admin;
 use super::call::MarkAllRead;
 use super::effect::Effect;
 use super::lifecycle::{close_chat, open_chat};
-use super::state::{FacePicker, Popup, State};
+use super::popup::{FacePicker, HelpView, Popup};
+use super::state::State;
 use super::{member_list, reply_to};
 
 /// What a command does, given the state, its arguments (trimmed) and the effects to add to; an
@@ -424,7 +425,7 @@ fn readall(_: &mut State, _: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
 
 /// `/help`: the help overlay.
 fn help(state: &mut State, _: &str, _: &mut Vec<Effect>) -> Result<(), String> {
-    state.popup = Some(Popup::Help { scroll: 0 });
+    state.popup = Some(Popup::Help(HelpView::default()));
     Ok(())
 }
 

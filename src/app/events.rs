@@ -7,7 +7,8 @@ use crate::onebot::{ClientEvent, ConnState, Event, MessageEvent, Notice, NoticeK
 use super::chat::{EntryKind, MessageItem, NoticeItem, Scroll, SortKey};
 use super::effect::Effect;
 use super::lifecycle;
-use super::loads::{self, Load};
+use super::load_tracker;
+use super::loads::Load;
 use super::state::State;
 use super::text::{duration_text, excerpt};
 
@@ -60,12 +61,12 @@ pub fn on_client(state: &mut State, ev: ClientEvent, fx: &mut Vec<Effect>) {
 fn initial_loads(state: &mut State, fx: &mut Vec<Effect>) {
     if state.self_name.is_empty() {
         // The connection's own get_login_info got no answer: ask for who we are ourselves.
-        loads::ask(state, Load::LoginInfo, fx);
+        load_tracker::ask(state, Load::LoginInfo, fx);
     }
-    loads::ask(state, Load::Friends, fx);
+    load_tracker::ask(state, Load::Friends, fx);
     fx.push(Effect::call(FriendCategories));
-    loads::ask(state, Load::Groups, fx);
-    loads::ask(state, Load::RecentChats, fx);
+    load_tracker::ask(state, Load::Groups, fx);
+    load_tracker::ask(state, Load::RecentChats, fx);
     super::requests::refresh(fx);
     // A chat opened before the connection came up (or restored) loads now.
     lifecycle::on_connected(state, fx);
@@ -78,7 +79,7 @@ fn catch_up(state: &mut State, fx: &mut Vec<Effect>) {
     // list), then the pages of what the other chats missed.
     lifecycle::on_connected(state, fx);
     super::catch_up::start(state, fx);
-    loads::ask(state, Load::RecentChats, fx);
+    load_tracker::ask(state, Load::RecentChats, fx);
     // Requests made while we were away.
     super::requests::refresh(fx);
     state.info("已重新连接，正在补齐消息");

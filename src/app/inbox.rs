@@ -84,21 +84,6 @@ impl Inbox {
     }
 }
 
-/// The inbox popup: the selection, and the reason or remark being typed.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct InboxView {
-    pub selected: usize,
-    pub input: Option<InboxInput>,
-}
-
-/// A reason (rejecting) or remark (accepting a friend) being typed for one request.
-#[derive(Debug, Clone, PartialEq)]
-pub struct InboxInput {
-    pub flag: String,
-    pub approve: bool,
-    pub text: String,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

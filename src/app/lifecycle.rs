@@ -1,15 +1,18 @@
 //! A chat's life on screen: opening it (its draft into the composer, history and members
-//! loaded, unread cleared), closing it, and a saved session opened again after a restart.
+//! loaded, unread cleared, the server told), closing it, and a saved session opened again after
+//! a restart.
 
-use super::call::MarkRead;
-use crate::onebot::Peer;
+use crate::onebot::{Error, Peer};
 
+use super::call::reply::Request;
+use super::call::{MarkAllRead, MarkRead};
 use super::chat::HistoryState;
 use super::composer::Composer;
 use super::contacts::MembersState;
 use super::drafts::Session;
 use super::effect::Effect;
-use super::loads::{self, Load};
+use super::load_tracker;
+use super::loads::Load;
 use super::state::State;
 use super::{member_list, quotes};
 
@@ -72,7 +75,7 @@ pub fn load_open(state: &mut State, fx: &mut Vec<Effect>) {
         return;
     }
     if matches!(state.chat_mut(peer).history, HistoryState::NotLoaded) {
-        loads::ask(state, Load::History(peer), fx);
+        load_tracker::ask(state, Load::History(peer), fx);
     }
     if let Peer::Group(g) = peer
         && (state.members.visible || !state.contacts.members.contains_key(&g))
@@ -85,7 +88,7 @@ pub fn load_open(state: &mut State, fx: &mut Vec<Effect>) {
 /// connection, is asked again (the load tracker knows them), and the open chat asks for what it
 /// still lacks.
 pub fn on_connected(state: &mut State, fx: &mut Vec<Effect>) {
-    loads::on_connected(state, fx);
+    load_tracker::on_connected(state, fx);
     // A member list the server refused last time: a new connection may do better.
     if let Some(Peer::Group(g)) = state.open
         && state
@@ -118,5 +121,51 @@ pub fn restore(state: &mut State, session: Session, fx: &mut Vec<Effect>) {
     }
     if let Some(p) = session.open {
         open_chat(state, p, fx);
+    }
+}
+
+// What the calls' results do (see `call::reply::Request`).
+
+impl Request for MarkRead {
+    type Output = ();
+
+    fn describe(&self) -> &'static str {
+        "标记已读"
+    }
+
+    fn done(self, _state: &mut State, _out: (), _fx: &mut Vec<Effect>) {}
+
+    // An extension other servers lack: carry on without it.
+    fn failed(self, _state: &mut State, e: Error, _fx: &mut Vec<Effect>) {
+        tracing::info!("optional call failed: {e}");
+    }
+}
+
+fn clear_unread(state: &mut State) {
+    for c in state.chats.values_mut() {
+        c.unread = 0;
+        c.mentions = 0;
+    }
+}
+
+impl Request for MarkAllRead {
+    type Output = ();
+
+    fn describe(&self) -> &'static str {
+        "标记已读"
+    }
+
+    fn done(self, state: &mut State, _out: (), _fx: &mut Vec<Effect>) {
+        clear_unread(state);
+        state.info("已全部标为已读");
+    }
+
+    fn failed(self, state: &mut State, e: Error, _fx: &mut Vec<Effect>) {
+        if matches!(e, Error::UnknownAction { .. }) {
+            clear_unread(state);
+            state.info("已在本地标为已读 (服务器不支持)");
+        } else {
+            state.error(format!("标记已读失败: {e}"));
+        }
     }
 }

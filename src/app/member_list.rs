@@ -5,7 +5,8 @@ use crate::onebot::Peer;
 use super::action::Pane;
 use super::contacts::MembersState;
 use super::effect::Effect;
-use super::loads::{self, Load};
+use super::load_tracker;
+use super::loads::Load;
 use super::state::State;
 
 /// Requests a group's member list if it is not loaded or loading (through the load tracker,
@@ -13,7 +14,7 @@ use super::state::State;
 pub fn ensure_members(state: &mut State, group: i64, fx: &mut Vec<Effect>) {
     let m = state.contacts.members.entry(group).or_default();
     if matches!(m.state, MembersState::NotLoaded | MembersState::Failed) {
-        loads::ask(state, Load::Members(group), fx);
+        load_tracker::ask(state, Load::Members(group), fx);
     }
 }
 

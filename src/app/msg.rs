@@ -4,7 +4,7 @@ use crossterm::event::{KeyEvent, MouseEvent};
 
 use crate::onebot::ClientEvent;
 
-use super::call::Reply;
+use super::call::reply::Reply;
 use super::drafts::Session;
 use super::state::FrameReport;
 

@@ -1,14 +1,19 @@
 //! What the open chat's messages refer to and memory lacks: quoted messages (get_msg) and the
-//! content of merged forwards (get_forward_msg), fetched once each.
+//! content of merged forwards (get_forward_msg), fetched once each, and filled in when they come.
 
+use crate::onebot::{Error, MessageEvent, Peer};
+
+use super::call::reply::Request;
 use super::call::{GetForward, GetMsg};
-use crate::onebot::Peer;
-
 use super::effect::Effect;
 use super::state::{ForwardPreview, Quote, State};
+use super::text::excerpt;
 
 /// Messages shown in a forward's preview.
 pub const FORWARD_PREVIEW_LINES: usize = 3;
+
+/// How many of the newest messages have their quotes and forwards fetched.
+const RECENT: usize = 200;
 
 /// Fetches what the open chat's recent messages refer to and memory lacks: quoted messages
 /// (get_msg) and the content of merged forwards (get_forward_msg).
@@ -16,12 +21,15 @@ pub fn request(state: &mut State, peer: Peer, fx: &mut Vec<Effect>) {
     let Some(chat) = state.chats.get(&peer) else {
         return;
     };
-    let forwards: Vec<String> = chat
-        .timeline
-        .iter()
-        .rev()
-        .take(200)
-        .filter_map(|e| e.message())
+    // What the newest messages refer to: older ones are fetched when scrolled to.
+    let recent = || {
+        chat.timeline
+            .iter()
+            .rev()
+            .take(RECENT)
+            .filter_map(|e| e.message())
+    };
+    let forwards: Vec<String> = recent()
         .flat_map(|m| m.chain.segments())
         .filter_map(|s| match s {
             crate::onebot::Segment::Forward {
@@ -30,29 +38,21 @@ pub fn request(state: &mut State, peer: Peer, fx: &mut Vec<Effect>) {
             _ => None,
         })
         .collect();
+    let quoted: Vec<i64> = recent()
+        .filter_map(|m| m.chain.reply_to())
+        .filter(|id| chat.timeline.key_of(*id).is_none())
+        .collect();
     for id in forwards {
         if !state.forwards.contains_key(&id) {
             set_forward(state, id.clone(), ForwardPreview::Loading);
             fx.push(Effect::call(GetForward { id }));
         }
     }
-    let Some(chat) = state.chats.get(&peer) else {
-        return;
-    };
-    let wanted: Vec<i64> = chat
-        .timeline
-        .iter()
-        .rev()
-        .take(200)
-        .filter_map(|e| e.message().and_then(|m| m.chain.reply_to()))
-        .filter(|id| chat.timeline.key_of(*id).is_none())
-        .collect();
-    for id in wanted {
-        if state.quotes.contains_key(&id) {
-            continue;
+    for id in quoted {
+        if !state.quotes.contains_key(&id) {
+            set_quote(state, id, Quote::Loading);
+            fx.push(Effect::call(GetMsg { peer, id }));
         }
-        set_quote(state, id, Quote::Loading);
-        fx.push(Effect::call(GetMsg { peer, id }));
     }
 }
 
@@ -74,12 +74,82 @@ pub fn set_forward(state: &mut State, id: String, preview: ForwardPreview) {
     state.forwards.insert(id, preview);
 }
 
+// What the calls' results do (see `call::reply::Request`).
+
+impl Request for GetMsg {
+    type Output = Box<MessageEvent>;
+
+    fn describe(&self) -> &'static str {
+        "获取消息"
+    }
+
+    fn done(self, state: &mut State, m: Box<MessageEvent>, _fx: &mut Vec<Effect>) {
+        let GetMsg { peer, id } = self;
+        let author = if m.is_self() {
+            state.self_name.clone()
+        } else {
+            state.contacts.name_in(peer, m.user_id)
+        };
+        let author = if author == m.user_id.to_string() {
+            m.sender.display_name()
+        } else {
+            author
+        };
+        let text = m
+            .message
+            .plain_text_with(|qq| Some(state.contacts.name_in(peer, qq)));
+        let quote = if m.message.is_empty() {
+            Quote::Missing
+        } else {
+            Quote::Found {
+                author,
+                excerpt: excerpt(&text),
+            }
+        };
+        set_quote(state, id, quote);
+    }
+
+    fn failed(self, state: &mut State, _e: Error, _fx: &mut Vec<Effect>) {
+        set_quote(state, self.id, Quote::Missing);
+    }
+}
+
+impl Request for GetForward {
+    type Output = Vec<MessageEvent>;
+
+    fn describe(&self) -> &'static str {
+        "获取聊天记录"
+    }
+
+    fn done(self, state: &mut State, list: Vec<MessageEvent>, _fx: &mut Vec<Effect>) {
+        let lines = list
+            .iter()
+            .take(FORWARD_PREVIEW_LINES)
+            .map(|m| (m.sender.display_name(), excerpt(&m.message.plain_text())))
+            .collect();
+        let preview = if list.is_empty() {
+            ForwardPreview::Missing
+        } else {
+            ForwardPreview::Found {
+                lines,
+                total: list.len(),
+            }
+        };
+        set_forward(state, self.id, preview);
+    }
+
+    fn failed(self, state: &mut State, _e: Error, _fx: &mut Vec<Effect>) {
+        set_forward(state, self.id, ForwardPreview::Missing);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::app::call::{GetForward, GetMsg, LoginInfo, Reply};
+    use crate::app::call::reply::Reply;
+    use crate::app::call::{GetForward, GetMsg, LoginInfo};
     use crate::app::chat::{EntryKind, MessageItem, SortKey};
     use crate::app::keymap::Keymap;
     use crate::app::msg::Msg;

@@ -1,16 +1,22 @@
 //! The requests inbox at work: filled from request events and from `get_group_system_msg` /
 //! `get_group_ignored_notifies`, opened as a popup, its requests answered.
 
-use super::call::{AnswerRequest, GroupRequests};
 use crate::onebot::types::{GroupSystemMsg, GroupSystemRequest};
-use crate::onebot::{Error, Request, RequestKind};
+use crate::onebot::{Error, RequestKind};
+
+use super::admin::audit::{AuditLine, quoted};
+use super::call::reply::{Request, show_failure};
+use super::call::{AnswerRequest, GroupRequests, Groups};
 
 use super::effect::Effect;
-use super::inbox::{InboxInput, InboxView, PendingRequest, RequestWhat};
-use super::state::{Popup, State};
+use super::inbox::{PendingRequest, RequestWhat};
+use super::popup::Popup;
+use super::popup::{InboxInput, InboxView};
+use super::state::State;
+use super::text::short_reason;
 
 /// A request event: into the inbox (once per flag), with a note in the status line.
-pub fn on_event(state: &mut State, r: Request) {
+pub fn on_event(state: &mut State, r: crate::onebot::Request) {
     let what = match r.kind {
         RequestKind::Friend => RequestWhat::Friend,
         RequestKind::GroupAdd { group_id } => RequestWhat::Join { group: group_id },
@@ -131,48 +137,48 @@ pub fn refresh(fx: &mut Vec<Effect>) {
     fx.push(Effect::call(GroupRequests { filtered: true }));
 }
 
-/// Opens the inbox popup and refreshes it.
-pub fn open(state: &mut State, fx: &mut Vec<Effect>) {
-    state.popup = Some(Popup::Admin(super::admin::popup::AdminPopup::Inbox(
-        InboxView::default(),
-    )));
-    refresh(fx);
-}
-
 fn inbox_view(state: &mut State) -> Option<&mut InboxView> {
     match state.popup.as_mut() {
-        Some(Popup::Admin(super::admin::popup::AdminPopup::Inbox(v))) => Some(v),
+        Some(Popup::Inbox(v)) => Some(v),
         _ => None,
     }
 }
 
-fn selected_flag(state: &mut State) -> Result<String, String> {
-    let i = inbox_view(state).map_or(0, |v| v.selected);
+fn selected_flag(state: &State, view: &InboxView) -> Result<String, String> {
     state
         .inbox
         .items
-        .get(i)
+        .get(view.selected)
         .map(|r| r.flag.clone())
         .ok_or_else(|| "没有待处理的请求".to_string())
 }
 
-/// `a` in the inbox: a group request is accepted at once; a friend request asks for a remark
-/// first (Enter with none accepts without).
-pub fn accept_selected(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), String> {
-    let flag = selected_flag(state)?;
+/// The selected request's flag, and whether it is a friend request (QQ takes a remark when
+/// accepting those, and no reason when rejecting them).
+fn selected_request(state: &State, view: &InboxView) -> Result<(String, bool), String> {
+    let flag = selected_flag(state, view)?;
     let friend = state
         .inbox
         .items
         .iter()
         .any(|r| r.flag == flag && r.what == RequestWhat::Friend);
+    Ok((flag, friend))
+}
+
+/// `a` in the inbox: a group request is accepted at once; a friend request asks for a remark
+/// first (Enter with none accepts without).
+pub fn accept_selected(
+    state: &mut State,
+    view: &mut InboxView,
+    fx: &mut Vec<Effect>,
+) -> Result<(), String> {
+    let (flag, friend) = selected_request(state, view)?;
     if friend {
-        if let Some(v) = inbox_view(state) {
-            v.input = Some(InboxInput {
-                flag,
-                approve: true,
-                text: String::new(),
-            });
-        }
+        view.input = Some(InboxInput {
+            flag,
+            approve: true,
+            text: String::new(),
+        });
         return Ok(());
     }
     answer(state, &flag, true, None, fx)
@@ -180,23 +186,20 @@ pub fn accept_selected(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), St
 
 /// `r` in the inbox: a group request asks for a reason (Enter with none rejects without); a
 /// friend request is rejected at once (QQ takes no reason there).
-pub fn reject_selected(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), String> {
-    let flag = selected_flag(state)?;
-    let friend = state
-        .inbox
-        .items
-        .iter()
-        .any(|r| r.flag == flag && r.what == RequestWhat::Friend);
+pub fn reject_selected(
+    state: &mut State,
+    view: &mut InboxView,
+    fx: &mut Vec<Effect>,
+) -> Result<(), String> {
+    let (flag, friend) = selected_request(state, view)?;
     if friend {
         return answer(state, &flag, false, None, fx);
     }
-    if let Some(v) = inbox_view(state) {
-        v.input = Some(InboxInput {
-            flag,
-            approve: false,
-            text: String::new(),
-        });
-    }
+    view.input = Some(InboxInput {
+        flag,
+        approve: false,
+        text: String::new(),
+    });
     Ok(())
 }
 
@@ -300,8 +303,77 @@ pub fn on_answered(state: &mut State, flag: &str, approve: bool, result: Result<
     }
 }
 
+impl Request for GroupRequests {
+    type Output = GroupSystemMsg;
+
+    fn describe(&self) -> &'static str {
+        "获取加群请求"
+    }
+
+    fn done(self, state: &mut State, msg: GroupSystemMsg, _fx: &mut Vec<Effect>) {
+        on_system(state, msg, self.filtered);
+    }
+
+    /// Shown only while the inbox is open, and not when the server lacks the call.
+    fn failed(self, state: &mut State, e: Error, _fx: &mut Vec<Effect>) {
+        // Other OneBot servers lack these: the inbox then has only what events bring.
+        let inbox_open = matches!(state.popup.as_ref(), Some(Popup::Inbox(_)));
+        if inbox_open && !matches!(e, Error::UnknownAction { .. }) {
+            show_failure(state, self.describe(), &e);
+        } else {
+            tracing::info!("group requests unavailable: {}", short_reason(&e));
+        }
+    }
+}
+
+impl Request for AnswerRequest {
+    type Output = ();
+
+    fn describe(&self) -> &'static str {
+        if self.approve {
+            "同意请求"
+        } else {
+            "拒绝请求"
+        }
+    }
+
+    fn audit(&self, state: &State) -> Option<AuditLine> {
+        let verb = if self.approve { "accept" } else { "reject" };
+        let action = match (&self.text, self.approve) {
+            (Some(t), true) => format!("{verb} remark={}", quoted(t)),
+            (Some(t), false) => format!("{verb} reason={}", quoted(t)),
+            (None, _) => verb.to_string(),
+        };
+        let kind = if self.group.is_some() {
+            "group"
+        } else {
+            "friend"
+        };
+        Some(AuditLine {
+            group: self.group,
+            action: format!("{action} ({kind} request)"),
+            target: format!("{} ({})", self.user, state.contacts.user_name(self.user)),
+        })
+    }
+
+    fn done(self, state: &mut State, _out: (), fx: &mut Vec<Effect>) {
+        on_answered(state, &self.flag, self.approve, Ok(()));
+        if self.approve && self.group.is_some() {
+            // An accepted invitation adds a group.
+            fx.push(Effect::call(Groups));
+        }
+    }
+
+    /// The request stays in the inbox, answerable again.
+    fn failed(self, state: &mut State, e: Error, _fx: &mut Vec<Effect>) {
+        on_answered(state, &self.flag, false, Err(&e));
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::super::keymap::Keymap;
+    use super::super::state::Settings;
     use super::*;
 
     #[test]
@@ -311,5 +383,68 @@ mod tests {
         assert_eq!(time_of_flag("12345", now), None);
         assert_eq!(time_of_flag("9999999999151114", now), None);
         assert_eq!(time_of_flag("u_abcdefghijklmn", now), None);
+    }
+
+    fn state() -> State {
+        State::new(Settings::default(), Keymap::default_map())
+    }
+
+    #[test]
+    fn servers_without_group_system_messages_are_not_an_error() {
+        let mut s = state();
+        let mut fx = Vec::new();
+        s.popup = Some(Popup::Inbox(Default::default()));
+        let missing = Error::UnknownAction {
+            action: "get_group_system_msg".into(),
+        };
+        GroupRequests { filtered: false }.failed(&mut s, missing, &mut fx);
+        assert_eq!(s.status.error, None);
+        // Any other failure while the inbox is open is shown.
+        let down = Error::Transport("closed".into());
+        GroupRequests { filtered: false }.failed(&mut s, down, &mut fx);
+        assert!(
+            s.status
+                .error
+                .as_deref()
+                .is_some_and(|e| e.contains("未连接"))
+        );
+    }
+
+    #[test]
+    fn a_failed_answer_keeps_the_request_and_says_why() {
+        let mut s = state();
+        let mut fx = Vec::new();
+        s.inbox.add(PendingRequest {
+            flag: "f".into(),
+            what: RequestWhat::Friend,
+            user_id: 5,
+            nickname: String::new(),
+            group_name: String::new(),
+            comment: String::new(),
+            time: None,
+            filtered: false,
+            answering: true,
+        });
+        let call = AnswerRequest {
+            flag: "f".into(),
+            user: 5,
+            group: None,
+            approve: true,
+            text: None,
+        };
+        let e = Error::ActionFailed {
+            action: "set_friend_add_request".into(),
+            retcode: 200,
+            message: "No such request".into(),
+        };
+        call.failed(&mut s, e, &mut fx);
+        assert_eq!(s.inbox.items.len(), 1);
+        assert!(!s.inbox.items[0].answering, "it can be answered again");
+        assert!(
+            s.status
+                .error
+                .as_deref()
+                .is_some_and(|e| e.contains("No such request"))
+        );
     }
 }

@@ -1,12 +1,16 @@
 //! Sending: what the composer holds goes out as a message (or runs as a command), and a failed
 //! message goes out again.
 
+use crate::onebot::Error;
+
 use super::call::SendMessage;
+use super::call::reply::Request;
 use super::chat::{Delivery, EntryKind, MessageItem, SortKey};
 use super::commands;
 use super::composer::{Composer, Submission};
 use super::effect::Effect;
 use super::state::State;
+use super::text::short_reason;
 
 /// Sends the composer's message, or runs its `/command`.
 pub fn send(state: &mut State, fx: &mut Vec<Effect>) {
@@ -100,4 +104,41 @@ pub fn retry_selected(state: &mut State, fx: &mut Vec<Effect>) {
         chain,
         local_id,
     }));
+}
+
+// What the call's result does (see `call::reply::Request`).
+
+impl Request for SendMessage {
+    /// The server's id of the sent message.
+    type Output = i64;
+
+    fn describe(&self) -> &'static str {
+        "发送"
+    }
+
+    fn done(self, state: &mut State, message_id: i64, _fx: &mut Vec<Effect>) {
+        let chat = state.chat_mut(self.peer);
+        if let Some(key) = chat.timeline.key_of_local(self.local_id) {
+            if chat.timeline.key_of(message_id).is_some_and(|k| k != key) {
+                // The message_sent echo arrived first: it is the copy to keep.
+                chat.timeline.remove(key);
+            } else {
+                chat.timeline.update_message(key, |m| {
+                    m.id = Some(message_id);
+                    m.delivery = Delivery::Sent;
+                });
+            }
+        }
+    }
+
+    fn failed(self, state: &mut State, e: Error, _fx: &mut Vec<Effect>) {
+        let chat = state.chat_mut(self.peer);
+        if let Some(key) = chat.timeline.key_of_local(self.local_id) {
+            let why = short_reason(&e);
+            chat.timeline
+                .update_message(key, |m| m.delivery = Delivery::Failed(why));
+        }
+        let retry = state.keymap.fill_keys("(选中它按 {timeline:retry} 重试)");
+        state.error(format!("发送失败: {} {retry}", short_reason(&e)));
+    }
 }

@@ -4,18 +4,17 @@ use std::collections::{HashMap, HashSet};
 
 use crossterm::event::KeyEvent;
 
-use crate::onebot::{ConnState, Peer, faces};
+use crate::onebot::{ConnState, Peer};
 
 use super::action::Pane;
-use super::admin::popup::AdminPopup;
 use super::chat::{Chat, MessageItem, Scroll, SortKey};
 use super::composer::Composer;
 use super::contacts::{Contacts, Member};
 use super::drafts::{Drafts, Session};
-use super::effect::Effect;
 use super::inbox::Inbox;
 use super::keymap::Keymap;
 use super::loads::Loads;
+use super::popup::Popup;
 
 /// UI-relevant settings (from the config file).
 #[derive(Debug, Clone, PartialEq)]
@@ -91,51 +90,6 @@ pub struct MembersPane {
     pub selected: usize,
     /// Members marked for a bulk action.
     pub marked: HashSet<i64>,
-}
-
-/// A confirmation dialog: what will happen, and what to do on yes.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Confirm {
-    pub title: String,
-    /// Exactly what will happen.
-    pub body: String,
-    pub on_yes: Vec<Effect>,
-}
-
-/// The face picker.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct FacePicker {
-    pub query: String,
-    pub selected: usize,
-}
-
-impl FacePicker {
-    /// Faces matching the query (by name, id or pinyin), in table order.
-    pub fn matches(&self) -> Vec<faces::Face> {
-        let q = self.query.trim();
-        if q.is_empty() {
-            return faces::all().to_vec();
-        }
-        use super::fuzzy::{Candidate, rank};
-        let all = faces::all();
-        let cands: Vec<Candidate> = all
-            .iter()
-            .map(|f| Candidate::new(&[f.name], f.id))
-            .collect();
-        rank(q, cands.iter().zip(all.iter().copied()))
-    }
-}
-
-/// A popup over everything.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Popup {
-    Help {
-        scroll: u16,
-    },
-    Faces(FacePicker),
-    Confirm(Confirm),
-    /// Group administration: mute presets, profile, lists, the inbox, leaving.
-    Admin(AdminPopup),
 }
 
 /// An in-chat search.

@@ -12,10 +12,9 @@ use super::effect::Effect;
 use super::input::printable;
 use super::keymap::{Context, Key, Lookup};
 use super::msg::Msg;
-use super::state::{Popup, State};
+use super::state::State;
 use super::{
-    actions, admin, command_line, completion, events, lifecycle, popup_keys, reports, sidebar,
-    timeline_nav,
+    actions, command_line, completion, events, lifecycle, popup, reports, sidebar, timeline_nav,
 };
 
 /// Applies one message to the state and returns what the outside world should do.
@@ -101,7 +100,7 @@ fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
         return;
     }
     if state.popup.is_some() {
-        popup_keys::key(state, key, fx);
+        popup::protocol::key(state, key, fx);
         return;
     }
     if state.command_line.is_some() {
@@ -173,18 +172,8 @@ fn on_paste(state: &mut State, s: &str) {
         line.push_str(&s.replace(['\n', '\r'], " "));
         return;
     }
-    match state.popup.as_mut() {
-        Some(Popup::Faces(p)) => {
-            p.query.push_str(s.trim());
-            p.selected = 0;
-            return;
-        }
-        Some(Popup::Admin(_)) => {
-            admin::popup_keys::paste(state, s);
-            return;
-        }
-        Some(_) => return,
-        None => {}
+    if popup::protocol::paste(state, s) {
+        return;
     }
     match state.focus {
         Pane::Sidebar => {

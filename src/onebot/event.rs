@@ -36,6 +36,24 @@ impl std::fmt::Display for Peer {
     }
 }
 
+impl std::str::FromStr for Peer {
+    type Err = String;
+    /// Parses what `Display` writes: `g:<group>` or `u:<user>`.
+    fn from_str(s: &str) -> Result<Peer, String> {
+        let bad = || format!("`{s}` is not a chat: write g:<group number> or u:<QQ number>");
+        let (kind, id) = s.trim().split_once(':').ok_or_else(bad)?;
+        let id: i64 = id.trim().parse().map_err(|_| bad())?;
+        if id <= 0 {
+            return Err(bad());
+        }
+        match kind {
+            "g" => Ok(Peer::Group(id)),
+            "u" => Ok(Peer::Private(id)),
+            _ => Err(bad()),
+        }
+    }
+}
+
 /// A member's role in a group.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,

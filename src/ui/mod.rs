@@ -4,10 +4,10 @@
 //! the timeline's scroll anchor), which the runtime hands back to the app as `Msg::Frame` for the
 //! next key or click.
 
-pub mod admin;
+pub mod composer;
 pub mod message;
 pub mod panes;
-pub mod popups;
+pub mod popup;
 pub mod sanitize;
 pub mod theme;
 pub mod timeline;
@@ -20,7 +20,7 @@ use ratatui::style::Style;
 use crate::app::Action;
 use crate::app::chat::SortKey;
 use crate::app::keymap::Context;
-use crate::app::state::{FrameReport, Popup, State, View};
+use crate::app::state::{FrameReport, State, View};
 use crate::onebot::Peer;
 
 use theme::Theme;
@@ -98,7 +98,7 @@ pub fn areas(state: &State, full: Rect) -> Areas {
         w = w.saturating_sub(members_w + 1);
         Rect::new(x + w + 1, full.y, members_w, main_h)
     });
-    let comp_h = popups::composer_height(state, w) + 1;
+    let comp_h = composer::composer_height(state, w) + 1;
     let header = Rect::new(x, full.y, w, main_h.min(1));
     let comp_h = comp_h.min(main_h.saturating_sub(2));
     let timeline_h = main_h.saturating_sub(1 + comp_h);
@@ -186,28 +186,13 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
         }
         None => welcome(state, theme, a.timeline, buf),
     }
-    frame.cursor = popups::composer(state, theme, a.composer, buf);
-    popups::completion(state, theme, a.composer, buf);
+    frame.cursor = composer::composer(state, theme, a.composer, buf);
+    composer::completion(state, theme, a.composer, buf);
     if let Some(c) = panes::status(state, theme, a.status, buf) {
         frame.cursor = Some(Position::new(c.0, c.1));
     }
-    match &state.popup {
-        Some(Popup::Help { scroll }) => {
-            popups::help(state, theme, *scroll, full, buf);
-            frame.cursor = None;
-        }
-        Some(Popup::Faces(p)) => {
-            popups::faces(state, theme, p, full, buf);
-            frame.cursor = None;
-        }
-        Some(Popup::Confirm(c)) => {
-            popups::confirm(state, theme, c, full, buf);
-            frame.cursor = None;
-        }
-        Some(Popup::Admin(p)) => {
-            frame.cursor = admin::draw(state, theme, p, full, buf);
-        }
-        None => {}
+    if let Some(p) = &state.popup {
+        frame.cursor = popup::draw(state, theme, p, full, buf);
     }
     frame.report.view = view;
     frame

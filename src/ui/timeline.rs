@@ -331,7 +331,8 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::app::call::{GetMsg, Reply};
+    use crate::app::call::GetMsg;
+    use crate::app::call::reply::Reply;
     use crate::app::chat::{Delivery, EntryKind, MessageItem};
     use crate::app::keymap::Keymap;
     use crate::app::msg::Msg;

@@ -10,9 +10,9 @@ use crate::onebot::{Peer, Role};
 
 use super::super::call::Poke;
 use super::super::effect::Effect;
+use super::super::popup::{self, SheetKind};
 use super::super::requests;
 use super::super::state::State;
-use super::popup::SheetKind;
 use super::roles::{MemberOp, members_loaded};
 use super::{duration, group, members, messages, target};
 
@@ -100,7 +100,7 @@ pub fn leave(state: &mut State, _: &str, fx: &mut Vec<Effect>) -> Result<(), Str
 
 /// `/requests`: the inbox.
 pub fn requests(state: &mut State, _: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
-    requests::open(state, fx);
+    popup::inbox::open(state, fx);
     Ok(())
 }
 
@@ -291,7 +291,7 @@ pub fn profile(state: &mut State, args: &str, fx: &mut Vec<Effect>) -> Result<()
         return members::profile_key(state, fx);
     }
     let (g, u) = member(state, args, fx)?;
-    members::profile(state, g, u, fx);
+    popup::profile::open(state, g, u, fx);
     Ok(())
 }
 

@@ -1,15 +1,23 @@
 //! Actions on the open group: mute all, rename, avatar, notices, the mute list, information,
-//! honors, the @all quota, sign-in, and leaving (or dismissing) with a typed confirmation.
+//! honors, the @all quota, sign-in, and leaving (or dismissing) with a typed confirmation — and
+//! what their results do.
 
-use crate::onebot::{Peer, Role};
+use crate::onebot::types::{self, GroupHonorInfo, GroupNotice, ShutListEntry};
+use crate::onebot::{Error, Peer, Role};
 
+use super::super::call::group::GroupFacts;
+use super::super::call::reply::Request;
 use super::super::call::{
-    AtAllRemain, Avatar, GroupDetails, Honors, MuteAll, Notices, PostNotice, Rename, ShutList, Sign,
+    AtAllRemain, Avatar, DeleteNotice, GroupDetails, Honors, Leave, MuteAll, Notices, PostNotice,
+    Rename, ShutList, Sign,
 };
 use super::super::effect::Effect;
-use super::super::state::{Confirm, Popup, State};
-use super::popup::{AdminPopup, LeaveConfirm, Load, MuteList, NoticeList, Sheet, SheetKind};
+use super::super::popup::{self, Confirm, LeaveConfirm, Load, Popup, SheetKind};
+use super::super::state::State;
+use super::super::text::short_reason;
+use super::audit::{AuditLine, on_off, quoted};
 use super::roles::{my_role, require_admin};
+use super::sheets;
 
 /// The open chat's group, or why there is none.
 pub fn open_group(state: &State) -> Result<i64, String> {
@@ -84,16 +92,30 @@ pub fn avatar(state: &mut State, path: &str, fx: &mut Vec<Effect>) -> Result<(),
 /// `/notices`: the list popup (fetched now).
 pub fn notices(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), String> {
     let g = open_group(state)?;
-    state.popup = Some(Popup::Admin(AdminPopup::Notices(
-        NoticeList {
-            group: g,
-            items: Load::Loading,
-            selected: 0,
-        },
-        None,
-    )));
-    fx.push(Effect::call(Notices { group: g }));
+    popup::notices::open(state, g, fx);
     Ok(())
+}
+
+/// `delete` on a notice: yours you may always delete, someone else's as an admin.
+pub fn may_delete_notice(
+    state: &mut State,
+    group: i64,
+    author: i64,
+    fx: &mut Vec<Effect>,
+) -> Result<(), String> {
+    if author == state.self_id {
+        return Ok(());
+    }
+    let me = my_role(state, group, fx)?;
+    require_admin(me, "删除别人的公告")
+}
+
+/// Deletes a notice (once its deletion was confirmed).
+pub fn delete_notice(group: i64, notice_id: &str, fx: &mut Vec<Effect>) {
+    fx.push(Effect::call(DeleteNotice {
+        group,
+        notice_id: notice_id.to_string(),
+    }));
 }
 
 /// What `/notice` was given.
@@ -163,28 +185,14 @@ pub fn post_notice(state: &mut State, args: &str, fx: &mut Vec<Effect>) -> Resul
 /// `/mutes`: the muted members with their remaining time.
 pub fn mutes(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), String> {
     let g = open_group(state)?;
-    state.popup = Some(Popup::Admin(AdminPopup::Mutes(MuteList {
-        group: g,
-        items: Load::Loading,
-        selected: 0,
-    })));
-    fx.push(Effect::call(ShutList { group: g }));
+    popup::mutes::open(state, g, fx);
     Ok(())
 }
 
 /// `/info` and `/honors`: a sheet popup filled when the answer comes.
 pub fn sheet(state: &mut State, kind: SheetKind, fx: &mut Vec<Effect>) -> Result<(), String> {
     let g = open_group(state)?;
-    state.popup = Some(Popup::Admin(AdminPopup::Sheet(Sheet {
-        group: g,
-        kind,
-        rows: Load::Loading,
-        scroll: 0,
-    })));
-    fx.push(Effect::Call(match kind {
-        SheetKind::Info => GroupDetails { group: g }.into(),
-        SheetKind::Honors => Honors { group: g }.into(),
-    }));
+    popup::sheet::open(state, g, kind, fx);
     Ok(())
 }
 
@@ -212,14 +220,331 @@ pub fn leave(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), String> {
         .get(&g)
         .map(|e| e.name.clone())
         .unwrap_or_default();
-    state.popup = Some(Popup::Admin(AdminPopup::Leave(LeaveConfirm {
+    state.popup = Some(Popup::Leave(LeaveConfirm {
         group: g,
         name,
         dismiss: me == Role::Owner,
         typed: String::new(),
         error: None,
-    })));
+    }));
     Ok(())
+}
+
+// What the calls' results do (see `call::reply::Request`).
+
+/// Re-fetches the notices when their list is open.
+fn refresh_notices(state: &State, group: i64, fx: &mut Vec<Effect>) {
+    if let Some(Popup::Notices(l)) = state.popup.as_ref()
+        && l.group == group
+    {
+        fx.push(Effect::call(Notices { group }));
+    }
+}
+
+/// Fills the open sheet of this kind for this group.
+fn set_sheet(state: &mut State, group: i64, kind: SheetKind, rows: Load<Vec<(String, String)>>) {
+    if let Some(Popup::Sheet(s)) = state.popup.as_mut()
+        && s.group == group
+        && s.kind == kind
+    {
+        s.rows = rows;
+    }
+}
+
+impl Request for MuteAll {
+    type Output = ();
+
+    fn describe(&self) -> &'static str {
+        if self.enable {
+            "开启全员禁言"
+        } else {
+            "关闭全员禁言"
+        }
+    }
+
+    fn audit(&self, _state: &State) -> Option<AuditLine> {
+        Some(AuditLine::group(
+            self.group,
+            format!("muteall {}", on_off(self.enable)),
+            "-",
+        ))
+    }
+
+    fn done(self, state: &mut State, _out: (), _fx: &mut Vec<Effect>) {
+        if let Some(g) = state.contacts.groups.get_mut(&self.group) {
+            g.all_shut = self.enable;
+        }
+        state.info(if self.enable {
+            "已开启全员禁言"
+        } else {
+            "已关闭全员禁言"
+        });
+    }
+}
+
+impl Request for Rename {
+    type Output = ();
+
+    fn describe(&self) -> &'static str {
+        "修改群名"
+    }
+
+    fn audit(&self, _state: &State) -> Option<AuditLine> {
+        Some(AuditLine::group(
+            self.group,
+            format!("rename {}", quoted(&self.name)),
+            "-",
+        ))
+    }
+
+    fn done(self, state: &mut State, _out: (), _fx: &mut Vec<Effect>) {
+        let Rename { group, name } = self;
+        if let Some(g) = state.contacts.groups.get_mut(&group) {
+            g.name = name.clone();
+        }
+        state.contacts.touch();
+        state.info(format!("群名已改为「{name}」"));
+    }
+}
+
+impl Request for Avatar {
+    type Output = ();
+
+    fn describe(&self) -> &'static str {
+        "设置群头像"
+    }
+
+    fn audit(&self, _state: &State) -> Option<AuditLine> {
+        Some(AuditLine::group(self.group, "avatar", self.file.clone()))
+    }
+
+    fn done(self, state: &mut State, _out: (), _fx: &mut Vec<Effect>) {
+        state.info("群头像已更新");
+    }
+}
+
+impl Request for Notices {
+    type Output = Vec<GroupNotice>;
+
+    fn describe(&self) -> &'static str {
+        "获取群公告"
+    }
+
+    fn done(self, state: &mut State, list: Vec<GroupNotice>, _fx: &mut Vec<Effect>) {
+        if let Some(Popup::Notices(l)) = state.popup.as_mut()
+            && l.group == self.group
+        {
+            l.selected = l.selected.min(list.len().saturating_sub(1));
+            l.items = Load::Ready(list);
+        }
+    }
+
+    /// The list shows the reason.
+    fn failed(self, state: &mut State, e: Error, _fx: &mut Vec<Effect>) {
+        if let Some(Popup::Notices(l)) = state.popup.as_mut()
+            && l.group == self.group
+        {
+            l.items = Load::Failed(short_reason(&e));
+        }
+    }
+}
+
+impl Request for PostNotice {
+    type Output = ();
+
+    fn describe(&self) -> &'static str {
+        "发布群公告"
+    }
+
+    fn audit(&self, _state: &State) -> Option<AuditLine> {
+        Some(AuditLine::group(
+            self.group,
+            format!("notice {}", quoted(&self.text)),
+            "-",
+        ))
+    }
+
+    fn done(self, state: &mut State, _out: (), fx: &mut Vec<Effect>) {
+        refresh_notices(state, self.group, fx);
+        state.info("群公告已发布");
+    }
+}
+
+impl Request for DeleteNotice {
+    type Output = ();
+
+    fn describe(&self) -> &'static str {
+        "删除群公告"
+    }
+
+    fn audit(&self, _state: &State) -> Option<AuditLine> {
+        Some(AuditLine::group(
+            self.group,
+            "delete-notice",
+            self.notice_id.clone(),
+        ))
+    }
+
+    fn done(self, state: &mut State, _out: (), fx: &mut Vec<Effect>) {
+        refresh_notices(state, self.group, fx);
+        state.info("已删除群公告");
+    }
+}
+
+impl Request for ShutList {
+    type Output = Vec<ShutListEntry>;
+
+    fn describe(&self) -> &'static str {
+        "获取禁言列表"
+    }
+
+    fn done(self, state: &mut State, mut list: Vec<ShutListEntry>, _fx: &mut Vec<Effect>) {
+        let now = state.now;
+        if let Some(Popup::Mutes(l)) = state.popup.as_mut()
+            && l.group == self.group
+        {
+            list.retain(|e| e.mute_remaining(now) > 0);
+            list.sort_by_key(|e| e.shut_up_time);
+            l.selected = l.selected.min(list.len().saturating_sub(1));
+            l.items = Load::Ready(list);
+        }
+    }
+
+    /// The list shows the reason.
+    fn failed(self, state: &mut State, e: Error, _fx: &mut Vec<Effect>) {
+        if let Some(Popup::Mutes(l)) = state.popup.as_mut()
+            && l.group == self.group
+        {
+            l.items = Load::Failed(short_reason(&e));
+        }
+    }
+}
+
+impl Request for GroupDetails {
+    type Output = GroupFacts;
+
+    fn describe(&self) -> &'static str {
+        "获取群资料"
+    }
+
+    fn done(self, state: &mut State, facts: GroupFacts, _fx: &mut Vec<Effect>) {
+        let rows = sheets::info(state, self.group, &facts.info, facts.extra.as_ref());
+        set_sheet(state, self.group, SheetKind::Info, Load::Ready(rows));
+    }
+
+    /// The sheet shows the reason.
+    fn failed(self, state: &mut State, e: Error, _fx: &mut Vec<Effect>) {
+        set_sheet(
+            state,
+            self.group,
+            SheetKind::Info,
+            Load::Failed(short_reason(&e)),
+        );
+    }
+}
+
+impl Request for Honors {
+    type Output = Box<GroupHonorInfo>;
+
+    fn describe(&self) -> &'static str {
+        "获取群荣誉"
+    }
+
+    fn done(self, state: &mut State, h: Box<GroupHonorInfo>, _fx: &mut Vec<Effect>) {
+        set_sheet(
+            state,
+            self.group,
+            SheetKind::Honors,
+            Load::Ready(sheets::honors(&h)),
+        );
+    }
+
+    /// The sheet shows the reason.
+    fn failed(self, state: &mut State, e: Error, _fx: &mut Vec<Effect>) {
+        set_sheet(
+            state,
+            self.group,
+            SheetKind::Honors,
+            Load::Failed(short_reason(&e)),
+        );
+    }
+}
+
+impl Request for AtAllRemain {
+    type Output = types::AtAllRemain;
+
+    fn describe(&self) -> &'static str {
+        "查询 @全体成员 次数"
+    }
+
+    fn done(self, state: &mut State, r: types::AtAllRemain, _fx: &mut Vec<Effect>) {
+        if r.can_at_all {
+            state.info(format!(
+                "今天还可以 @全体成员 {} 次 (本群共剩 {} 次)",
+                r.remain_at_all_count_for_uin, r.remain_at_all_count_for_group
+            ));
+        } else {
+            state.info("今天不能再 @全体成员 了");
+        }
+    }
+}
+
+impl Request for Sign {
+    type Output = ();
+
+    fn describe(&self) -> &'static str {
+        "群签到"
+    }
+
+    fn done(self, state: &mut State, _out: (), _fx: &mut Vec<Effect>) {
+        let name = state.contacts.chat_name(Peer::Group(self.group));
+        state.info(format!("已在「{name}」签到"));
+    }
+}
+
+impl Request for Leave {
+    type Output = ();
+
+    fn describe(&self) -> &'static str {
+        if self.dismiss {
+            "解散群聊"
+        } else {
+            "退出群聊"
+        }
+    }
+
+    fn audit(&self, _state: &State) -> Option<AuditLine> {
+        let action = if self.dismiss { "dismiss" } else { "leave" };
+        Some(AuditLine::group(self.group, action, "-"))
+    }
+
+    fn done(self, state: &mut State, _out: (), _fx: &mut Vec<Effect>) {
+        let Leave { group, dismiss } = self;
+        let name = state.contacts.chat_name(Peer::Group(group));
+        if state.open == Some(Peer::Group(group)) {
+            super::super::lifecycle::close_chat(state);
+        }
+        state.chats.remove(&Peer::Group(group));
+        state.drafts.remove(Peer::Group(group));
+        state.contacts.groups.remove(&group);
+        state.contacts.members.remove(&group);
+        state.contacts.touch();
+        state.info(if dismiss {
+            format!("已解散群「{name}」")
+        } else {
+            format!("已退出群「{name}」")
+        });
+    }
+}
+
+/// Leaves (or, as the owner, dismisses) the group, once its name or number was typed.
+pub fn leave_now(state: &mut State, group: i64, dismiss: bool, fx: &mut Vec<Effect>) {
+    fx.push(Effect::call(Leave { group, dismiss }));
+    state.info(if dismiss {
+        "正在解散群聊…"
+    } else {
+        "正在退出群聊…"
+    });
 }
 
 #[cfg(test)]

@@ -1,14 +1,17 @@
 //! Actions on messages: recall (anyone's, when you are admin), essence on and off, and the
-//! group's essence list.
+//! group's essence list — and what their results do.
 
-use crate::onebot::Peer;
+use crate::onebot::types::EssenceMessage;
+use crate::onebot::{Error, Peer};
 
 use super::super::action::Pane;
+use super::super::call::reply::Request;
 use super::super::call::{Essences, Recall, SetEssence};
 use super::super::effect::Effect;
-use super::super::state::{Confirm, Popup, State};
-use super::super::text::excerpt;
-use super::popup::{AdminPopup, EssenceList, Load};
+use super::super::popup::{self, Confirm, Load, Popup};
+use super::super::state::State;
+use super::super::text::{excerpt, short_reason};
+use super::audit::{self, AuditLine, on_off};
 use super::roles::{MemberOp, may, my_role, require_admin};
 
 /// The selected message: chat, id, author, whether it is ours, its excerpt and essence state.
@@ -115,12 +118,24 @@ pub fn essence(state: &mut State, on: Option<bool>, fx: &mut Vec<Effect>) -> Res
 /// Opens the open group's essence list (fetched now).
 pub fn open_essences(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), String> {
     let g = super::group::open_group(state)?;
-    state.popup = Some(Popup::Admin(AdminPopup::Essences(EssenceList {
-        group: g,
-        items: Load::Loading,
-        selected: 0,
-    })));
-    fx.push(Effect::call(Essences { group: g }));
+    popup::essences::open(state, g, fx);
+    Ok(())
+}
+
+/// Takes essence away from message `id` of `group` (`delete` in the essence list).
+pub fn remove_essence(
+    state: &mut State,
+    group: i64,
+    id: i64,
+    fx: &mut Vec<Effect>,
+) -> Result<(), String> {
+    let me = my_role(state, group, fx)?;
+    require_admin(me, "取消精华消息")?;
+    fx.push(Effect::call(SetEssence {
+        group,
+        id,
+        on: false,
+    }));
     Ok(())
 }
 
@@ -137,4 +152,103 @@ pub fn jump_to(state: &mut State, group: i64, id: i64) -> Result<(), String> {
     chat.selected = Some(key);
     state.focus = Pane::Timeline;
     Ok(())
+}
+
+// What the calls' results do (see `call::reply::Request`).
+
+impl Request for Recall {
+    type Output = ();
+
+    fn describe(&self) -> &'static str {
+        "撤回"
+    }
+
+    /// Recalling someone else's message in a group is moderation; one's own is not.
+    fn audit(&self, state: &State) -> Option<AuditLine> {
+        match self.peer {
+            Peer::Group(g) if self.author != state.self_id => Some(AuditLine::group(
+                g,
+                "recall",
+                format!(
+                    "message {} of {}",
+                    self.id,
+                    audit::member(state, g, self.author)
+                ),
+            )),
+            _ => None,
+        }
+    }
+
+    fn done(self, state: &mut State, _out: (), _fx: &mut Vec<Effect>) {
+        let me = state.self_id;
+        state
+            .chat_mut(self.peer)
+            .timeline
+            .update_by_id(self.id, |m| m.recalled_by = Some(me));
+        state.info("已撤回");
+    }
+}
+
+impl Request for SetEssence {
+    type Output = ();
+
+    fn describe(&self) -> &'static str {
+        if self.on {
+            "设为精华"
+        } else {
+            "取消精华"
+        }
+    }
+
+    fn audit(&self, _state: &State) -> Option<AuditLine> {
+        Some(AuditLine::group(
+            self.group,
+            format!("essence {}", on_off(self.on)),
+            format!("message {}", self.id),
+        ))
+    }
+
+    fn done(self, state: &mut State, _out: (), fx: &mut Vec<Effect>) {
+        let SetEssence { group, id, on } = self;
+        state
+            .chat_mut(Peer::Group(group))
+            .timeline
+            .update_by_id(id, |m| m.essence = on);
+        if let Some(Popup::Essences(l)) = state.popup.as_mut()
+            && l.group == group
+        {
+            fx.push(Effect::call(Essences { group }));
+        }
+        state.info(if on {
+            "已设为精华消息"
+        } else {
+            "已取消精华消息"
+        });
+    }
+}
+
+impl Request for Essences {
+    type Output = Vec<EssenceMessage>;
+
+    fn describe(&self) -> &'static str {
+        "获取精华消息"
+    }
+
+    fn done(self, state: &mut State, list: Vec<EssenceMessage>, _fx: &mut Vec<Effect>) {
+        if let Some(Popup::Essences(l)) = state.popup.as_mut()
+            && l.group == self.group
+        {
+            l.selected = l.selected.min(list.len().saturating_sub(1));
+            l.items = Load::Ready(list);
+        }
+    }
+
+    /// The list shows the reason.
+    fn failed(self, state: &mut State, e: Error, _fx: &mut Vec<Effect>) {
+        if let Some(Popup::Essences(l)) = state.popup.as_mut()
+            && l.group == self.group
+        {
+            l.items = Load::Failed(short_reason(&e));
+        }
+    }
 }

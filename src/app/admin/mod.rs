@@ -8,13 +8,9 @@ pub mod duration;
 pub mod group;
 pub mod members;
 pub mod messages;
-pub mod popup;
-pub mod popup_keys;
 pub mod roles;
 pub mod sheets;
 pub mod target;
-
-pub use popup::AdminPopup;
 
 use super::action::Action;
 use super::effect::Effect;

@@ -6,8 +6,8 @@ use crate::onebot::Peer;
 use super::super::action::Pane;
 use super::super::contacts::Member;
 use super::super::fuzzy::{Candidate, rank};
-use super::super::state::{Popup, State};
-use super::popup::AdminPopup;
+use super::super::popup::Popup;
+use super::super::state::State;
 
 /// Resolves `<@name|number>` against the group's (loaded) members: a QQ number, else a card or
 /// nickname matched exactly, then as a substring, then fuzzily. More than one match is an error
@@ -81,7 +81,7 @@ pub fn resolve(state: &State, group: i64, who: &str) -> Result<i64, String> {
 /// member; in the member pane the marked members (when `marked` allows and some are marked) or the
 /// selected one; otherwise the sender of the selected message.
 pub fn from_context(state: &State, marked: bool) -> Option<(i64, Vec<i64>)> {
-    if let Some(Popup::Admin(AdminPopup::Profile(p))) = &state.popup {
+    if let Some(Popup::Profile(p)) = &state.popup {
         return Some((p.group, vec![p.user]));
     }
     let Some(Peer::Group(g)) = state.open else {

@@ -1,73 +1,17 @@
 //! Calls about what the account knows: who it is, its friends and groups, recent chats, the
-//! members of a group.
+//! members of a group. Plain data: what each result does is in `roster`.
 
-use crate::onebot::{Error, MessageEvent, Peer, types};
+use crate::onebot::{MessageEvent, Peer};
 
-use super::super::contacts::{FriendInfo, GroupEntry, Member, Members, MembersState};
-use super::super::effect::Effect;
-use super::super::events::on_message;
-use super::super::loads::{self, Load};
-use super::super::state::State;
-use super::{Request, show_failure};
+use super::super::contacts::FriendInfo;
 
 /// `get_login_info`: the account's number and nickname.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LoginInfo;
 
-impl Request for LoginInfo {
-    type Output = types::LoginInfo;
-
-    fn describe(&self) -> &'static str {
-        "获取登录信息"
-    }
-
-    fn done(self, state: &mut State, out: types::LoginInfo, fx: &mut Vec<Effect>) {
-        loads::settle(state, Load::LoginInfo, Ok(()), fx);
-        if (state.self_id, &state.self_name) != (out.user_id, &out.nickname) {
-            // Timelines draw your name and your mentions: their layouts are stale.
-            state.contacts.touch();
-        }
-        state.self_id = out.user_id;
-        state.self_name = out.nickname;
-    }
-
-    fn failed(self, state: &mut State, e: Error, fx: &mut Vec<Effect>) {
-        if !loads::settle(state, Load::LoginInfo, Err(&e), fx) {
-            show_failure(state, self.describe(), &e);
-        }
-    }
-}
-
 /// `get_friend_list` (the OneBot standard).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Friends;
-
-impl Request for Friends {
-    type Output = Vec<FriendInfo>;
-
-    fn describe(&self) -> &'static str {
-        "获取好友列表"
-    }
-
-    fn done(self, state: &mut State, list: Vec<FriendInfo>, fx: &mut Vec<Effect>) {
-        loads::settle(state, Load::Friends, Ok(()), fx);
-        // Keep categories learnt from get_friends_with_category.
-        let old = std::mem::take(&mut state.contacts.friends);
-        for mut f in list {
-            if f.category.is_none() {
-                f.category = old.get(&f.user_id).and_then(|o| o.category);
-            }
-            state.contacts.friends.insert(f.user_id, f);
-        }
-        state.contacts.touch();
-    }
-
-    fn failed(self, state: &mut State, e: Error, fx: &mut Vec<Effect>) {
-        if !loads::settle(state, Load::Friends, Err(&e), fx) {
-            show_failure(state, self.describe(), &e);
-        }
-    }
-}
 
 /// `get_friends_with_category` (NapCat extension; other servers may lack it).
 #[derive(Debug, Clone, PartialEq)]
@@ -80,50 +24,9 @@ pub struct FriendsByCategory {
     pub friends: Vec<FriendInfo>,
 }
 
-impl Request for FriendCategories {
-    type Output = FriendsByCategory;
-
-    fn describe(&self) -> &'static str {
-        "获取好友列表"
-    }
-
-    fn done(self, state: &mut State, out: FriendsByCategory, _fx: &mut Vec<Effect>) {
-        state.contacts.categories = out.categories;
-        for f in out.friends {
-            state.contacts.friends.insert(f.user_id, f);
-        }
-        state.contacts.touch();
-    }
-
-    // An extension other servers lack: carry on without it.
-    fn failed(self, _state: &mut State, e: Error, _fx: &mut Vec<Effect>) {
-        tracing::info!("optional call failed: {e}");
-    }
-}
-
 /// `get_group_list`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Groups;
-
-impl Request for Groups {
-    type Output = Vec<GroupEntry>;
-
-    fn describe(&self) -> &'static str {
-        "获取群列表"
-    }
-
-    fn done(self, state: &mut State, list: Vec<GroupEntry>, fx: &mut Vec<Effect>) {
-        loads::settle(state, Load::Groups, Ok(()), fx);
-        state.contacts.groups = list.into_iter().map(|g| (g.group_id, g)).collect();
-        state.contacts.touch();
-    }
-
-    fn failed(self, state: &mut State, e: Error, fx: &mut Vec<Effect>) {
-        if !loads::settle(state, Load::Groups, Err(&e), fx) {
-            show_failure(state, self.describe(), &e);
-        }
-    }
-}
 
 /// `get_recent_contact`: the latest chats, each with its last message.
 #[derive(Debug, Clone, PartialEq)]
@@ -140,86 +43,8 @@ pub struct RecentItem {
     pub last: Option<MessageEvent>,
 }
 
-impl Request for RecentContacts {
-    type Output = Vec<RecentItem>;
-
-    fn describe(&self) -> &'static str {
-        "获取最近会话"
-    }
-
-    fn done(self, state: &mut State, items: Vec<RecentItem>, fx: &mut Vec<Effect>) {
-        loads::settle(state, Load::RecentChats, Ok(()), fx);
-        for it in items {
-            if !it.name.is_empty() {
-                match it.peer {
-                    Peer::Private(u) => state.contacts.see(u, &it.name),
-                    Peer::Group(g) => {
-                        state
-                            .contacts
-                            .groups
-                            .entry(g)
-                            .or_insert_with(|| GroupEntry {
-                                group_id: g,
-                                name: it.name.clone(),
-                                ..Default::default()
-                            });
-                    }
-                }
-            }
-            let chat = state.chat_mut(it.peer);
-            chat.last_activity = chat.last_activity.max(it.time);
-            if let Some(m) = it.last {
-                on_message(state, m, fx, false);
-            }
-        }
-    }
-
-    // An extension other servers lack: carry on without it (unless it only timed out).
-    fn failed(self, state: &mut State, e: Error, fx: &mut Vec<Effect>) {
-        if !loads::settle(state, Load::RecentChats, Err(&e), fx) {
-            tracing::info!("optional call failed: {e}");
-        }
-    }
-}
-
 /// `get_group_member_list`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MemberList {
     pub group: i64,
-}
-
-impl Request for MemberList {
-    type Output = Vec<Member>;
-
-    fn describe(&self) -> &'static str {
-        "获取群成员"
-    }
-
-    fn done(self, state: &mut State, list: Vec<Member>, fx: &mut Vec<Effect>) {
-        let group = self.group;
-        loads::settle(state, Load::Members(group), Ok(()), fx);
-        let mut ms = Members {
-            state: MembersState::Loaded,
-            by_id: list.into_iter().map(|m| (m.user_id, m)).collect(),
-        };
-        if let Some(old) = state.contacts.members.get(&group) {
-            // Members seen joining while the list loaded are kept.
-            for (id, m) in &old.by_id {
-                ms.by_id.entry(*id).or_insert_with(|| m.clone());
-            }
-        }
-        state.contacts.members.insert(group, ms);
-        state.contacts.touch();
-        if state.composer.completion.is_some() {
-            super::super::completion::refresh(state, fx);
-        }
-    }
-
-    fn failed(self, state: &mut State, e: Error, fx: &mut Vec<Effect>) {
-        if loads::settle(state, Load::Members(self.group), Err(&e), fx) {
-            return;
-        }
-        state.contacts.members.entry(self.group).or_default().state = MembersState::Failed;
-        show_failure(state, self.describe(), &e);
-    }
 }

@@ -18,7 +18,8 @@ use std::future::Future;
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::app::Msg;
-use crate::app::call::{Call, Reply, Request, for_each_call};
+use crate::app::call::reply::{Reply, Request};
+use crate::app::call::{Call, for_each_call};
 use crate::onebot::{Client, Result};
 
 /// How the runtime makes one of the app's calls.

@@ -1,0 +1,90 @@
+//! History pages as they arrive: their messages filed into the chat, the chat told whether older
+//! pages remain, and what the open chat quotes fetched. (The page is asked for by
+//! `Chat::request_page`; the open chat's first page through the load tracker, `loads`, and the
+//! pages of a reconnect's catch-up by `catch_up`, which takes their results.)
+
+use crate::onebot::{Error, MessageEvent, Peer};
+
+use super::call::History;
+use super::call::reply::{Request, show_failure};
+use super::catch_up;
+use super::chat::HistoryState;
+use super::effect::Effect;
+use super::events::on_message;
+use super::load_tracker;
+use super::loads::Load;
+use super::state::State;
+
+impl Request for History {
+    type Output = Vec<MessageEvent>;
+
+    fn describe(&self) -> &'static str {
+        "加载历史消息"
+    }
+
+    fn done(self, state: &mut State, list: Vec<MessageEvent>, fx: &mut Vec<Effect>) {
+        if catch_up::takes(state, &self) {
+            let page = catch_up::PageSeen::of(&list);
+            file(state, self.peer, list, fx);
+            return catch_up::on_page(state, self, page, fx);
+        }
+        if self.anchor.is_none() {
+            load_tracker::settle(state, Load::History(self.peer), Ok(()), fx);
+        }
+        let History {
+            peer,
+            anchor,
+            count,
+        } = self;
+        let before = state
+            .chats
+            .get(&peer)
+            .map(|c| c.timeline.len())
+            .unwrap_or(0);
+        let got = list.len();
+        file(state, peer, list, fx);
+        let chat = state.chat_mut(peer);
+        let added = chat.timeline.len().saturating_sub(before);
+        chat.history = if anchor.is_some() && (added == 0 || got < count as usize) {
+            HistoryState::Exhausted
+        } else {
+            HistoryState::Idle
+        };
+        if state.open == Some(peer) {
+            super::quotes::request(state, peer, fx);
+        }
+    }
+
+    fn failed(self, state: &mut State, e: Error, fx: &mut Vec<Effect>) {
+        if catch_up::takes(state, &self) {
+            return catch_up::on_failed(state, self, e);
+        }
+        if self.anchor.is_none()
+            && load_tracker::settle(state, Load::History(self.peer), Err(&e), fx)
+        {
+            return;
+        }
+        if matches!(e, Error::UnknownAction { .. }) {
+            // Servers without history (other OneBot implementations): live messages only.
+            state.chat_mut(self.peer).history = HistoryState::Exhausted;
+            state.info("服务器不提供历史消息，只显示新消息");
+        } else {
+            state.chat_mut(self.peer).history = HistoryState::Failed;
+            show_failure(state, self.describe(), &e);
+        }
+    }
+}
+
+/// Files a page's messages into `peer`'s chat.
+fn file(state: &mut State, peer: Peer, list: Vec<MessageEvent>, fx: &mut Vec<Effect>) {
+    for mut m in list {
+        if m.peer() != peer && m.peer().id() != 0 {
+            // Some servers omit group_id/target_id in history entries: file it where asked.
+            match peer {
+                Peer::Group(g) => m.group_id = Some(g),
+                Peer::Private(u) => m.target_id = Some(u),
+            }
+        }
+        on_message(state, m, fx, false);
+    }
+}

@@ -1,0 +1,147 @@
+//! The composer (a rule with the reply target, then the text) and the `@` completion list just
+//! above it.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Position, Rect};
+use ratatui::style::Style;
+use ratatui::widgets::Widget;
+
+use crate::app::action::Pane;
+use crate::app::state::State;
+
+use super::popup::{entry_style, frame};
+use super::sanitize::sanitize_line;
+use super::theme::Theme;
+use super::wrap::{truncate, width};
+
+/// Rows the composer's text needs at `w` columns (1–5).
+pub fn composer_height(state: &State, w: u16) -> u16 {
+    let w = w.max(1) as usize;
+    let rows: usize = state
+        .composer
+        .textarea
+        .lines()
+        .iter()
+        .map(|l| (width(l) / w) + 1)
+        .sum();
+    rows.clamp(1, 5) as u16
+}
+
+/// Draws the composer (a rule with the reply target, then the text); returns the caret.
+pub fn composer(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) -> Option<Position> {
+    if area.height < 2 || area.width < 2 {
+        return None;
+    }
+    let focused =
+        state.focus == Pane::Composer && state.popup.is_none() && state.command_line.is_none();
+    let rule_style = if focused {
+        theme.border_focused
+    } else {
+        theme.border
+    };
+    let label = match &state.composer.reply {
+        Some(r) => format!(
+            " 回复 {}: {} {} ",
+            sanitize_line(&r.author),
+            sanitize_line(&r.excerpt),
+            state.keymap.fill_keys("({composer:cancel|esc} 取消)")
+        ),
+        None => String::new(),
+    };
+    let label = truncate(&label, area.width.saturating_sub(2) as usize);
+    let fill = (area.width as usize).saturating_sub(2 + width(&label));
+    let rule = format!("──{label}{}", "─".repeat(fill));
+    let style = if label.is_empty() {
+        rule_style
+    } else {
+        theme.composer_hint
+    };
+    buf.set_stringn(area.x, area.y, &rule, area.width as usize, style);
+    let text_area = Rect::new(area.x, area.y + 1, area.width, area.height - 1);
+    if state.composer.is_empty() {
+        let hint = if state.open.is_none() {
+            "用 /open 名字 打开会话，{global:focus_next} 切换窗格，{global:help} 帮助"
+        } else if focused {
+            "输入消息 · {composer:send} 发送 · {composer:newline} 换行 · /help 命令"
+        } else {
+            ""
+        };
+        let hint = state.keymap.fill_keys(hint);
+        buf.set_stringn(
+            text_area.x,
+            text_area.y,
+            &hint,
+            text_area.width as usize,
+            theme.help_text,
+        );
+        return focused.then_some(Position::new(text_area.x, text_area.y));
+    }
+    let mut ta = state.composer.textarea.clone();
+    ta.set_style(theme.composer);
+    ta.set_cursor_line_style(Style::new());
+    ta.set_cursor_style(if focused {
+        Style::new()
+    } else {
+        theme.composer
+    });
+    (&ta).render(text_area, buf);
+    if !focused {
+        return None;
+    }
+    let sc = ta.screen_cursor();
+    let (top, _) = ta.scroll_offset();
+    let row = sc.row.saturating_sub(top as usize) as u16;
+    let col = (sc.col as u16).min(text_area.width.saturating_sub(1));
+    Some(Position::new(
+        text_area.x + col,
+        text_area.y + row.min(text_area.height - 1),
+    ))
+}
+
+/// The `@` completion list just above the composer.
+pub fn completion(state: &State, theme: &Theme, composer: Rect, buf: &mut Buffer) {
+    let Some(c) = &state.composer.completion else {
+        return;
+    };
+    let n = c.items.len().min(8) as u16;
+    let h = n.max(1) + 2;
+    if composer.y < h {
+        return;
+    }
+    let w = 36.min(composer.width);
+    let area = Rect::new(composer.x, composer.y - h, w, h);
+    let inner = frame(theme, "@ 提及", area, buf, theme.popup_border);
+    if c.items.is_empty() {
+        buf.set_stringn(
+            inner.x,
+            inner.y,
+            "没有匹配的成员",
+            inner.width as usize,
+            theme.system,
+        );
+        return;
+    }
+    let start = c.selected.saturating_sub(n as usize - 1);
+    for (i, item) in c.items.iter().enumerate().skip(start).take(n as usize) {
+        let y = inner.y + (i - start) as u16;
+        let style = entry_style(theme, i == c.selected);
+        buf.set_style(Rect::new(inner.x, y, inner.width, 1), style);
+        let label = format!("@{}", sanitize_line(&item.label));
+        let dw = width(&item.detail) as u16 + 1;
+        buf.set_stringn(
+            inner.x,
+            y,
+            truncate(&label, inner.width.saturating_sub(dw) as usize),
+            inner.width as usize,
+            style,
+        );
+        if inner.width > dw {
+            buf.set_string(
+                inner.x + inner.width - dw + 1,
+                y,
+                &item.detail,
+                theme.help_text,
+            );
+        }
+    }
+}

@@ -1,0 +1,300 @@
+//! The protocol every popup shares, checked on every popup through `update`: the global quit
+//! works from each, Esc closes each (or leaves its text field first), a paste goes into the text
+//! field of the popups that have one and nowhere else, and the list keys stay inside the list.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use napterm::app::inbox::{PendingRequest, RequestWhat};
+use napterm::app::keymap::Keymap;
+use napterm::app::popup::InboxInput;
+use napterm::app::popup::{
+    Confirm, EssenceList, FacePicker, HelpView, InboxView, LeaveConfirm, Load, MuteList,
+    MutePicker, NoticeList, Popup, ProfileCard, Sheet, SheetKind,
+};
+use napterm::app::state::Settings;
+use napterm::app::update::update;
+use napterm::app::{Effect, Msg, Pane, State};
+use napterm::onebot::types::{GroupNotice, ShutListEntry};
+
+const GROUP: i64 = 30001;
+
+fn state_with(popup: Popup) -> State {
+    let mut s = State::new(Settings::default(), Keymap::default_map());
+    s.focus = Pane::Sidebar;
+    s.inbox.items = (0..3).map(request).collect();
+    s.popup = Some(popup);
+    s
+}
+
+fn request(i: i64) -> PendingRequest {
+    PendingRequest {
+        flag: format!("flag{i}"),
+        what: RequestWhat::Join { group: GROUP },
+        user_id: 40000 + i,
+        nickname: format!("申请人{i}"),
+        group_name: String::new(),
+        comment: String::new(),
+        time: None,
+        filtered: false,
+        answering: false,
+    }
+}
+
+fn press(s: &mut State, code: KeyCode, mods: KeyModifiers) -> Vec<Effect> {
+    update(s, Msg::Key(KeyEvent::new(code, mods)))
+}
+
+fn key(s: &mut State, code: KeyCode) -> Vec<Effect> {
+    press(s, code, KeyModifiers::NONE)
+}
+
+fn notices(n: usize, pending: Option<usize>) -> NoticeList {
+    NoticeList {
+        group: GROUP,
+        items: Load::Ready(
+            (0..n)
+                .map(|i| GroupNotice {
+                    notice_id: format!("n{i}"),
+                    text: format!("公告 {i}"),
+                    ..Default::default()
+                })
+                .collect(),
+        ),
+        selected: 0,
+        pending,
+    }
+}
+
+fn mute_picker(custom: Option<&str>) -> MutePicker {
+    MutePicker {
+        group: GROUP,
+        targets: vec![20002],
+        selected: 0,
+        custom: custom.map(str::to_string),
+        error: None,
+    }
+}
+
+fn inbox(input: bool) -> InboxView {
+    InboxView {
+        selected: 0,
+        input: input.then(|| InboxInput {
+            flag: "flag0".into(),
+            approve: false,
+            text: String::new(),
+        }),
+    }
+}
+
+fn leave() -> LeaveConfirm {
+    LeaveConfirm {
+        group: GROUP,
+        name: "群".into(),
+        dismiss: false,
+        typed: String::new(),
+        error: None,
+    }
+}
+
+fn mutes() -> MuteList {
+    MuteList {
+        group: GROUP,
+        items: Load::Ready(vec![ShutListEntry::default(), ShutListEntry::default()]),
+        selected: 0,
+    }
+}
+
+fn sheet() -> Sheet {
+    Sheet {
+        group: GROUP,
+        kind: SheetKind::Info,
+        rows: Load::Ready(vec![("群号".into(), GROUP.to_string())]),
+        scroll: 0,
+    }
+}
+
+/// One of every popup, each in the state it opens in (text fields empty, lists loaded).
+fn every_popup() -> Vec<Popup> {
+    vec![
+        Popup::Help(HelpView::default()),
+        Popup::Faces(FacePicker::default()),
+        Popup::Confirm(Confirm {
+            title: "撤回消息".into(),
+            body: "撤回你的消息？".into(),
+            on_yes: vec![Effect::Redraw],
+        }),
+        Popup::Mute(mute_picker(None)),
+        Popup::Profile(ProfileCard {
+            group: GROUP,
+            user: 20002,
+            data: None,
+            error: None,
+        }),
+        Popup::Essences(EssenceList {
+            group: GROUP,
+            items: Load::Ready(Vec::new()),
+            selected: 0,
+        }),
+        Popup::Notices(notices(3, None)),
+        Popup::Mutes(mutes()),
+        Popup::Sheet(sheet()),
+        Popup::Inbox(inbox(false)),
+        Popup::Leave(leave()),
+    ]
+}
+
+/// The popups in a state with a text field or a question of their own: Esc steps back from it.
+fn every_popup_in_a_second_step() -> Vec<(Popup, Popup)> {
+    vec![
+        (
+            Popup::Mute(mute_picker(Some("2h"))),
+            Popup::Mute(mute_picker(None)),
+        ),
+        (Popup::Inbox(inbox(true)), Popup::Inbox(inbox(false))),
+        (
+            Popup::Notices(notices(3, Some(1))),
+            Popup::Notices(notices(3, None)),
+        ),
+    ]
+}
+
+/// The text a popup's field holds, for the popups that have one.
+fn field(p: &Popup) -> Option<&str> {
+    match p {
+        Popup::Faces(f) => Some(&f.query),
+        Popup::Mute(m) => m.custom.as_deref(),
+        Popup::Inbox(v) => v.input.as_ref().map(|i| i.text.as_str()),
+        Popup::Leave(l) => Some(&l.typed),
+        _ => None,
+    }
+}
+
+#[test]
+fn the_global_quit_works_from_every_popup() {
+    let all = every_popup()
+        .into_iter()
+        .chain(every_popup_in_a_second_step().into_iter().map(|(p, _)| p));
+    for p in all {
+        let mut s = state_with(p.clone());
+        press(&mut s, KeyCode::Char('c'), KeyModifiers::CONTROL);
+        assert!(s.quit, "ctrl+c did not quit from {p:?}");
+    }
+}
+
+#[test]
+fn esc_closes_every_popup() {
+    for p in every_popup() {
+        let mut s = state_with(p.clone());
+        let fx = key(&mut s, KeyCode::Esc);
+        assert_eq!(s.popup, None, "Esc left {p:?} open");
+        assert!(
+            !fx.iter().any(|e| matches!(e, Effect::Call(_))),
+            "closing {p:?} made a call: {fx:?}"
+        );
+    }
+}
+
+#[test]
+fn esc_leaves_a_text_field_or_a_pending_question_first() {
+    for (p, back) in every_popup_in_a_second_step() {
+        let mut s = state_with(p.clone());
+        key(&mut s, KeyCode::Esc);
+        assert_eq!(s.popup.as_ref(), Some(&back), "Esc in {p:?}");
+        key(&mut s, KeyCode::Esc);
+        assert_eq!(s.popup, None, "a second Esc left {back:?} open");
+    }
+}
+
+#[test]
+fn a_paste_goes_into_the_field_of_the_popups_that_have_one_and_nowhere_else() {
+    let all = every_popup()
+        .into_iter()
+        .chain(every_popup_in_a_second_step().into_iter().map(|(p, _)| p));
+    for p in all {
+        let mut s = state_with(p.clone());
+        update(&mut s, Msg::Paste("第一行\n第二行\n".into()));
+        let now = s.popup.clone().expect("the popup stays open");
+        match field(&p) {
+            Some(before) => {
+                assert_eq!(
+                    field(&now),
+                    Some(format!("{before}第一行 第二行").as_str()),
+                    "paste into {p:?}"
+                );
+            }
+            None => assert_eq!(now, p, "a paste changed a popup without a field"),
+        }
+        // Nothing behind the popup got it.
+        assert_eq!(s.focus, Pane::Sidebar, "{p:?}");
+        assert!(s.sidebar.filter.is_empty(), "{p:?}");
+        assert!(s.composer.is_empty(), "{p:?}");
+        assert_eq!(s.command_line, None, "{p:?}");
+    }
+}
+
+#[test]
+fn typing_goes_into_the_field_and_backspace_takes_it_back() {
+    for p in [
+        Popup::Faces(FacePicker::default()),
+        Popup::Mute(mute_picker(Some(""))),
+        Popup::Inbox(inbox(true)),
+        Popup::Leave(leave()),
+    ] {
+        let mut s = state_with(p.clone());
+        // Letters a list would take as keys (j, q, n) are text here.
+        for c in "jqn".chars() {
+            key(&mut s, KeyCode::Char(c));
+        }
+        key(&mut s, KeyCode::Backspace);
+        let now = s.popup.as_ref().expect("still open");
+        assert_eq!(field(now), Some("jq"), "{p:?}");
+    }
+}
+
+#[test]
+fn the_list_keys_move_inside_each_list() {
+    let cursor = |p: &Popup| match p {
+        Popup::Faces(f) => f.selected,
+        Popup::Mute(m) => m.selected,
+        Popup::Notices(l) => l.selected,
+        Popup::Mutes(l) => l.selected,
+        Popup::Sheet(sh) => sh.scroll,
+        Popup::Inbox(v) => v.selected,
+        other => panic!("no list in {other:?}"),
+    };
+    let faces = napterm::onebot::faces::all().len();
+    for (p, rows) in [
+        (Popup::Faces(FacePicker::default()), faces),
+        (Popup::Mute(mute_picker(None)), MutePicker::choices()),
+        (Popup::Notices(notices(3, None)), 3),
+        (Popup::Mutes(mutes()), 2),
+        (Popup::Sheet(sheet()), 1),
+        (Popup::Inbox(inbox(false)), 3),
+    ] {
+        let mut s = state_with(p.clone());
+        key(&mut s, KeyCode::End);
+        assert_eq!(cursor(s.popup.as_ref().unwrap()), rows - 1, "End in {p:?}");
+        key(&mut s, KeyCode::Down);
+        assert_eq!(cursor(s.popup.as_ref().unwrap()), rows - 1, "past the end");
+        key(&mut s, KeyCode::Home);
+        assert_eq!(cursor(s.popup.as_ref().unwrap()), 0, "Home in {p:?}");
+        key(&mut s, KeyCode::Up);
+        assert_eq!(cursor(s.popup.as_ref().unwrap()), 0, "before the start");
+    }
+}
+
+#[test]
+fn the_inbox_keys_answer_only_in_the_inbox() {
+    // `a` accepts the selected request in the inbox…
+    let mut s = state_with(Popup::Inbox(inbox(false)));
+    let fx = key(&mut s, KeyCode::Char('a'));
+    assert_eq!(
+        fx.iter().filter(|e| matches!(e, Effect::Call(_))).count(),
+        1
+    );
+    assert!(s.inbox.items[0].answering);
+    // …and in a list of something else means nothing.
+    let mut s = state_with(Popup::Notices(notices(3, None)));
+    let fx = key(&mut s, KeyCode::Char('a'));
+    assert!(!fx.iter().any(|e| matches!(e, Effect::Call(_))), "{fx:?}");
+    assert!(s.inbox.items.iter().all(|r| !r.answering));
+}
