@@ -567,3 +567,51 @@ fn a_stale_command_saved_by_an_earlier_version_does_not_come_back() {
     assert_eq!(s.composer.text(), "");
     assert_eq!(s.drafts.get(GROUP), None);
 }
+
+// ----- item 9: search -----
+
+fn selected_id(s: &State, peer: Peer) -> Option<i64> {
+    let chat = &s.chats[&peer];
+    let key = chat.selected?;
+    chat.timeline.get(key)?.message()?.id
+}
+
+#[test]
+fn a_new_search_starts_from_the_newest_message_not_the_last_match() {
+    let mut s = in_group_with_history();
+    command(&mut s, "search 消息 5");
+    assert_eq!(selected_id(&s, GROUP), Some(5));
+    // Newer than the first match: a search from there would call it "not found".
+    command(&mut s, "search 消息 18");
+    assert_eq!(s.status.error, None);
+    assert_eq!(selected_id(&s, GROUP), Some(18));
+    // `n` continues the search (older matches), and there is none older than 18 here.
+    command(&mut s, "search 消息 1");
+    assert_eq!(selected_id(&s, GROUP), Some(19), "the newest match first");
+    key(&mut s, KeyCode::Char('n'));
+    assert_eq!(selected_id(&s, GROUP), Some(18));
+}
+
+#[test]
+fn a_new_search_starts_from_a_message_the_user_selected() {
+    let mut s = in_group_with_history();
+    while s.focus != Pane::Timeline {
+        key(&mut s, KeyCode::Esc);
+    }
+    // Select message 12 (the newest is 20).
+    for _ in 0..9 {
+        key(&mut s, KeyCode::Up);
+    }
+    assert_eq!(selected_id(&s, GROUP), Some(12));
+    command(&mut s, "search 消息 1");
+    assert_eq!(
+        selected_id(&s, GROUP),
+        Some(12),
+        "from the selection, itself included"
+    );
+    // Nothing at or before the selection: from the newest after all.
+    key(&mut s, KeyCode::Up);
+    command(&mut s, "search 消息 20");
+    assert_eq!(s.status.error, None);
+    assert_eq!(selected_id(&s, GROUP), Some(20));
+}
