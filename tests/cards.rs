@@ -166,7 +166,7 @@ fn the_link_drawn_under_a_card_is_the_link_o_opens() {
         assert_eq!(drawn.first(), opened.as_ref(), "{name}");
         if opened.is_none() {
             assert!(
-                s.status.error.is_some(),
+                s.status.error().is_some(),
                 "{name}: `o` says there is no link"
             );
         }

@@ -394,7 +394,7 @@ fn declining_a_long_mute_makes_no_call() {
     let fx = type_text(&mut s, "n");
     assert!(writes(&fx).is_empty(), "{fx:?}");
     assert!(s.popup.is_none());
-    assert_eq!(s.status.info.as_deref(), Some("已取消"));
+    assert_eq!(s.status.info(), Some("已取消"));
     // Asked again and confirmed: exactly one mute.
     command(&mut s, &format!("ban {MEMBER} 30d"));
     let fx = type_text(&mut s, "y");
@@ -437,7 +437,7 @@ fn what_your_role_forbids_is_refused_with_no_call() {
         let fx = command(&mut s, &line);
         assert!(writes(&fx).is_empty(), "/{line}: {fx:?}");
         assert!(s.popup.is_none(), "/{line}: no confirmation offered");
-        let error = s.status.error.as_deref().unwrap_or_default();
+        let error = s.status.error().unwrap_or_default();
         assert!(error.contains(reason), "/{line}: {error}");
     }
 }

@@ -193,7 +193,7 @@ fn start_up_loads_that_time_out_are_asked_again_and_named_until_they_come() {
         Reply::LoginInfo(LoginInfo, Err(timeout("get_login_info"))),
     );
     assert_eq!(calls(&fx), [&Call::LoginInfo(LoginInfo)]);
-    assert_eq!(s.status.error, None, "a retried load is not an error");
+    assert_eq!(s.status.error(), None, "a retried load is not an error");
     assert_eq!(
         s.loads.missing(),
         [
@@ -259,7 +259,7 @@ fn loads_lost_with_their_connection_are_asked_once_it_is_back() {
     ] {
         assert!(calls(&reply(&mut s, r)).is_empty(), "nothing asked offline");
     }
-    assert_eq!(s.status.error, None);
+    assert_eq!(s.status.error(), None);
     assert_eq!(
         s.contacts.members.get(&G).map(|m| m.state),
         Some(MembersState::Loading)
@@ -287,7 +287,7 @@ fn a_load_asked_twice_across_a_reconnect_counts_the_old_failure_off() {
     // The old call's failure arrives late: not asked a third time, not an error.
     let fx = reply(&mut s, Reply::Friends(Friends, Err(lost())));
     assert!(calls(&fx).is_empty(), "{fx:?}");
-    assert_eq!(s.status.error, None);
+    assert_eq!(s.status.error(), None);
     reply(&mut s, Reply::Friends(Friends, Ok(vec![])));
     assert!(!s.loads.is_pending(Load::Friends));
 }
@@ -302,10 +302,7 @@ fn a_refusal_is_shown_and_not_retried() {
     };
     let fx = reply(&mut s, Reply::Groups(Groups, Err(refused)));
     assert!(calls(&fx).is_empty());
-    assert_eq!(
-        s.status.error.as_deref(),
-        Some("获取群列表失败: 账号被风控")
-    );
+    assert_eq!(s.status.error(), Some("获取群列表失败: 账号被风控"));
     assert!(s.loads.missing().is_empty());
 }
 
@@ -544,7 +541,7 @@ fn a_command_typed_in_the_composer_is_not_a_draft() {
     type_text(&mut s, "/search ");
     assert_eq!(s.drafts.get(GROUP).map(|d| d.text.as_str()), Some("消息 5"));
     key(&mut s, KeyCode::Enter);
-    assert_eq!(s.status.error, None);
+    assert_eq!(s.status.error(), None);
     assert_eq!(
         s.composer.text(),
         "消息 5",
@@ -583,7 +580,7 @@ fn a_new_search_starts_from_the_newest_message_not_the_last_match() {
     assert_eq!(selected_id(&s, GROUP), Some(5));
     // Newer than the first match: a search from there would call it "not found".
     command(&mut s, "search 消息 18");
-    assert_eq!(s.status.error, None);
+    assert_eq!(s.status.error(), None);
     assert_eq!(selected_id(&s, GROUP), Some(18));
     // `n` continues the search (older matches), and there is none older than 18 here.
     command(&mut s, "search 消息 1");
@@ -612,6 +609,67 @@ fn a_new_search_starts_from_a_message_the_user_selected() {
     // Nothing at or before the selection: from the newest after all.
     key(&mut s, KeyCode::Up);
     command(&mut s, "search 消息 20");
-    assert_eq!(s.status.error, None);
+    assert_eq!(s.status.error(), None);
     assert_eq!(selected_id(&s, GROUP), Some(20));
+}
+
+// ----- item 10 (and issue 14, item 3): one status model -----
+
+#[test]
+fn a_success_after_an_error_is_shown_and_the_error_stays_until_then() {
+    let mut s = in_group_with_history();
+    // An error: it stays while nothing newer happens, however long.
+    command(&mut s, "search 不存在的话");
+    let error = s.status.error().map(str::to_string);
+    assert!(
+        error.as_deref().is_some_and(|e| e.contains("没有找到")),
+        "{error:?}"
+    );
+    update(&mut s, Msg::Clock(NOW + 120));
+    assert_eq!(s.status.error().map(str::to_string), error);
+    // A newer outcome, a success: it is what the status line says now.
+    // (The failed command kept its line open: closed, the error stays.)
+    key(&mut s, KeyCode::Esc);
+    assert_eq!(s.status.error().map(str::to_string), error);
+    command(&mut s, "search 消息 3");
+    key(&mut s, KeyCode::Char('y'));
+    assert_eq!(
+        s.status.error(),
+        None,
+        "a stale error hides the newer outcome"
+    );
+    assert!(s.status.info().is_some(), "{:?}", s.status);
+}
+
+#[test]
+fn a_first_page_lost_with_its_connection_still_catches_up_to_what_the_chat_held() {
+    let mut s = online();
+    let fx = command(&mut s, &format!("open g:{G}"));
+    assert_eq!(history_calls(&fx, GROUP), [None], "the first page is asked");
+    // Before it comes, the chat holds one message (a recent chat's last one, or a live one)…
+    update(
+        &mut s,
+        event(group_message(G, MEMBER, 1, NOW - 10_000 + 1, "消息 1")),
+    );
+    // …and the connection drops: 49 more reach the server meanwhile.
+    let fx = reconnect(&mut s);
+    assert_eq!(
+        history_calls(&fx, GROUP),
+        [None],
+        "asked once, again: {fx:?}"
+    );
+    let server: Vec<i64> = (1..=50).collect();
+    let pages = serve_catch_up(&mut s, GROUP, fx, &server);
+    assert!(pages >= 2, "it pages back to what the chat held");
+    assert_eq!(
+        message_ids(&s, GROUP),
+        server,
+        "no hole above the old message"
+    );
+    assert!(notices(&s, GROUP).iter().all(|n| !n.contains("遗漏")));
+    assert_eq!(
+        s.chats[&GROUP].history,
+        napterm::app::chat::HistoryState::Idle
+    );
+    assert!(s.loads.missing().is_empty());
 }

@@ -385,9 +385,9 @@ async fn a_plain_onebot_server_without_napcat_extensions_still_works() {
     .await;
     h.until_screen(&name).await;
     assert!(
-        h.state.status.error.is_none(),
+        h.state.status.error().is_none(),
         "no error for missing extensions: {:?}",
-        h.state.status.error
+        h.state.status.error()
     );
     h.type_text("hello plain onebot");
     h.enter();
@@ -402,7 +402,11 @@ async fn a_plain_onebot_server_without_napcat_extensions_still_works() {
     h.type_text("/readall");
     h.enter();
     h.settle(200).await;
-    assert!(h.state.status.error.is_none(), "{:?}", h.state.status.error);
+    assert!(
+        h.state.status.error().is_none(),
+        "{:?}",
+        h.state.status.error()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -21,7 +21,9 @@ const RECENT_CHATS: usize = 10;
 const GAP_LINE: &str = "此处可能有遗漏的消息 — 按 {timeline:top} 加载";
 
 /// After a reconnect: the open chat and the most recent ones each ask for their latest page.
-/// A chat whose first page the load tracker still has to bring is left to it.
+/// A chat whose first page the load tracker is bringing again (it went down with the old
+/// connection) catches up from that page: what the chat held before (a recent chat's last
+/// message) is a boundary like any other.
 pub fn start(state: &mut State, fx: &mut Vec<Effect>) {
     let mut peers: Vec<Peer> = super::sidebar::recent_peers(state)
         .into_iter()
@@ -34,9 +36,7 @@ pub fn start(state: &mut State, fx: &mut Vec<Effect>) {
     }
     let count = state.settings.history_page;
     for p in peers {
-        if state.loads.is_pending(Load::History(p)) {
-            continue;
-        }
+        let tracked = state.loads.is_pending(Load::History(p));
         let chat = state.chat_mut(p);
         let newest = chat.timeline.iter().rev().find_map(|e| {
             let id = e.message()?.id?;
@@ -59,11 +59,13 @@ pub fn start(state: &mut State, fx: &mut Vec<Effect>) {
             oldest: None,
             gap,
         });
-        fx.push(Effect::call(History {
-            peer: p,
-            anchor: None,
-            count,
-        }));
+        if !tracked {
+            fx.push(Effect::call(History {
+                peer: p,
+                anchor: None,
+                count,
+            }));
+        }
     }
 }
 

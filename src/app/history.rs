@@ -23,13 +23,18 @@ impl Request for History {
     }
 
     fn done(self, state: &mut State, list: Vec<MessageEvent>, fx: &mut Vec<Effect>) {
+        if self.anchor.is_none() {
+            load_tracker::settle(state, Load::History(self.peer), Ok(()), fx);
+        }
         if catch_up::takes(state, &self) {
             let page = catch_up::PageSeen::of(&list);
             file(state, self.peer, list, fx);
+            let chat = state.chat_mut(self.peer);
+            if chat.history == HistoryState::Loading {
+                // The chat's first page, brought by the load tracker: it is in.
+                chat.history = HistoryState::Idle;
+            }
             return catch_up::on_page(state, self, page, fx);
-        }
-        if self.anchor.is_none() {
-            load_tracker::settle(state, Load::History(self.peer), Ok(()), fx);
         }
         let History {
             peer,
@@ -56,13 +61,18 @@ impl Request for History {
     }
 
     fn failed(self, state: &mut State, e: Error, fx: &mut Vec<Effect>) {
-        if catch_up::takes(state, &self) {
-            return catch_up::on_failed(state, self, e);
-        }
         if self.anchor.is_none()
             && load_tracker::settle(state, Load::History(self.peer), Err(&e), fx)
         {
+            // Asked again (or once connected): a catch-up waits for that page.
             return;
+        }
+        if catch_up::takes(state, &self) {
+            let chat = state.chat_mut(self.peer);
+            if chat.history == HistoryState::Loading {
+                chat.history = HistoryState::Failed;
+            }
+            return catch_up::on_failed(state, self, e);
         }
         if matches!(e, Error::UnknownAction { .. }) {
             // Servers without history (other OneBot implementations): live messages only.

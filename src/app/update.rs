@@ -57,11 +57,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     if lifecycle::keep_draft(state) {
         fx.push(Effect::SaveSession(state.session()));
     }
-    if state.status.until != 0 && state.now >= state.status.until {
-        state.status.error = None;
-        state.status.info = None;
-        state.status.until = 0;
-    }
+    state.status.expire(state.now);
     if let Some((user, version)) = keep
         && state.contacts.version != version
         && let Some(Peer::Group(g)) = state.open

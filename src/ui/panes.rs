@@ -8,7 +8,7 @@ use crate::app::Action;
 use crate::app::action::Pane;
 use crate::app::keymap::Context;
 use crate::app::sidebar::{self, SidebarRow};
-use crate::app::state::{SidebarTab, State};
+use crate::app::state::{SidebarTab, State, Tone};
 use crate::onebot::{ConnState, Peer, Role};
 
 use super::sanitize::sanitize_line;
@@ -415,7 +415,7 @@ pub fn status(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) -> Opt
         let text = format!(":{line}");
         let w = put(buf, area.x, area.y, &text, area.width, theme.composer);
         // A failed command keeps its line open: its reason goes beside it.
-        if let Some(e) = &state.status.error {
+        if let Some(e) = state.status.error() {
             let x = area.x + w + 2;
             if x < area.x + area.width {
                 put(
@@ -469,10 +469,12 @@ pub fn status(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) -> Opt
         x += w + 2;
     }
     let right = hints(state);
-    let (msg, mstyle) = if let Some(e) = &state.status.error {
-        (e.clone(), theme.status_error)
-    } else if let Some(i) = &state.status.info {
-        (i.clone(), theme.status_info)
+    let (msg, mstyle) = if let Some((tone, text)) = state.status.message() {
+        let style = match tone {
+            Tone::Error => theme.status_error,
+            Tone::Info => theme.status_info,
+        };
+        (text.to_string(), style)
     } else if state.bad_frames > 0 {
         (
             format!("{} 个无法解析的消息帧 (见日志)", state.bad_frames),
