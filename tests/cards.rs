@@ -112,6 +112,7 @@ fn chat_with(seg: Segment) -> State {
             recalled_by: None,
             reactions: vec![],
             essence: false,
+            bad_time: None,
         }),
     );
     chat.selected = Some(key);

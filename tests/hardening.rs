@@ -673,3 +673,57 @@ fn a_first_page_lost_with_its_connection_still_catches_up_to_what_the_chat_held(
     );
     assert!(s.loads.missing().is_empty());
 }
+
+// ----- item 11: implausible server times -----
+
+fn with_seq(mut v: Value, seq: u64) -> Value {
+    v["real_seq"] = json!(seq.to_string());
+    v
+}
+
+#[test]
+fn a_message_from_the_future_does_not_pin_itself_below_newer_ones() {
+    for bogus in [4_102_444_800_i64, 1 << 62] {
+        let mut s = in_group_with_history();
+        update(
+            &mut s,
+            event(group_message(G, MEMBER, 100, bogus, "来自未来")),
+        );
+        update(&mut s, Msg::Clock(NOW + 5));
+        update(
+            &mut s,
+            event(group_message(G, MEMBER, 101, NOW + 5, "之后的消息")),
+        );
+        let ids = message_ids(&s, GROUP);
+        assert_eq!(
+            &ids[ids.len() - 2..],
+            [100, 101],
+            "by arrival (time {bogus})"
+        );
+        let chat = &s.chats[&GROUP];
+        let future = chat
+            .timeline
+            .iter()
+            .find_map(|e| e.message().filter(|m| m.id == Some(100)))
+            .expect("kept");
+        assert_eq!(future.bad_time, Some(bogus), "shown as implausible");
+        // A plausible time is believed as it is.
+        let later = chat.timeline.key_of(101).expect("kept");
+        assert_eq!(later.time, NOW + 5);
+    }
+}
+
+#[test]
+fn an_implausible_time_is_ordered_by_sequence_when_the_server_gives_one() {
+    let mut s = in_group_with_history();
+    let base = NOW - 100;
+    for (id, seq) in [(201, 10), (203, 30)] {
+        let v = with_seq(group_message(G, MEMBER, id, base + id, "有序"), seq);
+        update(&mut s, event(v));
+    }
+    // Seq 20 with a bogus time: between 10 and 30, not below everything.
+    let v = with_seq(group_message(G, MEMBER, 202, 4_102_444_800, "乱了"), 20);
+    update(&mut s, event(v));
+    let ids = message_ids(&s, GROUP);
+    assert_eq!(&ids[ids.len() - 3..], [201, 202, 203]);
+}

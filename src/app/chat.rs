@@ -47,6 +47,9 @@ pub struct MessageItem {
     /// Reaction counts by emoji id (face id or code point), in first-seen order.
     pub reactions: Vec<(String, i64)>,
     pub essence: bool,
+    /// The time the server gave, when it could not be believed (far in the future): the
+    /// message is ordered by sequence or arrival instead, and its time is shown as unknown.
+    pub bad_time: Option<i64>,
 }
 
 impl MessageItem {
@@ -70,6 +73,7 @@ impl MessageItem {
             recalled_by: None,
             reactions,
             essence: false,
+            bad_time: None,
         }
     }
 }
@@ -504,6 +508,7 @@ mod tests {
             recalled_by: None,
             reactions: vec![],
             essence: false,
+            bad_time: None,
         })
     }
 

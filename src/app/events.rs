@@ -101,17 +101,50 @@ fn on_event(state: &mut State, e: Event, fx: &mut Vec<Effect>) {
     }
 }
 
-/// The timeline key of a message event.
+/// A server time further ahead of the clock than this (seconds) is not believed.
+pub const TIME_AHEAD_LIMIT: i64 = 300;
+
+/// Whether a server time can be believed: not ahead of the clock by more than a few minutes.
+pub fn plausible_time(now: i64, time: i64) -> bool {
+    now == 0 || time <= now.saturating_add(TIME_AHEAD_LIMIT)
+}
+
+/// The timeline key of a message event. A message whose time is implausible (a bogus time far
+/// in the future) would sit below everything newer for good: it is ordered by QQ's sequence
+/// when the server gives one (the time of the message before it in sequence), else by arrival
+/// (now).
 pub fn key_of(state: &mut State, ev: &MessageEvent) -> SortKey {
+    let seq: u64 = ev
+        .real_seq
+        .as_deref()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let time = if plausible_time(state.now, ev.time) {
+        ev.time
+    } else {
+        stand_in_time(state, ev.peer(), seq)
+    };
     SortKey {
-        time: ev.time,
-        seq: ev
-            .real_seq
-            .as_deref()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0),
+        time,
+        seq,
         arrival: state.arrival(),
     }
+}
+
+/// The time an implausibly timed message is filed under: that of the latest message before
+/// it in QQ's sequence, or now.
+fn stand_in_time(state: &State, peer: Peer, seq: u64) -> i64 {
+    let before = (seq != 0)
+        .then(|| state.chats.get(&peer))
+        .flatten()
+        .and_then(|c| {
+            c.timeline
+                .iter()
+                .filter(|e| e.message().is_some() && e.key.seq != 0 && e.key.seq <= seq)
+                .max_by_key(|e| e.key.seq)
+                .map(|e| e.key.time)
+        });
+    before.unwrap_or(state.now)
 }
 
 /// Adds a message to its chat; `live` messages count as unread and may notify.
@@ -124,7 +157,7 @@ pub fn on_message(state: &mut State, ev: MessageEvent, fx: &mut Vec<Effect>, liv
         state.self_id = ev.self_id;
         state.contacts.touch();
     }
-    let item = MessageItem::from_event(&ev);
+    let mut item = MessageItem::from_event(&ev);
     if !item.own {
         match peer {
             Peer::Group(g) => {
@@ -150,6 +183,9 @@ pub fn on_message(state: &mut State, ev: MessageEvent, fx: &mut Vec<Effect>, liv
     }
     let mentions_me = !item.own && item.chain.mentions(state.self_id, true);
     let key = key_of(state, &ev);
+    if key.time != ev.time {
+        item.bad_time = Some(ev.time);
+    }
     let is_open = state.open == Some(peer);
     let watching = is_open && state.terminal_focused;
     let now = state.now;

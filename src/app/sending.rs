@@ -57,6 +57,7 @@ pub fn send(state: &mut State, fx: &mut Vec<Effect>) {
                 recalled_by: None,
                 reactions: Vec::new(),
                 essence: false,
+                bad_time: None,
             };
             let now = state.now;
             let chat = state.chat_mut(peer);

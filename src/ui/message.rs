@@ -31,6 +31,10 @@ fn prefix_width(total: u16) -> u16 {
     6 + name_width(total) + 3
 }
 
+/// What the time column says for a message whose server time cannot be believed (as wide as
+/// `HH:MM`).
+pub const BAD_TIME: &str = "时间?";
+
 /// `HH:MM` in local time.
 pub fn clock(ts: i64) -> String {
     use chrono::{Local, TimeZone};
@@ -280,6 +284,12 @@ fn quote_spans(ctx: &LayoutCtx, reply_to: i64) -> Span<'static> {
 /// The rows of a message: prefixed, wrapped, with quote, state and reactions.
 pub fn message_rows(ctx: &LayoutCtx, time: i64, m: &MessageItem, w: u16) -> Vec<Line<'static>> {
     let t = ctx.theme;
+    // A time the server gave that cannot be believed is shown as such (the message is
+    // filed by sequence or arrival instead).
+    let stamp = match m.bad_time {
+        Some(_) => BAD_TIME.to_string(),
+        None => clock(time),
+    };
     let nw = name_width(w) as usize;
     let pw = prefix_width(w);
     let content_w = w.saturating_sub(pw).max(4);
@@ -344,7 +354,7 @@ pub fn message_rows(ctx: &LayoutCtx, time: i64, m: &MessageItem, w: u16) -> Vec<
     for (i, line) in wrapped.into_iter().enumerate() {
         let mut spans = Vec::with_capacity(line.spans.len() + 4);
         if i == 0 {
-            spans.push(Span::styled(format!("{} ", clock(time)), t.time));
+            spans.push(Span::styled(format!("{stamp} "), t.time));
             spans.push(Span::raw(pad.clone()));
             spans.push(Span::styled(name.clone(), name_style));
         } else {
@@ -356,7 +366,7 @@ pub fn message_rows(ctx: &LayoutCtx, time: i64, m: &MessageItem, w: u16) -> Vec<
     }
     if rows.is_empty() {
         rows.push(Line::from(vec![
-            Span::styled(format!("{} ", clock(time)), t.time),
+            Span::styled(format!("{stamp} "), t.time),
             Span::raw(pad),
             Span::styled(name, name_style),
             bar,
