@@ -727,3 +727,61 @@ fn an_implausible_time_is_ordered_by_sequence_when_the_server_gives_one() {
     let ids = message_ids(&s, GROUP);
     assert_eq!(&ids[ids.len() - 3..], [201, 202, 203]);
 }
+
+// ----- issue 14, item 1: a restored open group loads its members -----
+
+fn asks_members(fx: &[Effect], group: i64) -> bool {
+    calls(fx).contains(&&Call::MemberList(MemberList { group }))
+}
+
+fn members_in(s: &mut State, group: i64) {
+    let me = napterm::app::contacts::Member {
+        user_id: MEMBER,
+        nickname: "小明".into(),
+        ..Default::default()
+    };
+    reply(s, Reply::MemberList(MemberList { group }, Ok(vec![me])));
+}
+
+#[test]
+fn a_restored_open_group_loads_its_members_once_connected() {
+    let mut s = offline();
+    let session = napterm::app::drafts::Session {
+        drafts: Default::default(),
+        open: Some(GROUP),
+    };
+    update(&mut s, Msg::Restore(session));
+    let fx = update(&mut s, connected("我"));
+    assert!(asks_members(&fx, G), "{fx:?}");
+    members_in(&mut s, G);
+    assert_eq!(s.contacts.members[&G].state, MembersState::Loaded);
+}
+
+#[test]
+fn members_asked_on_a_connection_that_went_away_are_asked_again() {
+    let mut s = online();
+    let fx = command(&mut s, &format!("open g:{G}"));
+    assert!(asks_members(&fx, G));
+    // The connection goes before the answer: that answer is not coming.
+    let fx = reconnect(&mut s);
+    assert!(asks_members(&fx, G), "{fx:?}");
+    members_in(&mut s, G);
+    assert_eq!(s.contacts.members[&G].state, MembersState::Loaded);
+}
+
+#[test]
+fn members_dropped_with_a_chat_left_meanwhile_are_asked_when_it_opens_again() {
+    let mut s = online();
+    command(&mut s, &format!("open g:{G}"));
+    command(&mut s, &format!("open g:{OTHER}"));
+    // The first group's list went down with the connection while another chat was open…
+    reconnect(&mut s);
+    update(
+        &mut s,
+        Msg::Reply(Reply::MemberList(MemberList { group: G }, Err(lost()))),
+    );
+    // …so opening it again asks (the member pane hidden).
+    let fx = command(&mut s, &format!("open g:{G}"));
+    assert!(asks_members(&fx, G), "{fx:?}");
+    assert_ne!(s.contacts.members[&G].state, MembersState::NotLoaded);
+}

@@ -77,9 +77,9 @@ pub fn load_open(state: &mut State, fx: &mut Vec<Effect>) {
     if matches!(state.chat_mut(peer).history, HistoryState::NotLoaded) {
         load_tracker::ask(state, Load::History(peer), fx);
     }
-    if let Peer::Group(g) = peer
-        && (state.members.visible || !state.contacts.members.contains_key(&g))
-    {
+    // Whatever is known of the list: one that is not in (never asked, or dropped while the chat
+    // was left) is asked; one loaded or on its way is left alone.
+    if let Peer::Group(g) = peer {
         member_list::ensure_members(state, g, fx);
     }
 }
