@@ -363,7 +363,20 @@ fn hints(state: &State) -> String {
             ],
         ),
     };
-    state.keymap.hint_items(ctx, actions).join("  ")
+    let mut items = state.keymap.hint_items(ctx, actions);
+    if state.focus == Pane::Composer
+        && !state.composer.is_empty()
+        && let (Some(cancel), Some(line)) = (
+            state.keymap.hint(Context::Composer, &Action::Cancel),
+            state.keymap.hint(Context::Timeline, &Action::CommandLine),
+        )
+    {
+        // A draft need not be emptied to run a command: the `:` line from the timeline leaves
+        // it alone. Said instead of where Esc goes (the same key begins it).
+        items.retain(|i| !i.starts_with(&format!("{cancel} ")));
+        items.push(format!("{cancel} {line} 命令"));
+    }
+    items.join("  ")
 }
 
 /// The connection state as text and style.

@@ -55,7 +55,7 @@ pub fn draw(
     lines.push(Line::from(Span::styled(
         state
             .keymap
-            .fill_keys("命令 (在输入框输入 / 开头, 或在其它窗格按 {timeline:command_line})"),
+            .fill_keys("命令 (在输入框输入 / 开头, 或在其它窗格按 {timeline:command_line}: 输入框里的草稿不受影响)"),
         theme.title,
     )));
     for c in COMMANDS {
