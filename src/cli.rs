@@ -217,6 +217,10 @@ impl From<config::ConfigError> for Failure {
     }
 }
 
+/// The warning `--token` earns in the interface's status line.
+pub const TOKEN_ARG_WARNING_TUI: &str =
+    "警告: --token 会被本机其他用户看到 (ps、/proc)，请改用 --token-file 或 NAPTERM_TOKEN";
+
 /// The warning `--token` earns.
 pub const TOKEN_ARG_WARNING: &str = "napterm: warning: --token is visible to other users of this \
     machine (ps, /proc); prefer --token-file or NAPTERM_TOKEN";
@@ -250,7 +254,11 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
     if cli.global.token.is_some() {
         eprintln!("{TOKEN_ARG_WARNING}");
     }
-    let settings = Settings::load(&cli.global.overrides(), cli.global.config.as_deref())?;
+    let mut settings = Settings::load(&cli.global.overrides(), cli.global.config.as_deref())?;
+    if cli.global.token.is_some() {
+        // Printed before the full screen hides it; said again in the status line.
+        settings.warnings.push(TOKEN_ARG_WARNING_TUI.to_string());
+    }
     if let Err(e) = crate::logging::init(&settings, &crate::logging::log_dir()) {
         // Not fatal: napterm works without a log.
         eprintln!("napterm: warning: logging is off: {}", for_stderr(&e));

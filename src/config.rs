@@ -106,11 +106,44 @@ pub struct UiConfig {
     /// Capture the mouse (wheel scroll, click to select); off keeps the terminal's own selection.
     pub mouse: bool,
     /// Messages kept in memory per conversation (older ones reload from history).
+    #[serde(deserialize_with = "timeline_capacity")]
     pub timeline_capacity: usize,
     /// Messages fetched per history page.
+    #[serde(deserialize_with = "history_page_size")]
     pub history_page_size: u32,
     /// Width of the sidebar in columns on wide terminals.
+    #[serde(deserialize_with = "sidebar_width")]
     pub sidebar_width: u16,
+}
+
+/// A number below what the app can use is an error naming its key, never a value quietly
+/// raised (`history_page_size = 0` would otherwise load nothing, or one message at a time).
+fn at_least<'de, D, T>(d: D, min: T, what: &str) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + PartialOrd + std::fmt::Display,
+{
+    let n = T::deserialize(d)?;
+    if n < min {
+        return Err(serde::de::Error::custom(format!(
+            "must be at least {min} ({what}), not {n}"
+        )));
+    }
+    Ok(n)
+}
+
+/// The app keeps at least 16 messages per chat whatever is asked.
+fn timeline_capacity<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
+    at_least(d, 16, "messages kept per chat")
+}
+
+fn history_page_size<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    at_least(d, 1, "messages per page")
+}
+
+/// The layout draws the sidebar at least 12 columns wide.
+fn sidebar_width<'de, D: Deserializer<'de>>(d: D) -> Result<u16, D::Error> {
+    at_least(d, 12, "columns")
 }
 
 impl Default for UiConfig {
@@ -330,6 +363,9 @@ pub struct Settings {
     pub notify: NotifyConfig,
     /// The config file that was read, if one was.
     pub config_file: Option<PathBuf>,
+    /// What the user should read about how napterm was started (the interface shows it too,
+    /// where stderr is hidden behind the full screen).
+    pub warnings: Vec<String>,
 }
 
 impl Settings {
@@ -422,6 +458,7 @@ impl Settings {
             colors,
             notify: config.notify,
             config_file: file_path,
+            warnings: Vec::new(),
         })
     }
 
@@ -699,12 +736,22 @@ mod tests {
             ("[notify]\nbell = \"yes\"", 2, "notify.bell"),
             ("log_level = \"napterm=loud\"", 1, "log_level"),
             ("foo = 1", 1, "foo"),
+            ("[ui]\nhistory_page_size = 0", 2, "ui.history_page_size"),
+            (
+                "[ui]\nmouse = true\ntimeline_capacity = 0",
+                3,
+                "ui.timeline_capacity",
+            ),
+            ("[ui]\nsidebar_width = 0", 2, "ui.sidebar_width"),
         ];
         for (text, want_line, want_key) in cases {
             match parse(text) {
-                Err(ConfigError::Invalid { line, key, .. }) => {
+                Err(ConfigError::Invalid {
+                    line, key, message, ..
+                }) => {
                     assert_eq!(line, want_line, "{text}");
                     assert_eq!(key.as_deref(), Some(want_key), "{text}");
+                    assert!(!message.is_empty(), "{text}");
                 }
                 other => panic!("{text}: {other:?}"),
             }

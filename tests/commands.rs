@@ -121,6 +121,7 @@ fn the_keys_a_description_names_come_from_the_keymap() {
             "[[timeline]]\non = \"ctrl+n\"\nrun = \"search_next\"\n\
              [[timeline]]\non = \"n\"\nrun = \"noop\"\n",
             Path::new("keymap.toml"),
+            &napterm::app::commands::known,
         )
         .expect("user keymap");
     assert_eq!(

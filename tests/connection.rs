@@ -260,6 +260,47 @@ async fn a_wrong_token_fails_once_with_advice_and_no_reconnect_storm() {
 }
 
 #[tokio::test]
+async fn reconnect_now_cuts_the_backoff_short_and_retries_a_rejected_token() {
+    // A backoff far longer than the test: only reconnect_now can make the second attempt.
+    let mut opts = options(closed_port_url().await);
+    opts.backoff_min = Duration::from_secs(600);
+    opts.backoff_max = Duration::from_secs(600);
+    let (client, mut events) = Client::connect(opts);
+    wait_state(&mut events, "Reconnecting", |s| {
+        matches!(s, ConnState::Reconnecting { .. })
+    })
+    .await;
+    client.reconnect_now();
+    wait_state(&mut events, "a second attempt at once", |s| {
+        matches!(s, ConnState::Connecting { attempt: 2 })
+    })
+    .await;
+    client.stop();
+
+    // After a rejected token nothing is retried by itself, but asking does.
+    let sim = sim_with(SimConfig {
+        token: Some("right-token".into()),
+        ..SimConfig::default()
+    })
+    .await;
+    let mut opts = options(sim.url());
+    opts.token = Some(Token::new("wrong-token"));
+    let (client, mut events) = Client::connect(opts);
+    wait_state(&mut events, "AuthFailed", |s| {
+        matches!(s, ConnState::AuthFailed { .. })
+    })
+    .await;
+    client.reconnect_now();
+    wait_state(&mut events, "AuthFailed again", |s| {
+        matches!(s, ConnState::AuthFailed { .. })
+    })
+    .await;
+    assert_eq!(sim.connects_total(), 2, "one more attempt, on request");
+    client.stop();
+    sim.shutdown().await;
+}
+
+#[tokio::test]
 async fn the_right_token_connects_by_header_and_by_query() {
     let sim = sim_with(SimConfig {
         token: Some("s3 cr&t".into()),
@@ -591,18 +632,16 @@ async fn a_flapping_server_is_reconnected_quickly_every_time() {
         sim.refuse_for(Duration::from_millis(150));
         sim.drop_connections();
         let mut announced = Vec::new();
-        loop {
-            match wait_state(&mut events, "Reconnecting or Connected", |s| {
+        while let ConnState::Reconnecting { in_secs, .. } =
+            wait_state(&mut events, "Reconnecting or Connected", |s| {
                 matches!(
                     s,
                     ConnState::Reconnecting { .. } | ConnState::Connected { .. }
                 )
             })
             .await
-            {
-                ConnState::Reconnecting { in_secs, .. } => announced.push(in_secs),
-                _ => break,
-            }
+        {
+            announced.push(in_secs);
         }
         assert!(!announced.is_empty(), "outage {cycle}: no retry announced");
         // A reset backoff retries at 50, 100, 200 ms: each rounds up to 1 s.

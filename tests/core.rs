@@ -547,3 +547,31 @@ fn declining_to_delete_a_notice_makes_no_call() {
         "{fx:?}"
     );
 }
+
+#[test]
+fn a_new_card_or_title_is_kept_and_named_by_who_they_were() {
+    use napterm::app::call::{SetCard, SetTitle};
+    let mut s = in_group(Role::Owner);
+    let card = SetCard {
+        group: G,
+        user: MEMBER,
+        card: "小明".into(),
+    };
+    update(&mut s, Msg::Reply(Reply::SetCard(card, Ok(()))));
+    assert_eq!(
+        s.status.info(),
+        Some("已将 成员20002 (20002) 的群名片改为「小明」")
+    );
+    let title = SetTitle {
+        group: G,
+        user: MEMBER,
+        title: "摸鱼大师".into(),
+    };
+    update(&mut s, Msg::Reply(Reply::SetTitle(title, Ok(()))));
+    assert_eq!(
+        s.status.info(),
+        Some("已给 小明 (20002) 设置头衔「摸鱼大师」")
+    );
+    let m = s.contacts.member(G, MEMBER).expect("still a member");
+    assert_eq!((m.card.as_str(), m.title.as_str()), ("小明", "摸鱼大师"));
+}

@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 mod snapshot;
 
 use napterm::app::action::ACTIONS;
+use napterm::app::commands;
 use napterm::app::composer::ReplyTarget;
 use napterm::app::keymap::{Context, Key, KeyError, Keymap, KeymapError, KeymapProblem, Lookup};
 use napterm::app::state::{Settings, State};
@@ -62,7 +63,7 @@ fn user_file(text: &str) -> UserFile {
 /// Loads `text` as the user's keymap and returns the error it must give.
 fn load_error(text: &str) -> (PathBuf, KeymapError) {
     let file = user_file(text);
-    let err = Keymap::load(Some(file.path())).expect_err("the file is broken");
+    let err = Keymap::load(Some(file.path()), &commands::known).expect_err("the file is broken");
     assert_eq!(err.file, file.path(), "the error names the user's file");
     (file.path().to_path_buf(), err)
 }
@@ -70,7 +71,10 @@ fn load_error(text: &str) -> (PathBuf, KeymapError) {
 #[test]
 fn the_default_keymap_loads_without_conflicts() {
     let map = Keymap::default_map();
-    assert_eq!(Keymap::load(None).unwrap().bindings, map.bindings);
+    assert_eq!(
+        Keymap::load(None, &commands::known).unwrap().bindings,
+        map.bindings
+    );
     for ctx in Context::ALL {
         let list = map.bindings_of(ctx);
         assert!(!list.is_empty(), "{ctx} has bindings");
@@ -209,7 +213,7 @@ on = ["space", "q"]
 run = "quit"
 "#,
     );
-    let map = Keymap::load(Some(path.path())).unwrap();
+    let map = Keymap::load(Some(path.path()), &commands::known).unwrap();
     let defaults = Keymap::default_map();
     // Overridden, in place, with the user's description.
     assert_eq!(
@@ -267,7 +271,7 @@ run = "quit"
 fn a_user_binding_replaces_a_default_it_would_clash_with() {
     // `g` alone is a default in the timeline; a user chord starting with g takes its place.
     let path = user_file("[[timeline]]\non = [\"g\", \"g\"]\nrun = \"top\"\n");
-    let map = Keymap::load(Some(path.path())).unwrap();
+    let map = Keymap::load(Some(path.path()), &commands::known).unwrap();
     assert_eq!(bound(&map, Context::Timeline, &["g"]), Lookup::Prefix);
     assert_eq!(
         bound(&map, Context::Timeline, &["g", "g"]),
@@ -278,7 +282,7 @@ fn a_user_binding_replaces_a_default_it_would_clash_with() {
 #[test]
 fn a_missing_user_file_means_the_defaults() {
     let path = std::env::temp_dir().join("napterm-keymap-test-does-not-exist/keymap.toml");
-    let map = Keymap::load(Some(&path)).unwrap();
+    let map = Keymap::load(Some(&path), &commands::known).unwrap();
     assert_eq!(map.bindings, Keymap::default_map().bindings);
 }
 
@@ -319,6 +323,48 @@ fn an_unknown_action_is_an_error() {
             path.display()
         )
     );
+}
+
+#[test]
+fn running_a_command_that_does_not_exist_is_an_error() {
+    let (path, err) = load_error("[[timeline]]\non = \"x\"\nrun = \"run /nonexistent\"\n");
+    assert_eq!(err.line, Some(3));
+    assert_eq!(
+        err.problem,
+        KeymapProblem::UnknownCommand("nonexistent".into())
+    );
+    assert!(
+        err.to_string().starts_with(&format!(
+            "{}:3: unknown command `/nonexistent`",
+            path.display()
+        )),
+        "{err}"
+    );
+    // Commands are found by their aliases too, with or without the slash.
+    let file = user_file("[[timeline]]\non = \"x\"\nrun = \"run o 技术群\"\n");
+    assert!(Keymap::load(Some(file.path()), &commands::known).is_ok());
+}
+
+#[test]
+fn a_key_unbound_with_noop_does_nothing_and_is_not_typed() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use napterm::app::msg::Msg;
+    use napterm::app::update::update;
+    let file = user_file("[[timeline]]\non = \"d\"\nrun = \"noop\"\n");
+    let map = Keymap::load(Some(file.path()), &commands::known).unwrap();
+    assert!(map.is_unbound(Context::Timeline, &keys(&["d"])));
+    let mut s = State::new(Settings::default(), map);
+    s.focus = Pane::Timeline;
+    let fx = update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('d'), KeyModifiers::NONE)),
+    );
+    assert!(
+        fx.iter()
+            .all(|e| !matches!(e, napterm::app::Effect::Call(_)))
+    );
+    assert_eq!(s.composer.text(), "", "not typed into the composer");
+    assert_eq!(s.focus, Pane::Timeline, "the focus stays");
 }
 
 #[test]
@@ -377,7 +423,7 @@ fn the_same_key_twice_names_both_lines() {
     let path = user_file(
         "[[members]]\non = \"x\"\nrun = \"kick\"\n[[timeline]]\non = \"x\"\nrun = \"mute\"\n",
     );
-    assert!(Keymap::load(Some(path.path())).is_ok());
+    assert!(Keymap::load(Some(path.path()), &commands::known).is_ok());
 }
 
 #[test]
@@ -468,7 +514,7 @@ fn an_unreadable_file_is_an_error() {
     let path = user_file("");
     let dir = path.path().parent().unwrap().join("is-a-dir");
     std::fs::create_dir_all(&dir).unwrap();
-    let err = Keymap::load(Some(&dir)).unwrap_err();
+    let err = Keymap::load(Some(&dir), &commands::known).unwrap_err();
     assert!(matches!(err.problem, KeymapProblem::Unreadable(_)), "{err}");
     assert!(
         err.to_string().starts_with(&dir.display().to_string()),
@@ -479,14 +525,16 @@ fn an_unreadable_file_is_an_error() {
 #[test]
 fn an_empty_user_file_changes_nothing() {
     let file = user_file("# nothing yet\n");
-    let map = Keymap::load(Some(file.path())).unwrap();
+    let map = Keymap::load(Some(file.path()), &commands::known).unwrap();
     assert_eq!(map.bindings, Keymap::default_map().bindings);
 }
 
 #[test]
 fn napterm_keys_lists_bindings_and_actions() {
     let path = user_file("[[timeline]]\non = \"ctrl+d\"\nrun = \"page 1\"\ndesc = \"半页向下\"\n");
-    let text = Keymap::load(Some(path.path())).unwrap().describe();
+    let text = Keymap::load(Some(path.path()), &commands::known)
+        .unwrap()
+        .describe();
     for section in [
         "[[global]]",
         "[[sidebar]]",
@@ -522,7 +570,7 @@ fn help_rows_and_hints_come_from_the_keymap() {
     let path = user_file(
         "[[timeline]]\non = \"R\"\nrun = \"reply\"\n[[timeline]]\non = \"r\"\nrun = \"noop\"\n",
     );
-    let map = Keymap::load(Some(path.path())).unwrap();
+    let map = Keymap::load(Some(path.path()), &commands::known).unwrap();
     assert_eq!(
         map.hint(Context::Timeline, &Action::Reply).as_deref(),
         Some("R")
@@ -575,7 +623,7 @@ fn a_rebound_key_is_the_one_the_hints_show() {
     };
     let last_row = |s: &str| s.lines().last().unwrap_or_default().to_string();
 
-    let rebound = screen(Keymap::load(Some(path.path())).unwrap());
+    let rebound = screen(Keymap::load(Some(path.path()), &commands::known).unwrap());
     let hints = last_row(&rebound);
     assert!(hints.contains("ctrl+r 回复"), "timeline hint line: {hints}");
     assert!(!hints.contains(" r 回复"), "the old key is gone: {hints}");

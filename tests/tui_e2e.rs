@@ -98,7 +98,7 @@ async fn mention_by_completion_becomes_an_at_segment() {
         s.composer
             .completion
             .as_ref()
-            .is_some_and(|c| c.items.iter().any(|i| i.qq == Some(qq)))
+            .is_some_and(|c| c.items.iter().any(|i| i.member() == Some(qq)))
     })
     .await;
     // Select the member (it may not be first) and accept with Tab.
@@ -108,7 +108,7 @@ async fn mention_by_completion_becomes_an_at_segment() {
         .completion
         .as_ref()
         .and_then(|c| c.items.get(c.selected))
-        .and_then(|i| i.qq)
+        .and_then(|i| i.member())
         != Some(qq)
     {
         h.key(KeyCode::Down, KeyModifiers::NONE);

@@ -3,7 +3,7 @@
 
 mod snapshot;
 use napterm::app::chat::{Delivery, EntryKind, HistoryState, MessageItem, NoticeItem, SortKey};
-use napterm::app::composer::{Completion, CompletionItem, ReplyTarget};
+use napterm::app::composer::{Completion, CompletionItem, CompletionKind, Pick, ReplyTarget};
 use napterm::app::contacts::{FriendInfo, GroupEntry, Member, Members, MembersState};
 use napterm::app::inbox::{PendingRequest, RequestWhat};
 use napterm::app::keymap::Keymap;
@@ -328,6 +328,7 @@ fn mention_completion() {
     let mut s = world();
     s.composer.insert_text("@小");
     s.composer.completion = Some(Completion {
+        kind: CompletionKind::Mention,
         row: 0,
         col: 0,
         query: "小".into(),
@@ -335,12 +336,12 @@ fn mention_completion() {
             CompletionItem {
                 label: "明哥 | 后端".into(),
                 detail: FRIEND.to_string(),
-                qq: Some(FRIEND),
+                pick: Pick::Member(FRIEND),
             },
             CompletionItem {
                 label: "全体成员".into(),
                 detail: "@all".into(),
-                qq: None,
+                pick: Pick::AtAll,
             },
         ],
         selected: 0,
@@ -543,13 +544,14 @@ fn every_screen_draws_at_any_size_without_panicking() {
     let mut s = world();
     s.composer.insert_text("@小");
     s.composer.completion = Some(Completion {
+        kind: CompletionKind::Mention,
         row: 0,
         col: 0,
         query: "小".into(),
         items: vec![CompletionItem {
             label: "明哥".into(),
             detail: "20002".into(),
-            qq: Some(FRIEND),
+            pick: Pick::Member(FRIEND),
         }],
         selected: 0,
     });

@@ -168,8 +168,11 @@ actions! {
     Focus(Pane) = "focus", "焦点移到指定窗格";
     NextChat = "next_chat", "打开列表中下一个会话";
     PrevChat = "prev_chat", "打开列表中上一个会话";
-    /// The next chat that mentions you, else the next with unread messages.
-    NextUnread = "next_unread", "打开下一个 @我 的会话，没有则打开有未读的";
+    /// In the open chat, the next message that mentions you; none there, the next chat that
+    /// mentions you, else the next with unread messages.
+    NextUnread = "next_unread", "本会话下一条 @我 的消息，没有则下一个 @我/未读会话";
+    /// The first message that was unread when the chat was opened (paging back to it).
+    JumpUnread = "jump_unread", "跳到打开会话时的第一条未读消息";
     ToggleSidebar = "toggle_sidebar", "显示或隐藏会话列表";
     ToggleMembers = "toggle_members", "显示或隐藏成员列表";
     /// Opens the `:` command line.
@@ -178,6 +181,8 @@ actions! {
     Run(String) = "run", "执行命令，例如 run /readall";
     /// Opens the requests inbox.
     Requests = "requests", "打开请求收件箱";
+    /// Offline: connects now. Online: loads again what failed in the open chat.
+    Reload = "reload", "立即重试: 断线时马上重连，否则重新加载失败的消息和成员列表";
     // Lists (sidebar, timeline, members, popups).
     /// Moves the selection by n (negative is up).
     Move(i32) = "move", "选择移动 n 项 (负数向上)";
@@ -208,8 +213,14 @@ actions! {
     FacePicker = "face_picker", "选择表情";
     /// Esc in the composer: close completion, else drop the reply target, else go to the timeline.
     Cancel = "cancel", "关闭补全 / 取消回复 / 离开输入框";
-    /// Accepts the highlighted completion.
-    Complete = "complete", "接受高亮的补全";
+    /// Accepts the highlighted completion; without one, moves the focus on from an empty composer.
+    Complete = "complete", "接受高亮的补全 (输入框为空时切换焦点)";
+    /// Deletes from the cursor to the start of its line (Ctrl+U in a shell).
+    DeleteToLineStart = "delete_line_start", "删除光标前到行首的文字";
+    Undo = "undo", "撤销输入框的上一次修改";
+    Redo = "redo", "重做输入框撤销的修改";
+    /// Empties the composer: text, mentions, faces and the reply target.
+    ClearComposer = "clear_composer", "清空输入框 (连同回复目标)";
     // Members and moderation.
     /// Marks or unmarks the selected member for a bulk action.
     Mark = "mark", "标记成员用于批量操作";

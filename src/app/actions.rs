@@ -8,7 +8,8 @@ use super::effect::Effect;
 use super::popup::{self, FacePicker, HelpView, Popup};
 use super::state::{SidebarTab, State};
 use super::{
-    admin, commands, lifecycle, member_list, open_link, reply_to, sending, sidebar, timeline_nav,
+    admin, commands, completion, lifecycle, member_list, open_link, reply_to, retry, seek, sending,
+    sidebar, timeline_nav,
 };
 
 /// Performs a named action in the focused context.
@@ -40,6 +41,8 @@ pub fn run_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
             sidebar::select(state, &peers, i);
             lifecycle::open_chat(state, peers[i], fx);
         }
+        Action::NextUnread if seek::next_mention(state, fx) => {}
+        Action::JumpUnread => seek::jump_to_first_unread(state, fx),
         Action::NextUnread => {
             let recent = sidebar::recent_peers(state);
             let pick = recent
@@ -73,6 +76,7 @@ pub fn run_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
             }
         }
         Action::Requests => popup::inbox::open(state, fx),
+        Action::Reload => retry::retry_now(state, fx),
         Action::Move(n) => match state.focus {
             Pane::Sidebar => move_sidebar(state, n),
             Pane::Members => move_members(state, n),
@@ -159,10 +163,27 @@ pub fn run_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
             }
         }
         Action::Complete => {
-            if !state.composer.accept_completion() {
+            if state.composer.accept_completion().is_some() {
+                completion::refresh(state, fx);
+            } else if state.composer.is_empty() {
+                // Tab leaves only a composer with nothing in it: typed text never loses the
+                // focus to a key meant to complete it.
                 cycle_focus(state, 1);
             }
         }
+        Action::DeleteToLineStart => {
+            state.composer.delete_to_line_start();
+            completion::refresh(state, fx);
+        }
+        Action::Undo => {
+            state.composer.textarea.undo();
+            completion::refresh(state, fx);
+        }
+        Action::Redo => {
+            state.composer.textarea.redo();
+            completion::refresh(state, fx);
+        }
+        Action::ClearComposer => state.composer.clear(),
         Action::Mention => {
             if let Some(m) = state.selected_member() {
                 let (name, qq) = (m.display_name(), m.user_id);

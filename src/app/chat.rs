@@ -356,6 +356,18 @@ impl Timeline {
         true
     }
 
+    /// Lets `f` change notice lines in place; those it reports changed get a new version.
+    pub fn update_notices(&mut self, mut f: impl FnMut(&mut NoticeItem) -> bool) {
+        for e in self.entries.values_mut() {
+            if let EntryKind::Notice(n) = &mut e.kind
+                && f(n)
+            {
+                self.next_version += 1;
+                e.version = self.next_version;
+            }
+        }
+    }
+
     /// Changes the message with server id `id` in place.
     pub fn update_by_id(&mut self, id: i64, f: impl FnOnce(&mut MessageItem)) -> bool {
         match self.key_of(id) {
@@ -407,6 +419,48 @@ pub enum Scroll {
     Anchored { key: SortKey, skip: u16 },
 }
 
+/// What was unread when the chat was opened: what "the first unread message" means there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct UnreadAtOpen {
+    /// Messages from others that had not been read.
+    pub count: u32,
+    /// How many of them mention you.
+    pub mentions: u32,
+    /// Messages from others that came in while the chat was open: newer than the unread ones.
+    pub seen_live: u32,
+    /// The jump to the first unread was taken: its banner goes.
+    pub jumped: bool,
+}
+
+/// A message the timeline pages back through history to reach.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seek {
+    /// The oldest of the messages unread when the chat was opened.
+    FirstUnread,
+    /// The oldest of those that mention you.
+    FirstMention,
+    /// The message with this server id (a quoted one).
+    Message(i64),
+}
+
+/// A seek under way: what, and how many older pages it has asked for so far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Seeking {
+    pub target: Seek,
+    pub pages: u32,
+}
+
+/// Where a sought message is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Found {
+    /// Loaded, at this entry.
+    At(SortKey),
+    /// Older than what is loaded; older pages may hold it.
+    NotLoaded,
+    /// Not there at all (nothing unread, or the history ended without it).
+    Nowhere,
+}
+
 /// One conversation.
 #[derive(Debug, Clone)]
 pub struct Chat {
@@ -425,11 +479,16 @@ pub struct Chat {
     pub new_below: u32,
     /// The selected entry in the timeline (message actions act on it).
     pub selected: Option<SortKey>,
+    /// While open: what was unread when it was opened (None when nothing was).
+    pub unread_at_open: Option<UnreadAtOpen>,
+    /// A message being paged back to.
+    pub seeking: Option<Seeking>,
     /// Catching up after a reconnect (pages on their way, or a gap left to fill).
     pub catch_up: Option<CatchUp>,
 }
 
-/// A chat catching up after a reconnect (what `catch_up` pages through): where what it had before the outage ends, and how far the pages got.
+/// A chat catching up after a reconnect (what `catch_up` pages through): where what it had
+/// before the outage ends, and how far the pages got.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CatchUp {
     /// The newest message the chat had before the outage: the pages must reach it.
@@ -460,7 +519,86 @@ impl Chat {
             scroll: Scroll::Bottom,
             new_below: 0,
             selected: None,
+            unread_at_open: None,
             catch_up: None,
+            seeking: None,
+        }
+    }
+
+    /// Whether older history pages may still hold messages.
+    fn may_have_older(&self) -> bool {
+        self.history != HistoryState::Exhausted
+    }
+
+    /// The oldest of the messages from others that were unread when the chat was opened; `me`
+    /// is the account (whose own messages are never unread).
+    pub fn first_unread(&self, me: i64) -> Found {
+        let Some(u) = self.unread_at_open.filter(|u| u.count > 0) else {
+            return Found::Nowhere;
+        };
+        let mut skip = u.seen_live;
+        let mut n = 0;
+        let mut oldest = None;
+        for e in self.timeline.iter().rev() {
+            let Some(m) = e.message() else {
+                continue;
+            };
+            if m.own || m.sender_id == me {
+                continue;
+            }
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            n += 1;
+            oldest = Some(e.key);
+            if n == u.count {
+                return Found::At(e.key);
+            }
+        }
+        match oldest {
+            _ if self.may_have_older() => Found::NotLoaded,
+            // The history ended first (a count the server no longer backs): its oldest message.
+            Some(k) => Found::At(k),
+            None => Found::Nowhere,
+        }
+    }
+
+    /// The first message from the first unread on that mentions `me` (or everyone).
+    pub fn first_unread_mention(&self, me: i64) -> Found {
+        match self.first_unread(me) {
+            Found::At(k) => self.mention_from(me, k, true),
+            other => other,
+        }
+    }
+
+    /// The first message after `from` (or at it, when `inclusive`) that mentions `me`.
+    pub fn mention_from(&self, me: i64, from: SortKey, inclusive: bool) -> Found {
+        let at = self.timeline.get(from).filter(|_| inclusive);
+        at.into_iter()
+            .chain(self.timeline.after(from))
+            .find(|e| {
+                e.message()
+                    .is_some_and(|m| !m.own && m.chain.mentions(me, true))
+            })
+            .map_or(Found::Nowhere, |e| Found::At(e.key))
+    }
+
+    /// Where the message with server id `id` is.
+    pub fn find_message(&self, id: i64) -> Found {
+        match self.timeline.key_of(id) {
+            Some(k) => Found::At(k),
+            None if self.may_have_older() => Found::NotLoaded,
+            None => Found::Nowhere,
+        }
+    }
+
+    /// Where what `seek` looks for is.
+    pub fn locate(&self, seek: Seek, me: i64) -> Found {
+        match seek {
+            Seek::FirstUnread => self.first_unread(me),
+            Seek::FirstMention => self.first_unread_mention(me),
+            Seek::Message(id) => self.find_message(id),
         }
     }
 

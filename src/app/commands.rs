@@ -85,6 +85,14 @@ pub static COMMANDS: &[Command] = &[
         handler: face,
     },
     Command {
+        name: "clear",
+        aliases: &[],
+        usage: "",
+        desc: "清空输入框 (连同回复目标; {composer:clear_composer})",
+        no_args: true,
+        handler: clear,
+    },
+    Command {
         name: "members",
         aliases: &["m"],
         usage: "",
@@ -317,6 +325,14 @@ pub static COMMANDS: &[Command] = &[
         handler: admin::reject,
     },
     Command {
+        name: "reconnect",
+        aliases: &[],
+        usage: "",
+        desc: "立即重新连接 NapCat，不等重连倒计时 ({global:reload})",
+        no_args: true,
+        handler: reconnect,
+    },
+    Command {
         name: "help",
         aliases: &["h", "?"],
         usage: "",
@@ -337,6 +353,11 @@ pub static COMMANDS: &[Command] = &[
 /// The command `name` runs (by its name or an alias).
 pub fn find(name: &str) -> Option<&'static Command> {
     COMMANDS.iter().find(|c| c.answers_to(name))
+}
+
+/// Whether a command answers to `name` (for the keymap's `run = "run /name"`).
+pub fn known(name: &str) -> bool {
+    find(name).is_some()
 }
 
 /// Runs a command line (without the leading `/`). An error is a one-line explanation.
@@ -408,6 +429,12 @@ fn face(state: &mut State, args: &str, _: &mut Vec<Effect>) -> Result<(), String
     Ok(())
 }
 
+/// `/clear`: empties the composer.
+fn clear(state: &mut State, _: &str, _: &mut Vec<Effect>) -> Result<(), String> {
+    state.composer.clear();
+    Ok(())
+}
+
 /// `/members`: the member pane of the open group.
 fn members(state: &mut State, _: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
     if !matches!(state.open, Some(Peer::Group(_))) {
@@ -420,6 +447,12 @@ fn members(state: &mut State, _: &str, fx: &mut Vec<Effect>) -> Result<(), Strin
 /// `/readall`.
 fn readall(_: &mut State, _: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
     fx.push(Effect::call(MarkAllRead));
+    Ok(())
+}
+
+/// `/reconnect`: connects now.
+fn reconnect(state: &mut State, _: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
+    super::retry::reconnect(state, fx);
     Ok(())
 }
 
@@ -444,7 +477,12 @@ pub fn resolve_chat(state: &State, arg: &str) -> Result<Peer, String> {
             .map_err(|_| format!("「{s}」不是号码"))
     };
     if let Some(g) = arg.strip_prefix("g:") {
-        return Ok(Peer::Group(num(g)?));
+        let g = num(g)?;
+        // Once the group list is known, a number not on it is a group you cannot write to.
+        if state.contacts.groups_loaded && !state.contacts.groups.contains_key(&g) {
+            return Err(format!("你不在群 {g} 中 (群聊列表里没有它)"));
+        }
+        return Ok(Peer::Group(g));
     }
     if let Some(u) = arg.strip_prefix("u:") {
         return Ok(Peer::Private(num(u)?));

@@ -1,54 +1,62 @@
-//! The `@` completion: opened, updated or closed as the composer's text changes, and its keys.
+//! The composer's completion list: `@` and a member, `/` and a command, `/open ` and a chat.
+//! Opened, updated or closed as the composer's text changes, and its keys.
 
 use crossterm::event::{KeyCode, KeyEvent};
 
 use crate::onebot::Peer;
 
-use super::composer::{Completion, CompletionItem};
+use super::commands::{self, COMMANDS};
+use super::composer::{Completion, CompletionItem, CompletionKind, Pick};
 use super::contacts::Member;
 use super::effect::Effect;
 use super::fuzzy::{Candidate, rank};
 use super::member_list::ensure_members;
+use super::sidebar;
 use super::state::State;
 
-/// Opens, updates or closes the `@` completion after the text changed.
+/// Entries a list offers at most.
+const LIMIT: usize = 8;
+
+/// Opens, updates or closes the completion after the text changed.
 pub fn refresh(state: &mut State, fx: &mut Vec<Effect>) {
-    let Some(Peer::Group(g)) = state.open else {
-        state.composer.completion = None;
-        return;
-    };
-    let Some((row, col, query)) = state.composer.mention_query() else {
-        state.composer.completion = None;
-        return;
-    };
-    ensure_members(state, g, fx);
-    let items = mention_candidates(state, g, &query);
-    let selected = state
-        .composer
-        .completion
-        .as_ref()
-        .filter(|c| c.query == query)
-        .map(|c| c.selected.min(items.len().saturating_sub(1)))
-        .unwrap_or(0);
-    state.composer.completion = Some(Completion {
-        row,
-        col,
-        query,
-        items,
-        selected,
+    let found = mention(state, fx)
+        .or_else(|| command(state))
+        .or_else(|| chat(state));
+    let old = state.composer.completion.take();
+    state.composer.completion = found.map(|mut c| {
+        // The highlight stays where it was while the query is the same.
+        if let Some(o) = old.filter(|o| o.kind == c.kind && o.query == c.query) {
+            c.selected = o.selected.min(c.items.len().saturating_sub(1));
+        }
+        c
     });
 }
 
-/// Keys of the open completion list; false when the key is not one of them.
-pub fn key(state: &mut State, key: &KeyEvent) -> bool {
+/// Keys of the open completion list; false when the key is not one of them (it then does what
+/// it does without a list).
+pub fn key(state: &mut State, key: &KeyEvent, fx: &mut Vec<Effect>) -> bool {
     let Some(c) = state.composer.completion.as_mut() else {
         return false;
     };
     let n = c.items.len();
     match key.code {
         KeyCode::Tab | KeyCode::Enter if key.modifiers.is_empty() => {
-            state.composer.accept_completion();
-            true
+            let enter = key.code == KeyCode::Enter;
+            if n == 0 {
+                // Nothing to choose ("没有匹配的成员"): the list goes, the key goes on as usual.
+                state.composer.completion = None;
+                return !enter;
+            }
+            match state.composer.accept_completion().map(|i| i.pick) {
+                // The line is complete: Enter goes on and runs it.
+                Some(Pick::Line(_)) => !enter,
+                // `/open ` goes on to the chats.
+                Some(Pick::Text(_)) => {
+                    refresh(state, fx);
+                    true
+                }
+                _ => true,
+            }
         }
         KeyCode::Up | KeyCode::BackTab if n > 0 => {
             c.selected = (c.selected + n - 1) % n;
@@ -66,47 +74,170 @@ pub fn key(state: &mut State, key: &KeyEvent) -> bool {
     }
 }
 
+/// `@query` before the cursor in a group: its members.
+fn mention(state: &mut State, fx: &mut Vec<Effect>) -> Option<Completion> {
+    let Some(Peer::Group(g)) = state.open else {
+        return None;
+    };
+    let (row, col, query) = state.composer.mention_query()?;
+    ensure_members(state, g, fx);
+    let items = mention_candidates(state, g, &query);
+    Some(Completion {
+        kind: CompletionKind::Mention,
+        row,
+        col,
+        query,
+        items,
+        selected: 0,
+    })
+}
+
+/// Whether a mention query asks for everyone: `@全体`, `@all`, `@qt` (its pinyin initials).
+fn asks_for_everyone(query: &str) -> bool {
+    let q = query.to_lowercase();
+    (!q.is_empty() && "全体成员".starts_with(&q))
+        || (q.chars().count() >= 2 && ("all".starts_with(&q) || "qtcy".starts_with(&q)))
+}
+
+/// Members first, best match first; `@全体成员` only when the query asks for it, and after
+/// them, so that `@` and Enter never pings the whole group.
 fn mention_candidates(state: &State, group: i64, query: &str) -> Vec<CompletionItem> {
     let mut out = Vec::new();
+    if let Some(members) = state.contacts.members.get(&group) {
+        let list: Vec<&Member> = members
+            .ordered()
+            .into_iter()
+            .filter(|m| m.user_id != state.self_id)
+            .collect();
+        let cands: Vec<Candidate> = list
+            .iter()
+            .map(|m| Candidate::new(&[&m.card, &m.nickname], m.user_id))
+            .collect();
+        let ranked: Vec<usize> = if query.is_empty() {
+            (0..list.len()).collect()
+        } else {
+            rank(query, cands.iter().zip(0..list.len()))
+        };
+        for i in ranked.into_iter().take(LIMIT) {
+            let m = list[i];
+            out.push(CompletionItem {
+                label: m.display_name(),
+                detail: m.user_id.to_string(),
+                pick: Pick::Member(m.user_id),
+            });
+        }
+    }
     let me_admin = state
         .contacts
         .member(group, state.self_id)
         .is_some_and(|m| m.role.is_admin());
-    if me_admin
-        && ("全体成员".contains(query)
-            || "all".starts_with(&query.to_lowercase())
-            || query.is_empty())
-    {
+    if me_admin && asks_for_everyone(query) {
         out.push(CompletionItem {
             label: "全体成员".into(),
             detail: "@all".into(),
-            qq: None,
-        });
-    }
-    let Some(members) = state.contacts.members.get(&group) else {
-        return out;
-    };
-    let list: Vec<&Member> = members
-        .ordered()
-        .into_iter()
-        .filter(|m| m.user_id != state.self_id)
-        .collect();
-    let cands: Vec<Candidate> = list
-        .iter()
-        .map(|m| Candidate::new(&[&m.card, &m.nickname], m.user_id))
-        .collect();
-    let ranked: Vec<usize> = if query.is_empty() {
-        (0..list.len()).collect()
-    } else {
-        rank(query, cands.iter().zip(0..list.len()))
-    };
-    for i in ranked.into_iter().take(8) {
-        let m = list[i];
-        out.push(CompletionItem {
-            label: m.display_name(),
-            detail: m.user_id.to_string(),
-            qq: Some(m.user_id),
+            pick: Pick::AtAll,
         });
     }
     out
+}
+
+/// The first line's text before the cursor, when the cursor is on the first line of a text
+/// that starts a command (`/`, not the literal `//`).
+fn command_line_before_cursor(state: &State) -> Option<String> {
+    let ratatui_textarea::DataCursor(row, col) = state.composer.textarea.cursor();
+    let line = state.composer.textarea.lines().first()?;
+    if row != 0 || !line.starts_with('/') || line.starts_with("//") {
+        return None;
+    }
+    Some(line.chars().take(col).collect())
+}
+
+/// `/name` at the start of the composer, the cursor still in the name: the commands.
+fn command(state: &State) -> Option<Completion> {
+    let before = command_line_before_cursor(state)?;
+    let query = before.strip_prefix('/')?;
+    if query.chars().any(char::is_whitespace) {
+        return None;
+    }
+    let q = query.to_lowercase();
+    let by_name = COMMANDS.iter().filter(|c| c.name.starts_with(&q));
+    let by_alias = COMMANDS
+        .iter()
+        .filter(|c| !c.name.starts_with(&q) && c.aliases.iter().any(|a| a.starts_with(&q)));
+    let items = by_name
+        .chain(by_alias)
+        .map(|c| {
+            let name = format!("/{}", c.name);
+            CompletionItem {
+                label: format!("{name} {}", c.usage).trim_end().to_string(),
+                detail: state.keymap.fill_keys(c.desc),
+                // A command that takes nothing is complete once named.
+                pick: if c.usage.is_empty() {
+                    Pick::Line(name)
+                } else {
+                    Pick::Text(format!("{name} "))
+                },
+            }
+        })
+        .collect();
+    Some(Completion {
+        kind: CompletionKind::Command,
+        row: 0,
+        col: 0,
+        query: query.to_string(),
+        items,
+        selected: 0,
+    })
+}
+
+/// `/open query`: the chats `/open` would choose from, best first.
+fn chat(state: &State) -> Option<Completion> {
+    let before = command_line_before_cursor(state)?;
+    let (name, rest) = before.strip_prefix('/')?.split_once(char::is_whitespace)?;
+    if commands::find(name).is_none_or(|c| c.name != "open") {
+        return None;
+    }
+    let query = rest.trim_start();
+    let col = before.chars().count() - query.chars().count();
+    let items = sidebar::find(state, query)
+        .into_iter()
+        .take(LIMIT)
+        .map(|peer| {
+            let (kind, address) = match peer {
+                Peer::Group(g) => ("群", format!("g:{g}")),
+                Peer::Private(u) if state.contacts.friends.contains_key(&u) => {
+                    ("好友", format!("u:{u}"))
+                }
+                Peer::Private(u) => ("QQ", format!("u:{u}")),
+            };
+            CompletionItem {
+                label: state.contacts.chat_name(peer),
+                detail: format!("{kind} {}", peer.id()),
+                pick: Pick::Line(address),
+            }
+        })
+        .collect();
+    Some(Completion {
+        kind: CompletionKind::Chat,
+        row: 0,
+        col,
+        query: query.to_string(),
+        items,
+        selected: 0,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn everyone_is_offered_only_when_asked_for() {
+        for q in ["全", "全体", "全体成员", "all", "al", "ALL", "qt", "qtcy"] {
+            assert!(asks_for_everyone(q), "{q}");
+        }
+        for q in ["", "a", "q", "小", "alice", "qq"] {
+            assert!(!asks_for_everyone(q), "{q}");
+        }
+    }
 }

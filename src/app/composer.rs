@@ -47,21 +47,58 @@ impl Draft {
     }
 }
 
+/// What accepting a completion entry puts where the typed text was.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Pick {
+    /// A member: an `@name` token that sends as an `at` segment.
+    Member(i64),
+    /// `@全体成员`.
+    AtAll,
+    /// Text to go on typing after (`/open `).
+    Text(String),
+    /// Text that completes the line: Enter on it runs the line (`/readall`, `g:30001`).
+    Line(String),
+}
+
 /// One completion candidate.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CompletionItem {
-    /// What is inserted after `@` (a card or nickname).
+    /// What the list shows (a card or nickname after `@`, a command, a chat's name).
     pub label: String,
-    /// Shown beside it (the number, the role).
+    /// Shown beside it (the number, what the command does).
     pub detail: String,
-    /// The member; None for `@全体成员`.
-    pub qq: Option<i64>,
+    /// What accepting it inserts.
+    pub pick: Pick,
 }
 
-/// The open `@` completion.
-#[derive(Debug, Clone, PartialEq)]
+impl CompletionItem {
+    /// The member it mentions, for a mention.
+    pub fn member(&self) -> Option<i64> {
+        match self.pick {
+            Pick::Member(qq) => Some(qq),
+            _ => None,
+        }
+    }
+}
+
+/// What a completion completes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CompletionKind {
+    /// `@` and a member (in a group).
+    #[default]
+    Mention,
+    /// `/` and a command name, at the start of the composer.
+    Command,
+    /// The chat after `/open `.
+    Chat,
+}
+
+/// The open completion list.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Completion {
-    /// Row and char column of the `@` that started it.
+    pub kind: CompletionKind,
+    /// Row and char column where the text being completed starts (the `@`, the `/`, the chat
+    /// query); it runs to the cursor.
     pub row: usize,
     pub col: usize,
     pub query: String,
@@ -178,29 +215,31 @@ impl Composer {
         self.insert_token(label, Segment::face(id));
     }
 
-    /// Replaces the `@query` being completed with the chosen mention.
-    pub fn accept_completion(&mut self) -> bool {
-        let Some(c) = self.completion.take() else {
-            return false;
-        };
-        let Some(item) = c.items.get(c.selected).cloned() else {
-            return false;
-        };
-        // Delete "@query" (the cursor sits right after it).
-        let n = 1 + c.query.chars().count();
+    /// Replaces the text being completed (from the completion's start to the cursor) with the
+    /// highlighted entry. Returns the entry taken, None when there was none.
+    pub fn accept_completion(&mut self) -> Option<CompletionItem> {
+        let c = self.completion.take()?;
+        let item = c.items.get(c.selected).cloned()?;
         let ratatui_textarea::DataCursor(row, col) = self.textarea.cursor();
-        if row != c.row || col < c.col + n {
-            return false;
+        if row != c.row || col < c.col {
+            return None;
         }
-        for _ in 0..n {
+        for _ in c.col..col {
             self.textarea.delete_char();
         }
-        let (text, seg) = match item.qq {
-            Some(qq) => (format!("@{}", item.label), Segment::at(qq)),
-            None => ("@全体成员".to_string(), Segment::at_all()),
-        };
-        self.insert_token(text, seg);
-        true
+        match &item.pick {
+            Pick::Member(qq) => self.insert_token(format!("@{}", item.label), Segment::at(*qq)),
+            Pick::AtAll => self.insert_token("@全体成员".to_string(), Segment::at_all()),
+            Pick::Text(t) | Pick::Line(t) => {
+                self.textarea.insert_str(t);
+            }
+        }
+        Some(item)
+    }
+
+    /// Deletes from the cursor back to the start of its line, as Ctrl+U does in a shell.
+    pub fn delete_to_line_start(&mut self) {
+        self.textarea.delete_line_by_head();
     }
 
     /// The `@query` right before the cursor, if the cursor is in one: (row, col of `@`, query).
@@ -404,17 +443,18 @@ mod tests {
         let mut c = typed("hi @小");
         assert_eq!(c.mention_query(), Some((0, 3, "小".into())));
         c.completion = Some(Completion {
+            kind: CompletionKind::Mention,
             row: 0,
             col: 3,
             query: "小".into(),
             items: vec![CompletionItem {
                 label: "小明".into(),
                 detail: "20002".into(),
-                qq: Some(20002),
+                pick: Pick::Member(20002),
             }],
             selected: 0,
         });
-        assert!(c.accept_completion());
+        assert!(c.accept_completion().is_some());
         assert_eq!(c.text(), "hi @小明 ");
         assert_eq!(
             chain(&c).0,

@@ -114,9 +114,14 @@ pub struct Contacts {
     /// Friend categories in server order: (id, name).
     pub categories: Vec<(i64, String)>,
     pub groups: HashMap<i64, GroupEntry>,
+    /// The server's group list has arrived: `groups` is then every group the account is in.
+    pub groups_loaded: bool,
     pub members: HashMap<i64, Members>,
     /// Names seen on messages from people who are neither friends nor loaded members.
     pub seen: HashMap<i64, String>,
+    /// The names members had in a group when they left it (by group, user): a result or a
+    /// line about them that comes after the member list changed still names them.
+    pub departed: HashMap<(i64, i64), String>,
     /// Bumped whenever a name may have changed (layout caches key on it).
     pub version: u64,
 }
@@ -151,12 +156,28 @@ impl Contacts {
             .unwrap_or_else(|| user.to_string())
     }
 
-    /// A member's name in a group: card, nickname, then as `user_name`.
+    /// A member's name in a group: card, nickname, the name they had when they left, then as
+    /// `user_name`.
     pub fn member_name(&self, group: i64, user: i64) -> String {
         if let Some(m) = self.members.get(&group).and_then(|ms| ms.by_id.get(&user)) {
             return m.display_name();
         }
+        if let Some(name) = self.departed.get(&(group, user)) {
+            return name.clone();
+        }
         self.user_name(user)
+    }
+
+    /// Takes a member out of a group's list, keeping the name they had there.
+    pub fn remove_member(&mut self, group: i64, user: i64) {
+        if let Some(m) = self
+            .members
+            .get_mut(&group)
+            .and_then(|ms| ms.by_id.remove(&user))
+            && (!m.card.trim().is_empty() || !m.nickname.trim().is_empty())
+        {
+            self.departed.insert((group, user), m.display_name());
+        }
     }
 
     /// The name to use for `user` in the chat `peer`.

@@ -28,6 +28,18 @@ pub enum Effect {
     Redraw,
     /// Suspends to the shell.
     Suspend,
+    /// Connects to NapCat now instead of waiting out the reconnect backoff.
+    Reconnect,
+    /// Hands `Msg::Continue(step)` back to `update`: what a confirmation's yes goes on with
+    /// when it changes more than the server (a send shows its message and empties the composer).
+    Continue(Step),
+}
+
+/// A step `update` takes once a confirmation said yes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Send what the composer holds; the `@全体成员` in it was confirmed.
+    SendConfirmed,
 }
 
 impl Effect {

@@ -45,6 +45,13 @@ pub fn on_client(state: &mut State, ev: ClientEvent, fx: &mut Vec<Effect>) {
                 }
                 _ => None,
             };
+            match &s {
+                ConnState::Reconnecting { reason, .. } => {
+                    state.last_conn_failure = Some(reason.clone())
+                }
+                ConnState::Connected { .. } => state.last_conn_failure = None,
+                _ => {}
+            }
             state.conn = s;
             if first_connect {
                 state.loaded = true;
@@ -89,7 +96,7 @@ fn on_event(state: &mut State, e: Event, fx: &mut Vec<Effect>) {
     match e {
         Event::Message(m) => on_message(state, *m, fx, true),
         Event::Notice(n) => on_notice(state, n, fx),
-        Event::Request(r) => super::requests::on_event(state, r),
+        Event::Request(r) => super::requests::on_event(state, r, fx),
         Event::Meta(crate::onebot::Meta::Lifecycle { self_id, .. })
         | Event::Meta(crate::onebot::Meta::Heartbeat { self_id, .. }) => {
             if state.self_id == 0 && self_id != 0 {
@@ -208,6 +215,10 @@ pub fn on_message(state: &mut State, ev: MessageEvent, fx: &mut Vec<Effect>, liv
     }
     if is_open && chat.scroll != Scroll::Bottom {
         chat.new_below += 1;
+    }
+    if is_open && let Some(u) = chat.unread_at_open.as_mut() {
+        // Newer than what was unread when the chat was opened.
+        u.seen_live += 1;
     }
     if !is_open {
         if chat.unread == 0 && chat.read_marker.is_none() {
@@ -330,6 +341,11 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
             operator_id,
         } => {
             let who = you_or(state, group_id, user_id);
+            if who == user_id.to_string() {
+                // A newcomer is not on the member list yet: their name is asked for, and put
+                // in this line when it comes.
+                super::names::ask(state, user_id, None, fx);
+            }
             let text = match how {
                 JoinKind::Invite if operator_id != 0 => format!(
                     "{} 邀请 {who} 加入了群聊",
@@ -377,9 +393,7 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
                 }
                 LeaveKind::Disband => "群聊已解散".to_string(),
             };
-            if let Some(ms) = state.contacts.members.get_mut(&group_id) {
-                ms.by_id.remove(&user_id);
-            }
+            state.contacts.remove_member(group_id, user_id);
             if let Some(g) = state.contacts.groups.get_mut(&group_id) {
                 g.member_count = (g.member_count - 1).max(0);
             }

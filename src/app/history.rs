@@ -6,7 +6,7 @@
 use crate::onebot::{Error, MessageEvent, Peer};
 
 use super::call::History;
-use super::call::reply::{Request, show_failure};
+use super::call::reply::Request;
 use super::catch_up;
 use super::chat::HistoryState;
 use super::effect::Effect;
@@ -14,6 +14,7 @@ use super::events::on_message;
 use super::load_tracker;
 use super::loads::Load;
 use super::state::State;
+use super::text::short_reason;
 
 impl Request for History {
     type Output = Vec<MessageEvent>;
@@ -57,6 +58,7 @@ impl Request for History {
         };
         if state.open == Some(peer) {
             super::quotes::request(state, peer, fx);
+            super::seek::step(state, fx);
         }
     }
 
@@ -72,15 +74,36 @@ impl Request for History {
             if chat.history == HistoryState::Loading {
                 chat.history = HistoryState::Failed;
             }
+            if e.is_no_such_message() {
+                // Nothing there (or before): the page met what the chat had.
+                let page = catch_up::PageSeen::of(&[]);
+                return catch_up::on_page(state, self, page, fx);
+            }
             return catch_up::on_failed(state, self, e);
         }
         if matches!(e, Error::UnknownAction { .. }) {
             // Servers without history (other OneBot implementations): live messages only.
             state.chat_mut(self.peer).history = HistoryState::Exhausted;
             state.info("服务器不提供历史消息，只显示新消息");
+        } else if e.is_no_such_message() {
+            // NapCat's answer for a chat without messages (`消息undefined不存在`), or for a page
+            // before the first one: there is nothing (older) to show, which is no failure.
+            state.chat_mut(self.peer).history = HistoryState::Exhausted;
         } else {
             state.chat_mut(self.peer).history = HistoryState::Failed;
-            show_failure(state, self.describe(), &e);
+            let retry = super::retry::key(state);
+            state.error(format!(
+                "{}失败: {} (按 {retry} 重试)",
+                self.describe(),
+                short_reason(&e)
+            ));
+        }
+        // A seek under way learns that the history ended, or stops with the failure.
+        if state.open == Some(self.peer) {
+            match state.chat_mut(self.peer).history {
+                HistoryState::Failed => super::seek::on_failed(state),
+                _ => super::seek::step(state, fx),
+            }
         }
     }
 }

@@ -240,6 +240,17 @@ impl Context {
         }
     }
 
+    /// The context whose bindings apply while `pane` has the focus.
+    pub fn of_pane(pane: super::action::Pane) -> Context {
+        use super::action::Pane;
+        match pane {
+            Pane::Sidebar => Context::Sidebar,
+            Pane::Timeline => Context::Timeline,
+            Pane::Composer => Context::Composer,
+            Pane::Members => Context::Members,
+        }
+    }
+
     /// The context named `name` in `keymap.toml`.
     pub fn parse(name: &str) -> Option<Context> {
         Context::ALL.into_iter().find(|c| c.name() == name)
@@ -286,6 +297,9 @@ pub enum Lookup {
 #[derive(Debug, Clone, Default)]
 pub struct Keymap {
     pub bindings: HashMap<Context, Vec<Binding>>,
+    /// Keys a file unbound with `run = "noop"`, per context: they do nothing there, and are
+    /// not typed into the composer or the sidebar's filter either.
+    unbound: HashMap<Context, Vec<Vec<Key>>>,
 }
 
 /// A keymap file that could not be used: which file, which line, what is wrong.
@@ -310,6 +324,8 @@ pub enum KeymapProblem {
     UnknownContext(String),
     #[error("unknown action \"{0}\" (see napterm keys for the list)")]
     UnknownAction(String),
+    #[error("unknown command `/{0}` in \"run\" (the help overlay, F1, lists the commands)")]
+    UnknownCommand(String),
     #[error("action \"{action}\" expects {}", if expected.is_empty() { "no arguments" } else { expected })]
     BadArgs {
         action: String,
@@ -382,7 +398,13 @@ struct Entry {
 struct Source<'a> {
     text: &'a str,
     file: &'a Path,
+    /// Whether a `/command` exists (`run = "run /x"`): the command table is a feature, which
+    /// the keymap (core) is handed rather than imports.
+    known_command: KnownCommand<'a>,
 }
+
+/// Whether a command of this name (or alias) exists: `app::commands::known`.
+pub type KnownCommand<'a> = &'a dyn Fn(&str) -> bool;
 
 impl Source<'_> {
     fn line_of(&self, offset: usize) -> usize {
@@ -464,14 +486,25 @@ impl Source<'_> {
                 "run" => {
                     let run = text("a string such as \"move -1\"")?;
                     let at = value.span().start;
-                    action = Some(Action::parse(run).map_err(|e| match e {
+                    let parsed = Action::parse(run).map_err(|e| match e {
                         ActionError::Unknown(name) => {
                             self.error(at, KeymapProblem::UnknownAction(name))
                         }
                         ActionError::BadArgs { action, expected } => {
                             self.error(at, KeymapProblem::BadArgs { action, expected })
                         }
-                    })?);
+                    })?;
+                    // A command that does not exist would only fail when the key is pressed.
+                    if let Action::Run(line) = &parsed {
+                        let line = line.trim().trim_start_matches('/');
+                        let name = line.split_whitespace().next().unwrap_or_default();
+                        if !(self.known_command)(name) {
+                            return Err(
+                                self.error(at, KeymapProblem::UnknownCommand(name.to_string()))
+                            );
+                        }
+                    }
+                    action = Some(parsed);
                 }
                 "desc" => desc = Some(text("a string")?.to_string()),
                 other => {
@@ -599,24 +632,37 @@ impl Keymap {
         Lookup::None
     }
 
+    /// Whether a file unbound `keys` in `ctx` (`run = "noop"`): the key then does nothing there.
+    pub fn is_unbound(&self, ctx: Context, keys: &[Key]) -> bool {
+        self.unbound
+            .get(&ctx)
+            .is_some_and(|list| list.iter().any(|k| k == keys))
+    }
+
     /// The built-in keymap (`keymap.toml` in the repository root).
     pub fn default_map() -> Keymap {
         let mut map = Keymap::default();
-        // The embedded file is part of the program, not user input; a test proves it loads.
-        map.merge(DEFAULT_KEYMAP, Path::new(DEFAULT_KEYMAP_NAME))
+        // The embedded file is part of the program, not user input; a test proves it loads,
+        // its commands checked (`load(None, &commands::known)`).
+        map.merge(DEFAULT_KEYMAP, Path::new(DEFAULT_KEYMAP_NAME), &|_| true)
             .expect("the built-in keymap.toml is valid (tested)");
         map
     }
 
-    /// The built-in keymap with the user's file, when it exists, merged over it.
-    pub fn load(user: Option<&Path>) -> Result<Keymap, KeymapError> {
+    /// The built-in keymap with the user's file, when it exists, merged over it. `known_command`
+    /// says which `run = "run /x"` commands exist (`app::commands::known`).
+    pub fn load(user: Option<&Path>, known_command: KnownCommand) -> Result<Keymap, KeymapError> {
         let mut map = Keymap::default();
-        map.merge(DEFAULT_KEYMAP, Path::new(DEFAULT_KEYMAP_NAME))?;
+        map.merge(
+            DEFAULT_KEYMAP,
+            Path::new(DEFAULT_KEYMAP_NAME),
+            known_command,
+        )?;
         let Some(path) = user else {
             return Ok(map);
         };
         match std::fs::read_to_string(path) {
-            Ok(text) => map.merge(&text, path)?,
+            Ok(text) => map.merge(&text, path, known_command)?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => {
                 return Err(KeymapError {
@@ -632,14 +678,29 @@ impl Keymap {
     /// Reads keymap text (named `file` in errors) and lays its bindings over this map: a binding
     /// replaces the one with the same keys in its context and any chord it would clash with;
     /// `run = "noop"` removes the binding. Nothing changes when the text has an error.
-    pub fn merge(&mut self, text: &str, file: &Path) -> Result<(), KeymapError> {
-        let entries = Source { text, file }.entries()?;
+    pub fn merge(
+        &mut self,
+        text: &str,
+        file: &Path,
+        known_command: KnownCommand,
+    ) -> Result<(), KeymapError> {
+        let entries = Source {
+            text,
+            file,
+            known_command,
+        }
+        .entries()?;
         for e in entries {
             let list = self.bindings.entry(e.context).or_default();
+            let unbound = self.unbound.entry(e.context).or_default();
             if e.action == Action::Noop {
                 list.retain(|b| b.keys != e.keys);
+                if !unbound.contains(&e.keys) {
+                    unbound.push(e.keys);
+                }
                 continue;
             }
+            unbound.retain(|k| *k != e.keys);
             list.retain(|b| {
                 b.keys == e.keys || !(b.keys.starts_with(&e.keys) || e.keys.starts_with(&b.keys))
             });
@@ -847,6 +908,7 @@ mod tests {
         let src = Source {
             text: "a\nb\nc",
             file: Path::new("k.toml"),
+            known_command: &|_| true,
         };
         assert_eq!(src.line_of(0), 1);
         assert_eq!(src.line_of(2), 2);

@@ -6,9 +6,8 @@ use crate::onebot::{Error, Peer};
 
 use super::call::reply::Request;
 use super::call::{MarkAllRead, MarkRead};
-use super::chat::HistoryState;
+use super::chat::{HistoryState, UnreadAtOpen};
 use super::composer::Composer;
-use super::contacts::MembersState;
 use super::drafts::Session;
 use super::effect::Effect;
 use super::load_tracker;
@@ -29,7 +28,14 @@ pub fn open_chat(state: &mut State, peer: Peer, fx: &mut Vec<Effect>) {
     state.search = None;
     state.members.selected = 0;
     state.members.marked.clear();
-    state.chat_mut(peer).follow_bottom();
+    let chat = state.chat_mut(peer);
+    chat.follow_bottom();
+    chat.seeking = None;
+    chat.unread_at_open = (chat.unread > 0).then_some(UnreadAtOpen {
+        count: chat.unread,
+        mentions: chat.mentions,
+        ..UnreadAtOpen::default()
+    });
     load_open(state, fx);
     mark_open_read(state, peer, fx);
     quotes::request(state, peer, fx);
@@ -62,6 +68,8 @@ fn leave_open(state: &mut State) {
     if let Some(c) = state.open.and_then(|p| state.chats.get_mut(&p)) {
         c.read_marker = c.timeline.last().map(|e| e.key);
         c.follow_bottom();
+        c.unread_at_open = None;
+        c.seeking = None;
     }
 }
 
@@ -84,22 +92,21 @@ pub fn load_open(state: &mut State, fx: &mut Vec<Effect>) {
     }
 }
 
-/// The connection came up (or back): every load that waited for it, or went down with the old
-/// connection, is asked again (the load tracker knows them), and the open chat asks for what it
-/// still lacks.
+/// The connection came up (or back): the chat the last run had open opens, every load that
+/// waited for it or went down with the old connection is asked again (the load tracker knows
+/// them), and the open chat asks for what it still lacks.
 pub fn on_connected(state: &mut State, fx: &mut Vec<Effect>) {
     load_tracker::on_connected(state, fx);
-    // A member list the server refused last time: a new connection may do better.
-    if let Some(Peer::Group(g)) = state.open
-        && state
-            .contacts
-            .members
-            .get(&g)
-            .is_some_and(|m| m.state == MembersState::Failed)
-    {
-        member_list::ensure_members(state, g, fx);
-    }
+    // (A member list the server refused last time is asked again too: a new connection may do
+    // better.)
     load_open(state, fx);
+    // The last run's chat, unless the user has opened a chat or started typing in the meantime.
+    if let Some(p) = state.restore_open.take()
+        && state.open.is_none()
+        && state.composer.is_empty()
+    {
+        open_chat(state, p, fx);
+    }
 }
 
 /// Clears unread counts of the open chat and tells the server.
@@ -112,15 +119,20 @@ pub fn mark_open_read(state: &mut State, peer: Peer, fx: &mut Vec<Effect>) {
     }
 }
 
-/// The session of the last run: its drafts come back and its chat opens again (loading once
-/// connected).
+/// The session of the last run: its drafts come back and its chat opens again — once
+/// connected: before that it would be a bare number saying 正在加载消息… for as long as there
+/// is no NapCat, where the connection's trouble is what needs saying.
 pub fn restore(state: &mut State, session: Session, fx: &mut Vec<Effect>) {
     // Earlier versions kept a half-typed command as a draft: it is not one.
     for (peer, draft) in session.drafts.iter().filter(|(_, d)| !d.is_command()) {
         state.drafts.set(peer, draft.clone());
     }
     if let Some(p) = session.open {
-        open_chat(state, p, fx);
+        if state.online() {
+            open_chat(state, p, fx);
+        } else {
+            state.restore_open = Some(p);
+        }
     }
 }
 

@@ -20,10 +20,11 @@
 //! The feature modules: `actions`, `admin`, `admin/commands`, `admin/duration`, `admin/group`,
 //! `admin/members`, `admin/messages`, `admin/roles`, `admin/sheets`, `admin/target`, `catch_up`,
 //! `command_line`, `commands`, `completion`, `cursor`, `events`, `fuzzy`, `history`, `input`,
-//! `keymap/hint`, `lifecycle`, `load_tracker`, `member_list`, `open_link`, `popup/confirm`,
-//! `popup/essences`, `popup/faces`, `popup/help`, `popup/inbox`, `popup/leave`, `popup/mute`,
-//! `popup/mutes`, `popup/notices`, `popup/profile`, `popup/protocol`, `popup/sheet`, `quotes`,
-//! `reply_to`, `reports`, `requests`, `roster`, `sending`, `sidebar`, `timeline_nav`, `update`.
+//! `keymap/hint`, `lifecycle`, `load_tracker`, `member_list`, `names`, `open_link`,
+//! `popup/confirm`, `popup/essences`, `popup/faces`, `popup/help`, `popup/inbox`, `popup/leave`,
+//! `popup/mute`, `popup/mutes`, `popup/notices`, `popup/profile`, `popup/protocol`, `popup/sheet`,
+//! `quotes`, `reply_to`, `reports`, `requests`, `retry`, `roster`, `seek`, `sending`, `sidebar`,
+//! `timeline_nav`, `update`.
 
 pub mod action;
 pub mod actions;
@@ -50,13 +51,16 @@ pub mod load_tracker;
 pub mod loads;
 pub mod member_list;
 pub mod msg;
+pub mod names;
 pub mod open_link;
 pub mod popup;
 pub mod quotes;
 pub mod reply_to;
 pub mod reports;
 pub mod requests;
+pub mod retry;
 pub mod roster;
+pub mod seek;
 pub mod sending;
 pub mod sidebar;
 pub mod state;

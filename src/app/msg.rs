@@ -32,6 +32,11 @@ pub enum Msg {
     Failed(Failure),
     /// SIGTSTP from outside (not the Ctrl+Z key): suspend like the key would.
     SuspendSignal,
+    /// A confirmed step to take (see `Effect::Continue`).
+    Continue(super::effect::Step),
+    /// Something about how napterm was started that the user should read (`--token` is
+    /// visible in `ps`).
+    Warning(String),
 }
 
 /// An effect the runtime could not perform, with its reason.

@@ -2,13 +2,16 @@
 //! perform.
 
 use super::chat::Scroll;
+use super::effect::Effect;
 use super::msg::Failure;
 use super::state::{FrameReport, State};
 
 /// What the frame showed: where rows and panes are (for clicks and paging), and where the open
 /// chat was scrolled to.
-pub fn on_frame(state: &mut State, report: FrameReport) {
+pub fn on_frame(state: &mut State, report: FrameReport, fx: &mut Vec<Effect>) {
     state.view = report.view;
+    // A window taller than what is loaded: older pages until it is full.
+    super::seek::fill(state, fx);
     // A report of a chat that is no longer open (switched while it was drawn) is stale.
     if let Some((peer, scroll)) = report.scroll
         && state.open == Some(peer)

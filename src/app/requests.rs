@@ -15,8 +15,9 @@ use super::popup::{InboxInput, InboxView};
 use super::state::State;
 use super::text::short_reason;
 
-/// A request event: into the inbox (once per flag), with a note in the status line.
-pub fn on_event(state: &mut State, r: crate::onebot::Request) {
+/// A request event: into the inbox (once per flag), with a note in the status line — once its
+/// applicant's name is known.
+pub fn on_event(state: &mut State, r: crate::onebot::Request, fx: &mut Vec<Effect>) {
     let what = match r.kind {
         RequestKind::Friend => RequestWhat::Friend,
         RequestKind::GroupAdd { group_id } => RequestWhat::Join { group: group_id },
@@ -24,7 +25,7 @@ pub fn on_event(state: &mut State, r: crate::onebot::Request) {
         RequestKind::Other { .. } => return,
     };
     // Request events carry no name: a friend's, a name seen, else a nickname from any loaded
-    // member list (group requests come with names from the system messages anyway).
+    // member list, else it is asked for.
     let mut nickname = state.contacts.user_name(r.user_id);
     if nickname == r.user_id.to_string()
         && let Some(m) = state
@@ -40,41 +41,21 @@ pub fn on_event(state: &mut State, r: crate::onebot::Request) {
         .and_then(|g| state.contacts.groups.get(&g))
         .map(|e| e.name.clone())
         .unwrap_or_default();
+    let unnamed = nickname.is_empty() || nickname == r.user_id.to_string();
+    let flag = r.flag.clone();
     let is_new = state.inbox.add(PendingRequest {
         flag: r.flag,
         what,
         user_id: r.user_id,
-        nickname: if nickname == r.user_id.to_string() {
-            String::new()
-        } else {
-            nickname.clone()
-        },
+        nickname: if unnamed { String::new() } else { nickname },
         group_name,
         comment: r.comment,
         time: (r.time > 0).then_some(r.time),
         filtered: false,
         answering: false,
     });
-    if is_new {
-        let who = if nickname.is_empty() {
-            r.user_id.to_string()
-        } else {
-            nickname.clone()
-        };
-        let kind = match what {
-            RequestWhat::Friend => "好友申请",
-            RequestWhat::Join { .. } => "加群申请",
-            RequestWhat::Invite { .. } => "入群邀请",
-        };
-        let key = state
-            .keymap
-            .hint(
-                super::keymap::Context::Global,
-                &super::action::Action::Requests,
-            )
-            .map(|k| format!(" ({k} 查看)"))
-            .unwrap_or_default();
-        state.info(format!("收到{kind}: {who}{key}"));
+    if is_new && !(unnamed && super::names::ask(state, r.user_id, Some(flag.clone()), fx)) {
+        super::names::announce_request(state, &flag);
     }
 }
 
@@ -349,10 +330,18 @@ impl Request for AnswerRequest {
         } else {
             "friend"
         };
+        // The name the inbox showed: the request's own, else whatever napterm knows.
+        let name = state
+            .inbox
+            .items
+            .iter()
+            .find(|r| r.flag == self.flag && !r.nickname.is_empty())
+            .map(|r| r.nickname.clone())
+            .unwrap_or_else(|| state.contacts.user_name(self.user));
         Some(AuditLine {
             group: self.group,
             action: format!("{action} ({kind} request)"),
-            target: format!("{} ({})", self.user, state.contacts.user_name(self.user)),
+            target: format!("{} ({name})", self.user),
         })
     }
 

@@ -14,6 +14,7 @@ use super::events::on_message;
 use super::load_tracker;
 use super::loads::Load;
 use super::state::State;
+use super::text::short_reason;
 
 impl Request for LoginInfo {
     type Output = types::LoginInfo;
@@ -97,6 +98,7 @@ impl Request for Groups {
     fn done(self, state: &mut State, list: Vec<GroupEntry>, fx: &mut Vec<Effect>) {
         load_tracker::settle(state, Load::Groups, Ok(()), fx);
         state.contacts.groups = list.into_iter().map(|g| (g.group_id, g)).collect();
+        state.contacts.groups_loaded = true;
         state.contacts.touch();
     }
 
@@ -181,6 +183,11 @@ impl Request for MemberList {
             return;
         }
         state.contacts.members.entry(self.group).or_default().state = MembersState::Failed;
-        show_failure(state, self.describe(), &e);
+        let retry = super::retry::key(state);
+        state.error(format!(
+            "{}失败: {} (按 {retry} 重试)",
+            self.describe(),
+            short_reason(&e)
+        ));
     }
 }

@@ -1,35 +1,79 @@
 //! Sending: what the composer holds goes out as a message (or runs as a command), and a failed
 //! message goes out again.
 
-use crate::onebot::Error;
+use crate::onebot::{Error, MessageChain, Peer, Segment};
 
 use super::call::SendMessage;
 use super::call::reply::Request;
 use super::chat::{Delivery, EntryKind, MessageItem, SortKey};
 use super::commands;
 use super::composer::{Composer, Submission};
-use super::effect::Effect;
+use super::effect::{Effect, Step};
+use super::popup::{Confirm, Popup};
 use super::state::State;
 use super::text::short_reason;
 
-/// Sends the composer's message, or runs its `/command`.
+/// Sends the composer's message, or runs its `/command`. A message for the whole group asks
+/// first.
 pub fn send(state: &mut State, fx: &mut Vec<Effect>) {
+    send_checked(state, false, fx);
+}
+
+/// A confirmed step: the `@全体成员` message goes out.
+pub fn on_step(state: &mut State, step: Step, fx: &mut Vec<Effect>) {
+    match step {
+        Step::SendConfirmed => send_checked(state, true, fx),
+    }
+}
+
+/// `@全体成员` notifies everyone: asked once more before it goes out.
+fn ask_before_everyone(state: &mut State, peer: Peer, chain: &MessageChain) -> bool {
+    let everyone = Segment::at_all();
+    if !chain.segments().contains(&everyone) {
+        return false;
+    }
+    let members = match peer {
+        Peer::Group(g) => state
+            .contacts
+            .groups
+            .get(&g)
+            .map(|e| e.member_count)
+            .filter(|n| *n > 0)
+            .map(|n| format!(" ({n} 人)"))
+            .unwrap_or_default(),
+        Peer::Private(_) => String::new(),
+    };
+    state.popup = Some(Popup::Confirm(Confirm {
+        title: "@全体成员".into(),
+        body: format!(
+            "这条消息会通知 {} 的每一个成员{members}，也会用掉今天的一次 @全体成员。发送吗？",
+            state.contacts.chat_name(peer)
+        ),
+        on_yes: vec![Effect::Continue(Step::SendConfirmed)],
+    }));
+    true
+}
+
+fn send_checked(state: &mut State, confirmed: bool, fx: &mut Vec<Effect>) {
     match state.composer.submission() {
         Submission::Empty => {}
         Submission::Command(line) => {
             if line.is_empty() {
                 return;
             }
-            match commands::run(state, &line, fx) {
-                Ok(()) => {
-                    // A command that did not put anything into the composer leaves it: the
-                    // chat's draft (what it held before the command was typed) comes back.
-                    if state.composer.text().trim_start().starts_with('/') {
-                        let draft = state.open.and_then(|p| state.drafts.get(p)).cloned();
-                        state.composer = Composer::from_draft(draft.unwrap_or_default());
-                    }
-                }
-                Err(e) => state.error(e),
+            // The command line is not part of the draft (`lifecycle::keep_draft`): the composer
+            // goes back to the chat's draft, what it held before the command was typed, before
+            // the command runs — so what the command puts there (a face, a reply target) joins
+            // it. A command that fails gives its text back, to be corrected.
+            let typed = std::mem::take(&mut state.composer);
+            let draft = state.open.and_then(|p| state.drafts.get(p)).cloned();
+            state.composer = Composer::from_draft(draft.unwrap_or_default());
+            if typed.reply.is_some() {
+                state.composer.reply = typed.reply.clone();
+            }
+            if let Err(e) = commands::run(state, &line, fx) {
+                state.composer = typed;
+                state.error(e);
             }
         }
         Submission::Message(chain) => {
@@ -37,6 +81,9 @@ pub fn send(state: &mut State, fx: &mut Vec<Effect>) {
                 state.error("先打开一个会话 (/open 名字)");
                 return;
             };
+            if !confirmed && ask_before_everyone(state, peer, &chain) {
+                return;
+            }
             let local_id = state.next_local_id;
             state.next_local_id += 1;
             let arrival = state.arrival();

@@ -86,17 +86,55 @@ fn all_peers(state: &State) -> Vec<Peer> {
     out
 }
 
-/// Finds chats by a typed name or number (fuzzy), best first. Within a tier of match quality
-/// (exact, prefix, substring, fuzzy), a name containing the query with its exact case wins (like
-/// smart case: `Rust` prefers "Rust 中文社区" to "rust群"), then groups and friends over people
-/// seen in passing, then the closer match, then the most recent.
+/// The texts a chat is found by: a group's name and remark, a friend's remark and nickname, a
+/// name seen in passing.
+fn texts(state: &State, peer: Peer) -> Vec<String> {
+    let c = &state.contacts;
+    match peer {
+        Peer::Group(g) => c
+            .groups
+            .get(&g)
+            .map(|e| vec![e.name.clone(), e.remark.clone()])
+            .unwrap_or_default(),
+        Peer::Private(u) => match c.friends.get(&u) {
+            Some(f) => vec![f.remark.clone(), f.nickname.clone()],
+            None => vec![c.user_name(u)],
+        },
+    }
+}
+
+/// Whether `needle` (lower case) stands in `text` as a whole word: where it begins or ends with
+/// a Latin letter or digit, no other one touches it there (`rust` in "Rust 中文社区" and in
+/// "rust群", not in "Rustacean"). Chinese has no spaces between words, so a Chinese edge is
+/// always whole.
+fn whole_word(text: &str, needle: &str) -> bool {
+    let text = text.to_lowercase();
+    let alnum = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    let (first, last) = (needle.chars().next(), needle.chars().last());
+    text.match_indices(needle).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + needle.len()..].chars().next();
+        let touches_before = alnum(first) && alnum(before);
+        let touches_after = alnum(last) && alnum(after);
+        !(touches_before || touches_after)
+    })
+}
+
+/// Finds chats by a typed name or number (fuzzy), best first. The tiers: the whole name, then
+/// names containing the query (at the start or further in: in Chinese names the start says
+/// little), then fuzzy matches. Within a tier: the query as a whole word, then groups before
+/// people — a person's remark often names the group they came from ("羽毛球-张", "rust群-老K"),
+/// so `/open 羽毛球` means the group — then a name holding the query with its exact case
+/// (smart case), then friends over people seen in passing, then the closer match, then the most
+/// recent.
 pub fn find(state: &State, query: &str) -> Vec<Peer> {
     use super::fuzzy::{Matcher, Query};
     let peers = all_peers(state);
     let q = Query::new(query);
     let needle = query.trim();
+    let lower = needle.to_lowercase();
     let mut m = Matcher::new();
-    let mut scored: Vec<(u32, bool, bool, usize, Peer)> = peers
+    let mut scored: Vec<(u32, bool, bool, bool, bool, usize, Peer)> = peers
         .iter()
         .enumerate()
         .filter_map(|(i, p)| {
@@ -104,20 +142,27 @@ pub fn find(state: &State, query: &str) -> Vec<Peer> {
                 Peer::Group(g) => state.contacts.groups.contains_key(g),
                 Peer::Private(u) => state.contacts.friends.contains_key(u),
             };
+            let texts = texts(state, *p);
+            let word = texts.iter().any(|t| whole_word(t, &lower));
             let exact_case = state.contacts.chat_name(*p).contains(needle);
             m.score(&q, &candidate(state, *p))
-                .map(|s| (s, exact_case, known, i, *p))
+                .map(|s| (s, word, p.is_group(), exact_case, known, i, *p))
         })
         .collect();
-    // Score tiers are 100,000 apart (see `fuzzy`).
+    // Score tiers are 100,000 apart (see `fuzzy`): exact 4, prefix 3, substring 2, fuzzy 1.
+    let tier = |s: u32| match s / 100_000 {
+        3 => 2,
+        t => t,
+    };
     scored.sort_by(|a, b| {
-        let tier = |s: u32| s / 100_000;
         tier(b.0)
             .cmp(&tier(a.0))
             .then(b.1.cmp(&a.1))
             .then(b.2.cmp(&a.2))
+            .then(b.3.cmp(&a.3))
+            .then(b.4.cmp(&a.4))
             .then(b.0.cmp(&a.0))
-            .then(a.3.cmp(&b.3))
+            .then(a.5.cmp(&b.5))
     });
     scored.into_iter().map(|(.., p)| p).collect()
 }
@@ -281,6 +326,15 @@ mod tests {
         );
         assert_eq!(find(&s, "Rust").first(), Some(&Peer::Group(30001)));
         assert_eq!(find(&s, "rust群").first(), Some(&Peer::Private(20098)));
+    }
+
+    #[test]
+    fn whole_words_are_bounded_by_latin_letters_only() {
+        assert!(whole_word("Rust 中文社区", "rust"));
+        assert!(whole_word("rust群-老K", "rust"));
+        assert!(!whole_word("Rustacean🦀", "rust"));
+        assert!(!whole_word("trust me", "rust"));
+        assert!(whole_word("周末羽毛球约起", "羽毛球"));
     }
 
     #[test]

@@ -29,6 +29,8 @@ pub struct Settings {
     pub sidebar_width: u16,
     /// How many recent chats to ask for at start.
     pub recent_count: u32,
+    /// The URL connected to, as messages show it (no query string: it may hold the token).
+    pub server_url: String,
 }
 
 impl Default for Settings {
@@ -39,6 +41,7 @@ impl Default for Settings {
             sidebar: true,
             sidebar_width: 26,
             recent_count: 30,
+            server_url: String::new(),
         }
     }
 }
@@ -161,6 +164,14 @@ impl Status {
         }
     }
 
+    /// Drops the confirmation shown (what it announced is over).
+    pub fn clear_info(&mut self) {
+        if self.info().is_some() {
+            self.message = None;
+            self.until = 0;
+        }
+    }
+
     /// The clock moved on: a confirmation whose time is up is cleared.
     pub fn expire(&mut self, now: i64) {
         if self.until != 0 && now >= self.until {
@@ -178,6 +189,8 @@ pub struct View {
     pub timeline_rows: Vec<(u16, SortKey)>,
     /// Entries fully or partly visible, top to bottom.
     pub timeline_entries: Vec<SortKey>,
+    /// The timeline showed its oldest loaded entry with rows to spare above it.
+    pub timeline_room: bool,
     /// The sidebar list area and which selectable index each row shows.
     pub sidebar_area: ratatui::layout::Rect,
     pub sidebar_rows: Vec<(u16, usize)>,
@@ -211,6 +224,11 @@ pub struct State {
     pub conn: ConnState,
     /// While reconnecting: the Unix time of the next attempt (the countdown derives from `now`).
     pub reconnect_at: Option<i64>,
+    /// Why the last connection attempt failed, until one succeeds.
+    pub last_conn_failure: Option<String>,
+    /// The chat the last run had open, opened once connected (before that its name is unknown
+    /// and it could not load anything).
+    pub restore_open: Option<Peer>,
     pub self_id: i64,
     pub self_name: String,
     pub contacts: Contacts,
@@ -297,6 +315,8 @@ impl State {
             keymap,
             conn: ConnState::Connecting { attempt: 1 },
             reconnect_at: None,
+            last_conn_failure: None,
+            restore_open: None,
             self_id: 0,
             self_name: String::new(),
             contacts: Contacts::default(),

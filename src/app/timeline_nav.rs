@@ -2,7 +2,7 @@
 
 use crate::onebot::Peer;
 
-use super::chat::{HistoryState, MessageItem, Page, SortKey};
+use super::chat::{HistoryState, MessageItem, Page, Seek, SortKey};
 use super::effect::Effect;
 use super::state::{Search, State};
 
@@ -115,8 +115,9 @@ pub fn maybe_load_older(state: &mut State, fx: &mut Vec<Effect>) {
     }
 }
 
-/// Enter on a reply: select the quoted message if it is loaded.
-pub fn jump_to_quoted(state: &mut State, _fx: &mut Vec<Effect>) {
+/// Enter on a reply: selects the quoted message, paging back through history to it when it is
+/// older than what is loaded.
+pub fn jump_to_quoted(state: &mut State, fx: &mut Vec<Effect>) {
     let Some((_, m)) = state.selected_message() else {
         return;
     };
@@ -129,11 +130,7 @@ pub fn jump_to_quoted(state: &mut State, _fx: &mut Vec<Effect>) {
     };
     match chat.timeline.key_of(id) {
         Some(k) => chat.selected = Some(k),
-        None => state.error(
-            state
-                .keymap
-                .fill_keys("引用的消息不在已加载的记录里 (按 {timeline:top} 加载更早的消息)"),
-        ),
+        None => super::seek::start(state, Seek::Message(id), fx),
     }
 }
 

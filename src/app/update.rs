@@ -14,7 +14,8 @@ use super::keymap::{Context, Key, Lookup};
 use super::msg::Msg;
 use super::state::State;
 use super::{
-    actions, command_line, completion, events, lifecycle, popup, reports, sidebar, timeline_nav,
+    actions, command_line, completion, events, lifecycle, popup, reports, sending, sidebar,
+    timeline_nav,
 };
 
 /// Applies one message to the state and returns what the outside world should do.
@@ -47,10 +48,12 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Client(ev) => events::on_client(state, ev, &mut fx),
         Msg::Reply(reply) => reply.apply(state, &mut fx),
         Msg::Clock(now) => state.now = now,
-        Msg::Frame(report) => reports::on_frame(state, report),
+        Msg::Frame(report) => reports::on_frame(state, report, &mut fx),
         Msg::Restore(session) => lifecycle::restore(state, session, &mut fx),
         Msg::Failed(f) => reports::on_failure(state, f),
         Msg::SuspendSignal => fx.push(Effect::Suspend),
+        Msg::Warning(w) => state.error(w),
+        Msg::Continue(step) => sending::on_step(state, step, &mut fx),
     }
     // Whatever the message did to the composer, the open chat's draft follows, and is saved
     // (the runtime writes it once typing pauses).
@@ -83,12 +86,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
 }
 
 fn context_of(p: Pane) -> Context {
-    match p {
-        Pane::Sidebar => Context::Sidebar,
-        Pane::Timeline => Context::Timeline,
-        Pane::Composer => Context::Composer,
-        Pane::Members => Context::Members,
-    }
+    Context::of_pane(p)
 }
 
 fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
@@ -105,7 +103,7 @@ fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
     }
     if state.focus == Pane::Composer
         && state.composer.completion.is_some()
-        && completion::key(state, &key)
+        && completion::key(state, &key, fx)
     {
         return;
     }
@@ -123,7 +121,14 @@ fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
         }
     }
     let was_chord = state.pending_keys.len() > 1;
+    let unbound = [context_of(state.focus), Context::Global]
+        .into_iter()
+        .any(|ctx| state.keymap.is_unbound(ctx, &keys));
     state.pending_keys.clear();
+    if unbound {
+        // `run = "noop"`: the key does nothing, and is not typed either.
+        return;
+    }
     if was_chord {
         // The chord went nowhere: treat the last key on its own.
         on_key(state, key, fx);

@@ -29,7 +29,8 @@ pub fn user_keymap_path() -> Option<PathBuf> {
 /// The effective keymap: the shipped defaults with the user's file merged over them.
 pub fn load_keymap() -> Result<Keymap, Failure> {
     let path = user_keymap_path();
-    Keymap::load(path.as_deref()).map_err(|e| Failure::new(EXIT_USAGE, e.to_string()))
+    Keymap::load(path.as_deref(), &crate::app::commands::known)
+        .map_err(|e| Failure::new(EXIT_USAGE, e.to_string()))
 }
 
 /// The app's settings from the configuration.
@@ -38,6 +39,7 @@ pub fn app_settings(settings: &Settings) -> AppSettings {
         timeline_capacity: settings.ui.timeline_capacity,
         history_page: settings.ui.history_page_size.max(1),
         sidebar_width: settings.ui.sidebar_width,
+        server_url: settings.url_for_display(),
         ..AppSettings::default()
     }
 }
@@ -75,6 +77,7 @@ pub async fn run(
         osc_notify: settings.notify.osc,
         session: Some(dir.join(session)),
         audit: Some(dir.join(audit)),
+        warnings: settings.warnings.clone(),
     };
     run_tui(client, events, opts)
         .await

@@ -145,6 +145,8 @@ pub(crate) enum Command {
         reply: oneshot::Sender<Result<Value>>,
         timeout: Duration,
     },
+    /// Dial now: cuts a reconnect wait short, or tries again after the token was rejected.
+    Reconnect,
     Stop,
 }
 
@@ -246,6 +248,14 @@ impl Client {
                     Err(_) => Err(Error::Transport("connection stopped".into())),
                 }
             }
+        }
+    }
+
+    /// Connects now instead of waiting out the reconnect backoff (also after a rejected token,
+    /// once it may have been fixed on NapCat's side). Does nothing while connecting or connected.
+    pub fn reconnect_now(&self) {
+        if let Transport::Live(tx) = &*self.transport {
+            let _ = tx.send(Command::Reconnect);
         }
     }
 

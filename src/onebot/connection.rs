@@ -146,10 +146,13 @@ enum Ended {
     Stopped,
 }
 
-/// A wait that a `Stop` command (or every handle being dropped) can cut short.
+/// A wait that a `Stop` command (or every handle being dropped) can cut short, and a
+/// `Reconnect` command too while there is no connection to keep.
 enum Waited<T> {
     Done(T),
     Stop,
+    /// The user asked to dial now.
+    Reconnect,
 }
 
 /// Who is waiting for a reply.
@@ -206,6 +209,8 @@ impl Task {
                 Ok(request) => match self.wait(dial(request, self.opts.connect_timeout)).await {
                     Waited::Done(result) => result,
                     Waited::Stop => return self.stop(),
+                    // Not while dialling (`wait` ignores it then); dial again if it ever is.
+                    Waited::Reconnect => continue,
                 },
                 Err(failure) => Err(failure),
             };
@@ -217,7 +222,10 @@ impl Task {
                         Ended::Stopped => return self.stop(),
                         Ended::AuthFailed(server_says) => {
                             let message = auth_failed_message(&server_says, self.has_token());
-                            return self.auth_failed(message).await;
+                            match self.auth_failed(message).await {
+                                Waited::Reconnect => continue,
+                                _ => return self.stop(),
+                            }
                         }
                         Ended::Lost(reason) => {
                             if opened.elapsed() >= STABLE_AFTER {
@@ -227,7 +235,10 @@ impl Task {
                         }
                     }
                 }
-                Err(DialFailure::Auth(message)) => return self.auth_failed(message).await,
+                Err(DialFailure::Auth(message)) => match self.auth_failed(message).await {
+                    Waited::Reconnect => continue,
+                    _ => return self.stop(),
+                },
                 Err(DialFailure::Retry(reason)) => reason,
             };
             let delay = self.backoff.next_delay(rand::random::<f64>());
@@ -236,6 +247,7 @@ impl Task {
                 in_secs: ceil_secs(delay),
                 reason,
             });
+            // A reconnect asked for ends the wait early: the loop dials at once.
             if let Waited::Stop = self.wait(tokio::time::sleep(delay)).await {
                 return self.stop();
             }
@@ -263,12 +275,12 @@ impl Task {
         self.set_state(ConnState::Stopped);
     }
 
-    /// Stays in `AuthFailed` (no retries) until stopped.
-    async fn auth_failed(mut self, message: String) {
+    /// Stays in `AuthFailed` (no retries of its own) until stopped, or until the user asks to
+    /// try again (the token may have been fixed on NapCat's side).
+    async fn auth_failed(&mut self, message: String) -> Waited<()> {
         tracing::warn!("{message}");
         self.set_state(ConnState::AuthFailed { message });
-        let _ = self.wait(std::future::pending::<()>()).await;
-        self.stop();
+        self.wait(std::future::pending::<()>()).await
     }
 
     /// Why a call cannot be made right now.
@@ -292,6 +304,12 @@ impl Task {
                 out = &mut fut => return Waited::Done(out),
                 command = self.commands.recv() => match command {
                     None | Some(Command::Stop) => return Waited::Stop,
+                    Some(Command::Reconnect) => {
+                        // Only a wait with no connection to dial is cut short.
+                        if matches!(self.state, ConnState::Reconnecting { .. } | ConnState::AuthFailed { .. }) {
+                            return Waited::Reconnect;
+                        }
+                    }
                     Some(Command::Call { reply, .. }) => {
                         let _ = reply.send(Err(Error::Transport(self.unavailable())));
                     }
@@ -377,6 +395,8 @@ impl Task {
                                 stop = true;
                                 break;
                             }
+                            // Connected already: nothing to do.
+                            Some(Command::Reconnect) => {}
                             Some(Command::Call { action, params, reply, timeout }) => {
                                 let id = self.next_id();
                                 let deadline = calls.start(id, action, &params, Waiter::Caller(reply), timeout);

@@ -30,5 +30,41 @@ pub enum Error {
     UnexpectedReply { action: String, detail: String },
 }
 
+impl Error {
+    /// NapCat's "no such message" (`消息undefined不存在`, `消息12345不存在`): what it answers for a
+    /// message id it does not have — and for the history of a chat that has no messages.
+    pub fn is_no_such_message(&self) -> bool {
+        match self {
+            Error::ActionFailed { message, .. } => {
+                let m = message.trim();
+                m.starts_with("消息") && m.ends_with("不存在")
+            }
+            _ => false,
+        }
+    }
+}
+
 /// Result of an API call.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn failed(message: &str) -> Error {
+        Error::ActionFailed {
+            action: "get_group_msg_history".into(),
+            retcode: 200,
+            message: message.into(),
+        }
+    }
+
+    #[test]
+    fn no_such_message_is_told_apart() {
+        assert!(failed("消息undefined不存在").is_no_such_message());
+        assert!(failed("消息12345不存在").is_no_such_message());
+        assert!(!failed("群(1)成员2不存在").is_no_such_message());
+        assert!(!failed("权限不足").is_no_such_message());
+        assert!(!Error::Transport("消息不存在".into()).is_no_such_message());
+    }
+}

@@ -47,6 +47,8 @@ pub struct Options {
     pub session: Option<PathBuf>,
     /// Where moderation actions are logged (None: not logged).
     pub audit: Option<PathBuf>,
+    /// Shown in the status line at start (stderr is hidden behind the full screen).
+    pub warnings: Vec<String>,
 }
 
 /// Everything the loop works with besides the state.
@@ -259,6 +261,10 @@ impl<S: Surface, H: Host> Loop<S, H> {
             }
             Effect::SaveSession(session) => self.save(session),
             Effect::Redraw => self.screen.invalidate(),
+            Effect::Reconnect => self.client.reconnect_now(),
+            Effect::Continue(step) => {
+                let _ = self.tx.send(Msg::Continue(step));
+            }
             Effect::Suspend => {
                 if let Err(e) = self.host.suspend() {
                     self.failed(Failure::Suspend(e.to_string()));
@@ -393,6 +399,9 @@ pub async fn run_tui(
     if let Some(p) = &lp.session {
         let saved = persist::load(p).session();
         lp.apply(&mut state, Msg::Restore(saved));
+    }
+    for w in opts.warnings {
+        lp.apply(&mut state, Msg::Warning(w));
     }
     // Lets tests check the terminal is restored when the client panics (debug builds only).
     #[cfg(debug_assertions)]

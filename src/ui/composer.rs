@@ -1,5 +1,5 @@
-//! The composer (a rule with the reply target, then the text) and the `@` completion list just
-//! above it.
+//! The composer (a rule with the reply target, then the text) and the completion list just
+//! above it (`@` members, `/` commands, `/open ` chats).
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
@@ -7,6 +7,7 @@ use ratatui::style::Style;
 use ratatui::widgets::Widget;
 
 use crate::app::action::Pane;
+use crate::app::composer::CompletionKind;
 use crate::app::state::State;
 
 use super::popup::{entry_style, frame};
@@ -98,27 +99,47 @@ pub fn composer(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) -> O
     ))
 }
 
-/// The `@` completion list just above the composer.
+/// Rows of entries the completion list shows at once (it scrolls with the highlight).
+const COMPLETION_ROWS: usize = 8;
+/// The completion list's width for mentions, and the least it takes for the others.
+const COMPLETION_MIN_WIDTH: u16 = 36;
+
+/// A completion list's title, how an entry's label is written, and what an empty list says.
+fn completion_looks(kind: CompletionKind) -> (&'static str, &'static str, &'static str) {
+    match kind {
+        CompletionKind::Mention => ("@ 提及", "@", "没有匹配的成员"),
+        CompletionKind::Command => ("命令", "", "没有这个命令 (/help 查看全部)"),
+        CompletionKind::Chat => ("打开会话", "", "没有匹配的会话"),
+    }
+}
+
+/// The completion list just above the composer: `@` members, `/` commands, `/open ` chats.
 pub fn completion(state: &State, theme: &Theme, composer: Rect, buf: &mut Buffer) {
     let Some(c) = &state.composer.completion else {
         return;
     };
-    let n = c.items.len().min(8) as u16;
+    let (title, prefix, empty) = completion_looks(c.kind);
+    let n = c.items.len().min(COMPLETION_ROWS) as u16;
     let h = n.max(1) + 2;
     if composer.y < h {
         return;
     }
-    let w = 36.min(composer.width);
+    // Commands and chats carry a description or a number worth the room; mentions stay narrow.
+    let wanted = match c.kind {
+        CompletionKind::Mention => COMPLETION_MIN_WIDTH,
+        _ => c
+            .items
+            .iter()
+            .map(|i| width(prefix) + width(&i.label) + width(&i.detail) + 4)
+            .max()
+            .unwrap_or(0)
+            .clamp(COMPLETION_MIN_WIDTH as usize, 72) as u16,
+    };
+    let w = wanted.min(composer.width);
     let area = Rect::new(composer.x, composer.y - h, w, h);
-    let inner = frame(theme, "@ 提及", area, buf, theme.popup_border);
+    let inner = frame(theme, title, area, buf, theme.popup_border);
     if c.items.is_empty() {
-        buf.set_stringn(
-            inner.x,
-            inner.y,
-            "没有匹配的成员",
-            inner.width as usize,
-            theme.system,
-        );
+        buf.set_stringn(inner.x, inner.y, empty, inner.width as usize, theme.system);
         return;
     }
     let start = c.selected.saturating_sub(n as usize - 1);
@@ -126,8 +147,17 @@ pub fn completion(state: &State, theme: &Theme, composer: Rect, buf: &mut Buffer
         let y = inner.y + (i - start) as u16;
         let style = entry_style(theme, i == c.selected);
         buf.set_style(Rect::new(inner.x, y, inner.width, 1), style);
-        let label = format!("@{}", sanitize_line(&item.label));
-        let dw = width(&item.detail) as u16 + 1;
+        let label = format!("{prefix}{}", sanitize_line(&item.label));
+        let detail = sanitize_line(&item.detail);
+        // A member's number is kept whole; a command's description yields to its name.
+        let detail = if c.kind == CompletionKind::Mention {
+            detail.into_owned()
+        } else {
+            let lw = (width(&label) as u16 + 1).min(inner.width.saturating_sub(6).max(1));
+            let room = inner.width.saturating_sub(lw + 1) as usize;
+            truncate(&detail, room).into_owned()
+        };
+        let dw = width(&detail) as u16 + 1;
         buf.set_stringn(
             inner.x,
             y,
@@ -135,13 +165,8 @@ pub fn completion(state: &State, theme: &Theme, composer: Rect, buf: &mut Buffer
             inner.width as usize,
             style,
         );
-        if inner.width > dw {
-            buf.set_string(
-                inner.x + inner.width - dw + 1,
-                y,
-                &item.detail,
-                theme.help_text,
-            );
+        if inner.width > dw && !detail.is_empty() {
+            buf.set_string(inner.x + inner.width - dw + 1, y, &detail, theme.help_text);
         }
     }
 }

@@ -5,6 +5,7 @@
 //! next key or click.
 
 pub mod composer;
+pub mod connection;
 pub mod message;
 pub mod panes;
 pub mod popup;
@@ -181,6 +182,7 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
             let out = cache.draw(state, theme, chat, a.timeline, buf);
             view.timeline_rows = out.rows;
             view.timeline_entries = out.entries;
+            view.timeline_room = out.room;
             frame.lines = out.lines;
             frame.report.scroll = Some((chat.peer, out.scroll));
         }
@@ -233,9 +235,14 @@ fn welcome(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
         "/open 名字 或 号码  打开会话".to_string(),
         help.unwrap_or_default(),
         String::new(),
-        panes::conn_text(state, theme).0,
     ];
-    let top = area.y + area.height.saturating_sub(lines.len() as u16) / 2;
+    // Without a connection, where it connects and what went wrong, whole; else who you are.
+    let below = match connection::notice(state) {
+        Some(notice) => connection::wrapped(&notice, area.width.saturating_sub(4).min(76)),
+        None => vec![panes::conn_text(state, theme).0],
+    };
+    let total = (lines.len() + below.len()) as u16;
+    let top = area.y + area.height.saturating_sub(total) / 2;
     for (i, l) in lines.iter().enumerate() {
         let y = top + i as u16;
         if y >= area.y + area.height {
@@ -245,6 +252,10 @@ fn welcome(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
         let x = area.x + area.width.saturating_sub(w) / 2;
         let style = if i == 0 { theme.title } else { theme.help_text };
         buf.set_stringn(x, y, l, area.width as usize, style);
+    }
+    let notice_top = top + lines.len() as u16;
+    if notice_top < area.y + area.height {
+        connection::draw_rows(&below, area, Some(notice_top), theme.help_text, buf);
     }
 }
 

@@ -268,10 +268,12 @@ pub fn members(
     };
     if ms.by_id.is_empty() {
         let msg = match ms.state {
-            crate::app::contacts::MembersState::Failed => "加载失败",
-            _ => "加载中…",
+            crate::app::contacts::MembersState::Failed => {
+                format!("加载失败 (按 {} 重试)", crate::app::retry::key(state))
+            }
+            _ => "加载中…".to_string(),
         };
-        put(buf, list.x, list.y, msg, list.width, theme.system);
+        put(buf, list.x, list.y, &msg, list.width, theme.system);
         return out;
     }
     let ordered = ms.ordered();

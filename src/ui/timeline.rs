@@ -45,6 +45,8 @@ pub struct TimelineOut {
     pub lines: Vec<(u16, SortKey, u16)>,
     pub entries: Vec<SortKey>,
     pub scroll: Scroll,
+    /// The oldest loaded entry was drawn with rows to spare above it.
+    pub room: bool,
 }
 
 fn day(ts: i64) -> Option<chrono::NaiveDate> {
@@ -86,6 +88,35 @@ fn rule(label: &str, w: u16, style: Style) -> Line<'static> {
         format!("{} {label} {}", "─".repeat(left), "─".repeat(right)),
         style,
     ))
+}
+
+/// The key that retries a failed load from where the focus is (`g` in the timeline types a
+/// `g` in the composer; the retry key works in both).
+fn retry_key(state: &State) -> String {
+    crate::app::retry::key(state)
+}
+
+/// "↑ 120 条新消息 · Alt+U 跳到第一条": while the first message that was unread when the chat
+/// was opened is above the pane (loaded or not), until it has been jumped to.
+fn unread_banner(state: &State, chat: &Chat, top: Option<SortKey>) -> Option<String> {
+    use crate::app::Action;
+    use crate::app::chat::Found;
+    use crate::app::keymap::Context;
+    let u = chat.unread_at_open.filter(|u| u.count > 0 && !u.jumped)?;
+    let above = match chat.first_unread(state.self_id) {
+        Found::At(k) => top.is_some_and(|t| k < t),
+        Found::NotLoaded => true,
+        Found::Nowhere => false,
+    };
+    if !above {
+        return None;
+    }
+    let key = state
+        .keymap
+        .key_label(Context::of_pane(state.focus), &Action::JumpUnread, None)
+        .map(|k| format!(" · {k} 跳到第一条"))
+        .unwrap_or_default();
+    Some(format!(" ↑ {} 条新消息{key} ", u.count))
 }
 
 impl TimelineCache {
@@ -256,16 +287,25 @@ impl TimelineCache {
             lines: Vec::new(),
             entries: Vec::new(),
             scroll: Scroll::Bottom,
+            room: false,
         };
         if w == 0 || h == 0 {
             return out;
         }
         if chat.timeline.is_empty() {
-            let msg = state.keymap.fill_keys(match chat.history {
-                HistoryState::Loading | HistoryState::NotLoaded => "正在加载消息…",
-                HistoryState::Failed => "加载失败 — 按 {timeline:top} 重试",
-                _ => "还没有消息，说点什么吧",
-            });
+            // Nothing loads without a connection: say why, not 正在加载消息… for ever.
+            if chat.history == HistoryState::NotLoaded
+                && let Some(notice) = super::connection::notice(state)
+            {
+                let rows = super::connection::wrapped(&notice, w.saturating_sub(2).max(1));
+                super::connection::draw_rows(&rows, area, None, theme.system, buf);
+                return out;
+            }
+            let msg = match chat.history {
+                HistoryState::Loading | HistoryState::NotLoaded => "正在加载消息…".to_string(),
+                HistoryState::Failed => format!("加载失败 — 按 {} 重试", retry_key(state)),
+                _ => "还没有消息，说点什么吧".to_string(),
+            };
             let y = area.y + area.height / 2;
             let x = area.x + (w.saturating_sub(width(&msg) as u16)) / 2;
             buf.set_string(x, y, &msg, theme.system);
@@ -273,14 +313,17 @@ impl TimelineCache {
         }
         let (bk, skip) = self.anchor_for(&ctx, chat, h, w);
         let (mut rows, reached_top) = self.collect_up(&ctx, chat, bk, skip, h, w);
-        if reached_top && rows.len() < h {
+        out.room = reached_top && rows.len() < h;
+        if out.room {
             let label = match chat.history {
-                HistoryState::Loading => Some("正在加载更早的消息…"),
-                HistoryState::Exhausted => Some("没有更早的消息了"),
-                HistoryState::Failed => Some("加载更早的消息失败 — 按 {timeline:top} 重试"),
+                HistoryState::Loading => Some("正在加载更早的消息…".to_string()),
+                HistoryState::Exhausted => Some("没有更早的消息了".to_string()),
+                HistoryState::Failed => {
+                    Some(format!("加载更早的消息失败 — 按 {} 重试", retry_key(state)))
+                }
                 _ => None,
             };
-            if let Some(l) = label.map(|l| state.keymap.fill_keys(l)) {
+            if let Some(l) = label {
                 let key = rows.first().map(|r| r.key).unwrap_or(bk);
                 rows.insert(
                     0,
@@ -303,6 +346,12 @@ impl TimelineCache {
             out.lines.push((y, r.key, r.idx));
             if out.entries.last() != Some(&r.key) {
                 out.entries.push(r.key);
+            }
+        }
+        if let Some(label) = unread_banner(state, chat, out.entries.first().copied()) {
+            let lw = width(&label) as u16;
+            if lw < w {
+                buf.set_string(area.x + w - lw, area.y, &label, theme.new_marker);
             }
         }
         if chat.new_below > 0 {

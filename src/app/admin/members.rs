@@ -360,12 +360,23 @@ fn edit_member(state: &mut State, group: i64, user: i64, f: impl FnOnce(&mut Mem
     }
 }
 
+/// Sets one of a member's texts (card, title) and returns the name they had before it.
+fn set_text(
+    state: &mut State,
+    group: i64,
+    user: i64,
+    text: String,
+    field: impl FnOnce(&mut Member) -> &mut String,
+) -> String {
+    let who = label(state, group, user);
+    edit_member(state, group, user, |m| *field(m) = text);
+    who
+}
+
 /// Takes kicked members out of the list, the marks and the selection's range.
 fn remove_members(state: &mut State, group: i64, users: &[i64]) {
-    if let Some(ms) = state.contacts.members.get_mut(&group) {
-        for u in users {
-            ms.by_id.remove(u);
-        }
+    for u in users {
+        state.contacts.remove_member(group, *u);
     }
     for u in users {
         state.members.marked.remove(u);
@@ -527,12 +538,11 @@ impl Request for SetCard {
 
     fn done(self, state: &mut State, _out: (), _fx: &mut Vec<Effect>) {
         let SetCard { group, user, card } = self;
-        edit_member(state, group, user, |m| m.card = card.clone());
-        let who = label(state, group, user);
+        let who = set_text(state, group, user, card.clone(), |m| &mut m.card);
         state.info(if card.is_empty() {
             format!("已清除 {who} 的群名片")
         } else {
-            format!("已将 {user} 的群名片改为「{card}」")
+            format!("已将 {who} 的群名片改为「{card}」")
         });
     }
 
@@ -558,8 +568,7 @@ impl Request for SetTitle {
 
     fn done(self, state: &mut State, _out: (), _fx: &mut Vec<Effect>) {
         let SetTitle { group, user, title } = self;
-        edit_member(state, group, user, |m| m.title = title.clone());
-        let who = label(state, group, user);
+        let who = set_text(state, group, user, title.clone(), |m| &mut m.title);
         state.info(if title.is_empty() {
             format!("已取消 {who} 的专属头衔")
         } else {

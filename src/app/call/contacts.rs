@@ -43,6 +43,15 @@ pub struct RecentItem {
     pub last: Option<MessageEvent>,
 }
 
+/// `get_stranger_info` for a name napterm does not know: a newcomer's in a join notice, an
+/// applicant's (request events carry no name). Its `Request` impl is in `app::names`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StrangerInfo {
+    pub user: i64,
+    /// The flag of a request that is announced once the name is known.
+    pub request: Option<String>,
+}
+
 /// `get_group_member_list`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MemberList {

@@ -47,6 +47,7 @@ macro_rules! for_each_call {
             contacts::Groups,
             contacts::RecentContacts,
             contacts::MemberList,
+            contacts::StrangerInfo,
             // Chats.
             chat::History,
             chat::GetMsg,

@@ -118,6 +118,11 @@ mod tests {
             Groups.into(),
             RecentContacts { count: 30 }.into(),
             MemberList { group: 1 }.into(),
+            StrangerInfo {
+                user: 2,
+                request: None,
+            }
+            .into(),
             History {
                 peer,
                 anchor: None,

@@ -2,7 +2,9 @@
 //! app's.
 
 use crate::app::call::contacts::{FriendsByCategory, RecentItem};
-use crate::app::call::{FriendCategories, Friends, Groups, LoginInfo, MemberList, RecentContacts};
+use crate::app::call::{
+    FriendCategories, Friends, Groups, LoginInfo, MemberList, RecentContacts, StrangerInfo,
+};
 use crate::app::contacts::{FriendInfo, GroupEntry, Member};
 use crate::onebot::types::{self, Friend, GroupInfo, GroupMember};
 use crate::onebot::{Client, Result};
@@ -127,5 +129,11 @@ impl Perform for MemberList {
             .into_iter()
             .map(member)
             .collect())
+    }
+}
+
+impl Perform for StrangerInfo {
+    async fn perform(&self, client: &Client) -> Result<types::StrangerInfo> {
+        client.get_stranger_info(self.user).await
     }
 }
