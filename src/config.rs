@@ -77,6 +77,8 @@ pub struct Config {
     pub ui: UiConfig,
     /// How napterm gets your attention.
     pub notify: NotifyConfig,
+    /// The local history.
+    pub history: HistoryConfig,
 }
 
 impl Default for Config {
@@ -92,6 +94,7 @@ impl Default for Config {
             log_level: None,
             ui: UiConfig::default(),
             notify: NotifyConfig::default(),
+            history: HistoryConfig::default(),
         }
     }
 }
@@ -188,6 +191,25 @@ impl Default for NotifyConfig {
         NotifyConfig {
             bell: true,
             osc: true,
+        }
+    }
+}
+
+/// The `[history]` table: the local history (`$XDG_DATA_HOME/napterm/<QQ>/history.db`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HistoryConfig {
+    /// Keep every message seen in the local history (off: nothing is written or read).
+    pub enabled: bool,
+    /// Recalled messages keep their text, dimmed (off: they show only as recalled).
+    pub show_recalled: bool,
+}
+
+impl Default for HistoryConfig {
+    fn default() -> Self {
+        HistoryConfig {
+            enabled: true,
+            show_recalled: false,
         }
     }
 }
@@ -361,6 +383,8 @@ pub struct Settings {
     pub colors: ColorMode,
     /// The `[notify]` table.
     pub notify: NotifyConfig,
+    /// The `[history]` table.
+    pub history: HistoryConfig,
     /// The config file that was read, if one was.
     pub config_file: Option<PathBuf>,
     /// What the user should read about how napterm was started (the interface shows it too,
@@ -457,6 +481,7 @@ impl Settings {
             ui,
             colors,
             notify: config.notify,
+            history: config.history,
             config_file: file_path,
             warnings: Vec::new(),
         })

@@ -365,56 +365,6 @@ fn catch_up_pages_back_until_it_meets_what_was_loaded() {
 }
 
 #[test]
-fn a_gap_catch_up_cannot_fill_is_marked_and_g_pages_into_it() {
-    let mut s = in_group_with_history();
-    // 400 missed: more than the pages catch-up may fetch.
-    let server: Vec<i64> = (1..=420).collect();
-    let fx = reconnect(&mut s);
-    let pages = serve_catch_up(&mut s, GROUP, fx, &server);
-    assert_eq!(pages as u32, napterm::app::catch_up::CATCH_UP_PAGES);
-    assert_eq!(
-        notices(&s, GROUP),
-        ["此处可能有遗漏的消息 — 按 g 加载"],
-        "the gap is marked with the live key"
-    );
-    // The line sits between what was loaded before and what the pages brought.
-    let chat = &s.chats[&GROUP];
-    let gap = chat
-        .timeline
-        .iter()
-        .position(|e| e.message().is_none())
-        .expect("gap line");
-    let ids = message_ids(&s, GROUP);
-    assert_eq!(ids[gap - 1], 20);
-    assert!(ids[gap] > 20);
-
-    // `g` pages on from the gap (the gap line moving back) until it closes.
-    key(&mut s, KeyCode::Esc);
-    let mut presses = 0;
-    let mut below = ids[gap];
-    while !notices(&s, GROUP).is_empty() {
-        presses += 1;
-        assert!(presses <= 3, "{:?}", notices(&s, GROUP));
-        let fx = key(&mut s, KeyCode::Char('g'));
-        assert_eq!(
-            history_calls(&fx, GROUP),
-            [Some(below)],
-            "the page before the gap"
-        );
-        serve_catch_up(&mut s, GROUP, fx, &server);
-        if let Some(i) = s.chats[&GROUP]
-            .timeline
-            .iter()
-            .position(|e| e.message().is_none())
-        {
-            below = message_ids(&s, GROUP)[i];
-        }
-    }
-    assert_eq!(presses, 2);
-    assert_eq!(message_ids(&s, GROUP), server, "the gap is closed");
-}
-
-#[test]
 fn other_chats_count_what_they_missed_as_unread() {
     let mut s = in_group_with_history();
     // A second group seen before the outage: one message, read.

@@ -104,7 +104,7 @@ pub fn run_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
         Action::Bottom => match state.focus {
             Pane::Sidebar => move_sidebar(state, i32::MAX / 2),
             Pane::Members => move_members(state, i32::MAX / 2),
-            _ => timeline_nav::bottom(state),
+            _ => timeline_nav::bottom(state, fx),
         },
         Action::Activate => match state.focus {
             Pane::Sidebar => {

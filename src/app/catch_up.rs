@@ -1,70 +1,96 @@
-//! Catching up after a reconnect: what each recent chat missed while the connection was down.
+//! Catching up with NapCat: a chat pages back from its newest history until a page meets the
+//! newest message napterm already had — stored or loaded — so nothing NapCat still has is
+//! missing and nothing is shown twice (messages are known by id). What a chat that is not open
+//! missed counts as unread, @me included.
 //!
-//! A chat pages back from its newest history until the pages meet the newest message it had
-//! before the outage — at most `CATCH_UP_PAGES` pages. A gap that is still open then gets a
-//! visible line ("此处可能有遗漏的消息 — 按 g 加载", with the live key), and that key pages on
-//! from there. What other chats missed counts as unread.
+//! It starts after a reconnect (the open chat and the recent ones), when the recent-chat list
+//! shows a chat whose last message is newer than what is stored, and when a chat with stored
+//! history opens. The pages themselves are filed by `history` (like any page), which asks
+//! [`examine`] first and [`advance`] after.
 
-use crate::onebot::{Error, MessageEvent, Peer};
+use crate::onebot::{MessageEvent, Peer};
 
 use super::call::History;
-use super::chat::{CatchUp, EntryKind, NoticeItem, SortKey};
+use super::chat::HistoryState;
 use super::effect::Effect;
-use super::loads::Load;
 use super::state::State;
+use super::stored::{Boundary, CatchUp};
 
-/// The most history pages one chat fetches to catch up before the gap is marked.
-pub const CATCH_UP_PAGES: u32 = 5;
-/// How many recent chats catch up (besides the open one).
-const RECENT_CHATS: usize = 10;
-/// The gap line, with the key that pages on (from the live keymap).
-const GAP_LINE: &str = "此处可能有遗漏的消息 — 按 {timeline:top} 加载";
+/// The most pages one chat fetches to catch up.
+pub const CATCH_UP_PAGES: u32 = 20;
 
-/// After a reconnect: the open chat and the most recent ones each ask for their latest page.
-/// A chat whose first page the load tracker is bringing again (it went down with the old
-/// connection) catches up from that page: what the chat held before (a recent chat's last
-/// message) is a boundary like any other.
-pub fn start(state: &mut State, fx: &mut Vec<Effect>) {
-    let mut peers: Vec<Peer> = super::sidebar::recent_peers(state)
-        .into_iter()
-        .take(RECENT_CHATS)
-        .collect();
-    if let Some(p) = state.open
-        && !peers.contains(&p)
-    {
-        peers.insert(0, p);
+/// Where `peer`'s known messages end: the newer of its newest stored and newest loaded message.
+pub fn known(state: &State, peer: Peer) -> Option<Boundary> {
+    let stored = state.store.boundary(peer);
+    let loaded = state
+        .chats
+        .get(&peer)
+        .and_then(|c| c.timeline.newest_message())
+        .map(|(message_id, time)| Boundary { message_id, time });
+    match (stored, loaded) {
+        (Some(s), Some(l)) => Some(if l.time > s.time { l } else { s }),
+        (s, l) => s.or(l),
     }
+}
+
+/// Starts catching `peer` up (its latest page asked) when something is known to catch up
+/// from; false when nothing is (then a plain latest page is what it needs). A chat already
+/// catching up keeps its boundary and goes on.
+pub fn start(state: &mut State, peer: Peer, fx: &mut Vec<Effect>) -> bool {
+    if !state.online() {
+        return false;
+    }
+    let Some(k) = known(state, peer) else {
+        return false;
+    };
     let count = state.settings.history_page;
-    for p in peers {
-        let tracked = state.loads.is_pending(Load::History(p));
-        let chat = state.chat_mut(p);
-        let newest = chat.timeline.iter().rev().find_map(|e| {
-            let id = e.message()?.id?;
-            Some((id, e.key.time))
-        });
-        let Some((id, time)) = newest else {
-            continue;
-        };
-        // Interrupted by another outage: the boundary is still where the first one began.
-        // A gap an earlier catch-up left keeps its line, but it no longer pages on.
-        let (known_id, known_time, gap) = match chat.catch_up.take() {
-            Some(c) if c.asked.is_some() || c.gap.is_none() => (c.known_id, c.known_time, c.gap),
-            _ => (id, time, None),
-        };
-        chat.catch_up = Some(CatchUp {
-            known_id,
-            known_time,
-            asked: Some(None),
-            pages_left: CATCH_UP_PAGES - 1,
-            oldest: None,
-            gap,
-        });
-        if !tracked {
-            fx.push(Effect::call(History {
-                peer: p,
-                anchor: None,
-                count,
-            }));
+    let chat = state.chat_mut(peer);
+    // Interrupted (another outage): the boundary is still where the first one began.
+    let known = chat.catch_up.map_or(k, |c| c.known);
+    chat.catch_up = Some(CatchUp {
+        known,
+        asked: Some(None),
+        pages_left: CATCH_UP_PAGES - 1,
+    });
+    if chat.history == HistoryState::NotLoaded {
+        chat.history = HistoryState::Loading;
+    }
+    fx.push(Effect::call(History {
+        peer,
+        anchor: None,
+        count,
+    }));
+    true
+}
+
+/// The recent-chat list names `last` as `peer`'s last message: catch up when the store stops
+/// before it. It is filed next (not live), so in a chat that is not open it is counted as
+/// unread here, as the pages will not count it again.
+pub fn behind(state: &mut State, peer: Peer, last: &MessageEvent, fx: &mut Vec<Effect>) {
+    let Some(b) = state.store.boundary(peer) else {
+        return;
+    };
+    let Some(chat) = state.chats.get(&peer) else {
+        return;
+    };
+    if chat.timeline.key_of(last.message_id).is_some()
+        || last.message_id == b.message_id
+        || last.time < b.time
+    {
+        return;
+    }
+    if chat.catch_up.is_none_or(|u| u.asked.is_none()) {
+        start(state, peer, fx);
+    }
+    if state.open != Some(peer) && !last.is_self() {
+        let me = state.self_id;
+        let chat = state.chat_mut(peer);
+        if chat.unread == 0 && chat.read_marker.is_none() {
+            chat.read_marker = chat.timeline.key_of(b.message_id);
+        }
+        chat.unread += 1;
+        if last.message.mentions(me, true) {
+            chat.mentions += 1;
         }
     }
 }
@@ -78,166 +104,117 @@ pub fn takes(state: &State, call: &History) -> bool {
         .is_some_and(|c| c.asked == Some(call.anchor))
 }
 
-/// What a catch-up page held, noted before its messages are filed (by `history`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct PageSeen {
-    /// How many messages it held.
-    len: usize,
-    /// Each message's id and time.
-    messages: Vec<(i64, i64)>,
+/// What a catch-up page holds, looked at before it is filed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Step {
+    /// It reaches what was known (or NapCat has nothing older).
+    pub met: bool,
     /// Its oldest message (where the next page ends).
-    oldest: Option<i64>,
+    pub oldest: Option<i64>,
+    /// Messages of others it brings that were neither known nor loaded, and those of them
+    /// that mention the account.
+    pub unread: u32,
+    pub mentions: u32,
 }
 
-impl PageSeen {
-    pub fn of(list: &[MessageEvent]) -> PageSeen {
-        PageSeen {
-            len: list.len(),
-            messages: list.iter().map(|m| (m.message_id, m.time)).collect(),
-            oldest: list
-                .iter()
-                .min_by_key(|m| {
-                    (
-                        m.time,
-                        m.real_seq.as_deref().and_then(|s| s.parse::<u64>().ok()),
-                    )
-                })
-                .map(|m| m.message_id),
+/// Looks at a page before it is filed.
+pub fn examine(state: &State, call: &History, list: &[MessageEvent]) -> Step {
+    let Some(cu) = state.chats.get(&call.peer).and_then(|c| c.catch_up) else {
+        return Step::default();
+    };
+    let known = cu.known;
+    let met = list.len() < call.count as usize
+        || list
+            .iter()
+            .any(|m| m.message_id == known.message_id || m.time < known.time);
+    let oldest = list
+        .iter()
+        .min_by_key(|m| {
+            (
+                m.time,
+                m.real_seq.as_deref().and_then(|s| s.parse::<u64>().ok()),
+            )
+        })
+        .map(|m| m.message_id);
+    let loaded = state.chats.get(&call.peer).map(|c| &c.timeline);
+    let after_known = list
+        .iter()
+        .position(|m| m.message_id == known.message_id)
+        .map_or(0, |i| i + 1);
+    let (mut unread, mut mentions) = (0, 0);
+    for (i, m) in list.iter().enumerate() {
+        let newer = m.time > known.time || (m.time == known.time && i >= after_known);
+        let is_loaded = loaded.is_some_and(|t| t.key_of(m.message_id).is_some());
+        if newer && m.message_id != known.message_id && !is_loaded && !m.is_self() {
+            unread += 1;
+            if m.message.mentions(state.self_id, true) {
+                mentions += 1;
+            }
         }
+    }
+    Step {
+        met,
+        oldest,
+        unread,
+        mentions,
     }
 }
 
-/// A catch-up page came and its messages are filed: what other chats missed is counted as
-/// unread, and then the next page asked, or the gap closed, or marked.
-pub fn on_page(state: &mut State, call: History, page: PageSeen, fx: &mut Vec<Effect>) {
+/// After the page was filed: what it brought counts as unread (in a chat that is not open), and
+/// the next page is asked, or catching up ends.
+pub fn advance(state: &mut State, call: History, step: Step, fx: &mut Vec<Effect>) {
     let History { peer, count, .. } = call;
-    let Some(mut cu) = state.chat_mut(peer).catch_up.take() else {
+    let is_open = state.open == Some(peer);
+    let chat = state.chat_mut(peer);
+    let Some(mut cu) = chat.catch_up.take() else {
         return;
     };
     cu.asked = None;
-    let met = page.len < count as usize
-        || page
-            .messages
-            .iter()
-            .any(|&(id, time)| id == cu.known_id || time < cu.known_time);
-    let oldest = page.oldest;
-    if state.open != Some(peer) {
-        recount_unread(state, peer, cu.known_id);
-    }
-    cu.oldest = oldest.or(cu.oldest);
-    if met {
-        if let Some(gap) = cu.gap.take() {
-            state.chat_mut(peer).timeline.remove(gap);
+    if !is_open && step.unread > 0 {
+        if chat.unread == 0 && chat.read_marker.is_none() {
+            chat.read_marker = chat.timeline.key_of(cu.known.message_id);
         }
-        return;
+        chat.unread += step.unread;
+        chat.mentions += step.mentions;
     }
-    match cu.oldest {
-        Some(anchor) if cu.pages_left > 0 => {
+    let next = match step.oldest {
+        Some(anchor) if !step.met && cu.pages_left > 0 => Some(anchor),
+        _ => None,
+    };
+    match next {
+        Some(anchor) => {
             cu.pages_left -= 1;
             cu.asked = Some(Some(anchor));
+            chat.catch_up = Some(cu);
             fx.push(Effect::call(History {
                 peer,
                 anchor: Some(anchor),
                 count,
             }));
         }
-        _ => mark_gap(state, peer, &mut cu),
-    }
-    state.chat_mut(peer).catch_up = Some(cu);
-}
-
-/// A catch-up page failed. Lost with the connection: the next reconnect starts over from the
-/// same boundary. Refused: the gap stays marked.
-pub fn on_failed(state: &mut State, call: History, e: Error) {
-    let peer = call.peer;
-    let Some(mut cu) = state.chat_mut(peer).catch_up.take() else {
-        return;
-    };
-    cu.asked = None;
-    tracing::info!("catching up {peer} failed: {e}");
-    if !matches!(e, Error::Transport(_)) {
-        mark_gap(state, peer, &mut cu);
-    }
-    state.chat_mut(peer).catch_up = Some(cu);
-}
-
-/// `g` on a chat with a gap: selects the message above it and asks for the pages before it.
-/// Returns false when there is no gap to fill (then `g` goes to the top as usual).
-pub fn fill_gap(state: &mut State, fx: &mut Vec<Effect>) -> bool {
-    let count = state.settings.history_page;
-    let Some(chat) = state.open_chat_mut() else {
-        return false;
-    };
-    let peer = chat.peer;
-    let Some(cu) = chat.catch_up.as_mut() else {
-        return false;
-    };
-    let (Some(gap), Some(anchor), None) = (cu.gap, cu.oldest, cu.asked) else {
-        return false;
-    };
-    cu.asked = Some(Some(anchor));
-    cu.pages_left = CATCH_UP_PAGES - 1;
-    chat.selected = chat
-        .timeline
-        .after(gap)
-        .find(|e| e.message().is_some())
-        .map(|e| e.key);
-    fx.push(Effect::call(History {
-        peer,
-        anchor: Some(anchor),
-        count,
-    }));
-    state.info("正在加载遗漏的消息…");
-    true
-}
-
-/// Puts the gap line just before the oldest message the pages brought (or after the last one
-/// known, when no page came), replacing an earlier one.
-fn mark_gap(state: &mut State, peer: Peer, cu: &mut CatchUp) {
-    let text = state.keymap.fill_keys(GAP_LINE);
-    let chat = state.chat_mut(peer);
-    if let Some(old) = cu.gap.take() {
-        chat.timeline.remove(old);
-    }
-    let below = cu.oldest.and_then(|id| chat.timeline.key_of(id));
-    let key = match below {
-        Some(k) => SortKey { arrival: 0, ..k },
-        None => match chat.timeline.key_of(cu.known_id) {
-            Some(k) => SortKey {
-                arrival: u64::MAX,
-                ..k
-            },
-            None => return,
-        },
-    };
-    chat.timeline
-        .insert(key, EntryKind::Notice(NoticeItem { actor: None, text }));
-    cu.gap = Some(key);
-}
-
-/// A chat that is not open: its unread count and mentions are what came after its read marker
-/// (the last message known before the outage, when nothing was unread), counted again so the
-/// messages the pages brought are in it once and live ones are not counted twice.
-fn recount_unread(state: &mut State, peer: Peer, known_id: i64) {
-    let me = state.self_id;
-    let chat = state.chat_mut(peer);
-    let Some(marker) = chat.read_marker.or_else(|| chat.timeline.key_of(known_id)) else {
-        return;
-    };
-    let (mut unread, mut mentions) = (0u32, 0u32);
-    for e in chat.timeline.after(marker) {
-        if let Some(m) = e.message()
-            && !m.own
-        {
-            unread += 1;
-            if m.chain.mentions(me, true) {
-                mentions += 1;
+        None => {
+            if !step.met {
+                // Stopped short: the boundary stays for the next start.
+                chat.catch_up = Some(cu);
+            }
+            if chat.history == HistoryState::Loading {
+                chat.history = HistoryState::Idle;
+            }
+            if !step.met {
+                tracing::info!("catching up {peer}: stopped after {CATCH_UP_PAGES} pages");
             }
         }
     }
-    if unread > chat.unread {
-        chat.read_marker = Some(marker);
-        chat.unread = unread;
-        chat.mentions = chat.mentions.max(mentions);
+}
+
+/// A catch-up page failed: it stops, keeping its boundary, and the next reconnect starts again
+/// from there (the pages that came in between moved the newest stored message past the gap).
+pub fn failed(state: &mut State, call: &History) {
+    let chat = state.chat_mut(call.peer);
+    if let Some(c) = chat.catch_up.as_mut() {
+        c.asked = None;
+    }
+    if chat.history == HistoryState::Loading {
+        chat.history = HistoryState::Failed;
     }
 }

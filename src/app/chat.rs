@@ -8,6 +8,7 @@ use std::hash::Hash;
 use crate::onebot::{MessageChain, MessageEvent, Peer, Role, Segment};
 
 use super::call::Call;
+use super::stored::CatchUp;
 
 /// Orders timeline entries: by time, then QQ's own sequence, then arrival.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -216,6 +217,44 @@ impl Timeline {
             .get(&id)
             .and_then(|k| self.entries.get(k))
             .and_then(|e| e.message())
+    }
+    /// True when a notice line with this text is shown at this time (a stored line read back
+    /// is not shown twice).
+    pub fn has_notice(&self, time: i64, text: &str) -> bool {
+        let from = SortKey {
+            time,
+            seq: 0,
+            arrival: 0,
+        };
+        let to = SortKey {
+            time: time.saturating_add(1),
+            seq: 0,
+            arrival: 0,
+        };
+        self.entries.range(from..to).any(|(_, e)| match &e.kind {
+            EntryKind::Notice(n) => n.text == text,
+            EntryKind::Message(_) => false,
+        })
+    }
+    /// The newest message with a server id, and its time.
+    pub fn newest_message(&self) -> Option<(i64, i64)> {
+        self.entries
+            .values()
+            .rev()
+            .find_map(|e| Some((e.message()?.id?, e.key.time)))
+    }
+    /// The oldest message with a server id, and its time.
+    pub fn oldest_message(&self) -> Option<(i64, i64)> {
+        self.entries
+            .values()
+            .find_map(|e| Some((e.message()?.id?, e.key.time)))
+    }
+    /// Drops every entry.
+    pub fn clear(&mut self) {
+        // Versions keep counting: a layout cached for an old entry is never taken for a new one.
+        let (capacity, version) = (self.capacity, self.next_version);
+        *self = Timeline::new(capacity);
+        self.next_version = version;
     }
     /// The key of the local send with this id.
     pub fn key_of_local(&self, local: u64) -> Option<SortKey> {
@@ -479,30 +518,22 @@ pub struct Chat {
     pub new_below: u32,
     /// The selected entry in the timeline (message actions act on it).
     pub selected: Option<SortKey>,
+    /// Its newest stored rows have been asked for (once per run).
+    pub from_store: bool,
+    /// The store has nothing older than the oldest loaded message: older pages come from
+    /// NapCat.
+    pub store_done: bool,
+    /// A page of the store is on its way.
+    pub store_reading: bool,
+    /// The loaded messages end before the newest (a search hit opened far back): scrolling
+    /// down reads on from the store.
+    pub detached: bool,
+    /// Catching up with NapCat's history (pages on their way).
+    pub catch_up: Option<CatchUp>,
     /// While open: what was unread when it was opened (None when nothing was).
     pub unread_at_open: Option<UnreadAtOpen>,
     /// A message being paged back to.
     pub seeking: Option<Seeking>,
-    /// Catching up after a reconnect (pages on their way, or a gap left to fill).
-    pub catch_up: Option<CatchUp>,
-}
-
-/// A chat catching up after a reconnect (what `catch_up` pages through): where what it had
-/// before the outage ends, and how far the pages got.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CatchUp {
-    /// The newest message the chat had before the outage: the pages must reach it.
-    pub known_id: i64,
-    /// Its time (a page reaching further back has passed it too).
-    pub known_time: i64,
-    /// The anchor of the page on its way (`None`: the latest page); `None` when none is.
-    pub asked: Option<Option<i64>>,
-    /// Pages still allowed before the gap is marked.
-    pub pages_left: u32,
-    /// The oldest message the pages brought (where the next page ends).
-    pub oldest: Option<i64>,
-    /// Where the gap line sits, while there is one.
-    pub gap: Option<SortKey>,
 }
 
 impl Chat {
@@ -519,8 +550,12 @@ impl Chat {
             scroll: Scroll::Bottom,
             new_below: 0,
             selected: None,
-            unread_at_open: None,
+            from_store: false,
+            store_done: false,
+            store_reading: false,
+            detached: false,
             catch_up: None,
+            unread_at_open: None,
             seeking: None,
         }
     }

@@ -10,8 +10,9 @@ use super::admin::commands as admin;
 use super::call::MarkAllRead;
 use super::effect::Effect;
 use super::lifecycle::{close_chat, open_chat};
-use super::popup::{FacePicker, HelpView, Popup};
+use super::popup::{Confirm, FacePicker, HelpView, Popup};
 use super::state::State;
+use super::stored::StoreWrite;
 use super::{member_list, reply_to};
 
 /// What a command does, given the state, its arguments (trimmed) and the effects to add to; an
@@ -67,6 +68,22 @@ pub static COMMANDS: &[Command] = &[
         desc: "在当前会话中搜索 ({timeline:search_next}/{timeline:search_prev} 上一个/下一个)",
         no_args: false,
         handler: search,
+    },
+    Command {
+        name: "find",
+        aliases: &[],
+        usage: "<文字> [筛选]",
+        desc: "搜索所有会话的本地记录 (可加 in: from: has: 等)",
+        no_args: false,
+        handler: find_cmd,
+    },
+    Command {
+        name: "forget",
+        aliases: &[],
+        usage: "[会话]",
+        desc: "删除一个会话的本地记录 (先确认; 默认当前会话)",
+        no_args: false,
+        handler: forget,
     },
     Command {
         name: "reply",
@@ -396,9 +413,44 @@ fn close(state: &mut State, _: &str, _: &mut Vec<Effect>) -> Result<(), String> 
     Ok(())
 }
 
-/// `/search <text>`.
-fn search(state: &mut State, args: &str, _: &mut Vec<Effect>) -> Result<(), String> {
+/// `/search <text>`: in the open chat — with a local history, in all of its stored messages
+/// (the `/find` popup for this chat), else in what is loaded.
+fn search(state: &mut State, args: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
+    if state.store.readable()
+        && let Some(peer) = state.open
+        && !args.trim().is_empty()
+    {
+        return super::popup::find::open(state, args, Some(peer), fx);
+    }
     super::timeline_nav::search_start(state, args)
+}
+
+/// `/find <text>`: the local history of every chat.
+fn find_cmd(state: &mut State, args: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
+    super::popup::find::open(state, args, None, fx)
+}
+
+/// `/forget [chat]`: asks, then deletes the chat's local history.
+fn forget(state: &mut State, args: &str, _: &mut Vec<Effect>) -> Result<(), String> {
+    if !state.store.writing() {
+        return Err("本地记录不可用".into());
+    }
+    let peer = if args.is_empty() {
+        state
+            .open
+            .ok_or("用法: /forget [会话] (不给会话时删除当前会话的记录)")?
+    } else {
+        resolve_chat(state, args)?
+    };
+    let name = state.contacts.chat_name(peer);
+    state.popup = Some(Popup::Confirm(Confirm {
+        title: "删除本地记录".into(),
+        body: format!(
+            "删除「{name}」在本机保存的全部聊天记录？QQ 服务器上的记录不受影响。此操作不能撤销。"
+        ),
+        on_yes: vec![Effect::Store(StoreWrite::Forget(peer))],
+    }));
+    Ok(())
 }
 
 /// `/reply`: the reply key, with a reason when nothing is selected.

@@ -6,6 +6,7 @@
 
 use super::call::Call;
 use super::drafts::Session;
+use super::stored::{StoreRead, StoreWrite};
 
 /// Something for the runtime to do.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,6 +29,14 @@ pub enum Effect {
     Redraw,
     /// Suspends to the shell.
     Suspend,
+    /// Opens `account`'s local history (closing another one); the answer comes back as
+    /// `Msg::Store`.
+    OpenStore { account: i64 },
+    /// A write to the local history (done on the store's writer thread).
+    Store(StoreWrite),
+    /// A read of the local history (done off the loop thread); the answer comes back as
+    /// `Msg::Store`.
+    StoreRead(StoreRead),
     /// Connects to NapCat now instead of waiting out the reconnect backoff.
     Reconnect,
     /// Hands `Msg::Continue(step)` back to `update`: what a confirmation's yes goes on with

@@ -4,13 +4,15 @@ use super::call::{FriendCategories, Friends, Groups, MarkRead};
 use crate::onebot::notice::{JoinKind, LeaveKind};
 use crate::onebot::{ClientEvent, ConnState, Event, MessageEvent, Notice, NoticeKind, Peer};
 
-use super::chat::{EntryKind, MessageItem, NoticeItem, Scroll, SortKey};
+use super::chat::{EntryKind, HistoryState, MessageItem, NoticeItem, Page, Scroll, SortKey};
 use super::effect::Effect;
-use super::lifecycle;
 use super::load_tracker;
 use super::loads::Load;
 use super::state::State;
+use super::stored::StoreWrite;
 use super::text::{duration_text, excerpt};
+use super::{catch_up, lifecycle, local};
+use crate::store::{LineKind, NoticeLine};
 
 /// Handles one report from the connection.
 pub fn on_client(state: &mut State, ev: ClientEvent, fx: &mut Vec<Effect>) {
@@ -53,6 +55,9 @@ pub fn on_client(state: &mut State, ev: ClientEvent, fx: &mut Vec<Effect>) {
                 _ => {}
             }
             state.conn = s;
+            if state.self_id != 0 && state.online() {
+                local::want_account(state, state.self_id, fx);
+            }
             if first_connect {
                 state.loaded = true;
                 initial_loads(state, fx);
@@ -79,13 +84,40 @@ fn initial_loads(state: &mut State, fx: &mut Vec<Effect>) {
     lifecycle::on_connected(state, fx);
 }
 
-/// After a reconnect: the open chat and recent chats page back through what they missed
-/// (`catch_up`).
+/// After a reconnect: the open chat and recent chats catch up (`catch_up`: pages until they meet
+/// what was stored or loaded; merged, de-duplicated).
 fn catch_up(state: &mut State, fx: &mut Vec<Effect>) {
+    let page = state.settings.history_page;
+    let mut peers: Vec<Peer> = super::sidebar::recent_peers(state)
+        .into_iter()
+        .take(10)
+        .collect();
+    if let Some(p) = state.open
+        && !peers.contains(&p)
+    {
+        peers.insert(0, p);
+    }
+    for p in peers {
+        if catch_up::start(state, p, fx) {
+            // A first page the load tracker would ask again: the catch-up's page brings it.
+            load_tracker::hand_over(state, Load::History(p));
+            continue;
+        }
+        if state.loads.is_pending(Load::History(p)) {
+            // Its first page went down with the old connection: the load tracker asks again.
+            continue;
+        }
+        let chat = state.chat_mut(p);
+        if chat.history == HistoryState::NotLoaded {
+            continue;
+        }
+        if let Some(call) = chat.request_page(Page::Latest, page) {
+            fx.push(Effect::Call(call));
+        }
+    }
     // The loads that went down with the old connection (the open chat's first page, its member
-    // list), then the pages of what the other chats missed.
+    // list) or were wanted while there was none: the load tracker asks them again.
     lifecycle::on_connected(state, fx);
-    super::catch_up::start(state, fx);
     load_tracker::ask(state, Load::RecentChats, fx);
     // Requests made while we were away.
     super::requests::refresh(fx);
@@ -159,6 +191,16 @@ pub fn on_message(state: &mut State, ev: MessageEvent, fx: &mut Vec<Effect>, liv
     let peer = ev.peer();
     if peer.id() == 0 {
         return;
+    }
+    if state.store.writing() {
+        state
+            .store
+            .write(fx, StoreWrite::Message(Box::new(ev.clone())));
+        if state.chats.get(&peer).is_some_and(|c| c.detached) {
+            // The chat shows an old stretch read from the store: the message is stored and
+            // comes with the newest rows when scrolling down, not into the middle.
+            return;
+        }
     }
     if state.self_id == 0 && ev.self_id != 0 {
         state.self_id = ev.self_id;
@@ -256,7 +298,26 @@ pub fn on_message(state: &mut State, ev: MessageEvent, fx: &mut Vec<Effect>, liv
     }
 }
 
-fn add_line(state: &mut State, peer: Peer, time: i64, actor: Option<i64>, text: String) {
+/// Adds a notice line to its chat's timeline, and to the store.
+fn add_line(
+    state: &mut State,
+    fx: &mut Vec<Effect>,
+    kind: LineKind,
+    peer: Peer,
+    time: i64,
+    actor: Option<i64>,
+    text: String,
+) {
+    state.store.write(
+        fx,
+        StoreWrite::Notice(NoticeLine {
+            peer,
+            time,
+            kind,
+            actor,
+            text: text.clone(),
+        }),
+    );
     let arrival = state.arrival();
     let key = SortKey {
         time,
@@ -284,6 +345,7 @@ fn you_or(state: &State, g: i64, user: i64) -> String {
 
 fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
     let t = if n.time > 0 { n.time } else { state.now };
+    let kind = LineKind::of(&n.kind);
     match n.kind {
         NoticeKind::GroupRecall {
             group_id,
@@ -297,6 +359,14 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
             } else {
                 operator_id
             };
+            state.store.write(
+                fx,
+                StoreWrite::Recall {
+                    peer,
+                    message_id,
+                    by: op,
+                },
+            );
             let found = state
                 .chat_mut(peer)
                 .timeline
@@ -311,7 +381,7 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
                         you_or(state, group_id, user_id)
                     )
                 };
-                add_line(state, peer, t, Some(op), text);
+                add_line(state, fx, kind, peer, t, Some(op), text);
             }
         }
         NoticeKind::FriendRecall {
@@ -319,6 +389,14 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
             message_id,
         } => {
             let peer = Peer::Private(user_id);
+            state.store.write(
+                fx,
+                StoreWrite::Recall {
+                    peer,
+                    message_id,
+                    by: user_id,
+                },
+            );
             let found = state
                 .chat_mut(peer)
                 .timeline
@@ -327,6 +405,8 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
                 let who = state.contacts.user_name(user_id);
                 add_line(
                     state,
+                    fx,
+                    kind,
                     peer,
                     t,
                     Some(user_id),
@@ -370,7 +450,15 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
                 );
             }
             state.contacts.touch();
-            add_line(state, Peer::Group(group_id), t, Some(user_id), text);
+            add_line(
+                state,
+                fx,
+                kind,
+                Peer::Group(group_id),
+                t,
+                Some(user_id),
+                text,
+            );
             if user_id == state.self_id {
                 fx.push(Effect::call(Groups));
             }
@@ -401,7 +489,15 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
                 state.contacts.groups.remove(&group_id);
             }
             state.contacts.touch();
-            add_line(state, Peer::Group(group_id), t, Some(user_id), text);
+            add_line(
+                state,
+                fx,
+                kind,
+                Peer::Group(group_id),
+                t,
+                Some(user_id),
+                text,
+            );
         }
         NoticeKind::GroupBan {
             lift,
@@ -433,7 +529,15 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
                 }
             };
             state.contacts.touch();
-            add_line(state, Peer::Group(group_id), t, Some(user_id), text);
+            add_line(
+                state,
+                fx,
+                kind,
+                Peer::Group(group_id),
+                t,
+                Some(user_id),
+                text,
+            );
         }
         NoticeKind::GroupAdmin {
             set,
@@ -454,7 +558,15 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
             } else {
                 format!("{who} 被取消了管理员")
             };
-            add_line(state, Peer::Group(group_id), t, Some(user_id), text);
+            add_line(
+                state,
+                fx,
+                kind,
+                Peer::Group(group_id),
+                t,
+                Some(user_id),
+                text,
+            );
         }
         NoticeKind::GroupCard {
             group_id,
@@ -476,12 +588,22 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
             } else {
                 format!("{old} 的群名片改为 {card_new}")
             };
-            add_line(state, Peer::Group(group_id), t, Some(user_id), text);
+            add_line(
+                state,
+                fx,
+                kind,
+                Peer::Group(group_id),
+                t,
+                Some(user_id),
+                text,
+            );
         }
         NoticeKind::FriendAdd { user_id } => {
             fx.push(Effect::call(Friends));
             add_line(
                 state,
+                fx,
+                kind,
                 Peer::Private(user_id),
                 t,
                 Some(user_id),
@@ -510,16 +632,48 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
             } else {
                 format!("{op} 将{who}一条消息设为精华")
             };
-            add_line(state, Peer::Group(group_id), t, Some(operator_id), text);
+            add_line(
+                state,
+                fx,
+                kind,
+                Peer::Group(group_id),
+                t,
+                Some(operator_id),
+                text,
+            );
         }
         NoticeKind::GroupMsgEmojiLike {
             group_id,
+            user_id,
             message_id: Some(message_id),
             likes,
             is_add,
-            ..
         } => {
             let add = is_add != Some(false);
+            // Kept in the store as a line (for the record and exports); the timeline shows
+            // reactions as counts on their message, not as lines.
+            if state.store.writing() && !likes.is_empty() {
+                let who = you_or(state, group_id, user_id);
+                let labels: String = likes
+                    .iter()
+                    .map(|l| crate::onebot::faces::reaction_label(&l.emoji_id))
+                    .collect();
+                let text = if add {
+                    format!("{who} 回应了一条消息 {labels}")
+                } else {
+                    format!("{who} 取消了对一条消息的回应 {labels}")
+                };
+                state.store.write(
+                    fx,
+                    StoreWrite::Notice(NoticeLine {
+                        peer: Peer::Group(group_id),
+                        time: t,
+                        kind,
+                        actor: (user_id != 0).then_some(user_id),
+                        text,
+                    }),
+                );
+            }
             state
                 .chat_mut(Peer::Group(group_id))
                 .timeline
@@ -559,7 +713,7 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
                 name(state, poker),
                 name(state, target_id)
             );
-            add_line(state, peer, t, Some(poker), text);
+            add_line(state, fx, kind, peer, t, Some(poker), text);
             if target_id == state.self_id && state.open != Some(peer) {
                 let c = state.chat_mut(peer);
                 c.last_activity = c.last_activity.max(t);
@@ -600,6 +754,8 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
             let who = you_or(state, group_id, user_id);
             add_line(
                 state,
+                fx,
+                kind,
                 Peer::Group(group_id),
                 t,
                 Some(user_id),
@@ -618,6 +774,8 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
             let who = you_or(state, group_id, user_id);
             add_line(
                 state,
+                fx,
+                kind,
                 Peer::Group(group_id),
                 t,
                 Some(user_id),
@@ -632,7 +790,15 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
         } => {
             let text = tip.text();
             if !text.is_empty() {
-                add_line(state, Peer::Group(group_id), t, Some(user_id), text);
+                add_line(
+                    state,
+                    fx,
+                    kind,
+                    Peer::Group(group_id),
+                    t,
+                    Some(user_id),
+                    text,
+                );
             }
         }
         NoticeKind::BotOffline { message, tag, .. } => {
@@ -652,6 +818,8 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
             };
             add_line(
                 state,
+                fx,
+                kind,
                 Peer::Private(peer_id),
                 t,
                 Some(peer_id),

@@ -1,7 +1,7 @@
 //! History pages as they arrive: their messages filed into the chat, the chat told whether older
 //! pages remain, and what the open chat quotes fetched. (The page is asked for by
-//! `Chat::request_page`; the open chat's first page through the load tracker, `loads`, and the
-//! pages of a reconnect's catch-up by `catch_up`, which takes their results.)
+//! `Chat::request_page`; the open chat's first page through the load tracker, `load_tracker`,
+//! and the pages of a catch-up by `catch_up`, which takes their results.)
 
 use crate::onebot::{Error, MessageEvent, Peer};
 
@@ -28,14 +28,15 @@ impl Request for History {
             load_tracker::settle(state, Load::History(self.peer), Ok(()), fx);
         }
         if catch_up::takes(state, &self) {
-            let page = catch_up::PageSeen::of(&list);
-            file(state, self.peer, list, fx);
-            let chat = state.chat_mut(self.peer);
-            if chat.history == HistoryState::Loading {
-                // The chat's first page, brought by the load tracker: it is in.
-                chat.history = HistoryState::Idle;
+            let peer = self.peer;
+            let step = catch_up::examine(state, &self, &list);
+            file_page(state, peer, list, fx);
+            catch_up::advance(state, self, step, fx);
+            if state.open == Some(peer) {
+                super::quotes::request(state, peer, fx);
+                super::seek::step(state, fx);
             }
-            return catch_up::on_page(state, self, page, fx);
+            return;
         }
         let History {
             peer,
@@ -48,7 +49,7 @@ impl Request for History {
             .map(|c| c.timeline.len())
             .unwrap_or(0);
         let got = list.len();
-        file(state, peer, list, fx);
+        file_page(state, peer, list, fx);
         let chat = state.chat_mut(peer);
         let added = chat.timeline.len().saturating_sub(before);
         chat.history = if anchor.is_some() && (added == 0 || got < count as usize) {
@@ -66,20 +67,13 @@ impl Request for History {
         if self.anchor.is_none()
             && load_tracker::settle(state, Load::History(self.peer), Err(&e), fx)
         {
-            // Asked again (or once connected): a catch-up waits for that page.
+            // Asked again (or once connected).
             return;
         }
         if catch_up::takes(state, &self) {
-            let chat = state.chat_mut(self.peer);
-            if chat.history == HistoryState::Loading {
-                chat.history = HistoryState::Failed;
-            }
-            if e.is_no_such_message() {
-                // Nothing there (or before): the page met what the chat had.
-                let page = catch_up::PageSeen::of(&[]);
-                return catch_up::on_page(state, self, page, fx);
-            }
-            return catch_up::on_failed(state, self, e);
+            tracing::info!("catching up {} failed: {e}", self.peer);
+            catch_up::failed(state, &self);
+            return;
         }
         if matches!(e, Error::UnknownAction { .. }) {
             // Servers without history (other OneBot implementations): live messages only.
@@ -108,10 +102,10 @@ impl Request for History {
     }
 }
 
-/// Files a page's messages into `peer`'s chat.
-fn file(state: &mut State, peer: Peer, list: Vec<MessageEvent>, fx: &mut Vec<Effect>) {
+/// Files a page's messages into the chat that asked (and so into the store).
+fn file_page(state: &mut State, peer: Peer, list: Vec<MessageEvent>, fx: &mut Vec<Effect>) {
     for mut m in list {
-        if m.peer() != peer && m.peer().id() != 0 {
+        if m.peer() != peer {
             // Some servers omit group_id/target_id in history entries: file it where asked.
             match peer {
                 Peer::Group(g) => m.group_id = Some(g),

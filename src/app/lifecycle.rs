@@ -13,7 +13,7 @@ use super::effect::Effect;
 use super::load_tracker;
 use super::loads::Load;
 use super::state::State;
-use super::{member_list, quotes};
+use super::{catch_up, local, member_list, quotes};
 
 /// Opens a chat: keeps the old draft, loads the new one, fetches history and members, marks read.
 pub fn open_chat(state: &mut State, peer: Peer, fx: &mut Vec<Effect>) {
@@ -36,6 +36,8 @@ pub fn open_chat(state: &mut State, peer: Peer, fx: &mut Vec<Effect>) {
         mentions: chat.mentions,
         ..UnreadAtOpen::default()
     });
+    // Its stored past is drawn at once; NapCat fills in what is newer.
+    local::read_open(state, peer, fx);
     load_open(state, fx);
     mark_open_read(state, peer, fx);
     quotes::request(state, peer, fx);
@@ -82,7 +84,10 @@ pub fn load_open(state: &mut State, fx: &mut Vec<Effect>) {
     if !state.online() {
         return;
     }
-    if matches!(state.chat_mut(peer).history, HistoryState::NotLoaded) {
+    // With stored (or loaded) messages it catches up until it meets them; else its latest
+    // page comes through the load tracker (asked again when it does not come).
+    if state.chat_mut(peer).history == HistoryState::NotLoaded && !catch_up::start(state, peer, fx)
+    {
         load_tracker::ask(state, Load::History(peer), fx);
     }
     // Whatever is known of the list: one that is not in (never asked, or dropped while the chat

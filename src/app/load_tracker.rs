@@ -190,3 +190,8 @@ pub fn on_connected(state: &mut State, fx: &mut Vec<Effect>) {
         }
     }
 }
+
+/// Something else brings `load` now (a catch-up's page): it is no longer tracked here.
+pub fn hand_over(state: &mut State, load: Load) {
+    state.loads.tracked.remove(&load);
+}

@@ -15,16 +15,17 @@
 //!
 //! The core modules: `action`, `admin/audit`, `call`, `call/chat`, `call/contacts`, `call/group`,
 //! `call/members`, `call/messages`, `call/reply`, `call/requests`, `chat`, `composer`, `contacts`,
-//! `drafts`, `effect`, `inbox`, `keymap`, `loads`, `msg`, `popup`, `popup/state`, `state`, `text`.
+//! `drafts`, `effect`, `inbox`, `keymap`, `loads`, `msg`, `popup`, `popup/state`, `state`,
+//! `store_state`, `stored`, `text`.
 //!
 //! The feature modules: `actions`, `admin`, `admin/commands`, `admin/duration`, `admin/group`,
 //! `admin/members`, `admin/messages`, `admin/roles`, `admin/sheets`, `admin/target`, `catch_up`,
 //! `command_line`, `commands`, `completion`, `cursor`, `events`, `fuzzy`, `history`, `input`,
-//! `keymap/hint`, `lifecycle`, `load_tracker`, `member_list`, `names`, `open_link`,
-//! `popup/confirm`, `popup/essences`, `popup/faces`, `popup/help`, `popup/inbox`, `popup/leave`,
-//! `popup/mute`, `popup/mutes`, `popup/notices`, `popup/profile`, `popup/protocol`, `popup/sheet`,
-//! `quotes`, `reply_to`, `reports`, `requests`, `retry`, `roster`, `seek`, `sending`, `sidebar`,
-//! `timeline_nav`, `update`.
+//! `keymap/hint`, `lifecycle`, `load_tracker`, `local`, `member_list`, `names`, `open_link`,
+//! `popup/confirm`, `popup/essences`, `popup/faces`, `popup/find`, `popup/help`, `popup/inbox`,
+//! `popup/leave`, `popup/mute`, `popup/mutes`, `popup/notices`, `popup/profile`, `popup/protocol`,
+//! `popup/sheet`, `quotes`, `reply_to`, `reports`, `requests`, `retry`, `roster`, `seek`,
+//! `sending`, `sidebar`, `timeline_nav`, `update`.
 
 pub mod action;
 pub mod actions;
@@ -49,6 +50,7 @@ pub mod keymap;
 pub mod lifecycle;
 pub mod load_tracker;
 pub mod loads;
+pub mod local;
 pub mod member_list;
 pub mod msg;
 pub mod names;
@@ -64,6 +66,8 @@ pub mod seek;
 pub mod sending;
 pub mod sidebar;
 pub mod state;
+pub mod store_state;
+pub mod stored;
 pub mod text;
 pub mod timeline_nav;
 pub mod update;

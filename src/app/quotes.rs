@@ -7,6 +7,7 @@ use super::call::reply::Request;
 use super::call::{GetForward, GetMsg};
 use super::effect::Effect;
 use super::state::{ForwardPreview, Quote, State};
+use super::stored::StoreWrite;
 use super::text::excerpt;
 
 /// Messages shown in a forward's preview.
@@ -121,7 +122,16 @@ impl Request for GetForward {
         "获取聊天记录"
     }
 
-    fn done(self, state: &mut State, list: Vec<MessageEvent>, _fx: &mut Vec<Effect>) {
+    fn done(self, state: &mut State, list: Vec<MessageEvent>, fx: &mut Vec<Effect>) {
+        if !list.is_empty() {
+            state.store.write(
+                fx,
+                StoreWrite::Forward {
+                    id: self.id.clone(),
+                    messages: list.clone(),
+                },
+            );
+        }
         let lines = list
             .iter()
             .take(FORWARD_PREVIEW_LINES)

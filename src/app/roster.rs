@@ -14,6 +14,7 @@ use super::events::on_message;
 use super::load_tracker;
 use super::loads::Load;
 use super::state::State;
+use super::stored::StoreWrite;
 use super::text::short_reason;
 
 impl Request for LoginInfo {
@@ -31,6 +32,9 @@ impl Request for LoginInfo {
         }
         state.self_id = out.user_id;
         state.self_name = out.nickname;
+        if state.online() {
+            super::local::want_account(state, out.user_id, fx);
+        }
     }
 
     fn failed(self, state: &mut State, e: Error, fx: &mut Vec<Effect>) {
@@ -49,6 +53,9 @@ impl Request for Friends {
 
     fn done(self, state: &mut State, list: Vec<FriendInfo>, fx: &mut Vec<Effect>) {
         load_tracker::settle(state, Load::Friends, Ok(()), fx);
+        for f in &list {
+            name_chat(state, Peer::Private(f.user_id), &f.display_name(), fx);
+        }
         // Keep categories learnt from get_friends_with_category.
         let old = std::mem::take(&mut state.contacts.friends);
         for mut f in list {
@@ -97,6 +104,9 @@ impl Request for Groups {
 
     fn done(self, state: &mut State, list: Vec<GroupEntry>, fx: &mut Vec<Effect>) {
         load_tracker::settle(state, Load::Groups, Ok(()), fx);
+        for g in &list {
+            name_chat(state, Peer::Group(g.group_id), &g.name, fx);
+        }
         state.contacts.groups = list.into_iter().map(|g| (g.group_id, g)).collect();
         state.contacts.groups_loaded = true;
         state.contacts.touch();
@@ -138,6 +148,8 @@ impl Request for RecentContacts {
             let chat = state.chat_mut(it.peer);
             chat.last_activity = chat.last_activity.max(it.time);
             if let Some(m) = it.last {
+                // Newer than what is stored: the chat pages back until it meets it.
+                super::catch_up::behind(state, it.peer, &m, fx);
                 on_message(state, m, fx, false);
             }
         }
@@ -189,5 +201,19 @@ impl Request for MemberList {
             self.describe(),
             short_reason(&e)
         ));
+    }
+}
+
+/// Keeps a chat's name in the store (for the sidebar offline and `/find in:`).
+fn name_chat(state: &mut State, peer: Peer, name: &str, fx: &mut Vec<Effect>) {
+    let name = name.trim();
+    if !name.is_empty() && state.store.writing() {
+        state.store.write(
+            fx,
+            StoreWrite::ChatName {
+                peer,
+                name: name.to_string(),
+            },
+        );
     }
 }

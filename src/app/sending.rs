@@ -11,6 +11,7 @@ use super::composer::{Composer, Submission};
 use super::effect::{Effect, Step};
 use super::popup::{Confirm, Popup};
 use super::state::State;
+use super::stored::StoreWrite;
 use super::text::short_reason;
 
 /// Sends the composer's message, or runs its `/command`. A message for the whole group asks
@@ -84,6 +85,8 @@ fn send_checked(state: &mut State, confirmed: bool, fx: &mut Vec<Effect>) {
             if !confirmed && ask_before_everyone(state, peer, &chain) {
                 return;
             }
+            // Opened at an old search hit: back to the newest, where the message goes.
+            super::local::back_to_newest(state, peer, fx);
             let local_id = state.next_local_id;
             state.next_local_id += 1;
             let arrival = state.arrival();
@@ -164,8 +167,14 @@ impl Request for SendMessage {
         "发送"
     }
 
-    fn done(self, state: &mut State, message_id: i64, _fx: &mut Vec<Effect>) {
+    fn done(self, state: &mut State, message_id: i64, fx: &mut Vec<Effect>) {
+        let me = state.self_id;
         let chat = state.chat_mut(self.peer);
+        let time = chat
+            .timeline
+            .key_of_local(self.local_id)
+            .map(|k| k.time)
+            .unwrap_or(0);
         if let Some(key) = chat.timeline.key_of_local(self.local_id) {
             if chat.timeline.key_of(message_id).is_some_and(|k| k != key) {
                 // The message_sent echo arrived first: it is the copy to keep.
@@ -176,6 +185,12 @@ impl Request for SendMessage {
                     m.delivery = Delivery::Sent;
                 });
             }
+        }
+        if message_id != 0 && me != 0 {
+            // Confirmed: stored like any message (its echo, if one comes, merges with it).
+            let time = if time > 0 { time } else { state.now };
+            let ev = crate::store::sent_message(self.peer, me, message_id, time, self.chain);
+            state.store.write(fx, StoreWrite::Message(Box::new(ev)));
         }
     }
 

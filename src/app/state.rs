@@ -15,6 +15,7 @@ use super::inbox::Inbox;
 use super::keymap::Keymap;
 use super::loads::Loads;
 use super::popup::Popup;
+use super::store_state::LocalStore;
 
 /// UI-relevant settings (from the config file).
 #[derive(Debug, Clone, PartialEq)]
@@ -29,6 +30,10 @@ pub struct Settings {
     pub sidebar_width: u16,
     /// How many recent chats to ask for at start.
     pub recent_count: u32,
+    /// Keep a local history (the runtime offers a store).
+    pub history: bool,
+    /// Recalled messages keep their text, dimmed (else only that they were recalled shows).
+    pub show_recalled: bool,
     /// The URL connected to, as messages show it (no query string: it may hold the token).
     pub server_url: String,
 }
@@ -41,6 +46,8 @@ impl Default for Settings {
             sidebar: true,
             sidebar_width: 26,
             recent_count: 30,
+            history: false,
+            show_recalled: false,
             server_url: String::new(),
         }
     }
@@ -275,6 +282,8 @@ pub struct State {
     pub inbox: Inbox,
     /// The start-up loads not in yet (asked again after a timeout or a lost connection).
     pub loads: Loads,
+    /// The local history: which store is open, the newest stored message per chat.
+    pub store: LocalStore,
 }
 
 /// A merged forward's content looked up for its preview.
@@ -345,6 +354,7 @@ impl State {
             typing: HashMap::new(),
             inbox: Inbox::default(),
             loads: Loads::default(),
+            store: LocalStore::default(),
         }
     }
 

@@ -13,8 +13,9 @@ use super::input::printable;
 use super::keymap::{Context, Key, Lookup};
 use super::msg::Msg;
 use super::state::State;
+use super::stored::StoreEvent;
 use super::{
-    actions, command_line, completion, events, lifecycle, popup, reports, sending, sidebar,
+    actions, command_line, completion, events, lifecycle, local, popup, reports, sending, sidebar,
     timeline_nav,
 };
 
@@ -51,6 +52,12 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Frame(report) => reports::on_frame(state, report, &mut fx),
         Msg::Restore(session) => lifecycle::restore(state, session, &mut fx),
         Msg::Failed(f) => reports::on_failure(state, f),
+        Msg::Store(ev) => match ev {
+            ev @ (StoreEvent::Found { .. } | StoreEvent::Around { .. }) => {
+                popup::find::on_event(state, ev, &mut fx)
+            }
+            ev => local::on_event(state, ev, &mut fx),
+        },
         Msg::SuspendSignal => fx.push(Effect::Suspend),
         Msg::Warning(w) => state.error(w),
         Msg::Continue(step) => sending::on_step(state, step, &mut fx),

@@ -318,10 +318,19 @@ pub fn message_rows(ctx: &LayoutCtx, time: i64, m: &MessageItem, w: u16) -> Vec<
         body.push(quote_spans(ctx, id));
         body.push(Span::raw("\n"));
     }
-    body.extend(content_spans(ctx, m));
+    // A recalled message shows as recalled; its text stays (dimmed) only with
+    // `[history] show_recalled`.
+    let hidden = m.recalled_by.is_some() && !ctx.state.settings.show_recalled;
+    if !hidden {
+        body.extend(content_spans(ctx, m));
+    }
     if m.recalled_by.is_some() {
         body.push(Span::styled(
-            " (已撤回)",
+            if hidden {
+                "(已撤回)"
+            } else {
+                " (已撤回)"
+            },
             t.recalled.add_modifier(Modifier::BOLD),
         ));
     }

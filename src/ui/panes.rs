@@ -381,8 +381,17 @@ fn hints(state: &State) -> String {
     items.join("  ")
 }
 
-/// The connection state as text and style.
+/// The connection state as text and style; offline with a local history open, it says what is
+/// shown is the stored history.
 pub fn conn_text(state: &State, theme: &Theme) -> (String, Style) {
+    let (text, style) = conn_state_text(state, theme);
+    if !state.online() && state.store.readable() {
+        return (format!("离线 · 本地记录 · {text}"), style);
+    }
+    (text, style)
+}
+
+fn conn_state_text(state: &State, theme: &Theme) -> (String, Style) {
     match &state.conn {
         ConnState::Connecting { attempt } if *attempt <= 1 => {
             ("连接中…".into(), theme.conn_reconnecting)

@@ -24,6 +24,7 @@
 pub mod confirm;
 pub mod essences;
 pub mod faces;
+pub mod find;
 pub mod help;
 pub mod inbox;
 pub mod leave;
@@ -40,8 +41,8 @@ use crossterm::event::{KeyCode, KeyModifiers};
 use super::keymap::Key;
 
 pub use state::{
-    Confirm, EssenceList, FacePicker, HelpView, InboxInput, InboxView, LeaveConfirm, Load,
-    MuteList, MutePicker, NoticeList, ProfileCard, Sheet, SheetKind,
+    Confirm, EssenceList, FacePicker, FindView, HelpView, InboxInput, InboxView, LeaveConfirm,
+    Load, MuteList, MutePicker, NoticeList, ProfileCard, Sheet, SheetKind,
 };
 
 /// The registry: every popup, one row each (its variant and its state type). It expands a given
@@ -72,6 +73,8 @@ macro_rules! for_each_popup {
             Inbox(InboxView),
             /// Leaving (or dismissing) a group, confirmed by typing its name or number.
             Leave(LeaveConfirm),
+            /// `/find`: hits from the local history of every chat.
+            Find(FindView),
         }
     };
 }

@@ -6,6 +6,8 @@ use crate::onebot::types::{EssenceMessage, GroupNotice, ShutListEntry};
 
 use super::super::call::members::ProfileData;
 use super::super::effect::Effect;
+use crate::onebot::Peer;
+use crate::store::Hit;
 
 /// The help overlay and how far it is scrolled (the drawing knows how long it is, and stops).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -120,6 +122,19 @@ pub struct LeaveConfirm {
     pub dismiss: bool,
     pub typed: String,
     pub error: Option<String>,
+}
+
+/// `/find`: the query being typed, and the hits of the one last run (grouped by chat, the chat
+/// with the newest hit first, newest first within a chat).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FindView {
+    pub query: String,
+    /// `/search` in a chat: only that chat.
+    pub scope: Option<Peer>,
+    /// The query whose hits are shown (or on their way).
+    pub asked: String,
+    pub hits: Load<Vec<Hit>>,
+    pub selected: usize,
 }
 
 /// Something fetched for a popup.

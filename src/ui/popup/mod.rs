@@ -6,6 +6,7 @@
 pub mod confirm;
 pub mod essences;
 pub mod faces;
+pub mod find;
 pub mod help;
 pub mod inbox;
 pub mod leave;
@@ -52,6 +53,7 @@ pub fn draw(
         Popup::Sheet(p) => sheet::draw(state, theme, p, area, buf),
         Popup::Inbox(p) => inbox::draw(state, theme, p, area, buf),
         Popup::Leave(p) => leave::draw(state, theme, p, area, buf),
+        Popup::Find(p) => find::draw(state, theme, p, area, buf),
     }
 }
 
