@@ -79,6 +79,8 @@ pub struct Config {
     pub notify: NotifyConfig,
     /// The local history.
     pub history: HistoryConfig,
+    /// What napterm tells others about you.
+    pub privacy: PrivacyConfig,
 }
 
 impl Default for Config {
@@ -95,6 +97,7 @@ impl Default for Config {
             ui: UiConfig::default(),
             notify: NotifyConfig::default(),
             history: HistoryConfig::default(),
+            privacy: PrivacyConfig::default(),
         }
     }
 }
@@ -211,6 +214,20 @@ impl Default for HistoryConfig {
             enabled: true,
             show_recalled: false,
         }
+    }
+}
+
+/// The `[privacy]` table.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PrivacyConfig {
+    /// Tell a friend you are typing (`set_input_status`, at most every few seconds).
+    pub send_typing: bool,
+}
+
+impl Default for PrivacyConfig {
+    fn default() -> Self {
+        PrivacyConfig { send_typing: true }
     }
 }
 
@@ -385,6 +402,8 @@ pub struct Settings {
     pub notify: NotifyConfig,
     /// The `[history]` table.
     pub history: HistoryConfig,
+    /// The `[privacy]` table.
+    pub privacy: PrivacyConfig,
     /// The config file that was read, if one was.
     pub config_file: Option<PathBuf>,
     /// What the user should read about how napterm was started (the interface shows it too,
@@ -482,6 +501,7 @@ impl Settings {
             colors,
             notify: config.notify,
             history: config.history,
+            privacy: config.privacy,
             config_file: file_path,
             warnings: Vec::new(),
         })
@@ -644,9 +664,16 @@ mod tests {
             [notify]
             bell = false
             osc = false
+            [privacy]
+            send_typing = false
             "#,
         )
         .unwrap();
+        assert!(!c.privacy.send_typing);
+        assert!(
+            Config::default().privacy.send_typing,
+            "on unless turned off"
+        );
         assert_eq!(c.url.as_deref(), Some("ws://10.0.0.2:3001/"));
         assert!(c.token_in_query);
         assert_eq!(c.call_timeout_secs, Seconds(5));

@@ -509,6 +509,7 @@ fn a_stale_command_saved_by_an_earlier_version_does_not_come_back() {
     let session = napterm::app::drafts::Session {
         drafts: [(GROUP, stale)].into_iter().collect(),
         open: Some(GROUP),
+        ..Default::default()
     };
     update(&mut s, Msg::Restore(session));
     assert_eq!(s.composer.text(), "");
@@ -697,8 +698,8 @@ fn members_in(s: &mut State, group: i64) {
 fn a_restored_open_group_loads_its_members_once_connected() {
     let mut s = offline();
     let session = napterm::app::drafts::Session {
-        drafts: Default::default(),
         open: Some(GROUP),
+        ..Default::default()
     };
     update(&mut s, Msg::Restore(session));
     let fx = update(&mut s, connected("我"));

@@ -351,6 +351,7 @@ fn every_source_is_written_live_echo_page_own_send_recall_notice_forward() {
                 peer: GROUP,
                 chain: MessageChain::new().text("我的"),
                 local_id: 1,
+                group: None,
             },
             Ok(555),
         )),

@@ -2,7 +2,7 @@
 
 use super::call::History;
 use std::borrow::Borrow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::Hash;
 
 use crate::onebot::{MessageChain, MessageEvent, Peer, Role, Segment};
@@ -45,12 +45,33 @@ pub struct MessageItem {
     pub delivery: Delivery,
     /// Set when recalled: who recalled it (the author or an admin).
     pub recalled_by: Option<i64>,
-    /// Reaction counts by emoji id (face id or code point), in first-seen order.
-    pub reactions: Vec<(String, i64)>,
+    /// Reactions by emoji id (face id or code point), in first-seen order.
+    pub reactions: Vec<Reaction>,
     pub essence: bool,
     /// The time the server gave, when it could not be believed (far in the future): the
     /// message is ordered by sequence or arrival instead, and its time is shown as unknown.
     pub bad_time: Option<i64>,
+}
+
+/// One reaction (贴表情) on a message: the emoji, how many reacted with it, and whether you did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reaction {
+    /// A system face id or a Unicode code point, in decimal, as NapCat writes it.
+    pub emoji: String,
+    pub count: i64,
+    /// You are among them (as far as this client knows: your own reactions, and fetched lists).
+    pub mine: bool,
+}
+
+impl Reaction {
+    /// `count` reactions with `emoji`, none of them known to be yours.
+    pub fn new(emoji: impl Into<String>, count: i64) -> Self {
+        Reaction {
+            emoji: emoji.into(),
+            count,
+            mine: false,
+        }
+    }
 }
 
 impl MessageItem {
@@ -59,7 +80,7 @@ impl MessageItem {
         let mut reactions = Vec::new();
         for l in &ev.emoji_likes_list {
             if l.likes_cnt > 0 {
-                reactions.push((l.emoji_id.clone(), l.likes_cnt));
+                reactions.push(Reaction::new(l.emoji_id.clone(), l.likes_cnt));
             }
         }
         MessageItem {
@@ -530,6 +551,11 @@ pub struct Chat {
     pub detached: bool,
     /// Catching up with NapCat's history (pages on their way).
     pub catch_up: Option<CatchUp>,
+    /// Messages marked for forwarding (Space in the timeline), oldest first.
+    pub marked: BTreeSet<SortKey>,
+    /// For a temporary session (临时会话, a private chat with someone who is not a friend): the
+    /// group it comes through, which replies must name.
+    pub temp_group: Option<i64>,
     /// While open: what was unread when it was opened (None when nothing was).
     pub unread_at_open: Option<UnreadAtOpen>,
     /// A message being paged back to.
@@ -555,6 +581,8 @@ impl Chat {
             store_reading: false,
             detached: false,
             catch_up: None,
+            marked: BTreeSet::new(),
+            temp_group: None,
             unread_at_open: None,
             seeking: None,
         }
@@ -643,6 +671,35 @@ impl Chat {
         self.selected = None;
         self.scroll = Scroll::Bottom;
         self.new_below = 0;
+    }
+
+    /// Marks or unmarks the message at `key` for forwarding (its rows show the mark); true when
+    /// it is marked now. Only messages the server has given an id can be marked.
+    pub fn toggle_mark(&mut self, key: SortKey) -> bool {
+        let sendable = self
+            .timeline
+            .get(key)
+            .and_then(Entry::message)
+            .is_some_and(|m| m.id.is_some() && m.recalled_by.is_none());
+        let marked = if self.marked.remove(&key) {
+            false
+        } else if sendable {
+            self.marked.insert(key)
+        } else {
+            return false;
+        };
+        // Bump the entry: its rows show the mark.
+        self.timeline.update_message(key, |_| {});
+        marked
+    }
+
+    /// Unmarks every marked message; true when there were some.
+    pub fn clear_marks(&mut self) -> bool {
+        let keys = std::mem::take(&mut self.marked);
+        for k in &keys {
+            self.timeline.update_message(*k, |_| {});
+        }
+        !keys.is_empty()
     }
 
     /// The call for a history page of `count` messages, with the chat marked as loading; None

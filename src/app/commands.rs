@@ -13,7 +13,7 @@ use super::lifecycle::{close_chat, open_chat};
 use super::popup::{Confirm, FacePicker, HelpView, Popup};
 use super::state::State;
 use super::stored::StoreWrite;
-use super::{member_list, reply_to};
+use super::{forwarding, member_list, outgoing, reactions, reply_to, sidebar};
 
 /// What a command does, given the state, its arguments (trimmed) and the effects to add to; an
 /// error is a one-line explanation for the status line.
@@ -196,6 +196,54 @@ pub static COMMANDS: &[Command] = &[
         desc: "给资料卡点赞",
         no_args: false,
         handler: admin::like,
+    },
+    Command {
+        name: "forward",
+        aliases: &["fw"],
+        usage: "[--each] <会话>",
+        desc: "合并转发标记的 ({timeline:mark}) 或选中的消息 (--each 逐条)",
+        no_args: false,
+        handler: forwarding::command,
+    },
+    Command {
+        name: "react",
+        aliases: &[],
+        usage: "[表情名|编号|emoji]",
+        desc: "给选中的消息贴表情 (再贴一次取消; 不带参数打开面板)",
+        no_args: false,
+        handler: reactions::command,
+    },
+    Command {
+        name: "reactions",
+        aliases: &[],
+        usage: "",
+        desc: "选中的消息有谁贴了什么表情",
+        no_args: true,
+        handler: reactions::list_command,
+    },
+    Command {
+        name: "dice",
+        aliases: &[],
+        usage: "",
+        desc: "掷骰子",
+        no_args: true,
+        handler: outgoing::dice,
+    },
+    Command {
+        name: "rps",
+        aliases: &[],
+        usage: "",
+        desc: "猜拳 (石头剪刀布)",
+        no_args: true,
+        handler: outgoing::rps,
+    },
+    Command {
+        name: "music",
+        aliases: &[],
+        usage: "<平台> <id> | custom <链接> <音频> <标题>",
+        desc: "分享音乐卡片 (需要音乐签名服务)",
+        no_args: false,
+        handler: outgoing::music,
     },
     Command {
         name: "recall",
@@ -401,7 +449,7 @@ fn open(state: &mut State, args: &str, fx: &mut Vec<Effect>) -> Result<(), Strin
     if args.is_empty() {
         return Err("用法: /open <名字|号码|g:群号|u:QQ号>".into());
     }
-    let peer = resolve_chat(state, args)?;
+    let peer = sidebar::resolve_chat(state, args)?;
     open_chat(state, peer, fx);
     state.focus = Pane::Composer;
     Ok(())
@@ -440,7 +488,7 @@ fn forget(state: &mut State, args: &str, _: &mut Vec<Effect>) -> Result<(), Stri
             .open
             .ok_or("用法: /forget [会话] (不给会话时删除当前会话的记录)")?
     } else {
-        resolve_chat(state, args)?
+        sidebar::resolve_chat(state, args)?
     };
     let name = state.contacts.chat_name(peer);
     state.popup = Some(Popup::Confirm(Confirm {
@@ -518,40 +566,4 @@ fn help(state: &mut State, _: &str, _: &mut Vec<Effect>) -> Result<(), String> {
 fn quit(state: &mut State, _: &str, _: &mut Vec<Effect>) -> Result<(), String> {
     state.quit = true;
     Ok(())
-}
-
-/// Resolves `/open`'s argument: `g:<id>`, `u:<id>`, a number, or a fuzzy name.
-pub fn resolve_chat(state: &State, arg: &str) -> Result<Peer, String> {
-    let arg = arg.trim();
-    let num = |s: &str| {
-        s.trim()
-            .parse::<i64>()
-            .map_err(|_| format!("「{s}」不是号码"))
-    };
-    if let Some(g) = arg.strip_prefix("g:") {
-        let g = num(g)?;
-        // Once the group list is known, a number not on it is a group you cannot write to.
-        if state.contacts.groups_loaded && !state.contacts.groups.contains_key(&g) {
-            return Err(format!("你不在群 {g} 中 (群聊列表里没有它)"));
-        }
-        return Ok(Peer::Group(g));
-    }
-    if let Some(u) = arg.strip_prefix("u:") {
-        return Ok(Peer::Private(num(u)?));
-    }
-    if let Ok(n) = arg.parse::<i64>() {
-        if state.contacts.groups.contains_key(&n) {
-            return Ok(Peer::Group(n));
-        }
-        if state.contacts.friends.contains_key(&n) || state.chats.contains_key(&Peer::Private(n)) {
-            return Ok(Peer::Private(n));
-        }
-        if state.chats.contains_key(&Peer::Group(n)) {
-            return Ok(Peer::Group(n));
-        }
-    }
-    super::sidebar::find(state, arg)
-        .into_iter()
-        .next()
-        .ok_or_else(|| format!("没有找到「{arg}」(用 g:群号 或 u:QQ号 直接打开)"))
 }

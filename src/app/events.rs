@@ -11,7 +11,7 @@ use super::loads::Load;
 use super::state::State;
 use super::stored::StoreWrite;
 use super::text::{duration_text, excerpt};
-use super::{catch_up, lifecycle, local};
+use super::{catch_up, lifecycle, local, reactions};
 use crate::store::{LineKind, NoticeLine};
 
 /// Handles one report from the connection.
@@ -187,6 +187,21 @@ fn stand_in_time(state: &State, peer: Peer, seq: u64) -> i64 {
 }
 
 /// Adds a message to its chat; `live` messages count as unread and may notify.
+/// The id NapCat puts in `group_id` of a temporary session when it does not know the group.
+const UNKNOWN_TEMP_GROUP: i64 = 284_840_486;
+
+/// For a message of a temporary session (临时会话, `sub_type: "group"`): the group it comes
+/// through, which replies must name (`group_id`; older builds put it in `temp_source`).
+fn temp_session_group(ev: &MessageEvent) -> Option<i64> {
+    if ev.peer().is_group() || ev.sub_type != "group" {
+        return None;
+    }
+    [ev.group_id, ev.temp_source]
+        .into_iter()
+        .flatten()
+        .find(|g| *g > 0 && *g != UNKNOWN_TEMP_GROUP)
+}
+
 pub fn on_message(state: &mut State, ev: MessageEvent, fx: &mut Vec<Effect>, live: bool) {
     let peer = ev.peer();
     if peer.id() == 0 {
@@ -231,6 +246,7 @@ pub fn on_message(state: &mut State, ev: MessageEvent, fx: &mut Vec<Effect>, liv
         }
     }
     let mentions_me = !item.own && item.chain.mentions(state.self_id, true);
+    let temp_group = temp_session_group(&ev);
     let key = key_of(state, &ev);
     if key.time != ev.time {
         item.bad_time = Some(ev.time);
@@ -239,6 +255,9 @@ pub fn on_message(state: &mut State, ev: MessageEvent, fx: &mut Vec<Effect>, liv
     let watching = is_open && state.terminal_focused;
     let now = state.now;
     let chat = state.chat_mut(peer);
+    if temp_group.is_some() {
+        chat.temp_group = temp_group;
+    }
     // Our own message coming back: the local echo already holds it once the reply gave its id.
     if !chat.timeline.insert(key, EntryKind::Message(item.clone())) {
         return;
@@ -674,20 +693,9 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
                     }),
                 );
             }
-            state
-                .chat_mut(Peer::Group(group_id))
-                .timeline
-                .update_by_id(message_id, |m| {
-                    for l in &likes {
-                        let delta = l.count.max(1) * if add { 1 } else { -1 };
-                        match m.reactions.iter_mut().find(|(id, _)| *id == l.emoji_id) {
-                            Some((_, c)) => *c = (*c + delta).max(0),
-                            None if delta > 0 => m.reactions.push((l.emoji_id.clone(), delta)),
-                            None => {}
-                        }
-                    }
-                    m.reactions.retain(|(_, c)| *c > 0);
-                });
+            let likes: Vec<(String, i64)> =
+                likes.into_iter().map(|l| (l.emoji_id, l.count)).collect();
+            reactions::on_notice(state, group_id, message_id, user_id, &likes, add);
         }
         NoticeKind::GroupMsgEmojiLike { .. } => {}
         NoticeKind::Poke {
@@ -722,12 +730,16 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
         NoticeKind::InputStatus {
             user_id,
             status_text,
+            event_type,
             ..
         } => {
-            if status_text.trim().is_empty() {
-                state.typing.remove(&user_id);
+            // QQ's code 1 is typing; the others (and an empty text) end it.
+            if event_type == 1 || !status_text.trim().is_empty() {
+                state
+                    .typing
+                    .insert(user_id, ("正在输入…".into(), state.now + 10));
             } else {
-                state.typing.insert(user_id, (status_text, state.now + 10));
+                state.typing.remove(&user_id);
             }
         }
         NoticeKind::ProfileLike {

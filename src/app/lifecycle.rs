@@ -132,6 +132,9 @@ pub fn restore(state: &mut State, session: Session, fx: &mut Vec<Effect>) {
     for (peer, draft) in session.drafts.iter().filter(|(_, d)| !d.is_command()) {
         state.drafts.set(peer, draft.clone());
     }
+    if state.recent_reactions.is_empty() {
+        state.recent_reactions = session.reactions;
+    }
     if let Some(p) = session.open {
         if state.online() {
             open_chat(state, p, fx);

@@ -5,14 +5,14 @@ use crate::onebot::{Error, MessageChain, Peer, Segment};
 
 use super::call::SendMessage;
 use super::call::reply::Request;
-use super::chat::{Delivery, EntryKind, MessageItem, SortKey};
-use super::commands;
+use super::chat::Delivery;
 use super::composer::{Composer, Submission};
 use super::effect::{Effect, Step};
 use super::popup::{Confirm, Popup};
 use super::state::State;
 use super::stored::StoreWrite;
 use super::text::short_reason;
+use super::{commands, outgoing};
 
 /// Sends the composer's message, or runs its `/command`. A message for the whole group asks
 /// first.
@@ -85,43 +85,9 @@ fn send_checked(state: &mut State, confirmed: bool, fx: &mut Vec<Effect>) {
             if !confirmed && ask_before_everyone(state, peer, &chain) {
                 return;
             }
-            // Opened at an old search hit: back to the newest, where the message goes.
-            super::local::back_to_newest(state, peer, fx);
-            let local_id = state.next_local_id;
-            state.next_local_id += 1;
-            let arrival = state.arrival();
-            let key = SortKey {
-                time: state.now,
-                seq: u64::MAX,
-                arrival,
-            };
-            let item = MessageItem {
-                id: None,
-                local_id: Some(local_id),
-                sender_id: state.self_id,
-                sender_name: state.self_name.clone(),
-                role: None,
-                own: true,
-                chain: chain.clone(),
-                delivery: Delivery::Pending,
-                recalled_by: None,
-                reactions: Vec::new(),
-                essence: false,
-                bad_time: None,
-            };
-            let now = state.now;
-            let chat = state.chat_mut(peer);
-            chat.timeline.insert(key, EntryKind::Message(item));
-            chat.last_activity = chat.last_activity.max(now);
-            chat.follow_bottom();
-            chat.read_marker = Some(key);
+            outgoing::send_chain(state, peer, chain, fx);
             state.composer.clear();
             state.drafts.remove(peer);
-            fx.push(Effect::call(SendMessage {
-                peer,
-                chain,
-                local_id,
-            }));
             fx.push(Effect::SaveSession(state.session()));
         }
     }
@@ -150,10 +116,12 @@ pub fn retry_selected(state: &mut State, fx: &mut Vec<Effect>) {
         c.timeline
             .update_message(key, |m| m.delivery = Delivery::Pending);
     }
+    let group = state.chats.get(&peer).and_then(|c| c.temp_group);
     fx.push(Effect::call(SendMessage {
         peer,
         chain,
         local_id,
+        group,
     }));
 }
 
@@ -202,6 +170,16 @@ impl Request for SendMessage {
                 .update_message(key, |m| m.delivery = Delivery::Failed(why));
         }
         let retry = state.keymap.fill_keys("(选中它按 {timeline:retry} 重试)");
-        state.error(format!("发送失败: {} {retry}", short_reason(&e)));
+        let music = self
+            .chain
+            .segments()
+            .iter()
+            .any(|s| matches!(s, Segment::Music(_)));
+        let hint = if music {
+            " (音乐卡片要 NapCat 配置了音乐签名服务 musicSignUrl 才能发出)"
+        } else {
+            ""
+        };
+        state.error(format!("发送失败: {}{hint} {retry}", short_reason(&e)));
     }
 }

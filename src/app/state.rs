@@ -34,6 +34,8 @@ pub struct Settings {
     pub history: bool,
     /// Recalled messages keep their text, dimmed (else only that they were recalled shows).
     pub show_recalled: bool,
+    /// Tell a friend you are typing (`[privacy] send_typing`).
+    pub send_typing: bool,
     /// The URL connected to, as messages show it (no query string: it may hold the token).
     pub server_url: String,
 }
@@ -48,6 +50,7 @@ impl Default for Settings {
             recent_count: 30,
             history: false,
             show_recalled: false,
+            send_typing: true,
             server_url: String::new(),
         }
     }
@@ -278,12 +281,29 @@ pub struct State {
     pub loaded: bool,
     /// Private peers currently typing, with the status text and until when.
     pub typing: HashMap<i64, (String, i64)>,
+    /// Whom we last told we are typing, and when (Unix seconds): the rate limit.
+    pub typing_sent: Option<(i64, i64)>,
+    /// Reactions you used, most recent first (the picker lists them first).
+    pub recent_reactions: Vec<String>,
+    /// Reactions fetched for others' messages (NapCat pushes only those on yours).
+    pub reaction_fetch: ReactionFetch,
     /// Friend and group requests waiting for an answer.
     pub inbox: Inbox,
     /// The start-up loads not in yet (asked again after a timeout or a lost connection).
     pub loads: Loads,
     /// The local history: which store is open, the newest stored message per chat.
     pub store: LocalStore,
+}
+
+/// Reaction lookups for the messages you select: at most one at a time, each message once.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReactionFetch {
+    /// Messages whose reactions were asked for already.
+    pub done: HashSet<i64>,
+    /// The message being asked about.
+    pub in_flight: Option<i64>,
+    /// The message selected meanwhile, asked about once the answer is in.
+    pub next: Option<(Peer, i64)>,
 }
 
 /// A merged forward's content looked up for its preview.
@@ -352,6 +372,9 @@ impl State {
             title_unread: None,
             loaded: false,
             typing: HashMap::new(),
+            typing_sent: None,
+            recent_reactions: Vec::new(),
+            reaction_fetch: ReactionFetch::default(),
             inbox: Inbox::default(),
             loads: Loads::default(),
             store: LocalStore::default(),
@@ -433,11 +456,12 @@ impl State {
             .copied()
     }
 
-    /// What to keep for the next run: the drafts and the open chat.
+    /// What to keep for the next run: the drafts, the open chat, the recent reactions.
     pub fn session(&self) -> Session {
         Session {
             drafts: self.drafts.clone(),
             open: self.open,
+            reactions: self.recent_reactions.clone(),
         }
     }
 }

@@ -54,6 +54,7 @@ pub fn app_settings(settings: &Settings) -> AppSettings {
         sidebar_width: settings.ui.sidebar_width,
         history: settings.history.enabled,
         show_recalled: settings.history.show_recalled,
+        send_typing: settings.privacy.send_typing,
         server_url: settings.url_for_display(),
         ..AppSettings::default()
     }

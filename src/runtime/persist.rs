@@ -22,6 +22,9 @@ pub struct Saved {
     /// Drafts by chat (`g:<id>` / `u:<id>`).
     #[serde(default, deserialize_with = "drafts_of_any_version")]
     pub drafts: BTreeMap<String, Draft>,
+    /// Reactions used lately, most recent first (face ids or code points).
+    #[serde(default)]
+    pub reactions: Vec<String>,
 }
 
 /// Drafts as objects, or as JSON strings holding the object (how earlier versions wrote them:
@@ -63,6 +66,7 @@ impl Saved {
                 .iter()
                 .map(|(p, d)| (p.to_string(), d.clone()))
                 .collect(),
+            reactions: session.reactions.clone(),
         }
     }
 
@@ -75,6 +79,13 @@ impl Saved {
                 .filter_map(|(k, d)| Some((parse_peer(k)?, d.clone())))
                 .collect(),
             open: self.open.as_deref().and_then(parse_peer),
+            reactions: self
+                .reactions
+                .iter()
+                .filter(|r| r.parse::<i64>().is_ok())
+                .take(12)
+                .cloned()
+                .collect(),
         }
     }
 }
@@ -192,6 +203,7 @@ mod tests {
         let session = Session {
             drafts: Drafts::from_iter([(Peer::Group(5), draft("未发完的话"))]),
             open: Some(Peer::Private(7)),
+            reactions: vec!["76".into(), "128522".into()],
         };
         let saved = Saved::new(&session);
         save(&path, &saved).unwrap();
@@ -206,6 +218,7 @@ mod tests {
         let session = Session {
             drafts: Drafts::from_iter([(Peer::Group(5), draft("你好"))]),
             open: None,
+            ..Default::default()
         };
         let text = serde_json::to_string(&Saved::new(&session)).unwrap();
         let v: serde_json::Value = serde_json::from_str(&text).unwrap();
@@ -253,6 +266,7 @@ mod tests {
             let session = Session {
                 drafts: Drafts::from_iter([(Peer::Group(5), draft(text))]),
                 open: Some(Peer::Group(5)),
+                ..Default::default()
             };
             w.save(Saved::new(&session));
         }

@@ -199,6 +199,10 @@ pub fn header(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
                 d.push(sanitize_line(&f.nickname).into_owned());
             }
             d.push(u.to_string());
+            if let Some(g) = state.chats.get(&peer).and_then(|c| c.temp_group) {
+                let group = state.contacts.chat_name(Peer::Group(g));
+                d.push(format!("临时会话 · 来自 {}", sanitize_line(&group)));
+            }
             if let Some((t, _)) = state.typing.get(&u) {
                 d.push(sanitize_line(t).into_owned());
             }
