@@ -6,7 +6,7 @@
 
 mod snapshot;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use napterm::app::Reply;
 use napterm::app::call::{GetForward, Groups, History, SendMessage};
 use napterm::app::chat::HistoryState;
@@ -25,6 +25,9 @@ use napterm::onebot::{
 use napterm::store::{
     Hit, LineKind, Newest, NoticeLine, Pos, Row, StoredChat, StoredMessage, StoredNotice,
 };
+
+mod reducer;
+use reducer::key;
 
 const NOW: i64 = 1_795_003_200;
 const ME: i64 = 10001;
@@ -148,10 +151,6 @@ fn stored_row(peer: Peer, id: i64, time: i64, text: &str, recalled: bool) -> Row
         own: false,
         recalled_by: recalled.then_some(MEMBER),
     })
-}
-
-fn key(s: &mut State, code: KeyCode) -> Vec<Effect> {
-    update(s, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
 }
 
 fn command(s: &mut State, line: &str) -> Vec<Effect> {
