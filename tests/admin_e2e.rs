@@ -900,6 +900,8 @@ async fn notices_are_listed_posted_and_deleted_from_the_list() {
     assert_eq!(got, vec![json!({"group_id": g})]);
     h.until_screen("群公告").await;
     h.until_screen("周六下午三点 体育馆集合").await;
+    // Pinned, and labelled so (the server says it is).
+    h.until_screen("置顶 · 已读").await;
     // The new notice is pinned, so first; it is ours.
     let id = h
         .sim

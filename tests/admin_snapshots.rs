@@ -364,6 +364,8 @@ fn notice_list(selected: usize, pending: Option<usize>) -> NoticeList {
                     confirm_required: 1,
                     ..Default::default()
                 },
+                pinned: true,
+                for_new_members: false,
             },
             GroupNotice {
                 notice_id: "n2".into(),
@@ -377,6 +379,8 @@ fn notice_list(selected: usize, pending: Option<usize>) -> NoticeList {
                 }],
                 read_num: 35,
                 settings: NoticeSettings::default(),
+                pinned: false,
+                for_new_members: false,
             },
         ]),
         selected,

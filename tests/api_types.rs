@@ -286,6 +286,24 @@ fn notices() {
     assert_eq!(n.read_num, 12);
     assert_eq!(n.settings.confirm_required, 1);
     assert_eq!(n.settings.is_show_edit_card, 0);
+    assert!(!n.pinned && !n.for_new_members, "the fixture says neither");
+}
+
+#[test]
+fn a_pinned_notice_is_known_wherever_the_server_says_so() {
+    let read = |v: serde_json::Value| -> GroupNotice { serde_json::from_value(v).expect("notice") };
+    // Newer NapCat: beside the settings, with the new-member mark.
+    let n = read(serde_json::json!({
+        "notice_id": "a", "sender_id": 1, "publish_time": 2,
+        "message": {"text": "置顶的", "images": []},
+        "pinned": true, "send_to_new_member": true
+    }));
+    assert!(n.pinned && n.for_new_members);
+    // Others: inside the settings, as 0/1.
+    let n = read(serde_json::json!({
+        "notice_id": "b", "message": {"text": "x"}, "settings": {"pinned": 1}
+    }));
+    assert!(n.pinned && !n.for_new_members);
 }
 
 #[test]

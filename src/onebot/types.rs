@@ -323,6 +323,9 @@ pub struct NoticeSettings {
     pub tip_window_type: i64,
     #[serde(default, deserialize_with = "i64_or_zero")]
     pub remind_ts: i64,
+    /// Some servers say it here (`true` / `1`) rather than beside the settings.
+    #[serde(default, deserialize_with = "bool_lenient")]
+    pub pinned: bool,
 }
 
 /// A group notice (`_get_group_notice`).
@@ -339,6 +342,11 @@ pub struct GroupNotice {
     /// How many members have read it.
     pub read_num: i64,
     pub settings: NoticeSettings,
+    /// Pinned to the top of the group's notices (newer NapCat builds send `pinned`, others
+    /// `settings.pinned`; servers that say neither leave it false).
+    pub pinned: bool,
+    /// A notice shown to new members (「发给新成员」), as newer NapCat builds mark them.
+    pub for_new_members: bool,
 }
 
 #[derive(Deserialize)]
@@ -355,6 +363,10 @@ struct GroupNoticeWire {
     read_num: i64,
     #[serde(default)]
     settings: Option<NoticeSettings>,
+    #[serde(default, deserialize_with = "bool_lenient")]
+    pinned: bool,
+    #[serde(default, deserialize_with = "bool_lenient")]
+    send_to_new_member: bool,
 }
 
 #[derive(Deserialize)]
@@ -388,6 +400,8 @@ impl From<GroupNoticeWire> for GroupNotice {
             text: html_unescape(&text),
             images,
             read_num: w.read_num,
+            pinned: w.pinned || w.settings.as_ref().is_some_and(|s| s.pinned),
+            for_new_members: w.send_to_new_member,
             settings: w.settings.unwrap_or_default(),
         }
     }

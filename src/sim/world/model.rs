@@ -193,7 +193,7 @@ impl GroupNotice {
             .iter()
             .map(|(id, h, w)| json!({"id": id, "height": h.to_string(), "width": w.to_string()}))
             .collect();
-        json!({
+        let mut v = json!({
             "notice_id": self.notice_id, "sender_id": self.sender_id,
             "publish_time": self.publish_time,
             "message": {"text": self.text, "image": images, "images": images},
@@ -203,7 +203,12 @@ impl GroupNotice {
                 "confirm_required": i64::from(self.confirm_required),
             },
             "read_num": self.read_num,
-        })
+        });
+        // Newer NapCat builds say whether a notice is pinned; older ones never do.
+        if self.pinned {
+            v["pinned"] = json!(true);
+        }
+        v
     }
 }
 

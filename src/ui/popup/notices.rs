@@ -72,7 +72,14 @@ pub fn draw(
             break;
         }
         let sel = i == l.selected;
-        let mut flags = format!("已读 {}", n.read_num);
+        let mut flags = String::new();
+        if n.pinned {
+            flags.push_str("置顶 · ");
+        }
+        if n.for_new_members {
+            flags.push_str("发给新成员 · ");
+        }
+        flags.push_str(&format!("已读 {}", n.read_num));
         if n.settings.confirm_required != 0 {
             flags.push_str(" · 需确认");
         }
