@@ -198,6 +198,8 @@ actions! {
     Reply = "reply", "回复选中的消息";
     Copy = "copy", "复制选中消息的文字 (OSC 52)";
     OpenLink = "open_link", "打开选中消息的链接或附件";
+    /// Lists the links and attachments of the visible messages, numbered (Ctrl+O, /links).
+    Links = "links", "列出屏幕上消息的链接与附件 (数字或回车打开, y 复制)";
     Recall = "recall", "撤回选中的消息";
     /// Returns to the composer, keeping the timeline selection.
     Compose = "compose", "回到输入框，保留选中";

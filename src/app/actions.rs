@@ -140,6 +140,11 @@ pub fn run_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
             }
         }
         Action::OpenLink => open_link::open_selected(state, fx),
+        Action::Links => {
+            if let Err(e) = popup::links::open(state) {
+                state.error(e);
+            }
+        }
         Action::Recall => admin::run_key(state, &action, fx),
         Action::Compose => state.focus = Pane::Composer,
         Action::SearchNext => {

@@ -85,6 +85,14 @@ pub static COMMANDS: &[Command] = &[
         handler: face,
     },
     Command {
+        name: "links",
+        aliases: &["urls"],
+        usage: "",
+        desc: "屏幕上的链接与附件, 编号打开或复制 ({global:links})",
+        no_args: true,
+        handler: links,
+    },
+    Command {
         name: "clear",
         aliases: &[],
         usage: "",
@@ -442,6 +450,11 @@ fn members(state: &mut State, _: &str, fx: &mut Vec<Effect>) -> Result<(), Strin
     }
     member_list::toggle_pane(state, fx);
     Ok(())
+}
+
+/// `/links`.
+fn links(state: &mut State, _: &str, _: &mut Vec<Effect>) -> Result<(), String> {
+    super::popup::links::open(state)
 }
 
 /// `/readall`.

@@ -21,7 +21,7 @@
 //! `admin/members`, `admin/messages`, `admin/roles`, `admin/sheets`, `admin/target`,
 //! `command_line`, `commands`, `completion`, `cursor`, `events`, `fuzzy`, `history`, `input`,
 //! `keymap/hint`, `lifecycle`, `member_list`, `names`, `open_link`, `popup/confirm`, `popup/essences`,
-//! `popup/faces`, `popup/help`, `popup/inbox`, `popup/leave`, `popup/mute`, `popup/mutes`,
+//! `popup/faces`, `popup/help`, `popup/inbox`, `popup/leave`, `popup/links`, `popup/mute`, `popup/mutes`,
 //! `popup/notices`, `popup/profile`, `popup/protocol`, `popup/sheet`, `quotes`, `reply_to`,
 //! `reports`, `requests`, `retry`, `roster`, `seek`, `sending`, `sidebar`, `timeline_nav`, `update`.
 

@@ -27,6 +27,7 @@ pub mod faces;
 pub mod help;
 pub mod inbox;
 pub mod leave;
+pub mod links;
 pub mod mute;
 pub mod mutes;
 pub mod notices;
@@ -40,8 +41,8 @@ use crossterm::event::{KeyCode, KeyModifiers};
 use super::keymap::Key;
 
 pub use state::{
-    Confirm, EssenceList, FacePicker, HelpView, InboxInput, InboxView, LeaveConfirm, Load,
-    MuteList, MutePicker, NoticeList, ProfileCard, Sheet, SheetKind,
+    Confirm, EssenceList, FacePicker, HelpView, InboxInput, InboxView, LeaveConfirm, LinkEntry,
+    LinkPicker, LinkTarget, Load, MuteList, MutePicker, NoticeList, ProfileCard, Sheet, SheetKind,
 };
 
 /// The registry: every popup, one row each (its variant and its state type). It expands a given
@@ -72,6 +73,8 @@ macro_rules! for_each_popup {
             Inbox(InboxView),
             /// Leaving (or dismissing) a group, confirmed by typing its name or number.
             Leave(LeaveConfirm),
+            /// The links and attachments of the visible messages, numbered.
+            Links(LinkPicker),
         }
     };
 }

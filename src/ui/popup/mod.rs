@@ -9,6 +9,7 @@ pub mod faces;
 pub mod help;
 pub mod inbox;
 pub mod leave;
+pub mod links;
 pub mod mute;
 pub mod mutes;
 pub mod notices;
@@ -52,6 +53,7 @@ pub fn draw(
         Popup::Sheet(p) => sheet::draw(state, theme, p, area, buf),
         Popup::Inbox(p) => inbox::draw(state, theme, p, area, buf),
         Popup::Leave(p) => leave::draw(state, theme, p, area, buf),
+        Popup::Links(p) => links::draw(state, theme, p, area, buf),
     }
 }
 

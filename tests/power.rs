@@ -1,0 +1,348 @@
+//! Power-user habits (issue 15): the link picker, compose in $EDITOR, highlights and per-chat
+//! notify modes, themes. Keys in, state and effects out, as in tests/core.rs; no terminal,
+//! socket or timing.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use napterm::app::call::{FileUrl, Groups, MemberList};
+use napterm::app::contacts::{GroupEntry, Member};
+use napterm::app::keymap::Keymap;
+use napterm::app::popup::{LinkTarget, Popup};
+use napterm::app::state::Settings;
+use napterm::app::update::update;
+use napterm::app::{Call, Effect, Msg, Pane, Reply, State};
+use napterm::onebot::{ClientEvent, ConnState, Frame, Role, parse_frame};
+use napterm::ui::theme::{ColorMode, Theme};
+use napterm::ui::{Ui, draw};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use serde_json::{Value, json};
+
+mod snapshot;
+
+const NOW: i64 = 1_795_003_200;
+const ME: i64 = 10001;
+const G: i64 = 30001;
+const MEMBER: i64 = 20002;
+
+// ----- arrange -----
+
+fn in_group() -> State {
+    snapshot::utc();
+    let mut s = State::new(Settings::default(), Keymap::default_map());
+    update(&mut s, Msg::Clock(NOW));
+    update(
+        &mut s,
+        Msg::Client(ClientEvent::State(ConnState::Connected {
+            self_id: ME,
+            nickname: "我".into(),
+        })),
+    );
+    let groups = vec![GroupEntry {
+        group_id: G,
+        name: "技术群".into(),
+        ..Default::default()
+    }];
+    update(&mut s, Msg::Reply(Reply::Groups(Groups, Ok(groups))));
+    command(&mut s, &format!("open g:{G}"));
+    let list = vec![
+        Member {
+            user_id: ME,
+            nickname: "我".into(),
+            role: Role::Member,
+            ..Default::default()
+        },
+        Member {
+            user_id: MEMBER,
+            nickname: "小明".into(),
+            role: Role::Member,
+            ..Default::default()
+        },
+    ];
+    update(
+        &mut s,
+        Msg::Reply(Reply::MemberList(MemberList { group: G }, Ok(list))),
+    );
+    s
+}
+
+fn event(json: Value) -> Msg {
+    let Ok(Frame::Event(e)) = parse_frame(&json.to_string()) else {
+        panic!("not an event: {json}");
+    };
+    Msg::Client(ClientEvent::Event(e))
+}
+
+fn group_msg(id: i64, user: i64, chain: Value) -> Value {
+    json!({
+        "post_type": "message", "message_type": "group", "sub_type": "normal",
+        "time": NOW - 1000 + id, "self_id": ME, "user_id": user, "group_id": G,
+        "message_id": id,
+        "sender": {"user_id": user, "nickname": format!("成员{user}"), "role": "member"},
+        "message": chain, "message_format": "array",
+    })
+}
+
+fn text(t: &str) -> Value {
+    json!([{"type": "text", "data": {"text": t}}])
+}
+
+/// Draws the state and hands what the frame showed back to `update`, as the runtime does.
+fn drawn(s: &mut State, w: u16, h: u16) {
+    let mut term = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+    let mut ui = Ui::new(Theme::new(ColorMode::None));
+    let mut report = None;
+    term.draw(|f| {
+        report = Some(draw(s, &mut ui, f.buffer_mut()).report);
+    })
+    .expect("draw");
+    update(s, Msg::Frame(report.expect("a frame")));
+}
+
+// ----- act -----
+
+fn press(s: &mut State, code: KeyCode, mods: KeyModifiers) -> Vec<Effect> {
+    update(s, Msg::Key(KeyEvent::new(code, mods)))
+}
+
+fn key(s: &mut State, code: KeyCode) -> Vec<Effect> {
+    press(s, code, KeyModifiers::NONE)
+}
+
+fn type_text(s: &mut State, text: &str) -> Vec<Effect> {
+    text.chars()
+        .flat_map(|c| key(s, KeyCode::Char(c)))
+        .collect()
+}
+
+/// Runs a command from the `:` line, as a user would from the timeline.
+fn command(s: &mut State, line: &str) -> Vec<Effect> {
+    let mut fx = Vec::new();
+    for _ in 0..3 {
+        if s.focus == Pane::Timeline {
+            break;
+        }
+        fx.extend(key(s, KeyCode::Esc));
+    }
+    assert_eq!(s.focus, Pane::Timeline, "Esc reaches the timeline");
+    fx.extend(type_text(s, &format!(":{line}")));
+    fx.extend(key(s, KeyCode::Enter));
+    fx
+}
+
+fn calls(fx: &[Effect]) -> Vec<&Call> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::Call(c) => Some(c),
+            _ => None,
+        })
+        .collect()
+}
+
+fn opened(fx: &[Effect]) -> Vec<&str> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::Open(u) => Some(u.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+// ----- the link picker -----
+
+/// A chat with four links over three messages and a group file without a URL.
+fn with_links() -> State {
+    let mut s = in_group();
+    update(
+        &mut s,
+        event(group_msg(
+            1,
+            MEMBER,
+            text("文档 https://a.example/1 和 https://b.example/2"),
+        )),
+    );
+    update(&mut s, event(group_msg(2, ME, text("没有链接"))));
+    update(
+        &mut s,
+        event(group_msg(
+            3,
+            MEMBER,
+            json!([
+                {"type": "file", "data": {"file": "报告.pdf", "file_id": "/f-1", "file_size": "1024"}}
+            ]),
+        )),
+    );
+    update(
+        &mut s,
+        event(group_msg(
+            4,
+            MEMBER,
+            text("https://c.example/very/long/path?x=1"),
+        )),
+    );
+    drawn(&mut s, 100, 30);
+    s
+}
+
+fn picker(s: &State) -> &napterm::app::popup::LinkPicker {
+    match &s.popup {
+        Some(Popup::Links(p)) => p,
+        other => panic!("no link picker: {other:?}"),
+    }
+}
+
+#[test]
+fn ctrl_o_numbers_the_visible_links_top_to_bottom() {
+    let mut s = with_links();
+    press(&mut s, KeyCode::Char('o'), KeyModifiers::CONTROL);
+    let targets: Vec<LinkTarget> = picker(&s).items.iter().map(|e| e.target.clone()).collect();
+    assert_eq!(
+        targets,
+        [
+            LinkTarget::Url("https://a.example/1".into()),
+            LinkTarget::Url("https://b.example/2".into()),
+            LinkTarget::GroupFile {
+                group: G,
+                file_id: "/f-1".into(),
+                name: "报告.pdf".into(),
+            },
+            LinkTarget::Url("https://c.example/very/long/path?x=1".into()),
+        ]
+    );
+    assert_eq!(picker(&s).items[0].sender, "小明");
+    // Nothing selected in the timeline: the newest link is under the cursor.
+    assert_eq!(picker(&s).selected, 3);
+}
+
+#[test]
+fn a_digit_opens_its_link_by_the_rules_of_o() {
+    let mut s = with_links();
+    press(&mut s, KeyCode::Char('o'), KeyModifiers::CONTROL);
+    let fx = key(&mut s, KeyCode::Char('2'));
+    assert_eq!(opened(&fx), ["https://b.example/2"]);
+    assert_eq!(s.popup, None);
+
+    // A group file without a URL: its link is asked for, then opened.
+    command(&mut s, "links");
+    let fx = key(&mut s, KeyCode::Char('3'));
+    let want = FileUrl {
+        group: G,
+        file_id: "/f-1".into(),
+        copy: false,
+    };
+    assert_eq!(calls(&fx), [&Call::FileUrl(want.clone())]);
+    let fx = update(
+        &mut s,
+        Msg::Reply(Reply::FileUrl(
+            want,
+            Ok("https://ftn.example/报告.pdf".into()),
+        )),
+    );
+    assert_eq!(opened(&fx), ["https://ftn.example/报告.pdf"]);
+}
+
+#[test]
+fn enter_opens_the_selected_link_and_y_copies_it() {
+    let mut s = with_links();
+    press(&mut s, KeyCode::Char('o'), KeyModifiers::CONTROL);
+    key(&mut s, KeyCode::Up);
+    key(&mut s, KeyCode::Up);
+    let fx = key(&mut s, KeyCode::Enter);
+    assert_eq!(opened(&fx), ["https://b.example/2"]);
+
+    press(&mut s, KeyCode::Char('o'), KeyModifiers::CONTROL);
+    let fx = key(&mut s, KeyCode::Char('y'));
+    assert!(opened(&fx).is_empty());
+    assert!(
+        fx.contains(&Effect::Copy("https://c.example/very/long/path?x=1".into())),
+        "{fx:?}"
+    );
+    assert_eq!(s.popup, None);
+
+    // Copying a group file's link asks for it and copies what comes.
+    press(&mut s, KeyCode::Char('o'), KeyModifiers::CONTROL);
+    key(&mut s, KeyCode::Up);
+    let fx = key(&mut s, KeyCode::Char('y'));
+    let want = FileUrl {
+        group: G,
+        file_id: "/f-1".into(),
+        copy: true,
+    };
+    assert_eq!(calls(&fx), [&Call::FileUrl(want.clone())]);
+    let fx = update(
+        &mut s,
+        Msg::Reply(Reply::FileUrl(want, Ok("https://ftn.example/f".into()))),
+    );
+    assert_eq!(
+        fx.iter().filter(|e| matches!(e, Effect::Copy(_))).count(),
+        1
+    );
+    assert!(opened(&fx).is_empty());
+}
+
+#[test]
+fn the_selected_message_preselects_its_first_link() {
+    let mut s = with_links();
+    command(&mut s, "");
+    // The timeline's selection on message 1 (up from the newest, past the file and the text).
+    for _ in 0..4 {
+        key(&mut s, KeyCode::Char('k'));
+    }
+    drawn(&mut s, 100, 30);
+    press(&mut s, KeyCode::Char('o'), KeyModifiers::CONTROL);
+    assert_eq!(picker(&s).selected, 0);
+    // `o` on the same message opens its first link: the same rule.
+    key(&mut s, KeyCode::Esc);
+    let fx = key(&mut s, KeyCode::Char('o'));
+    assert_eq!(opened(&fx), ["https://a.example/1"]);
+}
+
+#[test]
+fn more_than_nine_links_take_two_digits() {
+    let mut s = in_group();
+    let urls: Vec<String> = (1..=12).map(|i| format!("https://l{i}.example")).collect();
+    update(&mut s, event(group_msg(1, MEMBER, text(&urls.join(" ")))));
+    drawn(&mut s, 100, 30);
+    press(&mut s, KeyCode::Char('o'), KeyModifiers::CONTROL);
+    // `1` could be 1, 10, 11 or 12: it waits, with 1 selected.
+    let fx = key(&mut s, KeyCode::Char('1'));
+    assert!(opened(&fx).is_empty());
+    assert_eq!(picker(&s).selected, 0);
+    let fx = key(&mut s, KeyCode::Char('2'));
+    assert_eq!(opened(&fx), ["https://l12.example"]);
+    // `1` then Enter: the first.
+    press(&mut s, KeyCode::Char('o'), KeyModifiers::CONTROL);
+    key(&mut s, KeyCode::Char('1'));
+    let fx = key(&mut s, KeyCode::Enter);
+    assert_eq!(opened(&fx), ["https://l1.example"]);
+    // `2` cannot grow (20 > 12): it opens at once. A number past the end says so.
+    press(&mut s, KeyCode::Char('o'), KeyModifiers::CONTROL);
+    let fx = key(&mut s, KeyCode::Char('2'));
+    assert_eq!(opened(&fx), ["https://l2.example"]);
+    press(&mut s, KeyCode::Char('o'), KeyModifiers::CONTROL);
+    key(&mut s, KeyCode::Char('1'));
+    let fx = key(&mut s, KeyCode::Char('5'));
+    assert!(opened(&fx).is_empty());
+    assert!(
+        s.status.error.as_deref().unwrap_or("").contains("15"),
+        "{:?}",
+        s.status
+    );
+    assert!(s.popup.is_some());
+}
+
+#[test]
+fn no_links_on_screen_says_so() {
+    let mut s = in_group();
+    update(&mut s, event(group_msg(1, MEMBER, text("只是文字"))));
+    drawn(&mut s, 100, 30);
+    press(&mut s, KeyCode::Char('o'), KeyModifiers::CONTROL);
+    assert_eq!(s.popup, None);
+    assert!(s.status.error.is_some());
+}
+
+#[test]
+fn the_link_picker_snapshot() {
+    let mut s = with_links();
+    press(&mut s, KeyCode::Char('o'), KeyModifiers::CONTROL);
+    insta::assert_snapshot!("links_80x24", snapshot::render(&s, 80, 24));
+}
