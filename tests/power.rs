@@ -10,7 +10,7 @@ use napterm::app::popup::{LinkTarget, Popup};
 use napterm::app::state::Settings;
 use napterm::app::update::update;
 use napterm::app::{Call, Effect, Msg, Pane, Reply, State};
-use napterm::onebot::{ClientEvent, ConnState, Frame, Role, parse_frame};
+use napterm::onebot::{ClientEvent, ConnState, Frame, Peer, Role, parse_frame};
 use napterm::ui::theme::{ColorMode, Theme};
 use napterm::ui::{Ui, draw};
 use ratatui::Terminal;
@@ -22,6 +22,7 @@ mod snapshot;
 const NOW: i64 = 1_795_003_200;
 const ME: i64 = 10001;
 const G: i64 = 30001;
+const GROUP: Peer = Peer::Group(G);
 const MEMBER: i64 = 20002;
 
 // ----- arrange -----
@@ -345,4 +346,139 @@ fn the_link_picker_snapshot() {
     let mut s = with_links();
     press(&mut s, KeyCode::Char('o'), KeyModifiers::CONTROL);
     insta::assert_snapshot!("links_80x24", snapshot::render(&s, 80, 24));
+}
+
+// ----- compose in $EDITOR -----
+
+fn edits(fx: &[Effect]) -> Vec<(Option<Peer>, String)> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::Edit { peer, text } => Some((*peer, text.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn ctrl_x_ctrl_e_hands_the_draft_to_the_editor_and_ctrl_e_stays_end_of_line() {
+    let mut s = in_group();
+    assert_eq!(s.focus, Pane::Composer);
+    type_text(&mut s, "第一行");
+    press(&mut s, KeyCode::Home, KeyModifiers::NONE);
+    let fx = press(&mut s, KeyCode::Char('e'), KeyModifiers::CONTROL);
+    assert!(edits(&fx).is_empty(), "Ctrl+E alone is end of line");
+    type_text(&mut s, "!");
+    assert_eq!(s.composer.text(), "第一行!");
+    press(&mut s, KeyCode::Char('x'), KeyModifiers::CONTROL);
+    let fx = press(&mut s, KeyCode::Char('e'), KeyModifiers::CONTROL);
+    assert_eq!(edits(&fx), [(Some(GROUP), "第一行!".to_string())]);
+    // /editor from the command line does the same.
+    let fx = command(&mut s, "editor");
+    assert_eq!(edits(&fx), [(Some(GROUP), "第一行!".to_string())]);
+}
+
+#[test]
+fn the_edited_text_becomes_the_draft_with_mentions_and_faces_working() {
+    let mut s = in_group();
+    type_text(&mut s, "草稿");
+    let fx = update(
+        &mut s,
+        Msg::Edited {
+            peer: Some(GROUP),
+            result: Ok("@小明 看看 [face:14]\n第二行 @20002，邮件 a@example.com\n".into()),
+        },
+    );
+    assert!(calls(&fx).is_empty(), "nothing is sent: {fx:?}");
+    assert_eq!(
+        s.composer.text(),
+        "@小明 看看 [face:14]\n第二行 @20002，邮件 a@example.com"
+    );
+    assert_eq!(s.focus, Pane::Composer);
+    let fx = key(&mut s, KeyCode::Enter);
+    let sent = calls(&fx)
+        .into_iter()
+        .find_map(|c| match c {
+            Call::SendMessage(m) => Some(m.chain.clone()),
+            _ => None,
+        })
+        .expect("sent");
+    let segs = serde_json::to_value(&sent).expect("json");
+    let types: Vec<&str> = segs
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|s| s["type"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        types,
+        ["at", "text", "face", "text", "at", "text"],
+        "{segs}"
+    );
+    assert_eq!(segs[0]["data"]["qq"], "20002");
+    assert_eq!(segs[4]["data"]["qq"], "20002");
+}
+
+#[test]
+fn a_failed_editor_keeps_the_draft_and_says_why() {
+    let mut s = in_group();
+    type_text(&mut s, "别丢");
+    update(
+        &mut s,
+        Msg::Edited {
+            peer: Some(GROUP),
+            result: Err("找不到编辑器「nvim」(请设置 $VISUAL 或 $EDITOR)".into()),
+        },
+    );
+    assert_eq!(s.composer.text(), "别丢");
+    let e = s.status.error.clone().unwrap_or_default();
+    assert!(e.contains("nvim") && e.contains("草稿未改动"), "{e}");
+}
+
+#[test]
+fn the_editor_runs_on_a_private_file_that_is_gone_afterwards() {
+    let dir = std::env::temp_dir().join(format!("napterm-editor-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let script = dir.join("fake-editor");
+    let log = dir.join("log");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nstat -c %a \"$1\" > {log}\ncat \"$1\" >> {log}\necho \"$1\" >> {log}\n\
+             printf '改好了\\n' > \"$1\"\n",
+            log = log.display()
+        ),
+    )
+    .expect("script");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let work = dir.join("tmp");
+    std::fs::create_dir_all(&work).expect("tmp");
+    use napterm::runtime::editor::edit;
+    let got = rt.block_on(edit(&script.display().to_string(), &work, "草稿 @小明"));
+    assert_eq!(got.as_deref(), Ok("改好了\n"));
+    let log = std::fs::read_to_string(&log).expect("log");
+    let mut lines = log.lines();
+    assert_eq!(lines.next(), Some("600"), "the file is private");
+    assert_eq!(lines.next(), Some("草稿 @小明"), "the draft went in");
+    let path = lines.next().expect("path");
+    assert!(!std::path::Path::new(path).exists(), "{path} removed");
+    assert_eq!(std::fs::read_dir(&work).expect("tmp").count(), 0);
+
+    // A failing editor, a missing one: why, and the file is gone all the same.
+    let failed = rt.block_on(edit("exit 3; :", &work, "x"));
+    assert!(
+        failed.as_ref().is_err_and(|e| e.contains("状态 3")),
+        "{failed:?}"
+    );
+    let missing = rt.block_on(edit("/nonexistent/editor", &work, "x"));
+    assert!(
+        missing.as_ref().is_err_and(|e| e.contains("找不到编辑器")),
+        "{missing:?}"
+    );
+    assert_eq!(std::fs::read_dir(&work).expect("tmp").count(), 0);
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -213,6 +213,8 @@ actions! {
     Send = "send", "发送消息";
     Newline = "newline", "换行";
     FacePicker = "face_picker", "选择表情";
+    /// Edits the draft in `$VISUAL`/`$EDITOR` (Ctrl+X Ctrl+E, as in bash).
+    Editor = "editor", "在外部编辑器 ($VISUAL/$EDITOR) 中编辑草稿";
     /// Esc in the composer: close completion, else drop the reply target, else go to the timeline.
     Cancel = "cancel", "关闭补全 / 取消回复 / 离开输入框";
     /// Accepts the highlighted completion; without one, moves the focus on from an empty composer.

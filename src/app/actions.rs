@@ -8,8 +8,8 @@ use super::effect::Effect;
 use super::popup::{self, FacePicker, HelpView, Popup};
 use super::state::{SidebarTab, State};
 use super::{
-    admin, commands, completion, lifecycle, member_list, open_link, reply_to, retry, seek, sending,
-    sidebar, timeline_nav,
+    admin, commands, completion, editor, lifecycle, member_list, open_link, reply_to, retry, seek,
+    sending, sidebar, timeline_nav,
 };
 
 /// Performs a named action in the focused context.
@@ -140,6 +140,7 @@ pub fn run_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
             }
         }
         Action::OpenLink => open_link::open_selected(state, fx),
+        Action::Editor => editor::start(state, fx),
         Action::Links => {
             if let Err(e) = popup::links::open(state) {
                 state.error(e);

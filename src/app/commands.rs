@@ -85,6 +85,14 @@ pub static COMMANDS: &[Command] = &[
         handler: face,
     },
     Command {
+        name: "editor",
+        aliases: &["edit"],
+        usage: "",
+        desc: "在 $VISUAL/$EDITOR 中编辑草稿 ({composer:editor})",
+        no_args: true,
+        handler: editor,
+    },
+    Command {
         name: "links",
         aliases: &["urls"],
         usage: "",
@@ -449,6 +457,12 @@ fn members(state: &mut State, _: &str, fx: &mut Vec<Effect>) -> Result<(), Strin
         return Err("成员列表只在群聊中可用".into());
     }
     member_list::toggle_pane(state, fx);
+    Ok(())
+}
+
+/// `/editor`.
+fn editor(state: &mut State, _: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
+    super::editor::start(state, fx);
     Ok(())
 }
 

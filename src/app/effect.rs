@@ -4,6 +4,8 @@
 //! typed client, terminal side effects, file writes); an API call's result comes back as
 //! `Msg::Reply` (see `call`).
 
+use crate::onebot::Peer;
+
 use super::call::Call;
 use super::drafts::Session;
 
@@ -28,6 +30,9 @@ pub enum Effect {
     Redraw,
     /// Suspends to the shell.
     Suspend,
+    /// Suspends the interface and opens `$VISUAL`/`$EDITOR` on the draft's text; what the
+    /// editor left comes back as `Msg::Edited` for the same chat.
+    Edit { peer: Option<Peer>, text: String },
     /// Connects to NapCat now instead of waiting out the reconnect backoff.
     Reconnect,
     /// Hands `Msg::Continue(step)` back to `update`: what a confirmation's yes goes on with

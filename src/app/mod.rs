@@ -19,7 +19,7 @@
 //!
 //! The feature modules: `actions`, `admin`, `admin/commands`, `admin/duration`, `admin/group`,
 //! `admin/members`, `admin/messages`, `admin/roles`, `admin/sheets`, `admin/target`,
-//! `command_line`, `commands`, `completion`, `cursor`, `events`, `fuzzy`, `history`, `input`,
+//! `command_line`, `commands`, `completion`, `cursor`, `editor`, `events`, `fuzzy`, `history`, `input`,
 //! `keymap/hint`, `lifecycle`, `member_list`, `names`, `open_link`, `popup/confirm`, `popup/essences`,
 //! `popup/faces`, `popup/help`, `popup/inbox`, `popup/leave`, `popup/links`, `popup/mute`, `popup/mutes`,
 //! `popup/notices`, `popup/profile`, `popup/protocol`, `popup/sheet`, `quotes`, `reply_to`,
@@ -37,6 +37,7 @@ pub mod composer;
 pub mod contacts;
 pub mod cursor;
 pub mod drafts;
+pub mod editor;
 pub mod effect;
 pub mod events;
 pub mod fuzzy;

@@ -32,6 +32,12 @@ pub enum Msg {
     Failed(Failure),
     /// SIGTSTP from outside (not the Ctrl+Z key): suspend like the key would.
     SuspendSignal,
+    /// The external editor (`Effect::Edit`) exited: the text it left for the chat's draft, or
+    /// why there is none (the draft is then kept as it was).
+    Edited {
+        peer: Option<crate::onebot::Peer>,
+        result: Result<String, String>,
+    },
     /// A confirmed step to take (see `Effect::Continue`).
     Continue(super::effect::Step),
     /// Something about how napterm was started that the user should read (`--token` is

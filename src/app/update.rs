@@ -14,7 +14,7 @@ use super::keymap::{Context, Key, Lookup};
 use super::msg::Msg;
 use super::state::State;
 use super::{
-    actions, command_line, completion, events, lifecycle, popup, reports, sending, sidebar,
+    actions, command_line, completion, editor, events, lifecycle, popup, reports, sending, sidebar,
     timeline_nav,
 };
 
@@ -52,6 +52,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Restore(session) => lifecycle::restore(state, session, &mut fx),
         Msg::Failed(f) => reports::on_failure(state, f),
         Msg::SuspendSignal => fx.push(Effect::Suspend),
+        Msg::Edited { peer, result } => editor::edited(state, peer, result),
         Msg::Warning(w) => state.error(w),
         Msg::Continue(step) => sending::on_step(state, step, &mut fx),
     }
