@@ -181,6 +181,8 @@ pub struct NotifyConfig {
     pub bell: bool,
     /// Send a desktop notification as OSC 9 / OSC 777 (travels through SSH).
     pub osc: bool,
+    /// Words and `/regexes/` that count as a mention.
+    pub highlight: Vec<String>,
 }
 
 impl Default for NotifyConfig {
@@ -188,6 +190,7 @@ impl Default for NotifyConfig {
         NotifyConfig {
             bell: true,
             osc: true,
+            highlight: Vec::new(),
         }
     }
 }
@@ -232,6 +235,14 @@ impl Config {
                 message: e.message().trim().to_string(),
             }
         })?;
+        if let Err(message) = crate::app::notify::Highlights::parse(&config.notify.highlight) {
+            return Err(ConfigError::Invalid {
+                path: path.to_path_buf(),
+                line: line_of_key(text, "highlight").unwrap_or(1),
+                key: Some("notify.highlight".into()),
+                message,
+            });
+        }
         if let Some(level) = &config.log_level {
             check_log_filter(level).map_err(|message| ConfigError::Invalid {
                 path: path.to_path_buf(),

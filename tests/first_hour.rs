@@ -535,6 +535,8 @@ fn with_nothing_listening_the_screen_says_where_and_offers_the_demo() {
     let session = napterm::app::drafts::Session {
         drafts: Default::default(),
         open: Some(GROUP),
+
+        ..Default::default()
     };
     update(&mut s, Msg::Restore(session));
     update(

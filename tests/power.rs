@@ -28,8 +28,12 @@ const MEMBER: i64 = 20002;
 // ----- arrange -----
 
 fn in_group() -> State {
+    in_group_with(Settings::default())
+}
+
+fn in_group_with(settings: Settings) -> State {
     snapshot::utc();
-    let mut s = State::new(Settings::default(), Keymap::default_map());
+    let mut s = State::new(settings, Keymap::default_map());
     update(&mut s, Msg::Clock(NOW));
     update(
         &mut s,
@@ -481,4 +485,169 @@ fn the_editor_runs_on_a_private_file_that_is_gone_afterwards() {
     );
     assert_eq!(std::fs::read_dir(&work).expect("tmp").count(), 0);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+// ----- highlights and notify modes -----
+
+fn notifications(fx: &[Effect]) -> usize {
+    fx.iter()
+        .filter(|e| matches!(e, Effect::Notify { .. }))
+        .count()
+}
+
+fn highlighting(words: &[&str]) -> State {
+    let highlights = napterm::app::notify::Highlights::parse(
+        &words.iter().map(|w| w.to_string()).collect::<Vec<_>>(),
+    )
+    .expect("valid");
+    let mut s = in_group_with(Settings {
+        highlights,
+        ..Settings::default()
+    });
+    // Another chat is open: the group's messages arrive in the background.
+    command(&mut s, "close");
+    s
+}
+
+#[test]
+fn a_highlight_word_counts_as_a_mention() {
+    let mut s = highlighting(&["部署", "napterm", "/v\\d+\\.\\d+/"]);
+    let fx = update(&mut s, event(group_msg(1, MEMBER, text("今晚部署"))));
+    assert_eq!(notifications(&fx), 1, "CJK inside a sentence");
+    let fx = update(&mut s, event(group_msg(2, MEMBER, text("用 NapTerm 吧"))));
+    assert_eq!(notifications(&fx), 1, "any case");
+    let fx = update(
+        &mut s,
+        event(group_msg(3, MEMBER, text("napterms 是别的词"))),
+    );
+    assert_eq!(notifications(&fx), 0, "a Latin word stands alone");
+    let fx = update(&mut s, event(group_msg(4, MEMBER, text("发布 V2.1"))));
+    assert_eq!(notifications(&fx), 1, "a regex");
+    let fx = update(&mut s, event(group_msg(5, MEMBER, text("闲聊"))));
+    assert_eq!(notifications(&fx), 0);
+    let fx = update(&mut s, event(group_msg(6, ME, text("我自己说部署"))));
+    assert_eq!(notifications(&fx), 0, "your own words are no highlight");
+    let chat = &s.chats[&GROUP];
+    assert_eq!(
+        (chat.unread, chat.mentions),
+        (5, 3),
+        "the sidebar's @ marker counts them"
+    );
+}
+
+#[test]
+fn a_highlighted_message_is_bold_in_the_timeline() {
+    let mut s = highlighting(&["部署"]);
+    update(&mut s, event(group_msg(1, MEMBER, text("部署上线"))));
+    update(&mut s, event(group_msg(2, MEMBER, text("普通消息"))));
+    command(&mut s, &format!("open g:{G}"));
+    let mut term = Terminal::new(TestBackend::new(100, 30)).expect("terminal");
+    let mut ui = Ui::new(Theme::new(ColorMode::None));
+    term.draw(|f| {
+        draw(&s, &mut ui, f.buffer_mut());
+    })
+    .expect("draw");
+    let buf = term.backend().buffer();
+    // The first character of the text, in the message column (right of the sidebar).
+    let bold_of = |first: &str| {
+        (0..buf.area.height)
+            .flat_map(|y| (30..buf.area.width).map(move |x| (x, y)))
+            .find(|&(x, y)| buf[(x, y)].symbol() == first)
+            .map(|(x, y)| {
+                buf[(x, y)]
+                    .modifier
+                    .contains(ratatui::style::Modifier::BOLD)
+            })
+            .unwrap_or_else(|| panic!("{first} not on screen"))
+    };
+    assert!(bold_of("部"));
+    assert!(!bold_of("普"));
+}
+
+#[test]
+fn notify_modes_per_chat_are_saved_and_shown_in_the_header() {
+    let mut s = in_group();
+    let fx = command(&mut s, "notify none");
+    let saved = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::SaveSession(session) => Some(session.clone()),
+            _ => None,
+        })
+        .expect("saved");
+    assert_eq!(
+        saved.notify.get(GROUP),
+        napterm::app::notify::NotifyMode::None
+    );
+    let screen = snapshot::render(&s, 100, 30);
+    assert!(
+        screen.lines().next().unwrap().contains("不通知"),
+        "{screen}"
+    );
+    command(&mut s, "close");
+    // none: not even a mention alerts (the unread and @ counts still grow).
+    let mention = json!([{"type": "at", "data": {"qq": ME.to_string()}}, {"type": "text", "data": {"text": " 在吗"}}]);
+    let fx = update(&mut s, event(group_msg(1, MEMBER, mention.clone())));
+    assert_eq!(notifications(&fx), 0);
+    assert_eq!(s.chats[&GROUP].mentions, 1);
+    // all: every message.
+    command(&mut s, &format!("open g:{G}"));
+    command(&mut s, "notify all");
+    command(&mut s, "close");
+    let fx = update(&mut s, event(group_msg(2, MEMBER, text("随便说说"))));
+    assert_eq!(notifications(&fx), 1);
+    // mentions (the group's default): mentions only, and the header says nothing.
+    command(&mut s, &format!("open g:{G}"));
+    command(&mut s, "notify mentions");
+    let screen = snapshot::render(&s, 100, 30);
+    assert!(!screen.lines().next().unwrap().contains("通知"), "{screen}");
+    assert_eq!(s.session().notify, Default::default());
+    command(&mut s, "close");
+    assert_eq!(
+        notifications(&update(&mut s, event(group_msg(3, MEMBER, text("随便"))))),
+        0
+    );
+    assert_eq!(
+        notifications(&update(&mut s, event(group_msg(4, MEMBER, mention)))),
+        1
+    );
+    // A bad mode explains itself.
+    command(&mut s, &format!("open g:{G}"));
+    command(&mut s, "notify sometimes");
+    assert!(
+        s.status
+            .error
+            .as_deref()
+            .unwrap_or("")
+            .contains("all|mentions|none")
+    );
+}
+
+#[test]
+fn notify_modes_survive_a_restart() {
+    let mut s = in_group();
+    command(&mut s, "notify all");
+    let saved = napterm::runtime::persist::Saved::new(&s.session());
+    let text = serde_json::to_string(&saved).expect("json");
+    assert!(text.contains(&format!("\"g:{G}\":\"all\"")), "{text}");
+    let back: napterm::runtime::persist::Saved = serde_json::from_str(&text).expect("read back");
+    let mut fresh = in_group();
+    update(&mut fresh, Msg::Restore(back.session()));
+    assert_eq!(
+        fresh.notify_modes.get(GROUP),
+        napterm::app::notify::NotifyMode::All
+    );
+}
+
+#[test]
+fn a_bad_highlight_regex_is_a_config_error_naming_file_line_and_key() {
+    let text = "url = \"ws://127.0.0.1:3001/\"\n\n[notify]\nbell = true\nhighlight = [\"部署\", \"/(oops/\"]\n";
+    let e = napterm::config::Config::parse(text, std::path::Path::new("/cfg/config.toml"))
+        .unwrap_err()
+        .to_string();
+    for want in ["/cfg/config.toml", "line 5", "notify.highlight", "(oops"] {
+        assert!(e.contains(want), "{want} in {e}");
+    }
+    let ok = "[notify]\nhighlight = [\"部署\", \"/v\\\\d+/\"]\n";
+    assert!(napterm::config::Config::parse(ok, std::path::Path::new("c.toml")).is_ok());
 }

@@ -62,6 +62,8 @@ impl FromIterator<(Peer, Draft)> for Drafts {
 pub struct Session {
     pub drafts: Drafts,
     pub open: Option<Peer>,
+    /// Each chat's `/notify` mode that is not its default.
+    pub notify: super::notify::NotifyModes,
 }
 
 #[cfg(test)]

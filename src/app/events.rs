@@ -166,7 +166,10 @@ pub fn on_message(state: &mut State, ev: MessageEvent, fx: &mut Vec<Effect>, liv
             state.contacts.touch();
         }
     }
-    let mentions_me = !item.own && item.chain.mentions(state.self_id, true);
+    // A highlight word counts as a mention: the `@` marker, the bell and the notification.
+    let mentions_me = !item.own
+        && (item.chain.mentions(state.self_id, true)
+            || state.settings.highlights.matches(&item.chain.plain_text()));
     let key = key_of(state, &ev);
     let is_open = state.open == Some(peer);
     let watching = is_open && state.terminal_focused;
@@ -207,7 +210,7 @@ pub fn on_message(state: &mut State, ev: MessageEvent, fx: &mut Vec<Effect>, liv
             chat.mentions += 1;
         }
     }
-    if !watching && (mentions_me || !peer.is_group()) {
+    if !watching && state.notify_modes.alerts(peer, mentions_me) {
         let title = match peer {
             Peer::Group(_) => format!(
                 "{} @了你 · {}",

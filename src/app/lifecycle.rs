@@ -130,6 +130,9 @@ pub fn restore(state: &mut State, session: Session, fx: &mut Vec<Effect>) {
     for (peer, draft) in session.drafts.iter() {
         state.drafts.set(peer, draft.clone());
     }
+    for (peer, mode) in &session.notify.0 {
+        state.notify_modes.set(*peer, *mode);
+    }
     if let Some(p) = session.open {
         if state.online() {
             open_chat(state, p, fx);

@@ -15,7 +15,7 @@
 //!
 //! The core modules: `action`, `admin/audit`, `call`, `call/chat`, `call/contacts`, `call/group`,
 //! `call/members`, `call/messages`, `call/reply`, `call/requests`, `chat`, `composer`, `contacts`,
-//! `drafts`, `effect`, `inbox`, `keymap`, `msg`, `popup`, `popup/state`, `state`, `text`.
+//! `drafts`, `effect`, `inbox`, `keymap`, `msg`, `notify`, `popup`, `popup/state`, `state`, `text`.
 //!
 //! The feature modules: `actions`, `admin`, `admin/commands`, `admin/duration`, `admin/group`,
 //! `admin/members`, `admin/messages`, `admin/roles`, `admin/sheets`, `admin/target`,
@@ -49,6 +49,7 @@ pub mod lifecycle;
 pub mod member_list;
 pub mod msg;
 pub mod names;
+pub mod notify;
 pub mod open_link;
 pub mod popup;
 pub mod quotes;

@@ -30,6 +30,8 @@ pub struct Settings {
     pub recent_count: u32,
     /// The URL connected to, as messages show it (no query string: it may hold the token).
     pub server_url: String,
+    /// `[notify] highlight`: words and regexes that count as a mention.
+    pub highlights: super::notify::Highlights,
 }
 
 impl Default for Settings {
@@ -41,6 +43,7 @@ impl Default for Settings {
             sidebar_width: 26,
             recent_count: 30,
             server_url: String::new(),
+            highlights: super::notify::Highlights::default(),
         }
     }
 }
@@ -194,6 +197,8 @@ pub struct State {
     pub quit: bool,
     /// What the last frame showed.
     pub view: View,
+    /// Each chat's `/notify` mode (saved with the session).
+    pub notify_modes: super::notify::NotifyModes,
     /// Quoted messages fetched with get_msg (by id), for replies to messages not in memory.
     pub quotes: HashMap<i64, Quote>,
     /// Merged forwards fetched with get_forward_msg (by forward id), for their previews.
@@ -257,6 +262,7 @@ impl State {
             members: MembersPane::default(),
             composer: Composer::default(),
             drafts: Drafts::default(),
+            notify_modes: Default::default(),
             popup: None,
             command_line: None,
             search: None,
@@ -361,6 +367,7 @@ impl State {
         Session {
             drafts: self.drafts.clone(),
             open: self.open,
+            notify: self.notify_modes.clone(),
         }
     }
 }

@@ -40,6 +40,9 @@ pub fn app_settings(settings: &Settings) -> AppSettings {
         history_page: settings.ui.history_page_size.max(1),
         sidebar_width: settings.ui.sidebar_width,
         server_url: settings.url_for_display(),
+        // Checked when the config was read.
+        highlights: crate::app::notify::Highlights::parse(&settings.notify.highlight)
+            .unwrap_or_default(),
         ..AppSettings::default()
     }
 }

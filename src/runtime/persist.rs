@@ -21,6 +21,9 @@ pub struct Saved {
     /// Drafts by chat (`g:<id>` / `u:<id>`).
     #[serde(default, deserialize_with = "drafts_of_any_version")]
     pub drafts: BTreeMap<String, Draft>,
+    /// `/notify` modes by chat (`g:<id>` / `u:<id>`), those that are not the chat's default.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub notify: BTreeMap<String, crate::app::notify::NotifyMode>,
 }
 
 /// Drafts as objects, or as JSON strings holding the object (how earlier versions wrote them:
@@ -62,6 +65,12 @@ impl Saved {
                 .iter()
                 .map(|(p, d)| (p.to_string(), d.clone()))
                 .collect(),
+            notify: session
+                .notify
+                .0
+                .iter()
+                .map(|(p, m)| (p.to_string(), *m))
+                .collect(),
         }
     }
 
@@ -74,6 +83,12 @@ impl Saved {
                 .filter_map(|(k, d)| Some((parse_peer(k)?, d.clone())))
                 .collect(),
             open: self.open.as_deref().and_then(parse_peer),
+            notify: crate::app::notify::NotifyModes(
+                self.notify
+                    .iter()
+                    .filter_map(|(k, m)| Some((parse_peer(k)?, *m)))
+                    .collect(),
+            ),
         }
     }
 }
@@ -179,6 +194,9 @@ mod tests {
         let session = Session {
             drafts: Drafts::from_iter([(Peer::Group(5), draft("未发完的话"))]),
             open: Some(Peer::Private(7)),
+            notify: crate::app::notify::NotifyModes(
+                [(Peer::Group(5), crate::app::notify::NotifyMode::None)].into(),
+            ),
         };
         let saved = Saved::new(&session);
         save(&path, &saved).unwrap();
@@ -193,6 +211,7 @@ mod tests {
         let session = Session {
             drafts: Drafts::from_iter([(Peer::Group(5), draft("你好"))]),
             open: None,
+            ..Default::default()
         };
         let text = serde_json::to_string(&Saved::new(&session)).unwrap();
         let v: serde_json::Value = serde_json::from_str(&text).unwrap();

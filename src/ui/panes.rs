@@ -205,6 +205,13 @@ pub fn header(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
             d.join(" · ")
         }
     };
+    // A `/notify` other than the chat's default says so.
+    let mode = state.notify_modes.get(peer);
+    let detail = if mode == crate::app::notify::NotifyMode::default_for(peer) {
+        detail
+    } else {
+        format!("{detail} · {}", mode.label())
+    };
     let x = area.x + 1;
     let used = put(
         buf,
