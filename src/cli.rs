@@ -202,7 +202,7 @@ Environment:
 
 Config file: {config_path}
   TOML, every key optional: url, token, token_file, token_in_query, call_timeout_secs,
-  media_timeout_secs, reconnect_max_secs, log_level, [ui] and [notify] tables.
+  media_timeout_secs, reconnect_max_secs, log_level, [ui], [notify] and [history] tables.
   Unknown keys are errors. The README documents every key.
 
 Logs: {log_dir}/napterm.log (never the screen; the token is redacted).

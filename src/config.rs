@@ -77,6 +77,10 @@ pub struct Config {
     pub ui: UiConfig,
     /// How napterm gets your attention.
     pub notify: NotifyConfig,
+    /// The local history.
+    pub history: HistoryConfig,
+    /// What napterm tells others about you.
+    pub privacy: PrivacyConfig,
 }
 
 impl Default for Config {
@@ -92,6 +96,8 @@ impl Default for Config {
             log_level: None,
             ui: UiConfig::default(),
             notify: NotifyConfig::default(),
+            history: HistoryConfig::default(),
+            privacy: PrivacyConfig::default(),
         }
     }
 }
@@ -192,6 +198,39 @@ impl Default for NotifyConfig {
             osc: true,
             highlight: Vec::new(),
         }
+    }
+}
+
+/// The `[history]` table: the local history (`$XDG_DATA_HOME/napterm/<QQ>/history.db`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HistoryConfig {
+    /// Keep every message seen in the local history (off: nothing is written or read).
+    pub enabled: bool,
+    /// Recalled messages keep their text, dimmed (off: they show only as recalled).
+    pub show_recalled: bool,
+}
+
+impl Default for HistoryConfig {
+    fn default() -> Self {
+        HistoryConfig {
+            enabled: true,
+            show_recalled: false,
+        }
+    }
+}
+
+/// The `[privacy]` table.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PrivacyConfig {
+    /// Tell a friend you are typing (`set_input_status`, at most every few seconds).
+    pub send_typing: bool,
+}
+
+impl Default for PrivacyConfig {
+    fn default() -> Self {
+        PrivacyConfig { send_typing: true }
     }
 }
 
@@ -372,6 +411,10 @@ pub struct Settings {
     pub colors: ColorMode,
     /// The `[notify]` table.
     pub notify: NotifyConfig,
+    /// The `[history]` table.
+    pub history: HistoryConfig,
+    /// The `[privacy]` table.
+    pub privacy: PrivacyConfig,
     /// The config file that was read, if one was.
     pub config_file: Option<PathBuf>,
     /// What the user should read about how napterm was started (the interface shows it too,
@@ -457,6 +500,8 @@ impl Settings {
             ui,
             colors,
             notify: config.notify,
+            history: config.history,
+            privacy: config.privacy,
             config_file: file_path,
             warnings: Vec::new(),
         })
@@ -619,9 +664,16 @@ mod tests {
             [notify]
             bell = false
             osc = false
+            [privacy]
+            send_typing = false
             "#,
         )
         .unwrap();
+        assert!(!c.privacy.send_typing);
+        assert!(
+            Config::default().privacy.send_typing,
+            "on unless turned off"
+        );
         assert_eq!(c.url.as_deref(), Some("ws://10.0.0.2:3001/"));
         assert!(c.token_in_query);
         assert_eq!(c.call_timeout_secs, Seconds(5));

@@ -327,7 +327,7 @@ fn a_slash_lists_the_commands_and_enter_completes_them() {
     let c = s.composer.completion.clone().expect("the commands");
     assert_eq!(c.kind, CompletionKind::Command);
     assert!(c.items.len() > 20, "every command: {}", c.items.len());
-    type_text(&mut s, "rea");
+    type_text(&mut s, "read");
     assert_eq!(completion_labels(&s), vec!["/readall".to_string()]);
     // A command that takes nothing runs at once.
     let fx = key(&mut s, KeyCode::Enter);
@@ -535,7 +535,6 @@ fn with_nothing_listening_the_screen_says_where_and_offers_the_demo() {
     let session = napterm::app::drafts::Session {
         drafts: Default::default(),
         open: Some(GROUP),
-
         ..Default::default()
     };
     update(&mut s, Msg::Restore(session));

@@ -7,13 +7,15 @@ use napterm::app::inbox::{PendingRequest, RequestWhat};
 use napterm::app::keymap::Keymap;
 use napterm::app::popup::InboxInput;
 use napterm::app::popup::{
-    Confirm, EssenceList, FacePicker, HelpView, InboxView, LeaveConfirm, LinkEntry, LinkPicker,
-    LinkTarget, Load, MuteList, MutePicker, NoticeList, Popup, ProfileCard, Sheet, SheetKind,
+    Confirm, EssenceList, FacePicker, ForwardLevel, ForwardView, HelpView, InboxView, LeaveConfirm,
+    LinkEntry, LinkPicker, LinkTarget, Load, MuteList, MutePicker, NoticeList, Popup, ProfileCard,
+    ReactionList, ReactionPicker, ReactionRow, Sheet, SheetKind,
 };
 use napterm::app::state::Settings;
 use napterm::app::update::update;
 use napterm::app::{Effect, Msg, Pane, State};
 use napterm::onebot::types::{GroupNotice, ShutListEntry};
+use napterm::onebot::{MessageEvent, Peer};
 
 const GROUP: i64 = 30001;
 
@@ -154,7 +156,51 @@ fn every_popup() -> Vec<Popup> {
         Popup::Inbox(inbox(false)),
         Popup::Leave(leave()),
         Popup::Links(links()),
+        Popup::Forward(forward(None, 1)),
+        Popup::React(picker()),
+        Popup::Reactions(ReactionList {
+            peer: Peer::Group(GROUP),
+            id: 7,
+            rows: Load::Ready(vec![ReactionRow {
+                emoji: "76".into(),
+                count: 1,
+                who: Load::Loading,
+            }]),
+            scroll: 0,
+        }),
     ]
+}
+
+/// The forward viewer `depth` levels deep, searching for `search` when given.
+fn forward(search: Option<&str>, depth: usize) -> ForwardView {
+    let node: MessageEvent = serde_json::from_value(serde_json::json!({
+        "user_id": 20002, "time": 1, "message_id": 5, "message_type": "private",
+        "sender": {"user_id": 20002, "nickname": "甲"},
+        "message": [{"type": "text", "data": {"text": "你好"}}],
+    }))
+    .expect("a node");
+    ForwardView {
+        levels: (0..depth)
+            .map(|i| ForwardLevel {
+                id: format!("f{i}"),
+                label: "甲".into(),
+                nodes: Load::Ready(vec![node.clone(), node.clone()]),
+                selected: 0,
+            })
+            .collect(),
+        search: search.map(str::to_string),
+        query: search.unwrap_or_default().to_string(),
+        note: None,
+    }
+}
+
+fn picker() -> ReactionPicker {
+    ReactionPicker {
+        peer: Peer::Group(GROUP),
+        id: 7,
+        query: String::new(),
+        selected: 0,
+    }
 }
 
 /// The popups in a state with a text field or a question of their own: Esc steps back from it.
@@ -169,6 +215,19 @@ fn every_popup_in_a_second_step() -> Vec<(Popup, Popup)> {
             Popup::Notices(notices(3, Some(1))),
             Popup::Notices(notices(3, None)),
         ),
+        // The viewer: out of the search (the query stays, for the next match), then back one
+        // level.
+        (
+            Popup::Forward(forward(Some("你"), 1)),
+            Popup::Forward(ForwardView {
+                query: "你".into(),
+                ..forward(None, 1)
+            }),
+        ),
+        (
+            Popup::Forward(forward(None, 2)),
+            Popup::Forward(forward(None, 1)),
+        ),
     ]
 }
 
@@ -179,6 +238,8 @@ fn field(p: &Popup) -> Option<&str> {
         Popup::Mute(m) => m.custom.as_deref(),
         Popup::Inbox(v) => v.input.as_ref().map(|i| i.text.as_str()),
         Popup::Leave(l) => Some(&l.typed),
+        Popup::Forward(v) => v.search.as_deref(),
+        Popup::React(r) => Some(&r.query),
         _ => None,
     }
 }
@@ -253,6 +314,8 @@ fn typing_goes_into_the_field_and_backspace_takes_it_back() {
         Popup::Mute(mute_picker(Some(""))),
         Popup::Inbox(inbox(true)),
         Popup::Leave(leave()),
+        Popup::React(picker()),
+        Popup::Forward(forward(Some(""), 1)),
     ] {
         let mut s = state_with(p.clone());
         // Letters a list would take as keys (j, q, n) are text here.

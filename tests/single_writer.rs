@@ -181,7 +181,6 @@ fn a_restored_group_loads_its_history_and_members_once_connected() {
     let session = Session {
         drafts: Drafts::from_iter([(GROUP, draft)]),
         open: Some(GROUP),
-
         ..Default::default()
     };
     let fx = update(&mut s, Msg::Restore(session));

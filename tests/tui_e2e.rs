@@ -251,7 +251,15 @@ async fn incoming_message_appears_and_a_recall_marks_it() {
             message_id: 424242,
         },
     }));
-    h.until_screen("新来的一条消息 🚀 (已撤回)").await;
+    // Shown as recalled: the text goes (it stays, dimmed, only with `[history] show_recalled`).
+    h.until("recalled", |s| {
+        s.open_chat()
+            .and_then(|c| c.timeline.message(424242))
+            .is_some_and(|m| m.recalled_by == Some(from))
+    })
+    .await;
+    h.until_screen("(已撤回)").await;
+    assert!(!h.screen().contains("新来的一条消息"), "{}", h.screen());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -2,12 +2,17 @@
 //! and 160x48, with data that has CJK names, emoji, long URLs, every segment type and notices.
 
 mod snapshot;
-use napterm::app::chat::{Delivery, EntryKind, HistoryState, MessageItem, NoticeItem, SortKey};
+use napterm::app::chat::{
+    Delivery, EntryKind, HistoryState, MessageItem, NoticeItem, Reaction, SortKey,
+};
 use napterm::app::composer::{Completion, CompletionItem, CompletionKind, Pick, ReplyTarget};
 use napterm::app::contacts::{FriendInfo, GroupEntry, Member, Members, MembersState};
 use napterm::app::inbox::{PendingRequest, RequestWhat};
 use napterm::app::keymap::Keymap;
-use napterm::app::popup::{Confirm, FacePicker, HelpView, InboxView, Popup};
+use napterm::app::popup::{
+    Confirm, FacePicker, ForwardLevel, ForwardView, HelpView, InboxView, Load, Popup, ReactionList,
+    ReactionPicker, ReactionRow,
+};
 use napterm::app::state::{Settings, SidebarTab, State};
 use napterm::app::{Effect, Pane};
 use napterm::onebot::segment::Music;
@@ -198,7 +203,7 @@ fn world() -> State {
             m.recalled_by = Some(FRIEND);
         }
         if id == 12 {
-            m.reactions = vec![("76".into(), 2), ("128522".into(), 1)];
+            m.reactions = vec![Reaction::new("76", 2), Reaction::new("128522", 1)];
             m.essence = true;
         }
         add(next(), EntryKind::Message(m));
@@ -516,6 +521,42 @@ fn history_from_fixture_renders() {
     insta::assert_snapshot!("fixture_history_80x24", out);
 }
 
+/// A forward viewer three levels deep with long names; `nodes` says how many nodes the top has.
+fn forward_view(search: Option<&str>, nodes: Load<usize>) -> ForwardView {
+    let node = |i: usize| -> MessageEvent {
+        serde_json::from_value(json!({
+            "user_id": 20002 + i as i64, "time": 1_795_000_000 + i as i64, "message_id": i,
+            "message_type": "private",
+            "sender": {"user_id": 20002, "nickname": "一个名字特别特别长的发送者🌸"},
+            "message": [{"type": "text", "data": {"text": "很长的一段话".repeat(20)}},
+                        {"type": "image", "data": {"file": "a.jpg"}}],
+        }))
+        .expect("a node")
+    };
+    let top = match nodes {
+        Load::Ready(n) => Load::Ready((0..n).map(node).collect()),
+        Load::Loading => Load::Loading,
+        Load::Failed(why) => Load::Failed(why),
+    };
+    ForwardView {
+        levels: (0..3)
+            .map(|i| ForwardLevel {
+                id: format!("f{i}"),
+                label: "名字很长很长很长的人".into(),
+                nodes: if i == 2 {
+                    top.clone()
+                } else {
+                    Load::Ready(vec![node(0)])
+                },
+                selected: 9,
+            })
+            .collect(),
+        search: search.map(str::to_string),
+        query: String::new(),
+        note: Some("没有找到".into()),
+    }
+}
+
 #[test]
 fn every_screen_draws_at_any_size_without_panicking() {
     let mut states = Vec::new();
@@ -531,6 +572,31 @@ fn every_screen_draws_at_any_size_without_panicking() {
             title: "撤回消息".into(),
             body: "撤回你的消息「一段很长很长的内容，会被折成好几行」？".into(),
             on_yes: vec![],
+        }),
+        Popup::Forward(forward_view(
+            Some("很长的搜索词很长的搜索词"),
+            Load::Ready(2),
+        )),
+        Popup::Forward(forward_view(
+            None,
+            Load::Failed("消息已过期或者为内层消息".into()),
+        )),
+        Popup::Forward(forward_view(None, Load::Loading)),
+        Popup::React(ReactionPicker {
+            peer: Peer::Group(GROUP),
+            id: 1,
+            query: "xiao".into(),
+            selected: 3,
+        }),
+        Popup::Reactions(ReactionList {
+            peer: Peer::Group(GROUP),
+            id: 1,
+            rows: Load::Ready(vec![ReactionRow {
+                emoji: "128522".into(),
+                count: 2,
+                who: Load::Failed("一个很长很长的失败原因".into()),
+            }]),
+            scroll: 5,
         }),
     ] {
         let mut s = world();

@@ -209,6 +209,8 @@ actions! {
     Retry = "retry", "重发选中的失败消息";
     /// Toggles essence on the selected message.
     Essence = "essence", "设为或取消精华";
+    /// Opens the reaction picker for the selected message.
+    React = "react", "给选中的消息贴表情 (再选一次同一个则取消)";
     // Composer.
     Send = "send", "发送消息";
     Newline = "newline", "换行";
@@ -226,8 +228,9 @@ actions! {
     /// Empties the composer: text, mentions, faces and the reply target.
     ClearComposer = "clear_composer", "清空输入框 (连同回复目标)";
     // Members and moderation.
-    /// Marks or unmarks the selected member for a bulk action.
-    Mark = "mark", "标记成员用于批量操作";
+    /// Marks or unmarks the selected member for a bulk action, or the selected message for
+    /// `/forward`.
+    Mark = "mark", "标记成员 (批量操作) 或消息 (/forward 转发)";
     /// Opens the mute presets for the selected member(s) / the selected message's sender.
     Mute = "mute", "禁言成员或发送者 (可选时长)";
     Unmute = "unmute", "解除禁言";
@@ -239,6 +242,8 @@ actions! {
     Poke = "poke", "戳一戳该成员";
     // Popups.
     Confirm = "confirm", "确认";
+    /// Starts a search inside a popup's list (the forward viewer).
+    Search = "search", "在列表中搜索 (聊天记录)";
     Deny = "deny", "取消";
     /// Requests inbox: accepts the selected request (a friend's asks for a remark first).
     Accept = "accept", "请求收件箱：同意 (好友请求可填备注)";

@@ -8,8 +8,8 @@ use super::effect::Effect;
 use super::popup::{self, FacePicker, HelpView, Popup};
 use super::state::{SidebarTab, State};
 use super::{
-    admin, commands, completion, editor, lifecycle, member_list, open_link, reply_to, retry, seek,
-    sending, sidebar, timeline_nav,
+    admin, commands, completion, editor, forwarding, lifecycle, member_list, open_link, reactions,
+    reply_to, retry, seek, sending, sidebar, timeline_nav,
 };
 
 /// Performs a named action in the focused context.
@@ -21,6 +21,9 @@ pub fn run_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
         Action::Suspend => fx.push(Effect::Suspend),
         Action::FocusNext => cycle_focus(state, 1),
         Action::FocusPrev => cycle_focus(state, -1),
+        // Esc in the timeline clears the marks first.
+        Action::Focus(Pane::Composer)
+            if state.focus == Pane::Timeline && forwarding::clear_marks(state) => {}
         Action::Focus(p) => {
             if p != Pane::Members || state.members.visible {
                 state.focus = p;
@@ -104,7 +107,7 @@ pub fn run_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
         Action::Bottom => match state.focus {
             Pane::Sidebar => move_sidebar(state, i32::MAX / 2),
             Pane::Members => move_members(state, i32::MAX / 2),
-            _ => timeline_nav::bottom(state),
+            _ => timeline_nav::bottom(state, fx),
         },
         Action::Activate => match state.focus {
             Pane::Sidebar => {
@@ -115,7 +118,11 @@ pub fn run_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
                     state.focus = Pane::Composer;
                 }
             }
-            Pane::Timeline => timeline_nav::jump_to_quoted(state, fx),
+            Pane::Timeline => {
+                if !popup::forward::open_selected(state, fx) {
+                    timeline_nav::jump_to_quoted(state, fx);
+                }
+            }
             Pane::Members => run_action(state, Action::Profile, fx),
             Pane::Composer => {}
         },
@@ -139,7 +146,11 @@ pub fn run_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
                 state.info("已复制到剪贴板");
             }
         }
-        Action::OpenLink => open_link::open_selected(state, fx),
+        Action::OpenLink => {
+            if !popup::forward::open_selected(state, fx) {
+                open_link::open_selected(state, fx);
+            }
+        }
         Action::Editor => editor::start(state, fx),
         Action::Links => {
             if let Err(e) = popup::links::open(state) {
@@ -156,6 +167,11 @@ pub fn run_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
         }
         Action::Retry => sending::retry_selected(state, fx),
         Action::Essence => admin::run_key(state, &action, fx),
+        Action::React => {
+            if let Err(e) = reactions::open_picker(state) {
+                state.error(e);
+            }
+        }
         Action::Send => sending::send(state, fx),
         Action::Newline => state.composer.textarea.insert_newline(),
         Action::FacePicker => state.popup = Some(Popup::Faces(FacePicker::default())),
@@ -199,6 +215,7 @@ pub fn run_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
                 state.focus = Pane::Composer;
             }
         }
+        Action::Mark if state.focus == Pane::Timeline => forwarding::toggle_mark(state),
         Action::Mark
         | Action::Mute
         | Action::Unmute
@@ -206,6 +223,7 @@ pub fn run_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
         | Action::Profile
         | Action::Poke => admin::run_key(state, &action, fx),
         Action::Confirm
+        | Action::Search
         | Action::Deny
         | Action::Accept
         | Action::Reject

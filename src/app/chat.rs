@@ -2,12 +2,13 @@
 
 use super::call::History;
 use std::borrow::Borrow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::Hash;
 
 use crate::onebot::{MessageChain, MessageEvent, Peer, Role, Segment};
 
 use super::call::Call;
+use super::stored::CatchUp;
 
 /// Orders timeline entries: by time, then QQ's own sequence, then arrival.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -44,9 +45,30 @@ pub struct MessageItem {
     pub delivery: Delivery,
     /// Set when recalled: who recalled it (the author or an admin).
     pub recalled_by: Option<i64>,
-    /// Reaction counts by emoji id (face id or code point), in first-seen order.
-    pub reactions: Vec<(String, i64)>,
+    /// Reactions by emoji id (face id or code point), in first-seen order.
+    pub reactions: Vec<Reaction>,
     pub essence: bool,
+}
+
+/// One reaction (贴表情) on a message: the emoji, how many reacted with it, and whether you did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reaction {
+    /// A system face id or a Unicode code point, in decimal, as NapCat writes it.
+    pub emoji: String,
+    pub count: i64,
+    /// You are among them (as far as this client knows: your own reactions, and fetched lists).
+    pub mine: bool,
+}
+
+impl Reaction {
+    /// `count` reactions with `emoji`, none of them known to be yours.
+    pub fn new(emoji: impl Into<String>, count: i64) -> Self {
+        Reaction {
+            emoji: emoji.into(),
+            count,
+            mine: false,
+        }
+    }
 }
 
 impl MessageItem {
@@ -55,7 +77,7 @@ impl MessageItem {
         let mut reactions = Vec::new();
         for l in &ev.emoji_likes_list {
             if l.likes_cnt > 0 {
-                reactions.push((l.emoji_id.clone(), l.likes_cnt));
+                reactions.push(Reaction::new(l.emoji_id.clone(), l.likes_cnt));
             }
         }
         MessageItem {
@@ -212,6 +234,44 @@ impl Timeline {
             .get(&id)
             .and_then(|k| self.entries.get(k))
             .and_then(|e| e.message())
+    }
+    /// True when a notice line with this text is shown at this time (a stored line read back
+    /// is not shown twice).
+    pub fn has_notice(&self, time: i64, text: &str) -> bool {
+        let from = SortKey {
+            time,
+            seq: 0,
+            arrival: 0,
+        };
+        let to = SortKey {
+            time: time.saturating_add(1),
+            seq: 0,
+            arrival: 0,
+        };
+        self.entries.range(from..to).any(|(_, e)| match &e.kind {
+            EntryKind::Notice(n) => n.text == text,
+            EntryKind::Message(_) => false,
+        })
+    }
+    /// The newest message with a server id, and its time.
+    pub fn newest_message(&self) -> Option<(i64, i64)> {
+        self.entries
+            .values()
+            .rev()
+            .find_map(|e| Some((e.message()?.id?, e.key.time)))
+    }
+    /// The oldest message with a server id, and its time.
+    pub fn oldest_message(&self) -> Option<(i64, i64)> {
+        self.entries
+            .values()
+            .find_map(|e| Some((e.message()?.id?, e.key.time)))
+    }
+    /// Drops every entry.
+    pub fn clear(&mut self) {
+        // Versions keep counting: a layout cached for an old entry is never taken for a new one.
+        let (capacity, version) = (self.capacity, self.next_version);
+        *self = Timeline::new(capacity);
+        self.next_version = version;
     }
     /// The key of the local send with this id.
     pub fn key_of_local(&self, local: u64) -> Option<SortKey> {
@@ -475,6 +535,23 @@ pub struct Chat {
     pub new_below: u32,
     /// The selected entry in the timeline (message actions act on it).
     pub selected: Option<SortKey>,
+    /// Its newest stored rows have been asked for (once per run).
+    pub from_store: bool,
+    /// The store has nothing older than the oldest loaded message: older pages come from
+    /// NapCat.
+    pub store_done: bool,
+    /// A page of the store is on its way.
+    pub store_reading: bool,
+    /// The loaded messages end before the newest (a search hit opened far back): scrolling
+    /// down reads on from the store.
+    pub detached: bool,
+    /// Catching up with NapCat's history (pages on their way).
+    pub catch_up: Option<CatchUp>,
+    /// Messages marked for forwarding (Space in the timeline), oldest first.
+    pub marked: BTreeSet<SortKey>,
+    /// For a temporary session (临时会话, a private chat with someone who is not a friend): the
+    /// group it comes through, which replies must name.
+    pub temp_group: Option<i64>,
     /// While open: what was unread when it was opened (None when nothing was).
     pub unread_at_open: Option<UnreadAtOpen>,
     /// A message being paged back to.
@@ -495,6 +572,13 @@ impl Chat {
             scroll: Scroll::Bottom,
             new_below: 0,
             selected: None,
+            from_store: false,
+            store_done: false,
+            store_reading: false,
+            detached: false,
+            catch_up: None,
+            marked: BTreeSet::new(),
+            temp_group: None,
             unread_at_open: None,
             seeking: None,
         }
@@ -583,6 +667,35 @@ impl Chat {
         self.selected = None;
         self.scroll = Scroll::Bottom;
         self.new_below = 0;
+    }
+
+    /// Marks or unmarks the message at `key` for forwarding (its rows show the mark); true when
+    /// it is marked now. Only messages the server has given an id can be marked.
+    pub fn toggle_mark(&mut self, key: SortKey) -> bool {
+        let sendable = self
+            .timeline
+            .get(key)
+            .and_then(Entry::message)
+            .is_some_and(|m| m.id.is_some() && m.recalled_by.is_none());
+        let marked = if self.marked.remove(&key) {
+            false
+        } else if sendable {
+            self.marked.insert(key)
+        } else {
+            return false;
+        };
+        // Bump the entry: its rows show the mark.
+        self.timeline.update_message(key, |_| {});
+        marked
+    }
+
+    /// Unmarks every marked message; true when there were some.
+    pub fn clear_marks(&mut self) -> bool {
+        let keys = std::mem::take(&mut self.marked);
+        for k in &keys {
+            self.timeline.update_message(*k, |_| {});
+        }
+        !keys.is_empty()
     }
 
     /// The call for a history page of `count` messages, with the chat marked as loading; None

@@ -10,9 +10,10 @@ use super::admin::commands as admin;
 use super::call::MarkAllRead;
 use super::effect::Effect;
 use super::lifecycle::{close_chat, open_chat};
-use super::popup::{FacePicker, HelpView, Popup};
+use super::popup::{Confirm, FacePicker, HelpView, Popup};
 use super::state::State;
-use super::{member_list, reply_to};
+use super::stored::StoreWrite;
+use super::{forwarding, member_list, outgoing, reactions, reply_to, sidebar};
 
 /// What a command does, given the state, its arguments (trimmed) and the effects to add to; an
 /// error is a one-line explanation for the status line.
@@ -67,6 +68,22 @@ pub static COMMANDS: &[Command] = &[
         desc: "在当前会话中搜索 ({timeline:search_next}/{timeline:search_prev} 上一个/下一个)",
         no_args: false,
         handler: search,
+    },
+    Command {
+        name: "find",
+        aliases: &[],
+        usage: "<文字> [筛选]",
+        desc: "搜索所有会话的本地记录 (可加 in: from: has: 等)",
+        no_args: false,
+        handler: find_cmd,
+    },
+    Command {
+        name: "forget",
+        aliases: &[],
+        usage: "[会话]",
+        desc: "删除一个会话的本地记录 (先确认; 默认当前会话)",
+        no_args: false,
+        handler: forget,
     },
     Command {
         name: "reply",
@@ -203,6 +220,54 @@ pub static COMMANDS: &[Command] = &[
         desc: "给资料卡点赞",
         no_args: false,
         handler: admin::like,
+    },
+    Command {
+        name: "forward",
+        aliases: &["fw"],
+        usage: "[--each] <会话>",
+        desc: "合并转发标记的 ({timeline:mark}) 或选中的消息 (--each 逐条)",
+        no_args: false,
+        handler: forwarding::command,
+    },
+    Command {
+        name: "react",
+        aliases: &[],
+        usage: "[表情名|编号|emoji]",
+        desc: "给选中的消息贴表情 (再贴一次取消; 不带参数打开面板)",
+        no_args: false,
+        handler: reactions::command,
+    },
+    Command {
+        name: "reactions",
+        aliases: &[],
+        usage: "",
+        desc: "选中的消息有谁贴了什么表情",
+        no_args: true,
+        handler: reactions::list_command,
+    },
+    Command {
+        name: "dice",
+        aliases: &[],
+        usage: "",
+        desc: "掷骰子",
+        no_args: true,
+        handler: outgoing::dice,
+    },
+    Command {
+        name: "rps",
+        aliases: &[],
+        usage: "",
+        desc: "猜拳 (石头剪刀布)",
+        no_args: true,
+        handler: outgoing::rps,
+    },
+    Command {
+        name: "music",
+        aliases: &[],
+        usage: "<平台> <id> | custom <链接> <音频> <标题>",
+        desc: "分享音乐卡片 (需要音乐签名服务)",
+        no_args: false,
+        handler: outgoing::music,
     },
     Command {
         name: "recall",
@@ -408,7 +473,7 @@ fn open(state: &mut State, args: &str, fx: &mut Vec<Effect>) -> Result<(), Strin
     if args.is_empty() {
         return Err("用法: /open <名字|号码|g:群号|u:QQ号>".into());
     }
-    let peer = resolve_chat(state, args)?;
+    let peer = sidebar::resolve_chat(state, args)?;
     open_chat(state, peer, fx);
     state.focus = Pane::Composer;
     Ok(())
@@ -420,9 +485,44 @@ fn close(state: &mut State, _: &str, _: &mut Vec<Effect>) -> Result<(), String> 
     Ok(())
 }
 
-/// `/search <text>`.
-fn search(state: &mut State, args: &str, _: &mut Vec<Effect>) -> Result<(), String> {
+/// `/search <text>`: in the open chat — with a local history, in all of its stored messages
+/// (the `/find` popup for this chat), else in what is loaded.
+fn search(state: &mut State, args: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
+    if state.store.readable()
+        && let Some(peer) = state.open
+        && !args.trim().is_empty()
+    {
+        return super::popup::find::open(state, args, Some(peer), fx);
+    }
     super::timeline_nav::search_start(state, args)
+}
+
+/// `/find <text>`: the local history of every chat.
+fn find_cmd(state: &mut State, args: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
+    super::popup::find::open(state, args, None, fx)
+}
+
+/// `/forget [chat]`: asks, then deletes the chat's local history.
+fn forget(state: &mut State, args: &str, _: &mut Vec<Effect>) -> Result<(), String> {
+    if !state.store.writing() {
+        return Err("本地记录不可用".into());
+    }
+    let peer = if args.is_empty() {
+        state
+            .open
+            .ok_or("用法: /forget [会话] (不给会话时删除当前会话的记录)")?
+    } else {
+        sidebar::resolve_chat(state, args)?
+    };
+    let name = state.contacts.chat_name(peer);
+    state.popup = Some(Popup::Confirm(Confirm {
+        title: "删除本地记录".into(),
+        body: format!(
+            "删除「{name}」在本机保存的全部聊天记录？QQ 服务器上的记录不受影响。此操作不能撤销。"
+        ),
+        on_yes: vec![Effect::Store(StoreWrite::Forget(peer))],
+    }));
+    Ok(())
 }
 
 /// `/reply`: the reply key, with a reason when nothing is selected.
@@ -524,40 +624,4 @@ fn help(state: &mut State, _: &str, _: &mut Vec<Effect>) -> Result<(), String> {
 fn quit(state: &mut State, _: &str, _: &mut Vec<Effect>) -> Result<(), String> {
     state.quit = true;
     Ok(())
-}
-
-/// Resolves `/open`'s argument: `g:<id>`, `u:<id>`, a number, or a fuzzy name.
-pub fn resolve_chat(state: &State, arg: &str) -> Result<Peer, String> {
-    let arg = arg.trim();
-    let num = |s: &str| {
-        s.trim()
-            .parse::<i64>()
-            .map_err(|_| format!("「{s}」不是号码"))
-    };
-    if let Some(g) = arg.strip_prefix("g:") {
-        let g = num(g)?;
-        // Once the group list is known, a number not on it is a group you cannot write to.
-        if state.contacts.groups_loaded && !state.contacts.groups.contains_key(&g) {
-            return Err(format!("你不在群 {g} 中 (群聊列表里没有它)"));
-        }
-        return Ok(Peer::Group(g));
-    }
-    if let Some(u) = arg.strip_prefix("u:") {
-        return Ok(Peer::Private(num(u)?));
-    }
-    if let Ok(n) = arg.parse::<i64>() {
-        if state.contacts.groups.contains_key(&n) {
-            return Ok(Peer::Group(n));
-        }
-        if state.contacts.friends.contains_key(&n) || state.chats.contains_key(&Peer::Private(n)) {
-            return Ok(Peer::Private(n));
-        }
-        if state.chats.contains_key(&Peer::Group(n)) {
-            return Ok(Peer::Group(n));
-        }
-    }
-    super::sidebar::find(state, arg)
-        .into_iter()
-        .next()
-        .ok_or_else(|| format!("没有找到「{arg}」(用 g:群号 或 u:QQ号 直接打开)"))
 }

@@ -57,13 +57,15 @@ impl FromIterator<(Peer, Draft)> for Drafts {
     }
 }
 
-/// What survives a restart: the drafts and the chat that was open.
+/// What survives a restart: the drafts, the chat that was open and the reactions used lately.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Session {
     pub drafts: Drafts,
     pub open: Option<Peer>,
     /// Each chat's `/notify` mode that is not its default.
     pub notify: super::notify::NotifyModes,
+    /// Reaction ids (face ids or code points), most recent first: the picker lists them first.
+    pub reactions: Vec<String>,
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use crate::onebot::Peer;
 
 use super::call::Call;
 use super::drafts::Session;
+use super::stored::{StoreRead, StoreWrite};
 
 /// Something for the runtime to do.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,6 +34,14 @@ pub enum Effect {
     /// Suspends the interface and opens `$VISUAL`/`$EDITOR` on the draft's text; what the
     /// editor left comes back as `Msg::Edited` for the same chat.
     Edit { peer: Option<Peer>, text: String },
+    /// Opens `account`'s local history (closing another one); the answer comes back as
+    /// `Msg::Store`.
+    OpenStore { account: i64 },
+    /// A write to the local history (done on the store's writer thread).
+    Store(StoreWrite),
+    /// A read of the local history (done off the loop thread); the answer comes back as
+    /// `Msg::Store`.
+    StoreRead(StoreRead),
     /// Connects to NapCat now instead of waiting out the reconnect backoff.
     Reconnect,
     /// Hands `Msg::Continue(step)` back to `update`: what a confirmation's yes goes on with

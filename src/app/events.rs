@@ -6,9 +6,11 @@ use crate::onebot::{ClientEvent, ConnState, Event, MessageEvent, Notice, NoticeK
 
 use super::chat::{EntryKind, HistoryState, MessageItem, NoticeItem, Page, Scroll, SortKey};
 use super::effect::Effect;
-use super::lifecycle;
 use super::state::State;
+use super::stored::StoreWrite;
 use super::text::{duration_text, excerpt};
+use super::{catch_up, lifecycle, local, reactions};
+use crate::store::{LineKind, NoticeLine};
 
 /// Handles one report from the connection.
 pub fn on_client(state: &mut State, ev: ClientEvent, fx: &mut Vec<Effect>) {
@@ -47,6 +49,9 @@ pub fn on_client(state: &mut State, ev: ClientEvent, fx: &mut Vec<Effect>) {
                 _ => {}
             }
             state.conn = s;
+            if state.self_id != 0 && state.online() {
+                local::want_account(state, state.self_id, fx);
+            }
             if first_connect {
                 state.loaded = true;
                 initial_loads(state, fx);
@@ -71,7 +76,8 @@ fn initial_loads(state: &mut State, fx: &mut Vec<Effect>) {
     lifecycle::on_connected(state, fx);
 }
 
-/// After a reconnect: the open chat and recent chats fetch their latest page (merged, de-duplicated).
+/// After a reconnect: the open chat and recent chats catch up (`catch_up`: pages until they meet
+/// what was stored or loaded; merged, de-duplicated).
 fn catch_up(state: &mut State, fx: &mut Vec<Effect>) {
     let page = state.settings.history_page;
     let mut peers: Vec<Peer> = super::sidebar::recent_peers(state)
@@ -84,6 +90,9 @@ fn catch_up(state: &mut State, fx: &mut Vec<Effect>) {
         peers.insert(0, p);
     }
     for p in peers {
+        if catch_up::start(state, p, fx) {
+            continue;
+        }
         let chat = state.chat_mut(p);
         if chat.history == HistoryState::NotLoaded {
             continue;
@@ -133,10 +142,35 @@ pub fn key_of(state: &mut State, ev: &MessageEvent) -> SortKey {
 }
 
 /// Adds a message to its chat; `live` messages count as unread and may notify.
+/// The id NapCat puts in `group_id` of a temporary session when it does not know the group.
+const UNKNOWN_TEMP_GROUP: i64 = 284_840_486;
+
+/// For a message of a temporary session (临时会话, `sub_type: "group"`): the group it comes
+/// through, which replies must name (`group_id`; older builds put it in `temp_source`).
+fn temp_session_group(ev: &MessageEvent) -> Option<i64> {
+    if ev.peer().is_group() || ev.sub_type != "group" {
+        return None;
+    }
+    [ev.group_id, ev.temp_source]
+        .into_iter()
+        .flatten()
+        .find(|g| *g > 0 && *g != UNKNOWN_TEMP_GROUP)
+}
+
 pub fn on_message(state: &mut State, ev: MessageEvent, fx: &mut Vec<Effect>, live: bool) {
     let peer = ev.peer();
     if peer.id() == 0 {
         return;
+    }
+    if state.store.writing() {
+        state
+            .store
+            .write(fx, StoreWrite::Message(Box::new(ev.clone())));
+        if state.chats.get(&peer).is_some_and(|c| c.detached) {
+            // The chat shows an old stretch read from the store: the message is stored and
+            // comes with the newest rows when scrolling down, not into the middle.
+            return;
+        }
     }
     if state.self_id == 0 && ev.self_id != 0 {
         state.self_id = ev.self_id;
@@ -170,11 +204,15 @@ pub fn on_message(state: &mut State, ev: MessageEvent, fx: &mut Vec<Effect>, liv
     let mentions_me = !item.own
         && (item.chain.mentions(state.self_id, true)
             || state.settings.highlights.matches(&item.chain.plain_text()));
+    let temp_group = temp_session_group(&ev);
     let key = key_of(state, &ev);
     let is_open = state.open == Some(peer);
     let watching = is_open && state.terminal_focused;
     let now = state.now;
     let chat = state.chat_mut(peer);
+    if temp_group.is_some() {
+        chat.temp_group = temp_group;
+    }
     // Our own message coming back: the local echo already holds it once the reply gave its id.
     if !chat.timeline.insert(key, EntryKind::Message(item.clone())) {
         return;
@@ -234,7 +272,26 @@ pub fn on_message(state: &mut State, ev: MessageEvent, fx: &mut Vec<Effect>, liv
     }
 }
 
-fn add_line(state: &mut State, peer: Peer, time: i64, actor: Option<i64>, text: String) {
+/// Adds a notice line to its chat's timeline, and to the store.
+fn add_line(
+    state: &mut State,
+    fx: &mut Vec<Effect>,
+    kind: LineKind,
+    peer: Peer,
+    time: i64,
+    actor: Option<i64>,
+    text: String,
+) {
+    state.store.write(
+        fx,
+        StoreWrite::Notice(NoticeLine {
+            peer,
+            time,
+            kind,
+            actor,
+            text: text.clone(),
+        }),
+    );
     let arrival = state.arrival();
     let key = SortKey {
         time,
@@ -262,6 +319,7 @@ fn you_or(state: &State, g: i64, user: i64) -> String {
 
 fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
     let t = if n.time > 0 { n.time } else { state.now };
+    let kind = LineKind::of(&n.kind);
     match n.kind {
         NoticeKind::GroupRecall {
             group_id,
@@ -275,6 +333,14 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
             } else {
                 operator_id
             };
+            state.store.write(
+                fx,
+                StoreWrite::Recall {
+                    peer,
+                    message_id,
+                    by: op,
+                },
+            );
             let found = state
                 .chat_mut(peer)
                 .timeline
@@ -289,7 +355,7 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
                         you_or(state, group_id, user_id)
                     )
                 };
-                add_line(state, peer, t, Some(op), text);
+                add_line(state, fx, kind, peer, t, Some(op), text);
             }
         }
         NoticeKind::FriendRecall {
@@ -297,6 +363,14 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
             message_id,
         } => {
             let peer = Peer::Private(user_id);
+            state.store.write(
+                fx,
+                StoreWrite::Recall {
+                    peer,
+                    message_id,
+                    by: user_id,
+                },
+            );
             let found = state
                 .chat_mut(peer)
                 .timeline
@@ -305,6 +379,8 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
                 let who = state.contacts.user_name(user_id);
                 add_line(
                     state,
+                    fx,
+                    kind,
                     peer,
                     t,
                     Some(user_id),
@@ -348,7 +424,15 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
                 );
             }
             state.contacts.touch();
-            add_line(state, Peer::Group(group_id), t, Some(user_id), text);
+            add_line(
+                state,
+                fx,
+                kind,
+                Peer::Group(group_id),
+                t,
+                Some(user_id),
+                text,
+            );
             if user_id == state.self_id {
                 fx.push(Effect::call(Groups));
             }
@@ -379,7 +463,15 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
                 state.contacts.groups.remove(&group_id);
             }
             state.contacts.touch();
-            add_line(state, Peer::Group(group_id), t, Some(user_id), text);
+            add_line(
+                state,
+                fx,
+                kind,
+                Peer::Group(group_id),
+                t,
+                Some(user_id),
+                text,
+            );
         }
         NoticeKind::GroupBan {
             lift,
@@ -411,7 +503,15 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
                 }
             };
             state.contacts.touch();
-            add_line(state, Peer::Group(group_id), t, Some(user_id), text);
+            add_line(
+                state,
+                fx,
+                kind,
+                Peer::Group(group_id),
+                t,
+                Some(user_id),
+                text,
+            );
         }
         NoticeKind::GroupAdmin {
             set,
@@ -432,7 +532,15 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
             } else {
                 format!("{who} 被取消了管理员")
             };
-            add_line(state, Peer::Group(group_id), t, Some(user_id), text);
+            add_line(
+                state,
+                fx,
+                kind,
+                Peer::Group(group_id),
+                t,
+                Some(user_id),
+                text,
+            );
         }
         NoticeKind::GroupCard {
             group_id,
@@ -454,12 +562,22 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
             } else {
                 format!("{old} 的群名片改为 {card_new}")
             };
-            add_line(state, Peer::Group(group_id), t, Some(user_id), text);
+            add_line(
+                state,
+                fx,
+                kind,
+                Peer::Group(group_id),
+                t,
+                Some(user_id),
+                text,
+            );
         }
         NoticeKind::FriendAdd { user_id } => {
             fx.push(Effect::call(Friends));
             add_line(
                 state,
+                fx,
+                kind,
                 Peer::Private(user_id),
                 t,
                 Some(user_id),
@@ -488,30 +606,51 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
             } else {
                 format!("{op} 将{who}一条消息设为精华")
             };
-            add_line(state, Peer::Group(group_id), t, Some(operator_id), text);
+            add_line(
+                state,
+                fx,
+                kind,
+                Peer::Group(group_id),
+                t,
+                Some(operator_id),
+                text,
+            );
         }
         NoticeKind::GroupMsgEmojiLike {
             group_id,
+            user_id,
             message_id: Some(message_id),
             likes,
             is_add,
-            ..
         } => {
             let add = is_add != Some(false);
-            state
-                .chat_mut(Peer::Group(group_id))
-                .timeline
-                .update_by_id(message_id, |m| {
-                    for l in &likes {
-                        let delta = l.count.max(1) * if add { 1 } else { -1 };
-                        match m.reactions.iter_mut().find(|(id, _)| *id == l.emoji_id) {
-                            Some((_, c)) => *c = (*c + delta).max(0),
-                            None if delta > 0 => m.reactions.push((l.emoji_id.clone(), delta)),
-                            None => {}
-                        }
-                    }
-                    m.reactions.retain(|(_, c)| *c > 0);
-                });
+            // Kept in the store as a line (for the record and exports); the timeline shows
+            // reactions as counts on their message, not as lines.
+            if state.store.writing() && !likes.is_empty() {
+                let who = you_or(state, group_id, user_id);
+                let labels: String = likes
+                    .iter()
+                    .map(|l| crate::onebot::faces::reaction_label(&l.emoji_id))
+                    .collect();
+                let text = if add {
+                    format!("{who} 回应了一条消息 {labels}")
+                } else {
+                    format!("{who} 取消了对一条消息的回应 {labels}")
+                };
+                state.store.write(
+                    fx,
+                    StoreWrite::Notice(NoticeLine {
+                        peer: Peer::Group(group_id),
+                        time: t,
+                        kind,
+                        actor: (user_id != 0).then_some(user_id),
+                        text,
+                    }),
+                );
+            }
+            let likes: Vec<(String, i64)> =
+                likes.into_iter().map(|l| (l.emoji_id, l.count)).collect();
+            reactions::on_notice(state, group_id, message_id, user_id, &likes, add);
         }
         NoticeKind::GroupMsgEmojiLike { .. } => {}
         NoticeKind::Poke {
@@ -537,7 +676,7 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
                 name(state, poker),
                 name(state, target_id)
             );
-            add_line(state, peer, t, Some(poker), text);
+            add_line(state, fx, kind, peer, t, Some(poker), text);
             if target_id == state.self_id && state.open != Some(peer) {
                 let c = state.chat_mut(peer);
                 c.last_activity = c.last_activity.max(t);
@@ -546,12 +685,16 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
         NoticeKind::InputStatus {
             user_id,
             status_text,
+            event_type,
             ..
         } => {
-            if status_text.trim().is_empty() {
-                state.typing.remove(&user_id);
+            // QQ's code 1 is typing; the others (and an empty text) end it.
+            if event_type == 1 || !status_text.trim().is_empty() {
+                state
+                    .typing
+                    .insert(user_id, ("正在输入…".into(), state.now + 10));
             } else {
-                state.typing.insert(user_id, (status_text, state.now + 10));
+                state.typing.remove(&user_id);
             }
         }
         NoticeKind::ProfileLike {
@@ -578,6 +721,8 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
             let who = you_or(state, group_id, user_id);
             add_line(
                 state,
+                fx,
+                kind,
                 Peer::Group(group_id),
                 t,
                 Some(user_id),
@@ -596,6 +741,8 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
             let who = you_or(state, group_id, user_id);
             add_line(
                 state,
+                fx,
+                kind,
                 Peer::Group(group_id),
                 t,
                 Some(user_id),
@@ -610,7 +757,15 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
         } => {
             let text = tip.text();
             if !text.is_empty() {
-                add_line(state, Peer::Group(group_id), t, Some(user_id), text);
+                add_line(
+                    state,
+                    fx,
+                    kind,
+                    Peer::Group(group_id),
+                    t,
+                    Some(user_id),
+                    text,
+                );
             }
         }
         NoticeKind::BotOffline { message, tag, .. } => {
@@ -630,6 +785,8 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
             };
             add_line(
                 state,
+                fx,
+                kind,
                 Peer::Private(peer_id),
                 t,
                 Some(peer_id),

@@ -6,6 +6,7 @@ use crate::onebot::{Error, MessageEvent, Peer};
 
 use super::call::History;
 use super::call::reply::Request;
+use super::catch_up;
 use super::chat::HistoryState;
 use super::effect::Effect;
 use super::events::on_message;
@@ -20,6 +21,17 @@ impl Request for History {
     }
 
     fn done(self, state: &mut State, list: Vec<MessageEvent>, fx: &mut Vec<Effect>) {
+        if catch_up::takes(state, &self) {
+            let peer = self.peer;
+            let step = catch_up::examine(state, &self, &list);
+            file_page(state, peer, list, fx);
+            catch_up::advance(state, self, step, fx);
+            if state.open == Some(peer) {
+                super::quotes::request(state, peer, fx);
+                super::seek::step(state, fx);
+            }
+            return;
+        }
         let History {
             peer,
             anchor,
@@ -31,19 +43,7 @@ impl Request for History {
             .map(|c| c.timeline.len())
             .unwrap_or(0);
         let got = list.len();
-        for m in list {
-            if m.peer() == peer || m.peer().id() == 0 {
-                on_message(state, m, fx, false);
-            } else {
-                // Some servers omit group_id/target_id in history entries: file it where asked.
-                let mut m = m;
-                match peer {
-                    Peer::Group(g) => m.group_id = Some(g),
-                    Peer::Private(u) => m.target_id = Some(u),
-                }
-                on_message(state, m, fx, false);
-            }
-        }
+        file_page(state, peer, list, fx);
         let chat = state.chat_mut(peer);
         let added = chat.timeline.len().saturating_sub(before);
         chat.history = if anchor.is_some() && (added == 0 || got < count as usize) {
@@ -58,6 +58,11 @@ impl Request for History {
     }
 
     fn failed(self, state: &mut State, e: Error, fx: &mut Vec<Effect>) {
+        if catch_up::takes(state, &self) {
+            tracing::info!("catching up {} failed: {e}", self.peer);
+            catch_up::failed(state, &self);
+            return;
+        }
         if matches!(e, Error::UnknownAction { .. }) {
             // Servers without history (other OneBot implementations): live messages only.
             state.chat_mut(self.peer).history = HistoryState::Exhausted;
@@ -82,5 +87,19 @@ impl Request for History {
                 _ => super::seek::step(state, fx),
             }
         }
+    }
+}
+
+/// Files a page's messages into the chat that asked (and so into the store).
+fn file_page(state: &mut State, peer: Peer, list: Vec<MessageEvent>, fx: &mut Vec<Effect>) {
+    for mut m in list {
+        if m.peer() != peer {
+            // Some servers omit group_id/target_id in history entries: file it where asked.
+            match peer {
+                Peer::Group(g) => m.group_id = Some(g),
+                Peer::Private(u) => m.target_id = Some(u),
+            }
+        }
+        on_message(state, m, fx, false);
     }
 }

@@ -12,7 +12,7 @@ use super::contacts::MembersState;
 use super::drafts::Session;
 use super::effect::Effect;
 use super::state::State;
-use super::{member_list, quotes};
+use super::{catch_up, local, member_list, quotes};
 
 /// Opens a chat: keeps the old draft, loads the new one, fetches history and members, marks read.
 pub fn open_chat(state: &mut State, peer: Peer, fx: &mut Vec<Effect>) {
@@ -35,6 +35,8 @@ pub fn open_chat(state: &mut State, peer: Peer, fx: &mut Vec<Effect>) {
         mentions: chat.mentions,
         ..UnreadAtOpen::default()
     });
+    // Its stored past is drawn at once; NapCat fills in what is newer.
+    local::read_open(state, peer, fx);
     load_open(state, fx);
     mark_open_read(state, peer, fx);
     quotes::request(state, peer, fx);
@@ -79,9 +81,10 @@ pub fn load_open(state: &mut State, fx: &mut Vec<Effect>) {
         return;
     }
     let page = state.settings.history_page;
-    let chat = state.chat_mut(peer);
-    if matches!(chat.history, HistoryState::NotLoaded)
-        && let Some(call) = chat.request_page(Page::Latest, page)
+    // With stored (or loaded) messages it catches up until it meets them.
+    if state.chat_mut(peer).history == HistoryState::NotLoaded
+        && !catch_up::start(state, peer, fx)
+        && let Some(call) = state.chat_mut(peer).request_page(Page::Latest, page)
     {
         fx.push(Effect::Call(call));
     }
@@ -132,6 +135,9 @@ pub fn restore(state: &mut State, session: Session, fx: &mut Vec<Effect>) {
     }
     for (peer, mode) in &session.notify.0 {
         state.notify_modes.set(*peer, *mode);
+    }
+    if state.recent_reactions.is_empty() {
+        state.recent_reactions = session.reactions;
     }
     if let Some(p) = session.open {
         if state.online() {

@@ -10,25 +10,30 @@
 //! them. The core never imports a feature. A *feature* is what a key, a command, an event or a
 //! call's result does; it uses the core and other features. A call's `impl Request` lives in the
 //! feature that makes the call; a popup's state is core (`popup/state`, since `State` holds the
-//! open popup) and what it does with its keys is its `impl PopupState` in `popup/<name>`. `tests/module_graph.rs` checks the two lists below against the
-//! imports: a new module goes in one of them.
+//! open popup) and what it does with its keys is its `impl PopupState` in `popup/<name>`.
+//! `tests/module_graph.rs` checks the two lists below against the imports: a new module goes in
+//! one of them.
 //!
 //! The core modules: `action`, `admin/audit`, `call`, `call/chat`, `call/contacts`, `call/group`,
-//! `call/members`, `call/messages`, `call/reply`, `call/requests`, `chat`, `composer`, `contacts`,
-//! `drafts`, `effect`, `inbox`, `keymap`, `msg`, `notify`, `popup`, `popup/state`, `state`, `text`.
+//! `call/forwarding`, `call/members`, `call/messages`, `call/reactions`, `call/reply`,
+//! `call/requests`, `chat`, `composer`, `contacts`, `drafts`, `effect`, `inbox`, `keymap`, `msg`,
+//! `notify`, `popup`, `popup/state`, `state`, `store_state`, `stored`, `text`.
 //!
 //! The feature modules: `actions`, `admin`, `admin/commands`, `admin/duration`, `admin/group`,
-//! `admin/members`, `admin/messages`, `admin/roles`, `admin/sheets`, `admin/target`,
-//! `command_line`, `commands`, `completion`, `cursor`, `editor`, `events`, `fuzzy`, `history`, `input`,
-//! `keymap/hint`, `lifecycle`, `member_list`, `names`, `open_link`, `popup/confirm`, `popup/essences`,
-//! `popup/faces`, `popup/help`, `popup/inbox`, `popup/leave`, `popup/links`, `popup/mute`, `popup/mutes`,
-//! `popup/notices`, `popup/profile`, `popup/protocol`, `popup/sheet`, `quotes`, `reply_to`,
-//! `reports`, `requests`, `retry`, `roster`, `seek`, `sending`, `sidebar`, `timeline_nav`, `update`.
+//! `admin/members`, `admin/messages`, `admin/roles`, `admin/sheets`, `admin/target`, `catch_up`,
+//! `command_line`, `commands`, `completion`, `cursor`, `editor`, `events`, `forwarding`, `fuzzy`, `history`,
+//! `input`, `keymap/hint`, `lifecycle`, `local`, `member_list`, `names`, `open_link`, `outgoing`,
+//! `popup/confirm`, `popup/essences`, `popup/faces`, `popup/find`, `popup/forward`, `popup/help`,
+//! `popup/inbox`, `popup/leave`, `popup/links`, `popup/mute`, `popup/mutes`, `popup/notices`, `popup/profile`,
+//! `popup/protocol`, `popup/reaction_list`, `popup/reaction_picker`, `popup/sheet`, `quotes`,
+//! `reactions`, `reply_to`, `reports`, `requests`, `retry`, `roster`, `seek`, `sending`,
+//! `sidebar`, `timeline_nav`, `typing`, `update`.
 
 pub mod action;
 pub mod actions;
 pub mod admin;
 pub mod call;
+pub mod catch_up;
 pub mod chat;
 pub mod command_line;
 pub mod commands;
@@ -40,19 +45,23 @@ pub mod drafts;
 pub mod editor;
 pub mod effect;
 pub mod events;
+pub mod forwarding;
 pub mod fuzzy;
 pub mod history;
 pub mod inbox;
 pub mod input;
 pub mod keymap;
 pub mod lifecycle;
+pub mod local;
 pub mod member_list;
 pub mod msg;
 pub mod names;
 pub mod notify;
 pub mod open_link;
+pub mod outgoing;
 pub mod popup;
 pub mod quotes;
+pub mod reactions;
 pub mod reply_to;
 pub mod reports;
 pub mod requests;
@@ -62,8 +71,11 @@ pub mod seek;
 pub mod sending;
 pub mod sidebar;
 pub mod state;
+pub mod store_state;
+pub mod stored;
 pub mod text;
 pub mod timeline_nav;
+pub mod typing;
 pub mod update;
 
 pub use action::{Action, Pane};

@@ -7,6 +7,7 @@ use crate::onebot::ClientEvent;
 use super::call::reply::Reply;
 use super::drafts::Session;
 use super::state::FrameReport;
+use super::stored::StoreEvent;
 
 /// One thing that happened.
 #[derive(Debug, Clone)]
@@ -30,6 +31,8 @@ pub enum Msg {
     Restore(Session),
     /// Something the runtime was asked to do failed.
     Failed(Failure),
+    /// What the local history service did or read.
+    Store(StoreEvent),
     /// SIGTSTP from outside (not the Ctrl+Z key): suspend like the key would.
     SuspendSignal,
     /// The external editor (`Effect::Edit`) exited: the text it left for the chat's draft, or

@@ -6,8 +6,10 @@ use crate::onebot::{Error, MessageEvent, Peer};
 use super::call::reply::Request;
 use super::call::{GetForward, GetMsg};
 use super::effect::Effect;
+use super::popup::forward;
 use super::state::{ForwardPreview, Quote, State};
-use super::text::excerpt;
+use super::stored::StoreWrite;
+use super::text::{excerpt, short_reason};
 
 /// Messages shown in a forward's preview.
 pub const FORWARD_PREVIEW_LINES: usize = 3;
@@ -121,7 +123,17 @@ impl Request for GetForward {
         "获取聊天记录"
     }
 
-    fn done(self, state: &mut State, list: Vec<MessageEvent>, _fx: &mut Vec<Effect>) {
+    fn done(self, state: &mut State, list: Vec<MessageEvent>, fx: &mut Vec<Effect>) {
+        forward::on_content(state, &self.id, Ok(list.clone()));
+        if !list.is_empty() {
+            state.store.write(
+                fx,
+                StoreWrite::Forward {
+                    id: self.id.clone(),
+                    messages: list.clone(),
+                },
+            );
+        }
         let lines = list
             .iter()
             .take(FORWARD_PREVIEW_LINES)
@@ -138,7 +150,8 @@ impl Request for GetForward {
         set_forward(state, self.id, preview);
     }
 
-    fn failed(self, state: &mut State, _e: Error, _fx: &mut Vec<Effect>) {
+    fn failed(self, state: &mut State, e: Error, _fx: &mut Vec<Effect>) {
+        forward::on_content(state, &self.id, Err(short_reason(&e)));
         set_forward(state, self.id, ForwardPreview::Missing);
     }
 }

@@ -1,12 +1,13 @@
 //! The requests inbox at work: filled from request events and from `get_group_system_msg` /
-//! `get_group_ignored_notifies`, opened as a popup, its requests answered.
+//! `get_group_ignored_notifies` / `get_doubt_friends_add_request` (friend requests QQ filtered
+//! as risky, which can only be accepted), opened as a popup, its requests answered.
 
-use crate::onebot::types::{GroupSystemMsg, GroupSystemRequest};
+use crate::onebot::types::{DoubtFriendRequest, GroupSystemMsg, GroupSystemRequest};
 use crate::onebot::{Error, RequestKind};
 
 use super::admin::audit::{AuditLine, quoted};
 use super::call::reply::{Request, show_failure};
-use super::call::{AnswerRequest, GroupRequests, Groups};
+use super::call::{AcceptDoubt, AnswerRequest, DoubtRequests, Friends, GroupRequests, Groups};
 
 use super::effect::Effect;
 use super::inbox::{PendingRequest, RequestWhat};
@@ -116,6 +117,26 @@ pub fn on_system(state: &mut State, msg: GroupSystemMsg, filtered: bool) {
 pub fn refresh(fx: &mut Vec<Effect>) {
     fx.push(Effect::call(GroupRequests { filtered: false }));
     fx.push(Effect::call(GroupRequests { filtered: true }));
+    fx.push(Effect::call(DoubtRequests));
+}
+
+/// A friend request QQ filtered as risky, as the inbox holds it.
+fn from_doubt(r: DoubtFriendRequest) -> PendingRequest {
+    PendingRequest {
+        flag: r.flag,
+        what: RequestWhat::Friend,
+        user_id: r.uin,
+        nickname: r.nick,
+        group_name: String::new(),
+        comment: [r.msg, r.source, r.reason]
+            .into_iter()
+            .filter(|s| !s.trim().is_empty())
+            .collect::<Vec<_>>()
+            .join(" · "),
+        time: (r.time > 0).then_some(r.time),
+        filtered: true,
+        answering: false,
+    }
 }
 
 fn inbox_view(state: &mut State) -> Option<&mut InboxView> {
@@ -202,8 +223,20 @@ pub fn answer(
     if r.answering {
         return Err("正在处理这个请求".into());
     }
-    r.answering = true;
     let friend = r.what == RequestWhat::Friend;
+    if friend && r.filtered {
+        // QQ's filtered friend requests can only be accepted (NapCat reads no `approve`).
+        if !approve {
+            return Err("被过滤的好友申请只能同意，不理它即可".into());
+        }
+        r.answering = true;
+        fx.push(Effect::call(AcceptDoubt {
+            flag: flag.to_string(),
+            user: r.user_id,
+        }));
+        return Ok(());
+    }
+    r.answering = true;
     fx.push(Effect::call(AnswerRequest {
         flag: flag.to_string(),
         user: r.user_id,
@@ -356,6 +389,57 @@ impl Request for AnswerRequest {
     /// The request stays in the inbox, answerable again.
     fn failed(self, state: &mut State, e: Error, _fx: &mut Vec<Effect>) {
         on_answered(state, &self.flag, false, Err(&e));
+    }
+}
+
+impl Request for DoubtRequests {
+    type Output = Vec<DoubtFriendRequest>;
+
+    fn describe(&self) -> &'static str {
+        "获取被过滤的好友申请"
+    }
+
+    fn done(self, state: &mut State, list: Vec<DoubtFriendRequest>, _fx: &mut Vec<Effect>) {
+        for r in list {
+            if !r.flag.is_empty() {
+                state.inbox.add(from_doubt(r));
+            }
+        }
+    }
+
+    /// Quietly, as for the group lists: older servers lack the call.
+    fn failed(self, state: &mut State, e: Error, _fx: &mut Vec<Effect>) {
+        let inbox_open = matches!(state.popup.as_ref(), Some(Popup::Inbox(_)));
+        if inbox_open && !matches!(e, Error::UnknownAction { .. }) {
+            show_failure(state, self.describe(), &e);
+        } else {
+            tracing::info!("filtered friend requests unavailable: {}", short_reason(&e));
+        }
+    }
+}
+
+impl Request for AcceptDoubt {
+    type Output = ();
+
+    fn describe(&self) -> &'static str {
+        "同意被过滤的好友申请"
+    }
+
+    fn audit(&self, state: &State) -> Option<AuditLine> {
+        Some(AuditLine {
+            group: None,
+            action: "accept (filtered friend request)".into(),
+            target: format!("{} ({})", self.user, state.contacts.user_name(self.user)),
+        })
+    }
+
+    fn done(self, state: &mut State, _out: (), fx: &mut Vec<Effect>) {
+        on_answered(state, &self.flag, true, Ok(()));
+        fx.push(Effect::call(Friends));
+    }
+
+    fn failed(self, state: &mut State, e: Error, _fx: &mut Vec<Effect>) {
+        on_answered(state, &self.flag, true, Err(&e));
     }
 }
 

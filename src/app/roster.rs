@@ -11,6 +11,7 @@ use super::contacts::{FriendInfo, GroupEntry, Member, Members, MembersState};
 use super::effect::Effect;
 use super::events::on_message;
 use super::state::State;
+use super::stored::StoreWrite;
 use super::text::short_reason;
 
 impl Request for LoginInfo {
@@ -27,6 +28,9 @@ impl Request for LoginInfo {
         }
         state.self_id = out.user_id;
         state.self_name = out.nickname;
+        if state.online() {
+            super::local::want_account(state, out.user_id, _fx);
+        }
     }
 }
 
@@ -37,7 +41,10 @@ impl Request for Friends {
         "获取好友列表"
     }
 
-    fn done(self, state: &mut State, list: Vec<FriendInfo>, _fx: &mut Vec<Effect>) {
+    fn done(self, state: &mut State, list: Vec<FriendInfo>, fx: &mut Vec<Effect>) {
+        for f in &list {
+            name_chat(state, Peer::Private(f.user_id), &f.display_name(), fx);
+        }
         // Keep categories learnt from get_friends_with_category.
         let old = std::mem::take(&mut state.contacts.friends);
         for mut f in list {
@@ -78,7 +85,10 @@ impl Request for Groups {
         "获取群列表"
     }
 
-    fn done(self, state: &mut State, list: Vec<GroupEntry>, _fx: &mut Vec<Effect>) {
+    fn done(self, state: &mut State, list: Vec<GroupEntry>, fx: &mut Vec<Effect>) {
+        for g in &list {
+            name_chat(state, Peer::Group(g.group_id), &g.name, fx);
+        }
         state.contacts.groups = list.into_iter().map(|g| (g.group_id, g)).collect();
         state.contacts.groups_loaded = true;
         state.contacts.touch();
@@ -113,6 +123,8 @@ impl Request for RecentContacts {
             let chat = state.chat_mut(it.peer);
             chat.last_activity = chat.last_activity.max(it.time);
             if let Some(m) = it.last {
+                // Newer than what is stored: the chat pages back until it meets it.
+                super::catch_up::behind(state, it.peer, &m, fx);
                 on_message(state, m, fx, false);
             }
         }
@@ -158,5 +170,19 @@ impl Request for MemberList {
             self.describe(),
             short_reason(&e)
         ));
+    }
+}
+
+/// Keeps a chat's name in the store (for the sidebar offline and `/find in:`).
+fn name_chat(state: &mut State, peer: Peer, name: &str, fx: &mut Vec<Effect>) {
+    let name = name.trim();
+    if !name.is_empty() && state.store.writing() {
+        state.store.write(
+            fx,
+            StoreWrite::ChatName {
+                peer,
+                name: name.to_string(),
+            },
+        );
     }
 }

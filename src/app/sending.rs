@@ -5,13 +5,14 @@ use crate::onebot::{Error, MessageChain, Peer, Segment};
 
 use super::call::SendMessage;
 use super::call::reply::Request;
-use super::chat::{Delivery, EntryKind, MessageItem, SortKey};
-use super::commands;
+use super::chat::Delivery;
 use super::composer::Submission;
 use super::effect::{Effect, Step};
 use super::popup::{Confirm, Popup};
 use super::state::State;
+use super::stored::StoreWrite;
 use super::text::short_reason;
+use super::{commands, outgoing};
 
 /// Sends the composer's message, or runs its `/command`. A message for the whole group asks
 /// first.
@@ -79,40 +80,9 @@ fn send_checked(state: &mut State, confirmed: bool, fx: &mut Vec<Effect>) {
             if !confirmed && ask_before_everyone(state, peer, &chain) {
                 return;
             }
-            let local_id = state.next_local_id;
-            state.next_local_id += 1;
-            let arrival = state.arrival();
-            let key = SortKey {
-                time: state.now,
-                seq: u64::MAX,
-                arrival,
-            };
-            let item = MessageItem {
-                id: None,
-                local_id: Some(local_id),
-                sender_id: state.self_id,
-                sender_name: state.self_name.clone(),
-                role: None,
-                own: true,
-                chain: chain.clone(),
-                delivery: Delivery::Pending,
-                recalled_by: None,
-                reactions: Vec::new(),
-                essence: false,
-            };
-            let now = state.now;
-            let chat = state.chat_mut(peer);
-            chat.timeline.insert(key, EntryKind::Message(item));
-            chat.last_activity = chat.last_activity.max(now);
-            chat.follow_bottom();
-            chat.read_marker = Some(key);
+            outgoing::send_chain(state, peer, chain, fx);
             state.composer.clear();
             state.drafts.remove(peer);
-            fx.push(Effect::call(SendMessage {
-                peer,
-                chain,
-                local_id,
-            }));
             fx.push(Effect::SaveSession(state.session()));
         }
     }
@@ -141,10 +111,12 @@ pub fn retry_selected(state: &mut State, fx: &mut Vec<Effect>) {
         c.timeline
             .update_message(key, |m| m.delivery = Delivery::Pending);
     }
+    let group = state.chats.get(&peer).and_then(|c| c.temp_group);
     fx.push(Effect::call(SendMessage {
         peer,
         chain,
         local_id,
+        group,
     }));
 }
 
@@ -158,8 +130,14 @@ impl Request for SendMessage {
         "发送"
     }
 
-    fn done(self, state: &mut State, message_id: i64, _fx: &mut Vec<Effect>) {
+    fn done(self, state: &mut State, message_id: i64, fx: &mut Vec<Effect>) {
+        let me = state.self_id;
         let chat = state.chat_mut(self.peer);
+        let time = chat
+            .timeline
+            .key_of_local(self.local_id)
+            .map(|k| k.time)
+            .unwrap_or(0);
         if let Some(key) = chat.timeline.key_of_local(self.local_id) {
             if chat.timeline.key_of(message_id).is_some_and(|k| k != key) {
                 // The message_sent echo arrived first: it is the copy to keep.
@@ -171,6 +149,12 @@ impl Request for SendMessage {
                 });
             }
         }
+        if message_id != 0 && me != 0 {
+            // Confirmed: stored like any message (its echo, if one comes, merges with it).
+            let time = if time > 0 { time } else { state.now };
+            let ev = crate::store::sent_message(self.peer, me, message_id, time, self.chain);
+            state.store.write(fx, StoreWrite::Message(Box::new(ev)));
+        }
     }
 
     fn failed(self, state: &mut State, e: Error, _fx: &mut Vec<Effect>) {
@@ -181,6 +165,16 @@ impl Request for SendMessage {
                 .update_message(key, |m| m.delivery = Delivery::Failed(why));
         }
         let retry = state.keymap.fill_keys("(选中它按 {timeline:retry} 重试)");
-        state.error(format!("发送失败: {} {retry}", short_reason(&e)));
+        let music = self
+            .chain
+            .segments()
+            .iter()
+            .any(|s| matches!(s, Segment::Music(_)));
+        let hint = if music {
+            " (音乐卡片要 NapCat 配置了音乐签名服务 musicSignUrl 才能发出)"
+        } else {
+            ""
+        };
+        state.error(format!("发送失败: {}{hint} {retry}", short_reason(&e)));
     }
 }

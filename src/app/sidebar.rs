@@ -281,6 +281,42 @@ pub fn selectable(rows: &[SidebarRow]) -> Vec<Peer> {
         .collect()
 }
 
+/// Resolves `/open`'s argument: `g:<id>`, `u:<id>`, a number, or a fuzzy name.
+pub fn resolve_chat(state: &State, arg: &str) -> Result<Peer, String> {
+    let arg = arg.trim();
+    let num = |s: &str| {
+        s.trim()
+            .parse::<i64>()
+            .map_err(|_| format!("「{s}」不是号码"))
+    };
+    if let Some(g) = arg.strip_prefix("g:") {
+        let g = num(g)?;
+        // Once the group list is known, a number not on it is a group you cannot write to.
+        if state.contacts.groups_loaded && !state.contacts.groups.contains_key(&g) {
+            return Err(format!("你不在群 {g} 中 (群聊列表里没有它)"));
+        }
+        return Ok(Peer::Group(g));
+    }
+    if let Some(u) = arg.strip_prefix("u:") {
+        return Ok(Peer::Private(num(u)?));
+    }
+    if let Ok(n) = arg.parse::<i64>() {
+        if state.contacts.groups.contains_key(&n) {
+            return Ok(Peer::Group(n));
+        }
+        if state.contacts.friends.contains_key(&n) || state.chats.contains_key(&Peer::Private(n)) {
+            return Ok(Peer::Private(n));
+        }
+        if state.chats.contains_key(&Peer::Group(n)) {
+            return Ok(Peer::Group(n));
+        }
+    }
+    find(state, arg)
+        .into_iter()
+        .next()
+        .ok_or_else(|| format!("没有找到「{arg}」(用 g:群号 或 u:QQ号 直接打开)"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,6 +14,7 @@ use super::drafts::{Drafts, Session};
 use super::inbox::Inbox;
 use super::keymap::Keymap;
 use super::popup::Popup;
+use super::store_state::LocalStore;
 
 /// UI-relevant settings (from the config file).
 #[derive(Debug, Clone, PartialEq)]
@@ -28,6 +29,12 @@ pub struct Settings {
     pub sidebar_width: u16,
     /// How many recent chats to ask for at start.
     pub recent_count: u32,
+    /// Keep a local history (the runtime offers a store).
+    pub history: bool,
+    /// Recalled messages keep their text, dimmed (else only that they were recalled shows).
+    pub show_recalled: bool,
+    /// Tell a friend you are typing (`[privacy] send_typing`).
+    pub send_typing: bool,
     /// The URL connected to, as messages show it (no query string: it may hold the token).
     pub server_url: String,
     /// `[notify] highlight`: words and regexes that count as a mention.
@@ -42,6 +49,9 @@ impl Default for Settings {
             sidebar: true,
             sidebar_width: 26,
             recent_count: 30,
+            history: false,
+            show_recalled: false,
+            send_typing: true,
             server_url: String::new(),
             highlights: super::notify::Highlights::default(),
         }
@@ -209,8 +219,27 @@ pub struct State {
     pub loaded: bool,
     /// Private peers currently typing, with the status text and until when.
     pub typing: HashMap<i64, (String, i64)>,
+    /// Whom we last told we are typing, and when (Unix seconds): the rate limit.
+    pub typing_sent: Option<(i64, i64)>,
+    /// Reactions you used, most recent first (the picker lists them first).
+    pub recent_reactions: Vec<String>,
+    /// Reactions fetched for others' messages (NapCat pushes only those on yours).
+    pub reaction_fetch: ReactionFetch,
     /// Friend and group requests waiting for an answer.
     pub inbox: Inbox,
+    /// The local history: which store is open, the newest stored message per chat.
+    pub store: LocalStore,
+}
+
+/// Reaction lookups for the messages you select: at most one at a time, each message once.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReactionFetch {
+    /// Messages whose reactions were asked for already.
+    pub done: HashSet<i64>,
+    /// The message being asked about.
+    pub in_flight: Option<i64>,
+    /// The message selected meanwhile, asked about once the answer is in.
+    pub next: Option<(Peer, i64)>,
 }
 
 /// A merged forward's content looked up for its preview.
@@ -280,7 +309,11 @@ impl State {
             title_unread: None,
             loaded: false,
             typing: HashMap::new(),
+            typing_sent: None,
+            recent_reactions: Vec::new(),
+            reaction_fetch: ReactionFetch::default(),
             inbox: Inbox::default(),
+            store: LocalStore::default(),
         }
     }
 
@@ -362,12 +395,13 @@ impl State {
             .copied()
     }
 
-    /// What to keep for the next run: the drafts and the open chat.
+    /// What to keep for the next run: the drafts, the open chat, the recent reactions.
     pub fn session(&self) -> Session {
         Session {
             drafts: self.drafts.clone(),
             open: self.open,
             notify: self.notify_modes.clone(),
+            reactions: self.recent_reactions.clone(),
         }
     }
 }

@@ -54,6 +54,12 @@ pub fn move_selection(state: &mut State, n: i32, fx: &mut Vec<Effect>) {
     };
     match target {
         Some(_) => chat.selected = target,
+        None if chat.detached => {
+            // Opened at an old search hit: below it comes the store's next page, not the end.
+            let peer = chat.peer;
+            super::local::read_newer(state, peer, fx);
+            return;
+        }
         None => chat.follow_bottom(),
     }
     maybe_load_older(state, fx);
@@ -77,9 +83,15 @@ pub fn top(state: &mut State, fx: &mut Vec<Effect>) {
     maybe_load_older(state, fx);
 }
 
-/// Back to the newest message, following new ones.
-pub fn bottom(state: &mut State) {
+/// Back to the newest message, following new ones (reloaded when a search hit far back was
+/// opened).
+pub fn bottom(state: &mut State, fx: &mut Vec<Effect>) {
     if let Some(chat) = state.open_chat_mut() {
+        if chat.detached {
+            let peer = chat.peer;
+            super::local::back_to_newest(state, peer, fx);
+            return;
+        }
         chat.follow_bottom();
     }
 }
@@ -101,6 +113,14 @@ pub fn maybe_load_older(state: &mut State, fx: &mut Vec<Effect>) {
     if oldest != Some(sel) {
         return;
     }
+    let peer = chat.peer;
+    // The store first; NapCat only beyond what it holds.
+    if super::local::read_older(state, peer, fx) {
+        return;
+    }
+    let Some(chat) = state.open_chat_mut() else {
+        return;
+    };
     if !matches!(chat.history, HistoryState::Idle | HistoryState::Failed) {
         return;
     }

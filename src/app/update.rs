@@ -13,9 +13,10 @@ use super::input::printable;
 use super::keymap::{Context, Key, Lookup};
 use super::msg::Msg;
 use super::state::State;
+use super::stored::StoreEvent;
 use super::{
-    actions, command_line, completion, editor, events, lifecycle, popup, reports, sending, sidebar,
-    timeline_nav,
+    actions, command_line, completion, editor, events, lifecycle, local, popup, reactions, reports,
+    sending, sidebar, timeline_nav, typing,
 };
 
 /// Applies one message to the state and returns what the outside world should do.
@@ -36,7 +37,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         .map(|u| (u, state.contacts.version));
     match msg {
         Msg::Key(k) => on_key(state, k, &mut fx),
-        Msg::Paste(s) => on_paste(state, &s),
+        Msg::Paste(s) => on_paste(state, &s, &mut fx),
         Msg::Mouse(m) => on_mouse(state, m, &mut fx),
         Msg::Resize(w, h) => state.size = (w, h),
         Msg::FocusChanged(f) => {
@@ -51,6 +52,12 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Frame(report) => reports::on_frame(state, report, &mut fx),
         Msg::Restore(session) => lifecycle::restore(state, session, &mut fx),
         Msg::Failed(f) => reports::on_failure(state, f),
+        Msg::Store(ev) => match ev {
+            ev @ (StoreEvent::Found { .. } | StoreEvent::Around { .. }) => {
+                popup::find::on_event(state, ev, &mut fx)
+            }
+            ev => local::on_event(state, ev, &mut fx),
+        },
         Msg::SuspendSignal => fx.push(Effect::Suspend),
         Msg::Edited { peer, result } => editor::edited(state, peer, result),
         Msg::Warning(w) => state.error(w),
@@ -75,6 +82,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         state.members.selected = i;
     }
     state.typing.retain(|_, (_, until)| *until > state.now);
+    reactions::follow_selection(state, &mut fx);
     let unread = state.total_unread();
     if state.title_unread != Some(unread) {
         state.title_unread = Some(unread);
@@ -145,6 +153,7 @@ fn unbound_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
         Pane::Composer => {
             state.composer.textarea.input(key);
             completion::refresh(state, fx);
+            typing::on_edit(state, fx);
         }
         Pane::Sidebar => match (printable(&key), key.code) {
             (Some(c), _) => {
@@ -170,7 +179,7 @@ fn unbound_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
     }
 }
 
-fn on_paste(state: &mut State, s: &str) {
+fn on_paste(state: &mut State, s: &str, fx: &mut Vec<Effect>) {
     if let Some(line) = state.command_line.as_mut() {
         line.push_str(&s.replace(['\n', '\r'], " "));
         return;
@@ -188,6 +197,7 @@ fn on_paste(state: &mut State, s: &str) {
             state.focus = Pane::Composer;
             state.composer.insert_text(s);
             state.composer.completion = None;
+            typing::on_edit(state, fx);
         }
     }
 }

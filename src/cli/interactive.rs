@@ -10,7 +10,9 @@ use crate::app::keymap::Keymap;
 use crate::app::state::Settings as AppSettings;
 use crate::config::Settings;
 use crate::onebot::{Client, ClientEvent};
+use crate::runtime::history::HistoryOptions;
 use crate::runtime::{Options, run_tui};
+use crate::store::DataDir;
 use crate::ui::theme::Theme;
 
 /// Which session file to use: the real one, or the demo's own (so trying the demo never touches
@@ -19,6 +21,17 @@ use crate::ui::theme::Theme;
 pub enum Session {
     Real,
     Demo,
+}
+
+/// Where the local history lives: `$XDG_DATA_HOME/napterm`, and for the demo a folder of its
+/// own inside it (`demo/`), with its own record of the last account — the demo never opens a
+/// real account's history, whatever number the simulated account has.
+pub fn data_dir(session: Session) -> DataDir {
+    let data = DataDir::standard();
+    match session {
+        Session::Real => data,
+        Session::Demo => DataDir::at(data.root().join("demo")),
+    }
 }
 
 /// The user's keymap file: `$XDG_CONFIG_HOME/napterm/keymap.toml`.
@@ -39,6 +52,9 @@ pub fn app_settings(settings: &Settings) -> AppSettings {
         timeline_capacity: settings.ui.timeline_capacity,
         history_page: settings.ui.history_page_size.max(1),
         sidebar_width: settings.ui.sidebar_width,
+        history: settings.history.enabled,
+        show_recalled: settings.history.show_recalled,
+        send_typing: settings.privacy.send_typing,
         server_url: settings.url_for_display(),
         // Checked when the config was read.
         highlights: crate::app::notify::Highlights::parse(&settings.notify.highlight)
@@ -54,6 +70,7 @@ pub async fn run(
     settings: &Settings,
     session: Session,
 ) -> Result<(), Failure> {
+    let session_kind = session;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         client.stop();
         return Err(Failure::new(
@@ -71,6 +88,10 @@ pub async fn run(
             format!("demo-{}", crate::runtime::audit::FILE_NAME),
         ),
     };
+    let history = settings.history.enabled.then(|| HistoryOptions {
+        data: data_dir(session_kind),
+        url: settings.url.clone(),
+    });
     let opts = Options {
         settings: app_settings(settings),
         keymap,
@@ -80,9 +101,31 @@ pub async fn run(
         osc_notify: settings.notify.osc,
         session: Some(dir.join(session)),
         audit: Some(dir.join(audit)),
+        history,
         warnings: settings.warnings.clone(),
     };
     run_tui(client, events, opts)
         .await
         .map_err(|e| Failure::new(EXIT_USAGE, format!("terminal error: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_demo_keeps_its_history_apart_from_real_accounts() {
+        let real = data_dir(Session::Real);
+        let demo = data_dir(Session::Demo);
+        assert_eq!(demo.root(), real.root().join("demo"));
+        // Whatever number the simulated account has, its database is not a real account's,
+        // and the demo's last account is remembered in its own file.
+        assert_ne!(demo.db_path(10001), real.db_path(10001));
+        assert!(
+            !demo
+                .root()
+                .join(crate::store::ACCOUNTS_FILE_NAME)
+                .starts_with(real.root().join(crate::store::ACCOUNTS_FILE_NAME))
+        );
+    }
 }

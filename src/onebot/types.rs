@@ -929,6 +929,49 @@ pub struct EmojiLikers {
     pub err_msg: String,
 }
 
+/// Somebody who reacted with an emoji (`get_emoji_likes`).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+pub struct EmojiLikeUser {
+    #[serde(default, deserialize_with = "i64_or_zero")]
+    pub user_id: i64,
+    #[serde(default, deserialize_with = "string")]
+    pub nick_name: String,
+}
+
+/// Everybody who reacted to a message with one emoji (`get_emoji_likes`).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+pub struct EmojiLikeList {
+    #[serde(default, deserialize_with = "list")]
+    pub emoji_like_list: Vec<EmojiLikeUser>,
+}
+
+/// A friend request QQ filtered as risky (`get_doubt_friends_add_request`); every field arrives
+/// as a string.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+pub struct DoubtFriendRequest {
+    /// What `set_doubt_friends_add_request` takes (the applicant's uid).
+    #[serde(default, deserialize_with = "string")]
+    pub flag: String,
+    #[serde(default, deserialize_with = "i64_or_zero")]
+    pub uin: i64,
+    #[serde(default, deserialize_with = "string")]
+    pub nick: String,
+    /// Where they found you (`QQ号查找`, a group, …).
+    #[serde(default, deserialize_with = "string")]
+    pub source: String,
+    /// Why QQ filtered it.
+    #[serde(default, deserialize_with = "string")]
+    pub reason: String,
+    /// The applicant's message.
+    #[serde(default, deserialize_with = "string")]
+    pub msg: String,
+    #[serde(default, deserialize_with = "i64_or_zero")]
+    pub group_code: i64,
+    /// Unix seconds.
+    #[serde(default, deserialize_with = "i64_or_zero")]
+    pub time: i64,
+}
+
 /// Likes of the account's profile card received as favourites.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub struct FavoriteLikes {

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod editor;
 pub mod encode;
 pub mod exec;
+pub mod history;
 pub mod host;
 pub mod persist;
 pub mod screen;
@@ -24,6 +25,7 @@ use crate::app::drafts::Session;
 use crate::app::keymap::Keymap;
 use crate::app::msg::Failure;
 use crate::app::state::Settings;
+use crate::app::stored::StoreEvent;
 use crate::app::update::update;
 use crate::app::{Effect, Msg, State};
 use crate::onebot::{Client, ClientEvent, ConnState};
@@ -48,6 +50,8 @@ pub struct Options {
     pub session: Option<PathBuf>,
     /// Where moderation actions are logged (None: not logged).
     pub audit: Option<PathBuf>,
+    /// The local history (None: none is kept).
+    pub history: Option<history::HistoryOptions>,
     /// Shown in the status line at start (stderr is hidden behind the full screen).
     pub warnings: Vec<String>,
 }
@@ -76,6 +80,8 @@ pub struct Loop<S: Surface, H: Host> {
     pub input: Option<InputPause>,
     /// An editor to run once the current batch's effects are done (`Effect::Edit`).
     pending_edit: Option<(Option<crate::onebot::Peer>, String)>,
+    /// The local history service (None: no history is kept).
+    pub history: Option<history::HistoryService>,
 }
 
 /// The switch that stops the input reader (true) and starts it again (false), and whether it
@@ -142,6 +148,15 @@ impl<S: Surface, H: Host> Loop<S, H> {
             writer: None,
             input: None,
             pending_edit: None,
+            history: None,
+        }
+    }
+
+    /// Starts keeping the local history (the app opens an account's store through it).
+    pub fn start_history(&mut self, opts: history::HistoryOptions) {
+        match history::HistoryService::start(opts, self.tx.clone()) {
+            Ok(s) => self.history = Some(s),
+            Err(e) => tracing::warn!("history service did not start: {e}"),
         }
     }
 
@@ -151,6 +166,10 @@ impl<S: Surface, H: Host> Loop<S, H> {
         self.save(state.session());
         if let Some(w) = self.writer.take() {
             w.finish().await;
+        }
+        if let Some(h) = self.history.take() {
+            // Commits what is still batched (a short wait, once, at exit).
+            h.stop();
         }
         Ok(())
     }
@@ -319,6 +338,25 @@ impl<S: Surface, H: Host> Loop<S, H> {
                 }
                 self.screen.invalidate();
             }
+            Effect::OpenStore { account } => match &self.history {
+                Some(h) => h.open(account),
+                None => {
+                    let _ = self.tx.send(Msg::Store(StoreEvent::Unavailable {
+                        account,
+                        reason: "本地记录未启用".into(),
+                    }));
+                }
+            },
+            Effect::Store(w) => {
+                if let Some(h) = &self.history {
+                    h.write(w);
+                }
+            }
+            Effect::StoreRead(r) => {
+                if let Some(h) = &self.history {
+                    h.read(r);
+                }
+            }
         }
     }
 
@@ -485,6 +523,9 @@ pub async fn run_tui(
     lp.session = opts.session;
     lp.audit = opts.audit;
     lp.input = Some(input);
+    if let Some(h) = opts.history {
+        lp.start_history(h);
+    }
     lp.apply(&mut state, Msg::Clock(unix_now()));
     lp.apply(&mut state, Msg::Resize(size.width, size.height));
     if let Some(p) = &lp.session {

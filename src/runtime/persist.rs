@@ -24,6 +24,9 @@ pub struct Saved {
     /// `/notify` modes by chat (`g:<id>` / `u:<id>`), those that are not the chat's default.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub notify: BTreeMap<String, crate::app::notify::NotifyMode>,
+    /// Reactions used lately, most recent first (face ids or code points).
+    #[serde(default)]
+    pub reactions: Vec<String>,
 }
 
 /// Drafts as objects, or as JSON strings holding the object (how earlier versions wrote them:
@@ -71,6 +74,7 @@ impl Saved {
                 .iter()
                 .map(|(p, m)| (p.to_string(), *m))
                 .collect(),
+            reactions: session.reactions.clone(),
         }
     }
 
@@ -89,6 +93,13 @@ impl Saved {
                     .filter_map(|(k, m)| Some((parse_peer(k)?, *m)))
                     .collect(),
             ),
+            reactions: self
+                .reactions
+                .iter()
+                .filter(|r| r.parse::<i64>().is_ok())
+                .take(12)
+                .cloned()
+                .collect(),
         }
     }
 }
@@ -197,6 +208,7 @@ mod tests {
             notify: crate::app::notify::NotifyModes(
                 [(Peer::Group(5), crate::app::notify::NotifyMode::None)].into(),
             ),
+            reactions: vec!["76".into(), "128522".into()],
         };
         let saved = Saved::new(&session);
         save(&path, &saved).unwrap();

@@ -4,8 +4,9 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
 use crate::app::chat::{Delivery, Entry, EntryKind, MessageItem, NoticeItem};
+use crate::app::quotes::FORWARD_PREVIEW_LINES;
 use crate::app::state::{ForwardPreview, Quote, State};
-use crate::onebot::card::Card;
+use crate::onebot::card::{Card, CardKind};
 use crate::onebot::link::find_url;
 use crate::onebot::message::{face_label, human_size, rps_name};
 use crate::onebot::segment::{AtTarget, Music};
@@ -170,7 +171,14 @@ pub fn content_spans(ctx: &LayoutCtx, m: &MessageItem) -> Vec<Span<'static>> {
                 "[转发节点 {}]",
                 n.nickname.as_deref().unwrap_or("")
             ))),
-            Segment::Json { data, .. } => card_spans(ctx, &Card::parse(data), media, &mut out),
+            Segment::Json { data, .. } => {
+                let card = Card::parse(data);
+                if card.kind == CardKind::Forward {
+                    forward_card_spans(ctx, data, media, &mut out);
+                } else {
+                    card_spans(ctx, &card, media, &mut out);
+                }
+            }
             Segment::Xml { .. } => out.push(bracket("[XML卡片]".into())),
             Segment::Markdown { content, .. } => text_spans(content, base, t.link, &mut out),
             Segment::Music(m) => out.push(bracket(match &m.music {
@@ -222,6 +230,42 @@ pub fn content_spans(ctx: &LayoutCtx, m: &MessageItem) -> Vec<Span<'static>> {
         out.push(Span::styled("[空消息]", t.system));
     }
     out
+}
+
+/// A merged forward as its sender's echo holds it (`com.tencent.multimsg`): `[聊天记录]` and its
+/// source, the card's preview lines and its summary (`查看2条转发消息`).
+fn forward_card_spans(ctx: &LayoutCtx, data: &str, media: Style, out: &mut Vec<Span<'static>>) {
+    let t = ctx.theme;
+    let v: serde_json::Value = serde_json::from_str(data).unwrap_or_default();
+    let detail = v.pointer("/meta/detail");
+    let text = |k: &str| {
+        detail
+            .and_then(|d| d.get(k))
+            .and_then(serde_json::Value::as_str)
+            .filter(|s| !s.trim().is_empty())
+    };
+    let head = match text("source") {
+        Some(src) => format!("[聊天记录] {src}"),
+        None => "[聊天记录]".to_string(),
+    };
+    out.push(Span::styled(sanitize_line(&head).into_owned(), media));
+    let news = detail
+        .and_then(|d| d.get("news"))
+        .and_then(serde_json::Value::as_array);
+    for n in news.into_iter().flatten().take(FORWARD_PREVIEW_LINES) {
+        if let Some(line) = n.get("text").and_then(serde_json::Value::as_str) {
+            out.push(Span::styled(
+                format!("\n  {}", sanitize_line(line)),
+                t.quote,
+            ));
+        }
+    }
+    if let Some(summary) = text("summary") {
+        out.push(Span::styled(
+            format!("\n  {}", sanitize_line(summary)),
+            t.quote,
+        ));
+    }
 }
 
 /// The preview of a forward fetched with get_forward_msg: up to three lines, then the count.
@@ -282,7 +326,14 @@ fn quote_spans(ctx: &LayoutCtx, reply_to: i64) -> Span<'static> {
 }
 
 /// The rows of a message: prefixed, wrapped, with quote, state and reactions.
-pub fn message_rows(ctx: &LayoutCtx, time: i64, m: &MessageItem, w: u16) -> Vec<Line<'static>> {
+/// A message marked for forwarding shows `✓` before its bar.
+pub fn message_rows(
+    ctx: &LayoutCtx,
+    time: i64,
+    m: &MessageItem,
+    marked: bool,
+    w: u16,
+) -> Vec<Line<'static>> {
     let t = ctx.theme;
     let nw = name_width(w) as usize;
     let pw = prefix_width(w);
@@ -312,10 +363,19 @@ pub fn message_rows(ctx: &LayoutCtx, time: i64, m: &MessageItem, w: u16) -> Vec<
         body.push(quote_spans(ctx, id));
         body.push(Span::raw("\n"));
     }
-    body.extend(content_spans(ctx, m));
+    // A recalled message shows as recalled; its text stays (dimmed) only with
+    // `[history] show_recalled`.
+    let hidden = m.recalled_by.is_some() && !ctx.state.settings.show_recalled;
+    if !hidden {
+        body.extend(content_spans(ctx, m));
+    }
     if m.recalled_by.is_some() {
         body.push(Span::styled(
-            " (已撤回)",
+            if hidden {
+                "(已撤回)"
+            } else {
+                " (已撤回)"
+            },
             t.recalled.add_modifier(Modifier::BOLD),
         ));
     }
@@ -334,17 +394,24 @@ pub fn message_rows(ctx: &LayoutCtx, time: i64, m: &MessageItem, w: u16) -> Vec<
             t.failed,
         )),
     }
-    if !m.reactions.is_empty() {
-        let r: Vec<String> = m
-            .reactions
-            .iter()
-            .map(|(id, n)| format!("{}{n}", faces::reaction_label(id)))
-            .collect();
-        body.push(Span::styled(format!("\n{}", r.join(" ")), t.system));
+    for (i, r) in m.reactions.iter().enumerate() {
+        let sep = if i == 0 { "\n" } else { " " };
+        body.push(Span::raw(sep));
+        let label = format!("{}{}", faces::reaction_label(&r.emoji), r.count);
+        let style = if r.mine {
+            t.own_name.add_modifier(Modifier::REVERSED)
+        } else {
+            t.system
+        };
+        body.push(Span::styled(sanitize_line(&label).into_owned(), style));
     }
     let wrapped = wrap_spans(&body, content_w, WrapOpts::default());
     let mut rows = Vec::with_capacity(wrapped.len().max(1));
-    let bar = Span::styled(" │ ", t.border);
+    let bar = if marked {
+        Span::styled("✓│ ", t.mention_me)
+    } else {
+        Span::styled(" │ ", t.border)
+    };
     for (i, line) in wrapped.into_iter().enumerate() {
         let mut spans = Vec::with_capacity(line.spans.len() + 4);
         if i == 0 {
@@ -394,7 +461,14 @@ pub fn notice_rows(ctx: &LayoutCtx, time: i64, n: &NoticeItem, w: u16) -> Vec<Li
 /// The rows of any entry.
 pub fn entry_rows(ctx: &LayoutCtx, e: &Entry, w: u16) -> Vec<Line<'static>> {
     match &e.kind {
-        EntryKind::Message(m) => message_rows(ctx, e.key.time, m, w),
+        EntryKind::Message(m) => {
+            let marked = ctx
+                .state
+                .chats
+                .get(&ctx.peer)
+                .is_some_and(|c| c.marked.contains(&e.key));
+            message_rows(ctx, e.key.time, m, marked, w)
+        }
         EntryKind::Notice(n) => notice_rows(ctx, e.key.time, n, w),
     }
 }

@@ -199,6 +199,10 @@ pub fn header(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
                 d.push(sanitize_line(&f.nickname).into_owned());
             }
             d.push(u.to_string());
+            if let Some(g) = state.chats.get(&peer).and_then(|c| c.temp_group) {
+                let group = state.contacts.chat_name(Peer::Group(g));
+                d.push(format!("临时会话 · 来自 {}", sanitize_line(&group)));
+            }
             if let Some((t, _)) = state.typing.get(&u) {
                 d.push(sanitize_line(t).into_owned());
             }
@@ -375,8 +379,17 @@ fn hints(state: &State) -> String {
     state.keymap.hint_items(ctx, actions).join("  ")
 }
 
-/// The connection state as text and style.
+/// The connection state as text and style; offline with a local history open, it says what is
+/// shown is the stored history.
 pub fn conn_text(state: &State, theme: &Theme) -> (String, Style) {
+    let (text, style) = conn_state_text(state, theme);
+    if !state.online() && state.store.readable() {
+        return (format!("离线 · 本地记录 · {text}"), style);
+    }
+    (text, style)
+}
+
+fn conn_state_text(state: &State, theme: &Theme) -> (String, Style) {
     match &state.conn {
         ConnState::Connecting { attempt } if *attempt <= 1 => {
             ("连接中…".into(), theme.conn_reconnecting)

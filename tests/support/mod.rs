@@ -11,10 +11,12 @@ use napterm::app::keymap::Keymap;
 use napterm::app::state::Settings;
 use napterm::app::{Msg, State};
 use napterm::onebot::{Client, ConnState, ConnectOptions};
+use napterm::runtime::history::HistoryOptions;
 use napterm::runtime::host::RecordingHost;
 use napterm::runtime::screen::{Screen, Surface, Terminal};
 use napterm::runtime::{Loop, spawn_client_events};
 use napterm::sim::{Sim, SimConfig};
+use napterm::store::DataDir;
 use napterm::ui::Ui;
 use napterm::ui::theme::{ColorMode, Theme};
 use ratatui::backend::{Backend, TestBackend};
@@ -138,8 +140,64 @@ impl Harness {
 
     /// A client connected to an already running simulator.
     pub async fn connect(sim: Sim, w: u16, h: u16, test_backend: bool) -> Harness {
+        let url = sim.url();
+        let mut h = Self::build(sim, &url, w, h, test_backend, Settings::default(), None);
+        h.until_lists_loaded().await;
+        h
+    }
+
+    /// A client keeping its local history in `data` (a temporary folder), connected to `sim`
+    /// (or, for an offline start, dialling `url` where nothing answers; it does not wait).
+    pub fn with_history(sim: Sim, url: &str, w: u16, h: u16, data: &std::path::Path) -> Harness {
+        let settings = Settings {
+            history: true,
+            ..Settings::default()
+        };
+        let opts = HistoryOptions {
+            data: DataDir::at(data),
+            url: url.to_string(),
+        };
+        Self::build(sim, url, w, h, false, settings, Some(opts))
+    }
+
+    /// The simulator, for the next client (this one stops; its history is committed).
+    pub fn into_sim(self) -> Sim {
+        let Harness { sim, lp, .. } = self;
+        drop(lp);
+        sim
+    }
+
+    /// Waits until the local history's writes so far are committed.
+    pub fn flush_history(&self) {
+        self.lp
+            .history
+            .as_ref()
+            .expect("history on")
+            .flush()
+            .expect("history flushed");
+    }
+
+    /// Waits until connected with the contact lists in.
+    pub async fn until_lists_loaded(&mut self) {
+        self.until("connected and lists loaded", |s| {
+            matches!(s.conn, ConnState::Connected { .. })
+                && !s.contacts.groups.is_empty()
+                && !s.contacts.friends.is_empty()
+        })
+        .await;
+    }
+
+    fn build(
+        sim: Sim,
+        url: &str,
+        w: u16,
+        h: u16,
+        test_backend: bool,
+        settings: Settings,
+        history: Option<HistoryOptions>,
+    ) -> Harness {
         let (client, events) = Client::connect(ConnectOptions {
-            url: sim.url(),
+            url: url.to_string(),
             backoff_min: Duration::from_millis(50),
             backoff_max: Duration::from_millis(400),
             ..ConnectOptions::default()
@@ -170,7 +228,7 @@ impl Harness {
             (Box::new(term), Box::new(rows))
         };
         let screen = Screen::new(surface).expect("screen");
-        let lp = Loop::new(
+        let mut lp = Loop::new(
             screen,
             RecordingHost::default(),
             Ui::new(Theme::new(ColorMode::None)),
@@ -179,22 +237,18 @@ impl Harness {
             rx,
             stop_rx,
         );
-        let state = State::new(Settings::default(), Keymap::default_map());
-        let mut h = Harness {
+        if let Some(opts) = history {
+            lp.start_history(opts);
+        }
+        let state = State::new(settings, Keymap::default_map());
+        Harness {
             lp,
             state,
             rows,
             sim,
             client,
             _stop: stop_tx,
-        };
-        h.until("connected and lists loaded", |s| {
-            matches!(s.conn, ConnState::Connected { .. })
-                && !s.contacts.groups.is_empty()
-                && !s.contacts.friends.is_empty()
-        })
-        .await;
-        h
+        }
     }
 
     /// Runs the loop until `cond` holds (panics after 10 s, naming `what`).

@@ -179,8 +179,16 @@ impl Request for Recall {
         }
     }
 
-    fn done(self, state: &mut State, _out: (), _fx: &mut Vec<Effect>) {
+    fn done(self, state: &mut State, _out: (), fx: &mut Vec<Effect>) {
         let me = state.self_id;
+        state.store.write(
+            fx,
+            super::super::stored::StoreWrite::Recall {
+                peer: self.peer,
+                message_id: self.id,
+                by: me,
+            },
+        );
         state
             .chat_mut(self.peer)
             .timeline

@@ -1,6 +1,6 @@
 //! Calls of a chat: history pages, the messages a chat refers to, sending, marking read, a
-//! group file's link. Plain data: what each result does is said where the call is made
-//! (`history`, `quotes`, `open_link`, `sending`, `lifecycle`).
+//! group file's link, typing. Plain data: what each result does is said where the call is made
+//! (`history`, `quotes`, `open_link`, `sending`, `lifecycle`, `typing`).
 
 use crate::onebot::{MessageChain, Peer};
 
@@ -36,12 +36,20 @@ pub struct FileUrl {
     pub copy: bool,
 }
 
-/// `send_msg`: `local_id` is the pending entry that shows it until the server answers.
+/// `send_msg`: `local_id` is the pending entry that shows it until the server answers. `group`
+/// is the group a temporary session goes through (`send_private_msg` with `group_id`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SendMessage {
     pub peer: Peer,
     pub chain: MessageChain,
     pub local_id: u64,
+    pub group: Option<i64>,
+}
+
+/// `set_input_status` (event type 1): tells a friend you are typing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Typing {
+    pub user: i64,
 }
 
 /// `mark_group_msg_as_read` / `mark_private_msg_as_read`.

@@ -14,9 +14,11 @@
 
 pub mod chat;
 pub mod contacts;
+pub mod forwarding;
 pub mod group;
 pub mod members;
 pub mod messages;
+pub mod reactions;
 pub mod reply;
 pub mod requests;
 
@@ -56,6 +58,14 @@ macro_rules! for_each_call {
             chat::SendMessage,
             chat::MarkRead,
             chat::MarkAllRead,
+            chat::Typing,
+            // Passing messages on.
+            forwarding::ForwardMerged,
+            forwarding::ForwardEach,
+            // Reactions.
+            reactions::React,
+            reactions::ReactionCounts,
+            reactions::Reactors,
             // Administration: messages.
             messages::Recall,
             messages::SetEssence,
@@ -86,6 +96,8 @@ macro_rules! for_each_call {
             // Friend and group requests.
             requests::GroupRequests,
             requests::AnswerRequest,
+            requests::DoubtRequests,
+            requests::AcceptDoubt,
         }
     };
 }
@@ -120,3 +132,5 @@ macro_rules! define_calls {
 }
 
 for_each_call!(define_calls);
+
+pub use forwarding::ForwardedEach;

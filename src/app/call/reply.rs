@@ -141,6 +141,39 @@ mod tests {
                 peer,
                 chain: MessageChain::default(),
                 local_id: 1,
+                group: None,
+            }
+            .into(),
+            Typing { user: 2 }.into(),
+            ForwardMerged {
+                target: peer,
+                ids: vec![1, 2],
+            }
+            .into(),
+            ForwardEach {
+                target: peer,
+                ids: vec![1],
+            }
+            .into(),
+            React {
+                peer,
+                id: 1,
+                emoji: "76".into(),
+                set: true,
+            }
+            .into(),
+            React {
+                peer,
+                id: 1,
+                emoji: "76".into(),
+                set: false,
+            }
+            .into(),
+            ReactionCounts { peer, id: 1 }.into(),
+            Reactors {
+                peer,
+                id: 1,
+                emoji: "76".into(),
             }
             .into(),
             MarkRead { peer }.into(),
@@ -269,6 +302,12 @@ mod tests {
             }
             .into(),
             GroupRequests { filtered: false }.into(),
+            DoubtRequests.into(),
+            AcceptDoubt {
+                flag: "u_x".into(),
+                user: 2,
+            }
+            .into(),
             AnswerRequest {
                 flag: "f".into(),
                 user: 2,
@@ -308,6 +347,7 @@ mod tests {
             ("禁言", "解除禁言"),
             ("设为精华", "取消精华"),
             ("退出群聊", "解散群聊"),
+            ("贴表情", "取消贴表情"),
         ] {
             assert!(
                 names.contains(&pair.0) && names.contains(&pair.1),

@@ -18,3 +18,15 @@ pub struct AnswerRequest {
     pub approve: bool,
     pub text: Option<String>,
 }
+
+/// `get_doubt_friends_add_request`: friend requests QQ filtered as risky.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DoubtRequests;
+
+/// `set_doubt_friends_add_request`: accepts a filtered friend request (NapCat cannot refuse
+/// one).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AcceptDoubt {
+    pub flag: String,
+    pub user: i64,
+}

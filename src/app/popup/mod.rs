@@ -24,6 +24,8 @@
 pub mod confirm;
 pub mod essences;
 pub mod faces;
+pub mod find;
+pub mod forward;
 pub mod help;
 pub mod inbox;
 pub mod leave;
@@ -33,6 +35,8 @@ pub mod mutes;
 pub mod notices;
 pub mod profile;
 pub mod protocol;
+pub mod reaction_list;
+pub mod reaction_picker;
 pub mod sheet;
 pub mod state;
 
@@ -41,8 +45,9 @@ use crossterm::event::{KeyCode, KeyModifiers};
 use super::keymap::Key;
 
 pub use state::{
-    Confirm, EssenceList, FacePicker, HelpView, InboxInput, InboxView, LeaveConfirm, LinkEntry,
-    LinkPicker, LinkTarget, Load, MuteList, MutePicker, NoticeList, ProfileCard, Sheet, SheetKind,
+    Confirm, EssenceList, FacePicker, FindView, ForwardLevel, ForwardView, HelpView, InboxInput,
+    InboxView, LeaveConfirm, LinkEntry, LinkPicker, LinkTarget, Load, MuteList, MutePicker,
+    NoticeList, ProfileCard, ReactionList, ReactionPicker, ReactionRow, Sheet, SheetKind,
 };
 
 /// The registry: every popup, one row each (its variant and its state type). It expands a given
@@ -75,6 +80,14 @@ macro_rules! for_each_popup {
             Leave(LeaveConfirm),
             /// The links and attachments of the visible messages, numbered.
             Links(LinkPicker),
+            /// `/find`: hits from the local history of every chat.
+            Find(FindView),
+            /// A merged forward (聊天记录), nested ones included.
+            Forward(ForwardView),
+            /// Picking a reaction for the selected message.
+            React(ReactionPicker),
+            /// Who reacted to a message with what.
+            Reactions(ReactionList),
         }
     };
 }

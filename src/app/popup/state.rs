@@ -2,10 +2,12 @@
 //! the core (`State` holds the open popup); what each popup does with its keys, its field and
 //! its requests is its `impl PopupState` in `src/app/popup/<name>.rs`, a feature.
 
-use crate::onebot::types::{EssenceMessage, GroupNotice, ShutListEntry};
+use crate::onebot::types::{EmojiLikeUser, EssenceMessage, GroupNotice, ShutListEntry};
+use crate::onebot::{MessageEvent, Peer};
 
 use super::super::call::members::ProfileData;
 use super::super::effect::Effect;
+use crate::store::Hit;
 
 /// The help overlay and how far it is scrolled (the drawing knows how long it is, and stops).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -152,6 +154,73 @@ pub struct LinkPicker {
     pub selected: usize,
     /// Digits typed so far, while a longer number could still follow (more than 9 links).
     pub typed: String,
+}
+
+/// `/find`: the query being typed, and the hits of the one last run (grouped by chat, the chat
+/// with the newest hit first, newest first within a chat).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FindView {
+    pub query: String,
+    /// `/search` in a chat: only that chat.
+    pub scope: Option<Peer>,
+    /// The query whose hits are shown (or on their way).
+    pub asked: String,
+    pub hits: Load<Vec<Hit>>,
+    pub selected: usize,
+}
+
+/// The merged-forward viewer (聊天记录): the forwards opened, outermost first; the last one is
+/// shown, the others are the breadcrumb Esc goes back along.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForwardView {
+    pub levels: Vec<ForwardLevel>,
+    /// The search being typed after `/`, while its field is open.
+    pub search: Option<String>,
+    /// The last search, for the next match.
+    pub query: String,
+    /// A short word for the footer: no match, copied.
+    pub note: Option<String>,
+}
+
+/// One opened forward in the viewer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForwardLevel {
+    /// The `forward` segment's id (what `get_forward_msg` takes).
+    pub id: String,
+    /// The breadcrumb's label: who sent the message holding it.
+    pub label: String,
+    /// Its messages (nodes): inline, fetched, or why they could not be had.
+    pub nodes: Load<Vec<MessageEvent>>,
+    /// The node under the cursor.
+    pub selected: usize,
+}
+
+/// The reaction picker (`+`): what is typed, the choice under the cursor, and the message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReactionPicker {
+    pub peer: Peer,
+    pub id: i64,
+    pub query: String,
+    pub selected: usize,
+}
+
+/// Who reacted to a message with what (`/reactions`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReactionList {
+    pub peer: Peer,
+    pub id: i64,
+    /// One row per emoji, in the message's order.
+    pub rows: Load<Vec<ReactionRow>>,
+    /// The first line shown.
+    pub scroll: usize,
+}
+
+/// One emoji of a [`ReactionList`] and everybody who reacted with it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReactionRow {
+    pub emoji: String,
+    pub count: i64,
+    pub who: Load<Vec<EmojiLikeUser>>,
 }
 
 /// Something fetched for a popup.

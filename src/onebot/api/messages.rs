@@ -6,7 +6,9 @@ use serde_json::json;
 use super::super::client::Client;
 use super::super::error::Result;
 use super::super::event::{MessageEvent, Peer};
-use super::super::types::{EmojiLikers, ForwardContent, History, MediaFile, RecentContact};
+use super::super::types::{
+    EmojiLikeList, EmojiLikers, ForwardContent, History, MediaFile, RecentContact,
+};
 use super::{decode, decode_list, put_opt};
 
 /// The audio format `get_record` converts a voice message to.
@@ -173,6 +175,24 @@ impl Client {
             "emojiType": emoji_type.to_string(),
             "count": count,
             "cookie": cookie,
+        });
+        decode(A, self.call(A, p).await?)
+    }
+
+    /// Everybody who reacted to a message with one emoji (`get_emoji_likes`). `emoji_id` is a
+    /// system face id or a code point in decimal (NapCat infers the type from its length);
+    /// `count` 0 asks for all of them (NapCat then pages up to 200 times on its side).
+    pub async fn get_emoji_likes(
+        &self,
+        message_id: i64,
+        emoji_id: &str,
+        count: u32,
+    ) -> Result<EmojiLikeList> {
+        const A: &str = "get_emoji_likes";
+        let p = json!({
+            "message_id": message_id.to_string(),
+            "emoji_id": emoji_id,
+            "count": count,
         });
         decode(A, self.call(A, p).await?)
     }

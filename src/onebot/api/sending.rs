@@ -149,6 +149,29 @@ impl Client {
         decode(action, data)
     }
 
+    /// Sends `chain` in a temporary session (临时会话) with someone who is not a friend, through
+    /// the group it started from (`send_private_msg` with `group_id`: without it NapCat can only
+    /// reach them while QQ still knows the session).
+    pub async fn send_temp_msg(
+        &self,
+        user_id: i64,
+        group_id: i64,
+        chain: &MessageChain,
+    ) -> Result<SentMessage> {
+        const A: &str = "send_private_msg";
+        if chain.is_empty() {
+            return Err(nothing_to_send(A));
+        }
+        let params =
+            json!({ "user_id": user_id, "group_id": group_id, "message": chain_json(A, chain)? });
+        let data = if has_media(chain.segments()) {
+            self.call_media(A, params).await?
+        } else {
+            self.call(A, params).await?
+        };
+        decode(A, data)
+    }
+
     /// The generic `send_msg`: `message_type` plus `group_id` or `user_id`.
     pub async fn send_msg(&self, peer: Peer, chain: &MessageChain) -> Result<SentMessage> {
         const A: &str = "send_msg";

@@ -5,8 +5,8 @@ use serde_json::{Value, json};
 use super::super::client::Client;
 use super::super::error::{Error, Result};
 use super::super::types::{
-    ContactArk, Friend, FriendCategory, LoginInfo, OpResult, ProfileLike, Sex, StrangerInfo,
-    UploadedFileId, UserStatus,
+    ContactArk, DoubtFriendRequest, Friend, FriendCategory, LoginInfo, OpResult, ProfileLike, Sex,
+    StrangerInfo, UploadedFileId, UserStatus,
 };
 use super::{decode, decode_list, decode_string, put_opt};
 
@@ -220,5 +220,23 @@ impl Client {
     pub async fn set_input_status(&self, event_type: i64, user_id: i64) -> Result<Value> {
         let p = json!({ "user_id": user_id, "event_type": event_type });
         self.call("set_input_status", p).await
+    }
+
+    /// Friend requests QQ filtered as risky (`get_doubt_friends_add_request`), at most `count`.
+    pub async fn get_doubt_friends_add_request(
+        &self,
+        count: u32,
+    ) -> Result<Vec<DoubtFriendRequest>> {
+        const A: &str = "get_doubt_friends_add_request";
+        decode_list(A, self.call(A, json!({ "count": count })).await?)
+    }
+
+    /// Accepts a filtered friend request by its `flag` (`set_doubt_friends_add_request`).
+    /// NapCat reads no `approve` here: answering one always accepts it, so there is no refusal.
+    pub async fn set_doubt_friends_add_request(&self, flag: &str) -> Result<()> {
+        let p = json!({ "flag": flag, "approve": true });
+        self.call("set_doubt_friends_add_request", p)
+            .await
+            .map(drop)
     }
 }

@@ -1,6 +1,8 @@
 //! Performing the calls of a chat.
 
-use crate::app::call::{FileUrl, GetForward, GetMsg, History, MarkAllRead, MarkRead, SendMessage};
+use crate::app::call::{
+    FileUrl, GetForward, GetMsg, History, MarkAllRead, MarkRead, SendMessage, Typing,
+};
 use crate::onebot::{Client, MessageEvent, Peer, Result};
 
 use super::Perform;
@@ -48,10 +50,17 @@ impl Perform for FileUrl {
 
 impl Perform for SendMessage {
     async fn perform(&self, client: &Client) -> Result<i64> {
-        Ok(client
-            .send_message(self.peer, &self.chain)
-            .await?
-            .message_id)
+        let sent = match (self.peer, self.group) {
+            (Peer::Private(u), Some(g)) => client.send_temp_msg(u, g, &self.chain).await?,
+            _ => client.send_message(self.peer, &self.chain).await?,
+        };
+        Ok(sent.message_id)
+    }
+}
+
+impl Perform for Typing {
+    async fn perform(&self, client: &Client) -> Result<()> {
+        client.set_input_status(1, self.user).await.map(drop)
     }
 }
 

@@ -7,10 +7,12 @@
 
 mod chat;
 mod contacts;
+mod forwarding;
 mod group;
 mod media;
 mod members;
 mod messages;
+mod reactions;
 mod requests;
 
 use std::future::Future;

@@ -1,7 +1,7 @@
 //! Performing the calls about friend and group requests.
 
-use crate::app::call::{AnswerRequest, GroupRequests};
-use crate::onebot::types::GroupSystemMsg;
+use crate::app::call::{AcceptDoubt, AnswerRequest, DoubtRequests, GroupRequests};
+use crate::onebot::types::{DoubtFriendRequest, GroupSystemMsg};
 use crate::onebot::{Client, Result};
 
 use super::Perform;
@@ -31,5 +31,17 @@ impl Perform for AnswerRequest {
                     .await
             }
         }
+    }
+}
+
+impl Perform for DoubtRequests {
+    async fn perform(&self, client: &Client) -> Result<Vec<DoubtFriendRequest>> {
+        client.get_doubt_friends_add_request(50).await
+    }
+}
+
+impl Perform for AcceptDoubt {
+    async fn perform(&self, client: &Client) -> Result<()> {
+        client.set_doubt_friends_add_request(&self.flag).await
     }
 }

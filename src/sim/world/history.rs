@@ -365,8 +365,35 @@ impl World {
             t += self.rng.range(10, 600);
             content.push(self.forward_node(who, MessageChain::new().text(line), t));
         }
+        // Now and then a forward holds another, which holds a third: inline only, as NapCat
+        // gives them (only the outermost id answers get_forward_msg).
+        if self.rng.below(3) == 0 {
+            let who = self.rng.pick(&speakers).copied().unwrap_or(self.self_id);
+            let inner = self.nested_forward(peer, &speakers, t, 2);
+            content.push(self.forward_node(who, MessageChain(vec![inner]), t + 30));
+        }
         self.store.put_forward(id.clone(), content);
         id
+    }
+
+    /// A forward segment with its content inline, `depth` levels deep, registered nowhere.
+    fn nested_forward(&mut self, peer: Peer, speakers: &[i64], t: i64, depth: u8) -> Segment {
+        let mut content = Vec::new();
+        for i in 0..self.rng.range(2, 3) {
+            let who = self.rng.pick(speakers).copied().unwrap_or(self.self_id);
+            let line = self.line_for(peer);
+            content.push(self.forward_node(who, MessageChain::new().text(line), t - 3600 + i * 60));
+        }
+        if depth > 1 {
+            let who = self.rng.pick(speakers).copied().unwrap_or(self.self_id);
+            let inner = self.nested_forward(peer, speakers, t - 7200, depth - 1);
+            content.push(self.forward_node(who, MessageChain(vec![inner]), t - 1800));
+        }
+        Segment::Forward {
+            id: format!("74830867583{:08}", self.rng.below(100_000_000)),
+            content: Some(content),
+            extra: Default::default(),
+        }
     }
 
     /// One message inside a merged forward, as `get_forward_msg` lists it.

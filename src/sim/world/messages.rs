@@ -231,7 +231,7 @@ impl World {
         };
         let content = direct
             .or_else(via_message)
-            .ok_or_else(|| failed("找不到相关的聊天记录"))?;
+            .ok_or_else(|| failed("消息已过期或者为内层消息"))?;
         let messages: Vec<Value> = content
             .iter()
             .map(|m| serde_json::to_value(m).unwrap_or(Value::Null))

@@ -34,6 +34,16 @@ impl World {
         p.require(&["user_id", "message"])?;
         let u = p.id("user_id")?;
         let chain = read_chain(p)?;
+        // A temporary session (临时会话) names the group it goes through; NapCat builds the
+        // temp peer from it, which only reaches someone in that group.
+        if let Some(g) = p.opt_id("group_id")?
+            && g != 0
+            && !self
+                .group(g)
+                .is_some_and(|gr| gr.member(u).is_some() && gr.member(self.self_id).is_some())
+        {
+            return Err(failed("发送临时消息失败：对方不在这个群里"));
+        }
         self.send_chain(Peer::Private(u), chain, p, ev)
     }
 
@@ -354,7 +364,15 @@ impl World {
                     .and_then(|i| self.store.get(i))
                     .filter(|m| !m.recalled)
                     .map(|m| (m.event.user_id, m.event.message.clone(), m.event.time));
-                if let Some((who, chain, time)) = found {
+                if let Some((who, mut chain, time)) = found {
+                    // A forwarded forward comes out nested, its content inline.
+                    for s in chain.0.iter_mut() {
+                        if let Segment::Forward { id, content, .. } = s
+                            && content.is_none()
+                        {
+                            *content = self.store.forward(id).cloned();
+                        }
+                    }
                     out.push(self.forward_node(who, chain, time));
                 }
                 continue;
@@ -372,8 +390,9 @@ impl World {
             if !inner_nodes.is_empty() {
                 let inner = self.build_nodes(MessageChain(inner_nodes), depth + 1);
                 if !inner.is_empty() {
+                    // An inner forward lives only inline: NapCat's get_forward_msg refuses its
+                    // id ("消息已过期或者为内层消息").
                     let fid = format!("74830867583{:08}", self.rng.below(100_000_000));
-                    self.store.put_forward(fid.clone(), inner.clone());
                     segs.push(Segment::Forward {
                         id: fid,
                         content: Some(inner),

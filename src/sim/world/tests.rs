@@ -242,6 +242,82 @@ fn forward_contents_are_retrievable() {
     );
 }
 
+#[test]
+fn nested_forwards_come_inline_and_their_ids_are_refused_as_napcat_does() {
+    let mut w = world();
+    // Somewhere in the seeded forwards one nests another: find it through get_forward_msg.
+    let mut found = None;
+    for g in w.groups().iter().map(|g| g.group_id).collect::<Vec<_>>() {
+        for m in history(&mut w, g, json!({"count": 500, "parse_mult_msg": false})) {
+            for s in &m.message.0 {
+                let Segment::Forward { id, .. } = s else {
+                    continue;
+                };
+                let v = data(&call(&mut w, "get_forward_msg", json!({"message_id": id})));
+                let nodes: Vec<MessageEvent> =
+                    serde_json::from_value(v["messages"].clone()).unwrap();
+                let inner = nodes.iter().find_map(|n| {
+                    n.message.0.iter().find_map(|s| match s {
+                        Segment::Forward { id, content, .. } => Some((id.clone(), content.clone())),
+                        _ => None,
+                    })
+                });
+                if inner.is_some() {
+                    found = inner;
+                }
+            }
+        }
+    }
+    let (inner_id, content) = found.expect("a nested forward among the seeded ones");
+    let content = content.expect("a nested forward comes with its content inline");
+    assert!(!content.is_empty());
+    // Three deep: the second level holds the third, inline too.
+    assert!(content.iter().any(|n| {
+        n.message
+            .0
+            .iter()
+            .any(|s| matches!(s, Segment::Forward { content: Some(c), .. } if !c.is_empty()))
+    }));
+    let (code, why) = fail(&call(
+        &mut w,
+        "get_forward_msg",
+        json!({"message_id": inner_id}),
+    ));
+    assert_eq!((code, why.as_str()), (1200, "消息已过期或者为内层消息"));
+}
+
+#[test]
+fn a_temporary_session_send_needs_a_group_both_are_in() {
+    let mut w = world();
+    let g = w.groups()[0].group_id;
+    let me = w.self_id;
+    let member = w.groups()[0]
+        .members
+        .iter()
+        .map(|m| m.user_id)
+        .find(|u| *u != me)
+        .expect("a member");
+    let msg = json!([{"type": "text", "data": {"text": "你好"}}]);
+    let ok = call(
+        &mut w,
+        "send_private_msg",
+        json!({"user_id": member, "group_id": g, "message": msg}),
+    );
+    assert!(data(&ok)["message_id"].as_i64().is_some_and(|id| id > 0));
+    let other = w
+        .groups()
+        .iter()
+        .find(|gr| gr.member(member).is_none())
+        .map(|gr| gr.group_id)
+        .expect("a group without them");
+    let refused = call(
+        &mut w,
+        "send_private_msg",
+        json!({"user_id": member, "group_id": other, "message": msg}),
+    );
+    assert_eq!(fail(&refused).0, 1200);
+}
+
 // ----- history paging -----
 
 #[test]

@@ -6,6 +6,8 @@
 pub mod confirm;
 pub mod essences;
 pub mod faces;
+pub mod find;
+pub mod forward;
 pub mod help;
 pub mod inbox;
 pub mod leave;
@@ -14,6 +16,8 @@ pub mod mute;
 pub mod mutes;
 pub mod notices;
 pub mod profile;
+pub mod reaction_list;
+pub mod reaction_picker;
 pub mod sheet;
 pub mod time;
 
@@ -54,6 +58,10 @@ pub fn draw(
         Popup::Inbox(p) => inbox::draw(state, theme, p, area, buf),
         Popup::Leave(p) => leave::draw(state, theme, p, area, buf),
         Popup::Links(p) => links::draw(state, theme, p, area, buf),
+        Popup::Find(p) => find::draw(state, theme, p, area, buf),
+        Popup::Forward(p) => forward::draw(state, theme, p, area, buf),
+        Popup::React(p) => reaction_picker::draw(state, theme, p, area, buf),
+        Popup::Reactions(p) => reaction_list::draw(state, theme, p, area, buf),
     }
 }
 

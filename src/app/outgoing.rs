@@ -1,0 +1,100 @@
+//! Messages napterm composes itself rather than from the composer's text: dice (`/dice`),
+//! rock-paper-scissors (`/rps`), music cards (`/music`). Each goes out like a typed message,
+//! shown pending until the server answers.
+
+use crate::onebot::Music;
+use crate::onebot::{MessageChain, Peer, Segment};
+
+use super::call::SendMessage;
+use super::chat::{Delivery, EntryKind, MessageItem, SortKey};
+use super::effect::Effect;
+use super::state::State;
+
+/// Sends `chain` to `peer`: a pending entry shows it until the server answers. A temporary
+/// session's message names the group it goes through.
+pub fn send_chain(state: &mut State, peer: Peer, chain: MessageChain, fx: &mut Vec<Effect>) {
+    // Opened at an old search hit: back to the newest, where the message goes.
+    super::local::back_to_newest(state, peer, fx);
+    let local_id = state.next_local_id;
+    state.next_local_id += 1;
+    let arrival = state.arrival();
+    let key = SortKey {
+        time: state.now,
+        seq: u64::MAX,
+        arrival,
+    };
+    let item = MessageItem {
+        id: None,
+        local_id: Some(local_id),
+        sender_id: state.self_id,
+        sender_name: state.self_name.clone(),
+        role: None,
+        own: true,
+        chain: chain.clone(),
+        delivery: Delivery::Pending,
+        recalled_by: None,
+        reactions: Vec::new(),
+        essence: false,
+    };
+    let now = state.now;
+    let chat = state.chat_mut(peer);
+    chat.timeline.insert(key, EntryKind::Message(item));
+    chat.last_activity = chat.last_activity.max(now);
+    chat.follow_bottom();
+    chat.read_marker = Some(key);
+    let group = chat.temp_group;
+    fx.push(Effect::call(SendMessage {
+        peer,
+        chain,
+        local_id,
+        group,
+    }));
+}
+
+/// Sends one segment to the open chat.
+fn send_one(state: &mut State, seg: Segment, fx: &mut Vec<Effect>) -> Result<(), String> {
+    let peer = state.open.ok_or("先打开一个会话 (/open 名字)")?;
+    send_chain(state, peer, MessageChain(vec![seg]), fx);
+    Ok(())
+}
+
+/// `/dice`.
+pub fn dice(state: &mut State, _: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
+    send_one(state, Segment::dice(), fx)
+}
+
+/// `/rps`.
+pub fn rps(state: &mut State, _: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
+    send_one(state, Segment::rps(), fx)
+}
+
+/// The platforms NapCat signs music cards for.
+const PLATFORMS: &[&str] = &["qq", "163", "kugou", "kuwo", "migu"];
+
+/// `/music <qq|163|kugou|kuwo|migu> <id>` or `/music custom <url> <audio> <title> [image]`.
+pub fn music(state: &mut State, args: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
+    const USAGE: &str = "用法: /music <qq|163|kugou|kuwo|migu> <歌曲id> 或 /music custom <链接> <音频> <标题> [封面]";
+    let words: Vec<&str> = args.split_whitespace().collect();
+    let music = match words.as_slice() {
+        ["custom", url, audio, rest @ ..] if !rest.is_empty() => {
+            // The title may have spaces; a last word that is a URL is the cover.
+            let (title, image) = match rest {
+                [t @ .., img] if rest.len() > 1 && img.contains("://") => (t.join(" "), *img),
+                _ => (rest.join(" "), ""),
+            };
+            Music::Custom {
+                url: url.to_string(),
+                audio: audio.to_string(),
+                title,
+                content: String::new(),
+                image: image.to_string(),
+            }
+        }
+        [platform, id] if PLATFORMS.contains(platform) => Music::Platform {
+            platform: platform.to_string(),
+            id: id.to_string(),
+        },
+        _ => return Err(USAGE.into()),
+    };
+    send_one(state, Segment::music(music), fx)
+}
