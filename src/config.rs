@@ -12,6 +12,7 @@ use serde::Deserialize;
 use serde::de::Deserializer;
 
 use crate::onebot::{ConnectOptions, Token};
+use crate::runtime::host::Osc;
 
 /// The environment variable holding the server URL.
 pub const ENV_URL: &str = "NAPTERM_URL";
@@ -185,8 +186,9 @@ pub enum ColorMode {
 pub struct NotifyConfig {
     /// Ring the terminal bell.
     pub bell: bool,
-    /// Send a desktop notification as OSC 9 / OSC 777 (travels through SSH).
-    pub osc: bool,
+    /// The desktop notification sequence (travels through SSH): `"9"`, `"777"`, `"off"`, or
+    /// `"auto"` (the default) for the one the terminal understands (see [`osc_for_terminal`]).
+    pub osc: OscSetting,
     /// Words and `/regexes/` that count as a mention.
     pub highlight: Vec<String>,
 }
@@ -195,8 +197,57 @@ impl Default for NotifyConfig {
     fn default() -> Self {
         NotifyConfig {
             bell: true,
-            osc: true,
+            osc: OscSetting::Auto,
             highlight: Vec::new(),
+        }
+    }
+}
+
+/// `[notify] osc`: which notification sequence to send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OscSetting {
+    /// The one the terminal understands.
+    #[default]
+    Auto,
+    /// Always OSC 9.
+    Nine,
+    /// Always OSC 777.
+    SevenSevenSeven,
+    /// No notifications (the bell is its own setting).
+    Off,
+}
+
+impl<'de> Deserialize<'de> for OscSetting {
+    /// `"auto"`, `"9"`, `"777"`, `"off"`; also the numbers 9 and 777, and `true` / `false` (how
+    /// earlier versions wrote it: on, picked by terminal, or off).
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Flag(bool),
+            Number(i64),
+            Name(String),
+        }
+        const EXPECTED: &str = "expected \"auto\", \"9\", \"777\" or \"off\"";
+        match Raw::deserialize(d)
+            .map_err(|_| serde::de::Error::custom(format!("invalid value: {EXPECTED}")))?
+        {
+            Raw::Flag(true) => Ok(OscSetting::Auto),
+            Raw::Flag(false) => Ok(OscSetting::Off),
+            Raw::Number(9) => Ok(OscSetting::Nine),
+            Raw::Number(777) => Ok(OscSetting::SevenSevenSeven),
+            Raw::Name(s) => match s.as_str() {
+                "auto" => Ok(OscSetting::Auto),
+                "9" => Ok(OscSetting::Nine),
+                "777" => Ok(OscSetting::SevenSevenSeven),
+                "off" => Ok(OscSetting::Off),
+                other => Err(serde::de::Error::custom(format!(
+                    "invalid value `{other}`: {EXPECTED}"
+                ))),
+            },
+            Raw::Number(n) => Err(serde::de::Error::custom(format!(
+                "invalid value `{n}`: {EXPECTED}"
+            ))),
         }
     }
 }
@@ -232,6 +283,22 @@ impl Default for PrivacyConfig {
     fn default() -> Self {
         PrivacyConfig { send_typing: true }
     }
+}
+
+/// The notification sequence a terminal shows, from its environment: OSC 777 for
+/// rxvt-unicode, foot and the VTE terminals (GNOME Terminal, Tilix, Ptyxis), which have no
+/// OSC 9; nothing for ConEmu, which reads OSC 9 as its own commands; OSC 9 for the rest (iTerm2,
+/// kitty, WezTerm, Ghostty, …; terminals that know neither ignore it). Over SSH only `TERM`
+/// travels, which names most of them.
+pub fn osc_for_terminal(env: &dyn Fn(&str) -> Option<String>) -> Option<Osc> {
+    let term = env("TERM").unwrap_or_default();
+    if env("ConEmuPID").is_some() {
+        return None;
+    }
+    if term.starts_with("rxvt") || term.starts_with("foot") || env("VTE_VERSION").is_some() {
+        return Some(Osc::SevenSevenSeven);
+    }
+    Some(Osc::Nine)
 }
 
 /// A positive number of seconds.
@@ -411,6 +478,8 @@ pub struct Settings {
     pub colors: ColorMode,
     /// The `[notify]` table.
     pub notify: NotifyConfig,
+    /// The notification sequence to send: `[notify] osc`, or what the terminal understands.
+    pub osc: Option<Osc>,
     /// The `[history]` table.
     pub history: HistoryConfig,
     /// The `[privacy]` table.
@@ -489,6 +558,12 @@ impl Settings {
             })
         };
 
+        let osc = match config.notify.osc {
+            OscSetting::Auto => osc_for_terminal(&env),
+            OscSetting::Nine => Some(Osc::Nine),
+            OscSetting::SevenSevenSeven => Some(Osc::SevenSevenSeven),
+            OscSetting::Off => None,
+        };
         Ok(Settings {
             url,
             token: token.filter(|t| !t.is_empty()),
@@ -500,6 +575,7 @@ impl Settings {
             ui,
             colors,
             notify: config.notify,
+            osc,
             history: config.history,
             privacy: config.privacy,
             config_file: file_path,
@@ -680,7 +756,8 @@ mod tests {
         assert_eq!(c.ui.colors, Some(ColorMode::Palette16));
         assert!(c.ui.mouse);
         assert_eq!(c.ui.sidebar_width, 30);
-        assert!(!c.notify.bell && !c.notify.osc);
+        assert!(!c.notify.bell);
+        assert_eq!(c.notify.osc, OscSetting::Off);
     }
 
     #[test]
@@ -786,6 +863,8 @@ mod tests {
             ("\n\nreconnect_max_secs = 0", 3, "reconnect_max_secs"),
             ("[ui]\ncolors = \"truecolor\"", 2, "ui.colors"),
             ("[notify]\nbell = \"yes\"", 2, "notify.bell"),
+            ("[notify]\nosc = \"both\"", 2, "notify.osc"),
+            ("[notify]\nosc = 99", 2, "notify.osc"),
             ("log_level = \"napterm=loud\"", 1, "log_level"),
             ("foo = 1", 1, "foo"),
             ("[ui]\nhistory_page_size = 0", 2, "ui.history_page_size"),
@@ -911,5 +990,48 @@ mod tests {
         .unwrap();
         assert!(!format!("{s:?}").contains("hunter2"));
         assert!(!format!("{:?}", s.connect_options()).contains("hunter2"));
+    }
+
+    #[test]
+    fn one_notification_sequence_picked_by_terminal_or_by_config() {
+        type Env<'a> = &'a [(&'a str, &'a str)];
+        let cases: &[(Env, Option<Osc>)] = &[
+            (&[("TERM", "xterm-kitty")], Some(Osc::Nine)),
+            (
+                &[("TERM", "xterm-256color"), ("TERM_PROGRAM", "iTerm.app")],
+                Some(Osc::Nine),
+            ),
+            (&[("TERM", "xterm-ghostty")], Some(Osc::Nine)),
+            (
+                &[("TERM", "rxvt-unicode-256color")],
+                Some(Osc::SevenSevenSeven),
+            ),
+            (&[("TERM", "foot")], Some(Osc::SevenSevenSeven)),
+            (
+                &[("TERM", "xterm-256color"), ("VTE_VERSION", "7600")],
+                Some(Osc::SevenSevenSeven),
+            ),
+            (&[("TERM", "xterm-256color"), ("ConEmuPID", "42")], None),
+            (&[], Some(Osc::Nine)),
+        ];
+        for (env, want) in cases {
+            let s = Settings::resolve(&Overrides::default(), &env_of(env), None).unwrap();
+            assert_eq!(s.osc, *want, "{env:?}");
+        }
+        for (text, want) in [
+            ("osc = \"9\"", Some(Osc::Nine)),
+            ("osc = 777", Some(Osc::SevenSevenSeven)),
+            ("osc = \"777\"", Some(Osc::SevenSevenSeven)),
+            ("osc = \"off\"", None),
+            ("osc = false", None),
+            ("osc = true", Some(Osc::SevenSevenSeven)),
+            ("osc = \"auto\"", Some(Osc::SevenSevenSeven)),
+        ] {
+            let c = parse(&format!("[notify]\n{text}")).unwrap();
+            let file = Some((Path::new("/cfg/config.toml"), c));
+            let env = env_of(&[("TERM", "foot")]);
+            let s = Settings::resolve(&Overrides::default(), &env, file).unwrap();
+            assert_eq!(s.osc, want, "{text}");
+        }
     }
 }

@@ -761,11 +761,12 @@ async fn group_settings_info_and_the_avatar_from_a_local_file() {
     // The runtime reads the file and sends its bytes, as NapCat may be elsewhere.
     let picture = log.0.with_file_name("avatar.png");
     std::fs::create_dir_all(picture.parent().expect("dir")).expect("dir");
-    std::fs::write(&picture, b"\x89PNG fake picture bytes").expect("write");
+    std::fs::write(&picture, b"\x89PNG\r\n\x1a\n fake picture bytes").expect("write");
     colon(&mut h, &format!("avatar {}", picture.display())).await;
     let got = calls(&mut h, "set_group_portrait", 1).await;
     use base64::Engine;
-    let b64 = base64::engine::general_purpose::STANDARD.encode(b"\x89PNG fake picture bytes");
+    let b64 =
+        base64::engine::general_purpose::STANDARD.encode(b"\x89PNG\r\n\x1a\n fake picture bytes");
     assert_eq!(
         got,
         vec![json!({"group_id": g, "file": format!("base64://{b64}")})]
@@ -778,6 +779,18 @@ async fn group_settings_info_and_the_avatar_from_a_local_file() {
             .error
             .as_deref()
             .is_some_and(|e| e.contains("无法读取 /nonexistent/napterm-avatar.png"))
+    })
+    .await;
+    assert_eq!(h.calls("set_group_portrait").len(), 1);
+    // Nor is a file that is no picture sent, whatever its name says.
+    let text = log.0.with_file_name("notes.png");
+    std::fs::write(&text, "周末羽毛球报名表").expect("write");
+    colon(&mut h, &format!("avatar {}", text.display())).await;
+    h.until("no picture", |s| {
+        s.status
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("不是图片"))
     })
     .await;
     assert_eq!(h.calls("set_group_portrait").len(), 1);
@@ -821,6 +834,7 @@ async fn group_settings_info_and_the_avatar_from_a_local_file() {
         [
             "muteall on",
             "rename \"19级计算机3班（毕业快乐）\"",
+            "avatar",
             "avatar",
             "avatar"
         ]

@@ -192,14 +192,14 @@ fn profile_popup_loading_and_loaded() {
     let mut s = world();
     s.focus = Pane::Members;
     s.popup = Some(Popup::Profile(ProfileCard {
-        group: GROUP,
+        group: Some(GROUP),
         user: 20005,
         data: None,
         error: None,
     }));
     insta::assert_snapshot!("profile_loading_80x24", render(&s));
     s.popup = Some(Popup::Profile(ProfileCard {
-        group: GROUP,
+        group: Some(GROUP),
         user: 20005,
         data: Some(Box::new(profile_data())),
         error: None,
@@ -416,6 +416,37 @@ fn lists_notices_mutes_essences_and_sheets() {
         selected: 0,
     }));
     insta::assert_snapshot!("essences_80x24", render(&s));
+    // Messages not in memory: sent times from get_msg, still coming, or not to be had.
+    let essence = |id: i64, text: &str| EssenceMessage {
+        sender_id: 20003,
+        sender_nick: "Alice 🌸".into(),
+        operator_id: ME,
+        operator_nick: "夜航船".into(),
+        message_id: id,
+        operator_time: NOW - 60,
+        content: MessageChain::new().text(text),
+        ..Default::default()
+    };
+    s.quotes.insert(
+        701,
+        napterm::app::state::Quote::Found {
+            author: "Alice 🌸".into(),
+            excerpt: "去年的总结".into(),
+            time: NOW - 40 * 86_400,
+        },
+    );
+    s.quotes.insert(702, napterm::app::state::Quote::Loading);
+    s.quotes.insert(703, napterm::app::state::Quote::Missing);
+    s.popup = Some(Popup::Essences(EssenceList {
+        group: GROUP,
+        items: Load::Ready(vec![
+            essence(701, "去年的总结"),
+            essence(702, "还在取"),
+            essence(703, "取不到"),
+        ]),
+        selected: 0,
+    }));
+    insta::assert_snapshot!("essences_sent_times_80x24", render(&s));
 
     s.popup = Some(Popup::Sheet(Sheet {
         group: GROUP,
@@ -439,7 +470,7 @@ fn every_popup_fits_any_terminal_without_panicking() {
             error: Some("错误".into()),
         }),
         Popup::Profile(ProfileCard {
-            group: GROUP,
+            group: Some(GROUP),
             user: 20005,
             data: Some(Box::new(profile_data())),
             error: None,

@@ -549,6 +549,105 @@ fn declining_to_delete_a_notice_makes_no_call() {
 }
 
 #[test]
+fn the_keyboard_protocol_is_turned_on_only_when_the_terminal_says_it_speaks_it() {
+    let mut s = online();
+    assert_eq!(
+        update(&mut s, Msg::KeyboardProtocol(true)),
+        vec![Effect::EnhanceKeyboard]
+    );
+    assert!(update(&mut s, Msg::KeyboardProtocol(false)).is_empty());
+}
+
+/// The notice lines of a chat, oldest first.
+fn notice_lines(s: &State, peer: Peer) -> Vec<String> {
+    s.chats[&peer]
+        .timeline
+        .iter()
+        .filter_map(|e| match &e.kind {
+            napterm::app::chat::EntryKind::Notice(n) => Some(n.text.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn essence_and_recall_lines_read_naturally_whoever_did_it_to_whom() {
+    let mut s = in_group(Role::Admin);
+    let notice = |sub: &str, kind: &str, sender: i64, op: i64, id: i64| {
+        event(json!({
+            "post_type": "notice", "notice_type": kind, "sub_type": sub, "time": NOW,
+            "self_id": ME, "group_id": G, "message_id": id, "sender_id": sender,
+            "user_id": sender, "operator_id": op,
+        }))
+    };
+    for m in [
+        notice("add", "essence", ME, ME, 901),
+        notice("add", "essence", ME, MEMBER, 902),
+        notice("add", "essence", MEMBER, ME, 903),
+        notice("add", "essence", MEMBER, ADMIN, 904),
+        notice("delete", "essence", MEMBER, MEMBER, 905),
+        notice("", "group_recall", ME, ADMIN, 906),
+        notice("", "group_recall", MEMBER, ADMIN, 907),
+    ] {
+        update(&mut s, m);
+    }
+    assert_eq!(
+        notice_lines(&s, GROUP),
+        [
+            "你 将自己的一条消息设为精华",
+            "成员20002 将你的一条消息设为精华",
+            "你 将 成员20002 的一条消息设为精华",
+            "成员20003 将 成员20002 的一条消息设为精华",
+            "成员20002 移除了自己的一条精华消息",
+            "成员20003 撤回了你的一条消息",
+            "成员20003 撤回了 成员20002 的一条消息",
+        ]
+    );
+}
+
+#[test]
+fn your_own_message_older_than_two_minutes_is_recalled_only_by_who_manages_the_group() {
+    for (role, allowed) in [
+        (Role::Member, false),
+        (Role::Admin, true),
+        (Role::Owner, true),
+    ] {
+        let mut s = in_group(role);
+        let mut v = group_message(G, ME, 77, "五分钟前说的", None);
+        v["time"] = json!(NOW - 300);
+        update(&mut s, event(v));
+        let key = s.chats[&GROUP]
+            .timeline
+            .key_of(77)
+            .expect("in the timeline");
+        s.chats.get_mut(&GROUP).unwrap().selected = Some(key);
+        command(&mut s, "recall");
+        if allowed {
+            assert!(
+                matches!(s.popup, Some(napterm::app::popup::Popup::Confirm(_))),
+                "{role:?}: asks first"
+            );
+        } else {
+            assert!(s.popup.is_none(), "{role:?}");
+            let e = s.status.error.clone().unwrap_or_default();
+            assert!(e.contains("超过 2 分钟"), "{role:?}: {e}");
+        }
+    }
+    // A fresh one: anyone.
+    let mut s = in_group(Role::Member);
+    let mut v = group_message(G, ME, 78, "刚说的", None);
+    v["time"] = json!(NOW - 30);
+    update(&mut s, event(v));
+    let key = s.chats[&GROUP].timeline.key_of(78).unwrap();
+    s.chats.get_mut(&GROUP).unwrap().selected = Some(key);
+    command(&mut s, "recall");
+    assert!(matches!(
+        s.popup,
+        Some(napterm::app::popup::Popup::Confirm(_))
+    ));
+}
+
+#[test]
 fn a_new_card_or_title_is_kept_and_named_by_who_they_were() {
     use napterm::app::call::{SetCard, SetTitle};
     let mut s = in_group(Role::Owner);

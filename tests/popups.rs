@@ -140,7 +140,7 @@ fn every_popup() -> Vec<Popup> {
         }),
         Popup::Mute(mute_picker(None)),
         Popup::Profile(ProfileCard {
-            group: GROUP,
+            group: Some(GROUP),
             user: 20002,
             data: None,
             error: None,
@@ -377,4 +377,218 @@ fn the_inbox_keys_answer_only_in_the_inbox() {
     let fx = key(&mut s, KeyCode::Char('a'));
     assert!(!fx.iter().any(|e| matches!(e, Effect::Call(_))), "{fx:?}");
     assert!(s.inbox.items.iter().all(|r| !r.answering));
+}
+
+// ----- the help overlay -----
+
+/// Draws `s` at `w`×`h` the way the runtime does, hands the frame's report back to `update`,
+/// and returns the screen as text.
+fn frame(s: &mut State, w: u16, h: u16) -> Vec<String> {
+    let mut buf = ratatui::buffer::Buffer::empty(ratatui::layout::Rect::new(0, 0, w, h));
+    let mut ui = napterm::ui::Ui::new(napterm::ui::theme::Theme::new(
+        napterm::ui::theme::ColorMode::None,
+    ));
+    let f = napterm::ui::draw(s, &mut ui, &mut buf);
+    update(s, Msg::Frame(f.report));
+    napterm::ui::buffer_lines(&buf)
+}
+
+fn help_scroll(s: &State) -> u16 {
+    match &s.popup {
+        Some(Popup::Help(h)) => h.scroll,
+        other => panic!("the help overlay is not open: {other:?}"),
+    }
+}
+
+/// The rows inside the help overlay's frame, each without the borders.
+fn help_rows(screen: &[String]) -> Vec<String> {
+    let top = screen.iter().position(|l| l.contains('┌')).expect("top");
+    let bottom = screen.iter().position(|l| l.contains('└')).expect("bottom");
+    screen[top + 1..bottom]
+        .iter()
+        .map(|l| {
+            let inner = l.split_once('│').map_or("", |(_, r)| r);
+            inner
+                .rsplit_once('│')
+                .map_or(inner, |(l, _)| l)
+                .trim_end()
+                .to_string()
+        })
+        .collect()
+}
+
+const LAST_LINE: &str = "键位可在 keymap.toml 中修改";
+
+#[test]
+fn help_paging_stops_at_the_last_page_and_home_end_jump() {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut s = state_with(Popup::Help(HelpView::default()));
+        s.size = (w, h);
+        frame(&mut s, w, h);
+        for _ in 0..50 {
+            key(&mut s, KeyCode::PageDown);
+            frame(&mut s, w, h);
+        }
+        let rows = help_rows(&frame(&mut s, w, h));
+        assert!(
+            rows.last().unwrap().contains(LAST_LINE),
+            "{w}x{h}: the last page ends with the last line: {rows:#?}"
+        );
+        assert!(
+            !rows[0].trim().is_empty(),
+            "{w}x{h}: the last page is a full page"
+        );
+        let last = help_scroll(&s);
+        // One page up from the end: the end is out of view at once, not after fifty presses.
+        key(&mut s, KeyCode::PageUp);
+        let rows = help_rows(&frame(&mut s, w, h));
+        assert!(
+            rows.iter().all(|r| !r.contains(LAST_LINE)),
+            "{w}x{h}: one page up leaves the end"
+        );
+        assert_eq!(help_scroll(&s), last - rows.len() as u16, "{w}x{h}");
+        key(&mut s, KeyCode::Down);
+        for _ in 0..100 {
+            key(&mut s, KeyCode::Down);
+        }
+        assert_eq!(
+            help_scroll(&s),
+            last,
+            "{w}x{h}: ↓ stops at the last page too"
+        );
+
+        key(&mut s, KeyCode::Home);
+        let rows = help_rows(&frame(&mut s, w, h));
+        assert_eq!(rows[0].trim(), "全局", "{w}x{h}: Home goes to the top");
+        key(&mut s, KeyCode::End);
+        let rows = help_rows(&frame(&mut s, w, h));
+        assert!(
+            rows.last().unwrap().contains(LAST_LINE),
+            "{w}x{h}: End goes to the last page"
+        );
+        assert_eq!(help_scroll(&s), last);
+    }
+}
+
+#[test]
+fn help_keys_before_the_first_frame_stay_within_the_text() {
+    let mut s = state_with(Popup::Help(HelpView::default()));
+    s.size = (80, 24);
+    for _ in 0..50 {
+        key(&mut s, KeyCode::PageDown);
+    }
+    let rows = help_rows(&frame(&mut s, 80, 24));
+    assert!(!rows[0].trim().is_empty());
+    key(&mut s, KeyCode::PageUp);
+    let rows = help_rows(&frame(&mut s, 80, 24));
+    assert!(rows.iter().all(|r| !r.contains(LAST_LINE)));
+}
+
+#[test]
+fn ctrl_l_redraws_without_closing_the_help_overlay() {
+    let mut s = state_with(Popup::Help(HelpView::default()));
+    frame(&mut s, 80, 24);
+    key(&mut s, KeyCode::PageDown);
+    let scroll = help_scroll(&s);
+    let fx = press(&mut s, KeyCode::Char('l'), KeyModifiers::CONTROL);
+    assert!(fx.contains(&Effect::Redraw), "{fx:?}");
+    assert_eq!(help_scroll(&s), scroll, "still open, where it was");
+}
+
+#[test]
+fn help_descriptions_stay_in_one_column_when_a_usage_holds_chinese() {
+    use unicode_width::UnicodeWidthStr;
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut s = state_with(Popup::Help(HelpView::default()));
+        s.size = (w, h);
+        frame(&mut s, w, h);
+        // Every row of the overlay, page by page (pages overlap at the end: no matter here).
+        let mut all: Vec<String> = Vec::new();
+        loop {
+            let before = help_scroll(&s);
+            all.extend(help_rows(&frame(&mut s, w, h)));
+            key(&mut s, KeyCode::PageDown);
+            if help_scroll(&s) == before {
+                break;
+            }
+        }
+        // The column where a command's description starts: after the usage and its padding.
+        let desc_col = |row: &str| -> Option<usize> {
+            // A command's usage (`/open …`), not the `/` key of a popup's key rows.
+            let t = row
+                .strip_prefix("  /")
+                .filter(|t| t.starts_with(|c: char| c.is_ascii_alphabetic()))?;
+            let (usage, rest) = t.split_once("  ")?;
+            let pad = rest.len() - rest.trim_start().len();
+            Some(3 + usage.width() + 2 + pad)
+        };
+        let cols: Vec<(usize, &String)> = all
+            .iter()
+            .filter_map(|r| desc_col(r).map(|c| (c, r)))
+            .collect();
+        assert!(
+            cols.iter().any(|(_, r)| r.contains("/open <名字")),
+            "{w}x{h}: /open is listed with its usage: {all:#?}"
+        );
+        let first = cols[0].0;
+        for (c, r) in &cols {
+            assert_eq!(*c, first, "{w}x{h}: {r:?}");
+        }
+    }
+}
+
+#[test]
+fn the_status_line_hints_follow_the_open_popup() {
+    for p in every_popup() {
+        let mut s = state_with(p.clone());
+        let screen = frame(&mut s, 120, 40);
+        let status = screen.last().expect("a status line");
+        // The sidebar has the focus underneath: its hints would be wrong here.
+        assert!(
+            !status.contains("打开") && !status.contains("? 帮助"),
+            "{p:?}: {status}"
+        );
+        assert!(
+            status.contains("Esc 关闭") || status.contains("Esc 取消"),
+            "{p:?}: {status}"
+        );
+    }
+}
+
+#[test]
+fn the_essence_list_asks_when_messages_it_does_not_hold_were_sent() {
+    use napterm::app::Reply;
+    use napterm::app::call::{Call, Essences, GetMsg};
+    use napterm::onebot::Peer;
+    use napterm::onebot::types::EssenceMessage;
+    let mut s = state_with(Popup::Essences(EssenceList {
+        group: GROUP,
+        items: Load::Loading,
+        selected: 0,
+    }));
+    let list = [801, 802]
+        .map(|id| EssenceMessage {
+            message_id: id,
+            ..Default::default()
+        })
+        .to_vec();
+    let fx = update(
+        &mut s,
+        Msg::Reply(Reply::Essences(Essences { group: GROUP }, Ok(list))),
+    );
+    let asked: Vec<&Call> = fx
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Call(c) => Some(c),
+            _ => None,
+        })
+        .collect();
+    for id in [801, 802] {
+        let want: Call = GetMsg {
+            peer: Peer::Group(GROUP),
+            id,
+        }
+        .into();
+        assert!(asked.contains(&&want), "get_msg {id}: {fx:?}");
+    }
 }

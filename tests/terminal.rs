@@ -75,8 +75,14 @@ struct Running {
     _dir: std::path::PathBuf,
 }
 
-/// Starts `napterm demo` on a fresh pty, with config and state in a scratch directory.
+/// Starts `napterm demo` on a fresh pty, with config and state in a scratch directory; the pty
+/// answers the terminal queries as a terminal without the kitty keyboard protocol would.
 fn start(extra_env: &[(&str, &str)]) -> Running {
+    start_on(extra_env, true)
+}
+
+/// [`start`], on a pty that answers no query when `answer_queries` is false.
+fn start_on(extra_env: &[(&str, &str)], answer_queries: bool) -> Running {
     let dir = std::env::temp_dir().join(format!(
         "napterm-pty-{}-{}",
         std::process::id(),
@@ -126,7 +132,9 @@ fn start(extra_env: &[(&str, &str)]) -> Running {
             }
             let chunk = &buf[..n];
             // Answer the terminal queries crossterm may send, as a terminal would.
-            if chunk.windows(3).any(|w| w == b"\x1b[c") || chunk.windows(4).any(|w| w == b"\x1b[?u")
+            if answer_queries
+                && (chunk.windows(3).any(|w| w == b"\x1b[c")
+                    || chunk.windows(4).any(|w| w == b"\x1b[?u"))
             {
                 let _ = answers.write_all(b"\x1b[?62;22c");
             }
@@ -341,4 +349,36 @@ fn the_editor_gets_a_restored_terminal_and_its_text_comes_back_as_the_draft() {
     assert_eq!(r.exit_code(), Some(0));
     r.assert_restored();
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_first_frame_does_not_wait_for_the_keyboard_protocol_answer() {
+    // A terminal that has not answered the keyboard protocol query (yet): the interface comes up
+    // all the same, keys typed meanwhile are kept, and a late answer is still taken.
+    let mut r = start_on(&[], false);
+    r.screen
+        .wait_for("\x1b[?u\x1b[c", "the keyboard protocol query");
+    // The first frame (the sidebar's tabs), drawn while the question is open.
+    r.screen.wait_for("会话", "the first frame");
+    r.send(b"zqxjv");
+    assert!(
+        !r.screen.text().contains("\x1b[>1u"),
+        "no keyboard protocol before the answer"
+    );
+    // Now the terminal answers, as a kitty-protocol terminal would: flags, device attributes.
+    r.send(b"\x1b[?0u\x1b[?62;22c");
+    r.screen.wait_for(
+        "\x1b[>1u",
+        "the keyboard protocol turned on after the answer",
+    );
+    r.screen
+        .wait_for("zqxjv", "the keys typed before the answer");
+    r.wait_up();
+    r.send(b"\x03");
+    assert_eq!(r.exit_code(), Some(0));
+    r.assert_restored();
+    assert!(
+        r.screen.text().contains("\x1b[<1u"),
+        "the keyboard protocol turned off on the way out"
+    );
 }

@@ -319,6 +319,18 @@ fn sidebar_tabs_filter_and_focus() {
 }
 
 #[test]
+fn pinned_and_muted_chats_in_the_sidebar() {
+    let mut s = world();
+    // 阳光花园二期业主群 pinned (no message yet: listed all the same), 周末羽毛球约起🏸 pinned and
+    // muted with an unread mention (dim, not highlighted), 小明 muted with nothing unread (🔕).
+    s.pinned = vec![Peer::Group(30003), Peer::Group(30002)];
+    s.muted.insert(Peer::Group(30002));
+    s.muted.insert(Peer::Private(FRIEND));
+    s.chat_mut(Peer::Private(FRIEND)).unread = 0;
+    insta::assert_snapshot!("sidebar_pinned_muted_80x24", snapshot::render(&s, 80, 24));
+}
+
+#[test]
 fn members_pane_focused() {
     let mut s = world();
     s.focus = Pane::Members;
@@ -358,6 +370,9 @@ fn popups() {
     let mut s = world();
     s.popup = Some(Popup::Help(HelpView { scroll: 0 }));
     both("help", &s);
+    // Scrolled past the end: drawn at the last page, the commands' descriptions in one column.
+    s.popup = Some(Popup::Help(HelpView { scroll: u16::MAX }));
+    both("help_end", &s);
     s.popup = Some(Popup::Faces(FacePicker {
         query: "笑".into(),
         selected: 1,
@@ -398,7 +413,7 @@ fn left_edge(buf: &Buffer) -> (u16, u16, u16) {
 fn a_popup_over_wide_characters_keeps_its_left_border() {
     // Enough requests for the inbox to reach up over the sidebar's names.
     let requests = || {
-        (0..10)
+        (0..20)
             .map(|i| PendingRequest {
                 flag: format!("f{i}"),
                 what: RequestWhat::Friend,
@@ -414,7 +429,9 @@ fn a_popup_over_wide_characters_keeps_its_left_border() {
     };
     let cases = [
         (Popup::Help(HelpView { scroll: 0 }), 80, 24),
+        (Popup::Help(HelpView { scroll: 0 }), 120, 40),
         (Popup::Inbox(InboxView::default()), 80, 24),
+        (Popup::Inbox(InboxView::default()), 120, 40),
         (
             Popup::Confirm(Confirm {
                 title: "撤回消息".into(),
@@ -436,9 +453,31 @@ fn a_popup_over_wide_characters_keeps_its_left_border() {
     for (popup, w, h) in cases {
         let mut s = world();
         s.inbox.items = requests();
+        // The sidebar's names under the popups (with the member pane open, 80 columns hide it).
+        s.members.visible = false;
+        // A name that the left edges at 120x40 cut in half: help (column 15) and the inbox (24).
+        s.contacts.groups.insert(
+            30009,
+            GroupEntry {
+                group_id: 30009,
+                name: "Go 读书分享会📚每周 一本好书".into(),
+                member_count: 12,
+                max_member_count: 200,
+                ..Default::default()
+            },
+        );
+        s.chat_mut(Peer::Group(30009)).last_activity = NOW - 30;
         let under = draw_buffer(&s, w, h);
         s.popup = Some(popup);
         let buf = draw_buffer(&s, w, h);
+        // What a user sees at 80x24: the cut character gone whole, the border whole.
+        if (w, h) == (80, 24) {
+            let name = match s.popup {
+                Some(Popup::Help(_)) => "help_over_sidebar",
+                _ => "inbox_over_sidebar",
+            };
+            insta::assert_snapshot!(format!("{name}_80x24"), snapshot::render(&s, w, h));
+        }
         let (x, top, bottom) = left_edge(&buf);
         let wide = |b: &Buffer, y: u16| x > 0 && b[(x - 1, y)].symbol().width() > 1;
         // The case this is about: CJK text under the popup's left edge, cut in half by it.
@@ -630,4 +669,29 @@ fn every_screen_draws_at_any_size_without_panicking() {
     }
     let tiny = snapshot::render(&states[0], 10, 3);
     assert!(tiny.contains("窗口太小"), "{tiny}");
+}
+
+#[test]
+fn the_member_pane_never_squeezes_the_message_text_below_forty_columns() {
+    let mut s = world();
+    s.members.visible = true;
+    for (w, h, sidebar) in [
+        (80, 24, false),
+        (100, 30, false),
+        (120, 40, true),
+        (160, 48, true),
+    ] {
+        let a = napterm::ui::areas(&s, Rect::new(0, 0, w, h));
+        assert!(a.members.is_some(), "{w}x{h}: the member pane is shown");
+        assert_eq!(
+            a.sidebar.is_some(),
+            sidebar,
+            "{w}x{h}: the sidebar gives way first"
+        );
+        let text = napterm::ui::message::text_width(a.timeline.width);
+        assert!(
+            text >= napterm::ui::MIN_TEXT,
+            "{w}x{h}: {text} columns of text"
+        );
+    }
 }

@@ -181,6 +181,10 @@ actions! {
     Run(String) = "run", "执行命令，例如 run /readall";
     /// Opens the requests inbox.
     Requests = "requests", "打开请求收件箱";
+    /// 免打扰 on or off for the chat selected in the sidebar (elsewhere: the open chat).
+    ToggleQuiet = "toggle_quiet", "会话免打扰 (不响铃、不通知、未读不高亮) 或取消";
+    /// Pins the chat selected in the sidebar (elsewhere: the open chat), or unpins it.
+    TogglePin = "toggle_pin", "置顶会话或取消置顶";
     /// Offline: connects now. Online: loads again what failed in the open chat.
     Reload = "reload", "立即重试: 断线时马上重连，否则重新加载失败的消息和成员列表";
     // Lists (sidebar, timeline, members, popups).

@@ -8,8 +8,8 @@ use super::effect::Effect;
 use super::popup::{self, FacePicker, HelpView, Popup};
 use super::state::{SidebarTab, State};
 use super::{
-    admin, commands, completion, editor, forwarding, lifecycle, member_list, open_link, reactions,
-    reply_to, retry, seek, sending, sidebar, timeline_nav,
+    admin, chat_prefs, commands, completion, editor, forwarding, lifecycle, member_list, open_link,
+    reactions, reply_to, retry, seek, sending, sidebar, timeline_nav,
 };
 
 /// Performs a named action in the focused context.
@@ -18,6 +18,11 @@ pub fn run_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
         Action::Quit => state.quit = true,
         Action::Help => state.popup = Some(Popup::Help(HelpView::default())),
         Action::Redraw => fx.push(Effect::Redraw),
+        Action::ToggleQuiet | Action::TogglePin => match chat_prefs::target(state) {
+            Some(p) if action == Action::ToggleQuiet => chat_prefs::toggle_mute(state, p, fx),
+            Some(p) => chat_prefs::toggle_pin(state, p, fx),
+            None => state.error("没有选中或打开的会话"),
+        },
         Action::Suspend => fx.push(Effect::Suspend),
         Action::FocusNext => cycle_focus(state, 1),
         Action::FocusPrev => cycle_focus(state, -1),
@@ -139,9 +144,7 @@ pub fn run_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
         Action::Reply => reply_to::start(state),
         Action::Copy => {
             if let Some((peer, m)) = state.selected_message() {
-                let text = m
-                    .chain
-                    .plain_text_with(|qq| Some(state.contacts.name_in(peer, qq)));
+                let text = state.plain_text(peer, &m.chain);
                 fx.push(Effect::Copy(text));
                 state.info("已复制到剪贴板");
             }

@@ -13,7 +13,7 @@ use super::lifecycle::{close_chat, open_chat};
 use super::popup::{Confirm, FacePicker, HelpView, Popup};
 use super::state::State;
 use super::stored::StoreWrite;
-use super::{forwarding, member_list, outgoing, reactions, reply_to, sidebar};
+use super::{chat_prefs, forwarding, member_list, outgoing, reactions, reply_to, sidebar};
 
 /// What a command does, given the state, its arguments (trimmed) and the effects to add to; an
 /// error is a one-line explanation for the status line.
@@ -140,6 +140,22 @@ pub static COMMANDS: &[Command] = &[
         desc: "显示或隐藏群成员列表",
         no_args: true,
         handler: members,
+    },
+    Command {
+        name: "pin",
+        aliases: &[],
+        usage: "",
+        desc: "置顶当前会话 ({global:toggle_pin}), 再输入取消",
+        no_args: true,
+        handler: chat_prefs::pin_command,
+    },
+    Command {
+        name: "quiet",
+        aliases: &["dnd"],
+        usage: "",
+        desc: "免打扰: 不响铃、不通知 ({global:toggle_quiet}), 再输入取消",
+        no_args: true,
+        handler: chat_prefs::quiet_command,
     },
     Command {
         name: "readall",

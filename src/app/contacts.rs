@@ -168,6 +168,23 @@ impl Contacts {
         self.user_name(user)
     }
 
+    /// A name napterm knows for `user` in the chat `peer` (the member's card or nickname, a
+    /// friend's remark or nickname, a name seen), or None when all it knows is the number.
+    pub fn known_name_in(&self, peer: Peer, user: i64) -> Option<String> {
+        if let Peer::Group(g) = peer
+            && let Some(m) = self.member(g, user)
+        {
+            return Some(m.display_name());
+        }
+        if let Some(f) = self.friends.get(&user) {
+            return Some(f.display_name());
+        }
+        self.seen
+            .get(&user)
+            .filter(|s| !s.trim().is_empty())
+            .cloned()
+    }
+
     /// Takes a member out of a group's list, keeping the name they had there.
     pub fn remove_member(&mut self, group: i64, user: i64) {
         if let Some(m) = self

@@ -1,7 +1,7 @@
 //! Unsent drafts, one per chat (the open chat's included), and the session they are kept in
 //! across restarts.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::onebot::Peer;
 
@@ -57,7 +57,8 @@ impl FromIterator<(Peer, Draft)> for Drafts {
     }
 }
 
-/// What survives a restart: the drafts, the chat that was open and the reactions used lately.
+/// What survives a restart: the drafts, the chat that was open, the reactions used lately, the
+/// chats set to 免打扰 and the pinned ones (in pin order).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Session {
     pub drafts: Drafts,
@@ -66,6 +67,8 @@ pub struct Session {
     pub notify: super::notify::NotifyModes,
     /// Reaction ids (face ids or code points), most recent first: the picker lists them first.
     pub reactions: Vec<String>,
+    pub muted: BTreeSet<Peer>,
+    pub pinned: Vec<Peer>,
 }
 
 #[cfg(test)]

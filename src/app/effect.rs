@@ -34,6 +34,9 @@ pub enum Effect {
     /// Suspends the interface and opens `$VISUAL`/`$EDITOR` on the draft's text; what the
     /// editor left comes back as `Msg::Edited` for the same chat.
     Edit { peer: Option<Peer>, text: String },
+    /// Turns on the kitty keyboard protocol's disambiguated keys (Shift+Enter, …), which the
+    /// terminal said it speaks.
+    EnhanceKeyboard,
     /// Opens `account`'s local history (closing another one); the answer comes back as
     /// `Msg::Store`.
     OpenStore { account: i64 },

@@ -248,7 +248,8 @@ pub fn on_message(state: &mut State, ev: MessageEvent, fx: &mut Vec<Effect>, liv
             chat.mentions += 1;
         }
     }
-    if !watching && state.notify_modes.alerts(peer, mentions_me) {
+    // 免打扰: the message counts as unread, and that is all; otherwise the chat's /notify mode.
+    if !watching && !state.muted.contains(&peer) && state.notify_modes.alerts(peer, mentions_me) {
         let title = match peer {
             Peer::Group(_) => format!(
                 "{} @了你 · {}",
@@ -257,11 +258,7 @@ pub fn on_message(state: &mut State, ev: MessageEvent, fx: &mut Vec<Effect>, liv
             ),
             Peer::Private(u) => state.contacts.user_name(u),
         };
-        let body = excerpt(
-            &item
-                .chain
-                .plain_text_with(|qq| Some(state.contacts.name_in(peer, qq))),
-        );
+        let body = excerpt(&state.plain_text(peer, &item.chain));
         fx.push(Effect::Notify { title, body });
     }
     if is_open {
@@ -317,6 +314,21 @@ fn you_or(state: &State, g: i64, user: i64) -> String {
     }
 }
 
+/// Whose message `actor` did something to, as it reads after the verb: `自己的` when it was the
+/// actor's own, `你的` when yours, ` 明哥 的` otherwise (a name stands apart, as everywhere in these
+/// lines), nothing when unknown.
+fn whose(state: &State, g: i64, owner: i64, actor: i64) -> String {
+    if owner == 0 {
+        String::new()
+    } else if owner == actor {
+        "自己的".into()
+    } else if owner == state.self_id {
+        "你的".into()
+    } else {
+        format!(" {} 的", state.contacts.member_name(g, owner))
+    }
+}
+
 fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
     let t = if n.time > 0 { n.time } else { state.now };
     let kind = LineKind::of(&n.kind);
@@ -351,8 +363,8 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
                     format!("{who} 撤回了一条消息")
                 } else {
                     format!(
-                        "{who} 撤回了 {} 的一条消息",
-                        you_or(state, group_id, user_id)
+                        "{who} 撤回了{}一条消息",
+                        whose(state, group_id, user_id, op)
                     )
                 };
                 add_line(state, fx, kind, peer, t, Some(op), text);
@@ -596,11 +608,7 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
                 .timeline
                 .update_by_id(message_id, |m| m.essence = !removed);
             let op = you_or(state, group_id, operator_id);
-            let who = if sender_id != 0 {
-                format!("{} 的", you_or(state, group_id, sender_id))
-            } else {
-                String::new()
-            };
+            let who = whose(state, group_id, sender_id, operator_id);
             let text = if removed {
                 format!("{op} 移除了{who}一条精华消息")
             } else {

@@ -139,6 +139,8 @@ pub fn restore(state: &mut State, session: Session, fx: &mut Vec<Effect>) {
     if state.recent_reactions.is_empty() {
         state.recent_reactions = session.reactions;
     }
+    state.muted = session.muted;
+    state.pinned = session.pinned;
     if let Some(p) = session.open {
         if state.online() {
             open_chat(state, p, fx);

@@ -21,13 +21,13 @@
 //!
 //! The feature modules: `actions`, `admin`, `admin/commands`, `admin/duration`, `admin/group`,
 //! `admin/members`, `admin/messages`, `admin/roles`, `admin/sheets`, `admin/target`, `catch_up`,
-//! `command_line`, `commands`, `completion`, `cursor`, `editor`, `events`, `forwarding`, `fuzzy`, `history`,
-//! `input`, `keymap/hint`, `lifecycle`, `local`, `member_list`, `names`, `open_link`, `outgoing`,
-//! `popup/confirm`, `popup/essences`, `popup/faces`, `popup/find`, `popup/forward`, `popup/help`,
-//! `popup/inbox`, `popup/leave`, `popup/links`, `popup/mute`, `popup/mutes`, `popup/notices`, `popup/profile`,
-//! `popup/protocol`, `popup/reaction_list`, `popup/reaction_picker`, `popup/sheet`, `quotes`,
-//! `reactions`, `reply_to`, `reports`, `requests`, `retry`, `roster`, `seek`, `sending`,
-//! `sidebar`, `timeline_nav`, `typing`, `update`.
+//! `chat_prefs`, `command_line`, `commands`, `completion`, `cursor`, `editor`, `events`, `forwarding`,
+//! `fuzzy`, `history`, `input`, `keymap/hint`, `lifecycle`, `local`, `member_list`, `names`,
+//! `open_link`, `outgoing`, `popup/confirm`, `popup/essences`, `popup/faces`, `popup/find`,
+//! `popup/forward`, `popup/help`, `popup/inbox`, `popup/leave`, `popup/links`, `popup/mute`, `popup/mutes`,
+//! `popup/notices`, `popup/profile`, `popup/protocol`, `popup/reaction_list`,
+//! `popup/reaction_picker`, `popup/sheet`, `quotes`, `reactions`, `reply_to`, `reports`,
+//! `requests`, `retry`, `roster`, `seek`, `sending`, `sidebar`, `timeline_nav`, `typing`, `update`.
 
 pub mod action;
 pub mod actions;
@@ -35,6 +35,7 @@ pub mod admin;
 pub mod call;
 pub mod catch_up;
 pub mod chat;
+pub mod chat_prefs;
 pub mod command_line;
 pub mod commands;
 pub mod completion;

@@ -41,6 +41,9 @@ pub enum Msg {
         peer: Option<crate::onebot::Peer>,
         result: Result<String, String>,
     },
+    /// The terminal answered whether it speaks the kitty keyboard protocol (asked once at
+    /// start, while the first frames are drawn).
+    KeyboardProtocol(bool),
     /// A confirmed step to take (see `Effect::Continue`).
     Continue(super::effect::Step),
     /// Something about how napterm was started that the user should read (`--token` is

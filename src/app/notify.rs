@@ -2,8 +2,8 @@
 //! chat's notify mode (`/notify all|mentions|none`, saved with the session). Core data, so that
 //! `State` can hold it; what an arriving message does with it is in `events`.
 //!
-//! Kept apart from the per-chat mute (免打扰) on purpose: that one is the server's setting, this
-//! one napterm's own, and the two combine (a muted chat notifies on nothing but what mentions).
+//! Kept apart from the per-chat mute (免打扰, `State::muted`) on purpose; the two combine in
+//! `events`: a muted chat never alerts, whatever its mode; an unmuted one alerts as its mode says.
 
 use std::collections::BTreeMap;
 

@@ -58,6 +58,30 @@ pub fn request(state: &mut State, peer: Peer, fx: &mut Vec<Effect>) {
     }
 }
 
+/// When message `id` of `peer` was sent, as far as napterm knows: from the timeline, else from
+/// a fetched quote.
+pub fn sent_time(state: &State, peer: Peer, id: i64) -> Option<i64> {
+    let in_timeline = state
+        .chats
+        .get(&peer)
+        .and_then(|c| c.timeline.key_of(id))
+        .map(|k| k.time);
+    in_timeline.or(match state.quotes.get(&id) {
+        Some(Quote::Found { time, .. }) if *time > 0 => Some(*time),
+        _ => None,
+    })
+}
+
+/// Fetches messages of `peer` whose send time napterm does not know (get_msg, once each).
+pub fn request_times(state: &mut State, peer: Peer, ids: &[i64], fx: &mut Vec<Effect>) {
+    for &id in ids {
+        if sent_time(state, peer, id).is_none() && !state.quotes.contains_key(&id) {
+            set_quote(state, id, Quote::Loading);
+            fx.push(Effect::call(GetMsg { peer, id }));
+        }
+    }
+}
+
 /// Records what is known of quoted message `id`; the replies showing it are redrawn. The one
 /// writer of `state.quotes`.
 pub fn set_quote(state: &mut State, id: i64, quote: Quote) {
@@ -97,15 +121,14 @@ impl Request for GetMsg {
         } else {
             author
         };
-        let text = m
-            .message
-            .plain_text_with(|qq| Some(state.contacts.name_in(peer, qq)));
+        let text = state.plain_text(peer, &m.message);
         let quote = if m.message.is_empty() {
             Quote::Missing
         } else {
             Quote::Found {
                 author,
                 excerpt: excerpt(&text),
+                time: m.time,
             }
         };
         set_quote(state, id, quote);

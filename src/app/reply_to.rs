@@ -25,10 +25,7 @@ pub fn start(state: &mut State) {
     } else {
         author
     };
-    let excerpt = excerpt(
-        &m.chain
-            .plain_text_with(|qq| Some(state.contacts.name_in(peer, qq))),
-    );
+    let excerpt = excerpt(&state.plain_text(peer, &m.chain));
     state.composer.reply = Some(ReplyTarget {
         message_id: id,
         author,

@@ -20,6 +20,9 @@ pub struct ChatRow {
     pub name: String,
     pub unread: u32,
     pub mentions: u32,
+    /// 免打扰: the counts are drawn dim.
+    pub muted: bool,
+    pub pinned: bool,
 }
 
 fn chat_row(state: &State, peer: Peer) -> ChatRow {
@@ -29,19 +32,28 @@ fn chat_row(state: &State, peer: Peer) -> ChatRow {
         name: state.contacts.chat_name(peer),
         unread: chat.map(|c| c.unread).unwrap_or(0),
         mentions: chat.map(|c| c.mentions).unwrap_or(0),
+        muted: state.muted.contains(&peer),
+        pinned: state.pinned.contains(&peer),
     }
 }
 
-/// Recent chats, newest activity first (the open chat is always listed).
+/// Recent chats: the pinned ones first, in pin order, then the rest by newest activity (the open
+/// chat is always listed).
 pub fn recent_peers(state: &State) -> Vec<Peer> {
     let mut v: Vec<(i64, Peer)> = state
         .chats
         .values()
         .filter(|c| c.last_activity > 0 || Some(c.peer) == state.open)
+        .filter(|c| !state.pinned.contains(&c.peer))
         .map(|c| (c.last_activity, c.peer))
         .collect();
     v.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    v.into_iter().map(|(_, p)| p).collect()
+    state
+        .pinned
+        .iter()
+        .copied()
+        .chain(v.into_iter().map(|(_, p)| p))
+        .collect()
 }
 
 fn candidate(state: &State, peer: Peer) -> Candidate {
@@ -192,10 +204,28 @@ pub fn rows(state: &State) -> Vec<SidebarRow> {
             .collect();
     }
     match state.sidebar.tab {
-        SidebarTab::Recent => recent_peers(state)
-            .into_iter()
-            .map(|p| SidebarRow::Chat(chat_row(state, p)))
-            .collect(),
+        SidebarTab::Recent => {
+            let rows = recent_peers(state)
+                .into_iter()
+                .map(|p| SidebarRow::Chat(chat_row(state, p)));
+            if state.pinned.is_empty() {
+                return rows.collect();
+            }
+            // Pinned chats under their own heading, the others under theirs.
+            let mut out = vec![SidebarRow::Header("置顶".into())];
+            let mut rest = false;
+            for r in rows {
+                if let SidebarRow::Chat(c) = &r
+                    && !c.pinned
+                    && !rest
+                {
+                    rest = true;
+                    out.push(SidebarRow::Header("最近".into()));
+                }
+                out.push(r);
+            }
+            out
+        }
         SidebarTab::Friends => friend_rows(state),
         SidebarTab::Groups => {
             let mut g: Vec<(String, i64)> = state

@@ -1,6 +1,6 @@
 //! The whole application state. `update` changes it; `ui` only reads it.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crossterm::event::KeyEvent;
 
@@ -150,6 +150,17 @@ pub struct View {
     /// Whether the sidebar and member pane are actually on screen (narrow terminals hide them).
     pub sidebar_shown: bool,
     pub members_shown: bool,
+    /// The help overlay as laid out, while it is open.
+    pub help: Option<HelpExtent>,
+}
+
+/// The help overlay's text as the frame laid it out (its lines wrap with the width).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HelpExtent {
+    /// Rows it shows at once.
+    pub page: u16,
+    /// Rows its whole text takes.
+    pub rows: u16,
 }
 
 /// What a drawn frame showed, handed back to `update` as `Msg::Frame`.
@@ -187,6 +198,10 @@ pub struct State {
     pub composer: Composer,
     /// Drafts by chat; the open chat's follows the composer.
     pub drafts: Drafts,
+    /// Chats set to 免打扰: no bell, no notification, a dim unread count (kept across restarts).
+    pub muted: BTreeSet<Peer>,
+    /// Chats pinned to the top of 会话, in the order they were pinned (kept across restarts).
+    pub pinned: Vec<Peer>,
     pub popup: Option<Popup>,
     /// The `:` command line, when open.
     pub command_line: Option<String>,
@@ -262,6 +277,8 @@ pub enum Quote {
     Found {
         author: String,
         excerpt: String,
+        /// When it was sent (Unix seconds).
+        time: i64,
     },
     /// The server does not have it (recalled or expired from NapCat's cache).
     Missing,
@@ -292,6 +309,8 @@ impl State {
             composer: Composer::default(),
             drafts: Drafts::default(),
             notify_modes: Default::default(),
+            muted: BTreeSet::new(),
+            pinned: Vec::new(),
             popup: None,
             command_line: None,
             search: None,
@@ -355,9 +374,13 @@ impl State {
         self.status.until = self.now + 4;
     }
 
-    /// Total unread messages (for the window title).
+    /// Total unread messages (for the window title), leaving out chats set to 免打扰.
     pub fn total_unread(&self) -> u32 {
-        self.chats.values().map(|c| c.unread).sum()
+        self.chats
+            .values()
+            .filter(|c| !self.muted.contains(&c.peer))
+            .map(|c| c.unread)
+            .sum()
     }
 
     /// True when calls can reach the server; loads wanted meanwhile are made on connecting.
@@ -395,13 +418,38 @@ impl State {
             .copied()
     }
 
-    /// What to keep for the next run: the drafts, the open chat, the recent reactions.
+    /// The name of a user mentioned in `peer`: what the contacts know, your own name for you,
+    /// else the name the mention carried (`at` segments may hold one), else the number. Every
+    /// place that names a mention — the timeline, notifications, quotes, copies — asks here.
+    pub fn mention_name(&self, peer: Peer, user: i64, carried: Option<&str>) -> String {
+        self.known_name(peer, user)
+            .or_else(|| carried.filter(|n| !n.trim().is_empty()).map(str::to_string))
+            .unwrap_or_else(|| user.to_string())
+    }
+
+    /// A name known for `user` in `peer` (see [`Contacts::known_name_in`]), yours included.
+    pub fn known_name(&self, peer: Peer, user: i64) -> Option<String> {
+        self.contacts.known_name_in(peer, user).or_else(|| {
+            (user == self.self_id && !self.self_name.trim().is_empty())
+                .then(|| self.self_name.clone())
+        })
+    }
+
+    /// A message as plain text in `peer`, its mentions named (see [`State::mention_name`]).
+    pub fn plain_text(&self, peer: Peer, chain: &crate::onebot::MessageChain) -> String {
+        chain.plain_text_with(|qq| self.known_name(peer, qq))
+    }
+
+    /// What to keep for the next run: the drafts, the open chat, the recent reactions, muted and
+    /// pinned chats.
     pub fn session(&self) -> Session {
         Session {
             drafts: self.drafts.clone(),
             open: self.open,
             notify: self.notify_modes.clone(),
             reactions: self.recent_reactions.clone(),
+            muted: self.muted.clone(),
+            pinned: self.pinned.clone(),
         }
     }
 }

@@ -169,10 +169,7 @@ pub fn search_start(state: &mut State, query: &str) -> Result<(), String> {
 }
 
 fn matches(state: &State, m: &MessageItem, q: &str, peer: crate::onebot::Peer) -> bool {
-    let text = m
-        .chain
-        .plain_text_with(|qq| Some(state.contacts.name_in(peer, qq)))
-        .to_lowercase();
+    let text = state.plain_text(peer, &m.chain).to_lowercase();
     text.contains(q) || m.sender_name.to_lowercase().contains(q)
 }
 

@@ -60,6 +60,11 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         },
         Msg::SuspendSignal => fx.push(Effect::Suspend),
         Msg::Edited { peer, result } => editor::edited(state, peer, result),
+        Msg::KeyboardProtocol(supported) => {
+            if supported {
+                fx.push(Effect::EnhanceKeyboard);
+            }
+        }
         Msg::Warning(w) => state.error(w),
         Msg::Continue(step) => sending::on_step(state, step, &mut fx),
     }

@@ -98,7 +98,7 @@ pub async fn run(
         theme: Theme::new(settings.colors),
         mouse: settings.ui.mouse,
         bell: settings.notify.bell,
-        osc_notify: settings.notify.osc,
+        osc: settings.osc,
         session: Some(dir.join(session)),
         audit: Some(dir.join(audit)),
         history,

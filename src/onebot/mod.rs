@@ -32,5 +32,9 @@ pub fn display_name(names: &[&str], number: impl std::fmt::Display) -> String {
 pub use event::{Event, MessageEvent, Meta, Peer, Request, RequestKind, Role, Sender};
 pub use frame::{Frame, FrameError, Reply, parse_frame};
 pub use message::MessageChain;
+
+/// How long after sending QQ lets you recall your own message, unless you are an owner or an
+/// admin of the group (then there is no such limit on it).
+pub const RECALL_WINDOW_SECS: i64 = 120;
 pub use notice::{Notice, NoticeKind};
 pub use segment::{AtTarget, Music, Segment};

@@ -7,10 +7,20 @@ use base64::Engine;
 
 use super::terminal;
 
+/// The desktop notification sequence a terminal understands. Terminals differ: some show
+/// OSC 9, some OSC 777, some both, so only one is ever sent (or two notifications appear).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Osc {
+    /// `OSC 9 ; text` (iTerm2, kitty, WezTerm, Ghostty, …).
+    Nine,
+    /// `OSC 777 ; notify ; title ; body` (rxvt-unicode, foot, VTE terminals, …).
+    SevenSevenSeven,
+}
+
 /// Where terminal side effects go.
 pub trait Host {
-    /// A notification: bell and/or OSC 9 + OSC 777, per the flags.
-    fn notify(&mut self, title: &str, body: &str, bell: bool, osc: bool);
+    /// A notification: the bell and/or the `osc` sequence, as configured.
+    fn notify(&mut self, title: &str, body: &str, bell: bool, osc: Option<Osc>);
     /// Sets the window title.
     fn set_title(&mut self, title: &str);
     /// Copies text to the clipboard (OSC 52, works over SSH).
@@ -25,6 +35,8 @@ pub trait Host {
     fn enter_terminal(&mut self) -> io::Result<()> {
         Ok(())
     }
+    /// Turns on the keyboard protocol the terminal said it speaks.
+    fn enhance_keyboard(&mut self);
 }
 
 /// Strips everything that could end or extend an escape sequence.
@@ -34,24 +46,39 @@ pub fn osc_safe(s: &str) -> String {
         .collect()
 }
 
-/// The OSC 9 and OSC 777 notification sequences.
-pub fn notify_sequences(title: &str, body: &str) -> String {
+/// The notification as one `osc` sequence.
+pub fn notify_sequence(title: &str, body: &str, osc: Osc) -> String {
     let title = osc_safe(title).replace(';', "；");
     let body = osc_safe(body);
-    format!(
-        "\x1b]777;notify;{title};{}\x07\x1b]9;{title}: {body}\x07",
-        body.replace(';', "；")
-    )
+    match osc {
+        Osc::SevenSevenSeven => {
+            format!("\x1b]777;notify;{title};{}\x07", body.replace(';', "；"))
+        }
+        Osc::Nine => format!("\x1b]9;{title}: {body}\x07"),
+    }
+}
+
+/// Why no browser can be opened here, if none can: over SSH (it would open on the other
+/// machine), or without a display to open it on. `set` says whether an environment variable is
+/// set.
+pub fn no_opener(set: &dyn Fn(&str) -> bool, macos: bool) -> Option<&'static str> {
+    if set("SSH_CONNECTION") || set("SSH_TTY") {
+        return Some("通过 SSH 连接，无法在本机打开浏览器");
+    }
+    if !macos && !set("DISPLAY") && !set("WAYLAND_DISPLAY") {
+        return Some("没有图形界面 (未设置 DISPLAY / WAYLAND_DISPLAY)，无法打开浏览器");
+    }
+    None
 }
 
 /// The real terminal.
 pub struct TerminalHost;
 
 impl Host for TerminalHost {
-    fn notify(&mut self, title: &str, body: &str, bell: bool, osc: bool) {
+    fn notify(&mut self, title: &str, body: &str, bell: bool, osc: Option<Osc>) {
         let mut s = String::new();
-        if osc {
-            s.push_str(&notify_sequences(title, body));
+        if let Some(osc) = osc {
+            s.push_str(&notify_sequence(title, body, osc));
         }
         if bell {
             s.push('\x07');
@@ -71,13 +98,12 @@ impl Host for TerminalHost {
     }
 
     fn open(&mut self, url: &str) -> Result<(), String> {
-        let local_display = std::env::var_os("DISPLAY").is_some()
-            || std::env::var_os("WAYLAND_DISPLAY").is_some()
-            || cfg!(target_os = "macos");
-        let remote = std::env::var_os("SSH_CONNECTION").is_some();
-        if !local_display || remote {
+        if let Some(why) = no_opener(
+            &|k| std::env::var_os(k).is_some(),
+            cfg!(target_os = "macos"),
+        ) {
             self.copy(url);
-            return Err("没有可用的浏览器 (SSH)，链接已复制到剪贴板".into());
+            return Err(format!("{why}，链接已复制到剪贴板"));
         }
         let opener = if cfg!(target_os = "macos") {
             "open"
@@ -105,6 +131,10 @@ impl Host for TerminalHost {
     fn enter_terminal(&mut self) -> io::Result<()> {
         terminal::enter_mode()
     }
+
+    fn enhance_keyboard(&mut self) {
+        terminal::enhance_keyboard();
+    }
 }
 
 /// Records side effects (tests, headless runs).
@@ -114,10 +144,11 @@ pub struct RecordingHost {
     pub titles: Vec<String>,
     pub copied: Vec<String>,
     pub opened: Vec<String>,
+    pub keyboard_enhanced: bool,
 }
 
 impl Host for RecordingHost {
-    fn notify(&mut self, title: &str, body: &str, _bell: bool, _osc: bool) {
+    fn notify(&mut self, title: &str, body: &str, _bell: bool, _osc: Option<Osc>) {
         self.notifications.push((title.into(), body.into()));
     }
     fn set_title(&mut self, title: &str) {
@@ -133,6 +164,9 @@ impl Host for RecordingHost {
     fn suspend(&mut self) -> io::Result<()> {
         Ok(())
     }
+    fn enhance_keyboard(&mut self) {
+        self.keyboard_enhanced = true;
+    }
 }
 
 #[cfg(test)]
@@ -141,11 +175,43 @@ mod tests {
 
     #[test]
     fn notifications_cannot_smuggle_escapes() {
-        let s = notify_sequences("a\x1b]0;pwned\x07", "b\u{9b}2J;c");
-        // Only our own ESC/BEL delimiters remain.
-        assert_eq!(s.matches('\x1b').count(), 2);
-        assert_eq!(s.matches('\x07').count(), 2);
-        assert!(!s.contains('\u{9b}'));
-        assert!(s.contains("b2J；c"));
+        for osc in [Osc::Nine, Osc::SevenSevenSeven] {
+            let s = notify_sequence("a\x1b]0;pwned\x07", "b\u{9b}2J;c", osc);
+            // Only our own ESC/BEL delimiters remain.
+            assert_eq!(s.matches('\x1b').count(), 1, "{osc:?}");
+            assert_eq!(s.matches('\x07').count(), 1, "{osc:?}");
+            assert!(!s.contains('\u{9b}'));
+        }
+        assert!(notify_sequence("t", "b2J;c", Osc::SevenSevenSeven).contains("b2J；c"));
+    }
+
+    #[test]
+    fn no_browser_says_why_ssh_or_no_display() {
+        let env = |vars: &'static [&'static str]| move |k: &str| vars.contains(&k);
+        let ssh = no_opener(&env(&["SSH_CONNECTION", "DISPLAY"]), false).unwrap();
+        assert!(ssh.contains("SSH"), "{ssh}");
+        let console = no_opener(&env(&[]), false).unwrap();
+        assert!(
+            console.contains("没有图形界面") && !console.contains("SSH"),
+            "{console}"
+        );
+        assert_eq!(no_opener(&env(&["WAYLAND_DISPLAY"]), false), None);
+        assert_eq!(
+            no_opener(&env(&[]), true),
+            None,
+            "macOS opens without DISPLAY"
+        );
+    }
+
+    #[test]
+    fn a_notification_is_one_sequence_of_the_chosen_kind() {
+        assert_eq!(
+            notify_sequence("小明", "在吗", Osc::Nine),
+            "\x1b]9;小明: 在吗\x07"
+        );
+        assert_eq!(
+            notify_sequence("小明", "在吗", Osc::SevenSevenSeven),
+            "\x1b]777;notify;小明;在吗\x07"
+        );
     }
 }

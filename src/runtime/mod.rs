@@ -45,7 +45,8 @@ pub struct Options {
     pub theme: Theme,
     pub mouse: bool,
     pub bell: bool,
-    pub osc_notify: bool,
+    /// The notification sequence to send (None: none).
+    pub osc: Option<host::Osc>,
     /// Where drafts and the open chat are kept between runs (None: not kept).
     pub session: Option<PathBuf>,
     /// Where moderation actions are logged (None: not logged).
@@ -65,7 +66,8 @@ pub struct Loop<S: Surface, H: Host> {
     pub tx: UnboundedSender<Msg>,
     pub rx: UnboundedReceiver<Msg>,
     pub bell: bool,
-    pub osc_notify: bool,
+    /// The notification sequence to send (None: none).
+    pub osc: Option<host::Osc>,
     pub session: Option<PathBuf>,
     /// The moderation audit log (None: not kept).
     pub audit: Option<PathBuf>,
@@ -139,7 +141,7 @@ impl<S: Surface, H: Host> Loop<S, H> {
             tx,
             rx,
             bell: true,
-            osc_notify: true,
+            osc: Some(host::Osc::Nine),
             session: None,
             audit: None,
             stop,
@@ -303,9 +305,7 @@ impl<S: Surface, H: Host> Loop<S, H> {
     fn perform(&mut self, e: Effect) {
         match e {
             Effect::Call(c) => exec::spawn_call(&self.client, c, &self.tx),
-            Effect::Notify { title, body } => {
-                self.host.notify(&title, &body, self.bell, self.osc_notify)
-            }
+            Effect::Notify { title, body } => self.host.notify(&title, &body, self.bell, self.osc),
             Effect::Title(t) => self.host.set_title(&t),
             Effect::Copy(t) => self.host.copy(&t),
             Effect::Open(url) => {
@@ -327,6 +327,7 @@ impl<S: Surface, H: Host> Loop<S, H> {
             }
             Effect::SaveSession(session) => self.save(session),
             Effect::Redraw => self.screen.invalidate(),
+            Effect::EnhanceKeyboard => self.host.enhance_keyboard(),
             Effect::Reconnect => self.client.reconnect_now(),
             Effect::Continue(step) => {
                 let _ = self.tx.send(Msg::Continue(step));
@@ -384,13 +385,21 @@ async fn sleep_until(when: Option<Instant>) {
     }
 }
 
-/// Turns terminal input into messages until the terminal closes. While paused (an editor has
-/// the terminal) the reader is dropped, so that it takes none of the editor's keys.
-fn spawn_input(tx: UnboundedSender<Msg>) -> InputPause {
+/// Turns terminal input into messages until the terminal closes. First the keyboard protocol's
+/// answer, whenever it comes: the loop and its frames do not wait for it, and the reader starts
+/// once it is in (crossterm's query and its reader cannot both read the terminal). While paused
+/// (an editor has the terminal) the reader is dropped, so that it takes none of the editor's keys.
+fn spawn_input(tx: UnboundedSender<Msg>, keyboard: terminal::KeyboardQuery) -> InputPause {
     use crossterm::event::Event;
     let (pause, mut paused) = tokio::sync::watch::channel(false);
     let (reading_tx, reading) = tokio::sync::watch::channel(false);
     tokio::spawn(async move {
+        let supported = tokio::task::spawn_blocking(move || keyboard.answer())
+            .await
+            .unwrap_or(false);
+        if tx.send(Msg::KeyboardProtocol(supported)).is_err() {
+            return;
+        }
         loop {
             if paused.wait_for(|p| !*p).await.is_err() {
                 return;
@@ -500,11 +509,12 @@ pub async fn run_tui(
     opts: Options,
 ) -> io::Result<()> {
     let guard = terminal::TerminalGuard::enter(opts.mouse)?;
+    let keyboard = terminal::KeyboardQuery::start();
     let out = io::BufWriter::with_capacity(1 << 16, io::stdout());
     let screen = Screen::new(screen::Terminal::new(out, crossterm::terminal::size)?)?;
     let (tx, rx) = unbounded_channel();
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let input = spawn_input(tx.clone());
+    let input = spawn_input(tx.clone(), keyboard);
     spawn_client_events(events, tx.clone());
     spawn_signals(stop_tx, tx.clone());
     let mut state = State::new(opts.settings, opts.keymap);
@@ -519,7 +529,7 @@ pub async fn run_tui(
         stop_rx,
     );
     lp.bell = opts.bell;
-    lp.osc_notify = opts.osc_notify;
+    lp.osc = opts.osc;
     lp.session = opts.session;
     lp.audit = opts.audit;
     lp.input = Some(input);

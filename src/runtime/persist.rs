@@ -1,5 +1,5 @@
-//! What survives a restart: drafts per chat and the chat that was open, kept in a JSON file
-//! that is written off the loop thread.
+//! What survives a restart: drafts per chat, the chat that was open, the chats set to 免打扰 and
+//! the pinned ones, kept in a JSON file that is written off the loop thread.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -27,6 +27,12 @@ pub struct Saved {
     /// Reactions used lately, most recent first (face ids or code points).
     #[serde(default)]
     pub reactions: Vec<String>,
+    /// Chats set to 免打扰 (`g:<id>` / `u:<id>`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub muted: Vec<String>,
+    /// Pinned chats, in pin order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pinned: Vec<String>,
 }
 
 /// Drafts as objects, or as JSON strings holding the object (how earlier versions wrote them:
@@ -75,6 +81,8 @@ impl Saved {
                 .map(|(p, m)| (p.to_string(), *m))
                 .collect(),
             reactions: session.reactions.clone(),
+            muted: session.muted.iter().map(Peer::to_string).collect(),
+            pinned: session.pinned.iter().map(Peer::to_string).collect(),
         }
     }
 
@@ -100,6 +108,15 @@ impl Saved {
                 .take(12)
                 .cloned()
                 .collect(),
+            muted: self.muted.iter().filter_map(|k| parse_peer(k)).collect(),
+            pinned: {
+                let mut seen = std::collections::HashSet::new();
+                self.pinned
+                    .iter()
+                    .filter_map(|k| parse_peer(k))
+                    .filter(|p| seen.insert(*p))
+                    .collect()
+            },
         }
     }
 }
@@ -209,6 +226,8 @@ mod tests {
                 [(Peer::Group(5), crate::app::notify::NotifyMode::None)].into(),
             ),
             reactions: vec!["76".into(), "128522".into()],
+            muted: [Peer::Group(5)].into_iter().collect(),
+            pinned: vec![Peer::Private(7), Peer::Group(5)],
         };
         let saved = Saved::new(&session);
         save(&path, &saved).unwrap();

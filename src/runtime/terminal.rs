@@ -19,8 +19,9 @@ static ACTIVE: AtomicBool = AtomicBool::new(false);
 static MOUSE: AtomicBool = AtomicBool::new(false);
 /// The keyboard enhancement flags were pushed.
 static ENHANCED: AtomicBool = AtomicBool::new(false);
-/// Whether the terminal speaks the kitty keyboard protocol: asked once, at the first start
-/// (asking again on resume would race the input reader for the terminal's answer).
+/// Whether the terminal speaks the kitty keyboard protocol: asked once, at the first start, by
+/// [`ask_keyboard_protocol`] (asking again on resume would race the input reader for the
+/// terminal's answer).
 static SUPPORTS_ENHANCEMENT: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
 
 /// Puts the terminal into napterm's mode; restores it when dropped.
@@ -57,16 +58,78 @@ pub fn enter_mode() -> io::Result<()> {
     if MOUSE.load(Ordering::SeqCst) {
         execute!(out, EnableMouseCapture)?;
     }
-    // Terminals that speak the kitty keyboard protocol then report Shift+Enter distinctly.
-    let supported = *SUPPORTS_ENHANCEMENT
-        .get_or_init(|| matches!(terminal::supports_keyboard_enhancement(), Ok(true)));
-    if supported {
-        execute!(
-            out,
-            PushKeyboardEnhancementFlags(KeyboardEnhancementFlags::DISAMBIGUATE_ESCAPE_CODES)
-        )?;
-        ENHANCED.store(true, Ordering::SeqCst);
+    // Back from a suspend: the answer is known by now (at the first start it is not asked here:
+    // see `ask_keyboard_protocol`).
+    if SUPPORTS_ENHANCEMENT.get() == Some(&true) {
+        push_enhancement(&mut out)?;
     }
+    Ok(())
+}
+
+/// Asks the terminal whether it speaks the kitty keyboard protocol, and waits for the answer:
+/// at once from a terminal that answers (the query ends with a device-attributes request every
+/// terminal answers), up to crossterm's bound of 2 s from one that answers nothing. Run it off
+/// the loop, before the input reader starts: keys typed meanwhile wait in crossterm's queue and
+/// arrive after it, none lost. The answer is kept for resuming after a suspend.
+fn ask_keyboard_protocol() -> bool {
+    *SUPPORTS_ENHANCEMENT
+        .get_or_init(|| matches!(terminal::supports_keyboard_enhancement(), Ok(true)))
+}
+
+/// How long the first frame waits for the keyboard protocol's answer: long enough for a local
+/// terminal's answer, and for the query to be on its way before any frame is (the query is
+/// written from another thread, and must not land inside a frame's escape sequences).
+const KEYBOARD_GRACE: std::time::Duration = std::time::Duration::from_millis(50);
+
+/// The keyboard protocol question, asked on its own thread as the interface comes up.
+pub enum KeyboardQuery {
+    /// Answered within [`KEYBOARD_GRACE`].
+    Answered(bool),
+    /// Still waiting: the answer comes on this channel.
+    Pending(std::sync::mpsc::Receiver<bool>),
+}
+
+impl KeyboardQuery {
+    /// Asks, and waits at most [`KEYBOARD_GRACE`] for the answer.
+    pub fn start() -> KeyboardQuery {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let asked = std::thread::Builder::new()
+            .name("keyboard-query".into())
+            .spawn(move || {
+                let _ = tx.send(ask_keyboard_protocol());
+            });
+        if asked.is_err() {
+            return KeyboardQuery::Answered(false);
+        }
+        match rx.recv_timeout(KEYBOARD_GRACE) {
+            Ok(a) => KeyboardQuery::Answered(a),
+            Err(_) => KeyboardQuery::Pending(rx),
+        }
+    }
+
+    /// The answer, waiting for it if need be (a blocking call).
+    pub fn answer(self) -> bool {
+        match self {
+            KeyboardQuery::Answered(a) => a,
+            KeyboardQuery::Pending(rx) => rx.recv().unwrap_or(false),
+        }
+    }
+}
+
+/// Turns on the disambiguated keys of the kitty keyboard protocol, so that Shift+Enter is told
+/// apart from Enter; only while napterm's mode is on, and once.
+pub fn enhance_keyboard() {
+    if ACTIVE.load(Ordering::SeqCst) && !ENHANCED.load(Ordering::SeqCst) {
+        let _ = push_enhancement(&mut io::stdout());
+    }
+}
+
+fn push_enhancement(out: &mut impl Write) -> io::Result<()> {
+    execute!(
+        out,
+        PushKeyboardEnhancementFlags(KeyboardEnhancementFlags::DISAMBIGUATE_ESCAPE_CODES)
+    )?;
+    ENHANCED.store(true, Ordering::SeqCst);
     Ok(())
 }
 

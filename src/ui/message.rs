@@ -32,6 +32,11 @@ fn prefix_width(total: u16) -> u16 {
     6 + name_width(total) + 3
 }
 
+/// Columns left for the message text in a timeline `total` columns wide.
+pub fn text_width(total: u16) -> u16 {
+    total.saturating_sub(prefix_width(total))
+}
+
 /// `HH:MM` in local time.
 pub fn clock(ts: i64) -> String {
     use chrono::{Local, TimeZone};
@@ -100,12 +105,7 @@ pub fn content_spans(ctx: &LayoutCtx, m: &MessageItem) -> Vec<Span<'static>> {
                 let (label, style) = match target {
                     AtTarget::All => ("@全体成员".to_string(), t.mention_all),
                     AtTarget::User(qq) => {
-                        let n = ctx.state.contacts.name_in(ctx.peer, *qq);
-                        let n = if n == qq.to_string() {
-                            name.clone().filter(|s| !s.is_empty()).unwrap_or(n)
-                        } else {
-                            n
-                        };
+                        let n = ctx.state.mention_name(ctx.peer, *qq, name.as_deref());
                         let style = if *qq == ctx.state.self_id {
                             t.mention_me
                         } else {
@@ -180,7 +180,15 @@ pub fn content_spans(ctx: &LayoutCtx, m: &MessageItem) -> Vec<Span<'static>> {
                 }
             }
             Segment::Xml { .. } => out.push(bracket("[XML卡片]".into())),
-            Segment::Markdown { content, .. } => text_spans(content, base, t.link, &mut out),
+            Segment::Markdown { content, .. } => {
+                let styles = super::markdown::Styles {
+                    base,
+                    link: t.link,
+                    code: media,
+                    quote: t.quote,
+                };
+                super::markdown::spans(content, &styles, &mut out, text_spans);
+            }
             Segment::Music(m) => out.push(bracket(match &m.music {
                 Music::Custom { title, .. } if !title.is_empty() => format!("[音乐] {title}"),
                 Music::Platform { platform, id } => format!("[音乐 {platform}:{id}]"),
@@ -309,15 +317,14 @@ fn quote_spans(ctx: &LayoutCtx, reply_to: i64) -> Span<'static> {
             let body = if q.recalled_by.is_some() {
                 "(已撤回)".to_string()
             } else {
-                crate::app::text::excerpt(
-                    &q.chain
-                        .plain_text_with(|qq| Some(ctx.state.contacts.name_in(ctx.peer, qq))),
-                )
+                crate::app::text::excerpt(&ctx.state.plain_text(ctx.peer, &q.chain))
             };
             format!("{author}: {body}")
         }
         None => match ctx.state.quotes.get(&reply_to) {
-            Some(Quote::Found { author, excerpt }) => format!("{author}: {excerpt}"),
+            Some(Quote::Found {
+                author, excerpt, ..
+            }) => format!("{author}: {excerpt}"),
             Some(Quote::Missing) => "(原消息不可用)".into(),
             Some(Quote::Loading) | None => "(正在获取原消息…)".into(),
         },

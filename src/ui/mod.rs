@@ -6,6 +6,7 @@
 
 pub mod composer;
 pub mod connection;
+pub mod markdown;
 pub mod message;
 pub mod panes;
 pub mod popup;
@@ -84,9 +85,13 @@ pub fn areas(state: &State, full: Rect) -> Areas {
     } else {
         20
     };
-    // The chat column keeps at least 40 columns: the sidebar gives way first.
+    // The message text keeps at least MIN_TEXT columns beside the member pane: the sidebar
+    // gives way first.
     let mut want_sidebar = state.sidebar.visible && full.width >= 60;
-    if want_sidebar && want_members && full.width < sidebar_w + 1 + members_w + 1 + 40 {
+    if want_sidebar
+        && want_members
+        && message::text_width(full.width.saturating_sub(sidebar_w + 1 + members_w + 1)) < MIN_TEXT
+    {
         want_sidebar = false;
     }
     let sidebar = want_sidebar.then(|| {
@@ -194,11 +199,14 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
         frame.cursor = Some(Position::new(c.0, c.1));
     }
     if let Some(p) = &state.popup {
-        frame.cursor = popup::draw(state, theme, p, full, buf);
+        frame.cursor = popup::draw(state, theme, p, full, buf, &mut view);
     }
     frame.report.view = view;
     frame
 }
+
+/// The message text's columns the member pane may not squeeze it below (the sidebar hides).
+pub const MIN_TEXT: u16 = 40;
 
 /// The smallest terminal the panes are drawn in; below it a notice asks for more room.
 pub const MIN_WIDTH: u16 = 24;

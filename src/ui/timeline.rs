@@ -464,6 +464,7 @@ mod tests {
             Quote::Found {
                 author: "小明".into(),
                 excerpt: "周末爬山？".into(),
+                time: 0,
             },
         );
         assert_eq!(screen(&mut cache, &s), before);

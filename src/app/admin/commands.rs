@@ -291,7 +291,7 @@ pub fn profile(state: &mut State, args: &str, fx: &mut Vec<Effect>) -> Result<()
         return members::profile_key(state, fx);
     }
     let (g, u) = member(state, args, fx)?;
-    popup::profile::open(state, g, u, fx);
+    popup::profile::open(state, Some(g), u, fx);
     Ok(())
 }
 
@@ -318,9 +318,23 @@ pub fn poke(state: &mut State, args: &str, fx: &mut Vec<Effect>) -> Result<(), S
 }
 
 /// `/like <who> [times]`: a QQ number anywhere, a name in a group; without arguments the
-/// command line opens with the selected member (or the friend of a private chat).
+/// command line opens with the selected member. In a private chat `/like` and `/like <times>`
+/// like the friend.
 pub fn like(state: &mut State, args: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
     let words: Vec<&str> = args.split_whitespace().collect();
+    if let Some(Peer::Private(friend)) = state.open
+        && target::from_context(state, false).is_none()
+    {
+        // A count is small; a QQ number never is.
+        let times = match words[..] {
+            [] => Some(1),
+            [n] => n.parse::<u32>().ok().filter(|n| *n <= 20),
+            _ => None,
+        };
+        if let Some(times) = times {
+            return members::like(state, friend, times, fx);
+        }
+    }
     let Some(who) = words.first() else {
         let u = match (state.open, target::from_context(state, false)) {
             (_, Some((_, users))) => users.first().copied(),

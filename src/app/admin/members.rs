@@ -312,9 +312,14 @@ pub fn set_admin(
 
 /// The profile key: the selected member or the sender.
 pub fn profile_key(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), String> {
+    // A private chat: the friend's.
+    if let Some(Peer::Private(u)) = state.open {
+        popup::profile::open(state, None, u, fx);
+        return Ok(());
+    }
     let (g, users) = context(state, false)?;
     let user = users.first().copied().ok_or("没有选中成员")?;
-    popup::profile::open(state, g, user, fx);
+    popup::profile::open(state, Some(g), user, fx);
     Ok(())
 }
 
@@ -439,7 +444,7 @@ impl Request for Ban {
                         l.selected = l.selected.min(items.len().saturating_sub(1));
                     }
                 }
-                Popup::Profile(c) if c.group == group && c.user == user => {
+                Popup::Profile(c) if c.group == Some(group) && c.user == user => {
                     if let Some(m) = c.data.as_mut().and_then(|d| d.member.as_mut()) {
                         m.shut_up_timestamp = until;
                     }
@@ -631,7 +636,7 @@ impl Request for Profile {
     fn done(self, state: &mut State, data: Box<ProfileData>, _fx: &mut Vec<Effect>) {
         let Profile { group, user } = self;
         // The profile is fresher than the member list: bring the list up to date.
-        if let Some(m) = &data.member {
+        if let (Some(m), Some(group)) = (&data.member, group) {
             edit_member(state, group, user, |old| {
                 old.nickname = m.nickname.clone();
                 old.card = m.card.clone();

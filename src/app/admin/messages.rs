@@ -2,7 +2,7 @@
 //! group's essence list — and what their results do.
 
 use crate::onebot::types::EssenceMessage;
-use crate::onebot::{Error, Peer};
+use crate::onebot::{Error, Peer, RECALL_WINDOW_SECS};
 
 use super::super::action::Pane;
 use super::super::call::reply::Request;
@@ -22,6 +22,8 @@ struct Selected {
     own: bool,
     text: String,
     essence: bool,
+    /// When it was sent.
+    time: i64,
 }
 
 fn selected(state: &State) -> Result<Selected, String> {
@@ -34,10 +36,11 @@ fn selected(state: &State) -> Result<Selected, String> {
     if m.recalled_by.is_some() {
         return Err("这条消息已经撤回了".into());
     }
-    let text = excerpt(
-        &m.chain
-            .plain_text_with(|qq| Some(state.contacts.name_in(peer, qq))),
-    );
+    let text = excerpt(&state.plain_text(peer, &m.chain));
+    let time = state
+        .open_chat()
+        .and_then(|c| c.selected)
+        .map_or(0, |k| k.time);
     Ok(Selected {
         peer,
         id,
@@ -45,6 +48,7 @@ fn selected(state: &State) -> Result<Selected, String> {
         own: m.own,
         text,
         essence: m.essence,
+        time,
     })
 }
 
@@ -53,6 +57,19 @@ fn selected(state: &State) -> Result<Selected, String> {
 pub fn recall(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), String> {
     let s = selected(state)?;
     let body = if s.own {
+        // QQ's window for your own message; managing the group lifts it.
+        if s.time > 0 && state.now - s.time > RECALL_WINDOW_SECS {
+            let manages = match s.peer {
+                Peer::Group(g) => my_role(state, g, fx)? != crate::onebot::Role::Member,
+                Peer::Private(_) => false,
+            };
+            if !manages {
+                return Err(format!(
+                    "发出已超过 {} 分钟的消息不能撤回 (QQ 的限制; 群主和管理员不限)",
+                    RECALL_WINDOW_SECS / 60
+                ));
+            }
+        }
         format!("撤回你的消息「{}」？", s.text)
     } else {
         let Peer::Group(g) = s.peer else {
@@ -242,12 +259,15 @@ impl Request for Essences {
         "获取精华消息"
     }
 
-    fn done(self, state: &mut State, list: Vec<EssenceMessage>, _fx: &mut Vec<Effect>) {
+    fn done(self, state: &mut State, list: Vec<EssenceMessage>, fx: &mut Vec<Effect>) {
         if let Some(Popup::Essences(l)) = state.popup.as_mut()
             && l.group == self.group
         {
+            // The list says when each message was sent: the server gives only when it was set.
+            let ids: Vec<i64> = list.iter().map(|e| e.message_id).collect();
             l.selected = l.selected.min(list.len().saturating_sub(1));
             l.items = Load::Ready(list);
+            super::super::quotes::request_times(state, Peer::Group(self.group), &ids, fx);
         }
     }
 

@@ -82,7 +82,8 @@ pub fn resolve(state: &State, group: i64, who: &str) -> Result<i64, String> {
 /// selected one; otherwise the sender of the selected message.
 pub fn from_context(state: &State, marked: bool) -> Option<(i64, Vec<i64>)> {
     if let Some(Popup::Profile(p)) = &state.popup {
-        return Some((p.group, vec![p.user]));
+        // A friend's profile has no group: the private chat's rules follow.
+        return p.group.map(|g| (g, vec![p.user]));
     }
     let Some(Peer::Group(g)) = state.open else {
         return None;

@@ -54,7 +54,8 @@ pub struct SetAdmin {
 /// `get_group_member_info` and `get_stranger_info`, for the profile popup.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Profile {
-    pub group: i64,
+    /// The group to read the membership from; None for anyone outside a group (a friend).
+    pub group: Option<i64>,
     pub user: i64,
 }
 

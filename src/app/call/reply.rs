@@ -245,7 +245,11 @@ mod tests {
                 enable: false,
             }
             .into(),
-            Profile { group: 1, user: 2 }.into(),
+            Profile {
+                group: Some(1),
+                user: 2,
+            }
+            .into(),
             Poke {
                 group: None,
                 user: 2,

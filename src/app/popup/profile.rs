@@ -15,8 +15,9 @@ use super::Popup;
 use super::protocol::{Outcome, PopupState};
 use super::state::ProfileCard;
 
-/// Opens the profile of `user` in `group` and asks for its details.
-pub fn open(state: &mut State, group: i64, user: i64, fx: &mut Vec<Effect>) {
+/// Opens the profile of `user` in `group` (None: a friend, outside any group) and asks for its
+/// details.
+pub fn open(state: &mut State, group: Option<i64>, user: i64, fx: &mut Vec<Effect>) {
     state.popup = Some(Popup::Profile(ProfileCard {
         group,
         user,
@@ -24,6 +25,20 @@ pub fn open(state: &mut State, group: i64, user: i64, fx: &mut Vec<Effect>) {
         error: None,
     }));
     fx.push(Effect::call(Profile { group, user }));
+}
+
+impl ProfileCard {
+    /// A key bound to a command line. The command finds its member in the open profile
+    /// (`target::from_context`) and may close it (a prefilled command line): it runs with the
+    /// profile open, and what it leaves open stays.
+    fn run_line(&self, state: &mut State, line: &str, fx: &mut Vec<Effect>) -> Outcome {
+        state.popup = Some(Popup::Profile(self.clone()));
+        let line = line.trim().trim_start_matches('/');
+        if let Err(e) = commands::run(state, line, fx) {
+            state.error(e);
+        }
+        Outcome::Close
+    }
 }
 
 impl PopupState for ProfileCard {
@@ -41,7 +56,21 @@ impl PopupState for ProfileCard {
         else {
             return Outcome::Pass;
         };
-        let (g, u) = (self.group, self.user);
+        let u = self.user;
+        let Some(g) = self.group else {
+            // A friend's profile: what works in a private chat.
+            return match action {
+                Action::Poke => {
+                    fx.push(Effect::call(Poke {
+                        group: None,
+                        user: u,
+                    }));
+                    Outcome::Stay
+                }
+                Action::Run(line) => self.run_line(state, &line, fx),
+                _ => Outcome::Pass,
+            };
+        };
         let result = match action {
             Action::Mute => members::open_mute_picker(state, g, vec![u], fx),
             Action::Unmute => members::unmute(state, g, &[u], fx),
@@ -57,17 +86,7 @@ impl PopupState for ProfileCard {
                 members::mention(state, g, u);
                 return Outcome::Close;
             }
-            Action::Run(line) => {
-                // A command finds its member in the open profile (`target::from_context`) and
-                // may close it (a prefilled command line): it runs with the profile open, and
-                // what it leaves open stays.
-                state.popup = Some(Popup::Profile(self.clone()));
-                let line = line.trim().trim_start_matches('/');
-                if let Err(e) = commands::run(state, line, fx) {
-                    state.error(e);
-                }
-                return Outcome::Close;
-            }
+            Action::Run(line) => return self.run_line(state, &line, fx),
             _ => return Outcome::Pass,
         };
         if let Err(e) = result {

@@ -47,7 +47,8 @@ pub struct MutePicker {
 /// The profile popup of one member.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProfileCard {
-    pub group: i64,
+    /// The group whose member this is; None for a friend's profile (a private chat).
+    pub group: Option<i64>,
     pub user: i64,
     /// Fetched details (the popup shows the loaded member list's entry meanwhile).
     pub data: Option<Box<ProfileData>>,

@@ -56,8 +56,15 @@ impl Perform for SetAdmin {
 
 impl Perform for Profile {
     async fn perform(&self, client: &Client) -> Result<Box<ProfileData>> {
+        let Some(group) = self.group else {
+            let stranger = client.get_stranger_info(self.user).await?;
+            return Ok(Box::new(ProfileData {
+                member: None,
+                stranger: Some(stranger),
+            }));
+        };
         let (member, stranger) = tokio::join!(
-            client.get_group_member_info(self.group, self.user, true),
+            client.get_group_member_info(group, self.user, true),
             client.get_stranger_info(self.user)
         );
         // Either half is worth showing; both failing is the member call's failure.

@@ -74,12 +74,20 @@ impl World {
     pub(super) fn delete_msg(&mut self, p: &Params, ev: &mut Vec<Event>) -> Reply {
         let raw = p.value("message_id")?;
         let id = value_i64(raw).ok_or_else(|| failed("Recall failed"))?;
-        let (peer, author, recalled) = match self.store.get(id) {
-            Some(m) => (m.peer, m.event.user_id, m.recalled),
+        let (peer, author, recalled, sent) = match self.store.get(id) {
+            Some(m) => (m.peer, m.event.user_id, m.recalled, m.event.time),
             None => return Err(failed("Recall failed")),
         };
         if recalled {
             return Err(failed("撤回失败：消息已被撤回"));
+        }
+        // QQ: your own message only within two minutes, unless you manage the group.
+        let manages = matches!(peer, Peer::Group(g) if self.self_role(g) != Role::Member);
+        if author == self.self_id
+            && !manages
+            && self.now() - sent > crate::onebot::RECALL_WINDOW_SECS
+        {
+            return Err(failed("撤回失败：消息已超过 2 分钟，无法撤回"));
         }
         let kind = match peer {
             Peer::Group(g) => {

@@ -1916,3 +1916,32 @@ fn flood_messages_carry_their_marker() {
     assert_ne!(a.message_id, b.message_id);
     assert!(w.message(b.message_id).is_some());
 }
+
+#[test]
+fn your_own_message_is_recalled_within_two_minutes_unless_you_manage_the_group() {
+    let mut w = world();
+    let old_own = |w: &World, peer: Peer| {
+        w.conversation(peer).into_iter().find(|id| {
+            let e = &w.message(*id).unwrap().event;
+            e.user_id == w.self_id && e.time < NOW - crate::onebot::RECALL_WINDOW_SECS
+        })
+    };
+    // A plain member, and a private chat: refused, with QQ's reason.
+    assert_eq!(w.self_role(GROUP_LARGE), Role::Member);
+    let id = old_own(&w, Peer::Group(GROUP_LARGE)).expect("an old message of yours");
+    let (code, msg) = fail(&call(&mut w, "delete_msg", json!({"message_id": id})));
+    assert_eq!(code, 1200);
+    assert!(msg.contains("2 分钟"), "{msg}");
+    let f = w.friends()[0].user_id;
+    if let Some(id) = old_own(&w, Peer::Private(f)) {
+        assert_eq!(
+            fail(&call(&mut w, "delete_msg", json!({"message_id": id}))).0,
+            1200
+        );
+    }
+    // An admin recalls their own old message.
+    assert_ne!(w.self_role(GROUP_ADMIN), Role::Member);
+    let id = old_own(&w, Peer::Group(GROUP_ADMIN)).expect("an old message of yours");
+    let o = call(&mut w, "delete_msg", json!({"message_id": id}));
+    assert_eq!(o.reply, Ok(None));
+}

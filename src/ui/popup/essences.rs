@@ -5,8 +5,10 @@ use ratatui::layout::{Position, Rect};
 
 use crate::app::Action;
 use crate::app::popup::EssenceList;
-use crate::app::state::State;
+use crate::app::quotes::sent_time;
+use crate::app::state::{Quote, State};
 use crate::app::text::excerpt;
+use crate::onebot::Peer;
 
 use super::super::sanitize::sanitize_line;
 use super::super::theme::Theme;
@@ -48,11 +50,16 @@ pub fn draw(
         let sel = i == l.selected;
         let style = entry_style(theme, sel);
         buf.set_style(Rect::new(inner.x, y, inner.width, 2), style);
+        let sent = match sent_time(state, Peer::Group(l.group), e.message_id) {
+            Some(t) => format!("发于 {}", when(t, state.now)),
+            None if state.quotes.get(&e.message_id) == Some(&Quote::Loading) => "发于 …".into(),
+            None => "发送时间未知".into(),
+        };
         let head = format!(
-            "{}  {}  由 {} 设置",
+            "{}  {sent}  · {} 设于 {}",
             sanitize_line(&e.sender_nick),
+            sanitize_line(&e.operator_nick),
             when(e.operator_time, state.now),
-            sanitize_line(&e.operator_nick)
         );
         put(
             buf,

@@ -30,7 +30,7 @@ use ratatui::widgets::{Block, Borders, Clear, Widget};
 use crate::app::Action;
 use crate::app::keymap::Context;
 use crate::app::popup::{Load, Popup};
-use crate::app::state::State;
+use crate::app::state::{State, View};
 use crate::onebot::Peer;
 
 use super::sanitize::sanitize_line;
@@ -38,15 +38,21 @@ use super::theme::Theme;
 use super::wrap::{WrapOpts, truncate, width, wrap_spans};
 
 /// Draws the open popup over `area`; returns where the caret goes when it has a text field.
+/// What a popup's keys need to know of its layout goes into `view`.
 pub fn draw(
     state: &State,
     theme: &Theme,
     popup: &Popup,
     area: Rect,
     buf: &mut Buffer,
+    view: &mut View,
 ) -> Option<Position> {
     match popup {
-        Popup::Help(p) => help::draw(state, theme, p, area, buf),
+        Popup::Help(p) => {
+            let (caret, extent) = help::draw(state, theme, p, area, buf);
+            view.help = Some(extent);
+            caret
+        }
         Popup::Faces(p) => faces::draw(state, theme, p, area, buf),
         Popup::Confirm(p) => confirm::draw(state, theme, p, area, buf),
         Popup::Mute(p) => mute::draw(state, theme, p, area, buf),

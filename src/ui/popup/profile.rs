@@ -37,7 +37,7 @@ pub fn draw(
     let now = state.now;
     let fetched = p.data.as_ref().and_then(|d| d.member.as_ref());
     let stranger = p.data.as_ref().and_then(|d| d.stranger.as_ref());
-    let known = state.contacts.member(p.group, p.user);
+    let known = p.group.and_then(|g| state.contacts.member(g, p.user));
     // Fresh details when they came, else what the member list knows.
     let nickname = fetched
         .map(|m| m.nickname.clone())
@@ -82,15 +82,19 @@ pub fn draw(
     if let Some(r) = role {
         rows.push(("身份", role_name(r).into(), theme.popup));
     }
-    rows.push((
-        "头衔",
-        if title.is_empty() {
-            "无".into()
-        } else {
-            title
-        },
-        theme.popup,
-    ));
+    // A friend's profile (no group): only what QQ says of the person.
+    let member = p.group.is_some();
+    if member {
+        rows.push((
+            "头衔",
+            if title.is_empty() {
+                "无".into()
+            } else {
+                title
+            },
+            theme.popup,
+        ));
+    }
     if !level.is_empty() && level != "0" {
         rows.push(("群等级", format!("LV{level}"), theme.popup));
     }
@@ -104,16 +108,18 @@ pub fn draw(
             theme.popup,
         ));
     }
-    rows.push((
-        "最后发言",
-        if spoke > 0 {
-            format!("{} ({})", when(spoke, now), ago(spoke, now))
-        } else {
-            "没有记录".into()
-        },
-        theme.popup,
-    ));
-    if muted_until > now {
+    if member {
+        rows.push((
+            "最后发言",
+            if spoke > 0 {
+                format!("{} ({})", when(spoke, now), ago(spoke, now))
+            } else {
+                "没有记录".into()
+            },
+            theme.popup,
+        ));
+    }
+    if member && muted_until > now {
         rows.push((
             "禁言",
             format!(
@@ -123,7 +129,7 @@ pub fn draw(
             ),
             theme.status_error,
         ));
-    } else {
+    } else if member {
         rows.push(("禁言", "未禁言".into(), theme.popup));
     }
     if let Some(s) = stranger {
@@ -150,19 +156,24 @@ pub fn draw(
             rows.push(("签名", s.long_nick.clone(), theme.popup));
         }
     }
+    let friend_keys = [
+        (Action::Poke, "戳一戳"),
+        (Action::Run("/like".into()), "点赞"),
+    ];
+    let member_keys = [
+        (Action::Mute, "禁言"),
+        (Action::Unmute, "解禁"),
+        (Action::Kick, "移出"),
+        (Action::Run("/card".into()), "名片"),
+        (Action::Run("/title".into()), "头衔"),
+        (Action::Run("/admin".into()), "管理员"),
+        (Action::Poke, "戳一戳"),
+        (Action::Run("/like".into()), "点赞"),
+        (Action::Mention, "提及"),
+    ];
     let actions = state.keymap.hint_items(
         Context::Members,
-        &[
-            (Action::Mute, "禁言"),
-            (Action::Unmute, "解禁"),
-            (Action::Kick, "移出"),
-            (Action::Run("/card".into()), "名片"),
-            (Action::Run("/title".into()), "头衔"),
-            (Action::Run("/admin".into()), "管理员"),
-            (Action::Poke, "戳一戳"),
-            (Action::Run("/like".into()), "点赞"),
-            (Action::Mention, "提及"),
-        ],
+        if member { &member_keys } else { &friend_keys },
     );
     let actions = closing(state, actions, "关闭");
     let w = popup_width(area, 64);
@@ -170,7 +181,12 @@ pub fn draw(
     let status_rows = u16::from(p.data.is_none() || p.error.is_some());
     let h = rows.len() as u16 + 3 + status_rows + hint_lines.len() as u16 + 2;
     let r = centered(area, w, h.min(area.height));
-    let inner = frame(theme, "成员资料", r, buf, theme.popup_border);
+    let title = if member {
+        "成员资料"
+    } else {
+        "好友资料"
+    };
+    let inner = frame(theme, title, r, buf, theme.popup_border);
     if inner.height == 0 {
         return None;
     }
