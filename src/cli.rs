@@ -17,6 +17,7 @@ pub mod tail;
 
 use crate::config::{self, Overrides, Settings};
 use crate::onebot::Token;
+use crate::ui::sanitize::for_stderr;
 
 /// Exit status of a failed call (NapCat answered with an error).
 pub const EXIT_CALL_FAILED: u8 = 1;
@@ -266,7 +267,8 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
-            eprintln!("napterm: {}", one_line(&f.message));
+            // Reasons quote the server (NapCat's failure message): never raw to the terminal.
+            eprintln!("napterm: {}", for_stderr(&f.message));
             ExitCode::from(f.code)
         }
     }
@@ -284,7 +286,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
     }
     if let Err(e) = crate::logging::init(&settings, &crate::logging::log_dir()) {
         // Not fatal: napterm works without a log.
-        eprintln!("napterm: warning: logging is off: {e}");
+        eprintln!("napterm: warning: logging is off: {}", for_stderr(&e));
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -315,11 +317,6 @@ async fn dispatch(command: Option<Command>, settings: Settings) -> Result<(), Fa
             Ok(())
         }
     }
-}
-
-/// Collapses a message to one line (reasons may quote multi-line server text).
-fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
@@ -394,6 +391,6 @@ mod tests {
 
     #[test]
     fn reasons_are_one_line() {
-        assert_eq!(one_line("a\n  b\tc "), "a b c");
+        assert_eq!(for_stderr("a\n  b\tc "), "a b c");
     }
 }

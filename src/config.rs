@@ -548,6 +548,17 @@ impl Settings {
             }
         };
 
+        if let Some(t) = &token
+            && !t.is_empty()
+            && !config.token_in_query
+            && !t.fits_header()
+        {
+            return Err(ConfigError::BadValue {
+                source_name: "access token".into(),
+                message: crate::onebot::client::TOKEN_NOT_FOR_HEADER.into(),
+            });
+        }
+
         let ui = config.ui;
         // https://no-color.org: any non-empty NO_COLOR turns colour off.
         let colors = if env("NO_COLOR").is_some() {
@@ -912,6 +923,20 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.to_string().starts_with("NAPTERM_URL:"), "{err}");
+    }
+
+    #[test]
+    fn a_token_no_header_can_carry_asks_for_token_in_query() {
+        let overrides = Overrides {
+            token: Some(Token::new("密码123")),
+            ..Overrides::default()
+        };
+        let err = Settings::resolve(&overrides, &|_| None, None).unwrap_err();
+        assert!(err.to_string().contains("token_in_query = true"), "{err}");
+        let in_query = parse("token_in_query = true").unwrap();
+        let s = Settings::resolve(&overrides, &|_| None, Some((Path::new("c.toml"), in_query)))
+            .expect("the query carries it");
+        assert_eq!(s.token.unwrap().expose(), "密码123");
     }
 
     #[test]

@@ -1,12 +1,19 @@
 //! Logging: `tracing` events go to a file under `$XDG_STATE_HOME/napterm/`, never to the screen
 //! (the TUI owns it), with any occurrence of the access token replaced by `<redacted>`.
+//!
+//! Two defences keep the token out: the crates that speak HTTP and WebSocket for us may not log
+//! below `info` (tungstenite's trace output is the whole upgrade request, `Authorization`
+//! header included), and the writer redacts the token in every form a log line can quote it —
+//! as it is, Rust-debug escaped (`ab\"c\\d`), JSON escaped and URL-encoded.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use tracing::{Level, Metadata};
 use tracing_subscriber::EnvFilter;
+use tracing_subscriber::filter::filter_fn;
 use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::prelude::*;
 
@@ -21,6 +28,29 @@ pub const LOG_FILE_NAME: &str = "napterm.log";
 
 /// A log file larger than this is moved aside (to `napterm.log.1`) at start.
 const ROTATE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Crates whose `debug` and `trace` output quotes the upgrade request or the URL (and so the
+/// token): capped at `info` whatever the filter asks for.
+const QUIET_CRATES: &[&str] = &[
+    "tungstenite",
+    "tokio_tungstenite",
+    "http",
+    "hyper",
+    "rustls",
+    "tokio_rustls",
+];
+
+/// Whether an event or span may be logged: everything of ours; from the crates that see the
+/// handshake, only `info` and above.
+pub fn third_party_cap(meta: &Metadata<'_>) -> bool {
+    let target = meta.target();
+    let quiet = QUIET_CRATES.iter().any(|c| {
+        target
+            .strip_prefix(c)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with("::"))
+    });
+    !quiet || *meta.level() <= Level::INFO
+}
 
 /// The directory for the log: `$XDG_STATE_HOME/napterm` (`~/.local/state/napterm`), else the
 /// platform's local data directory, else a per-user folder in the temp directory.
@@ -55,7 +85,8 @@ pub fn init(settings: &Settings, dir: &Path) -> Result<PathBuf, String> {
         .with(
             tracing_subscriber::fmt::layer()
                 .with_ansi(false)
-                .with_writer(writer),
+                .with_writer(writer)
+                .with_filter(filter_fn(third_party_cap)),
         )
         .try_init()
         .map_err(|e| format!("logging already set up: {e}"))?;
@@ -90,19 +121,17 @@ pub struct RedactingWriter<W> {
 }
 
 impl<W: Write> RedactingWriter<W> {
-    /// Writes to `sink`, hiding each of `tokens` (and their URL-encoded forms).
+    /// Writes to `sink`, hiding each of `tokens` in every form a log line may quote it
+    /// ([`secret_forms`]).
     pub fn new(sink: W, tokens: &[Token]) -> Self {
-        let mut secrets = Vec::new();
-        for t in tokens.iter().filter(|t| !t.is_empty()) {
-            let plain = t.expose().to_string();
-            let encoded = percent_encode(&plain);
-            if encoded != plain {
-                secrets.push(encoded);
-            }
-            secrets.push(plain);
-        }
+        let mut secrets: Vec<String> = tokens
+            .iter()
+            .filter(|t| !t.is_empty())
+            .flat_map(|t| secret_forms(t.expose()))
+            .collect();
         // Longest first, so a secret that contains another is replaced whole.
         secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        secrets.dedup();
         RedactingWriter {
             sink: Arc::new(Mutex::new(sink)),
             secrets: Arc::new(secrets),
@@ -179,6 +208,29 @@ pub fn redact(text: &str, secrets: &[String]) -> String {
     out
 }
 
+/// Every form a secret takes in a log line: as it is; escaped as Rust's `Debug` writes a string
+/// (`"` → `\"`, `\` → `\\`, controls as `\u{..}`: how tungstenite logs a request); escaped
+/// as JSON writes it (a frame quoted in a log); URL-encoded with upper- and lower-case hex, and
+/// with `+` for spaces (a query string).
+pub fn secret_forms(secret: &str) -> Vec<String> {
+    let quoted = |s: String| s[1..s.len() - 1].to_string();
+    let forms = [
+        secret.to_string(),
+        quoted(format!("{secret:?}")),
+        quoted(serde_json::to_string(secret).unwrap_or_default()),
+        percent_encode(secret),
+        percent_encode(secret).to_ascii_lowercase(),
+        percent_encode(secret).replace("%20", "+"),
+    ];
+    let mut out: Vec<String> = Vec::new();
+    for f in forms {
+        if !f.is_empty() && !out.contains(&f) {
+            out.push(f);
+        }
+    }
+    out
+}
+
 /// URL-encodes everything but RFC 3986's unreserved characters (how a token looks in a query).
 fn percent_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -231,6 +283,46 @@ mod tests {
         });
         assert!(!out.contains("a%20b%2Bc%2Fd"), "{out}");
         assert!(out.contains(REDACTED));
+    }
+
+    #[test]
+    fn escaped_forms_of_the_token_are_redacted() {
+        let token = r#"ab"c\d 'e"#;
+        let out = logged(token, || {
+            // tungstenite's trace of the upgrade request is a `{:?}` of its text.
+            let request = format!("GET / HTTP/1.1\r\nAuthorization: Bearer {token}\r\n\r\n");
+            tracing::info!("Request: {:?}", request);
+            tracing::info!("frame {}", serde_json::json!({ "token": token }));
+            tracing::info!("GET /?access_token=ab%22c%5Cd+%27e");
+        });
+        for form in secret_forms(token) {
+            assert!(!out.contains(&form), "{form:?} in {out}");
+        }
+        assert!(!out.contains(r#"ab\"c"#), "{out}");
+        assert_eq!(out.matches(REDACTED).count(), 3, "{out}");
+    }
+
+    #[test]
+    fn the_crates_that_see_the_handshake_log_nothing_below_info() {
+        let writer = RedactingWriter::new(Vec::<u8>::new(), &[]);
+        let sink = writer.sink();
+        let subscriber = tracing_subscriber::registry().with(
+            tracing_subscriber::fmt::layer()
+                .with_ansi(false)
+                .with_writer(writer)
+                .with_filter(filter_fn(third_party_cap)),
+        );
+        tracing::subscriber::with_default(subscriber, || {
+            tracing::trace!(target: "tungstenite::handshake::client", "Request: header");
+            tracing::debug!(target: "tokio_tungstenite", "debug detail");
+            tracing::trace!(target: "hyper::proto", "h1 headers");
+            tracing::info!(target: "tungstenite::client", "kept: info");
+            tracing::trace!(target: "napterm::onebot", "kept: ours");
+            tracing::trace!(target: "httpish", "kept: another crate");
+        });
+        let out = String::from_utf8(sink.lock().unwrap().clone()).unwrap();
+        assert!(!out.contains("header") && !out.contains("detail"), "{out}");
+        assert_eq!(out.matches("kept").count(), 3, "{out}");
     }
 
     #[test]

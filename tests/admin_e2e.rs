@@ -146,10 +146,7 @@ async fn colon(h: &mut Harness, line: &str) {
 async fn refused(h: &mut Harness, line: &str, reason: &str) {
     colon(h, line).await;
     h.until(&format!("refusal of {line}"), |s| {
-        s.status
-            .error
-            .as_deref()
-            .is_some_and(|e| e.contains(reason))
+        s.status.error().is_some_and(|e| e.contains(reason))
     })
     .await;
     h.esc();
@@ -178,7 +175,7 @@ async fn calls(h: &mut Harness, action: &str, n: usize) -> Vec<Value> {
 /// Waits until the status line shows `text` as information.
 async fn info(h: &mut Harness, text: &str) {
     h.until(&format!("info {text}"), |s| {
-        s.status.info.as_deref().is_some_and(|i| i.contains(text))
+        s.status.info().is_some_and(|i| i.contains(text))
     })
     .await;
 }
@@ -356,7 +353,7 @@ async fn what_your_role_forbids_is_refused_locally_with_no_call() {
     select_member(&mut h, g, other).await;
     h.type_text("K");
     h.until("refused", |s| {
-        s.status.error.as_deref() == Some("你不是群主或管理员，不能移出别人")
+        s.status.error() == Some("你不是群主或管理员，不能移出别人")
     })
     .await;
     assert!(h.state.popup.is_none(), "no confirmation was offered");
@@ -364,8 +361,7 @@ async fn what_your_role_forbids_is_refused_locally_with_no_call() {
     h.type_text("d");
     h.until("recall refused", |s| {
         s.status
-            .error
-            .as_deref()
+            .error()
             .is_some_and(|e| e.contains("你不是群主或管理员，不能撤回别人的消息"))
     })
     .await;
@@ -776,8 +772,7 @@ async fn group_settings_info_and_the_avatar_from_a_local_file() {
     colon(&mut h, "avatar /nonexistent/napterm-avatar.png").await;
     h.until("reason shown", |s| {
         s.status
-            .error
-            .as_deref()
+            .error()
             .is_some_and(|e| e.contains("无法读取 /nonexistent/napterm-avatar.png"))
     })
     .await;
@@ -787,10 +782,7 @@ async fn group_settings_info_and_the_avatar_from_a_local_file() {
     std::fs::write(&text, "周末羽毛球报名表").expect("write");
     colon(&mut h, &format!("avatar {}", text.display())).await;
     h.until("no picture", |s| {
-        s.status
-            .error
-            .as_deref()
-            .is_some_and(|e| e.contains("不是图片"))
+        s.status.error().is_some_and(|e| e.contains("不是图片"))
     })
     .await;
     assert_eq!(h.calls("set_group_portrait").len(), 1);
@@ -1120,8 +1112,7 @@ async fn a_failure_shows_napcats_reason_and_is_logged() {
     let reason = format!("群({g})成员{u}不存在");
     h.until("reason in the status line", |s| {
         s.status
-            .error
-            .as_deref()
+            .error()
             .is_some_and(|e| e.contains("移出群聊") && e.contains(&reason))
     })
     .await;

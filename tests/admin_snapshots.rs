@@ -116,6 +116,7 @@ fn world() -> State {
                 recalled_by: None,
                 reactions: vec![],
                 essence: false,
+                bad_time: None,
             }),
         );
     }

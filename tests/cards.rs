@@ -112,6 +112,7 @@ fn chat_with(seg: Segment) -> State {
             recalled_by: None,
             reactions: vec![],
             essence: false,
+            bad_time: None,
         }),
     );
     chat.selected = Some(key);
@@ -168,7 +169,7 @@ fn the_link_drawn_under_a_card_is_the_link_o_opens() {
             // A merged forward's card opens the forward viewer instead of a link.
             let viewer = matches!(s.popup, Some(napterm::app::popup::Popup::Forward(_)));
             assert!(
-                s.status.error.is_some() || viewer,
+                s.status.error().is_some() || viewer,
                 "{name}: `o` says there is no link"
             );
             assert_eq!(viewer, name == "multimsg", "{name}");

@@ -169,10 +169,11 @@ async fn wrong_token_fails_with_one_line_and_no_retries() {
     );
     let log = scratch.log();
     assert!(!log.contains("not-the-token"), "the token reached the log");
-    // tungstenite traces the handshake request; the header's token was replaced.
+    // tungstenite's trace of the handshake request (the header with the token) is filtered out
+    // whatever RUST_LOG asks for.
     assert!(
-        log.contains("Bearer <redacted>"),
-        "no redacted header in the log"
+        !log.contains("Authorization") && !log.contains("Bearer"),
+        "the handshake request reached the log"
     );
     sim.shutdown().await;
 }
@@ -185,6 +186,88 @@ async fn token_in_the_url_works_and_stays_out_of_the_log() {
     let o = output(napterm(&scratch, &["call", "get_status", "--url", &url])).await;
     assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
     assert!(!scratch.log().contains(TOKEN), "the token reached the log");
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_with_quotes_and_backslashes_never_reaches_a_trace_log() {
+    // tungstenite traces the upgrade request in Rust debug form: `Bearer ab\"c\\d`.
+    let token = r#"ab"c\d-quoted-5f3a"#;
+    let sim = Sim::start(SimConfig {
+        token: Some(token.into()),
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap();
+    let scratch = Scratch::new("escapedtoken");
+    let mut cmd = napterm(&scratch, &["call", "get_status", "--url", &sim.url()]);
+    cmd.env("NAPTERM_TOKEN", token).env("RUST_LOG", "trace");
+    let o = output(cmd).await;
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
+    let log = scratch.log();
+    for form in [
+        token,
+        r#"ab\"c\\d-quoted-5f3a"#,
+        "ab%22c%5Cd-quoted-5f3a",
+        "quoted-5f3a",
+    ] {
+        assert!(!log.contains(form), "{form:?} reached the log");
+    }
+    assert!(
+        !log.contains("Authorization"),
+        "handshake headers were logged"
+    );
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_non_ascii_token_is_refused_for_the_header_and_works_in_the_query() {
+    let token = "密码-令牌-5f3a";
+    let sim = Sim::start(SimConfig {
+        token: Some(token.into()),
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap();
+    let scratch = Scratch::new("cjktoken");
+    let mut cmd = napterm(&scratch, &["call", "get_status", "--url", &sim.url()]);
+    cmd.env("NAPTERM_TOKEN", token);
+    let o = output(cmd).await;
+    assert_failed(&o, 2, "token_in_query = true");
+    assert!(!stderr(&o).contains(token));
+
+    let config = scratch.path("config/napterm/config.toml");
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    std::fs::write(&config, "token_in_query = true\n").unwrap();
+    let mut cmd = napterm(&scratch, &["call", "get_status", "--url", &sim.url()]);
+    cmd.env("NAPTERM_TOKEN", token);
+    let o = output(cmd).await;
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
+    sim.shutdown().await;
+}
+
+/// What a hostile server put in a failure reason: retitle the window, clear the screen, an
+/// 8-bit CSI, backspace, NUL, write the clipboard, reverse the text.
+const HOSTILE_REASON: &str =
+    "\x1b]0;pwned\x07\x1b[2J\u{9b}31m\x08\0\x1b]52;c;ZXZpbA==\x07boom\u{202E}txt.exe";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hostile_failure_reason_reaches_stderr_inert() {
+    let sim = sim_with_token().await;
+    sim.fail_action("get_status", Some((200, HOSTILE_REASON)));
+    let scratch = Scratch::new("hostile");
+    let mut cmd = napterm(&scratch, &["call", "get_status", "--url", &sim.url()]);
+    cmd.env("NAPTERM_TOKEN", TOKEN);
+    let o = output(cmd).await;
+    assert_failed(&o, 1, "boom");
+    let err = stderr(&o);
+    let line = err.strip_suffix('\n').unwrap_or(&err);
+    assert!(
+        !line.chars().any(char::is_control),
+        "raw control in {err:?}"
+    );
+    assert!(!line.contains('\u{202E}'), "bidi override in {err:?}");
+    assert!(line.contains("␛]0;pwned␇"), "shown, not executed: {err:?}");
     sim.shutdown().await;
 }
 

@@ -598,3 +598,88 @@ async fn without_login_info_the_self_id_comes_from_events() {
     .await;
     sim.shutdown().await;
 }
+
+/// One outage: the server drops every socket and refuses new ones for `down`; returns how long
+/// after it listens again the client is connected.
+async fn outage(
+    sim: &Sim,
+    events: &mut UnboundedReceiver<ClientEvent>,
+    down: Duration,
+) -> Duration {
+    sim.refuse_for(down);
+    sim.drop_connections();
+    let listens_again = Instant::now() + down;
+    wait_state(events, "Reconnecting", |s| {
+        matches!(s, ConnState::Reconnecting { .. })
+    })
+    .await;
+    connected(events).await;
+    Instant::now().saturating_duration_since(listens_again)
+}
+
+#[tokio::test]
+async fn a_flapping_server_is_reconnected_quickly_every_time() {
+    // Before the fix the backoff reset only after 30 s of uptime: with these settings the
+    // delay doubled across the flaps (50 ms · 2^n) and hit the 10 s cap by the fifth outage.
+    // The delay each retry announces says so without timing anything.
+    let sim = sim().await;
+    let mut opts = options(sim.url());
+    opts.backoff_min = Duration::from_millis(50);
+    opts.backoff_max = Duration::from_secs(10);
+    let (_client, mut events) = Client::connect(opts);
+    connected(&mut events).await;
+    for cycle in 0..8 {
+        sim.refuse_for(Duration::from_millis(150));
+        sim.drop_connections();
+        let mut announced = Vec::new();
+        while let ConnState::Reconnecting { in_secs, .. } =
+            wait_state(&mut events, "Reconnecting or Connected", |s| {
+                matches!(
+                    s,
+                    ConnState::Reconnecting { .. } | ConnState::Connected { .. }
+                )
+            })
+            .await
+        {
+            announced.push(in_secs);
+        }
+        assert!(!announced.is_empty(), "outage {cycle}: no retry announced");
+        // A reset backoff retries at 50, 100, 200 ms: each rounds up to 1 s.
+        assert!(
+            announced.iter().all(|s| *s <= 1),
+            "outage {cycle}: the backoff grew across the flaps: {announced:?}"
+        );
+    }
+    sim.shutdown().await;
+}
+
+/// The README's reconnect figures: 100 drop/refuse cycles of 0.3–3 s with the shipped backoff
+/// (0.5 s doubling, 30 s cap). A measurement, not a check; run it on purpose:
+/// `cargo test --test connection -- --ignored --nocapture reconnect_figures`.
+#[tokio::test]
+#[ignore = "a 4-minute measurement for the README"]
+async fn reconnect_figures() {
+    let sim = sim().await;
+    let opts = ConnectOptions {
+        url: sim.url(),
+        ..ConnectOptions::default()
+    };
+    let (_client, mut events) = Client::connect(opts);
+    connected(&mut events).await;
+    let mut delays = Vec::new();
+    for _ in 0..100 {
+        let down = Duration::from_millis(rand::random_range(300..=3000));
+        delays.push(outage(&sim, &mut events, down).await);
+        // Stay up for a moment, as a server that flaps does between outages.
+        tokio::time::sleep(Duration::from_millis(rand::random_range(100..=1000))).await;
+    }
+    delays.sort();
+    let ms = |d: Duration| d.as_millis();
+    println!(
+        "reconnect after the server listens again, 100 cycles: median {} ms, p90 {} ms, max {} ms",
+        ms(delays[49]),
+        ms(delays[89]),
+        ms(delays[99])
+    );
+    sim.shutdown().await;
+}

@@ -394,7 +394,7 @@ fn declining_a_long_mute_makes_no_call() {
     let fx = type_text(&mut s, "n");
     assert!(writes(&fx).is_empty(), "{fx:?}");
     assert!(s.popup.is_none());
-    assert_eq!(s.status.info.as_deref(), Some("已取消"));
+    assert_eq!(s.status.info(), Some("已取消"));
     // Asked again and confirmed: exactly one mute.
     command(&mut s, &format!("ban {MEMBER} 30d"));
     let fx = type_text(&mut s, "y");
@@ -437,7 +437,7 @@ fn what_your_role_forbids_is_refused_with_no_call() {
         let fx = command(&mut s, &line);
         assert!(writes(&fx).is_empty(), "/{line}: {fx:?}");
         assert!(s.popup.is_none(), "/{line}: no confirmation offered");
-        let error = s.status.error.as_deref().unwrap_or_default();
+        let error = s.status.error().unwrap_or_default();
         assert!(error.contains(reason), "/{line}: {error}");
     }
 }
@@ -629,7 +629,7 @@ fn your_own_message_older_than_two_minutes_is_recalled_only_by_who_manages_the_g
             );
         } else {
             assert!(s.popup.is_none(), "{role:?}");
-            let e = s.status.error.clone().unwrap_or_default();
+            let e = s.status.error().unwrap_or_default();
             assert!(e.contains("超过 2 分钟"), "{role:?}: {e}");
         }
     }
@@ -658,7 +658,7 @@ fn a_new_card_or_title_is_kept_and_named_by_who_they_were() {
     };
     update(&mut s, Msg::Reply(Reply::SetCard(card, Ok(()))));
     assert_eq!(
-        s.status.info.as_deref(),
+        s.status.info(),
         Some("已将 成员20002 (20002) 的群名片改为「小明」")
     );
     let title = SetTitle {
@@ -668,7 +668,7 @@ fn a_new_card_or_title_is_kept_and_named_by_who_they_were() {
     };
     update(&mut s, Msg::Reply(Reply::SetTitle(title, Ok(()))));
     assert_eq!(
-        s.status.info.as_deref(),
+        s.status.info(),
         Some("已给 小明 (20002) 设置头衔「摸鱼大师」")
     );
     let m = s.contacts.member(G, MEMBER).expect("still a member");

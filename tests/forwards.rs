@@ -472,9 +472,9 @@ fn marked_messages_go_as_one_merged_forward_or_one_by_one() {
     );
     assert_eq!(s.chats[&GROUP].marked.len(), 2);
     assert!(
-        s.status.error.as_deref().is_some_and(|e| e.contains("1/2")),
+        s.status.error().is_some_and(|e| e.contains("1/2")),
         "{:?}",
-        s.status.error
+        s.status.error()
     );
     // Esc clears the marks (and stays in the timeline); the next Esc leaves it.
     key(&mut s, KeyCode::Esc);
@@ -492,7 +492,7 @@ fn marked_messages_go_as_one_merged_forward_or_one_by_one() {
     // A bad target is refused and nothing is sent.
     let fx = command(&mut s, "forward 不存在的群");
     assert!(calls(&fx).is_empty());
-    assert!(s.status.error.is_some());
+    assert!(s.status.error().is_some());
     let fx = command(&mut s, "forward");
     assert!(calls(&fx).is_empty());
 }
@@ -551,7 +551,7 @@ fn the_picker_reacts_and_the_same_reaction_again_takes_it_back() {
     // Unknown faces are refused.
     let fx = command(&mut s, "react 不存在的表情");
     assert!(calls(&fx).is_empty());
-    assert!(s.status.error.is_some());
+    assert!(s.status.error().is_some());
 }
 
 #[test]
@@ -928,12 +928,7 @@ fn filtered_friend_requests_join_the_inbox_and_can_only_be_accepted() {
     assert!(s.inbox.items[0].filtered);
     let fx = command(&mut s, "reject 1");
     assert!(calls(&fx).is_empty());
-    assert!(
-        s.status
-            .error
-            .as_deref()
-            .is_some_and(|e| e.contains("只能同意"))
-    );
+    assert!(s.status.error().is_some_and(|e| e.contains("只能同意")));
     let fx = command(&mut s, "accept 1");
     let want = AcceptDoubt {
         flag: "u_abc".into(),
@@ -991,11 +986,8 @@ fn dice_rps_and_music_go_out_as_their_segments() {
         Msg::Reply(Reply::SendMessage(sent, Err(failed("签名服务器请求失败")))),
     );
     assert!(
-        s.status
-            .error
-            .as_deref()
-            .is_some_and(|e| e.contains("音乐签名")),
+        s.status.error().is_some_and(|e| e.contains("音乐签名")),
         "{:?}",
-        s.status.error
+        s.status.error()
     );
 }

@@ -298,12 +298,7 @@ fn a_store_that_cannot_open_says_so_once_and_napterm_runs_on_without_it() {
         }),
     );
     assert!(matches!(s.store.status, StoreStatus::Off(_)));
-    assert!(
-        s.status
-            .error
-            .as_deref()
-            .is_some_and(|e| e.contains("read-only"))
-    );
+    assert!(s.status.error().is_some_and(|e| e.contains("read-only")));
     let fx = update(&mut s, live(message(GROUP, MEMBER, 5, NOW, "早")));
     assert!(writes(&fx).is_empty());
     assert!(s.chats[&GROUP].timeline.message(5).is_some(), "still shown");
@@ -319,7 +314,7 @@ fn a_store_that_cannot_open_says_so_once_and_napterm_runs_on_without_it() {
     assert!(!fx.iter().any(|e| matches!(e, Effect::OpenStore { .. })));
     let fx = command(&mut s, "find 早");
     assert!(reads(&fx).is_empty());
-    assert!(s.status.error.is_some());
+    assert!(s.status.error().is_some());
 }
 
 // ----- what is written -----

@@ -390,13 +390,9 @@ async fn a_damaged_history_file_is_moved_aside_with_a_message_and_a_new_one_kept
     let mut h = start(sim, data.path()).await;
     assert_eq!(h.state.self_id, me);
     assert!(
-        h.state
-            .status
-            .error
-            .as_deref()
-            .is_some_and(|e| e.contains("moved")),
+        h.state.status.error().is_some_and(|e| e.contains("moved")),
         "{:?}",
-        h.state.status.error
+        h.state.status.error()
     );
     let g = member_group(&h);
     open(&mut h, Peer::Group(g)).await;

@@ -328,7 +328,7 @@ fn more_than_nine_links_take_two_digits() {
     let fx = key(&mut s, KeyCode::Char('5'));
     assert!(opened(&fx).is_empty());
     assert!(
-        s.status.error.as_deref().unwrap_or("").contains("15"),
+        s.status.error().unwrap_or("").contains("15"),
         "{:?}",
         s.status
     );
@@ -342,7 +342,7 @@ fn no_links_on_screen_says_so() {
     drawn(&mut s, 100, 30);
     press(&mut s, KeyCode::Char('o'), KeyModifiers::CONTROL);
     assert_eq!(s.popup, None);
-    assert!(s.status.error.is_some());
+    assert!(s.status.error().is_some());
 }
 
 #[test]
@@ -434,7 +434,7 @@ fn a_failed_editor_keeps_the_draft_and_says_why() {
         },
     );
     assert_eq!(s.composer.text(), "别丢");
-    let e = s.status.error.clone().unwrap_or_default();
+    let e = s.status.error().unwrap_or_default().to_string();
     assert!(e.contains("nvim") && e.contains("草稿未改动"), "{e}");
 }
 
@@ -614,13 +614,7 @@ fn notify_modes_per_chat_are_saved_and_shown_in_the_header() {
     // A bad mode explains itself.
     command(&mut s, &format!("open g:{G}"));
     command(&mut s, "notify sometimes");
-    assert!(
-        s.status
-            .error
-            .as_deref()
-            .unwrap_or("")
-            .contains("all|mentions|none")
-    );
+    assert!(s.status.error().unwrap_or("").contains("all|mentions|none"));
 }
 
 #[test]

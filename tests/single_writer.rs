@@ -138,13 +138,18 @@ fn sending_drops_the_draft_of_its_chat() {
 }
 
 #[test]
-fn the_clock_expires_the_status_line() {
+fn the_clock_expires_a_confirmation_and_an_error_stays_until_something_newer() {
     let mut s = state();
+    s.info("已复制");
+    update(&mut s, Msg::Clock(NOW + 3));
+    assert_eq!(s.status.info(), Some("已复制"));
+    update(&mut s, Msg::Clock(NOW + 4));
+    assert_eq!(s.status.info(), None);
     s.error("发送失败");
-    update(&mut s, Msg::Clock(NOW + 7));
-    assert_eq!(s.status.error.as_deref(), Some("发送失败"));
-    update(&mut s, Msg::Clock(NOW + 8));
-    assert_eq!(s.status.error, None);
+    update(&mut s, Msg::Clock(NOW + 600));
+    assert_eq!(s.status.error(), Some("发送失败"));
+    s.info("已复制");
+    assert_eq!(s.status.error(), None, "the newest outcome wins");
 }
 
 #[test]
@@ -350,30 +355,20 @@ fn runtime_failures_are_said_in_the_status_line() {
             reason: "No space left on device".into(),
         }),
     );
-    let e = s.status.error.clone().unwrap_or_default();
+    let e = s.status.error().unwrap_or_default().to_string();
     assert!(
         e.contains("session.json") && e.contains("No space left"),
         "{e}"
     );
     update(&mut s, Msg::Failed(Failure::Suspend("no tty".into())));
-    assert!(
-        s.status
-            .error
-            .as_deref()
-            .is_some_and(|e| e.contains("挂起"))
-    );
+    assert!(s.status.error().is_some_and(|e| e.contains("挂起")));
     update(
         &mut s,
         Msg::Failed(Failure::Open(
             "没有可用的浏览器 (SSH)，链接已复制到剪贴板".into(),
         )),
     );
-    assert!(
-        s.status
-            .info
-            .as_deref()
-            .is_some_and(|i| i.contains("已复制"))
-    );
+    assert!(s.status.info().is_some_and(|i| i.contains("已复制")));
 }
 
 #[test]

@@ -69,20 +69,35 @@ impl Screen {
 }
 
 struct Running {
+    /// The process we started: napterm, or the stand-in job-control shell (`start_job`).
     child: Child,
+    /// napterm's own pid.
+    pid: u32,
     pty: Pty,
     screen: Screen,
     _dir: std::path::PathBuf,
 }
 
-/// Starts `napterm demo` on a fresh pty, with config and state in a scratch directory; the pty
-/// answers the terminal queries as a terminal without the kitty keyboard protocol would.
+/// Starts `napterm demo` on a fresh pty, with config and state in a scratch directory, as the
+/// leader of its own session (as `ssh host napterm` or a tmux pane command run it: no shell with
+/// job control above it); the pty answers the terminal queries as a terminal without the kitty
+/// keyboard protocol would.
 fn start(extra_env: &[(&str, &str)]) -> Running {
-    start_on(extra_env, true)
+    start_with(extra_env, false, true)
 }
 
 /// [`start`], on a pty that answers no query when `answer_queries` is false.
 fn start_on(extra_env: &[(&str, &str)], answer_queries: bool) -> Running {
+    start_with(extra_env, false, answer_queries)
+}
+
+/// Starts `napterm demo` as a job-control shell runs a job: a session leader (standing in for
+/// the shell) puts it in a process group of its own, gives that group the terminal, and waits.
+fn start_job() -> Running {
+    start_with(&[], true, true)
+}
+
+fn start_with(extra_env: &[(&str, &str)], job: bool, answer_queries: bool) -> Running {
     let dir = std::env::temp_dir().join(format!(
         "napterm-pty-{}-{}",
         std::process::id(),
@@ -108,17 +123,21 @@ fn start_on(extra_env: &[(&str, &str)], answer_queries: bool) -> Running {
     // SAFETY: only async-signal-safe calls between fork and exec: a new session whose
     // controlling terminal is the pty, as a login shell would have.
     unsafe {
-        cmd.pre_exec(|| {
+        cmd.pre_exec(move || {
             if libc::setsid() < 0 {
                 return Err(std::io::Error::last_os_error());
             }
             if libc::ioctl(0, libc::TIOCSCTTY as _, 0) < 0 {
                 return Err(std::io::Error::last_os_error());
             }
+            if job {
+                as_a_job();
+            }
             Ok(())
         });
     }
     let child = cmd.spawn().expect("spawn napterm");
+    let pid = if job { job_pid(child.id()) } else { child.id() };
     let out = Arc::new(Mutex::new(Vec::new()));
     let sink = out.clone();
     let mut reader = pty.master.try_clone().expect("clone master");
@@ -143,9 +162,75 @@ fn start_on(extra_env: &[(&str, &str)], answer_queries: bool) -> Running {
     });
     Running {
         child,
+        pid,
         pty,
         screen: Screen { out },
         _dir: dir,
+    }
+}
+
+/// In the forked child, before exec: forks again. The parent stays behind as the job-control
+/// shell (the job in its own group holding the terminal; it exits as the job does); the child
+/// returns to exec napterm once its group holds the terminal.
+///
+/// Only async-signal-safe calls: this runs between fork and exec.
+fn as_a_job() {
+    // SAFETY: fork, setpgid, tcsetpgrp, close, waitpid, nanosleep and _exit are
+    // async-signal-safe.
+    unsafe {
+        let pid = libc::fork();
+        if pid > 0 {
+            libc::setpgid(pid, pid);
+            libc::tcsetpgrp(0, pid);
+            // Everything but stdio, the pipe `spawn` waits on included: spawn returns.
+            for fd in 3..1024 {
+                libc::close(fd);
+            }
+            let mut status = 0;
+            loop {
+                let r = libc::waitpid(pid, &mut status, 0);
+                if r == pid && (libc::WIFEXITED(status) || libc::WIFSIGNALED(status)) {
+                    break;
+                }
+                if r < 0 && *libc::__errno_location() != libc::EINTR {
+                    libc::_exit(1);
+                }
+            }
+            let code = if libc::WIFEXITED(status) {
+                libc::WEXITSTATUS(status)
+            } else {
+                128 + libc::WTERMSIG(status)
+            };
+            libc::_exit(code);
+        }
+        if pid == 0 {
+            libc::setpgid(0, 0);
+            let pause = libc::timespec {
+                tv_sec: 0,
+                tv_nsec: 1_000_000,
+            };
+            while libc::tcgetpgrp(0) != libc::getpid() {
+                libc::nanosleep(&pause, std::ptr::null_mut());
+            }
+        }
+    }
+}
+
+/// napterm's pid under the stand-in shell `shell`: its only child.
+fn job_pid(shell: u32) -> u32 {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let children = std::fs::read_to_string(format!("/proc/{shell}/task/{shell}/children"))
+            .unwrap_or_default();
+        if let Some(pid) = children
+            .split_whitespace()
+            .next()
+            .and_then(|p| p.parse().ok())
+        {
+            return pid;
+        }
+        assert!(Instant::now() < deadline, "the job never started");
+        std::thread::sleep(Duration::from_millis(10));
     }
 }
 
@@ -167,7 +252,7 @@ impl Running {
     fn signal(&self, sig: libc::c_int) {
         // SAFETY: sending a signal to our own child process.
         unsafe {
-            libc::kill(self.child.id() as i32, sig);
+            libc::kill(self.pid as i32, sig);
         }
     }
 
@@ -259,8 +344,22 @@ fn proc_state(pid: u32) -> Option<char> {
 }
 
 #[test]
-fn ctrl_z_suspends_with_the_terminal_restored_and_resumes() {
+fn ctrl_z_without_a_job_control_shell_says_so_and_keeps_running() {
+    // Stopped here, nothing would ever continue it: napterm would stay stopped for good.
     let mut r = start(&[]);
+    r.wait_up();
+    r.send(b"\x1a");
+    r.screen
+        .wait_for("无法挂起", "the reason in the status line");
+    assert_ne!(proc_state(r.pid), Some('T'), "not stopped");
+    r.send(b"\x03");
+    assert_eq!(r.exit_code(), Some(0));
+    r.assert_restored();
+}
+
+#[test]
+fn ctrl_z_suspends_with_the_terminal_restored_and_resumes() {
+    let mut r = start_job();
     r.wait_up();
     let before = r.screen.text().len();
     r.send(b"\x1a");
@@ -271,7 +370,7 @@ fn ctrl_z_suspends_with_the_terminal_restored_and_resumes() {
         std::thread::sleep(Duration::from_millis(20));
     }
     let deadline = Instant::now() + Duration::from_secs(10);
-    while proc_state(r.child.id()) != Some('T') {
+    while proc_state(r.pid) != Some('T') {
         assert!(Instant::now() < deadline, "napterm did not stop");
         std::thread::sleep(Duration::from_millis(50));
     }
@@ -381,4 +480,58 @@ fn the_first_frame_does_not_wait_for_the_keyboard_protocol_answer() {
         r.screen.text().contains("\x1b[<1u"),
         "the keyboard protocol turned off on the way out"
     );
+}
+
+#[test]
+fn call_on_a_terminal_escapes_what_could_act_on_it() {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let sim = rt
+        .block_on(napterm::sim::Sim::start(napterm::sim::SimConfig::default()))
+        .expect("simulator");
+    // A nickname holding an 8-bit CSI (clear screen) and a right-to-left override.
+    sim.with_world(|w| w.nickname = "夜航船\u{9b}2J\u{202E}gnp.exe".into());
+    let pty = open_pty(100, 30);
+    let slave = pty.slave.as_raw_fd();
+    let dir = std::env::temp_dir().join(format!("napterm-pty-call-{}", rand_suffix()));
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_napterm"));
+    cmd.args(["call", "get_login_info", "--url", &sim.url()])
+        .env("XDG_CONFIG_HOME", dir.join("config"))
+        .env("XDG_STATE_HOME", dir.join("state"))
+        .env_remove("NAPTERM_URL")
+        .env_remove("NAPTERM_TOKEN");
+    // SAFETY: dup'ing our slave descriptor for the child's stdio.
+    let io = |fd: i32| unsafe { Stdio::from_raw_fd(libc::dup(fd)) };
+    cmd.stdin(io(slave)).stdout(io(slave)).stderr(io(slave));
+    let mut child = cmd.spawn().expect("spawn napterm call");
+    // The command holds our copies of the slave: the master reads to the end only once they
+    // are closed too.
+    drop(cmd);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(st) = child.try_wait().expect("wait") {
+            break st;
+        }
+        assert!(Instant::now() < deadline, "napterm call hung");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(0));
+    drop(pty.slave);
+    let mut out = Vec::new();
+    let mut master = pty.master;
+    let mut buf = [0u8; 8192];
+    // Until the slave side is gone (EIO on Linux) or nothing more comes.
+    while let Ok(n) = master.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+        out.extend_from_slice(&buf[..n]);
+    }
+    let text = String::from_utf8_lossy(&out);
+    assert!(text.contains(r"夜航船\u009b2J\u202egnp.exe"), "{text}");
+    assert!(
+        !text.contains('\u{9b}') && !text.contains('\u{202E}'),
+        "{text:?}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+    rt.block_on(sim.shutdown());
 }

@@ -7,6 +7,7 @@ mod support;
 use crossterm::event::{KeyCode, KeyModifiers};
 use napterm::onebot::{Peer, Role};
 use serde_json::json;
+use std::time::Duration;
 use support::Harness;
 
 /// The group where the simulated account is a plain member, and its name.
@@ -392,9 +393,9 @@ async fn a_plain_onebot_server_without_napcat_extensions_still_works() {
     .await;
     h.until_screen(&name).await;
     assert!(
-        h.state.status.error.is_none(),
+        h.state.status.error().is_none(),
         "no error for missing extensions: {:?}",
-        h.state.status.error
+        h.state.status.error()
     );
     h.type_text("hello plain onebot");
     h.enter();
@@ -409,7 +410,11 @@ async fn a_plain_onebot_server_without_napcat_extensions_still_works() {
     h.type_text("/readall");
     h.enter();
     h.settle(200).await;
-    assert!(h.state.status.error.is_none(), "{:?}", h.state.status.error);
+    assert!(
+        h.state.status.error().is_none(),
+        "{:?}",
+        h.state.status.error()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -523,4 +528,64 @@ async fn o_on_a_group_file_fetches_its_link_and_opens_it() {
     assert_eq!(calls[0]["file_id"], json!(file_id));
     assert_eq!(h.lp.host.opened.len(), 1, "opened: {:?}", h.lp.host.opened);
     assert!(h.lp.host.opened[0].starts_with("http"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_that_answers_nothing_and_recovers_gets_asked_again() {
+    let sim = support::sim().await;
+    // The group list goes unanswered at first (its calls time out).
+    sim.ignore_action("get_group_list", true);
+    let mut h = Harness::patient(sim, 120, 40, Duration::from_millis(300));
+    let mut waited = 0;
+    while h.calls("get_group_list").len() < 2 {
+        h.settle(50).await;
+        waited += 1;
+        assert!(waited < 200, "the group list was never asked again");
+    }
+    h.until_screen("仍未加载: 群列表").await;
+    let groups = napterm::app::loads::Load::Groups;
+    assert!(h.state.loads.is_pending(groups));
+    // It recovers: the next attempt is answered and the group list is in.
+    h.sim.ignore_action("get_group_list", false);
+    h.until("groups loaded", |s| !s.loads.is_pending(groups))
+        .await;
+    let all = h.sim.with_world(|w| w.groups().len());
+    assert_eq!(h.state.contacts.groups.len(), all);
+    assert!(!h.screen().contains("仍未加载"), "{}", h.screen());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fifty_messages_missed_while_away_all_arrive_after_the_reconnect() {
+    let mut h = Harness::start(120, 40).await;
+    let g = h.sim.with_world(|w| w.flood_group());
+    open_group(&mut h, g).await;
+    h.sim.refuse_for(Duration::from_millis(600));
+    h.sim.drop_connections();
+    h.until("reconnecting", |s| {
+        !matches!(s.conn, napterm::onebot::ConnState::Connected { .. })
+    })
+    .await;
+    // 50 messages reach the server while we are away: no event reaches us.
+    let markers: Vec<String> = (0..50)
+        .map(|k| {
+            h.sim.with_world(|w| w.flood_message(990_000 + k));
+            napterm::sim::server::flood_marker(990_000 + k)
+        })
+        .collect();
+    let peer = Peer::Group(g);
+    h.until("every missed message is in the chat", |s| {
+        let Some(chat) = s.chats.get(&peer) else {
+            return false;
+        };
+        let texts: Vec<String> = chat
+            .timeline
+            .iter()
+            .filter_map(|e| e.message().map(|m| m.chain.plain_text()))
+            .collect();
+        markers.iter().all(|m| texts.iter().any(|t| t.contains(m)))
+    })
+    .await;
+    let screen = h.screen();
+    assert!(screen.contains(&markers[49]), "{screen}");
+    assert!(!screen.contains("遗漏"), "no gap: {screen}");
 }

@@ -53,6 +53,7 @@ fn msg(id: i64, from: i64, name: &str, chain: MessageChain) -> MessageItem {
         recalled_by: None,
         reactions: vec![],
         essence: false,
+        bad_time: None,
     }
 }
 

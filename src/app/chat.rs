@@ -48,6 +48,9 @@ pub struct MessageItem {
     /// Reactions by emoji id (face id or code point), in first-seen order.
     pub reactions: Vec<Reaction>,
     pub essence: bool,
+    /// The time the server gave, when it could not be believed (far in the future): the
+    /// message is ordered by sequence or arrival instead, and its time is shown as unknown.
+    pub bad_time: Option<i64>,
 }
 
 /// One reaction (贴表情) on a message: the emoji, how many reacted with it, and whether you did.
@@ -92,6 +95,7 @@ impl MessageItem {
             recalled_by: None,
             reactions,
             essence: false,
+            bad_time: None,
         }
     }
 }
@@ -734,6 +738,7 @@ mod tests {
             recalled_by: None,
             reactions: vec![],
             essence: false,
+            bad_time: None,
         })
     }
 

@@ -15,12 +15,12 @@ pub fn key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
     if let Some(c) = printable(&key) {
         line.push(c);
         // Editing after a failed command: the old reason no longer applies.
-        state.status.error = None;
+        state.status.clear_error();
         return;
     }
     match key.code {
         KeyCode::Backspace if line.pop().is_none() => state.command_line = None,
-        KeyCode::Backspace => state.status.error = None,
+        KeyCode::Backspace => state.status.clear_error(),
         KeyCode::Esc => state.command_line = None,
         KeyCode::Enter => {
             let typed = line.clone();

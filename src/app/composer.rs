@@ -39,6 +39,12 @@ impl Draft {
     pub fn is_empty(&self) -> bool {
         self.text.is_empty() && self.reply.is_none()
     }
+
+    /// True when the text is a `/command` (`//` sends a literal slash): a command typed in the
+    /// composer is not a draft.
+    pub fn is_command(&self) -> bool {
+        self.text.starts_with('/') && !self.text.starts_with("//")
+    }
 }
 
 /// What accepting a completion entry puts where the typed text was.

@@ -17,12 +17,16 @@ impl Drafts {
         self.0.get(&peer)
     }
 
-    /// Keeps `draft` as `peer`'s draft; an empty one drops it.
-    pub fn set(&mut self, peer: Peer, draft: Draft) {
+    /// Keeps `draft` as `peer`'s draft; an empty one drops it. Returns whether that changed
+    /// anything.
+    pub fn set(&mut self, peer: Peer, draft: Draft) -> bool {
         if draft.is_empty() {
-            self.0.remove(&peer);
+            self.0.remove(&peer).is_some()
+        } else if self.0.get(&peer) == Some(&draft) {
+            false
         } else {
             self.0.insert(peer, draft);
+            true
         }
     }
 

@@ -1,11 +1,13 @@
 //! What the connection reports: state changes, messages, notices, requests, reconnects.
 
-use super::call::{FriendCategories, Friends, Groups, MarkRead, RecentContacts};
+use super::call::{FriendCategories, Friends, Groups, MarkRead};
 use crate::onebot::notice::{JoinKind, LeaveKind};
 use crate::onebot::{ClientEvent, ConnState, Event, MessageEvent, Notice, NoticeKind, Peer};
 
 use super::chat::{EntryKind, HistoryState, MessageItem, NoticeItem, Page, Scroll, SortKey};
 use super::effect::Effect;
+use super::load_tracker;
+use super::loads::Load;
 use super::state::State;
 use super::stored::StoreWrite;
 use super::text::{duration_text, excerpt};
@@ -18,6 +20,10 @@ pub fn on_client(state: &mut State, ev: ClientEvent, fx: &mut Vec<Effect>) {
         ClientEvent::State(s) => {
             let first_connect = match &s {
                 ConnState::Connected { self_id, nickname } => {
+                    if !state.online() {
+                        // Calls made before this connection are not answered on it.
+                        state.loads.new_connection();
+                    }
                     if (*self_id != 0 && *self_id != state.self_id)
                         || (!nickname.is_empty() && *nickname != state.self_name)
                     {
@@ -63,14 +69,16 @@ pub fn on_client(state: &mut State, ev: ClientEvent, fx: &mut Vec<Effect>) {
     }
 }
 
-/// What is fetched once the connection is up.
+/// What is fetched once the connection is up (the tracked loads through the load tracker).
 fn initial_loads(state: &mut State, fx: &mut Vec<Effect>) {
-    fx.push(Effect::call(Friends));
+    if state.self_name.is_empty() {
+        // The connection's own get_login_info got no answer: ask for who we are ourselves.
+        load_tracker::ask(state, Load::LoginInfo, fx);
+    }
+    load_tracker::ask(state, Load::Friends, fx);
     fx.push(Effect::call(FriendCategories));
-    fx.push(Effect::call(Groups));
-    fx.push(Effect::call(RecentContacts {
-        count: state.settings.recent_count,
-    }));
+    load_tracker::ask(state, Load::Groups, fx);
+    load_tracker::ask(state, Load::RecentChats, fx);
     super::requests::refresh(fx);
     // A chat opened before the connection came up (or restored) loads now.
     lifecycle::on_connected(state, fx);
@@ -91,6 +99,12 @@ fn catch_up(state: &mut State, fx: &mut Vec<Effect>) {
     }
     for p in peers {
         if catch_up::start(state, p, fx) {
+            // A first page the load tracker would ask again: the catch-up's page brings it.
+            load_tracker::hand_over(state, Load::History(p));
+            continue;
+        }
+        if state.loads.is_pending(Load::History(p)) {
+            // Its first page went down with the old connection: the load tracker asks again.
             continue;
         }
         let chat = state.chat_mut(p);
@@ -101,12 +115,10 @@ fn catch_up(state: &mut State, fx: &mut Vec<Effect>) {
             fx.push(Effect::Call(call));
         }
     }
-    // The open chat's first page if it was opened while offline, its member list if that load
-    // went down with the old connection.
+    // The loads that went down with the old connection (the open chat's first page, its member
+    // list) or were wanted while there was none: the load tracker asks them again.
     lifecycle::on_connected(state, fx);
-    fx.push(Effect::call(RecentContacts {
-        count: state.settings.recent_count,
-    }));
+    load_tracker::ask(state, Load::RecentChats, fx);
     // Requests made while we were away.
     super::requests::refresh(fx);
     state.info("已重新连接，正在补齐消息");
@@ -128,17 +140,50 @@ fn on_event(state: &mut State, e: Event, fx: &mut Vec<Effect>) {
     }
 }
 
-/// The timeline key of a message event.
+/// A server time further ahead of the clock than this (seconds) is not believed.
+pub const TIME_AHEAD_LIMIT: i64 = 300;
+
+/// Whether a server time can be believed: not ahead of the clock by more than a few minutes.
+pub fn plausible_time(now: i64, time: i64) -> bool {
+    now == 0 || time <= now.saturating_add(TIME_AHEAD_LIMIT)
+}
+
+/// The timeline key of a message event. A message whose time is implausible (a bogus time far
+/// in the future) would sit below everything newer for good: it is ordered by QQ's sequence
+/// when the server gives one (the time of the message before it in sequence), else by arrival
+/// (now).
 pub fn key_of(state: &mut State, ev: &MessageEvent) -> SortKey {
+    let seq: u64 = ev
+        .real_seq
+        .as_deref()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let time = if plausible_time(state.now, ev.time) {
+        ev.time
+    } else {
+        stand_in_time(state, ev.peer(), seq)
+    };
     SortKey {
-        time: ev.time,
-        seq: ev
-            .real_seq
-            .as_deref()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0),
+        time,
+        seq,
         arrival: state.arrival(),
     }
+}
+
+/// The time an implausibly timed message is filed under: that of the latest message before
+/// it in QQ's sequence, or now.
+fn stand_in_time(state: &State, peer: Peer, seq: u64) -> i64 {
+    let before = (seq != 0)
+        .then(|| state.chats.get(&peer))
+        .flatten()
+        .and_then(|c| {
+            c.timeline
+                .iter()
+                .filter(|e| e.message().is_some() && e.key.seq != 0 && e.key.seq <= seq)
+                .max_by_key(|e| e.key.seq)
+                .map(|e| e.key.time)
+        });
+    before.unwrap_or(state.now)
 }
 
 /// Adds a message to its chat; `live` messages count as unread and may notify.
@@ -176,7 +221,7 @@ pub fn on_message(state: &mut State, ev: MessageEvent, fx: &mut Vec<Effect>, liv
         state.self_id = ev.self_id;
         state.contacts.touch();
     }
-    let item = MessageItem::from_event(&ev);
+    let mut item = MessageItem::from_event(&ev);
     if !item.own {
         match peer {
             Peer::Group(g) => {
@@ -206,6 +251,9 @@ pub fn on_message(state: &mut State, ev: MessageEvent, fx: &mut Vec<Effect>, liv
             || state.settings.highlights.matches(&item.chain.plain_text()));
     let temp_group = temp_session_group(&ev);
     let key = key_of(state, &ev);
+    if key.time != ev.time {
+        item.bad_time = Some(ev.time);
+    }
     let is_open = state.open == Some(peer);
     let watching = is_open && state.terminal_focused;
     let now = state.now;

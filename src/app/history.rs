@@ -1,6 +1,7 @@
 //! History pages as they arrive: their messages filed into the chat, the chat told whether older
 //! pages remain, and what the open chat quotes fetched. (The page is asked for by
-//! `Chat::request_page`.)
+//! `Chat::request_page`; the open chat's first page through the load tracker, `load_tracker`,
+//! and the pages of a catch-up by `catch_up`, which takes their results.)
 
 use crate::onebot::{Error, MessageEvent, Peer};
 
@@ -10,6 +11,8 @@ use super::catch_up;
 use super::chat::HistoryState;
 use super::effect::Effect;
 use super::events::on_message;
+use super::load_tracker;
+use super::loads::Load;
 use super::state::State;
 use super::text::short_reason;
 
@@ -21,6 +24,9 @@ impl Request for History {
     }
 
     fn done(self, state: &mut State, list: Vec<MessageEvent>, fx: &mut Vec<Effect>) {
+        if self.anchor.is_none() {
+            load_tracker::settle(state, Load::History(self.peer), Ok(()), fx);
+        }
         if catch_up::takes(state, &self) {
             let peer = self.peer;
             let step = catch_up::examine(state, &self, &list);
@@ -58,6 +64,12 @@ impl Request for History {
     }
 
     fn failed(self, state: &mut State, e: Error, fx: &mut Vec<Effect>) {
+        if self.anchor.is_none()
+            && load_tracker::settle(state, Load::History(self.peer), Err(&e), fx)
+        {
+            // Asked again (or once connected).
+            return;
+        }
         if catch_up::takes(state, &self) {
             tracing::info!("catching up {} failed: {e}", self.peer);
             catch_up::failed(state, &self);

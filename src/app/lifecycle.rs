@@ -6,11 +6,12 @@ use crate::onebot::{Error, Peer};
 
 use super::call::reply::Request;
 use super::call::{MarkAllRead, MarkRead};
-use super::chat::{HistoryState, Page, UnreadAtOpen};
+use super::chat::{HistoryState, UnreadAtOpen};
 use super::composer::Composer;
-use super::contacts::MembersState;
 use super::drafts::Session;
 use super::effect::Effect;
+use super::load_tracker;
+use super::loads::Load;
 use super::state::State;
 use super::{catch_up, local, member_list, quotes};
 
@@ -52,12 +53,15 @@ pub fn close_chat(state: &mut State) {
     }
 }
 
-/// The composer's text becomes the open chat's draft (an empty one is dropped). The one place
-/// the open chat's draft is written.
-pub fn keep_draft(state: &mut State) {
-    if let Some(p) = state.open {
-        state.drafts.set(p, state.composer.draft());
-    }
+/// The composer's text becomes the open chat's draft (an empty one is dropped); a `/command`
+/// being typed is not a draft, so the chat keeps the one it had. The one place the open chat's
+/// draft is written; returns whether it changed.
+pub fn keep_draft(state: &mut State) -> bool {
+    let Some(p) = state.open else {
+        return false;
+    };
+    let draft = state.composer.draft();
+    !draft.is_command() && state.drafts.set(p, draft)
 }
 
 /// The open chat, as it is left: everything up to its last entry counts as seen, and it
@@ -80,32 +84,26 @@ pub fn load_open(state: &mut State, fx: &mut Vec<Effect>) {
     if !state.online() {
         return;
     }
-    let page = state.settings.history_page;
-    // With stored (or loaded) messages it catches up until it meets them.
-    if state.chat_mut(peer).history == HistoryState::NotLoaded
-        && !catch_up::start(state, peer, fx)
-        && let Some(call) = state.chat_mut(peer).request_page(Page::Latest, page)
+    // With stored (or loaded) messages it catches up until it meets them; else its latest
+    // page comes through the load tracker (asked again when it does not come).
+    if state.chat_mut(peer).history == HistoryState::NotLoaded && !catch_up::start(state, peer, fx)
     {
-        fx.push(Effect::Call(call));
+        load_tracker::ask(state, Load::History(peer), fx);
     }
-    if let Peer::Group(g) = peer
-        && (state.members.visible || !state.contacts.members.contains_key(&g))
-    {
+    // Whatever is known of the list: one that is not in (never asked, or dropped while the chat
+    // was left) is asked; one loaded or on its way is left alone.
+    if let Peer::Group(g) = peer {
         member_list::ensure_members(state, g, fx);
     }
 }
 
-/// The connection came up (or back): the chat the last run had open opens, and what the open
-/// chat asked for while there was none, or on the connection that went away, is asked for now.
+/// The connection came up (or back): the chat the last run had open opens, every load that
+/// waited for it or went down with the old connection is asked again (the load tracker knows
+/// them), and the open chat asks for what it still lacks.
 pub fn on_connected(state: &mut State, fx: &mut Vec<Effect>) {
-    if let Some(Peer::Group(g)) = state.open
-        && let Some(m) = state.contacts.members.get_mut(&g)
-        && matches!(m.state, MembersState::Loading | MembersState::Failed)
-    {
-        // Asked on a connection that went away: that answer is not coming.
-        m.state = MembersState::NotLoaded;
-        member_list::ensure_members(state, g, fx);
-    }
+    load_tracker::on_connected(state, fx);
+    // (A member list the server refused last time is asked again too: a new connection may do
+    // better.)
     load_open(state, fx);
     // The last run's chat, unless the user has opened a chat or started typing in the meantime.
     if let Some(p) = state.restore_open.take()
@@ -130,7 +128,8 @@ pub fn mark_open_read(state: &mut State, peer: Peer, fx: &mut Vec<Effect>) {
 /// connected: before that it would be a bare number saying 正在加载消息… for as long as there
 /// is no NapCat, where the connection's trouble is what needs saying.
 pub fn restore(state: &mut State, session: Session, fx: &mut Vec<Effect>) {
-    for (peer, draft) in session.drafts.iter() {
+    // Earlier versions kept a half-typed command as a draft: it is not one.
+    for (peer, draft) in session.drafts.iter().filter(|(_, d)| !d.is_command()) {
         state.drafts.set(peer, draft.clone());
     }
     for (peer, mode) in &session.notify.0 {

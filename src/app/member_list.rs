@@ -1,19 +1,20 @@
 //! Group member lists: loaded when first needed, and the member pane shown or hidden.
 
-use super::call::MemberList;
 use crate::onebot::Peer;
 
 use super::action::Pane;
 use super::contacts::MembersState;
 use super::effect::Effect;
+use super::load_tracker;
+use super::loads::Load;
 use super::state::State;
 
-/// Requests a group's member list if it is not loaded or loading.
+/// Requests a group's member list if it is not loaded or loading (through the load tracker,
+/// which asks again when the answer does not come).
 pub fn ensure_members(state: &mut State, group: i64, fx: &mut Vec<Effect>) {
     let m = state.contacts.members.entry(group).or_default();
     if matches!(m.state, MembersState::NotLoaded | MembersState::Failed) {
-        m.state = MembersState::Loading;
-        fx.push(Effect::call(MemberList { group }));
+        load_tracker::ask(state, Load::Members(group), fx);
     }
 }
 

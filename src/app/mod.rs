@@ -14,15 +14,16 @@
 //! `tests/module_graph.rs` checks the two lists below against the imports: a new module goes in
 //! one of them.
 //!
-//! The core modules: `action`, `admin/audit`, `call`, `call/chat`, `call/contacts`, `call/group`,
-//! `call/forwarding`, `call/members`, `call/messages`, `call/reactions`, `call/reply`,
-//! `call/requests`, `chat`, `composer`, `contacts`, `drafts`, `effect`, `inbox`, `keymap`, `msg`,
-//! `notify`, `popup`, `popup/state`, `state`, `store_state`, `stored`, `text`.
+//! The core modules: `action`, `admin/audit`, `call`, `call/chat`, `call/contacts`,
+//! `call/forwarding`, `call/group`, `call/members`, `call/messages`, `call/reactions`,
+//! `call/reply`, `call/requests`, `chat`, `composer`, `contacts`, `drafts`, `effect`, `inbox`,
+//! `keymap`, `loads`, `msg`, `notify`, `popup`, `popup/state`, `state`, `store_state`, `stored`, `text`.
 //!
 //! The feature modules: `actions`, `admin`, `admin/commands`, `admin/duration`, `admin/group`,
 //! `admin/members`, `admin/messages`, `admin/roles`, `admin/sheets`, `admin/target`, `catch_up`,
 //! `chat_prefs`, `command_line`, `commands`, `completion`, `cursor`, `editor`, `events`, `forwarding`,
-//! `fuzzy`, `history`, `input`, `keymap/hint`, `lifecycle`, `local`, `member_list`, `names`,
+//! `fuzzy`, `history`, `input`, `keymap/hint`, `lifecycle`, `load_tracker`, `local`,
+//! `member_list`, `names`,
 //! `open_link`, `outgoing`, `popup/confirm`, `popup/essences`, `popup/faces`, `popup/find`,
 //! `popup/forward`, `popup/help`, `popup/inbox`, `popup/leave`, `popup/links`, `popup/mute`, `popup/mutes`,
 //! `popup/notices`, `popup/profile`, `popup/protocol`, `popup/reaction_list`,
@@ -53,6 +54,8 @@ pub mod inbox;
 pub mod input;
 pub mod keymap;
 pub mod lifecycle;
+pub mod load_tracker;
+pub mod loads;
 pub mod local;
 pub mod member_list;
 pub mod msg;

@@ -78,7 +78,7 @@ impl Request for FileUrl {
     }
 
     fn done(self, state: &mut State, url: String, fx: &mut Vec<Effect>) {
-        if !url.starts_with("http") {
+        if !crate::onebot::link::is_web_url(&url) {
             state.error("服务器没有给出文件链接");
         } else if self.copy {
             fx.push(Effect::Copy(url));

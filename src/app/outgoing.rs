@@ -35,6 +35,7 @@ pub fn send_chain(state: &mut State, peer: Peer, chain: MessageChain, fx: &mut V
         recalled_by: None,
         reactions: Vec::new(),
         essence: false,
+        bad_time: None,
     };
     let now = state.now;
     let chat = state.chat_mut(peer);

@@ -471,16 +471,11 @@ mod tests {
             action: "get_group_system_msg".into(),
         };
         GroupRequests { filtered: false }.failed(&mut s, missing, &mut fx);
-        assert_eq!(s.status.error, None);
+        assert_eq!(s.status.error(), None);
         // Any other failure while the inbox is open is shown.
         let down = Error::Transport("closed".into());
         GroupRequests { filtered: false }.failed(&mut s, down, &mut fx);
-        assert!(
-            s.status
-                .error
-                .as_deref()
-                .is_some_and(|e| e.contains("未连接"))
-        );
+        assert!(s.status.error().is_some_and(|e| e.contains("未连接")));
     }
 
     #[test]
@@ -515,8 +510,7 @@ mod tests {
         assert!(!s.inbox.items[0].answering, "it can be answered again");
         assert!(
             s.status
-                .error
-                .as_deref()
+                .error()
                 .is_some_and(|e| e.contains("No such request"))
         );
     }

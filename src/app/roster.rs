@@ -1,15 +1,18 @@
 //! Keeping what the account knows fresh: who it is, its friends and their categories, its
 //! groups, its recent chats and the member lists of groups, as their calls come back. (They are
-//! asked for by `events` once connected, and by `member_list` when a list is first needed.)
+//! asked for by `events` once connected, and by `member_list` when a list is first needed,
+//! through the load tracker, `loads`: each result is reported to it first.)
 
 use crate::onebot::{Error, Peer, types};
 
 use super::call::contacts::{FriendsByCategory, RecentItem};
-use super::call::reply::Request;
+use super::call::reply::{Request, show_failure};
 use super::call::{FriendCategories, Friends, Groups, LoginInfo, MemberList, RecentContacts};
 use super::contacts::{FriendInfo, GroupEntry, Member, Members, MembersState};
 use super::effect::Effect;
 use super::events::on_message;
+use super::load_tracker;
+use super::loads::Load;
 use super::state::State;
 use super::stored::StoreWrite;
 use super::text::short_reason;
@@ -21,7 +24,8 @@ impl Request for LoginInfo {
         "获取登录信息"
     }
 
-    fn done(self, state: &mut State, out: types::LoginInfo, _fx: &mut Vec<Effect>) {
+    fn done(self, state: &mut State, out: types::LoginInfo, fx: &mut Vec<Effect>) {
+        load_tracker::settle(state, Load::LoginInfo, Ok(()), fx);
         if (state.self_id, &state.self_name) != (out.user_id, &out.nickname) {
             // Timelines draw your name and your mentions: their layouts are stale.
             state.contacts.touch();
@@ -29,7 +33,13 @@ impl Request for LoginInfo {
         state.self_id = out.user_id;
         state.self_name = out.nickname;
         if state.online() {
-            super::local::want_account(state, out.user_id, _fx);
+            super::local::want_account(state, out.user_id, fx);
+        }
+    }
+
+    fn failed(self, state: &mut State, e: Error, fx: &mut Vec<Effect>) {
+        if !load_tracker::settle(state, Load::LoginInfo, Err(&e), fx) {
+            show_failure(state, self.describe(), &e);
         }
     }
 }
@@ -42,6 +52,7 @@ impl Request for Friends {
     }
 
     fn done(self, state: &mut State, list: Vec<FriendInfo>, fx: &mut Vec<Effect>) {
+        load_tracker::settle(state, Load::Friends, Ok(()), fx);
         for f in &list {
             name_chat(state, Peer::Private(f.user_id), &f.display_name(), fx);
         }
@@ -54,6 +65,12 @@ impl Request for Friends {
             state.contacts.friends.insert(f.user_id, f);
         }
         state.contacts.touch();
+    }
+
+    fn failed(self, state: &mut State, e: Error, fx: &mut Vec<Effect>) {
+        if !load_tracker::settle(state, Load::Friends, Err(&e), fx) {
+            show_failure(state, self.describe(), &e);
+        }
     }
 }
 
@@ -86,12 +103,19 @@ impl Request for Groups {
     }
 
     fn done(self, state: &mut State, list: Vec<GroupEntry>, fx: &mut Vec<Effect>) {
+        load_tracker::settle(state, Load::Groups, Ok(()), fx);
         for g in &list {
             name_chat(state, Peer::Group(g.group_id), &g.name, fx);
         }
         state.contacts.groups = list.into_iter().map(|g| (g.group_id, g)).collect();
         state.contacts.groups_loaded = true;
         state.contacts.touch();
+    }
+
+    fn failed(self, state: &mut State, e: Error, fx: &mut Vec<Effect>) {
+        if !load_tracker::settle(state, Load::Groups, Err(&e), fx) {
+            show_failure(state, self.describe(), &e);
+        }
     }
 }
 
@@ -103,6 +127,7 @@ impl Request for RecentContacts {
     }
 
     fn done(self, state: &mut State, items: Vec<RecentItem>, fx: &mut Vec<Effect>) {
+        load_tracker::settle(state, Load::RecentChats, Ok(()), fx);
         for it in items {
             if !it.name.is_empty() {
                 match it.peer {
@@ -130,9 +155,11 @@ impl Request for RecentContacts {
         }
     }
 
-    // An extension other servers lack: carry on without it.
-    fn failed(self, _state: &mut State, e: Error, _fx: &mut Vec<Effect>) {
-        tracing::info!("optional call failed: {e}");
+    // An extension other servers lack: carry on without it (unless it only timed out).
+    fn failed(self, state: &mut State, e: Error, fx: &mut Vec<Effect>) {
+        if !load_tracker::settle(state, Load::RecentChats, Err(&e), fx) {
+            tracing::info!("optional call failed: {e}");
+        }
     }
 }
 
@@ -145,6 +172,7 @@ impl Request for MemberList {
 
     fn done(self, state: &mut State, list: Vec<Member>, fx: &mut Vec<Effect>) {
         let group = self.group;
+        load_tracker::settle(state, Load::Members(group), Ok(()), fx);
         let mut ms = Members {
             state: MembersState::Loaded,
             by_id: list.into_iter().map(|m| (m.user_id, m)).collect(),
@@ -162,7 +190,10 @@ impl Request for MemberList {
         }
     }
 
-    fn failed(self, state: &mut State, e: Error, _fx: &mut Vec<Effect>) {
+    fn failed(self, state: &mut State, e: Error, fx: &mut Vec<Effect>) {
+        if load_tracker::settle(state, Load::Members(self.group), Err(&e), fx) {
+            return;
+        }
         state.contacts.members.entry(self.group).or_default().state = MembersState::Failed;
         let retry = super::retry::key(state);
         state.error(format!(

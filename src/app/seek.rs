@@ -63,7 +63,7 @@ pub fn step(state: &mut State, fx: &mut Vec<Effect>) {
             }
             if seeking.pages > 0 {
                 // "正在往前加载…" is over.
-                state.status.info = None;
+                state.status.clear_info();
             }
             return;
         }

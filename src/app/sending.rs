@@ -6,7 +6,7 @@ use crate::onebot::{Error, MessageChain, Peer, Segment};
 use super::call::SendMessage;
 use super::call::reply::Request;
 use super::chat::Delivery;
-use super::composer::Submission;
+use super::composer::{Composer, Submission};
 use super::effect::{Effect, Step};
 use super::popup::{Confirm, Popup};
 use super::state::State;
@@ -62,11 +62,16 @@ fn send_checked(state: &mut State, confirmed: bool, fx: &mut Vec<Effect>) {
             if line.is_empty() {
                 return;
             }
-            // The command line is not part of the draft: it leaves the composer before it runs,
-            // so what the command puts there (a face, a reply target) is what stays. A command
-            // that fails gives its text back, to be corrected.
+            // The command line is not part of the draft (`lifecycle::keep_draft`): the composer
+            // goes back to the chat's draft, what it held before the command was typed, before
+            // the command runs — so what the command puts there (a face, a reply target) joins
+            // it. A command that fails gives its text back, to be corrected.
             let typed = std::mem::take(&mut state.composer);
-            state.composer.reply = typed.reply.clone();
+            let draft = state.open.and_then(|p| state.drafts.get(p)).cloned();
+            state.composer = Composer::from_draft(draft.unwrap_or_default());
+            if typed.reply.is_some() {
+                state.composer.reply = typed.reply.clone();
+            }
             if let Err(e) = commands::run(state, &line, fx) {
                 state.composer = typed;
                 state.error(e);

@@ -13,6 +13,7 @@ use super::contacts::{Contacts, Member};
 use super::drafts::{Drafts, Session};
 use super::inbox::Inbox;
 use super::keymap::Keymap;
+use super::loads::Loads;
 use super::popup::Popup;
 use super::store_state::LocalStore;
 
@@ -116,15 +117,81 @@ pub struct Search {
     pub current: Option<SortKey>,
 }
 
-/// The status line's transient messages.
+/// The status line's message: one model for every outcome. One message at a time, the newest
+/// wins: a success said after an error replaces it. An error stays until something newer is
+/// said (or the command line it answers is edited); a confirmation fades after a few seconds.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Status {
-    /// The last error of a failed action, until the next action or a few seconds pass.
-    pub error: Option<String>,
-    /// A short confirmation ("已复制").
-    pub info: Option<String>,
-    /// Unix time after which `error`/`info` are cleared.
+    message: Option<(Tone, String)>,
+    /// Unix time after which a confirmation is cleared (0: nothing to clear).
     pub until: i64,
+}
+
+/// What kind of outcome the status line says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    /// A failed action: stays until something newer is said.
+    Error,
+    /// A short confirmation ("已复制"): fades.
+    Info,
+}
+
+/// How long a confirmation stays, in seconds.
+const INFO_SECS: i64 = 4;
+
+impl Status {
+    /// The error shown, if the newest message is one.
+    pub fn error(&self) -> Option<&str> {
+        match &self.message {
+            Some((Tone::Error, t)) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// The confirmation shown, if the newest message is one.
+    pub fn info(&self) -> Option<&str> {
+        match &self.message {
+            Some((Tone::Info, t)) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// The message shown, with its kind.
+    pub fn message(&self) -> Option<(Tone, &str)> {
+        self.message.as_ref().map(|(k, t)| (*k, t.as_str()))
+    }
+
+    /// Says `text`, replacing whatever was said before.
+    pub fn say(&mut self, tone: Tone, text: String, now: i64) {
+        self.until = match tone {
+            Tone::Error => 0,
+            Tone::Info => now + INFO_SECS,
+        };
+        self.message = Some((tone, text));
+    }
+
+    /// Drops the error shown (what it answered is being redone).
+    pub fn clear_error(&mut self) {
+        if self.error().is_some() {
+            self.message = None;
+        }
+    }
+
+    /// Drops the confirmation shown (what it announced is over).
+    pub fn clear_info(&mut self) {
+        if self.info().is_some() {
+            self.message = None;
+            self.until = 0;
+        }
+    }
+
+    /// The clock moved on: a confirmation whose time is up is cleared.
+    pub fn expire(&mut self, now: i64) {
+        if self.until != 0 && now >= self.until {
+            self.message = None;
+            self.until = 0;
+        }
+    }
 }
 
 /// What the last frame showed, reported back by the UI so keys and clicks can refer to it.
@@ -242,6 +309,8 @@ pub struct State {
     pub reaction_fetch: ReactionFetch,
     /// Friend and group requests waiting for an answer.
     pub inbox: Inbox,
+    /// The start-up loads not in yet (asked again after a timeout or a lost connection).
+    pub loads: Loads,
     /// The local history: which store is open, the newest stored message per chat.
     pub store: LocalStore,
 }
@@ -332,6 +401,7 @@ impl State {
             recent_reactions: Vec::new(),
             reaction_fetch: ReactionFetch::default(),
             inbox: Inbox::default(),
+            loads: Loads::default(),
             store: LocalStore::default(),
         }
     }
@@ -361,17 +431,14 @@ impl State {
         self.next_arrival
     }
 
-    /// Shows an error in the status line for a while.
+    /// Shows an error in the status line until something newer is said (`Status`).
     pub fn error(&mut self, msg: impl Into<String>) {
-        self.status.error = Some(msg.into());
-        self.status.info = None;
-        self.status.until = self.now + 8;
+        self.status.say(Tone::Error, msg.into(), self.now);
     }
 
-    /// Shows a short confirmation in the status line for a while.
+    /// Shows a short confirmation in the status line, replacing an older error; it fades.
     pub fn info(&mut self, msg: impl Into<String>) {
-        self.status.info = Some(msg.into());
-        self.status.until = self.now + 4;
+        self.status.say(Tone::Info, msg.into(), self.now);
     }
 
     /// Total unread messages (for the window title), leaving out chats set to 免打扰.

@@ -1,5 +1,7 @@
 //! Moving around a timeline: selection, pages, top/bottom, quoted messages, search, links.
 
+use crate::onebot::Peer;
+
 use super::chat::{HistoryState, MessageItem, Page, Seek, SortKey};
 use super::effect::Effect;
 use super::state::{Search, State};
@@ -148,7 +150,10 @@ pub fn jump_to_quoted(state: &mut State, fx: &mut Vec<Effect>) {
     }
 }
 
-/// Starts a search in the open chat and jumps to the newest match.
+/// Starts a search in the open chat and jumps to its newest match: from the newest message,
+/// or from the message the user selected (itself included) — never from where an earlier
+/// search left the selection. Nothing from the selection: from the newest after all, so every
+/// loaded message can be found. `n`/`N` continue it (`search_step`).
 pub fn search_start(state: &mut State, query: &str) -> Result<(), String> {
     let Some(peer) = state.open else {
         return Err("先打开一个会话".into());
@@ -157,18 +162,47 @@ pub fn search_start(state: &mut State, query: &str) -> Result<(), String> {
     if query.is_empty() {
         return Err("用法: /search <文字>".into());
     }
+    let earlier_match = state
+        .search
+        .as_ref()
+        .filter(|s| s.peer == peer)
+        .and_then(|s| s.current);
+    let users = state
+        .chats
+        .get(&peer)
+        .and_then(|c| c.selected)
+        .filter(|k| Some(*k) != earlier_match);
+    let q = query.to_lowercase();
+    let found = users
+        .and_then(|k| newest_match(state, peer, &q, Some(k)))
+        .or_else(|| newest_match(state, peer, &q, None));
     state.search = Some(Search {
         peer,
         query: query.to_string(),
-        current: None,
+        current: found,
     });
-    if !search_step(state, -1) {
+    let Some(k) = found else {
         return Err(format!("没有找到「{query}」"));
+    };
+    if let Some(c) = state.chats.get_mut(&peer) {
+        c.selected = Some(k);
     }
     Ok(())
 }
 
-fn matches(state: &State, m: &MessageItem, q: &str, peer: crate::onebot::Peer) -> bool {
+/// The newest message of `peer` matching `q` (lowercase), at or before `from` when given.
+fn newest_match(state: &State, peer: Peer, q: &str, from: Option<SortKey>) -> Option<SortKey> {
+    let chat = state.chats.get(&peer)?;
+    chat.timeline
+        .iter()
+        .rev()
+        .filter(|e| from.is_none_or(|k| e.key <= k))
+        .filter_map(|e| e.message().map(|m| (e.key, m)))
+        .find(|(_, m)| matches(state, m, q, peer))
+        .map(|(k, _)| k)
+}
+
+fn matches(state: &State, m: &MessageItem, q: &str, peer: Peer) -> bool {
     let text = state.plain_text(peer, &m.chain).to_lowercase();
     text.contains(q) || m.sender_name.to_lowercase().contains(q)
 }

@@ -68,13 +68,12 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Warning(w) => state.error(w),
         Msg::Continue(step) => sending::on_step(state, step, &mut fx),
     }
-    // Whatever the message did to the composer, the open chat's draft follows.
-    lifecycle::keep_draft(state);
-    if state.status.until != 0 && state.now >= state.status.until {
-        state.status.error = None;
-        state.status.info = None;
-        state.status.until = 0;
+    // Whatever the message did to the composer, the open chat's draft follows, and is saved
+    // (the runtime writes it once typing pauses).
+    if lifecycle::keep_draft(state) {
+        fx.push(Effect::SaveSession(state.session()));
     }
+    state.status.expire(state.now);
     if let Some((user, version)) = keep
         && state.contacts.version != version
         && let Some(Peer::Group(g)) = state.open

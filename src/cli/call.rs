@@ -3,7 +3,7 @@
 //! Scripts depend on this being quick and definite: it gives up after the first failed
 //! connection attempt instead of reconnecting, and every failure is one line and an exit status.
 
-use std::io::Read;
+use std::io::{IsTerminal, Read};
 use std::time::Duration;
 
 use serde_json::Value;
@@ -12,6 +12,7 @@ use tokio::sync::mpsc::UnboundedReceiver;
 use super::{EXIT_CALL_FAILED, EXIT_CONNECTION, EXIT_USAGE, Failure};
 use crate::config::Settings;
 use crate::onebot::{Client, ClientEvent, ConnState, Error};
+use crate::ui::sanitize::json_for_terminal;
 
 /// The longest wait for the TCP/WebSocket handshake before giving up.
 const CONNECT_GIVE_UP: Duration = Duration::from_secs(10);
@@ -22,8 +23,18 @@ pub async fn run(settings: &Settings, action: &str, params: Option<&str>) -> Res
     let data = call_once(settings, action, params).await?;
     let text = serde_json::to_string_pretty(&data)
         .map_err(|e| Failure::new(EXIT_CALL_FAILED, format!("cannot print the reply: {e}")))?;
-    println!("{text}");
+    println!("{}", for_stdout(&text, std::io::stdout().is_terminal()));
     Ok(())
+}
+
+/// The reply as printed: on a terminal, what could act on it (C1, bidi controls) is written as
+/// JSON escapes — the same JSON; into a pipe or file, exactly as NapCat sent it.
+fn for_stdout(json: &str, terminal: bool) -> std::borrow::Cow<'_, str> {
+    if terminal {
+        json_for_terminal(json)
+    } else {
+        std::borrow::Cow::Borrowed(json)
+    }
 }
 
 /// The parameters: a JSON object (absent means `{}`); `-` reads them from stdin.
@@ -198,6 +209,16 @@ mod tests {
         assert!(err.message.contains("JSON object"));
         let err = parse_params(Some("{group_id: }")).unwrap_err();
         assert!(err.message.contains("not valid JSON"), "{}", err.message);
+    }
+
+    #[test]
+    fn a_reply_on_a_terminal_is_escaped_and_in_a_pipe_is_not() {
+        let json = "{\n  \"nickname\": \"a\u{9b}2J\u{202E}\"\n}";
+        assert_eq!(
+            for_stdout(json, true),
+            "{\n  \"nickname\": \"a\\u009b2J\\u202e\"\n}"
+        );
+        assert_eq!(for_stdout(json, false), json);
     }
 
     #[test]

@@ -31,7 +31,18 @@ impl Token {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+    /// True when an `Authorization: Bearer` header can carry it as it is: printable ASCII only.
+    /// Anything else (CJK, emoji, controls) is mangled on the way and never matches NapCat's
+    /// token; `token_in_query` sends it percent-encoded instead.
+    pub fn fits_header(&self) -> bool {
+        self.0.bytes().all(|b| b == b' ' || b.is_ascii_graphic())
+    }
 }
+
+/// What to say about a token that cannot go in the header (see [`Token::fits_header`]).
+pub const TOKEN_NOT_FOR_HEADER: &str = "the access token contains characters an HTTP header \
+    cannot carry (non-ASCII letters or control characters), so NapCat would never accept it \
+    there; set `token_in_query = true` in the config file to send it as `?access_token=` instead";
 
 impl std::fmt::Debug for Token {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

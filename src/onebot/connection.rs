@@ -26,7 +26,9 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::{self, Message};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-use super::client::{ClientEvent, Command, ConnState, ConnectOptions, reply_to_result};
+use super::client::{
+    ClientEvent, Command, ConnState, ConnectOptions, TOKEN_NOT_FOR_HEADER, reply_to_result,
+};
 use super::error::{Error, Result};
 use super::event::{Event, Meta};
 use super::frame::{Frame, FrameError, Reply, parse_frame};
@@ -37,7 +39,8 @@ type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 const PING_AFTER_SILENCE: Duration = Duration::from_secs(30);
 /// …and declared dead if nothing at all comes back within this long.
 const PONG_WAIT: Duration = Duration::from_secs(30);
-/// A connection that lived this long resets the backoff: the next loss starts from `backoff_min`.
+/// A connection that lived this long resets the backoff even if NapCat never answered
+/// `get_login_info` (a connection that completed its start-up resets it at once).
 const STABLE_AFTER: Duration = Duration::from_secs(30);
 /// Jitter shortens each reconnect delay by up to this fraction, so many clients spread out.
 const JITTER: f64 = 0.25;
@@ -486,6 +489,12 @@ impl Task {
 
     /// The socket answered `get_login_info` (or failed to): the connection is usable.
     fn logged_in(&mut self, result: Result<Value>) {
+        // NapCat answered: the start-up completed, so this connection was healthy and the next
+        // loss retries from the shortest delay — short flaps must not ratchet every later outage
+        // up to the cap. A login that timed out proves nothing; `STABLE_AFTER` covers that case.
+        if !matches!(result, Err(Error::Timeout { .. })) {
+            self.backoff.reset();
+        }
         let (self_id, nickname) = match &result {
             Ok(data) => (
                 data.get("user_id")
@@ -734,14 +743,12 @@ fn build_request(opts: &ConnectOptions) -> std::result::Result<Request, DialFail
     if let Some(token) = token
         && !opts.token_in_query
     {
+        let unfit = || DialFailure::Auth(TOKEN_NOT_FOR_HEADER.into());
+        if !token.fits_header() {
+            return Err(unfit());
+        }
         let mut value =
-            HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| {
-                DialFailure::Auth(
-                    "the access token contains characters that cannot be sent in an HTTP header; \
-                 check the token given with --token-file / NAPTERM_TOKEN / config `token`"
-                        .into(),
-                )
-            })?;
+            HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| unfit())?;
         value.set_sensitive(true);
         request.headers_mut().insert(AUTHORIZATION, value);
     }
@@ -988,6 +995,25 @@ mod tests {
         assert_eq!(header.to_str().ok(), Some("Bearer s3cret"));
         assert!(header.is_sensitive());
         assert!(!request.uri().to_string().contains("s3cret"));
+    }
+
+    #[test]
+    fn a_token_a_header_cannot_carry_says_to_use_the_query() {
+        let opts = |token_in_query| ConnectOptions {
+            token: Some(super::super::client::Token::new("密码😀")),
+            token_in_query,
+            ..ConnectOptions::default()
+        };
+        match build_request(&opts(false)) {
+            Err(DialFailure::Auth(message)) => {
+                assert!(message.contains("token_in_query"), "{message}")
+            }
+            _ => panic!("a non-ASCII token went into the header"),
+        }
+        let Ok(request) = build_request(&opts(true)) else {
+            panic!("the query carries any token")
+        };
+        assert!(request.uri().to_string().contains("access_token=%E5%AF%86"));
     }
 
     fn task() -> (Task, mpsc::UnboundedReceiver<ClientEvent>) {

@@ -6,6 +6,8 @@ use std::io;
 use base64::Engine;
 
 use super::terminal;
+use crate::onebot::link::is_web_url;
+use crate::ui::sanitize::{for_clipboard, for_osc};
 
 /// The desktop notification sequence a terminal understands. Terminals differ: some show
 /// OSC 9, some OSC 777, some both, so only one is ever sent (or two notifications appear).
@@ -39,17 +41,11 @@ pub trait Host {
     fn enhance_keyboard(&mut self);
 }
 
-/// Strips everything that could end or extend an escape sequence.
-pub fn osc_safe(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_control() && !('\u{80}'..='\u{9f}').contains(c))
-        .collect()
-}
-
-/// The notification as one `osc` sequence.
+/// The notification as one `osc` sequence, its text stripped of everything that could end or
+/// extend an escape sequence or read differently than it is (bidi controls).
 pub fn notify_sequence(title: &str, body: &str, osc: Osc) -> String {
-    let title = osc_safe(title).replace(';', "；");
-    let body = osc_safe(body);
+    let title = for_osc(title).replace(';', "；");
+    let body = for_osc(body);
     match osc {
         Osc::SevenSevenSeven => {
             format!("\x1b]777;notify;{title};{}\x07", body.replace(';', "；"))
@@ -71,6 +67,33 @@ pub fn no_opener(set: &dyn Fn(&str) -> bool, macos: bool) -> Option<&'static str
     None
 }
 
+/// The OSC 52 sequence that puts `text` on the clipboard, its controls dropped first.
+pub fn copy_sequence(text: &str) -> String {
+    let b64 = base64::engine::general_purpose::STANDARD.encode(for_clipboard(text).as_bytes());
+    format!("\x1b]52;c;{b64}\x07")
+}
+
+/// The system opener's command for `url`. One rule for every link napterm opens: only an
+/// `http(s)://` URL that draws as itself (`is_web_url`), so no other scheme (`file:`,
+/// `javascript:`, `smb:`) reaches the opener, and the argument, starting with `http`, is never
+/// taken as an option (`--manual`). No `--` is passed: xdg-open refuses it as an unknown option.
+pub fn opener_command(url: &str) -> Result<std::process::Command, String> {
+    if !is_web_url(url) {
+        return Err("只能打开 http(s) 链接".into());
+    }
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    let mut cmd = std::process::Command::new(opener);
+    cmd.arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    Ok(cmd)
+}
+
 /// The real terminal.
 pub struct TerminalHost;
 
@@ -89,15 +112,15 @@ impl Host for TerminalHost {
     }
 
     fn set_title(&mut self, title: &str) {
-        terminal::write_raw(&format!("\x1b]0;{}\x07", osc_safe(title)));
+        terminal::write_raw(&format!("\x1b]0;{}\x07", for_osc(title)));
     }
 
     fn copy(&mut self, text: &str) {
-        let b64 = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
-        terminal::write_raw(&format!("\x1b]52;c;{b64}\x07"));
+        terminal::write_raw(&copy_sequence(text));
     }
 
     fn open(&mut self, url: &str) -> Result<(), String> {
+        let mut cmd = opener_command(url)?;
         if let Some(why) = no_opener(
             &|k| std::env::var_os(k).is_some(),
             cfg!(target_os = "macos"),
@@ -105,17 +128,8 @@ impl Host for TerminalHost {
             self.copy(url);
             return Err(format!("{why}，链接已复制到剪贴板"));
         }
-        let opener = if cfg!(target_os = "macos") {
-            "open"
-        } else {
-            "xdg-open"
-        };
-        std::process::Command::new(opener)
-            .arg(url)
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
+        let opener = cmd.get_program().to_string_lossy().into_owned();
+        cmd.spawn()
             .map(drop)
             .map_err(|e| format!("无法运行 {opener}: {e}"))
     }
@@ -181,6 +195,13 @@ mod tests {
             assert_eq!(s.matches('\x1b').count(), 1, "{osc:?}");
             assert_eq!(s.matches('\x07').count(), 1, "{osc:?}");
             assert!(!s.contains('\u{9b}'));
+            // Bidi overrides would make the notification read differently than it is.
+            let s = notify_sequence("小明\u{202E}gnp.exe", "看\u{2066}这个\u{202D}", osc);
+            assert!(
+                !s.chars().any(crate::ui::sanitize::is_bidi_control),
+                "{s:?}"
+            );
+            assert!(s.contains("小明gnp.exe") && s.contains("看这个"));
         }
         assert!(notify_sequence("t", "b2J;c", Osc::SevenSevenSeven).contains("b2J；c"));
     }
@@ -213,5 +234,37 @@ mod tests {
             notify_sequence("小明", "在吗", Osc::SevenSevenSeven),
             "\x1b]777;notify;小明;在吗\x07"
         );
+    }
+
+    #[test]
+    fn copied_text_reaches_the_clipboard_without_controls() {
+        let seq = copy_sequence("ls\x1b[201~\nrm -rf ~\r\n\u{9b}\u{202E}ok");
+        let b64 = seq
+            .strip_prefix("\x1b]52;c;")
+            .and_then(|s| s.strip_suffix('\x07'))
+            .expect("one OSC 52 sequence");
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(b64)
+            .expect("base64");
+        assert_eq!(String::from_utf8(bytes).unwrap(), "ls[201~\nrm -rf ~\nok");
+    }
+
+    #[test]
+    fn only_web_links_reach_the_opener_and_never_as_an_option() {
+        for bad in [
+            "--manual",
+            "-h",
+            "file:///etc/passwd",
+            "javascript:alert(1)",
+            "smb://evil.example/share",
+            "mqqapi://card/show_pslcard?uin=1",
+            "https://example.com/\x1b]0;x\x07",
+            "httpx://example.com",
+        ] {
+            assert!(opener_command(bad).is_err(), "{bad:?} was opened");
+        }
+        let cmd = opener_command("https://example.com/a?b=1").expect("a web link opens");
+        let args: Vec<_> = cmd.get_args().collect();
+        assert_eq!(args, ["https://example.com/a?b=1"]);
     }
 }

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde::{Deserialize, Deserializer, Serialize};
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
@@ -147,9 +148,15 @@ pub fn save(path: &Path, saved: &Saved) -> std::io::Result<()> {
     written
 }
 
-/// Saves sessions in the background, newest first: saves asked for while one is being written
-/// collapse into the latest. A failure is reported once (as `Msg::Failed`) until a save works
-/// again.
+/// A save waits this long for a newer one (typing goes on) before it is written…
+const QUIET: Duration = Duration::from_millis(300);
+/// …but never longer than this after it was asked for: a draft is on disk within a second of
+/// typing, even while typing goes on.
+const LATEST: Duration = Duration::from_secs(1);
+
+/// Saves sessions in the background, newest first: saves asked for while typing goes on
+/// collapse into the latest, written once typing pauses (`QUIET`, at most `LATEST` after the
+/// first). A failure is reported once (as `Msg::Failed`) until a save works again.
 pub struct Writer {
     tx: UnboundedSender<Saved>,
     task: tokio::task::JoinHandle<()>,
@@ -162,8 +169,14 @@ impl Writer {
         let task = tokio::spawn(async move {
             let mut failing = false;
             while let Some(mut saved) = rx.recv().await {
-                while let Ok(newer) = rx.try_recv() {
-                    saved = newer;
+                let latest = tokio::time::Instant::now() + LATEST;
+                loop {
+                    let quiet = (tokio::time::Instant::now() + QUIET).min(latest);
+                    match tokio::time::timeout_at(quiet, rx.recv()).await {
+                        Ok(Some(newer)) => saved = newer,
+                        // Closed (exiting): write what is there now.
+                        Ok(None) | Err(_) => break,
+                    }
                 }
                 let p = path.clone();
                 let result = tokio::task::spawn_blocking(move || save(&p, &saved))
@@ -281,6 +294,38 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn saves_asked_while_typing_are_written_once_typing_pauses() {
+        let dir = temp_dir("typing");
+        let path = dir.join("session.json");
+        let (tx, _rx) = unbounded_channel();
+        let w = Writer::spawn(path.clone(), tx);
+        for text in ["在", "在吗", "在吗？"] {
+            let session = Session {
+                drafts: Drafts::from_iter([(Peer::Group(5), draft(text))]),
+                open: Some(Peer::Group(5)),
+                ..Default::default()
+            };
+            w.save(Saved::new(&session));
+        }
+        // No `finish`: the writer writes on its own once the saves stop coming.
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        let written = loop {
+            let saved = load(&path);
+            if !saved.drafts.is_empty() {
+                break saved;
+            }
+            assert!(std::time::Instant::now() < deadline, "never written");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        };
+        assert_eq!(
+            written.drafts["g:5"].text, "在吗？",
+            "the newest of the burst"
+        );
+        w.finish().await;
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[tokio::test]
     async fn the_writer_reports_a_failure_once() {
         let dir = temp_dir("writer");
         let path = dir.join("session.json");
@@ -288,9 +333,12 @@ mod tests {
         let (tx, mut rx) = unbounded_channel();
         let w = Writer::spawn(path.clone(), tx);
         w.save(Saved::default());
+        // The first failure is reported…
+        let first = rx.recv().await.expect("a report");
+        // …a second write that fails the same way is not.
         w.save(Saved::default());
         w.finish().await;
-        let mut failures = Vec::new();
+        let mut failures = vec![first];
         while let Ok(m) = rx.try_recv() {
             failures.push(m);
         }

@@ -168,12 +168,32 @@ fn install_panic_hook() {
     }));
 }
 
-/// Suspends the process like Ctrl+Z in a shell: restore, stop, and re-enter on resume.
-pub fn suspend() -> io::Result<()> {
-    restore();
-    // SIGSTOP cannot be caught; the shell's `fg` sends SIGCONT and we continue here.
+/// Whether a job-control shell can resume napterm after a stop: it put napterm's job in a
+/// process group of its own (not the session leader's, as a shell without job control, `setsid`,
+/// `ssh host napterm` or a tmux pane command leave it) and gave that group the terminal.
+/// Stopped without one, nothing would ever send the SIGCONT: napterm would stay stopped.
+pub fn can_be_resumed() -> bool {
+    // SAFETY: plain queries of our own process group, session and terminal.
     unsafe {
-        libc::raise(libc::SIGSTOP);
+        let pgrp = libc::getpgrp();
+        pgrp != libc::getsid(0) && libc::tcgetpgrp(libc::STDIN_FILENO) == pgrp
+    }
+}
+
+/// Suspends the process like Ctrl+Z in a shell: restore, stop, and re-enter on resume. Refused
+/// (with the reason) when no shell could resume it (`can_be_resumed`).
+pub fn suspend() -> io::Result<()> {
+    if !can_be_resumed() {
+        return Err(io::Error::other(
+            "没有可以用 fg 恢复它的 shell (不是从有作业控制的 shell 启动的)",
+        ));
+    }
+    restore();
+    // The whole job stops (a wrapper script in it too), as a shell's Ctrl+Z stops it: the
+    // shell sees the job stopped. SIGSTOP cannot be caught; `fg` sends SIGCONT and we continue.
+    // SAFETY: signalling our own process group.
+    unsafe {
+        libc::kill(0, libc::SIGSTOP);
     }
     enter_mode()
 }

@@ -104,6 +104,7 @@ struct Shared {
     reply_delay: Mutex<Duration>,
     ignored: Mutex<HashSet<String>>,
     unsupported: Mutex<HashSet<String>>,
+    failing: Mutex<HashMap<String, (i64, String)>>,
     frozen: watch::Sender<bool>,
     shutdown: watch::Sender<bool>,
 }
@@ -131,6 +132,7 @@ impl Sim {
             reply_delay: Mutex::new(Duration::ZERO),
             ignored: Mutex::new(HashSet::new()),
             unsupported: Mutex::new(HashSet::new()),
+            failing: Mutex::new(HashMap::new()),
             frozen: watch::Sender::new(false),
             shutdown: watch::Sender::new(false),
         });
@@ -195,6 +197,20 @@ impl Sim {
     /// implementation lacks NapCat's extensions).
     pub fn set_unsupported(&self, actions: &[&str]) {
         *lock(&self.shared.unsupported) = actions.iter().map(|a| a.to_string()).collect();
+    }
+
+    /// Answers calls of `action` with this failure (`retcode`, `message` as given — hostile
+    /// text included) until called again with `None`.
+    pub fn fail_action(&self, action: &str, failure: Option<(i64, &str)>) {
+        let mut failing = lock(&self.shared.failing);
+        match failure {
+            Some((retcode, message)) => {
+                failing.insert(action.to_string(), (retcode, message.to_string()));
+            }
+            None => {
+                failing.remove(action);
+            }
+        }
     }
 
     /// While `on`, sockets stay open but the server sends nothing and reads nothing.
@@ -586,7 +602,13 @@ fn handle_request(shared: &Arc<Shared>, out: &mpsc::UnboundedSender<Utf8Bytes>, 
         return;
     }
 
-    let outcome = if lock(&shared.unsupported).contains(&action) {
+    let failure = lock(&shared.failing).get(&action).cloned();
+    let outcome = if let Some(failure) = failure {
+        Outcome {
+            reply: Err(failure),
+            events: Vec::new(),
+        }
+    } else if lock(&shared.unsupported).contains(&action) {
         Outcome {
             reply: Err((1404, format!("不支持的API {action}"))),
             events: Vec::new(),

@@ -36,6 +36,9 @@ fn prefix_width(total: u16) -> u16 {
 pub fn text_width(total: u16) -> u16 {
     total.saturating_sub(prefix_width(total))
 }
+/// What the time column says for a message whose server time cannot be believed (as wide as
+/// `HH:MM`).
+pub const BAD_TIME: &str = "时间?";
 
 /// `HH:MM` in local time.
 pub fn clock(ts: i64) -> String {
@@ -342,6 +345,12 @@ pub fn message_rows(
     w: u16,
 ) -> Vec<Line<'static>> {
     let t = ctx.theme;
+    // A time the server gave that cannot be believed is shown as such (the message is
+    // filed by sequence or arrival instead).
+    let stamp = match m.bad_time {
+        Some(_) => BAD_TIME.to_string(),
+        None => clock(time),
+    };
     let nw = name_width(w) as usize;
     let pw = prefix_width(w);
     let content_w = w.saturating_sub(pw).max(4);
@@ -422,7 +431,7 @@ pub fn message_rows(
     for (i, line) in wrapped.into_iter().enumerate() {
         let mut spans = Vec::with_capacity(line.spans.len() + 4);
         if i == 0 {
-            spans.push(Span::styled(format!("{} ", clock(time)), t.time));
+            spans.push(Span::styled(format!("{stamp} "), t.time));
             spans.push(Span::raw(pad.clone()));
             spans.push(Span::styled(name.clone(), name_style));
         } else {
@@ -434,7 +443,7 @@ pub fn message_rows(
     }
     if rows.is_empty() {
         rows.push(Line::from(vec![
-            Span::styled(format!("{} ", clock(time)), t.time),
+            Span::styled(format!("{stamp} "), t.time),
             Span::raw(pad),
             Span::styled(name, name_style),
             bar,

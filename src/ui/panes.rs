@@ -9,7 +9,7 @@ use crate::app::action::Pane;
 use crate::app::keymap::Context;
 use crate::app::popup::Popup;
 use crate::app::sidebar::{self, SidebarRow};
-use crate::app::state::{SidebarTab, State};
+use crate::app::state::{SidebarTab, State, Tone};
 use crate::onebot::{ConnState, Peer, Role};
 
 use super::sanitize::sanitize_line;
@@ -394,7 +394,20 @@ fn hints(state: &State) -> String {
             ],
         ),
     };
-    state.keymap.hint_items(ctx, actions).join("  ")
+    let mut items = state.keymap.hint_items(ctx, actions);
+    if state.focus == Pane::Composer
+        && !state.composer.is_empty()
+        && let (Some(cancel), Some(line)) = (
+            state.keymap.hint(Context::Composer, &Action::Cancel),
+            state.keymap.hint(Context::Timeline, &Action::CommandLine),
+        )
+    {
+        // A draft need not be emptied to run a command: the `:` line from the timeline leaves
+        // it alone. Said instead of where Esc goes (the same key begins it).
+        items.retain(|i| !i.starts_with(&format!("{cancel} ")));
+        items.push(format!("{cancel} {line} 命令"));
+    }
+    items.join("  ")
 }
 
 /// The status line's hints while `popup` is open: its main keys from the popup section of the
@@ -509,7 +522,7 @@ pub fn status(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) -> Opt
         let text = format!(":{line}");
         let w = put(buf, area.x, area.y, &text, area.width, theme.composer);
         // A failed command keeps its line open: its reason goes beside it.
-        if let Some(e) = &state.status.error {
+        if let Some(e) = state.status.error() {
             let x = area.x + w + 2;
             if x < area.x + area.width {
                 put(
@@ -548,11 +561,27 @@ pub fn status(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) -> Opt
         );
         x += w + 2;
     }
+    // Start-up loads that timed out or went down with a connection, until they are in.
+    if let Some(missing) = state.loads.summary()
+        && x < area.x + area.width
+    {
+        let w = put(
+            buf,
+            x,
+            area.y,
+            &missing,
+            area.x + area.width - x,
+            theme.status_error,
+        );
+        x += w + 2;
+    }
     let right = hints(state);
-    let (msg, mstyle) = if let Some(e) = &state.status.error {
-        (e.clone(), theme.status_error)
-    } else if let Some(i) = &state.status.info {
-        (i.clone(), theme.status_info)
+    let (msg, mstyle) = if let Some((tone, text)) = state.status.message() {
+        let style = match tone {
+            Tone::Error => theme.status_error,
+            Tone::Info => theme.status_info,
+        };
+        (text.to_string(), style)
     } else if state.bad_frames > 0 {
         (
             format!("{} 个无法解析的消息帧 (见日志)", state.bad_frames),

@@ -27,6 +27,18 @@
 //!
 //! [`sanitize_line`] does the same for single-line places (names, titles), where line breaks and
 //! tabs become single spaces.
+//!
+//! The screen is not the only way server text reaches a terminal. Each other output channel has
+//! its one function here, so a new caller cannot pick the wrong rule:
+//!
+//! - [`for_stderr`]: `napterm call`'s failure reasons and every other line napterm prints on
+//!   stderr — as [`sanitize_line`], on one line.
+//! - [`json_for_terminal`]: JSON printed to a terminal — controls, bidi and invisible characters
+//!   written as JSON escapes (`\u009b`), so the document means the same but cannot act.
+//! - [`for_clipboard`]: text copied with OSC 52 — C0 and C1 controls (except `\n` and `\t`) and
+//!   bidi controls dropped, so a paste can neither end a bracketed paste nor run a command.
+//! - [`for_osc`]: text inside an OSC string (notifications, the window title) — no controls at
+//!   all, no bidi controls.
 
 use std::borrow::Cow;
 
@@ -198,6 +210,65 @@ fn starts_line(out: &str, lines: Lines) -> bool {
     }
 }
 
+/// A line for stderr: server text made inert as on screen ([`sanitize_line`]), runs of
+/// whitespace collapsed, so a failure is exactly one line that cannot retitle, clear or beep.
+pub fn for_stderr(s: &str) -> String {
+    sanitize_line(s)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Whether a character in JSON shown on a terminal must be written as an escape: anything a
+/// terminal may act on (C0, DEL, C1 such as the 8-bit CSI U+009B), or that reorders or hides
+/// text (bidi and invisible characters, line and paragraph separators).
+fn escaped_in_json(c: char) -> bool {
+    (c.is_control() && c != '\n')
+        || is_bidi_control(c)
+        || is_invisible(c)
+        || matches!(c, '\u{2028}' | '\u{2029}')
+}
+
+/// JSON text for a terminal: every character [`escaped_in_json`] names becomes a `\uXXXX`
+/// escape (a surrogate pair above U+FFFF). Outside strings JSON holds only ASCII punctuation
+/// and whitespace, so only string contents change, and the document parses to the same value.
+pub fn json_for_terminal(json: &str) -> Cow<'_, str> {
+    if !json.chars().any(escaped_in_json) {
+        return Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if escaped_in_json(c) {
+            let mut units = [0u16; 2];
+            for u in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{u:04x}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Text for the clipboard (OSC 52): C0 and C1 controls except `\n` and `\t`, DEL and bidi
+/// controls are dropped. Pasted into a shell, raw controls could end the bracketed paste early
+/// (`ESC [201~`) and a following newline would run what comes after.
+pub fn for_clipboard(s: &str) -> Cow<'_, str> {
+    let dropped = |c: char| (c.is_control() && c != '\n' && c != '\t') || is_bidi_control(c);
+    if !s.chars().any(dropped) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(s.chars().filter(|c| !dropped(*c)).collect())
+}
+
+/// Text inside an OSC string (notification title and body, the window title): every control
+/// character (C0, DEL, C1 — any could end or extend the sequence) and bidi control is dropped.
+pub fn for_osc(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_control() && !is_bidi_control(*c))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -329,6 +400,61 @@ mod tests {
         assert_eq!(sanitize("e\u{301}\x07"), "e\u{301}␇");
         // After a space (from a joined line) a mark attaches to that space, which is harmless.
         assert_eq!(sanitize_line("a\n\u{301}"), "a \u{301}");
+    }
+
+    #[test]
+    fn stderr_lines_are_one_inert_line() {
+        // What a hostile failure reason held: retitle, clear, beep, 8-bit CSI, backspace, NUL.
+        let reason = "bad\x1b]0;pwned\x07 \x1b[2J\u{9b}31m\x08\0\nsecond line\u{202E}";
+        let line = for_stderr(reason);
+        assert!(!line.chars().any(|c| c.is_control()), "{line:?}");
+        assert!(!line.chars().any(is_bidi_control), "{line:?}");
+        assert_eq!(line, "bad␛]0;pwned␇ ␛[2J�31m␈␀ second line");
+    }
+
+    #[test]
+    fn json_for_a_terminal_escapes_what_could_act_and_means_the_same() {
+        let value = serde_json::json!({
+            "nickname": "a\u{9b}2J\u{202E}b\u{7f}\u{200B}\u{E0041}",
+            "n": 1,
+        });
+        let pretty = serde_json::to_string_pretty(&value).unwrap();
+        let shown = json_for_terminal(&pretty);
+        assert!(
+            shown.contains("\\u009b") && shown.contains("\\u202e"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("\\udb40\\udc41"),
+            "a surrogate pair: {shown}"
+        );
+        assert!(
+            !shown.chars().any(|c| c.is_control() && c != '\n'),
+            "{shown}"
+        );
+        assert!(!shown.chars().any(|c| is_bidi_control(c) || is_invisible(c)));
+        let back: serde_json::Value = serde_json::from_str(&shown).unwrap();
+        assert_eq!(back, value);
+        assert!(matches!(
+            json_for_terminal("{\n  \"a\": \"小明\"\n}"),
+            Cow::Borrowed(_)
+        ));
+    }
+
+    #[test]
+    fn copied_text_cannot_end_a_bracketed_paste() {
+        let hostile = "ls\x1b[201~\nrm -rf ~\r\n\u{9b}x\u{202E}\u{7f}\ttab\n行";
+        let copied = for_clipboard(hostile);
+        assert_eq!(copied, "ls[201~\nrm -rf ~\nx\ttab\n行");
+        assert!(matches!(for_clipboard("两行\n\t文字"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn osc_text_has_no_controls_and_no_bidi() {
+        assert_eq!(
+            for_osc("小明\u{202E}gnp.exe\x1b]0;x\x07\u{9d}\u{2066}!"),
+            "小明gnp.exe]0;x!"
+        );
     }
 
     /// Pieces of text an attacker or a badly behaved client might send.

@@ -413,6 +413,7 @@ mod tests {
                 recalled_by: None,
                 reactions: vec![],
                 essence: false,
+                bad_time: None,
             }),
         );
         s.open = Some(GROUP);

@@ -141,7 +141,16 @@ impl Harness {
     /// A client connected to an already running simulator.
     pub async fn connect(sim: Sim, w: u16, h: u16, test_backend: bool) -> Harness {
         let url = sim.url();
-        let mut h = Self::build(sim, &url, w, h, test_backend, Settings::default(), None);
+        let mut h = Self::build(
+            sim,
+            &url,
+            w,
+            h,
+            test_backend,
+            Settings::default(),
+            None,
+            Duration::from_secs(15),
+        );
         h.until_lists_loaded().await;
         h
     }
@@ -157,7 +166,16 @@ impl Harness {
             data: DataDir::at(data),
             url: url.to_string(),
         };
-        Self::build(sim, url, w, h, false, settings, Some(opts))
+        Self::build(
+            sim,
+            url,
+            w,
+            h,
+            false,
+            settings,
+            Some(opts),
+            Duration::from_secs(15),
+        )
     }
 
     /// The simulator, for the next client (this one stops; its history is committed).
@@ -187,6 +205,23 @@ impl Harness {
         .await;
     }
 
+    /// A client of a running simulator whose calls time out after `call_timeout`, not waited
+    /// for: the test drives it from the start.
+    pub fn patient(sim: Sim, w: u16, h: u16, call_timeout: Duration) -> Harness {
+        let url = sim.url();
+        Self::build(
+            sim,
+            &url,
+            w,
+            h,
+            false,
+            Settings::default(),
+            None,
+            call_timeout,
+        )
+    }
+
+    #[allow(clippy::too_many_arguments)]
     fn build(
         sim: Sim,
         url: &str,
@@ -195,9 +230,11 @@ impl Harness {
         test_backend: bool,
         settings: Settings,
         history: Option<HistoryOptions>,
+        call_timeout: Duration,
     ) -> Harness {
         let (client, events) = Client::connect(ConnectOptions {
             url: url.to_string(),
+            call_timeout,
             backoff_min: Duration::from_millis(50),
             backoff_max: Duration::from_millis(400),
             ..ConnectOptions::default()

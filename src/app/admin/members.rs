@@ -750,8 +750,8 @@ mod tests {
         Reply::Ban(mute(), Ok(())).apply(&mut s, &mut fx);
         assert_eq!(fx, vec![mute_audited(Ok(()))]);
         assert_eq!(s.contacts.members[&1].by_id[&2].shut_up_until, 1_600);
-        assert_eq!(s.status.info.as_deref(), Some("已禁言 明哥 (2) 10分钟"));
-        assert_eq!(s.status.error, None);
+        assert_eq!(s.status.info(), Some("已禁言 明哥 (2) 10分钟"));
+        assert_eq!(s.status.error(), None);
     }
 
     #[test]
@@ -766,9 +766,6 @@ mod tests {
         Reply::Ban(mute(), Err(e)).apply(&mut s, &mut fx);
         assert_eq!(fx, vec![mute_audited(Err("权限不足".into()))]);
         assert_eq!(s.contacts.members[&1].by_id[&2].shut_up_until, 0);
-        assert_eq!(
-            s.status.error.as_deref(),
-            Some("禁言 明哥 (2) 失败: 权限不足")
-        );
+        assert_eq!(s.status.error(), Some("禁言 明哥 (2) 失败: 权限不足"));
     }
 }

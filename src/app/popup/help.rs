@@ -58,7 +58,7 @@ pub fn lines(keymap: &Keymap) -> Vec<HelpLine> {
         out.push(HelpLine::Blank);
     }
     out.push(HelpLine::Heading(keymap.fill_keys(
-        "命令 (在输入框输入 / 开头, 或在其它窗格按 {timeline:command_line})",
+        "命令 (在输入框输入 / 开头, 或在其它窗格按 {timeline:command_line}: 输入框里的草稿不受影响)",
     )));
     out.extend(COMMANDS.iter().map(|c| HelpLine::Command {
         usage: format!("/{} {}", c.name, c.usage).trim_end().to_string(),
