@@ -2,7 +2,7 @@
 //! people a message mentions; 免打扰 keeps a chat quiet (no notification, no bell, no highlight,
 //! not in the window title's count); pinned chats head 会话; both survive a restart.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyModifiers};
 use napterm::app::Reply;
 use napterm::app::call::{Groups, MemberList};
 use napterm::app::contacts::{FriendInfo, GroupEntry, Member};
@@ -11,9 +11,12 @@ use napterm::app::sidebar::{SidebarRow, recent_peers, rows};
 use napterm::app::state::Settings;
 use napterm::app::update::update;
 use napterm::app::{Effect, Msg, Pane, State};
-use napterm::onebot::{ClientEvent, ConnState, Frame, Peer, Role, parse_frame};
+use napterm::onebot::{ClientEvent, ConnState, Peer, Role};
 use napterm::runtime::persist::Saved;
 use serde_json::{Value, json};
+
+mod reducer;
+use reducer::{event, press};
 
 const NOW: i64 = 1_795_003_200;
 const ME: i64 = 10001;
@@ -52,13 +55,6 @@ fn online() -> State {
     s
 }
 
-fn event(json: Value) -> Msg {
-    let Ok(Frame::Event(e)) = parse_frame(&json.to_string()) else {
-        panic!("not an event: {json}");
-    };
-    Msg::Client(ClientEvent::Event(e))
-}
-
 fn group_message(group: i64, user: i64, id: i64, chain: Value) -> Msg {
     event(json!({
         "post_type": "message", "message_type": "group", "sub_type": "normal",
@@ -84,10 +80,6 @@ fn notifications(fx: &[Effect]) -> Vec<(String, String)> {
             _ => None,
         })
         .collect()
-}
-
-fn press(s: &mut State, code: KeyCode, mods: KeyModifiers) -> Vec<Effect> {
-    update(s, Msg::Key(KeyEvent::new(code, mods)))
 }
 
 fn command(s: &mut State, line: &str) -> Vec<Effect> {

@@ -4,7 +4,7 @@
 //! "no call was made" is a fact about the returned effects, not a wait that a slow machine could
 //! turn green.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use napterm::app::Reply;
 use napterm::app::call::{Groups, History, MemberList, SendMessage};
 use napterm::app::chat::{Delivery, HistoryState, Scroll};
@@ -13,8 +13,11 @@ use napterm::app::keymap::Keymap;
 use napterm::app::state::{FrameReport, Settings};
 use napterm::app::update::update;
 use napterm::app::{Call, Effect, Msg, Pane, State};
-use napterm::onebot::{ClientEvent, ConnState, Frame, Peer, Role, parse_frame};
+use napterm::onebot::{ClientEvent, ConnState, Peer, Role};
 use serde_json::{Value, json};
+
+mod reducer;
+use reducer::{calls, event, key, type_text};
 
 const NOW: i64 = 1_795_003_200;
 const ME: i64 = 10001;
@@ -74,13 +77,6 @@ fn in_group(my_role: Role) -> State {
     s
 }
 
-fn event(json: Value) -> Msg {
-    let Ok(Frame::Event(e)) = parse_frame(&json.to_string()) else {
-        panic!("not an event: {json}");
-    };
-    Msg::Client(ClientEvent::Event(e))
-}
-
 /// A group message from `user` (`at` mentions someone first when given).
 fn group_message(group: i64, user: i64, id: i64, text: &str, at: Option<i64>) -> Value {
     let mut chain = Vec::new();
@@ -114,16 +110,6 @@ fn history_page(ids: std::ops::RangeInclusive<i64>) -> Vec<napterm::onebot::Mess
 
 // ----- act -----
 
-fn key(s: &mut State, code: KeyCode) -> Vec<Effect> {
-    update(s, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-}
-
-fn type_text(s: &mut State, text: &str) -> Vec<Effect> {
-    text.chars()
-        .flat_map(|c| key(s, KeyCode::Char(c)))
-        .collect()
-}
-
 /// Runs a command from the `:` line, as a user would from the timeline.
 fn command(s: &mut State, line: &str) -> Vec<Effect> {
     let mut fx = Vec::new();
@@ -138,15 +124,6 @@ fn command(s: &mut State, line: &str) -> Vec<Effect> {
     fx.extend(type_text(s, &format!(":{line}")));
     fx.extend(key(s, KeyCode::Enter));
     fx
-}
-
-fn calls(fx: &[Effect]) -> Vec<&Call> {
-    fx.iter()
-        .filter_map(|e| match e {
-            Effect::Call(c) => Some(c),
-            _ => None,
-        })
-        .collect()
 }
 
 /// The calls of a flow that change something on the server (reads are allowed).

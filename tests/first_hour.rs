@@ -1,7 +1,7 @@
 //! What a new user trips over in the first hour (issue 14), one test per trap: keys in, state and
 //! effects out, as in tests/core.rs. No terminal, socket or timing.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyModifiers};
 use napterm::app::Reply;
 use napterm::app::call::{Groups, MemberList};
 use napterm::app::composer::{CompletionKind, Pick};
@@ -10,10 +10,11 @@ use napterm::app::keymap::Keymap;
 use napterm::app::state::Settings;
 use napterm::app::update::update;
 use napterm::app::{Call, Effect, Msg, Pane, State};
-use napterm::onebot::{
-    ClientEvent, ConnState, Frame, MessageEvent, Peer, Role, Segment, parse_frame,
-};
+use napterm::onebot::{ClientEvent, ConnState, MessageEvent, Peer, Role, Segment};
 use serde_json::{Value, json};
+
+mod reducer;
+use reducer::{calls, event, key, press, type_text};
 
 mod snapshot;
 
@@ -90,28 +91,7 @@ fn in_group(my_role: Role) -> State {
     s
 }
 
-fn event(json: Value) -> Msg {
-    let Ok(Frame::Event(e)) = parse_frame(&json.to_string()) else {
-        panic!("not an event: {json}");
-    };
-    Msg::Client(ClientEvent::Event(e))
-}
-
 // ----- act -----
-
-fn press(s: &mut State, code: KeyCode, mods: KeyModifiers) -> Vec<Effect> {
-    update(s, Msg::Key(KeyEvent::new(code, mods)))
-}
-
-fn key(s: &mut State, code: KeyCode) -> Vec<Effect> {
-    press(s, code, KeyModifiers::NONE)
-}
-
-fn type_text(s: &mut State, text: &str) -> Vec<Effect> {
-    text.chars()
-        .flat_map(|c| key(s, KeyCode::Char(c)))
-        .collect()
-}
 
 /// Runs a command from the `:` line, as a user would from the timeline.
 fn command(s: &mut State, line: &str) -> Vec<Effect> {
@@ -135,15 +115,6 @@ fn composer(s: &mut State) {
         key(s, KeyCode::Char('i'));
     }
     assert_eq!(s.focus, Pane::Composer);
-}
-
-fn calls(fx: &[Effect]) -> Vec<&Call> {
-    fx.iter()
-        .filter_map(|e| match e {
-            Effect::Call(c) => Some(c),
-            _ => None,
-        })
-        .collect()
 }
 
 fn sends(fx: &[Effect]) -> Vec<&napterm::app::call::SendMessage> {

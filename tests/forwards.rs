@@ -7,7 +7,7 @@
 
 mod snapshot;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use napterm::app::Reply;
 use napterm::app::call::{
     AcceptDoubt, DoubtRequests, ForwardEach, ForwardMerged, ForwardedEach, GetForward, Groups,
@@ -21,8 +21,11 @@ use napterm::app::update::update;
 use napterm::app::{Call, Effect, Msg, Pane, State};
 use napterm::onebot::event::EmojiLikeCount;
 use napterm::onebot::types::{DoubtFriendRequest, EmojiLikeUser};
-use napterm::onebot::{ClientEvent, ConnState, Error, Frame, MessageEvent, Peer, parse_frame};
+use napterm::onebot::{ClientEvent, ConnState, Error, MessageEvent, Peer};
 use serde_json::{Value, json};
+
+mod reducer;
+use reducer::{calls, event, key, type_text};
 
 const NOW: i64 = 1_795_003_200;
 const ME: i64 = 10001;
@@ -53,13 +56,6 @@ fn online() -> State {
         .to_vec();
     update(&mut s, Msg::Reply(Reply::Groups(Groups, Ok(groups))));
     s
-}
-
-fn event(json: Value) -> Msg {
-    let Ok(Frame::Event(e)) = parse_frame(&json.to_string()) else {
-        panic!("not an event: {json}");
-    };
-    Msg::Client(ClientEvent::Event(e))
 }
 
 fn group_message(user: i64, id: i64, chain: Value) -> Value {
@@ -128,16 +124,6 @@ fn with_messages(messages: Vec<Value>) -> State {
 
 // ----- act -----
 
-fn key(s: &mut State, code: KeyCode) -> Vec<Effect> {
-    update(s, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-}
-
-fn type_text(s: &mut State, text: &str) -> Vec<Effect> {
-    text.chars()
-        .flat_map(|c| key(s, KeyCode::Char(c)))
-        .collect()
-}
-
 fn command(s: &mut State, line: &str) -> Vec<Effect> {
     let mut fx = Vec::new();
     // A refused command keeps its line open: Esc closes it first.
@@ -153,15 +139,6 @@ fn command(s: &mut State, line: &str) -> Vec<Effect> {
     fx.extend(type_text(s, &format!(":{line}")));
     fx.extend(key(s, KeyCode::Enter));
     fx
-}
-
-fn calls(fx: &[Effect]) -> Vec<&Call> {
-    fx.iter()
-        .filter_map(|e| match e {
-            Effect::Call(c) => Some(c),
-            _ => None,
-        })
-        .collect()
 }
 
 fn viewer(s: &State) -> &napterm::app::popup::ForwardView {

@@ -3,7 +3,7 @@
 //! pages until it meets what was loaded, drafts saved while typing, searches that start from
 //! the newest message, one status model, implausible server times, links opened by one rule.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use napterm::app::call::{
     FileUrl, Friends, Groups, History, LoginInfo, MemberList, RecentContacts,
 };
@@ -14,8 +14,11 @@ use napterm::app::loads::{Load, Trouble};
 use napterm::app::state::Settings;
 use napterm::app::update::update;
 use napterm::app::{Call, Effect, Msg, Pane, Reply, State};
-use napterm::onebot::{ClientEvent, ConnState, Error, Frame, MessageEvent, Peer, parse_frame};
+use napterm::onebot::{ClientEvent, ConnState, Error, MessageEvent, Peer};
 use serde_json::{Value, json};
+
+mod reducer;
+use reducer::{calls, event, key, type_text};
 
 const NOW: i64 = 1_795_003_200;
 const ME: i64 = 10001;
@@ -71,13 +74,6 @@ fn lost() -> Error {
     Error::Transport("connection lost: closed by server".into())
 }
 
-fn event(json: Value) -> Msg {
-    let Ok(Frame::Event(e)) = parse_frame(&json.to_string()) else {
-        panic!("not an event: {json}");
-    };
-    Msg::Client(ClientEvent::Event(e))
-}
-
 fn group_message(group: i64, user: i64, id: i64, time: i64, text: &str) -> Value {
     json!({
         "post_type": "message", "message_type": "group", "sub_type": "normal",
@@ -99,16 +95,6 @@ fn page(group: i64, ids: impl IntoIterator<Item = i64>) -> Vec<MessageEvent> {
 
 // ----- act -----
 
-fn key(s: &mut State, code: KeyCode) -> Vec<Effect> {
-    update(s, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-}
-
-fn type_text(s: &mut State, text: &str) -> Vec<Effect> {
-    text.chars()
-        .flat_map(|c| key(s, KeyCode::Char(c)))
-        .collect()
-}
-
 /// Runs a command from the `:` line, as a user would from the timeline.
 fn command(s: &mut State, line: &str) -> Vec<Effect> {
     let mut fx = Vec::new();
@@ -125,15 +111,6 @@ fn command(s: &mut State, line: &str) -> Vec<Effect> {
 
 fn reply(s: &mut State, r: Reply) -> Vec<Effect> {
     update(s, Msg::Reply(r))
-}
-
-fn calls(fx: &[Effect]) -> Vec<&Call> {
-    fx.iter()
-        .filter_map(|e| match e {
-            Effect::Call(c) => Some(c),
-            _ => None,
-        })
-        .collect()
 }
 
 fn history_calls(fx: &[Effect], peer: Peer) -> Vec<Option<i64>> {

@@ -6,7 +6,7 @@
 
 mod snapshot;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use napterm::app::Reply;
 use napterm::app::call::{GetForward, Groups, History, SendMessage};
 use napterm::app::chat::HistoryState;
@@ -25,6 +25,9 @@ use napterm::onebot::{
 use napterm::store::{
     Hit, LineKind, Newest, NoticeLine, Pos, Row, StoredChat, StoredMessage, StoredNotice,
 };
+
+mod reducer;
+use reducer::key;
 
 const NOW: i64 = 1_795_003_200;
 const ME: i64 = 10001;
@@ -148,10 +151,6 @@ fn stored_row(peer: Peer, id: i64, time: i64, text: &str, recalled: bool) -> Row
         own: false,
         recalled_by: recalled.then_some(MEMBER),
     })
-}
-
-fn key(s: &mut State, code: KeyCode) -> Vec<Effect> {
-    update(s, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
 }
 
 fn command(s: &mut State, line: &str) -> Vec<Effect> {
@@ -790,4 +789,65 @@ fn recalled_messages_show_as_recalled_and_keep_their_text_only_with_show_recalle
         assert!(screen.contains("(已撤回)"), "{screen}");
         assert_eq!(screen.contains("说错了的话"), keep, "{screen}");
     }
+}
+
+#[test]
+fn a_quoted_message_not_loaded_is_paged_back_to_from_the_store_first() {
+    let mut s = online_with_store();
+    command(&mut s, &format!("open g:{G}"));
+    let open_page: Vec<Row> = (1..=napterm::app::local::OPEN_PAGE as i64)
+        .map(|i| stored_row(GROUP, 1000 + i, NOW - 5_000 + i, "近来", false))
+        .collect();
+    update(
+        &mut s,
+        Msg::Store(StoreEvent::Page {
+            peer: GROUP,
+            anchor: None,
+            limit: napterm::app::local::OPEN_PAGE,
+            purpose: PageFor::Open,
+            rows: open_page,
+        }),
+    );
+    s.chat_mut(GROUP).history = HistoryState::Idle;
+    // A reply to message 42, far older than what is loaded.
+    let mut reply = message(GROUP, MEMBER, 2000, NOW - 10, "");
+    reply.message = MessageChain::new().reply(42).text("还记得这个吗");
+    update(&mut s, live(reply));
+    s.focus = Pane::Timeline;
+    key(&mut s, KeyCode::Up);
+    let fx = key(&mut s, KeyCode::Enter);
+    assert!(
+        matches!(
+            reads(&fx)[..],
+            [StoreRead::Page {
+                purpose: PageFor::Older,
+                ..
+            }]
+        ),
+        "the store is read before NapCat: {fx:?}"
+    );
+    assert!(history_calls(&fx).is_empty(), "{fx:?}");
+    // The stored page holds it: it is selected, and NapCat was never asked.
+    let older: Vec<Row> = (1..=100)
+        .map(|i| stored_row(GROUP, i, NOW - 90_000 + i, "很久以前", false))
+        .collect();
+    let fx = update(
+        &mut s,
+        Msg::Store(StoreEvent::Page {
+            peer: GROUP,
+            anchor: None,
+            limit: napterm::app::local::STORE_PAGE,
+            purpose: PageFor::Older,
+            rows: older,
+        }),
+    );
+    assert!(history_calls(&fx).is_empty(), "{fx:?}");
+    let chat = &s.chats[&GROUP];
+    let selected = chat.selected.expect("a selection");
+    let id = chat
+        .timeline
+        .get(selected)
+        .and_then(|e| e.message())
+        .and_then(|m| m.id);
+    assert_eq!(id, Some(42));
 }

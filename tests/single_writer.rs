@@ -2,7 +2,7 @@
 //! reconnect countdown, a restored session loading once connected, the frame's report. Pure
 //! reducer tests — messages in, state and effects out, no terminal, socket or timing.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use napterm::app::call::{History, MemberList, SendMessage};
 use napterm::app::chat::{HistoryState, Scroll, SortKey};
 use napterm::app::composer::Draft;
@@ -14,6 +14,9 @@ use napterm::app::state::{FrameReport, Settings, View};
 use napterm::app::update::update;
 use napterm::app::{Call, Effect, Msg, State};
 use napterm::onebot::{ClientEvent, ConnState, Event, Frame, Peer, parse_frame};
+
+mod reducer;
+use reducer::{calls, key, type_text};
 
 const NOW: i64 = 1_795_003_200;
 const GROUP: Peer = Peer::Group(30001);
@@ -38,16 +41,6 @@ fn online() -> State {
     s
 }
 
-fn key(s: &mut State, code: KeyCode) -> Vec<Effect> {
-    update(s, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-}
-
-fn type_text(s: &mut State, text: &str) -> Vec<Effect> {
-    text.chars()
-        .flat_map(|c| key(s, KeyCode::Char(c)))
-        .collect()
-}
-
 /// Runs a command from the `:` line, as a user would (the composer keeps its text).
 fn command(s: &mut State, line: &str) -> Vec<Effect> {
     let mut fx = key(s, KeyCode::Esc);
@@ -60,15 +53,6 @@ fn saved_sessions(fx: &[Effect]) -> Vec<&Session> {
     fx.iter()
         .filter_map(|e| match e {
             Effect::SaveSession(s) => Some(s),
-            _ => None,
-        })
-        .collect()
-}
-
-fn calls(fx: &[Effect]) -> Vec<&Call> {
-    fx.iter()
-        .filter_map(|e| match e {
-            Effect::Call(c) => Some(c),
             _ => None,
         })
         .collect()

@@ -43,12 +43,38 @@ pub fn step(state: &mut State, fx: &mut Vec<Effect>) {
         return;
     };
     let found = chat.locate(seeking.target, me);
+    let seeking_peer = chat.peer;
     let history = chat.history;
     let again = match seeking.target {
         Seek::FirstUnread => key_hint(state, &Action::JumpUnread),
         Seek::FirstMention => key_hint(state, &Action::NextUnread),
         Seek::Message(_) => " (Enter)".to_string(),
     };
+    // The local store first (a stored page comes back here too); NapCat beyond it.
+    let reading = state
+        .chats
+        .get(&seeking_peer)
+        .is_some_and(|c| c.store_reading);
+    if found == Found::NotLoaded && reading {
+        return;
+    }
+    if found == Found::NotLoaded
+        && history != HistoryState::Loading
+        && seeking.pages < PAGES_PER_SEEK
+        && super::local::read_older(state, seeking_peer, fx)
+    {
+        if let Some(chat) = state.open_chat_mut() {
+            chat.seeking = Some(Seeking {
+                pages: seeking.pages + 1,
+                ..seeking
+            });
+        }
+        state.info(match seeking.target {
+            Seek::Message(_) => "正在往前加载，找引用的消息…",
+            _ => "正在往前加载未读消息…",
+        });
+        return;
+    }
     let Some(chat) = state.open_chat_mut() else {
         return;
     };

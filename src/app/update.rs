@@ -56,7 +56,12 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             ev @ (StoreEvent::Found { .. } | StoreEvent::Around { .. }) => {
                 popup::find::on_event(state, ev, &mut fx)
             }
-            ev => local::on_event(state, ev, &mut fx),
+            ev => {
+                local::on_event(state, ev, &mut fx);
+                // A stored page may hold what a seek (a quoted message, the first unread) is
+                // paging back to.
+                super::seek::step(state, &mut fx);
+            }
         },
         Msg::SuspendSignal => fx.push(Effect::Suspend),
         Msg::Edited { peer, result } => editor::edited(state, peer, result),
