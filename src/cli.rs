@@ -11,7 +11,9 @@ mod call;
 mod demo;
 mod history;
 pub mod interactive;
+pub mod send;
 mod sim;
+pub mod tail;
 
 use crate::config::{self, Overrides, Settings};
 use crate::onebot::Token;
@@ -91,6 +93,29 @@ pub enum Command {
         line on stderr."
     )]
     Call(CallArgs),
+    /// Send a message (text, faces, @QQ, pictures) and/or a file; prints the message id
+    #[command(
+        long_about = "Send one message to a chat and print its message id, e.g.\n\n    \
+        napterm send --chat g:123456 '构建通过 [face:14] @10002'\n    \
+        make 2>&1 | tail -5 | napterm send --chat g:123456 -\n    \
+        napterm send --chat u:10002 --image shot.png --file report.pdf\n\n\
+        TEXT may hold [face:14] or [face:微笑], @QQ mentions and @全体成员; `-` reads it from \
+        stdin. Pictures travel inside the message as base64, files in upload_file_stream chunks \
+        over the WebSocket (NapCat may be on another machine); a file's id is printed after the \
+        message id.\n\n\
+        Exit status as for `napterm call`: 0 sent; 1 NapCat refused; 2 usage or configuration \
+        error; 3 NapCat could not be reached, rejected the token or did not answer in time."
+    )]
+    Send(send::SendArgs),
+    /// Print incoming messages as they arrive, one line each, until Ctrl+C
+    #[command(
+        long_about = "Print the messages arriving, one line each (time, chat, sender, text, \
+        names resolved and sanitised for the terminal), until Ctrl+C or until stdout closes. \
+        --chat keeps one chat; --json prints each OneBot message event as one JSON object per \
+        line. It reconnects like the client (saying so on stderr); a rejected token ends it \
+        with exit status 3."
+    )]
+    Tail(tail::TailArgs),
     /// Print the effective keymap (defaults merged with ~/.config/napterm/keymap.toml)
     Keys,
     /// Print a chat's local history, oldest first (no NapCat needed)
@@ -281,6 +306,8 @@ async fn dispatch(command: Option<Command>, settings: Settings) -> Result<(), Fa
         Some(Command::Call(args)) => {
             call::run(&settings, &args.action, args.params.as_deref()).await
         }
+        Some(Command::Send(args)) => send::run(&settings, &args).await,
+        Some(Command::Tail(args)) => tail::run(&settings, &args).await,
         Some(Command::Export(args)) => history::export(&args),
         Some(Command::Find(args)) => history::find(&args),
         Some(Command::Forget(args)) => history::forget(&args),

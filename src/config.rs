@@ -189,6 +189,8 @@ pub struct NotifyConfig {
     /// The desktop notification sequence (travels through SSH): `"9"`, `"777"`, `"off"`, or
     /// `"auto"` (the default) for the one the terminal understands (see [`osc_for_terminal`]).
     pub osc: OscSetting,
+    /// Words and `/regexes/` that count as a mention.
+    pub highlight: Vec<String>,
 }
 
 impl Default for NotifyConfig {
@@ -196,6 +198,7 @@ impl Default for NotifyConfig {
         NotifyConfig {
             bell: true,
             osc: OscSetting::Auto,
+            highlight: Vec::new(),
         }
     }
 }
@@ -338,6 +341,14 @@ impl Config {
                 message: e.message().trim().to_string(),
             }
         })?;
+        if let Err(message) = crate::app::notify::Highlights::parse(&config.notify.highlight) {
+            return Err(ConfigError::Invalid {
+                path: path.to_path_buf(),
+                line: line_of_key(text, "highlight").unwrap_or(1),
+                key: Some("notify.highlight".into()),
+                message,
+            });
+        }
         if let Some(level) = &config.log_level {
             check_log_filter(level).map_err(|message| ConfigError::Invalid {
                 path: path.to_path_buf(),

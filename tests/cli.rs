@@ -571,3 +571,323 @@ async fn demo_without_a_terminal_explains_itself() {
     assert!(err.contains("needs a terminal"), "{err}");
     assert!(out.stdout.is_empty(), "nothing drawn on a pipe");
 }
+
+// ----- send and tail -----
+
+fn first_group(sim: &Sim) -> (i64, String) {
+    sim.with_world(|w| w.groups().first().map(|g| (g.group_id, g.name.clone())))
+        .unwrap()
+}
+
+fn calls_of(sim: &Sim, action: &str) -> Vec<Value> {
+    sim.calls()
+        .into_iter()
+        .filter(|c| c.action == action)
+        .map(|c| c.params)
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn send_posts_text_faces_and_mentions_and_prints_the_message_id() {
+    let sim = sim_with_token().await;
+    let scratch = Scratch::new("send");
+    let (group, _) = first_group(&sim);
+    let chat = format!("g:{group}");
+    let mut cmd = napterm(
+        &scratch,
+        &[
+            "send",
+            "--chat",
+            &chat,
+            "构建通过 [face:14] @10002",
+            "--url",
+            &sim.url(),
+        ],
+    );
+    cmd.env("NAPTERM_TOKEN", TOKEN);
+    let o = output(cmd).await;
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
+    let sent = calls_of(&sim, "send_group_msg");
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0]["group_id"], group);
+    let message = &sent[0]["message"];
+    assert_eq!(
+        message[0],
+        serde_json::json!({"type": "text", "data": {"text": "构建通过 "}})
+    );
+    assert_eq!(message[1]["type"], "face");
+    assert_eq!(message[1]["data"]["id"], "14");
+    assert_eq!(
+        message[3],
+        serde_json::json!({"type": "at", "data": {"qq": "10002"}})
+    );
+    let _id: i64 = stdout(&o).trim().parse().expect("stdout is the message id");
+    assert_eq!(stdout(&o).lines().count(), 1);
+
+    // `-` reads stdin, without the newline the pipe ends with.
+    let mut cmd = napterm(
+        &scratch,
+        &["send", "--chat", &chat, "-", "--url", &sim.url()],
+    );
+    cmd.env("NAPTERM_TOKEN", TOKEN)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin
+        .write_all("第一行\n第二行\n".as_bytes())
+        .await
+        .unwrap();
+    drop(stdin);
+    let o = tokio::time::timeout(HANG, child.wait_with_output())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
+    let sent = calls_of(&sim, "send_group_msg");
+    assert_eq!(sent[1]["message"][0]["data"]["text"], "第一行\n第二行");
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn send_carries_pictures_and_files_over_the_websocket() {
+    let sim = sim_with_token().await;
+    let scratch = Scratch::new("sendfile");
+    let (group, _) = first_group(&sim);
+    let picture = scratch.path("shot.png");
+    std::fs::write(&picture, b"\x89PNG\r\n\x1a\nfake").unwrap();
+    let file = scratch.path("report.bin");
+    let bytes: Vec<u8> = (0..napterm::cli::send::CHUNK + 10)
+        .map(|i| (i % 251) as u8)
+        .collect();
+    std::fs::write(&file, &bytes).unwrap();
+    let chat = format!("g:{group}");
+    let mut cmd = napterm(
+        &scratch,
+        &[
+            "send",
+            "--chat",
+            &chat,
+            "日报",
+            "--image",
+            picture.to_str().unwrap(),
+            "--file",
+            file.to_str().unwrap(),
+            "--url",
+            &sim.url(),
+        ],
+    );
+    cmd.env("NAPTERM_TOKEN", TOKEN);
+    let o = output(cmd).await;
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
+    // The picture travels inside the message, not as a path.
+    let sent = calls_of(&sim, "send_group_msg");
+    let image = &sent[0]["message"][1];
+    assert_eq!(image["type"], "image");
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(b"\x89PNG\r\n\x1a\nfake");
+    assert_eq!(image["data"]["file"], format!("base64://{b64}"));
+    // The file in two chunks and a completing call, then the upload names the stream's path.
+    let chunks = calls_of(&sim, "upload_file_stream");
+    assert_eq!(chunks.len(), 3, "{chunks:?}");
+    assert_eq!(chunks[0]["chunk_index"], 0);
+    assert_eq!(chunks[0]["total_chunks"], 2);
+    assert_eq!(chunks[0]["file_size"], bytes.len());
+    assert_eq!(chunks[0]["filename"], "report.bin");
+    assert_eq!(chunks[1]["chunk_index"], 1);
+    assert_eq!(chunks[2]["is_complete"], true);
+    let upload = calls_of(&sim, "upload_group_file");
+    assert_eq!(upload.len(), 1);
+    assert_eq!(upload[0]["group_id"], group);
+    assert_eq!(upload[0]["name"], "report.bin");
+    let path = upload[0]["file"].as_str().unwrap();
+    assert!(
+        !path.contains(scratch.0.to_str().unwrap()),
+        "no local path: {path}"
+    );
+    assert!(path.ends_with("/report.bin"), "{path}");
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert!(lines[0].parse::<i64>().is_ok(), "{out}");
+    assert!(lines[1].starts_with('/'), "the file id: {out}");
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn send_exit_statuses_are_those_of_call() {
+    let sim = sim_with_token().await;
+    let scratch = Scratch::new("sendexit");
+    let run = |args: Vec<String>| {
+        let mut cmd = napterm(
+            &scratch,
+            &args.iter().map(String::as_str).collect::<Vec<_>>(),
+        );
+        cmd.env("NAPTERM_TOKEN", TOKEN);
+        output(cmd)
+    };
+    let url = sim.url();
+    let o = run(vec![
+        "send".into(),
+        "--chat".into(),
+        "g:1".into(),
+        "hi".into(),
+        "--url".into(),
+        url.clone(),
+    ])
+    .await;
+    assert_failed(&o, 1, "send_group_msg");
+    let o = run(vec![
+        "send".into(),
+        "--chat".into(),
+        "g:1".into(),
+        "--url".into(),
+        url.clone(),
+    ])
+    .await;
+    assert_failed(&o, 2, "nothing to send");
+    let o = run(vec![
+        "send".into(),
+        "--chat".into(),
+        "g:1".into(),
+        "--image".into(),
+        "/nonexistent.png".into(),
+        "--url".into(),
+        url.clone(),
+    ])
+    .await;
+    assert_failed(&o, 2, "/nonexistent.png");
+    let o = run(vec![
+        "send".into(),
+        "--chat".into(),
+        "g:1".into(),
+        "x".into(),
+        "--url".into(),
+        "ws://127.0.0.1:1/".into(),
+    ])
+    .await;
+    assert_failed(&o, 3, "127.0.0.1:1");
+    assert!(calls_of(&sim, "upload_file_stream").is_empty());
+    sim.shutdown().await;
+}
+
+fn group_event(group: i64, id: i64, text: &str) -> String {
+    serde_json::json!({
+        "post_type": "message", "message_type": "group", "sub_type": "normal",
+        "time": 1_795_003_200, "self_id": 10001, "user_id": 20002, "group_id": group,
+        "message_id": id,
+        "sender": {"user_id": 20002, "nickname": "小明", "card": "明哥", "role": "member"},
+        "message": [{"type": "text", "data": {"text": text}}], "message_format": "array",
+    })
+    .to_string()
+}
+
+/// Starts `napterm tail ARGS`, waits until it is connected, and returns it with its stdout.
+async fn tail(
+    sim: &Sim,
+    scratch: &Scratch,
+    args: &[&str],
+) -> (
+    tokio::process::Child,
+    tokio::io::Lines<BufReader<tokio::process::ChildStdout>>,
+) {
+    let url = sim.url();
+    let mut all = vec!["tail", "--url", &url];
+    all.extend(args);
+    let mut cmd = napterm(scratch, &all);
+    cmd.env("NAPTERM_TOKEN", TOKEN)
+        .env("TZ", "UTC0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn tail");
+    let mut err = BufReader::new(child.stderr.take().unwrap()).lines();
+    let line = tokio::time::timeout(HANG, err.next_line())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        line.is_some_and(|l| l.contains("connected")),
+        "tail connects"
+    );
+    let out = BufReader::new(child.stdout.take().unwrap()).lines();
+    (child, out)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tail_prints_one_sanitised_line_per_message_until_ctrl_c() {
+    let sim = sim_with_token().await;
+    let scratch = Scratch::new("tail");
+    let (group, name) = first_group(&sim);
+    let other = sim.with_world(|w| w.groups()[1].group_id);
+    let chat = format!("g:{group}");
+    let (mut child, mut out) = tail(&sim, &scratch, &["--chat", &chat]).await;
+    sim.send_raw(&group_event(other, 7001, "别的群"));
+    sim.send_raw(&group_event(group, 7002, "第一行\n第二行 \u{1b}[31m红"));
+    let line = tokio::time::timeout(HANG, out.next_line())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        line,
+        format!("2026-11-18 12:00:00 [{name}] 明哥: 第一行 ⏎ 第二行 ␛[31m红"),
+        "names resolved, one line, sanitised"
+    );
+    // SAFETY: signalling our own child.
+    unsafe { libc::kill(child.id().unwrap() as i32, libc::SIGINT) };
+    let status = tokio::time::timeout(HANG, child.wait())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(status.code(), Some(0));
+    assert_eq!(
+        out.next_line().await.unwrap(),
+        None,
+        "the other group's message was left out"
+    );
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tail_json_prints_one_onebot_event_per_line_and_survives_a_reconnect() {
+    let sim = sim_with_token().await;
+    let scratch = Scratch::new("tailjson");
+    let (group, _) = first_group(&sim);
+    let (mut child, mut out) = tail(&sim, &scratch, &["--json"]).await;
+    sim.send_raw(&group_event(group, 7101, "一"));
+    let line = tokio::time::timeout(HANG, out.next_line())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    let v: Value = serde_json::from_str(&line).expect("one JSON object");
+    assert_eq!(v["message_id"], 7101);
+    assert_eq!(v["post_type"], "message");
+    assert_eq!(v["message"][0]["data"]["text"], "一");
+    // The connection drops: tail reconnects like the client and goes on.
+    let before = sim.connects_total();
+    sim.drop_connections();
+    let deadline = std::time::Instant::now() + HANG;
+    while sim.connects_total() == before || sim.connection_count() == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "tail did not reconnect"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // Connected again once the login is answered; then messages flow again.
+    let mut got = None;
+    for id in 7102..7200 {
+        sim.send_raw(&group_event(group, id, "二"));
+        if let Ok(Ok(Some(line))) =
+            tokio::time::timeout(Duration::from_millis(200), out.next_line()).await
+        {
+            got = Some(line);
+            break;
+        }
+    }
+    let v: Value = serde_json::from_str(&got.expect("a message after the reconnect")).unwrap();
+    assert_eq!(v["message"][0]["data"]["text"], "二");
+    let _ = child.kill().await;
+    sim.shutdown().await;
+}

@@ -403,6 +403,7 @@ fn a_file_link_from_the_server_opens_only_if_it_is_a_web_link() {
         let call = FileUrl {
             group: G,
             file_id: "f".into(),
+            copy: false,
         };
         let fx = reply(&mut s, Reply::FileUrl(call, Ok(hostile.into())));
         assert!(opened(&fx).is_empty(), "{hostile:?} was opened");
@@ -410,6 +411,7 @@ fn a_file_link_from_the_server_opens_only_if_it_is_a_web_link() {
     let call = FileUrl {
         group: G,
         file_id: "f".into(),
+        copy: false,
     };
     let fx = reply(
         &mut s,

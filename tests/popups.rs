@@ -8,8 +8,8 @@ use napterm::app::keymap::Keymap;
 use napterm::app::popup::InboxInput;
 use napterm::app::popup::{
     Confirm, EssenceList, FacePicker, ForwardLevel, ForwardView, HelpView, InboxView, LeaveConfirm,
-    Load, MuteList, MutePicker, NoticeList, Popup, ProfileCard, ReactionList, ReactionPicker,
-    ReactionRow, Sheet, SheetKind,
+    LinkEntry, LinkPicker, LinkTarget, Load, MuteList, MutePicker, NoticeList, Popup, ProfileCard,
+    ReactionList, ReactionPicker, ReactionRow, Sheet, SheetKind,
 };
 use napterm::app::state::Settings;
 use napterm::app::update::update;
@@ -114,6 +114,20 @@ fn sheet() -> Sheet {
     }
 }
 
+fn links() -> LinkPicker {
+    LinkPicker {
+        items: (0..3)
+            .map(|i| LinkEntry {
+                target: LinkTarget::Url(format!("https://l{i}.example")),
+                sender: "小明".into(),
+                sender_id: 20002,
+            })
+            .collect(),
+        selected: 0,
+        typed: String::new(),
+    }
+}
+
 /// One of every popup, each in the state it opens in (text fields empty, lists loaded).
 fn every_popup() -> Vec<Popup> {
     vec![
@@ -141,6 +155,7 @@ fn every_popup() -> Vec<Popup> {
         Popup::Sheet(sheet()),
         Popup::Inbox(inbox(false)),
         Popup::Leave(leave()),
+        Popup::Links(links()),
         Popup::Forward(forward(None, 1)),
         Popup::React(picker()),
         Popup::Reactions(ReactionList {
@@ -322,6 +337,7 @@ fn the_list_keys_move_inside_each_list() {
         Popup::Mutes(l) => l.selected,
         Popup::Sheet(sh) => sh.scroll,
         Popup::Inbox(v) => v.selected,
+        Popup::Links(l) => l.selected,
         other => panic!("no list in {other:?}"),
     };
     let faces = napterm::onebot::faces::all().len();
@@ -332,6 +348,7 @@ fn the_list_keys_move_inside_each_list() {
         (Popup::Mutes(mutes()), 2),
         (Popup::Sheet(sheet()), 1),
         (Popup::Inbox(inbox(false)), 3),
+        (Popup::Links(links()), 3),
     ] {
         let mut s = state_with(p.clone());
         key(&mut s, KeyCode::End);

@@ -399,6 +399,58 @@ fn ctrl_z_suspends_with_the_terminal_restored_and_resumes() {
 }
 
 #[test]
+fn the_editor_gets_a_restored_terminal_and_its_text_comes_back_as_the_draft() {
+    let dir = std::env::temp_dir().join(format!("napterm-pty-editor-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let script = dir.join("fake-editor");
+    let log = dir.join("log");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nstty -a > {log}\ncat \"$1\" >> {log}\necho \"$1\" >> {log}\n\
+             printf '编辑后的草稿\\n' > \"$1\"\n",
+            log = log.display()
+        ),
+    )
+    .expect("script");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let editor = script.display().to_string();
+    let mut r = start(&[("VISUAL", editor.as_str()), ("EDITOR", "false")]);
+    r.wait_up();
+    r.send("你好".as_bytes());
+    r.screen.wait_for("你好", "the typed draft");
+    let before = r.screen.text().len();
+    r.send(b"\x18\x05");
+    r.screen
+        .wait_for("编辑后的草稿", "the edited draft on screen");
+    let out = r.screen.text();
+    assert!(
+        out[before..].contains("\x1b[?1049l") && out[before..].contains("\x1b[?1049h"),
+        "left the alternate screen for the editor and came back"
+    );
+    let log = std::fs::read_to_string(&log).expect("the editor ran");
+    assert!(
+        log.contains(" icanon") && !log.contains("-icanon"),
+        "cooked mode in the editor: {log}"
+    );
+    assert!(log.contains("你好"), "the draft went in: {log}");
+    let path = log.lines().last().expect("path");
+    assert!(!std::path::Path::new(path).exists(), "{path} removed");
+    let mut t: libc::termios = unsafe { std::mem::zeroed() };
+    // SAFETY: reading the attributes of a descriptor we own.
+    unsafe { libc::tcgetattr(r.pty.slave.as_raw_fd(), &mut t) };
+    assert!(
+        t.c_lflag & libc::ICANON == 0,
+        "raw mode again after the editor"
+    );
+    r.send(b"\x03");
+    assert_eq!(r.exit_code(), Some(0));
+    r.assert_restored();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn the_first_frame_does_not_wait_for_the_keyboard_protocol_answer() {
     // A terminal that has not answered the keyboard protocol query (yet): the interface comes up
     // all the same, keys typed meanwhile are kept, and a late answer is still taken.

@@ -202,6 +202,8 @@ actions! {
     Reply = "reply", "回复选中的消息";
     Copy = "copy", "复制选中消息的文字 (OSC 52)";
     OpenLink = "open_link", "打开选中消息的链接或附件";
+    /// Lists the links and attachments of the visible messages, numbered (Ctrl+O, /links).
+    Links = "links", "列出屏幕上消息的链接与附件 (数字或回车打开, y 复制)";
     Recall = "recall", "撤回选中的消息";
     /// Returns to the composer, keeping the timeline selection.
     Compose = "compose", "回到输入框，保留选中";
@@ -217,6 +219,8 @@ actions! {
     Send = "send", "发送消息";
     Newline = "newline", "换行";
     FacePicker = "face_picker", "选择表情";
+    /// Edits the draft in `$VISUAL`/`$EDITOR` (Ctrl+X Ctrl+E, as in bash).
+    Editor = "editor", "在外部编辑器 ($VISUAL/$EDITOR) 中编辑草稿";
     /// Esc in the composer: close completion, else drop the reply target, else go to the timeline.
     Cancel = "cancel", "关闭补全 / 取消回复 / 离开输入框";
     /// Accepts the highlighted completion; without one, moves the focus on from an empty composer.

@@ -8,7 +8,7 @@ use super::effect::Effect;
 use super::popup::{self, FacePicker, HelpView, Popup};
 use super::state::{SidebarTab, State};
 use super::{
-    admin, chat_prefs, commands, completion, forwarding, lifecycle, member_list, open_link,
+    admin, chat_prefs, commands, completion, editor, forwarding, lifecycle, member_list, open_link,
     reactions, reply_to, retry, seek, sending, sidebar, timeline_nav,
 };
 
@@ -152,6 +152,12 @@ pub fn run_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
         Action::OpenLink => {
             if !popup::forward::open_selected(state, fx) {
                 open_link::open_selected(state, fx);
+            }
+        }
+        Action::Editor => editor::start(state, fx),
+        Action::Links => {
+            if let Err(e) = popup::links::open(state) {
+                state.error(e);
             }
         }
         Action::Recall => admin::run_key(state, &action, fx),

@@ -102,6 +102,30 @@ pub static COMMANDS: &[Command] = &[
         handler: face,
     },
     Command {
+        name: "editor",
+        aliases: &["edit"],
+        usage: "",
+        desc: "在 $VISUAL/$EDITOR 中编辑草稿 ({composer:editor})",
+        no_args: true,
+        handler: editor,
+    },
+    Command {
+        name: "notify",
+        aliases: &[],
+        usage: "[all|mentions|none]",
+        desc: "本会话何时提醒: 全部/仅@我与高亮词/不提醒",
+        no_args: false,
+        handler: notify,
+    },
+    Command {
+        name: "links",
+        aliases: &["urls"],
+        usage: "",
+        desc: "屏幕上的链接与附件, 编号打开或复制 ({global:links})",
+        no_args: true,
+        handler: links,
+    },
+    Command {
         name: "clear",
         aliases: &[],
         usage: "",
@@ -558,6 +582,40 @@ fn members(state: &mut State, _: &str, fx: &mut Vec<Effect>) -> Result<(), Strin
     }
     member_list::toggle_pane(state, fx);
     Ok(())
+}
+
+/// `/editor`.
+fn editor(state: &mut State, _: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
+    super::editor::start(state, fx);
+    Ok(())
+}
+
+/// `/notify [all|mentions|none]`: the open chat's notify mode, saved with the session.
+fn notify(state: &mut State, args: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
+    use super::notify::NotifyMode;
+    let Some(peer) = state.open else {
+        return Err("先打开一个会话".into());
+    };
+    if args.is_empty() {
+        let mode = state.notify_modes.get(peer);
+        state.info(format!(
+            "本会话: {} (/notify {})",
+            mode.label(),
+            mode.name()
+        ));
+        return Ok(());
+    }
+    let mode = NotifyMode::parse(args)
+        .ok_or_else(|| format!("用法: /notify all|mentions|none (不认识「{args}」)"))?;
+    state.notify_modes.set(peer, mode);
+    state.info(format!("本会话: {}", mode.label()));
+    fx.push(Effect::SaveSession(state.session()));
+    Ok(())
+}
+
+/// `/links`.
+fn links(state: &mut State, _: &str, _: &mut Vec<Effect>) -> Result<(), String> {
+    super::popup::links::open(state)
 }
 
 /// `/readall`.

@@ -67,6 +67,8 @@ impl FromIterator<(Peer, Draft)> for Drafts {
 pub struct Session {
     pub drafts: Drafts,
     pub open: Option<Peer>,
+    /// Each chat's `/notify` mode that is not its default.
+    pub notify: super::notify::NotifyModes,
     /// Reaction ids (face ids or code points), most recent first: the picker lists them first.
     pub reactions: Vec<String>,
     pub muted: BTreeSet<Peer>,

@@ -4,6 +4,8 @@
 //! typed client, terminal side effects, file writes); an API call's result comes back as
 //! `Msg::Reply` (see `call`).
 
+use crate::onebot::Peer;
+
 use super::call::Call;
 use super::drafts::Session;
 use super::stored::{StoreRead, StoreWrite};
@@ -29,6 +31,9 @@ pub enum Effect {
     Redraw,
     /// Suspends to the shell.
     Suspend,
+    /// Suspends the interface and opens `$VISUAL`/`$EDITOR` on the draft's text; what the
+    /// editor left comes back as `Msg::Edited` for the same chat.
+    Edit { peer: Option<Peer>, text: String },
     /// Turns on the kitty keyboard protocol's disambiguated keys (Shift+Enter, …), which the
     /// terminal said it speaks.
     EnhanceKeyboard,

@@ -245,7 +245,10 @@ pub fn on_message(state: &mut State, ev: MessageEvent, fx: &mut Vec<Effect>, liv
             state.contacts.touch();
         }
     }
-    let mentions_me = !item.own && item.chain.mentions(state.self_id, true);
+    // A highlight word counts as a mention: the `@` marker, the bell and the notification.
+    let mentions_me = !item.own
+        && (item.chain.mentions(state.self_id, true)
+            || state.settings.highlights.matches(&item.chain.plain_text()));
     let temp_group = temp_session_group(&ev);
     let key = key_of(state, &ev);
     if key.time != ev.time {
@@ -293,8 +296,8 @@ pub fn on_message(state: &mut State, ev: MessageEvent, fx: &mut Vec<Effect>, liv
             chat.mentions += 1;
         }
     }
-    // 免打扰: the message counts as unread, and that is all.
-    if !watching && (mentions_me || !peer.is_group()) && !state.muted.contains(&peer) {
+    // 免打扰: the message counts as unread, and that is all; otherwise the chat's /notify mode.
+    if !watching && !state.muted.contains(&peer) && state.notify_modes.alerts(peer, mentions_me) {
         let title = match peer {
             Peer::Group(_) => format!(
                 "{} @了你 · {}",

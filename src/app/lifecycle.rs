@@ -132,6 +132,9 @@ pub fn restore(state: &mut State, session: Session, fx: &mut Vec<Effect>) {
     for (peer, draft) in session.drafts.iter().filter(|(_, d)| !d.is_command()) {
         state.drafts.set(peer, draft.clone());
     }
+    for (peer, mode) in &session.notify.0 {
+        state.notify_modes.set(*peer, *mode);
+    }
     if state.recent_reactions.is_empty() {
         state.recent_reactions = session.reactions;
     }

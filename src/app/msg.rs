@@ -35,6 +35,12 @@ pub enum Msg {
     Store(StoreEvent),
     /// SIGTSTP from outside (not the Ctrl+Z key): suspend like the key would.
     SuspendSignal,
+    /// The external editor (`Effect::Edit`) exited: the text it left for the chat's draft, or
+    /// why there is none (the draft is then kept as it was).
+    Edited {
+        peer: Option<crate::onebot::Peer>,
+        result: Result<String, String>,
+    },
     /// The terminal answered whether it speaks the kitty keyboard protocol (asked once at
     /// start, while the first frames are drawn).
     KeyboardProtocol(bool),

@@ -38,6 +38,8 @@ pub struct Settings {
     pub send_typing: bool,
     /// The URL connected to, as messages show it (no query string: it may hold the token).
     pub server_url: String,
+    /// `[notify] highlight`: words and regexes that count as a mention.
+    pub highlights: super::notify::Highlights,
 }
 
 impl Default for Settings {
@@ -52,6 +54,7 @@ impl Default for Settings {
             show_recalled: false,
             send_typing: true,
             server_url: String::new(),
+            highlights: super::notify::Highlights::default(),
         }
     }
 }
@@ -286,6 +289,8 @@ pub struct State {
     pub quit: bool,
     /// What the last frame showed.
     pub view: View,
+    /// Each chat's `/notify` mode (saved with the session).
+    pub notify_modes: super::notify::NotifyModes,
     /// Quoted messages fetched with get_msg (by id), for replies to messages not in memory.
     pub quotes: HashMap<i64, Quote>,
     /// Merged forwards fetched with get_forward_msg (by forward id), for their previews.
@@ -372,6 +377,7 @@ impl State {
             members: MembersPane::default(),
             composer: Composer::default(),
             drafts: Drafts::default(),
+            notify_modes: Default::default(),
             muted: BTreeSet::new(),
             pinned: Vec::new(),
             popup: None,
@@ -507,6 +513,7 @@ impl State {
         Session {
             drafts: self.drafts.clone(),
             open: self.open,
+            notify: self.notify_modes.clone(),
             reactions: self.recent_reactions.clone(),
             muted: self.muted.clone(),
             pinned: self.pinned.clone(),

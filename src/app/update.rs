@@ -15,7 +15,7 @@ use super::msg::Msg;
 use super::state::State;
 use super::stored::StoreEvent;
 use super::{
-    actions, command_line, completion, events, lifecycle, local, popup, reactions, reports,
+    actions, command_line, completion, editor, events, lifecycle, local, popup, reactions, reports,
     sending, sidebar, timeline_nav, typing,
 };
 
@@ -64,6 +64,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
         },
         Msg::SuspendSignal => fx.push(Effect::Suspend),
+        Msg::Edited { peer, result } => editor::edited(state, peer, result),
         Msg::KeyboardProtocol(supported) => {
             if supported {
                 fx.push(Effect::EnhanceKeyboard);

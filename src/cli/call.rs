@@ -63,24 +63,57 @@ pub fn parse_params(arg: Option<&str>) -> Result<Value, Failure> {
     }
 }
 
-/// Connects, performs one call and disconnects.
-pub async fn call_once(settings: &Settings, action: &str, params: Value) -> Result<Value, Failure> {
-    let mut opts = settings.connect_options();
-    opts.connect_timeout = opts.connect_timeout.min(CONNECT_GIVE_UP);
-    // Reaching `Connected` includes NapCat answering `get_login_info`.
-    let give_up = opts.connect_timeout + settings.call_timeout;
-    let (client, mut events) = Client::connect(opts);
-    let url = settings.url_for_display();
-    let result = async {
-        match tokio::time::timeout(give_up, connected(&mut events, &url)).await {
-            Ok(r) => r?,
-            Err(_) => {
-                return Err(Failure::new(
-                    EXIT_CONNECTION,
-                    format!("no answer from {url} within {} s", give_up.as_secs()),
-                ));
+/// A connection for one script step: the first failure to connect ends it (no reconnecting).
+pub struct Once {
+    pub client: Client,
+    pub events: UnboundedReceiver<ClientEvent>,
+    /// The URL as it may be shown (no token).
+    pub url: String,
+}
+
+impl Once {
+    /// Connects, giving up after the first failed attempt.
+    pub async fn connect(settings: &Settings) -> Result<Once, Failure> {
+        let mut opts = settings.connect_options();
+        opts.connect_timeout = opts.connect_timeout.min(CONNECT_GIVE_UP);
+        // Reaching `Connected` includes NapCat answering `get_login_info`.
+        let give_up = opts.connect_timeout + settings.call_timeout;
+        let (client, mut events) = Client::connect(opts);
+        let url = settings.url_for_display();
+        let up = match tokio::time::timeout(give_up, connected(&mut events, &url)).await {
+            Ok(r) => r,
+            Err(_) => Err(Failure::new(
+                EXIT_CONNECTION,
+                format!("no answer from {url} within {} s", give_up.as_secs()),
+            )),
+        };
+        match up {
+            Ok(()) => Ok(Once {
+                client,
+                events,
+                url,
+            }),
+            Err(f) => {
+                client.stop();
+                Err(f)
             }
         }
+    }
+
+    /// The reason and exit status of a failed call on this connection.
+    pub async fn explain(&mut self, error: Error) -> Failure {
+        explain(error, &mut self.events, &self.url).await
+    }
+}
+
+/// Connects, performs one call and disconnects.
+pub async fn call_once(settings: &Settings, action: &str, params: Value) -> Result<Value, Failure> {
+    let Once {
+        client,
+        mut events,
+        url,
+    } = Once::connect(settings).await?;
+    let result = async {
         let timeout = if moves_media(action) {
             settings.media_timeout
         } else {
@@ -152,7 +185,7 @@ async fn explain(error: Error, events: &mut UnboundedReceiver<ClientEvent>, url:
 }
 
 /// Actions that upload, download or may carry files get the long media timeout.
-fn moves_media(action: &str) -> bool {
+pub fn moves_media(action: &str) -> bool {
     [
         "upload", "download", "file", "image", "record", "video", "avatar", "send_",
     ]

@@ -56,6 +56,9 @@ pub fn app_settings(settings: &Settings) -> AppSettings {
         show_recalled: settings.history.show_recalled,
         send_typing: settings.privacy.send_typing,
         server_url: settings.url_for_display(),
+        // Checked when the config was read.
+        highlights: crate::app::notify::Highlights::parse(&settings.notify.highlight)
+            .unwrap_or_default(),
         ..AppSettings::default()
     }
 }

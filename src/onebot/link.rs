@@ -61,6 +61,41 @@ pub fn first_url(text: &str) -> Option<String> {
     Some(text[a..b].to_string())
 }
 
+/// Every http(s) URL in a text, in order.
+pub fn all_urls(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some((a, b)) = find_url(&text[from..]) {
+        out.push(text[from + a..from + b].to_string());
+        from += b;
+    }
+    out
+}
+
+/// A URL cut to at most `max` characters for a list, its scheme and host kept whole: the
+/// host says where a link leads, so it is never what goes (`https://host/pa…th`).
+pub fn shorten(url: &str, max: usize) -> String {
+    let count = url.chars().count();
+    if count <= max {
+        return url.to_string();
+    }
+    let scheme = url.find("://").map_or(0, |i| i + 3);
+    let host_end = url[scheme..].find('/').map_or(url.len(), |i| scheme + i);
+    let head = &url[..host_end];
+    let head_len = head.chars().count();
+    // The rest of the path gets what the host leaves, split around an ellipsis.
+    let room = max.saturating_sub(head_len + 1);
+    if room < 2 {
+        return format!("{head}…");
+    }
+    let rest: Vec<char> = url[host_end..].chars().collect();
+    let front = room.div_ceil(2);
+    let back = room - front;
+    let start: String = rest[..front].iter().collect();
+    let end: String = rest[rest.len() - back..].iter().collect();
+    format!("{head}{start}…{end}")
+}
+
 /// `url` when it is a web URL.
 fn web(url: Option<&String>) -> Option<String> {
     url.filter(|u| is_web_url(u)).cloned()
@@ -88,6 +123,24 @@ impl Segment {
 }
 
 impl MessageChain {
+    /// Every web link of the message in order, each once: all URLs of its text, then what its
+    /// other segments link to (the link picker's list).
+    pub fn links(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for s in self.segments() {
+            let found = match s {
+                Segment::Text { text } => all_urls(text),
+                other => other.link().into_iter().collect(),
+            };
+            for l in found {
+                if !out.contains(&l) {
+                    out.push(l);
+                }
+            }
+        }
+        out
+    }
+
     /// The first web link of the message (what `o` opens).
     pub fn link(&self) -> Option<String> {
         self.segments().iter().find_map(Segment::link)
@@ -121,6 +174,58 @@ mod tests {
         assert_eq!(
             first_url("http://a.example 和 https://b.example").as_deref(),
             Some("http://a.example")
+        );
+    }
+
+    #[test]
+    fn every_url_of_a_text_is_found() {
+        assert_eq!(
+            all_urls("a https://a.example/1 和 http://b.example，还有 https://c.example"),
+            [
+                "https://a.example/1",
+                "http://b.example",
+                "https://c.example"
+            ]
+        );
+        assert!(all_urls("没有").is_empty());
+        let chain = MessageChain::new()
+            .text("https://a.example https://a.example https://b.example")
+            .push(Segment::Share(Box::new(super::super::segment::ShareData {
+                url: "https://c.example".into(),
+                title: "t".into(),
+                ..Default::default()
+            })));
+        assert_eq!(
+            chain.links(),
+            [
+                "https://a.example",
+                "https://b.example",
+                "https://c.example"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_long_url_keeps_its_host() {
+        let url = "https://multimedia.nt.qq.com.cn/download?appid=1407&fileid=abcdefghijklmnopqrstuvwxyz&rkey=0123456789";
+        let short = shorten(url, 50);
+        assert_eq!(short.chars().count(), 50);
+        assert!(
+            short.starts_with("https://multimedia.nt.qq.com.cn/"),
+            "{short}"
+        );
+        assert!(short.contains('…') && short.ends_with("6789"), "{short}");
+        assert_eq!(shorten("https://a.example/x", 50), "https://a.example/x");
+        // Too narrow for any path: the host alone, whole.
+        assert_eq!(
+            shorten("https://very-long-host.example/path", 20),
+            "https://very-long-host.example…"
+        );
+        assert_eq!(
+            shorten("https://中文.example/维基/条目/很长很长", 24)
+                .chars()
+                .count(),
+            24
         );
     }
 

@@ -31,6 +31,12 @@ pub trait Host {
     fn open(&mut self, url: &str) -> Result<(), String>;
     /// Suspends the process (Ctrl+Z).
     fn suspend(&mut self) -> io::Result<()>;
+    /// Gives the terminal to another program (the editor): restored as around Ctrl+Z.
+    fn leave_terminal(&mut self) {}
+    /// Takes the terminal back after [`Host::leave_terminal`].
+    fn enter_terminal(&mut self) -> io::Result<()> {
+        Ok(())
+    }
     /// Turns on the keyboard protocol the terminal said it speaks.
     fn enhance_keyboard(&mut self);
 }
@@ -130,6 +136,14 @@ impl Host for TerminalHost {
 
     fn suspend(&mut self) -> io::Result<()> {
         terminal::suspend()
+    }
+
+    fn leave_terminal(&mut self) {
+        terminal::restore();
+    }
+
+    fn enter_terminal(&mut self) -> io::Result<()> {
+        terminal::enter_mode()
     }
 
     fn enhance_keyboard(&mut self) {

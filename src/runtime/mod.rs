@@ -5,6 +5,7 @@
 //! fixed tick, so an idle client does not wake up.
 
 pub mod audit;
+pub mod editor;
 pub mod encode;
 pub mod exec;
 pub mod history;
@@ -76,9 +77,25 @@ pub struct Loop<S: Surface, H: Host> {
     dirty: bool,
     /// Writes `session` in the background (started with the first save).
     writer: Option<persist::Writer>,
+    /// Pauses the terminal input reader while another program has the terminal (None: no
+    /// reader to pause, as in tests).
+    pub input: Option<InputPause>,
+    /// An editor to run once the current batch's effects are done (`Effect::Edit`).
+    pending_edit: Option<(Option<crate::onebot::Peer>, String)>,
     /// The local history service (None: no history is kept).
     pub history: Option<history::HistoryService>,
 }
+
+/// The switch that stops the input reader (true) and starts it again (false), and whether it
+/// is reading: the editor must not start while the reader can still take its keys.
+pub struct InputPause {
+    pub pause: tokio::sync::watch::Sender<bool>,
+    pub reading: tokio::sync::watch::Receiver<bool>,
+}
+
+/// True while an editor has the terminal: Ctrl+C and Ctrl+Z typed there reach napterm too
+/// (one process group), and must not quit it or leave it waiting on a stopped editor.
+static EDITING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// Unix time now.
 pub fn unix_now() -> i64 {
@@ -131,6 +148,8 @@ impl<S: Surface, H: Host> Loop<S, H> {
             last_draw: None,
             dirty: true,
             writer: None,
+            input: None,
+            pending_edit: None,
             history: None,
         }
     }
@@ -220,7 +239,35 @@ impl<S: Surface, H: Host> Loop<S, H> {
         for e in effects {
             self.perform(e);
         }
+        if let Some((peer, text)) = self.pending_edit.take() {
+            self.edit(state, peer, text).await;
+        }
         Ok(!state.quit)
+    }
+
+    /// Runs the editor on `text` with the terminal handed over as around Ctrl+Z, then gives
+    /// the app what it left (or why not).
+    async fn edit(&mut self, state: &mut State, peer: Option<crate::onebot::Peer>, text: String) {
+        use std::sync::atomic::Ordering;
+        if let Some(input) = &mut self.input {
+            let _ = input.pause.send(true);
+            let stopped = input.reading.wait_for(|r| !*r);
+            let _ = tokio::time::timeout(Duration::from_secs(2), stopped).await;
+        }
+        self.host.leave_terminal();
+        EDITING.store(true, Ordering::SeqCst);
+        let program = editor::from_env();
+        let mut result = editor::edit(&program, &std::env::temp_dir(), &text).await;
+        EDITING.store(false, Ordering::SeqCst);
+        if let Err(e) = self.host.enter_terminal() {
+            result = Err(format!("无法恢复终端: {e}"));
+        }
+        if let Some(input) = &self.input {
+            let _ = input.pause.send(false);
+        }
+        self.screen.invalidate();
+        self.dirty = true;
+        self.apply(state, Msg::Edited { peer, result });
     }
 
     /// Draws now if anything changed (tests call this to see the latest state on screen).
@@ -285,6 +332,7 @@ impl<S: Surface, H: Host> Loop<S, H> {
             Effect::Continue(step) => {
                 let _ = self.tx.send(Msg::Continue(step));
             }
+            Effect::Edit { peer, text } => self.pending_edit = Some((peer, text)),
             Effect::Suspend => {
                 if let Err(e) = self.host.suspend() {
                     self.failed(Failure::Suspend(e.to_string()));
@@ -339,9 +387,12 @@ async fn sleep_until(when: Option<Instant>) {
 
 /// Turns terminal input into messages until the terminal closes. First the keyboard protocol's
 /// answer, whenever it comes: the loop and its frames do not wait for it, and the reader starts
-/// once it is in (crossterm's query and its reader cannot both read the terminal).
-fn spawn_input(tx: UnboundedSender<Msg>, keyboard: terminal::KeyboardQuery) {
+/// once it is in (crossterm's query and its reader cannot both read the terminal). While paused
+/// (an editor has the terminal) the reader is dropped, so that it takes none of the editor's keys.
+fn spawn_input(tx: UnboundedSender<Msg>, keyboard: terminal::KeyboardQuery) -> InputPause {
     use crossterm::event::Event;
+    let (pause, mut paused) = tokio::sync::watch::channel(false);
+    let (reading_tx, reading) = tokio::sync::watch::channel(false);
     tokio::spawn(async move {
         let supported = tokio::task::spawn_blocking(move || keyboard.answer())
             .await
@@ -349,25 +400,47 @@ fn spawn_input(tx: UnboundedSender<Msg>, keyboard: terminal::KeyboardQuery) {
         if tx.send(Msg::KeyboardProtocol(supported)).is_err() {
             return;
         }
-        let mut events = crossterm::event::EventStream::new();
-        while let Some(ev) = events.next().await {
-            let msg = match ev {
-                Ok(Event::Key(k)) => Msg::Key(k),
-                Ok(Event::Paste(s)) => Msg::Paste(s),
-                Ok(Event::Mouse(m)) => Msg::Mouse(m),
-                Ok(Event::Resize(w, h)) => Msg::Resize(w, h),
-                Ok(Event::FocusGained) => Msg::FocusChanged(true),
-                Ok(Event::FocusLost) => Msg::FocusChanged(false),
-                Err(e) => {
-                    tracing::warn!("terminal input failed: {e}");
-                    break;
-                }
-            };
-            if tx.send(msg).is_err() {
-                break;
+        loop {
+            if paused.wait_for(|p| !*p).await.is_err() {
+                return;
             }
+            let mut events = crossterm::event::EventStream::new();
+            let _ = reading_tx.send(true);
+            loop {
+                let ev = tokio::select! {
+                    ev = events.next() => ev,
+                    changed = paused.changed() => {
+                        if changed.is_err() {
+                            return;
+                        }
+                        if *paused.borrow() {
+                            break;
+                        }
+                        continue;
+                    }
+                };
+                let msg = match ev {
+                    Some(Ok(Event::Key(k))) => Msg::Key(k),
+                    Some(Ok(Event::Paste(s))) => Msg::Paste(s),
+                    Some(Ok(Event::Mouse(m))) => Msg::Mouse(m),
+                    Some(Ok(Event::Resize(w, h))) => Msg::Resize(w, h),
+                    Some(Ok(Event::FocusGained)) => Msg::FocusChanged(true),
+                    Some(Ok(Event::FocusLost)) => Msg::FocusChanged(false),
+                    Some(Err(e)) => {
+                        tracing::warn!("terminal input failed: {e}");
+                        return;
+                    }
+                    None => return,
+                };
+                if tx.send(msg).is_err() {
+                    return;
+                }
+            }
+            drop(events);
+            let _ = reading_tx.send(false);
         }
     });
+    InputPause { pause, reading }
 }
 
 /// Forwards connection reports into the loop.
@@ -390,6 +463,15 @@ fn spawn_signals(stop: tokio::sync::watch::Sender<bool>, tx: UnboundedSender<Msg
             return;
         };
         while tstp.recv().await.is_some() {
+            if EDITING.load(std::sync::atomic::Ordering::SeqCst) {
+                // The editor was suspended (its Ctrl+Z reaches the whole group): stop with it,
+                // so that the shell gets the terminal back; `fg` continues both.
+                // SAFETY: raising a signal on ourselves.
+                unsafe {
+                    libc::raise(libc::SIGSTOP);
+                }
+                continue;
+            }
             if tx.send(Msg::SuspendSignal).is_err() {
                 break;
             }
@@ -403,10 +485,18 @@ fn spawn_signals(stop: tokio::sync::watch::Sender<bool>, tx: UnboundedSender<Msg
         ) else {
             return;
         };
-        tokio::select! {
-            _ = term.recv() => {},
-            _ = hup.recv() => {},
-            _ = int.recv() => {},
+        loop {
+            tokio::select! {
+                _ = term.recv() => {},
+                _ = hup.recv() => {},
+                _ = int.recv() => {
+                    // Ctrl+C in the editor is the editor's.
+                    if EDITING.load(std::sync::atomic::Ordering::SeqCst) {
+                        continue;
+                    }
+                },
+            }
+            break;
         }
         let _ = stop.send(true);
     });
@@ -424,7 +514,7 @@ pub async fn run_tui(
     let screen = Screen::new(screen::Terminal::new(out, crossterm::terminal::size)?)?;
     let (tx, rx) = unbounded_channel();
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    spawn_input(tx.clone(), keyboard);
+    let input = spawn_input(tx.clone(), keyboard);
     spawn_client_events(events, tx.clone());
     spawn_signals(stop_tx, tx.clone());
     let mut state = State::new(opts.settings, opts.keymap);
@@ -442,6 +532,7 @@ pub async fn run_tui(
     lp.osc = opts.osc;
     lp.session = opts.session;
     lp.audit = opts.audit;
+    lp.input = Some(input);
     if let Some(h) = opts.history {
         lp.start_history(h);
     }

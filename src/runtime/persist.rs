@@ -22,6 +22,9 @@ pub struct Saved {
     /// Drafts by chat (`g:<id>` / `u:<id>`).
     #[serde(default, deserialize_with = "drafts_of_any_version")]
     pub drafts: BTreeMap<String, Draft>,
+    /// `/notify` modes by chat (`g:<id>` / `u:<id>`), those that are not the chat's default.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub notify: BTreeMap<String, crate::app::notify::NotifyMode>,
     /// Reactions used lately, most recent first (face ids or code points).
     #[serde(default)]
     pub reactions: Vec<String>,
@@ -72,6 +75,12 @@ impl Saved {
                 .iter()
                 .map(|(p, d)| (p.to_string(), d.clone()))
                 .collect(),
+            notify: session
+                .notify
+                .0
+                .iter()
+                .map(|(p, m)| (p.to_string(), *m))
+                .collect(),
             reactions: session.reactions.clone(),
             muted: session.muted.iter().map(Peer::to_string).collect(),
             pinned: session.pinned.iter().map(Peer::to_string).collect(),
@@ -87,6 +96,12 @@ impl Saved {
                 .filter_map(|(k, d)| Some((parse_peer(k)?, d.clone())))
                 .collect(),
             open: self.open.as_deref().and_then(parse_peer),
+            notify: crate::app::notify::NotifyModes(
+                self.notify
+                    .iter()
+                    .filter_map(|(k, m)| Some((parse_peer(k)?, *m)))
+                    .collect(),
+            ),
             reactions: self
                 .reactions
                 .iter()
@@ -220,6 +235,9 @@ mod tests {
         let session = Session {
             drafts: Drafts::from_iter([(Peer::Group(5), draft("未发完的话"))]),
             open: Some(Peer::Private(7)),
+            notify: crate::app::notify::NotifyModes(
+                [(Peer::Group(5), crate::app::notify::NotifyMode::None)].into(),
+            ),
             reactions: vec!["76".into(), "128522".into()],
             muted: [Peer::Group(5)].into_iter().collect(),
             pinned: vec![Peer::Private(7), Peer::Group(5)],

@@ -86,6 +86,10 @@ pub fn content_spans(ctx: &LayoutCtx, m: &MessageItem) -> Vec<Span<'static>> {
     let t = ctx.theme;
     let base = if m.recalled_by.is_some() {
         t.recalled
+    } else if !m.own && ctx.state.settings.highlights.matches(&m.chain.plain_text()) {
+        // A highlight word (`[notify] highlight`): the text in bold, as a mention would catch
+        // the eye.
+        Style::new().add_modifier(Modifier::BOLD)
     } else {
         Style::new()
     };

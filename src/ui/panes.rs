@@ -223,6 +223,13 @@ pub fn header(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
             d.join(" · ")
         }
     };
+    // A `/notify` other than the chat's default says so.
+    let mode = state.notify_modes.get(peer);
+    let detail = if mode == crate::app::notify::NotifyMode::default_for(peer) {
+        detail
+    } else {
+        format!("{detail} · {}", mode.label())
+    };
     let x = area.x + 1;
     let used = put(
         buf,
@@ -441,6 +448,11 @@ fn popup_hints(state: &State, popup: &Popup) -> String {
             close,
         ],
         Popup::Reactions(_) => &[scroll, close],
+        Popup::Links(_) => &[
+            (Action::Activate, Some("enter"), "访问"),
+            (Action::Confirm, Some("y"), "复制"),
+            close,
+        ],
     };
     items
         .iter()

@@ -26,11 +26,14 @@ pub struct GetForward {
     pub id: String,
 }
 
-/// `get_group_file_url`: a download link for a group file, to open it.
+/// `get_group_file_url`: a download link for a group file, to open it (or, from the link
+/// picker, to copy it).
 #[derive(Debug, Clone, PartialEq)]
 pub struct FileUrl {
     pub group: i64,
     pub file_id: String,
+    /// Copy the link instead of opening it.
+    pub copy: bool,
 }
 
 /// `send_msg`: `local_id` is the pending entry that shows it until the server answers. `group`

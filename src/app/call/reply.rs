@@ -134,6 +134,7 @@ mod tests {
             FileUrl {
                 group: 1,
                 file_id: "x".into(),
+                copy: false,
             }
             .into(),
             SendMessage {

@@ -29,6 +29,7 @@ pub mod forward;
 pub mod help;
 pub mod inbox;
 pub mod leave;
+pub mod links;
 pub mod mute;
 pub mod mutes;
 pub mod notices;
@@ -45,8 +46,8 @@ use super::keymap::Key;
 
 pub use state::{
     Confirm, EssenceList, FacePicker, FindView, ForwardLevel, ForwardView, HelpView, InboxInput,
-    InboxView, LeaveConfirm, Load, MuteList, MutePicker, NoticeList, ProfileCard, ReactionList,
-    ReactionPicker, ReactionRow, Sheet, SheetKind,
+    InboxView, LeaveConfirm, LinkEntry, LinkPicker, LinkTarget, Load, MuteList, MutePicker,
+    NoticeList, ProfileCard, ReactionList, ReactionPicker, ReactionRow, Sheet, SheetKind,
 };
 
 /// The registry: every popup, one row each (its variant and its state type). It expands a given
@@ -77,6 +78,8 @@ macro_rules! for_each_popup {
             Inbox(InboxView),
             /// Leaving (or dismissing) a group, confirmed by typing its name or number.
             Leave(LeaveConfirm),
+            /// The links and attachments of the visible messages, numbered.
+            Links(LinkPicker),
             /// `/find`: hits from the local history of every chat.
             Find(FindView),
             /// A merged forward (聊天记录), nested ones included.

@@ -125,6 +125,38 @@ pub struct LeaveConfirm {
     pub error: Option<String>,
 }
 
+/// Where a link in the link picker leads.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LinkTarget {
+    /// A web URL, opened or copied as it is.
+    Url(String),
+    /// A group file that came without a URL: its link is asked of the server first.
+    GroupFile {
+        group: i64,
+        file_id: String,
+        name: String,
+    },
+}
+
+/// One numbered row of the link picker.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkEntry {
+    pub target: LinkTarget,
+    /// Who sent the message it came from (raw; the UI sanitises it).
+    pub sender: String,
+    pub sender_id: i64,
+}
+
+/// The link picker (Ctrl+O, /links): the links and attachments of the visible messages,
+/// numbered from 1, top to bottom.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LinkPicker {
+    pub items: Vec<LinkEntry>,
+    pub selected: usize,
+    /// Digits typed so far, while a longer number could still follow (more than 9 links).
+    pub typed: String,
+}
+
 /// `/find`: the query being typed, and the hits of the one last run (grouped by chat, the chat
 /// with the newest hit first, newest first within a chat).
 #[derive(Debug, Clone, PartialEq)]

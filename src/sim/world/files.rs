@@ -135,6 +135,8 @@ impl World {
         }
         let size = if let Some(b64) = file.strip_prefix("base64://") {
             (b64.trim_end_matches('=').len() * 3 / 4).max(1) as u64
+        } else if let Some(size) = self.streams.file_size(&file) {
+            size
         } else {
             self.rng.range(1_000, 8_000_000) as u64
         };
@@ -272,7 +274,10 @@ impl World {
         if file.trim().is_empty() {
             return Err(failed("文件不存在"));
         }
-        let size = self.rng.range(1_000, 8_000_000) as u64;
+        let size = match self.streams.file_size(&file) {
+            Some(size) => size,
+            None => self.rng.range(1_000, 8_000_000) as u64,
+        };
         let file_id = format!("/{}", self.rng.uuid());
         let chain = MessageChain(vec![content::file(&name, size, &file_id)]);
         let event = self.post(Peer::Private(u), self.self_id, chain, self.now());

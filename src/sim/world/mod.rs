@@ -19,6 +19,7 @@ mod rng;
 pub mod roster;
 mod sending;
 mod store;
+mod stream;
 mod system;
 #[cfg(test)]
 mod tests;
@@ -72,6 +73,8 @@ pub struct World {
     /// Profile likes received: who, when, how many.
     liked_by: Vec<(i64, i64, i64)>,
     live: live::LiveState,
+    /// Uploads arriving by `upload_file_stream`, and the files they became.
+    streams: stream::Streams,
 }
 
 impl World {
@@ -102,6 +105,7 @@ impl World {
             likes_given: BTreeMap::new(),
             liked_by: Vec::new(),
             live: live::LiveState::default(),
+            streams: stream::Streams::default(),
         };
         w.seed_history(now);
         w.seed_requests(now);
@@ -409,6 +413,7 @@ impl World {
             "fetch_custom_face" => self.fetch_custom_face(p),
             "create_collection" => self.create_collection(p),
             "upload_private_file" => self.upload_private_file(p, ev),
+            "upload_file_stream" => self.upload_file_stream(p),
             "get_private_file_url" => self.get_private_file_url(p),
             "get_mini_app_ark" => self.get_mini_app_ark(p),
             "ArkSharePeer" | "send_ark_share" => self.ark_share_peer(p),

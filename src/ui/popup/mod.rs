@@ -11,6 +11,7 @@ pub mod forward;
 pub mod help;
 pub mod inbox;
 pub mod leave;
+pub mod links;
 pub mod mute;
 pub mod mutes;
 pub mod notices;
@@ -62,6 +63,7 @@ pub fn draw(
         Popup::Sheet(p) => sheet::draw(state, theme, p, area, buf),
         Popup::Inbox(p) => inbox::draw(state, theme, p, area, buf),
         Popup::Leave(p) => leave::draw(state, theme, p, area, buf),
+        Popup::Links(p) => links::draw(state, theme, p, area, buf),
         Popup::Find(p) => find::draw(state, theme, p, area, buf),
         Popup::Forward(p) => forward::draw(state, theme, p, area, buf),
         Popup::React(p) => reaction_picker::draw(state, theme, p, area, buf),
