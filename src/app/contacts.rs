@@ -227,6 +227,21 @@ impl Contacts {
             self.touch();
         }
     }
+
+    /// A chat's name learnt in passing (the recent-chat list, the local store): a person is
+    /// [`see`](Self::see)n, a group not in the list yet is added under that name.
+    pub fn see_chat(&mut self, peer: Peer, name: &str) {
+        match peer {
+            Peer::Private(u) => self.see(u, name),
+            Peer::Group(g) => {
+                self.groups.entry(g).or_insert_with(|| GroupEntry {
+                    group_id: g,
+                    name: name.to_string(),
+                    ..Default::default()
+                });
+            }
+        }
+    }
 }
 
 #[cfg(test)]

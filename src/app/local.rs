@@ -10,7 +10,6 @@ use crate::store::{Anchor, LineKind, Row};
 use super::call::RecentContacts;
 use super::catch_up;
 use super::chat::{EntryKind, HistoryState, MessageItem, NoticeItem, Page, SortKey};
-use super::contacts::GroupEntry;
 use super::effect::Effect;
 use super::state::State;
 use super::store_state::StoreStatus;
@@ -143,21 +142,8 @@ fn opened(
     for c in chats {
         let name = c.name.trim().to_string();
         if !name.is_empty() {
-            state.store.names.insert(c.peer, name.clone());
-            match c.peer {
-                Peer::Group(g) => {
-                    state
-                        .contacts
-                        .groups
-                        .entry(g)
-                        .or_insert_with(|| GroupEntry {
-                            group_id: g,
-                            name: name.clone(),
-                            ..Default::default()
-                        });
-                }
-                Peer::Private(u) => state.contacts.see(u, &name),
-            }
+            state.contacts.see_chat(c.peer, &name);
+            state.store.names.insert(c.peer, name);
         }
         if let Some(n) = c.newest {
             let b = Boundary {

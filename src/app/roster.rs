@@ -130,20 +130,7 @@ impl Request for RecentContacts {
         load_tracker::settle(state, Load::RecentChats, Ok(()), fx);
         for it in items {
             if !it.name.is_empty() {
-                match it.peer {
-                    Peer::Private(u) => state.contacts.see(u, &it.name),
-                    Peer::Group(g) => {
-                        state
-                            .contacts
-                            .groups
-                            .entry(g)
-                            .or_insert_with(|| GroupEntry {
-                                group_id: g,
-                                name: it.name.clone(),
-                                ..Default::default()
-                            });
-                    }
-                }
+                state.contacts.see_chat(it.peer, &it.name);
             }
             let chat = state.chat_mut(it.peer);
             chat.last_activity = chat.last_activity.max(it.time);
