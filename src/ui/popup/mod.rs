@@ -1,4 +1,5 @@
-//! Popups: the one draw dispatch over [`Popup`] and the chrome they share — the centred frame,
+//! Popups: the one dispatch over [`Popup`] (how each draws, which keys the status line names
+//! while it is open) and the chrome they share — the centred frame,
 //! the list chrome (title, loading / failed / empty states, the selection kept in view), footer
 //! hints from the keymap, text field lines and label / value rows. Each popup draws in its own
 //! file.
@@ -69,6 +70,60 @@ pub fn draw(
         Popup::React(p) => reaction_picker::draw(state, theme, p, area, buf),
         Popup::Reactions(p) => reaction_list::draw(state, theme, p, area, buf),
     }
+}
+
+/// The status line's hints while `popup` is open: its main keys from the popup section of the
+/// keymap, named as its own footer names them (`Esc 关闭`, though `q` closes it too).
+pub fn hints(state: &State, popup: &Popup) -> String {
+    type Item = (Action, Option<&'static str>, &'static str);
+    let close: Item = (Action::Deny, Some("esc"), "关闭");
+    let cancel: Item = (Action::Deny, Some("esc"), "取消");
+    let scroll: Item = (Action::Move(1), Some("down"), "滚动");
+    let items: &[Item] = match popup {
+        Popup::Help(_) | Popup::Sheet(_) => {
+            &[scroll, (Action::Page(1), Some("pagedown"), "翻页"), close]
+        }
+        Popup::Faces(_) => &[(Action::Activate, Some("enter"), "插入"), close],
+        Popup::Confirm(_) => &[(Action::Confirm, Some("y"), "确认"), cancel],
+        Popup::Mute(_) => &[(Action::Activate, Some("enter"), "选择时长"), cancel],
+        Popup::Inbox(_) => &[
+            (Action::Accept, Some("a"), "同意"),
+            (Action::Reject, Some("r"), "拒绝"),
+            close,
+        ],
+        Popup::Notices(_) => &[(Action::Delete, Some("d"), "删除"), close],
+        Popup::Essences(_) => &[
+            (Action::Activate, Some("enter"), "跳转"),
+            (Action::Delete, Some("d"), "移除"),
+            close,
+        ],
+        Popup::Mutes(_) => &[(Action::Unmute, Some("u"), "解除禁言"), close],
+        Popup::Profile(_) => &[close],
+        // Their fields take every letter: Enter and Esc are fixed keys there.
+        Popup::Leave(_) => return crate::app::popup::field_hint("确认", "取消"),
+        Popup::Find(_) => return crate::app::popup::field_hint("搜索 / 打开", "关闭"),
+        Popup::React(_) => return crate::app::popup::field_hint("贴上", "取消"),
+        Popup::Forward(_) => &[
+            (Action::Activate, Some("enter"), "展开"),
+            (Action::Search, Some("/"), "搜索"),
+            (Action::Confirm, Some("y"), "复制"),
+            close,
+        ],
+        Popup::Reactions(_) => &[scroll, close],
+        Popup::Links(_) => &[
+            (Action::Activate, Some("enter"), "访问"),
+            (Action::Confirm, Some("y"), "复制"),
+            close,
+        ],
+    };
+    items
+        .iter()
+        .filter_map(|(a, usual, label)| {
+            let k = state.keymap.key_label(Context::Popup, a, *usual)?;
+            Some(format!("{k} {label}"))
+        })
+        .collect::<Vec<_>>()
+        .join("  ")
 }
 
 // ----- the frame -----
