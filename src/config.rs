@@ -956,6 +956,23 @@ mod tests {
     }
 
     #[test]
+    fn the_readme_documents_every_role_and_its_theme_example_parses() {
+        let readme = include_str!("../README.md");
+        for role in crate::ui::theme::ROLES {
+            assert!(readme.contains(&format!("`{role}`")), "README lists {role}");
+        }
+        let themes = readme.split("### Themes").nth(1).expect("a Themes section");
+        let example = themes
+            .split("```toml")
+            .nth(1)
+            .and_then(|t| t.split("```").next())
+            .expect("an example");
+        let c = parse(example).unwrap();
+        assert_eq!(c.theme.name, ThemeName::Light);
+        assert_eq!(c.theme.names.map(|n| n.len()), Some(5));
+    }
+
+    #[test]
     fn bad_theme_colours_and_roles_name_file_line_and_key() {
         let cases = [
             (
