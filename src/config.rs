@@ -13,6 +13,7 @@ use serde::de::Deserializer;
 
 use crate::onebot::{ConnectOptions, Token};
 use crate::runtime::host::Osc;
+use crate::ui::theme::ThemeConfig;
 
 /// The environment variable holding the server URL.
 pub const ENV_URL: &str = "NAPTERM_URL";
@@ -82,6 +83,8 @@ pub struct Config {
     pub history: HistoryConfig,
     /// What napterm tells others about you.
     pub privacy: PrivacyConfig,
+    /// The colours: a shipped theme and per-role overrides.
+    pub theme: ThemeConfig,
 }
 
 impl Default for Config {
@@ -99,6 +102,7 @@ impl Default for Config {
             notify: NotifyConfig::default(),
             history: HistoryConfig::default(),
             privacy: PrivacyConfig::default(),
+            theme: ThemeConfig::default(),
         }
     }
 }
@@ -107,7 +111,7 @@ impl Default for Config {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct UiConfig {
-    /// Colour depth: `"256"`, `"16"` or `"none"`; unset, it follows the terminal (see
+    /// Colour depth: `"truecolor"`, `"256"`, `"16"` or `"none"`; unset, it follows the terminal (see
     /// [`colors_for_terminal`]). `NO_COLOR` forces `"none"`.
     pub colors: Option<ColorMode>,
     /// Capture the mouse (wheel scroll, click to select); off keeps the terminal's own selection.
@@ -168,6 +172,10 @@ impl Default for UiConfig {
 /// Colour depth of the interface.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
 pub enum ColorMode {
+    /// 24-bit colour: `#rrggbb` in `[theme]` is drawn as written (the shipped themes use the
+    /// 256-colour palette).
+    #[serde(rename = "truecolor", alias = "24bit")]
+    TrueColor,
     /// The xterm 256-colour palette.
     #[default]
     #[serde(rename = "256")]
@@ -484,6 +492,8 @@ pub struct Settings {
     pub history: HistoryConfig,
     /// The `[privacy]` table.
     pub privacy: PrivacyConfig,
+    /// The `[theme]` table (drawn at the depth of `colors`).
+    pub theme: ThemeConfig,
     /// The config file that was read, if one was.
     pub config_file: Option<PathBuf>,
     /// What the user should read about how napterm was started (the interface shows it too,
@@ -589,6 +599,7 @@ impl Settings {
             osc,
             history: config.history,
             privacy: config.privacy,
+            theme: config.theme,
             config_file: file_path,
             warnings: Vec::new(),
         })
@@ -634,12 +645,12 @@ impl Settings {
     }
 }
 
-/// The colour depth a terminal most likely has, from `TERM` and `COLORTERM`: the 256-colour
-/// palette for anything xterm-like (nearly every terminal today), 16 colours for the Linux
+/// The colour depth a terminal most likely has, from `TERM` and `COLORTERM`: 24-bit colour when
+/// `COLORTERM` says `truecolor` or `24bit`, the 256-colour palette for anything xterm-like (nearly every terminal today), 16 colours for the Linux
 /// console and old hardware terminals, none for `dumb`.
 pub fn colors_for_terminal(term: Option<&str>, colorterm: Option<&str>) -> ColorMode {
     if matches!(colorterm, Some("truecolor" | "24bit")) {
-        return ColorMode::Palette256;
+        return ColorMode::TrueColor;
     }
     let Some(term) = term else {
         return ColorMode::Palette256;
@@ -708,6 +719,8 @@ pub fn read_token_file(path: &Path) -> Result<Token, ConfigError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ui::theme::{ColorSpec, RoleColors, ThemeName};
+    use ratatui::style::Color;
     use std::collections::HashMap;
 
     fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
@@ -872,7 +885,7 @@ mod tests {
         let cases = [
             ("call_timeout_secs = \"ten\"", 1, "call_timeout_secs"),
             ("\n\nreconnect_max_secs = 0", 3, "reconnect_max_secs"),
-            ("[ui]\ncolors = \"truecolor\"", 2, "ui.colors"),
+            ("[ui]\ncolors = \"millions\"", 2, "ui.colors"),
             ("[notify]\nbell = \"yes\"", 2, "notify.bell"),
             ("[notify]\nosc = \"both\"", 2, "notify.osc"),
             ("[notify]\nosc = 99", 2, "notify.osc"),
@@ -897,6 +910,144 @@ mod tests {
                 }
                 other => panic!("{text}: {other:?}"),
             }
+        }
+    }
+
+    #[test]
+    fn a_theme_table_names_a_shipped_theme_and_role_colours() {
+        let c = parse(
+            "[theme]\nname = \"light\"\ntime = \"#112233\"\nlink = 75\n\
+             selection = { fg = \"16\", bg = \"bright-blue\" }\nnames = [\"red\", 42]\n",
+        )
+        .unwrap();
+        assert_eq!(c.theme.name, ThemeName::Light);
+        assert_eq!(
+            c.theme.time,
+            Some(RoleColors {
+                fg: Some(Color::Rgb(0x11, 0x22, 0x33)),
+                bg: None
+            })
+        );
+        assert_eq!(c.theme.link.and_then(|r| r.fg), Some(Color::Indexed(75)));
+        assert_eq!(
+            c.theme.selection,
+            Some(RoleColors {
+                fg: Some(Color::Indexed(16)),
+                bg: Some(Color::LightBlue)
+            })
+        );
+        assert_eq!(
+            c.theme.names,
+            Some(vec![ColorSpec(Color::Red), ColorSpec(Color::Indexed(42))])
+        );
+        assert_eq!(Config::default().theme.name, ThemeName::Dark);
+        // Every role the interface draws can be named.
+        for role in crate::ui::theme::ROLES {
+            let c = parse(&format!("[theme]\n{role} = \"red\"")).unwrap();
+            assert_ne!(c.theme, ThemeConfig::default(), "{role}");
+        }
+        let s = Settings::resolve(
+            &Overrides::default(),
+            &env_of(&[]),
+            Some((Path::new("/c.toml"), c)),
+        )
+        .unwrap();
+        assert_eq!(s.theme.name, ThemeName::Light);
+    }
+
+    #[test]
+    fn the_readme_documents_every_role_and_its_theme_example_parses() {
+        let readme = include_str!("../README.md");
+        for role in crate::ui::theme::ROLES {
+            assert!(readme.contains(&format!("`{role}`")), "README lists {role}");
+        }
+        let themes = readme.split("### Themes").nth(1).expect("a Themes section");
+        let example = themes
+            .split("```toml")
+            .nth(1)
+            .and_then(|t| t.split("```").next())
+            .expect("an example");
+        let c = parse(example).unwrap();
+        assert_eq!(c.theme.name, ThemeName::Light);
+        assert_eq!(c.theme.names.map(|n| n.len()), Some(5));
+    }
+
+    #[test]
+    fn bad_theme_colours_and_roles_name_file_line_and_key() {
+        let cases = [
+            (
+                "[theme]\ntime = \"purple\"",
+                2,
+                "theme.time",
+                "`purple` is not a colour",
+            ),
+            (
+                "[theme]\n\nlink = 300",
+                3,
+                "theme.link",
+                "`300` is not a colour",
+            ),
+            (
+                "[theme]\nlink = \"#12345\"",
+                2,
+                "theme.link",
+                "six hex digits",
+            ),
+            (
+                "[theme]\nlinks = \"red\"",
+                2,
+                "theme.links",
+                "unknown field `links`",
+            ),
+            (
+                "[theme]\nname = \"solarized\"",
+                2,
+                "theme.name",
+                "solarized",
+            ),
+            (
+                "[theme]\nselection = { fg = \"red\", underline = \"blue\" }",
+                2,
+                "theme.selection",
+                "unknown field `underline`",
+            ),
+            (
+                "[theme]\nselection = { bg = \"nope\" }",
+                2,
+                "theme.selection",
+                "`nope` is not a colour",
+            ),
+            (
+                "[ui]\nmouse = true\n[theme]\nnames = [\"red\", \"grey\"]",
+                4,
+                "theme.names",
+                "`grey` is not a colour",
+            ),
+            ("[theme]\ntime = true", 2, "theme.time", "expected"),
+        ];
+        for (text, want_line, want_key, want_message) in cases {
+            let err = parse(text).expect_err(text);
+            match &err {
+                ConfigError::Invalid {
+                    path,
+                    line,
+                    key,
+                    message,
+                } => {
+                    assert_eq!(path, Path::new("/cfg/napterm/config.toml"), "{text}");
+                    assert_eq!(*line, want_line, "{text}");
+                    assert_eq!(key.as_deref(), Some(want_key), "{text}");
+                    assert!(message.contains(want_message), "{text}: {message}");
+                }
+                other => panic!("{text}: {other:?}"),
+            }
+            let shown = err.to_string();
+            assert!(
+                shown.starts_with(&format!(
+                    "config file /cfg/napterm/config.toml, line {want_line}, key `{want_key}`:"
+                )),
+                "{shown}"
+            );
         }
     }
 
@@ -982,7 +1133,11 @@ mod tests {
         assert_eq!(env(&[("TERM", "dumb")]), ColorMode::None);
         assert_eq!(
             env(&[("TERM", "linux"), ("COLORTERM", "truecolor")]),
-            ColorMode::Palette256
+            ColorMode::TrueColor
+        );
+        assert_eq!(
+            env(&[("TERM", "xterm-256color"), ("COLORTERM", "24bit")]),
+            ColorMode::TrueColor
         );
         assert_eq!(
             env(&[("TERM", "linux"), ("NO_COLOR", "1")]),

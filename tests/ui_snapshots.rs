@@ -696,3 +696,87 @@ fn the_member_pane_never_squeezes_the_message_text_below_forty_columns() {
         );
     }
 }
+
+/// How a cell's style reads in a snapshot: `fg=39 bg=24 bold`; `None` for the terminal's default.
+fn describe(cell: &ratatui::buffer::Cell) -> Option<String> {
+    use ratatui::style::{Color, Modifier};
+    let color = |c: Color| match c {
+        Color::Indexed(n) => n.to_string(),
+        Color::Rgb(r, g, b) => format!("#{r:02x}{g:02x}{b:02x}"),
+        other => format!("{other:?}").to_lowercase(),
+    };
+    let mut parts = Vec::new();
+    if cell.fg != Color::Reset {
+        parts.push(format!("fg={}", color(cell.fg)));
+    }
+    if cell.bg != Color::Reset {
+        parts.push(format!("bg={}", color(cell.bg)));
+    }
+    for (m, name) in [
+        (Modifier::BOLD, "bold"),
+        (Modifier::DIM, "dim"),
+        (Modifier::ITALIC, "italic"),
+        (Modifier::UNDERLINED, "underlined"),
+        (Modifier::REVERSED, "reversed"),
+    ] {
+        if cell.modifier.contains(m) {
+            parts.push(name.to_string());
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join(" "))
+}
+
+/// `state` drawn at `w`×`h` with `theme`: the text, then every run of styled cells per row
+/// (`row: from-to style`, columns inclusive).
+fn render_styled(state: &State, theme: Theme, w: u16, h: u16) -> String {
+    let mut buf = Buffer::empty(Rect::new(0, 0, w, h));
+    let mut ui = Ui::new(theme);
+    napterm::ui::draw(state, &mut ui, &mut buf);
+    let mut out = napterm::ui::buffer_lines(&buf).join("\n");
+    out.push_str("\n--- styles ---\n");
+    for y in 0..h {
+        // The cells a wide character covers take its style (ratatui leaves them plain).
+        let mut styles = Vec::with_capacity(w as usize);
+        let mut x = 0;
+        while x < w {
+            let cell = &buf[(x, y)];
+            let width = cell.symbol().width().max(1) as u16;
+            for _ in 0..width.min(w - x) {
+                styles.push(describe(cell));
+            }
+            x += width;
+        }
+        let mut start = 0;
+        for x in 0..styles.len() {
+            if x + 1 == styles.len() || styles[x + 1] != styles[x] {
+                if let Some(style) = &styles[x] {
+                    out.push_str(&format!("{y:2}: {start}-{x} {style}\n"));
+                }
+                start = x + 1;
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn both_shipped_themes_at_80x24() {
+    use napterm::ui::theme::ThemeName;
+    let mut s = world();
+    s.focus = Pane::Timeline;
+    let chat = s.open_chat_mut().expect("open");
+    let key = chat
+        .timeline
+        .iter()
+        .find(|e| e.message().and_then(|m| m.id) == Some(16))
+        .map(|e| e.key);
+    chat.selected = key;
+    chat.new_below = 3;
+    for (name, theme) in [("dark", ThemeName::Dark), ("light", ThemeName::Light)] {
+        let theme = Theme::shipped(theme, ColorMode::Palette256);
+        insta::assert_snapshot!(
+            format!("theme_{name}_80x24"),
+            render_styled(&s, theme, 80, 24)
+        );
+    }
+}

@@ -95,7 +95,7 @@ pub async fn run(
     let opts = Options {
         settings: app_settings(settings),
         keymap,
-        theme: Theme::new(settings.colors),
+        theme: Theme::build(settings.colors, &settings.theme),
         mouse: settings.ui.mouse,
         bell: settings.notify.bell,
         osc: settings.osc,
