@@ -418,8 +418,10 @@ fn the_editor_gets_a_restored_terminal_and_its_text_comes_back_as_the_draft() {
     let editor = script.display().to_string();
     let mut r = start(&[("VISUAL", editor.as_str()), ("EDITOR", "false")]);
     r.wait_up();
-    r.send("你好".as_bytes());
-    r.screen.wait_for("你好", "the typed draft");
+    // Pasted, so that it lands in one frame: typed key by key, the two characters may be drawn
+    // by two frames, and the byte stream never holds them side by side.
+    r.send("\x1b[200~你好\x1b[201~".as_bytes());
+    r.screen.wait_for("你好", "the pasted draft");
     let before = r.screen.text().len();
     r.send(b"\x18\x05");
     r.screen
