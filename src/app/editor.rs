@@ -40,15 +40,14 @@ pub fn edited(state: &mut State, peer: Option<Peer>, result: Result<String, Stri
             .unwrap_or_default()
     };
     // Tokens are kept by their text: those still in the text keep their meaning.
-    let mut tokens: Vec<DraftToken> = state
-        .composer
+    // `old` is the edited chat's own draft (the composer's, when it is the open chat), so its
+    // tokens are the ones that can still be in the text.
+    let mut tokens: Vec<DraftToken> = old
         .tokens
         .iter()
-        .chain(&old.tokens)
         .filter(|t| text.contains(&t.text))
         .cloned()
         .collect();
-    tokens.dedup_by(|a, b| a.text == b.text);
     if let Some(Peer::Group(g)) = peer {
         for t in typed_mentions(state, g, &text) {
             if !tokens.iter().any(|k| k.text == t.text) {

@@ -246,9 +246,11 @@ pub fn on_message(state: &mut State, ev: MessageEvent, fx: &mut Vec<Effect>, liv
         }
     }
     // A highlight word counts as a mention: the `@` marker, the bell and the notification.
-    let mentions_me = !item.own
+    // Only live messages alert or count: pages and catch-up skip the text scan.
+    let mentions_me = live
+        && !item.own
         && (item.chain.mentions(state.self_id, true)
-            || state.settings.highlights.matches(&item.chain.plain_text()));
+            || state.settings.highlights.in_chain(&item.chain));
     let temp_group = temp_session_group(&ev);
     let key = key_of(state, &ev);
     if key.time != ev.time {

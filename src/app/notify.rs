@@ -132,6 +132,11 @@ impl Highlights {
         self.patterns.is_empty()
     }
 
+    /// Whether a message's text holds any of them (its text is only built when there are any).
+    pub fn in_chain(&self, chain: &crate::onebot::MessageChain) -> bool {
+        !self.is_empty() && self.matches(&chain.plain_text())
+    }
+
     /// Whether `text` holds any of them.
     pub fn matches(&self, text: &str) -> bool {
         if self.patterns.is_empty() {

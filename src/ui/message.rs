@@ -86,7 +86,7 @@ pub fn content_spans(ctx: &LayoutCtx, m: &MessageItem) -> Vec<Span<'static>> {
     let t = ctx.theme;
     let base = if m.recalled_by.is_some() {
         t.recalled
-    } else if !m.own && ctx.state.settings.highlights.matches(&m.chain.plain_text()) {
+    } else if !m.own && ctx.state.settings.highlights.in_chain(&m.chain) {
         // A highlight word (`[notify] highlight`): the text in bold, as a mention would catch
         // the eye.
         Style::new().add_modifier(Modifier::BOLD)
