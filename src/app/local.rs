@@ -7,7 +7,6 @@
 use crate::onebot::Peer;
 use crate::store::{Anchor, LineKind, Row};
 
-use super::call::RecentContacts;
 use super::catch_up;
 use super::chat::{EntryKind, HistoryState, MessageItem, NoticeItem, Page, SortKey};
 use super::effect::Effect;
@@ -170,10 +169,9 @@ fn opened(
         }
     }
     if state.online() {
-        // The recent chats, again: those behind what the store holds catch up.
-        fx.push(Effect::call(RecentContacts {
-            count: state.settings.recent_count,
-        }));
+        // The recent chats, again (unless already on their way, when the answer will see the
+        // store): those behind what the store holds catch up.
+        super::load_tracker::ask(state, crate::app::loads::Load::RecentChats, fx);
     }
 }
 

@@ -22,7 +22,7 @@ use super::popup::{Load, Popup, ReactionList, ReactionPicker, ReactionRow};
 use super::state::State;
 
 /// How many recently used reactions are remembered (the picker lists them first).
-const RECENT: usize = 12;
+pub const RECENT: usize = 12;
 
 /// Something one can react with: a QQ face or a Unicode emoji.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -106,7 +106,7 @@ impl Saved {
                 .reactions
                 .iter()
                 .filter(|r| r.parse::<i64>().is_ok())
-                .take(12)
+                .take(crate::app::reactions::RECENT)
                 .cloned()
                 .collect(),
             muted: self.muted.iter().filter_map(|k| parse_peer(k)).collect(),
