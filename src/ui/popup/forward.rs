@@ -208,11 +208,13 @@ pub fn draw(
     let cw = body.width.saturating_sub(1);
     let sel = level.selected.min(nodes.len() - 1);
     // From the selected node back, as many as fit above it, so that it shows whole when it can.
-    let rows_of = |i: usize| node_rows(state, theme, peer, &nodes[i], nodes, cw);
+    // Each node is laid out once per frame: the rows measured to fit are the rows drawn.
+    let make = |i: usize| node_rows(state, theme, peer, &nodes[i], nodes, cw);
+    let mut laid: Vec<Option<Vec<_>>> = vec![None; nodes.len()];
     let mut start = sel;
-    let mut used = rows_of(sel).len();
+    let mut used = laid[sel].insert(make(sel)).len();
     while start > 0 {
-        let n = rows_of(start - 1).len();
+        let n = laid[start - 1].insert(make(start - 1)).len();
         if used + n > body.height as usize {
             break;
         }
@@ -225,7 +227,7 @@ pub fn draw(
             break;
         }
         let selected = i == sel;
-        for line in rows_of(i) {
+        for line in laid[i].take().unwrap_or_else(|| make(i)) {
             if y >= body.bottom() {
                 break;
             }
