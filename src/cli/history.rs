@@ -15,9 +15,8 @@ use super::{EXIT_CALL_FAILED, EXIT_USAGE, Failure};
 use crate::onebot::Peer;
 use crate::store::{
     DataDir, Format, Hit, Query, Reader, Store, StoreError, day_end, day_start, local_time,
-    terminal_safe_json,
 };
-use crate::ui::sanitize::sanitize_line;
+use crate::ui::sanitize::{json_for_terminal, sanitize_line};
 
 /// Which account's history (`--account`).
 #[derive(Debug, Clone, Default, Args)]
@@ -222,7 +221,7 @@ fn hit_json(h: &Hit) -> String {
         "recalled": h.recalled,
         "message": h.message,
     });
-    terminal_safe_json(&v.to_string())
+    json_for_terminal(&v.to_string()).into_owned()
 }
 
 /// `napterm forget`.

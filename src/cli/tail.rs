@@ -15,7 +15,8 @@ use clap::Args;
 use super::{EXIT_CONNECTION, Failure};
 use crate::config::Settings;
 use crate::onebot::{Client, ClientEvent, ConnState, Event, MessageEvent, Peer};
-use crate::store::{local_time, terminal_safe_json};
+use crate::store::local_time;
+use crate::ui::sanitize::json_for_terminal;
 use crate::ui::sanitize::sanitize_line;
 
 /// `napterm tail` options.
@@ -142,7 +143,7 @@ pub async fn run(settings: &Settings, args: &TailArgs) -> Result<(), Failure> {
                 }
                 let text = if args.json {
                     match serde_json::to_string(&*m) {
-                        Ok(t) => terminal_safe_json(&t),
+                        Ok(t) => json_for_terminal(&t).into_owned(),
                         Err(e) => {
                             tracing::warn!("tail: cannot print a message: {e}");
                             continue;

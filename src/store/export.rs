@@ -11,7 +11,7 @@ use chrono::TimeZone;
 use rusqlite::params;
 
 use crate::onebot::Peer;
-use crate::ui::sanitize::{is_bidi_control, is_invisible, sanitize, sanitize_line};
+use crate::ui::sanitize::{json_for_terminal, sanitize, sanitize_line};
 
 use super::error::StoreError;
 use super::reader::Reader;
@@ -84,24 +84,7 @@ impl Reader {
 
 /// A message as one terminal-safe JSON line.
 pub fn json_line(m: &StoredMessage) -> String {
-    terminal_safe_json(&export_object(m, 0).to_string())
-}
-
-/// Writes characters a terminal would act on as `\u` escapes. Only valid for JSON text, where
-/// such characters can only stand inside strings.
-pub fn terminal_safe_json(json: &str) -> String {
-    let mut out = String::with_capacity(json.len());
-    for c in json.chars() {
-        if c.is_control() || is_bidi_control(c) || is_invisible(c) {
-            let mut units = [0u16; 2];
-            for u in c.encode_utf16(&mut units) {
-                out.push_str(&format!("\\u{u:04x}"));
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    json_for_terminal(&export_object(m, 0).to_string()).into_owned()
 }
 
 /// Local date and time of a Unix time, `2024-05-01 12:30:05`.
@@ -137,12 +120,13 @@ pub fn notice_line(n: &StoredNotice) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ui::sanitize::{is_bidi_control, is_invisible};
 
     #[test]
     fn json_output_cannot_steer_a_terminal_and_stays_json() {
         let raw =
             serde_json::json!({"t": "a\u{1b}[2Jb\u{9b}c\u{202e}d\u{200b}e\u{e0041}"}).to_string();
-        let safe = terminal_safe_json(&raw);
+        let safe = json_for_terminal(&raw);
         assert!(
             safe.chars()
                 .all(|c| !c.is_control() && !is_bidi_control(c) && !is_invisible(c))

@@ -30,7 +30,7 @@ use std::path::{Path, PathBuf};
 use std::thread::JoinHandle;
 
 pub use error::StoreError;
-pub use export::{Format, local_time, terminal_safe_json};
+pub use export::{Format, local_time};
 pub use highlight::{highlight, snippet};
 pub use open::MovedAside;
 pub use paths::{ACCOUNTS_FILE_NAME, DB_FILE_NAME, DataDir};
