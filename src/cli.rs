@@ -288,7 +288,15 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         // Not fatal: napterm works without a log.
         eprintln!("napterm: warning: logging is off: {}", for_stderr(&e));
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    // The interactive client runs on one thread: the socket task, the input and the loop
+    // share it, so a message does not wake another thread on its way to the screen (the
+    // history store, the session writer and the terminal's keyboard query have their own
+    // threads). The scripting commands and the simulator keep the multi-thread runtime.
+    let mut builder = match cli.command {
+        None | Some(Command::Demo) => tokio::runtime::Builder::new_current_thread(),
+        _ => tokio::runtime::Builder::new_multi_thread(),
+    };
+    let runtime = builder
         .enable_all()
         .build()
         .map_err(|e| Failure::new(EXIT_USAGE, format!("cannot start the async runtime: {e}")))?;
