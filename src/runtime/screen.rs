@@ -224,9 +224,8 @@ impl<S: Surface> Screen<S> {
             let t = painted.timeline;
             let (top, bottom) = (t.y, t.y + t.height);
             // Only the region's rows differ between the two ways; the rest costs the same.
-            if scroll_cost(&self.prev, &self.cur, top, bottom, k)
-                < region_cost(&self.prev, &self.cur, top, bottom)
-            {
+            let scrolled = scroll_cost(&self.prev, &self.cur, top, bottom, k);
+            if scrolled < region_cost(&self.prev, &self.cur, top, bottom, scrolled) {
                 self.surface.scroll_up(top, bottom, k)?;
                 shift_rows_up(&mut self.prev, top..bottom, k);
             }
@@ -313,11 +312,17 @@ fn row(buf: &Buffer, y: u16) -> &[Cell] {
     &buf.content[start..end]
 }
 
-/// What repainting rows `top..bottom` from `prev` to `cur` costs (see `row_cost`).
-fn region_cost(prev: &Buffer, cur: &Buffer, top: u16, bottom: u16) -> usize {
-    (top..bottom)
-        .map(|y| row_cost(row(prev, y), row(cur, y)))
-        .sum()
+/// What repainting rows `top..bottom` from `prev` to `cur` costs (see `row_cost`), counted
+/// until it is known to exceed `limit`.
+fn region_cost(prev: &Buffer, cur: &Buffer, top: u16, bottom: u16, limit: usize) -> usize {
+    let mut total = 0;
+    for y in top..bottom {
+        total += row_cost(row(prev, y), row(cur, y));
+        if total > limit {
+            break;
+        }
+    }
+    total
 }
 
 /// The same after scrolling `top..bottom` up by `k` rows (blank rows entering below), the

@@ -35,6 +35,8 @@ pub struct SimConfig {
     pub seed: u64,
     /// Push a gentle stream of live events (every 1.5–4 s) for the demo.
     pub live: bool,
+    /// The big account (`World::big`) instead of the small one.
+    pub big: bool,
 }
 
 impl Default for SimConfig {
@@ -45,6 +47,7 @@ impl Default for SimConfig {
             heartbeat_interval: Duration::from_secs(30),
             seed: 1,
             live: false,
+            big: false,
         }
     }
 }
@@ -123,7 +126,11 @@ impl Sim {
             addr,
             token: cfg.token.filter(|t| !t.is_empty()),
             heartbeat: cfg.heartbeat_interval,
-            world: Mutex::new(World::new(cfg.seed)),
+            world: Mutex::new(if cfg.big {
+                World::big(cfg.seed)
+            } else {
+                World::new(cfg.seed)
+            }),
             calls: Mutex::new(VecDeque::new()),
             conns: Mutex::new(HashMap::new()),
             next_conn: AtomicU64::new(0),
