@@ -207,9 +207,11 @@ impl<S: Surface, H: Host> Loop<S, H> {
             let due = self.last_draw.map(|t| t + self.gap);
             let start = Instant::now();
             if due.is_none_or(|d| start >= d) {
+                // The frame's cost is the CPU it took, not the wall time: a frame preempted by
+                // another process must not hold back the next message.
+                let cpu = thread_cpu();
                 self.draw(state)?;
-                let end = Instant::now();
-                self.gap = pace(end - start);
+                self.gap = pace(thread_cpu().saturating_sub(cpu));
                 self.last_draw = Some(start);
                 self.dirty = false;
             }
@@ -397,6 +399,23 @@ impl<S: Surface, H: Host> Loop<S, H> {
     }
 }
 
+/// CPU time this thread has used.
+fn thread_cpu() -> Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime writes one timespec, which lives for the call.
+    let ok = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) } == 0;
+    if !ok {
+        return Duration::ZERO;
+    }
+    Duration::new(
+        ts.tv_sec.max(0) as u64,
+        ts.tv_nsec.clamp(0, 999_999_999) as u32,
+    )
+}
+
 async fn sleep_until(when: Option<Instant>) {
     match when {
         Some(t) => tokio::time::sleep_until(t.into()).await,
@@ -574,4 +593,30 @@ pub async fn run_tui(
     client.stop();
     drop(guard);
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_are_paced_only_when_they_are_slow() {
+        // A cheap frame: the next may follow after the shortest gap.
+        assert_eq!(pace(Duration::ZERO), MIN_GAP);
+        assert_eq!(pace(Duration::from_micros(300)), MIN_GAP);
+        // A slow one: drawing keeps to a quarter of the time.
+        assert_eq!(pace(Duration::from_millis(1)), Duration::from_millis(4));
+        // However slow, a flood is still drawn about 60 times a second.
+        assert_eq!(pace(Duration::from_millis(40)), MAX_GAP);
+    }
+
+    #[test]
+    fn thread_cpu_time_moves_forward() {
+        let a = thread_cpu();
+        let mut x = 0u64;
+        for i in 0..2_000_000u64 {
+            x = std::hint::black_box(x.wrapping_add(i));
+        }
+        assert!(thread_cpu() >= a, "{x}");
+    }
 }
