@@ -6,6 +6,7 @@
 //! was made, so the history always spans the last few days.
 
 mod account;
+mod blobs;
 mod content;
 mod files;
 mod groups;
@@ -32,11 +33,13 @@ use serde_json::Value;
 use crate::onebot::event::{MessageType, now_secs};
 use crate::onebot::{Event, MessageChain, MessageEvent, Notice, NoticeKind, Peer, Role, Sender};
 
+pub use blobs::{blob_key, percent_encode};
 pub use model::{
     Category, Essence, Friend, Group, GroupFile, GroupFolder, GroupNotice, Member, PendingRequest,
     Person, Theme,
 };
 pub use store::{Like, StoredMessage};
+pub use stream::Download;
 
 use model::Invitation;
 use params::{Fail, Params, Reply, failed};
@@ -79,6 +82,8 @@ pub struct World {
     categories: &'static [Category],
     /// The big account (`napterm sim --big`): history in `roster::BIG_RECENT` chats.
     big: bool,
+    /// The bytes behind files and media, and the links to them.
+    blobs: blobs::Blobs,
 }
 
 impl World {
@@ -131,6 +136,7 @@ impl World {
                 roster::CATEGORIES
             },
             big,
+            blobs: blobs::Blobs::default(),
         };
         w.seed_history(now);
         w.seed_requests(now);
