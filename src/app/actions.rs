@@ -69,6 +69,7 @@ pub fn run_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
                 None => state.info("没有未读消息"),
             }
         }
+        Action::TogglePictures => super::picture_loads::toggle(state, fx),
         Action::ToggleSidebar => {
             state.sidebar.visible = !state.sidebar.visible;
             if !state.sidebar.visible && state.focus == Pane::Sidebar {

@@ -47,6 +47,9 @@ pub enum Effect {
     StoreRead(StoreRead),
     /// Connects to NapCat now instead of waiting out the reconnect backoff.
     Reconnect,
+    /// Produces a picture's half-block cells at a size (from memory, the disk cache or the
+    /// network, decoded off the loop thread); the answer comes back as `Msg::Picture`.
+    Picture(super::pictures::PicJob),
     /// Hands `Msg::Continue(step)` back to `update`: what a confirmation's yes goes on with
     /// when it changes more than the server (a send shows its message and empties the composer).
     Continue(Step),

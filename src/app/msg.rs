@@ -46,6 +46,8 @@ pub enum Msg {
     KeyboardProtocol(bool),
     /// A confirmed step to take (see `Effect::Continue`).
     Continue(super::effect::Step),
+    /// A picture asked for with `Effect::Picture`: its cells, or why there are none.
+    Picture(super::pictures::PicDone),
     /// Something about how napterm was started that the user should read (`--token` is
     /// visible in `ps`).
     Warning(String),

@@ -50,6 +50,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Reply(reply) => reply.apply(state, &mut fx),
         Msg::Clock(now) => state.now = now,
         Msg::Frame(report) => reports::on_frame(state, report, &mut fx),
+        Msg::Picture(done) => super::picture_loads::on_done(state, done),
         Msg::Restore(session) => lifecycle::restore(state, session, &mut fx),
         Msg::Failed(f) => reports::on_failure(state, f),
         Msg::Store(ev) => match ev {

@@ -11,6 +11,7 @@ pub mod exec;
 pub mod history;
 pub mod host;
 pub mod persist;
+pub mod picture;
 pub mod screen;
 pub mod terminal;
 
@@ -55,6 +56,8 @@ pub struct Options {
     pub history: Option<history::HistoryOptions>,
     /// Shown in the status line at start (stderr is hidden behind the full screen).
     pub warnings: Vec<String>,
+    /// The picture disk cache's folder and bound in bytes (None: pictures kept in memory only).
+    pub media: Option<(PathBuf, u64)>,
 }
 
 /// Everything the loop works with besides the state.
@@ -84,6 +87,8 @@ pub struct Loop<S: Surface, H: Host> {
     pending_edit: Option<(Option<crate::onebot::Peer>, String)>,
     /// The local history service (None: no history is kept).
     pub history: Option<history::HistoryService>,
+    /// Produces pictures' cells (memory only until `start_pictures` gives it a disk cache).
+    pub pictures: picture::PictureService,
 }
 
 /// The switch that stops the input reader (true) and starts it again (false), and whether it
@@ -138,7 +143,6 @@ impl<S: Surface, H: Host> Loop<S, H> {
             host,
             ui,
             client,
-            tx,
             rx,
             bell: true,
             osc: Some(host::Osc::Nine),
@@ -151,6 +155,8 @@ impl<S: Surface, H: Host> Loop<S, H> {
             input: None,
             pending_edit: None,
             history: None,
+            pictures: picture::PictureService::new(tx.clone(), None),
+            tx,
         }
     }
 
@@ -327,6 +333,7 @@ impl<S: Surface, H: Host> Loop<S, H> {
             }
             Effect::SaveSession(session) => self.save(session),
             Effect::Redraw => self.screen.invalidate(),
+            Effect::Picture(job) => self.pictures.perform(job),
             Effect::EnhanceKeyboard => self.host.enhance_keyboard(),
             Effect::Reconnect => self.client.reconnect_now(),
             Effect::Continue(step) => {
@@ -535,6 +542,12 @@ pub async fn run_tui(
     lp.input = Some(input);
     if let Some(h) = opts.history {
         lp.start_history(h);
+    }
+    if let Some((dir, cap)) = opts.media {
+        lp.pictures = picture::PictureService::new(
+            lp.tx.clone(),
+            Some(picture::cache::DiskCache::new(dir, cap)),
+        );
     }
     lp.apply(&mut state, Msg::Clock(unix_now()));
     lp.apply(&mut state, Msg::Resize(size.width, size.height));

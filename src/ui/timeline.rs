@@ -340,7 +340,13 @@ impl TimelineCache {
             let y = area.y + (top_pad + i) as u16;
             buf.set_line(area.x, y, &r.line, w);
             if chat.selected == Some(r.key) && r.idx != u16::MAX {
-                buf.set_style(Rect::new(area.x, y, w, 1), theme.selection);
+                // A picture's row keeps its colours: only its margin shows the selection.
+                let sw = if super::picture::is_picture_row(&r.line) {
+                    w - super::message::text_width(w)
+                } else {
+                    w
+                };
+                buf.set_style(Rect::new(area.x, y, sw, 1), theme.selection);
             }
             out.rows.push((y, r.key));
             out.lines.push((y, r.key, r.idx));

@@ -1,0 +1,168 @@
+//! The picture service: produces a picture's half-block cells at the size the app asks for,
+//! off the loop thread. Where the bytes come from, in order: the decoded pictures kept in
+//! memory (bounded), the disk cache ([`cache::DiskCache`]), then the server.
+
+pub mod cache;
+pub mod decode;
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+
+use image::RgbaImage;
+use tokio::sync::mpsc::UnboundedSender;
+
+use crate::app::Msg;
+use crate::app::pictures::{PicDone, PicFailure, PicJob, PicKey};
+
+/// Decoded pictures kept in memory, in bytes of RGBA (re-encoding at another size, the viewer,
+/// a resize need no second decode).
+pub const DECODED_BYTES: usize = 96 * 1024 * 1024;
+
+/// Decoded pictures, least recently used first.
+#[derive(Default)]
+struct Decoded {
+    list: VecDeque<(PicKey, Arc<RgbaImage>)>,
+    bytes: usize,
+}
+
+impl Decoded {
+    fn get(&mut self, key: &PicKey) -> Option<Arc<RgbaImage>> {
+        let i = self.list.iter().position(|(k, _)| k == key)?;
+        let item = self.list.remove(i)?;
+        let img = item.1.clone();
+        self.list.push_back(item);
+        Some(img)
+    }
+
+    fn put(&mut self, key: PicKey, img: Arc<RgbaImage>) {
+        let size = img.as_raw().len();
+        if size > DECODED_BYTES {
+            return;
+        }
+        self.bytes += size;
+        self.list.push_back((key, img));
+        while self.bytes > DECODED_BYTES {
+            match self.list.pop_front() {
+                Some((_, old)) => self.bytes -= old.as_raw().len(),
+                None => break,
+            }
+        }
+    }
+}
+
+struct Inner {
+    cache: Option<cache::DiskCache>,
+    decoded: Mutex<Decoded>,
+}
+
+/// Produces pictures for the loop; answers come back as `Msg::Picture`.
+pub struct PictureService {
+    tx: UnboundedSender<Msg>,
+    inner: Arc<Inner>,
+}
+
+/// Whether napterm would ever fetch `url`: only `http://` and `https://`. A `file://` URL, a
+/// bare path or any other scheme from the server is never read.
+pub fn fetchable(url: &str) -> bool {
+    let lower = url.trim_start().get(..8).unwrap_or("").to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://")
+}
+
+impl PictureService {
+    /// A service answering on `tx`, keeping pictures in `cache` (None: memory only).
+    pub fn new(tx: UnboundedSender<Msg>, cache: Option<cache::DiskCache>) -> Self {
+        PictureService {
+            tx,
+            inner: Arc::new(Inner {
+                cache,
+                decoded: Mutex::new(Decoded::default()),
+            }),
+        }
+    }
+
+    /// Starts producing `job`; the answer comes back as `Msg::Picture`.
+    pub fn perform(&self, job: PicJob) {
+        let inner = self.inner.clone();
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            let (key, fit) = (job.key.clone(), job.fit);
+            let result = match tokio::task::spawn_blocking(move || inner.kept(&job)).await {
+                Ok(Some(r)) => r,
+                Ok(None) => Err(PicFailure::Unreachable),
+                Err(_) => Err(PicFailure::Undecodable),
+            };
+            let _ = tx.send(Msg::Picture(PicDone { key, fit, result }));
+        });
+    }
+}
+
+/// A finished job's result.
+type Produced = Result<((u32, u32), Arc<crate::app::pictures::Cells>), PicFailure>;
+
+impl Inner {
+    /// From memory or the disk cache; None when neither has it.
+    fn kept(&self, job: &PicJob) -> Option<Produced> {
+        let hit = self.decoded.lock().ok().and_then(|mut d| d.get(&job.key));
+        if let Some(img) = hit {
+            return Some(Ok(encode(&img, job)));
+        }
+        let bytes = self.cache.as_ref()?.get(&job.key)?;
+        Some(self.decoded_from(job, &bytes))
+    }
+
+    /// Decodes `bytes` (kept decoded in memory), then encodes at the job's size.
+    fn decoded_from(&self, job: &PicJob, bytes: &[u8]) -> Produced {
+        let img = Arc::new(decode::decode(bytes)?);
+        if let Ok(mut d) = self.decoded.lock() {
+            d.put(job.key.clone(), img.clone());
+        }
+        Ok(encode(&img, job))
+    }
+}
+
+fn encode(img: &RgbaImage, job: &PicJob) -> ((u32, u32), Arc<crate::app::pictures::Cells>) {
+    (
+        (img.width(), img.height()),
+        Arc::new(decode::halfblocks(img, job.fit)),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_http_and_https_are_fetchable() {
+        for ok in [
+            "http://127.0.0.1/x.png",
+            "https://multimedia.nt.qq.com.cn/download?x=1",
+            "HTTPS://A/B",
+        ] {
+            assert!(fetchable(ok), "{ok}");
+        }
+        for bad in [
+            "file:///etc/passwd",
+            "/home/napcat/.config/QQ/nt_data/Pic/a.jpg",
+            "C:\\Users\\a.png",
+            "ftp://host/a.png",
+            "base64://aGVsbG8=",
+            "data:image/png;base64,AAAA",
+            "",
+            "httpx://a",
+        ] {
+            assert!(!fetchable(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn decoded_pictures_are_bounded_in_bytes() {
+        let mut d = Decoded::default();
+        let big = Arc::new(RgbaImage::new(2048, 2048)); // 16 MB
+        for i in 0..10 {
+            d.put(PicKey(i.to_string()), big.clone());
+        }
+        assert!(d.bytes <= DECODED_BYTES);
+        assert!(d.get(&PicKey("0".into())).is_none());
+        assert!(d.get(&PicKey("9".into())).is_some());
+    }
+}

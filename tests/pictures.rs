@@ -1,0 +1,350 @@
+//! Pictures in the timeline: loaded lazily near the window, drawn with half blocks under their
+//! messages (aspect kept, at most `max_rows`, stickers smaller, never wider than the text
+//! column), placeholders for every bad input, the placeholder mode and its key.
+
+mod snapshot;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use napterm::app::chat::{Delivery, EntryKind, HistoryState, MessageItem, SortKey};
+use napterm::app::keymap::Keymap;
+use napterm::app::pictures::{IN_FLIGHT, Mode, PicDone, PicFailure, PicJob, Slot};
+use napterm::app::state::{Settings, State};
+use napterm::app::update::update;
+use napterm::app::{Effect, Msg};
+use napterm::onebot::{ConnState, MessageChain, Peer, Segment};
+use napterm::runtime::picture::decode::{decode, halfblocks};
+use napterm::ui::theme::{ColorMode, Theme};
+use napterm::ui::{Ui, buffer_lines, draw};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Color;
+use serde_json::json;
+use std::sync::Arc;
+
+const ME: i64 = 10001;
+const GROUP: Peer = Peer::Group(30001);
+/// 2026-11-18 12:00:00 UTC.
+const NOW: i64 = 1_795_003_200;
+
+fn image(file: &str, sub_type: i64, summary: &str) -> Segment {
+    serde_json::from_value(json!({"type": "image", "data": {
+        "file": file,
+        "url": format!("https://multimedia.nt.qq.com.cn/download?appid=1407&fileid={file}&rkey=R"),
+        "summary": summary, "sub_type": sub_type, "file_size": 1234,
+    }}))
+    .expect("segment")
+}
+
+fn message(id: i64, from: i64, name: &str, chain: MessageChain) -> EntryKind {
+    EntryKind::Message(MessageItem {
+        id: Some(id),
+        local_id: None,
+        sender_id: from,
+        sender_name: name.into(),
+        role: None,
+        own: from == ME,
+        chain,
+        delivery: Delivery::Sent,
+        recalled_by: None,
+        reactions: vec![],
+        essence: false,
+        bad_time: None,
+    })
+}
+
+/// A group chat with a wide photo, a tall one, a sticker and a message with two pictures.
+fn world(mode: Mode) -> State {
+    snapshot::utc();
+    let settings = Settings {
+        picture_mode: mode,
+        ..Settings::default()
+    };
+    let mut s = State::new(settings, Keymap::default_map());
+    s.now = NOW;
+    s.self_id = ME;
+    s.self_name = "夜航船".into();
+    s.conn = ConnState::Connected {
+        self_id: ME,
+        nickname: "夜航船".into(),
+    };
+    let chat = s.chat_mut(GROUP);
+    chat.history = HistoryState::Exhausted;
+    let rows: Vec<(i64, &str, MessageChain)> = vec![
+        (1, "小明", MessageChain::new().text("看这张照片")),
+        (
+            2,
+            "小明",
+            MessageChain::new().push(image("WIDE.jpg", 0, "")),
+        ),
+        (
+            3,
+            "Alice",
+            MessageChain::new().push(image("TALL.png", 0, "")),
+        ),
+        (
+            4,
+            "老K",
+            MessageChain::new().push(image("STICKER.gif", 1, "[动画表情]")),
+        ),
+        (
+            5,
+            "小明",
+            MessageChain::new()
+                .text("两张:")
+                .push(image("WIDE.jpg", 0, ""))
+                .push(image("BROKEN.jpg", 0, "")),
+        ),
+    ];
+    for (i, (id, name, chain)) in rows.into_iter().enumerate() {
+        chat.timeline.insert(
+            SortKey {
+                time: NOW - 600 + i as i64 * 60,
+                seq: 0,
+                arrival: i as u64 + 1,
+            },
+            message(id, 20000 + id, name, chain),
+        );
+    }
+    s.open = Some(GROUP);
+    s
+}
+
+/// The bytes the "server" has for each picture.
+fn bytes_of(job: &PicJob) -> Vec<u8> {
+    use image::{Rgba, RgbaImage};
+    let img = match job.key.0.as_str() {
+        "f:WIDE.jpg" => RgbaImage::from_fn(400, 200, |x, y| {
+            Rgba([(x * 255 / 400) as u8, (y * 255 / 200) as u8, 120, 255])
+        }),
+        "f:TALL.png" => RgbaImage::from_fn(100, 400, |x, y| {
+            Rgba([200, (x * 255 / 100) as u8, (y * 255 / 400) as u8, 255])
+        }),
+        "f:STICKER.gif" => RgbaImage::from_fn(64, 64, |x, y| {
+            let d = (x as i32 - 32).pow(2) + (y as i32 - 32).pow(2);
+            if d < 900 {
+                Rgba([255, 200, 0, 255])
+            } else {
+                Rgba([0, 0, 0, 0])
+            }
+        }),
+        // Truncated: not a picture any decoder can finish.
+        _ => return b"\x89PNG\r\n\x1a\n\0\0".to_vec(),
+    };
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png)
+        .expect("png");
+    out.into_inner()
+}
+
+/// What the runtime's picture service does with a job, in line: decode, fit, encode.
+fn serve(job: &PicJob) -> PicDone {
+    let result = decode(&bytes_of(job)).map(|img| {
+        (
+            (img.width(), img.height()),
+            Arc::new(halfblocks(&img, job.fit)),
+        )
+    });
+    PicDone {
+        key: job.key.clone(),
+        fit: job.fit,
+        result,
+    }
+}
+
+fn jobs(fx: &[Effect]) -> Vec<PicJob> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::Picture(j) => Some(j.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Draws a frame with colours; the report goes back to the app. Returns the buffer.
+fn frame(s: &mut State, ui: &mut Ui, w: u16, h: u16) -> (Buffer, Vec<Effect>) {
+    let mut buf = Buffer::empty(Rect::new(0, 0, w, h));
+    let f = draw(s, ui, &mut buf);
+    let fx = update(s, Msg::Frame(f.report));
+    (buf, fx)
+}
+
+/// Frames until no picture is asked for any more, serving each job; the last frame's buffer.
+fn settle(s: &mut State, w: u16, h: u16) -> Buffer {
+    let mut ui = Ui::new(Theme::new(ColorMode::TrueColor));
+    for _ in 0..20 {
+        let (buf, fx) = frame(s, &mut ui, w, h);
+        let js = jobs(&fx);
+        assert!(s.pictures.pending.len() <= IN_FLIGHT, "a few at a time");
+        if js.is_empty() {
+            return buf;
+        }
+        for j in js {
+            update(s, Msg::Picture(serve(&j)));
+        }
+    }
+    panic!("pictures never settled");
+}
+
+fn text(buf: &Buffer) -> String {
+    let mut out = buffer_lines(buf).join("\n");
+    out.push('\n');
+    out
+}
+
+#[test]
+fn the_first_paint_shows_placeholders_and_asks_only_for_what_is_near() {
+    let mut s = world(Mode::Inline);
+    let mut ui = Ui::new(Theme::new(ColorMode::TrueColor));
+    let (buf, fx) = frame(&mut s, &mut ui, 80, 24);
+    let first = text(&buf);
+    assert!(first.contains("[图片 1.2 KB]"), "{first}");
+    assert!(!first.contains('▀'), "nothing drawn before it arrives");
+    let js = jobs(&fx);
+    assert!(!js.is_empty() && js.len() <= IN_FLIGHT, "{js:?}");
+    // A job carries what the runtime needs to get the bytes again when the URL expired.
+    let wide = js.iter().find(|j| j.key.0 == "f:WIDE.jpg").expect("wide");
+    assert_eq!(wide.peer, GROUP);
+    assert!(wide.message_id.is_some());
+    assert_eq!(wide.file, "WIDE.jpg");
+    // The same frame again asks nothing new while those are out.
+    let (_, again) = frame(&mut s, &mut ui, 80, 24);
+    assert!(
+        jobs(&again)
+            .iter()
+            .all(|j| !js.iter().any(|k| k.key == j.key && k.fit == j.fit)),
+        "asked twice"
+    );
+}
+
+#[test]
+fn pictures_are_drawn_under_their_messages_at_80x24_and_160x48() {
+    for (w, h) in [(80, 24), (160, 48)] {
+        let mut s = world(Mode::Inline);
+        let buf = settle(&mut s, w, h);
+        insta::assert_snapshot!(format!("pictures_inline_{w}x{h}"), text(&buf));
+        // Every picture fits the text column and max_rows.
+        let area = s.view.timeline_area;
+        let col = napterm::app::pictures::content_cols(area.width);
+        for y in area.y..area.y + area.height {
+            let row: String = (area.x..area.x + area.width)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect();
+            if row.contains('▀') || row.contains('▄') {
+                let first = (area.x..area.x + area.width)
+                    .find(|x| matches!(buf[(*x, y)].symbol(), "▀" | "▄"))
+                    .expect("a block");
+                assert!(first >= area.x + area.width - col, "in the text column");
+            }
+        }
+        // The half blocks carry the picture's colours.
+        let coloured = (0..w)
+            .flat_map(|x| (0..h).map(move |y| (x, y)))
+            .any(|(x, y)| buf[(x, y)].symbol() == "▀" && matches!(buf[(x, y)].bg, Color::Rgb(..)));
+        assert!(coloured);
+        // The broken one says why, in its message.
+        assert!(text(&buf).contains("[图片: 无法解码]"), "{}", text(&buf));
+    }
+}
+
+#[test]
+fn a_picture_keeps_its_aspect_and_a_sticker_is_smaller() {
+    let mut s = world(Mode::Inline);
+    settle(&mut s, 160, 48);
+    let w = s.view.timeline_area.width;
+    let cells = |file: &str, sticker: bool| {
+        let key = napterm::app::pictures::PicKey(format!("f:{file}"));
+        let fit = napterm::app::pictures::inline_box(w, 10, sticker);
+        s.pictures.cells(&key, fit).cloned().expect(file)
+    };
+    let wide = cells("WIDE.jpg", false);
+    let tall = cells("TALL.png", false);
+    let sticker = cells("STICKER.gif", true);
+    // 400x200 in ≤10 rows: 20 pixel rows, so 40 columns (one pixel per column).
+    assert_eq!((wide.cols, wide.rows), (40, 10));
+    // 100x400: 10 rows, 5 columns.
+    assert_eq!((tall.cols, tall.rows), (5, 10));
+    assert!(sticker.rows <= 5 && sticker.rows < wide.rows);
+    // The sticker's transparent corners show the terminal's background.
+    assert_eq!(sticker.cells[0], (None, None));
+}
+
+#[test]
+fn placeholder_mode_draws_no_pictures_and_its_key_toggles_it() {
+    let mut s = world(Mode::Placeholder);
+    let buf = settle(&mut s, 80, 24);
+    let shown = text(&buf);
+    assert!(!shown.contains('▀') && !shown.contains('▄'), "{shown}");
+    assert!(
+        s.pictures.slots.is_empty(),
+        "nothing is fetched in placeholder mode"
+    );
+    insta::assert_snapshot!("pictures_placeholder_80x24", shown);
+
+    // Alt+I: inline.
+    let fx = update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('i'), KeyModifiers::ALT)),
+    );
+    assert_eq!(s.pictures.mode, Mode::Inline);
+    // The pictures of the window are asked for at once.
+    assert!(!jobs(&fx).is_empty());
+    for j in jobs(&fx) {
+        update(&mut s, Msg::Picture(serve(&j)));
+    }
+    let buf = settle(&mut s, 80, 24);
+    assert!(text(&buf).contains('▀') || text(&buf).contains('▄'));
+    // And back: the pictures already drawn go away at once.
+    update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('i'), KeyModifiers::ALT)),
+    );
+    assert_eq!(s.pictures.mode, Mode::Placeholder);
+    let mut ui = Ui::new(Theme::new(ColorMode::TrueColor));
+    let (buf, fx) = frame(&mut s, &mut ui, 80, 24);
+    assert!(!text(&buf).contains('▀'));
+    assert!(jobs(&fx).is_empty());
+}
+
+#[test]
+fn every_bad_input_gets_its_placeholder() {
+    for (why, label) in [
+        (PicFailure::TooLarge, "[图片: 过大]"),
+        (PicFailure::Undecodable, "[图片: 无法解码]"),
+        (PicFailure::Unreachable, "[图片: 无法获取]"),
+        (PicFailure::NoUrl, "[图片: 无地址]"),
+    ] {
+        let mut s = world(Mode::Inline);
+        let mut ui = Ui::new(Theme::new(ColorMode::TrueColor));
+        let (_, fx) = frame(&mut s, &mut ui, 160, 48);
+        for j in jobs(&fx) {
+            update(
+                &mut s,
+                Msg::Picture(PicDone {
+                    key: j.key.clone(),
+                    fit: j.fit,
+                    result: Err(why),
+                }),
+            );
+        }
+        let (buf, fx) = frame(&mut s, &mut ui, 160, 48);
+        let shown = text(&buf);
+        assert!(shown.contains(label), "{label}: {shown}");
+        assert!(!shown.contains('▀'));
+        // A failed picture is not asked for again frame after frame.
+        for j in jobs(&fx) {
+            assert!(
+                !matches!(s.pictures.slots.get(&j.key), Some(Slot::Failed(_))),
+                "{j:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn without_colours_pictures_stay_placeholders() {
+    let mut s = world(Mode::Inline);
+    settle(&mut s, 80, 24);
+    // The same state drawn without colours (NO_COLOR): text only.
+    let shown = snapshot::render(&s, 80, 24);
+    assert!(!shown.contains('▀') && !shown.contains('▄'), "{shown}");
+}
