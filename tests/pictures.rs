@@ -348,3 +348,89 @@ fn without_colours_pictures_stay_placeholders() {
     let shown = snapshot::render(&s, 80, 24);
     assert!(!shown.contains('▀') && !shown.contains('▄'), "{shown}");
 }
+
+fn key(s: &mut State, code: KeyCode) -> Vec<Effect> {
+    update(s, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+#[test]
+fn the_viewer_opens_steps_copies_and_closes() {
+    use napterm::app::Pane;
+    use napterm::app::popup::Popup;
+    let mut s = world(Mode::Inline);
+    s.size = (80, 24);
+    settle(&mut s, 80, 24);
+    // Select the tall photo's message in the timeline and press Enter.
+    let chat = s.chats.get_mut(&GROUP).expect("chat");
+    let tall = chat
+        .timeline
+        .iter()
+        .find(|e| e.message().is_some_and(|m| m.id == Some(3)))
+        .map(|e| e.key)
+        .expect("tall");
+    chat.selected = Some(tall);
+    s.focus = Pane::Timeline;
+    let fx = key(&mut s, KeyCode::Enter);
+    let Some(Popup::Pictures(v)) = &s.popup else {
+        panic!("no viewer: {:?}", s.popup);
+    };
+    // Every picture of the chat, in order (the same picture twice when sent twice).
+    assert_eq!(v.items.len(), 5);
+    assert_eq!(v.items[v.index].key.0, "f:TALL.png");
+    // Asked for at the viewer's size, drawn when it comes.
+    let js = jobs(&fx);
+    assert_eq!(js.len(), 1);
+    assert_eq!(
+        js[0].fit,
+        napterm::app::popup::pictures::viewer_box((80, 24))
+    );
+    let mut ui = Ui::new(Theme::new(ColorMode::TrueColor));
+    let (buf, _) = frame(&mut s, &mut ui, 80, 24);
+    assert!(text(&buf).contains("正在加载图片…"));
+    update(&mut s, Msg::Picture(serve(&js[0])));
+    let (buf, _) = frame(&mut s, &mut ui, 80, 24);
+    insta::assert_snapshot!("pictures_viewer_80x24", text(&buf));
+    // → steps to the sticker, ← back; the ends stay put.
+    let fx = key(&mut s, KeyCode::Right);
+    let Some(Popup::Pictures(v)) = &s.popup else {
+        panic!("closed")
+    };
+    assert_eq!(v.items[v.index].key.0, "f:STICKER.gif");
+    assert_eq!(jobs(&fx).len(), 1);
+    key(&mut s, KeyCode::Left);
+    key(&mut s, KeyCode::Left);
+    key(&mut s, KeyCode::Left);
+    let Some(Popup::Pictures(v)) = &s.popup else {
+        panic!("closed")
+    };
+    assert_eq!(v.index, 0);
+    // y copies the picture's URL.
+    let fx = key(&mut s, KeyCode::Char('y'));
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::Copy(u) if u.contains("fileid=WIDE.jpg"))),
+        "{fx:?}"
+    );
+    // Esc closes; q too.
+    key(&mut s, KeyCode::Esc);
+    assert!(s.popup.is_none());
+    key(&mut s, KeyCode::Char('o'));
+    assert!(
+        matches!(s.popup, Some(Popup::Pictures(_))),
+        "o opens it too"
+    );
+    key(&mut s, KeyCode::Char('q'));
+    assert!(s.popup.is_none());
+}
+
+#[test]
+fn enter_on_a_message_without_pictures_does_what_it_did() {
+    use napterm::app::Pane;
+    let mut s = world(Mode::Inline);
+    let chat = s.chats.get_mut(&GROUP).expect("chat");
+    let first = chat.timeline.iter().next().map(|e| e.key).expect("first");
+    chat.selected = Some(first);
+    s.focus = Pane::Timeline;
+    key(&mut s, KeyCode::Enter);
+    assert!(s.popup.is_none());
+}

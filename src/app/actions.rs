@@ -125,7 +125,9 @@ pub fn run_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
                 }
             }
             Pane::Timeline => {
-                if !popup::forward::open_selected(state, fx) {
+                if !popup::forward::open_selected(state, fx)
+                    && !popup::pictures::open_selected(state, fx)
+                {
                     timeline_nav::jump_to_quoted(state, fx);
                 }
             }
@@ -151,7 +153,9 @@ pub fn run_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
             }
         }
         Action::OpenLink => {
-            if !popup::forward::open_selected(state, fx) {
+            if !popup::forward::open_selected(state, fx)
+                && !popup::pictures::open_selected(state, fx)
+            {
                 open_link::open_selected(state, fx);
             }
         }

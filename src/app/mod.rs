@@ -26,7 +26,7 @@
 //! `member_list`, `names`,
 //! `open_link`, `outgoing`, `picture_loads`, `popup/confirm`, `popup/essences`, `popup/faces`, `popup/find`,
 //! `popup/forward`, `popup/help`, `popup/inbox`, `popup/leave`, `popup/links`, `popup/mute`, `popup/mutes`,
-//! `popup/notices`, `popup/profile`, `popup/protocol`, `popup/reaction_list`,
+//! `popup/notices`, `popup/pictures`, `popup/profile`, `popup/protocol`, `popup/reaction_list`,
 //! `popup/reaction_picker`, `popup/sheet`, `quotes`, `reactions`, `reply_to`, `reports`,
 //! `requests`, `retry`, `roster`, `seek`, `sending`, `sidebar`, `timeline_nav`, `typing`, `update`.
 

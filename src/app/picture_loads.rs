@@ -69,6 +69,9 @@ fn wanted(state: &State) -> Vec<Want> {
 /// After a frame: asks for the pictures near the window that are not in memory at the size
 /// they are drawn, at most [`IN_FLIGHT`] at once.
 pub fn on_frame(state: &mut State, fx: &mut Vec<Effect>) {
+    // The viewer's picture, at the size the window allows now (placeholder mode or not: it
+    // was asked for).
+    super::popup::pictures::want_shown(state, fx);
     if state.pictures.mode == Mode::Placeholder {
         return;
     }
@@ -98,16 +101,8 @@ pub fn on_frame(state: &mut State, fx: &mut Vec<Effect>) {
         if !needed || asked || pics.pending.len() >= IN_FLIGHT {
             continue;
         }
-        ask(state, w.job, fx);
+        fx.push(Effect::Picture(state.pictures.ask(w.job)));
     }
-}
-
-/// Asks the runtime for `job`.
-pub fn ask(state: &mut State, job: PicJob, fx: &mut Vec<Effect>) {
-    let pics = &mut state.pictures;
-    pics.pending.push((job.key.clone(), job.fit));
-    pics.slots.entry(job.key.clone()).or_insert(Slot::Loading);
-    fx.push(Effect::Picture(job));
 }
 
 /// A picture came back (or failed): kept, and the entries showing it redrawn.

@@ -195,6 +195,13 @@ impl Pictures {
         }
     }
 
+    /// Notes `job` as asked for, and hands it back for `Effect::Picture`.
+    pub fn ask(&mut self, job: PicJob) -> PicJob {
+        self.pending.push((job.key.clone(), job.fit));
+        self.slots.entry(job.key.clone()).or_insert(Slot::Loading);
+        job
+    }
+
     /// Encoded pictures held.
     pub fn encoded_len(&self) -> usize {
         self.encoded.len()
