@@ -178,6 +178,13 @@ async fn call(
     action: &str,
     params: Value,
 ) -> Result<Value, Error> {
+    if action == "upload_file_stream" {
+        // One `stream-action` frame answers each chunk (`{type: "stream"}` for a receipt).
+        return once
+            .client
+            .call_first_frame(action, params, settings.media_timeout)
+            .await;
+    }
     once.client
         .call_with_timeout(action, params, settings.media_timeout)
         .await

@@ -13,6 +13,7 @@ use tokio::sync::{mpsc, oneshot};
 use super::error::{Error, Result};
 use super::event::Event;
 use super::frame::{FrameError, Reply};
+use super::stream::StreamReplies;
 
 /// An access token. Its `Debug` and `Display` never show the value.
 #[derive(Clone, PartialEq, Eq)]
@@ -128,6 +129,34 @@ pub struct MockCall {
     pub timeout: Duration,
     /// Answer with a reply frame, as the server would.
     pub reply: oneshot::Sender<Reply>,
+    /// For a stream call (`Client::call_stream`): send each reply frame here instead; the call
+    /// ends at the final frame (or an error), and `reply` is unused.
+    pub frames: Option<mpsc::UnboundedSender<Reply>>,
+}
+
+/// How a call takes its reply frames.
+pub(crate) enum Answer {
+    /// The final frame's result: every ordinary call, and the last frame of a stream action.
+    Final(oneshot::Sender<Result<Value>>),
+    /// The first frame, whatever it is: `upload_file_stream` answers each call with one frame.
+    First(oneshot::Sender<Result<Value>>),
+    /// Every frame in turn until the final one (or an error); the timeout is then an idle
+    /// timeout, restarted by each frame. A dropped receiver ends the call.
+    Frames(mpsc::UnboundedSender<Result<Value>>),
+}
+
+impl Answer {
+    /// Delivers `result` (the call is over for `Final` and `First`).
+    pub(crate) fn send(self, result: Result<Value>) {
+        match self {
+            Answer::Final(tx) | Answer::First(tx) => {
+                let _ = tx.send(result);
+            }
+            Answer::Frames(tx) => {
+                let _ = tx.send(result);
+            }
+        }
+    }
 }
 
 pub(crate) enum Transport {
@@ -142,7 +171,7 @@ pub(crate) enum Command {
     Call {
         action: String,
         params: Value,
-        reply: oneshot::Sender<Result<Value>>,
+        answer: Answer,
         timeout: Duration,
     },
     /// Dial now: cuts a reconnect wait short, or tries again after the token was rejected.
@@ -214,6 +243,28 @@ impl Client {
         params: Value,
         timeout: Duration,
     ) -> Result<Value> {
+        self.call_once(action, params, timeout, false).await
+    }
+
+    /// Like `call_with_timeout`, taking the first reply frame whatever it is. For
+    /// `upload_file_stream`, which answers every call with a single `stream-action` frame (a
+    /// chunk's receipt is `{type: "stream"}`, so an ordinary call would wait for more).
+    pub async fn call_first_frame(
+        &self,
+        action: &str,
+        params: Value,
+        timeout: Duration,
+    ) -> Result<Value> {
+        self.call_once(action, params, timeout, true).await
+    }
+
+    async fn call_once(
+        &self,
+        action: &str,
+        params: Value,
+        timeout: Duration,
+        first: bool,
+    ) -> Result<Value> {
         let timed_out = || Error::Timeout {
             action: action.to_string(),
             secs: timeout.as_secs(),
@@ -226,6 +277,7 @@ impl Client {
                     params,
                     timeout,
                     reply: rtx,
+                    frames: None,
                 })
                 .map_err(|_| Error::Transport("mock closed".into()))?;
                 match tokio::time::timeout(timeout, rrx).await {
@@ -236,10 +288,15 @@ impl Client {
             }
             Transport::Live(tx) => {
                 let (rtx, rrx) = oneshot::channel();
+                let answer = if first {
+                    Answer::First(rtx)
+                } else {
+                    Answer::Final(rtx)
+                };
                 tx.send(Command::Call {
                     action: action.to_string(),
                     params,
-                    reply: rtx,
+                    answer,
                     timeout,
                 })
                 .map_err(|_| Error::Transport("connection stopped".into()))?;
@@ -249,6 +306,75 @@ impl Client {
                 }
             }
         }
+    }
+
+    /// Starts a stream action (`download_file_stream` and its kin): NapCat answers with several
+    /// frames under one echo, and each arrives on the returned [`StreamReplies`] until the final
+    /// one or an error. `idle_timeout` bounds the wait for each frame, not the whole transfer.
+    /// Dropping the `StreamReplies` abandons the call (later frames are ignored).
+    pub fn call_stream(
+        &self,
+        action: &str,
+        params: Value,
+        idle_timeout: Duration,
+    ) -> StreamReplies {
+        let (ftx, frx) = mpsc::unbounded_channel();
+        match &*self.transport {
+            Transport::Mock(tx) => {
+                let (rtx, _unused) = oneshot::channel();
+                let (mtx, mut mrx) = mpsc::unbounded_channel::<Reply>();
+                let sent = tx.send(MockCall {
+                    action: action.to_string(),
+                    params,
+                    timeout: idle_timeout,
+                    reply: rtx,
+                    frames: Some(mtx),
+                });
+                if sent.is_err() {
+                    let _ = ftx.send(Err(Error::Transport("mock closed".into())));
+                } else {
+                    let action = action.to_string();
+                    tokio::spawn(async move {
+                        loop {
+                            let frame = match tokio::time::timeout(idle_timeout, mrx.recv()).await {
+                                Ok(Some(frame)) => frame,
+                                Ok(None) => {
+                                    let _ = ftx.send(Err(Error::Transport(
+                                        "mock dropped the call".into(),
+                                    )));
+                                    return;
+                                }
+                                Err(_) => {
+                                    let _ = ftx.send(Err(Error::Timeout {
+                                        action,
+                                        secs: idle_timeout.as_secs(),
+                                    }));
+                                    return;
+                                }
+                            };
+                            let last = frame.is_final();
+                            let result = reply_to_result(&action, frame);
+                            let failed = result.is_err();
+                            if ftx.send(result).is_err() || last || failed {
+                                return;
+                            }
+                        }
+                    });
+                }
+            }
+            Transport::Live(tx) => {
+                let sent = tx.send(Command::Call {
+                    action: action.to_string(),
+                    params,
+                    answer: Answer::Frames(ftx.clone()),
+                    timeout: idle_timeout,
+                });
+                if sent.is_err() {
+                    let _ = ftx.send(Err(Error::Transport("connection stopped".into())));
+                }
+            }
+        }
+        StreamReplies::new(action, frx)
     }
 
     /// Connects now instead of waiting out the reconnect backoff (also after a rejected token,

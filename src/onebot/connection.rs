@@ -15,7 +15,7 @@ use futures_util::{FutureExt, SinkExt, StreamExt};
 use serde::Serialize;
 use serde_json::Value;
 use tokio::net::TcpStream;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::mpsc;
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::error::{ProtocolError, UrlError};
@@ -27,7 +27,7 @@ use tokio_tungstenite::tungstenite::{self, Message};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 use super::client::{
-    ClientEvent, Command, ConnState, ConnectOptions, TOKEN_NOT_FOR_HEADER, reply_to_result,
+    Answer, ClientEvent, Command, ConnState, ConnectOptions, TOKEN_NOT_FOR_HEADER, reply_to_result,
 };
 use super::error::{Error, Result};
 use super::event::{Event, Meta};
@@ -157,7 +157,7 @@ enum Waited<T> {
 
 /// Who is waiting for a reply.
 enum Waiter {
-    Caller(oneshot::Sender<Result<Value>>),
+    Caller(Answer),
     /// The task's own `get_login_info` after the socket opens.
     Login,
 }
@@ -310,8 +310,8 @@ impl Task {
                             return Waited::Reconnect;
                         }
                     }
-                    Some(Command::Call { reply, .. }) => {
-                        let _ = reply.send(Err(Error::Transport(self.unavailable())));
+                    Some(Command::Call { answer, .. }) => {
+                        answer.send(Err(Error::Transport(self.unavailable())));
                     }
                 },
             }
@@ -397,9 +397,9 @@ impl Task {
                             }
                             // Connected already: nothing to do.
                             Some(Command::Reconnect) => {}
-                            Some(Command::Call { action, params, reply, timeout }) => {
+                            Some(Command::Call { action, params, answer, timeout }) => {
                                 let id = self.next_id();
-                                let deadline = calls.start(id, action, &params, Waiter::Caller(reply), timeout);
+                                let deadline = calls.start(id, action, &params, Waiter::Caller(answer), timeout);
                                 if deadline < timer_at {
                                     timer_at = deadline;
                                     call_timer.as_mut().reset(deadline);
@@ -449,7 +449,7 @@ impl Task {
                     for expired in calls.expire(now) {
                         let error = Error::Timeout { action: expired.action, secs: expired.timeout.as_secs() };
                         match expired.waiter {
-                            Waiter::Caller(reply) => { let _ = reply.send(Err(error)); }
+                            Waiter::Caller(answer) => answer.send(Err(error)),
                             Waiter::Login => self.logged_in(Err(error)),
                         }
                     }
@@ -544,18 +544,35 @@ impl Task {
             }
             Ok(Frame::Reply(reply)) => {
                 if let Some(id) = reply.echo_key().and_then(echo_id)
-                    && calls.pending.contains_key(&id)
+                    && let Some(call) = calls.pending.get(&id)
                 {
-                    if !reply.is_final() {
-                        return Routed::Nothing;
+                    let last = reply.is_final();
+                    match &call.waiter {
+                        // A stream: every frame goes on; the call ends with the final frame, an
+                        // error, or a receiver that is gone. Each frame restarts the idle timer.
+                        Waiter::Caller(Answer::Frames(tx)) => {
+                            let result = reply_to_result(&call.action, reply);
+                            let failed = result.is_err();
+                            if tx.send(result).is_err() || last || failed {
+                                calls.pending.remove(&id);
+                            } else {
+                                calls.touch(id);
+                            }
+                            return Routed::Nothing;
+                        }
+                        Waiter::Caller(Answer::First(_)) => {}
+                        Waiter::Caller(Answer::Final(_)) | Waiter::Login if !last => {
+                            return Routed::Nothing;
+                        }
+                        _ => {}
                     }
                     let Some(call) = calls.pending.remove(&id) else {
                         return Routed::Nothing;
                     };
                     let result = reply_to_result(&call.action, reply);
                     return match call.waiter {
-                        Waiter::Caller(tx) => {
-                            let _ = tx.send(result);
+                        Waiter::Caller(answer) => {
+                            answer.send(result);
                             Routed::Nothing
                         }
                         Waiter::Login => Routed::Login(result),
@@ -644,8 +661,8 @@ impl Calls {
             }
             Err(e) => {
                 let error = Error::Transport(format!("could not encode the request: {e}"));
-                if let Waiter::Caller(reply) = waiter {
-                    let _ = reply.send(Err(error));
+                if let Waiter::Caller(answer) = waiter {
+                    answer.send(Err(error));
                 }
                 return deadline;
             }
@@ -660,6 +677,12 @@ impl Calls {
             },
         );
         self.deadlines.push(Reverse((deadline, id)));
+        self.compact();
+        deadline
+    }
+
+    /// Rebuilds the heap when stale entries (answered calls, moved deadlines) dominate it.
+    fn compact(&mut self) {
         if self.deadlines.len() > 1024 && self.deadlines.len() > 4 * self.pending.len() {
             self.deadlines = self
                 .pending
@@ -667,13 +690,22 @@ impl Calls {
                 .map(|(id, call)| Reverse((call.deadline, *id)))
                 .collect();
         }
-        deadline
     }
 
     fn next_deadline(&self) -> Option<Instant> {
         self.deadlines
             .peek()
             .map(|Reverse((deadline, _))| *deadline)
+    }
+
+    /// Restarts a call's timeout (a stream's frame arrived): its deadline moves on by its
+    /// timeout; the heap entry of the old one is dropped lazily by `expire`.
+    fn touch(&mut self, id: u64) {
+        if let Some(call) = self.pending.get_mut(&id) {
+            call.deadline = Instant::now() + call.timeout;
+            self.deadlines.push(Reverse((call.deadline, id)));
+            self.compact();
+        }
     }
 
     /// Removes and returns every call whose deadline has passed.
@@ -684,7 +716,13 @@ impl Calls {
                 break;
             }
             self.deadlines.pop();
-            if let Some(call) = self.pending.remove(&id) {
+            // An entry older than the call's deadline (moved on by `touch`) is stale.
+            if self
+                .pending
+                .get(&id)
+                .is_some_and(|call| call.deadline <= now)
+                && let Some(call) = self.pending.remove(&id)
+            {
                 expired.push(call);
             }
         }
@@ -694,8 +732,8 @@ impl Calls {
     /// Ends every call in flight with `error`.
     fn fail_all(self, error: Error) {
         for (_, call) in self.pending {
-            if let Waiter::Caller(reply) = call.waiter {
-                let _ = reply.send(Err(error.clone()));
+            if let Waiter::Caller(answer) = call.waiter {
+                answer.send(Err(error.clone()));
             }
         }
     }
@@ -891,6 +929,7 @@ fn fmt_secs(d: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tokio::sync::oneshot;
 
     #[test]
     fn backoff_doubles_to_the_cap_and_jitter_only_shortens() {
@@ -1036,7 +1075,13 @@ mod tests {
 
     fn caller(calls: &mut Calls, id: u64, timeout: Duration) -> oneshot::Receiver<Result<Value>> {
         let (tx, rx) = oneshot::channel();
-        calls.start(id, "act".into(), &Value::Null, Waiter::Caller(tx), timeout);
+        calls.start(
+            id,
+            "act".into(),
+            &Value::Null,
+            Waiter::Caller(Answer::Final(tx)),
+            timeout,
+        );
         rx
     }
 
@@ -1060,6 +1105,119 @@ mod tests {
         assert_eq!(
             rx.try_recv().ok(),
             Some(Ok(serde_json::json!({"type":"response","file":"/x"})))
+        );
+        assert!(calls.pending.is_empty());
+    }
+
+    fn stream_frame(echo: u64, data: &str, status: &str) -> String {
+        format!(
+            r#"{{"status":"{status}","retcode":{},"data":{data},"message":"","echo":"napterm:{echo}","stream":"stream-action"}}"#,
+            if status == "ok" { 0 } else { 1200 }
+        )
+    }
+
+    fn streamer(
+        calls: &mut Calls,
+        id: u64,
+        timeout: Duration,
+    ) -> mpsc::UnboundedReceiver<Result<Value>> {
+        let (tx, rx) = mpsc::unbounded_channel();
+        calls.start(
+            id,
+            "download_file_stream".into(),
+            &Value::Null,
+            Waiter::Caller(Answer::Frames(tx)),
+            timeout,
+        );
+        rx
+    }
+
+    #[tokio::test]
+    async fn a_stream_call_gets_every_frame_in_order_and_ends_on_the_final_one() {
+        let (mut task, _events) = task();
+        let (out, _sent) = mpsc::unbounded_channel();
+        let mut calls = Calls::new(out);
+        let mut rx = streamer(&mut calls, 9, Duration::from_secs(5));
+        let info = r#"{"type":"stream","data_type":"file_info","file_name":"a","file_size":3}"#;
+        let chunk =
+            r#"{"type":"stream","data_type":"file_chunk","index":0,"data":"YWJj","size":3}"#;
+        let done =
+            r#"{"type":"response","data_type":"file_complete","total_chunks":1,"total_bytes":3}"#;
+        for data in [info, chunk, done] {
+            task.route(&stream_frame(9, data, "ok"), &mut calls);
+        }
+        assert!(calls.pending.is_empty(), "the final frame ends the call");
+        let mut got = Vec::new();
+        while let Some(frame) = rx.recv().await {
+            got.push(frame.unwrap()["data_type"].as_str().unwrap().to_string());
+        }
+        assert_eq!(got, ["file_info", "file_chunk", "file_complete"]);
+    }
+
+    #[tokio::test]
+    async fn a_stream_error_ends_the_call_with_the_servers_reason() {
+        let (mut task, _events) = task();
+        let (out, _sent) = mpsc::unbounded_channel();
+        let mut calls = Calls::new(out);
+        let mut rx = streamer(&mut calls, 4, Duration::from_secs(5));
+        let info = r#"{"type":"stream","data_type":"file_info","file_name":"a","file_size":3}"#;
+        task.route(&stream_frame(4, info, "ok"), &mut calls);
+        let failed = r#"{"status":"failed","retcode":1200,"data":{"type":"error","data_type":"error"},"message":"Download failed: file not found","echo":"napterm:4","stream":"stream-action"}"#;
+        task.route(failed, &mut calls);
+        assert!(calls.pending.is_empty());
+        assert!(rx.recv().await.unwrap().is_ok());
+        match rx.recv().await {
+            Some(Err(Error::ActionFailed { message, .. })) => {
+                assert_eq!(message, "Download failed: file not found")
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(rx.recv().await.is_none());
+    }
+
+    #[tokio::test]
+    async fn each_frame_restarts_a_streams_idle_timeout_and_a_dropped_receiver_ends_it() {
+        let (mut task, _events) = task();
+        let (out, _sent) = mpsc::unbounded_channel();
+        let mut calls = Calls::new(out);
+        let rx = streamer(&mut calls, 5, Duration::from_secs(10));
+        let first_deadline = calls.pending[&5].deadline;
+        tokio::time::sleep(Duration::from_millis(2)).await;
+        let chunk =
+            r#"{"type":"stream","data_type":"file_chunk","index":0,"data":"YQ==","size":1}"#;
+        task.route(&stream_frame(5, chunk, "ok"), &mut calls);
+        assert!(calls.pending[&5].deadline > first_deadline);
+        // The first deadline passes without expiring the call: a frame came in time.
+        assert!(calls.expire(first_deadline).is_empty());
+        assert!(calls.pending.contains_key(&5));
+        let expired = calls.expire(Instant::now() + Duration::from_secs(11));
+        assert_eq!(expired.len(), 1, "silent for longer than the idle timeout");
+
+        let rx2 = streamer(&mut calls, 6, Duration::from_secs(10));
+        drop(rx2);
+        task.route(&stream_frame(6, chunk, "ok"), &mut calls);
+        assert!(calls.pending.is_empty(), "nobody reads it any more");
+        drop(rx);
+    }
+
+    #[tokio::test]
+    async fn a_first_frame_call_takes_an_upload_receipt() {
+        let (mut task, _events) = task();
+        let (out, _sent) = mpsc::unbounded_channel();
+        let mut calls = Calls::new(out);
+        let (tx, mut rx) = oneshot::channel();
+        calls.start(
+            3,
+            "upload_file_stream".into(),
+            &Value::Null,
+            Waiter::Caller(Answer::First(tx)),
+            Duration::from_secs(5),
+        );
+        let receipt = r#"{"type":"stream","stream_id":"s","status":"chunk_received","received_chunks":1,"total_chunks":2}"#;
+        task.route(&stream_frame(3, receipt, "ok"), &mut calls);
+        assert_eq!(
+            rx.try_recv().unwrap().unwrap()["status"],
+            serde_json::json!("chunk_received")
         );
         assert!(calls.pending.is_empty());
     }

@@ -15,6 +15,7 @@ pub mod link;
 pub mod message;
 pub mod notice;
 pub mod segment;
+pub mod stream;
 pub mod types;
 
 pub use client::{Client, ClientEvent, ConnState, ConnectOptions, MockCall, Token};
@@ -38,3 +39,4 @@ pub use message::MessageChain;
 pub const RECALL_WINDOW_SECS: i64 = 120;
 pub use notice::{Notice, NoticeKind};
 pub use segment::{AtTarget, Music, Segment};
+pub use stream::{StreamChunk, StreamDone, StreamFrame, StreamInfo, StreamReplies};

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod editor;
 pub mod encode;
 pub mod exec;
+pub mod fetch;
 pub mod history;
 pub mod host;
 pub mod persist;

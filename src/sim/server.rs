@@ -67,6 +67,8 @@ const AUTH_CLOSE_GRACE: Duration = Duration::from_secs(2);
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// Frames a connection writer sends before it flushes.
 const WRITE_BATCH: usize = 256;
+/// Download-stream frames queued per socket before the sender waits.
+const BULK_FRAMES: usize = 8;
 
 /// A running simulator. Cloning is cheap; all clones control the same server.
 #[derive(Clone)]
@@ -91,11 +93,15 @@ struct Conn {
     kill: Arc<Notify>,
 }
 
-struct Shared {
+pub(super) struct Shared {
     addr: SocketAddr,
+    /// Where the loopback HTTP server for files and media listens.
+    http_addr: SocketAddr,
+    pub(super) http_hits: Mutex<Vec<String>>,
+    pub(super) http_fault: Mutex<Option<HttpFault>>,
     token: Option<String>,
     heartbeat: Duration,
-    world: Mutex<World>,
+    pub(super) world: Mutex<World>,
     calls: Mutex<VecDeque<RecordedCall>>,
     conns: Mutex<HashMap<u64, Conn>>,
     next_conn: AtomicU64,
@@ -106,11 +112,25 @@ struct Shared {
     unsupported: Mutex<HashSet<String>>,
     failing: Mutex<HashMap<String, (i64, String)>>,
     frozen: watch::Sender<bool>,
-    shutdown: watch::Sender<bool>,
+    pub(super) shutdown: watch::Sender<bool>,
+}
+
+/// A fault the HTTP server injects into every answer until cleared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpFault {
+    /// Answer with this status and no file.
+    Status(u16),
+    /// Announce the whole length, send only this many bytes, and close: a server that stops
+    /// mid-stream.
+    CutAfter(usize),
+    /// Announce this many bytes fewer than are sent (the extra bytes are written anyway).
+    LongerThanAnnounced(usize),
+    /// Send the headers, then nothing until shutdown.
+    Stall,
 }
 
 /// Locks a mutex, shrugging off poisoning: a panicked test thread must not wedge the server.
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(super) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
@@ -119,11 +139,18 @@ impl Sim {
     pub async fn start(cfg: SimConfig) -> std::io::Result<Sim> {
         let listener = TcpListener::bind(cfg.listen).await?;
         let addr = listener.local_addr()?;
+        let http = TcpListener::bind(SocketAddr::new(cfg.listen.ip(), 0)).await?;
+        let http_addr = http.local_addr()?;
+        let mut world = World::new(cfg.seed);
+        world.set_http_base(&http_base(http_addr));
         let shared = Arc::new(Shared {
             addr,
+            http_addr,
+            http_hits: Mutex::new(Vec::new()),
+            http_fault: Mutex::new(None),
             token: cfg.token.filter(|t| !t.is_empty()),
             heartbeat: cfg.heartbeat_interval,
-            world: Mutex::new(World::new(cfg.seed)),
+            world: Mutex::new(world),
             calls: Mutex::new(VecDeque::new()),
             conns: Mutex::new(HashMap::new()),
             next_conn: AtomicU64::new(0),
@@ -136,7 +163,10 @@ impl Sim {
             frozen: watch::Sender::new(false),
             shutdown: watch::Sender::new(false),
         });
-        let mut tasks = vec![tokio::spawn(accept_loop(shared.clone(), listener))];
+        let mut tasks = vec![
+            tokio::spawn(accept_loop(shared.clone(), listener)),
+            tokio::spawn(super::http::accept_loop(shared.clone(), http)),
+        ];
         if !shared.heartbeat.is_zero() {
             tasks.push(tokio::spawn(heartbeat_loop(shared.clone())));
         }
@@ -164,6 +194,34 @@ impl Sim {
             ip => ip,
         };
         format!("ws://{}/", SocketAddr::new(ip, addr.port()))
+    }
+
+    /// The loopback HTTP server's base, `http://127.0.0.1:PORT`: the world's file and media
+    /// links point there.
+    pub fn http_base(&self) -> String {
+        http_base(self.shared.http_addr)
+    }
+
+    /// Files `bytes` under `id` (a file id like `/uuid`, or a media token) for the HTTP server
+    /// and the stream actions; the links are `World::file_url` / `World::media_url`.
+    pub fn put_blob(&self, id: &str, bytes: impl Into<Arc<[u8]>>) {
+        self.with_world(|w| w.put_blob(id, bytes));
+    }
+
+    /// Expires every media link handed out so far: they answer HTTP 400 with QQ's
+    /// `-5503007`, and `get_msg` gives links with a fresh rkey.
+    pub fn expire_rkeys(&self) {
+        self.with_world(World::expire_rkeys);
+    }
+
+    /// Every path (with query) the HTTP server was asked for, in order.
+    pub fn http_requests(&self) -> Vec<String> {
+        lock(&self.shared.http_hits).clone()
+    }
+
+    /// Injects `fault` into every HTTP answer until called again with `None`.
+    pub fn set_http_fault(&self, fault: Option<HttpFault>) {
+        *lock(&self.shared.http_fault) = fault;
     }
 
     /// Closes every client socket abruptly (no close frame), like a crashed server.
@@ -342,6 +400,16 @@ pub fn flood_marker(k: u64) -> String {
     format!("PTM{k:06}")
 }
 
+/// `http://IP:PORT` for a bound address (an unspecified one as loopback).
+fn http_base(addr: SocketAddr) -> String {
+    let ip = match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+        ip => ip,
+    };
+    format!("http://{}", SocketAddr::new(ip, addr.port()))
+}
+
 /// An event as a text frame.
 fn event_frame(event: &Event) -> Utf8Bytes {
     Utf8Bytes::from(event.to_json().to_string())
@@ -350,8 +418,39 @@ fn event_frame(event: &Event) -> Utf8Bytes {
 /// A reply frame in NapCat's shape: `data` omitted when the action returned nothing, `null`
 /// on failure; `echo` as given.
 fn reply_frame(result: Result<Option<Value>, (i64, String)>, echo: Value) -> Utf8Bytes {
+    reply_frame_as(result, echo, false)
+}
+
+/// NapCat's stream actions: every frame says `"stream": "stream-action"`, and a failure's
+/// `data` is `{type: "error", data_type: "error"}`.
+const STREAM_ACTIONS: [&str; 4] = [
+    "upload_file_stream",
+    "download_file_stream",
+    "download_file_image_stream",
+    "download_file_record_stream",
+];
+
+/// The download stream actions, answered by several frames.
+const DOWNLOAD_STREAMS: [&str; 3] = [
+    "download_file_stream",
+    "download_file_image_stream",
+    "download_file_record_stream",
+];
+
+/// A reply frame, as a stream action's when `stream` is set.
+fn reply_frame_as(
+    result: Result<Option<Value>, (i64, String)>,
+    echo: Value,
+    stream: bool,
+) -> Utf8Bytes {
     let (status, retcode, data, message) = match result {
         Ok(data) => ("ok", 0, data, String::new()),
+        Err((retcode, message)) if stream => (
+            "failed",
+            retcode,
+            Some(serde_json::json!({"type": "error", "data_type": "error"})),
+            message,
+        ),
         Err((retcode, message)) => ("failed", retcode, Some(Value::Null), message),
     };
     let reply = Reply {
@@ -361,7 +460,14 @@ fn reply_frame(result: Result<Option<Value>, (i64, String)>, echo: Value) -> Utf
         wording: message.clone(),
         message,
         echo,
-        stream: Some("normal-action".into()),
+        stream: Some(
+            if stream {
+                "stream-action"
+            } else {
+                "normal-action"
+            }
+            .into(),
+        ),
     };
     Utf8Bytes::from(serde_json::to_string(&reply).unwrap_or_default())
 }
@@ -428,7 +534,7 @@ struct Upgrade {
 }
 
 /// Resolves once the server is shutting down.
-async fn stopping(shutdown: &mut watch::Receiver<bool>) {
+pub(super) async fn stopping(shutdown: &mut watch::Receiver<bool>) {
     let _ = shutdown.wait_for(|stop| *stop).await;
 }
 
@@ -504,17 +610,23 @@ async fn serve(shared: Arc<Shared>, tcp: TcpStream) {
     );
 
     let (sink, mut stream) = ws.split();
-    let mut writer = tokio::spawn(write_frames(sink, out_rx, shared.frozen.subscribe()));
+    let (bulk, bulk_rx) = mpsc::channel(BULK_FRAMES);
+    let mut writer = tokio::spawn(write_frames(
+        sink,
+        out_rx,
+        bulk_rx,
+        shared.frozen.subscribe(),
+    ));
     let mut frozen = shared.frozen.subscribe();
     let mut shutdown = shared.shutdown.subscribe();
     loop {
         let is_frozen = *frozen.borrow_and_update();
         tokio::select! {
             frame = stream.next(), if !is_frozen => match frame {
-                Some(Ok(Message::Text(text))) => handle_request(&shared, &out, text.as_str()),
+                Some(Ok(Message::Text(text))) => handle_request(&shared, &out, &bulk, text.as_str()),
                 Some(Ok(Message::Binary(bytes))) => {
                     let text = std::str::from_utf8(&bytes).unwrap_or("\u{FFFD}");
-                    handle_request(&shared, &out, text);
+                    handle_request(&shared, &out, &bulk, text);
                 }
                 Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
                 Some(Ok(_)) => {} // pings are answered by the WebSocket layer
@@ -550,9 +662,20 @@ async fn reject_token(ws: &mut WebSocketStream<TcpStream>) {
 async fn write_frames(
     mut sink: SplitSink<WebSocketStream<TcpStream>, Message>,
     mut frames: mpsc::UnboundedReceiver<Utf8Bytes>,
+    mut bulk: mpsc::Receiver<Utf8Bytes>,
     frozen: watch::Receiver<bool>,
 ) {
-    while let Some(frame) = frames.recv().await {
+    loop {
+        // Replies and events first; a download stream's chunks (bounded: its sender waits) when
+        // there is nothing else.
+        let frame = tokio::select! {
+            biased;
+            frame = frames.recv() => match frame {
+                Some(frame) => frame,
+                None => return,
+            },
+            Some(frame) = bulk.recv() => frame,
+        };
         if *frozen.borrow() {
             continue;
         }
@@ -574,7 +697,12 @@ async fn write_frames(
 }
 
 /// Answers one request frame as NapCat's WebSocket server does.
-fn handle_request(shared: &Arc<Shared>, out: &mpsc::UnboundedSender<Utf8Bytes>, text: &str) {
+fn handle_request(
+    shared: &Arc<Shared>,
+    out: &mpsc::UnboundedSender<Utf8Bytes>,
+    bulk: &mpsc::Sender<Utf8Bytes>,
+    text: &str,
+) {
     let mut request = match serde_json::from_str::<Value>(text) {
         Ok(Value::Object(map)) => map,
         Ok(Value::Null) | Err(_) => {
@@ -613,6 +741,25 @@ fn handle_request(shared: &Arc<Shared>, out: &mpsc::UnboundedSender<Utf8Bytes>, 
             reply: Err((1404, format!("不支持的API {action}"))),
             events: Vec::new(),
         }
+    } else if DOWNLOAD_STREAMS.contains(&action.as_str()) {
+        let found = lock(&shared.world).stream_download(&action, &params);
+        match found {
+            Ok(download) => {
+                let echo = echo.unwrap_or_else(|| Value::String(String::new()));
+                let chunk = params
+                    .get("chunk_size")
+                    .and_then(Value::as_u64)
+                    .unwrap_or(65_536)
+                    .clamp(1, 8 * 1024 * 1024) as usize;
+                let delay = *lock(&shared.reply_delay);
+                tokio::spawn(send_download(bulk.clone(), download, echo, chunk, delay));
+                return;
+            }
+            Err(message) => Outcome {
+                reply: Err((1200, message)),
+                events: Vec::new(),
+            },
+        }
     } else {
         lock(&shared.world).handle(&action, &params)
     };
@@ -622,7 +769,11 @@ fn handle_request(shared: &Arc<Shared>, out: &mpsc::UnboundedSender<Utf8Bytes>, 
         (Err((1404, _)), None) => Value::Null,
         (_, None) => Value::String(String::new()),
     };
-    let reply = reply_frame(outcome.reply, echo);
+    let reply = reply_frame_as(
+        outcome.reply,
+        echo,
+        STREAM_ACTIONS.contains(&action.as_str()),
+    );
     let events: Vec<Utf8Bytes> = outcome.events.iter().map(event_frame).collect();
 
     let delay = *lock(&shared.reply_delay);
@@ -638,6 +789,58 @@ fn handle_request(shared: &Arc<Shared>, out: &mpsc::UnboundedSender<Utf8Bytes>, 
             shared.broadcast(&events);
         });
     }
+}
+
+/// Sends a download as NapCat's frames under one echo: `file_info`, the chunks, `file_complete`.
+/// Waits for the writer between chunks (the bulk channel is bounded), as NapCat awaits its
+/// socket.
+async fn send_download(
+    bulk: mpsc::Sender<Utf8Bytes>,
+    download: super::world::Download,
+    echo: Value,
+    chunk: usize,
+    delay: Duration,
+) {
+    use base64::Engine;
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+    let frame = |data: Value| reply_frame_as(Ok(Some(data)), echo.clone(), true);
+    let mut info = serde_json::json!({
+        "type": "stream", "data_type": "file_info", "file_name": download.file_name,
+        "file_size": download.file_size, "chunk_size": chunk,
+    });
+    if let (Some(w), Some(h)) = (download.width, download.height) {
+        info["width"] = w.into();
+        info["height"] = h.into();
+    }
+    if let Some(format) = &download.out_format {
+        info["out_format"] = format.clone().into();
+    }
+    if bulk.send(frame(info)).await.is_err() {
+        return;
+    }
+    let total = download.bytes.len().max(1);
+    let mut sent = 0usize;
+    let mut index = 0u64;
+    for piece in download.bytes.chunks(chunk) {
+        sent += piece.len();
+        let data = base64::engine::general_purpose::STANDARD.encode(piece);
+        let chunk = serde_json::json!({
+            "type": "stream", "data_type": "file_chunk", "index": index,
+            "base64_size": data.len(), "data": data, "size": piece.len(),
+            "progress": (sent * 100 / total) as u64,
+        });
+        if bulk.send(frame(chunk)).await.is_err() {
+            return;
+        }
+        index += 1;
+    }
+    let done = serde_json::json!({
+        "type": "response", "data_type": "file_complete", "total_chunks": index,
+        "total_bytes": sent, "message": "Download completed",
+    });
+    let _ = bulk.send(frame(done)).await;
 }
 
 async fn heartbeat_loop(shared: Arc<Shared>) {

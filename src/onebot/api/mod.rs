@@ -15,12 +15,14 @@ mod group_files;
 mod groups;
 mod messages;
 mod sending;
+mod streams;
 mod system;
 mod users;
 
 pub use groups::NoticeOptions;
 pub use messages::RecordFormat;
 pub use sending::{PostFile, PostOptions};
+pub use streams::{DOWNLOAD_CHUNK, StreamUpload};
 pub use system::{DownloadSource, QuickOperation};
 pub use users::OnlineStatus;
 

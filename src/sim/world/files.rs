@@ -133,14 +133,15 @@ impl World {
         if file.trim().is_empty() {
             return Err(failed("文件不存在"));
         }
-        let size = if let Some(b64) = file.strip_prefix("base64://") {
-            (b64.trim_end_matches('=').len() * 3 / 4).max(1) as u64
-        } else if let Some(size) = self.streams.file_size(&file) {
-            size
-        } else {
-            self.rng.range(1_000, 8_000_000) as u64
+        let bytes = self.uploaded_bytes(&file)?;
+        let size = match &bytes {
+            Some(b) => b.len() as u64,
+            None => self.rng.range(1_000, 8_000_000) as u64,
         };
         let file_id = format!("/{}", self.rng.uuid());
+        if let Some(bytes) = bytes {
+            self.put_blob(&file_id, bytes);
+        }
         // Files to the root also appear in the chat as a file message.
         if folder.is_none() {
             let chain = MessageChain(vec![content::file(&name, size, &file_id)]);
@@ -149,6 +150,23 @@ impl World {
         }
         self.add_group_file(g, file_id.clone(), name, size, folder, ev);
         Ok(Some(json!({ "file_id": file_id })))
+    }
+
+    /// The bytes an upload's `file` names: `base64://…` decoded, or a file a finished
+    /// `upload_file_stream` left; `None` for anything else (a path or URL on NapCat's side,
+    /// which the simulator takes on trust).
+    fn uploaded_bytes(
+        &self,
+        file: &str,
+    ) -> Result<Option<std::sync::Arc<[u8]>>, super::params::Fail> {
+        use base64::Engine;
+        if let Some(b64) = file.strip_prefix("base64://") {
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(b64.trim())
+                .map_err(|_| failed("base64 解码失败"))?;
+            return Ok(Some(bytes.into()));
+        }
+        Ok(self.blob(file))
     }
 
     /// The account may post in the group (member of it, not muted).
@@ -260,7 +278,7 @@ impl World {
             .iter()
             .find(|f| f.file_id == id)
             .ok_or_else(|| failed("Invalid file_id"))?;
-        Ok(Some(json!({ "url": file_url(&f.file_id, &f.name) })))
+        Ok(Some(json!({ "url": self.file_url(&f.file_id, &f.name) })))
     }
 
     pub(super) fn upload_private_file(&mut self, p: &Params, ev: &mut Vec<Event>) -> Reply {
@@ -274,11 +292,15 @@ impl World {
         if file.trim().is_empty() {
             return Err(failed("文件不存在"));
         }
-        let size = match self.streams.file_size(&file) {
-            Some(size) => size,
+        let bytes = self.uploaded_bytes(&file)?;
+        let size = match &bytes {
+            Some(b) => b.len() as u64,
             None => self.rng.range(1_000, 8_000_000) as u64,
         };
         let file_id = format!("/{}", self.rng.uuid());
+        if let Some(bytes) = bytes {
+            self.put_blob(&file_id, bytes);
+        }
         let chain = MessageChain(vec![content::file(&name, size, &file_id)]);
         let event = self.post(Peer::Private(u), self.self_id, chain, self.now());
         ev.push(Event::Message(Box::new(event)));
@@ -292,27 +314,6 @@ impl World {
             .store
             .media(&id)
             .ok_or_else(|| failed("文件不存在或已过期"))?;
-        Ok(Some(json!({ "url": file_url(&id, &media.name) })))
+        Ok(Some(json!({ "url": self.file_url(&id, &media.name) })))
     }
-}
-
-/// A download URL for a file id, like QQ's file servers hand out.
-fn file_url(id: &str, name: &str) -> String {
-    format!(
-        "https://njc-download.ftn.qq.com/ftn_handler/{}/?fname={}",
-        id.trim_start_matches('/').replace('-', ""),
-        percent_encode(name)
-    )
-}
-
-fn percent_encode(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }

@@ -48,6 +48,18 @@ impl World {
         }
         let m = self.store.get(id).ok_or_else(|| failed("消息不存在"))?;
         let mut e = self.render(m, true);
+        // NapCat rebuilds media links on `get_msg`: they carry the current rkey.
+        for seg in &mut e.message.0 {
+            let url = match seg {
+                crate::onebot::Segment::Image(i) => &mut i.url,
+                crate::onebot::Segment::Record(r) => &mut r.url,
+                crate::onebot::Segment::Video(v) => &mut v.url,
+                _ => continue,
+            };
+            if let Some(u) = url {
+                *u = self.refresh_media_url(u);
+            }
+        }
         e.emoji_likes_list = m
             .likes
             .iter()

@@ -6,6 +6,7 @@
 //! was made, so the history always spans the last few days.
 
 mod account;
+mod blobs;
 mod content;
 mod files;
 mod groups;
@@ -32,11 +33,13 @@ use serde_json::Value;
 use crate::onebot::event::{MessageType, now_secs};
 use crate::onebot::{Event, MessageChain, MessageEvent, Notice, NoticeKind, Peer, Role, Sender};
 
+pub use blobs::{blob_key, percent_encode};
 pub use model::{
     Category, Essence, Friend, Group, GroupFile, GroupFolder, GroupNotice, Member, PendingRequest,
     Person, Theme,
 };
 pub use store::{Like, StoredMessage};
+pub use stream::Download;
 
 use model::Invitation;
 use params::{Fail, Params, Reply, failed};
@@ -75,6 +78,8 @@ pub struct World {
     live: live::LiveState,
     /// Uploads arriving by `upload_file_stream`, and the files they became.
     streams: stream::Streams,
+    /// The bytes behind files and media, and the links to them.
+    blobs: blobs::Blobs,
 }
 
 impl World {
@@ -106,6 +111,7 @@ impl World {
             liked_by: Vec::new(),
             live: live::LiveState::default(),
             streams: stream::Streams::default(),
+            blobs: blobs::Blobs::default(),
         };
         w.seed_history(now);
         w.seed_requests(now);

@@ -1,0 +1,130 @@
+//! Bytes behind the world's files, pictures, voices and videos, and the links to them in
+//! NapCat's shapes. The simulator's loopback HTTP server (`sim::http`) serves them; without one
+//! (a world on its own, in unit tests) the links point at QQ's hosts as NapCat's do.
+//!
+//! - files: `{base}/ftn_handler/{key}/?fname={name}` (what `get_group_file_url` and
+//!   `get_private_file_url` return);
+//! - media: `{base}/download?appid={appid}&fileid={key}&rkey={rkey}&spec=0` (image, voice and
+//!   video segments' `url`; 1406/1407 pictures, 1402 voice, 1413/1415 video). The `rkey`
+//!   expires when [`World::expire_rkeys`] is called: old links then answer HTTP 400 with
+//!   `{"retcode":-5503007,…}` and `get_msg` hands out links with the fresh one.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use super::World;
+
+/// Registered bytes, keyed by [`blob_key`].
+#[derive(Debug, Clone, Default)]
+pub struct Blobs {
+    map: BTreeMap<String, Arc<[u8]>>,
+    /// Bumped by `expire_rkeys`.
+    generation: u64,
+    /// `http://127.0.0.1:PORT` of the simulator's HTTP server, when one runs.
+    base: Option<String>,
+}
+
+/// The key bytes are filed under: a file id or token without its leading `/` and dashes (the
+/// way QQ's file links spell a file id).
+pub fn blob_key(id: &str) -> String {
+    id.trim().trim_start_matches('/').replace('-', "")
+}
+
+/// Percent-encodes everything but unreserved characters.
+pub fn percent_encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+impl World {
+    /// Where the simulator's HTTP server listens (`http://127.0.0.1:PORT`); links made from
+    /// now on point there.
+    pub fn set_http_base(&mut self, base: &str) {
+        self.blobs.base = Some(base.trim_end_matches('/').to_string());
+    }
+
+    /// Files `bytes` under `id` (a file id such as `/uuid`, or a media token); replaces what
+    /// was there.
+    pub fn put_blob(&mut self, id: &str, bytes: impl Into<Arc<[u8]>>) {
+        self.blobs.map.insert(blob_key(id), bytes.into());
+    }
+
+    /// The bytes filed under `id` (either spelling of a file id).
+    pub fn blob(&self, id: &str) -> Option<Arc<[u8]>> {
+        self.blobs.map.get(&blob_key(id)).cloned()
+    }
+
+    /// The current rkey of media links.
+    pub fn rkey(&self) -> String {
+        format!("CAQSKAB6JWENi5LMsim{:04}", self.blobs.generation)
+    }
+
+    /// Expires every media link handed out so far (their `rkey`), as QQ does after a while.
+    pub fn expire_rkeys(&mut self) {
+        self.blobs.generation += 1;
+    }
+
+    /// A file's download link, as `get_group_file_url` / `get_private_file_url` answer.
+    pub fn file_url(&self, id: &str, name: &str) -> String {
+        let base = self
+            .blobs
+            .base
+            .clone()
+            .unwrap_or_else(|| "https://njc-download.ftn.qq.com".into());
+        format!(
+            "{base}/ftn_handler/{}/?fname={}",
+            percent_encode(&blob_key(id)),
+            percent_encode(name)
+        )
+    }
+
+    /// A media segment's link with the current rkey.
+    pub fn media_url(&self, appid: u32, id: &str) -> String {
+        let base = self
+            .blobs
+            .base
+            .clone()
+            .unwrap_or_else(|| "https://multimedia.nt.qq.com.cn".into());
+        format!(
+            "{base}/download?appid={appid}&fileid={}&rkey={}&spec=0",
+            percent_encode(&blob_key(id)),
+            self.rkey()
+        )
+    }
+
+    /// The same link with the current rkey, for a link of [`World::media_url`]'s shape on this
+    /// world's server; any other link as it is.
+    pub fn refresh_media_url(&self, url: &str) -> String {
+        let Some(base) = &self.blobs.base else {
+            return url.to_string();
+        };
+        if !url.starts_with(&format!("{base}/download?")) {
+            return url.to_string();
+        }
+        let rkey = self.rkey();
+        let (head, query) = url.split_once('?').unwrap_or((url, ""));
+        let query: Vec<String> = query
+            .split('&')
+            .map(|pair| {
+                if pair.starts_with("rkey=") {
+                    format!("rkey={rkey}")
+                } else {
+                    pair.to_string()
+                }
+            })
+            .collect();
+        format!("{head}?{}", query.join("&"))
+    }
+
+    /// Whether a media link's rkey is the current one.
+    pub fn rkey_is_current(&self, rkey: &str) -> bool {
+        rkey == self.rkey()
+    }
+}
