@@ -139,6 +139,7 @@ impl<S: Surface, H: Host> Loop<S, H> {
         rx: UnboundedReceiver<Msg>,
         stop: tokio::sync::watch::Receiver<bool>,
     ) -> Self {
+        let pictures_client = client.clone();
         Loop {
             screen,
             host,
@@ -156,7 +157,7 @@ impl<S: Surface, H: Host> Loop<S, H> {
             input: None,
             pending_edit: None,
             history: None,
-            pictures: picture::PictureService::new(tx.clone(), None),
+            pictures: picture::PictureService::new(tx.clone(), pictures_client, None),
             tx,
         }
     }
@@ -547,6 +548,7 @@ pub async fn run_tui(
     if let Some((dir, cap)) = opts.media {
         lp.pictures = picture::PictureService::new(
             lp.tx.clone(),
+            lp.client.clone(),
             Some(picture::cache::DiskCache::new(dir, cap)),
         );
     }

@@ -1,9 +1,11 @@
 //! The picture service: produces a picture's half-block cells at the size the app asks for,
 //! off the loop thread. Where the bytes come from, in order: the decoded pictures kept in
-//! memory (bounded), the disk cache ([`cache::DiskCache`]), then the server.
+//! memory (bounded), the disk cache ([`cache::DiskCache`]), then the server ([`get`]); what
+//! the server gave is kept in the disk cache.
 
 pub mod cache;
 pub mod decode;
+pub mod get;
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -13,6 +15,8 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use crate::app::Msg;
 use crate::app::pictures::{PicDone, PicFailure, PicJob, PicKey};
+use crate::onebot::Client;
+use crate::runtime::fetch::{FetchLimits, Fetcher};
 
 /// Decoded pictures kept in memory, in bytes of RGBA (re-encoding at another size, the viewer,
 /// a resize need no second decode).
@@ -59,6 +63,20 @@ struct Inner {
 pub struct PictureService {
     tx: UnboundedSender<Msg>,
     inner: Arc<Inner>,
+    client: Client,
+    /// None when the HTTP client could not be made (pictures then come over the WebSocket).
+    fetcher: Option<Fetcher>,
+}
+
+/// How patient the picture fetcher is: pictures are small, and a stalled one only keeps its
+/// placeholder; a few at once, each at most [`decode::MAX_INPUT`].
+pub fn fetch_limits() -> FetchLimits {
+    FetchLimits {
+        connect_timeout: std::time::Duration::from_secs(10),
+        read_timeout: std::time::Duration::from_secs(20),
+        max_concurrent: 4,
+        max_bytes: decode::MAX_INPUT as u64,
+    }
 }
 
 /// Whether napterm would ever fetch `url`: only `http://` and `https://`. A `file://` URL, a
@@ -69,30 +87,88 @@ pub fn fetchable(url: &str) -> bool {
 }
 
 impl PictureService {
-    /// A service answering on `tx`, keeping pictures in `cache` (None: memory only).
-    pub fn new(tx: UnboundedSender<Msg>, cache: Option<cache::DiskCache>) -> Self {
+    /// A service answering on `tx`, asking `client`'s server for what it does not keep, and
+    /// keeping pictures in `cache` (None: memory only).
+    pub fn new(tx: UnboundedSender<Msg>, client: Client, cache: Option<cache::DiskCache>) -> Self {
+        PictureService::with_limits(tx, client, cache, fetch_limits())
+    }
+
+    /// The same with the fetcher's limits given (tests make them short).
+    pub fn with_limits(
+        tx: UnboundedSender<Msg>,
+        client: Client,
+        cache: Option<cache::DiskCache>,
+        limits: FetchLimits,
+    ) -> Self {
+        let fetcher = match Fetcher::new(limits) {
+            Ok(f) => Some(f),
+            Err(e) => {
+                tracing::warn!("no HTTP client for pictures: {e}");
+                None
+            }
+        };
         PictureService {
             tx,
             inner: Arc::new(Inner {
                 cache,
                 decoded: Mutex::new(Decoded::default()),
             }),
+            client,
+            fetcher,
         }
+    }
+
+    /// The HTTP fetcher (its log says what was fetched).
+    pub fn fetcher(&self) -> Option<&Fetcher> {
+        self.fetcher.as_ref()
     }
 
     /// Starts producing `job`; the answer comes back as `Msg::Picture`.
     pub fn perform(&self, job: PicJob) {
         let inner = self.inner.clone();
         let tx = self.tx.clone();
+        let client = self.client.clone();
+        let fetcher = self.fetcher.clone();
         tokio::spawn(async move {
             let (key, fit) = (job.key.clone(), job.fit);
-            let result = match tokio::task::spawn_blocking(move || inner.kept(&job)).await {
-                Ok(Some(r)) => r,
-                Ok(None) => Err(PicFailure::Unreachable),
-                Err(_) => Err(PicFailure::Undecodable),
-            };
+            let result = produce(inner, client, fetcher, job).await;
             let _ = tx.send(Msg::Picture(PicDone { key, fit, result }));
         });
+    }
+}
+
+/// Memory, disk, then the server; decoding and encoding on the blocking pool.
+async fn produce(
+    inner: Arc<Inner>,
+    client: Client,
+    fetcher: Option<Fetcher>,
+    job: PicJob,
+) -> Produced {
+    let (i, j) = (inner.clone(), job.clone());
+    match tokio::task::spawn_blocking(move || i.kept(&j)).await {
+        Ok(Some(r)) => return r,
+        Ok(None) => {}
+        Err(_) => return Err(PicFailure::Undecodable),
+    }
+    let bytes = match &fetcher {
+        Some(f) => get::bytes(&client, f, &job).await?,
+        None => return Err(PicFailure::Unreachable),
+    };
+    match tokio::task::spawn_blocking(move || {
+        let out = inner.decoded_from(&job, &bytes);
+        // Only a picture that decoded is worth keeping.
+        if out.is_ok()
+            && let Some(c) = &inner.cache
+            && let Err(e) = c.put(&job.key, &bytes)
+        {
+            tracing::info!("picture cache: {e}");
+        }
+        out
+    })
+    .await
+    {
+        Ok(r) => r,
+        Err(_) => Err(PicFailure::Undecodable),
     }
 }
 
