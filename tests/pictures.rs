@@ -434,3 +434,116 @@ fn enter_on_a_message_without_pictures_does_what_it_did() {
     key(&mut s, KeyCode::Enter);
     assert!(s.popup.is_none());
 }
+
+#[test]
+fn image_sends_the_prepared_picture_showing_it_and_storing_no_base64() {
+    use napterm::app::call::Call;
+    use napterm::app::pictures::SendEvent;
+    use napterm::onebot::segment::ImageData;
+    let mut s = world(Mode::Inline);
+    let mut fx = Vec::new();
+    napterm::app::commands::run(&mut s, "image ~/图片/猫.png", &mut fx).expect("runs");
+    assert!(
+        fx.contains(&Effect::SendPicture {
+            peer: GROUP,
+            path: "~/图片/猫.png".into()
+        }),
+        "{fx:?}"
+    );
+    assert!(napterm::app::commands::run(&mut s, "image  ", &mut Vec::new()).is_err());
+    // Upload progress is said in the status line.
+    update(
+        &mut s,
+        Msg::PictureSend(SendEvent::Progress { done: 5, total: 10 }),
+    );
+    assert_eq!(s.status.info(), Some("正在上传图片 50%"));
+    let shown = ImageData {
+        file: "0123abcd.png".into(),
+        file_size: Some(2048),
+        sub_type: Some(0),
+        ..Default::default()
+    };
+    let fx = update(
+        &mut s,
+        Msg::PictureSend(SendEvent::Ready {
+            peer: GROUP,
+            shown: Box::new(shown.clone()),
+            file: "base64://iVBORw0KGgo=".into(),
+        }),
+    );
+    let sent = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Call(Call::SendMessage(m)) => Some(m.clone()),
+            _ => None,
+        })
+        .expect("sent");
+    assert!(matches!(&sent.chain.segments()[0],
+        Segment::Image(i) if i.file == "base64://iVBORw0KGgo="));
+    // The pending entry shows the picture by its hash, not the base64.
+    let chat = &s.chats[&GROUP];
+    let last = chat
+        .timeline
+        .iter()
+        .last()
+        .and_then(|e| e.message())
+        .expect("entry");
+    assert!(matches!(&last.chain.segments()[0], Segment::Image(i) if i.file == shown.file));
+    // Failures say why.
+    update(
+        &mut s,
+        Msg::PictureSend(SendEvent::Failed("找不到文件 /x.png".into())),
+    );
+    assert!(s.status.error().is_some_and(|e| e.contains("找不到文件")));
+}
+
+#[test]
+fn a_pasted_picture_path_asks_before_sending_and_no_keeps_the_text() {
+    use napterm::app::popup::Popup;
+    for (text, offered) in [
+        ("/home/me/Pictures/cat.png", true),
+        ("'/home/me/My Pictures/cat.JPG'", true),
+        ("file:///tmp/a.webp", true),
+        ("~/a.gif", true),
+        ("/home/me/notes.txt", false),
+        ("cat.png", false),
+        ("look at /tmp/a.png", false),
+        ("/tmp/a.png\n/tmp/b.png", false),
+    ] {
+        assert_eq!(
+            napterm::app::picture_send::pasted_path(text).is_some(),
+            offered,
+            "{text}"
+        );
+    }
+    let mut s = world(Mode::Inline);
+    s.composer.insert_text("看 ");
+    update(&mut s, Msg::Paste("/tmp/猫.png".into()));
+    assert!(matches!(s.popup, Some(Popup::Confirm(_))));
+    assert_eq!(
+        s.composer.text(),
+        "看 /tmp/猫.png",
+        "the paste is in the draft meanwhile"
+    );
+    // No: the text stays.
+    key(&mut s, KeyCode::Char('n'));
+    assert!(s.popup.is_none());
+    assert_eq!(s.composer.text(), "看 /tmp/猫.png");
+    // Yes: the path leaves the draft and the picture is read.
+    update(&mut s, Msg::Paste(" /tmp/狗.jpg".into()));
+    let fx = key(&mut s, KeyCode::Char('y'));
+    let mut all = fx.clone();
+    for e in fx {
+        if let Effect::Continue(step) = e {
+            all.extend(update(&mut s, Msg::Continue(step)));
+        }
+    }
+    assert!(
+        all.contains(&Effect::SendPicture {
+            peer: GROUP,
+            path: "/tmp/狗.jpg".into()
+        }),
+        "{all:?}"
+    );
+    assert_eq!(s.composer.text(), "看 /tmp/猫.png");
+}

@@ -287,3 +287,114 @@ async fn a_picture_fetched_once_comes_from_the_disk_cache_after() {
     assert!(again.fetcher().expect("fetcher").log().urls().is_empty());
     let _ = std::fs::remove_dir_all(dir);
 }
+
+fn png_file(dir: &std::path::Path, name: &str, padding: usize) -> std::path::PathBuf {
+    let img = image::RgbaImage::from_pixel(30, 20, image::Rgba([10, 200, 30, 255]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png)
+        .expect("png");
+    let mut bytes = out.into_inner();
+    // Bytes after the picture's end: a large file whose picture is still readable.
+    bytes.extend(std::iter::repeat_n(0u8, padding));
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).expect("write");
+    p
+}
+
+async fn send_events(rx: &mut UnboundedReceiver<Msg>) -> Vec<napterm::app::pictures::SendEvent> {
+    use napterm::app::pictures::SendEvent;
+    let mut out = Vec::new();
+    loop {
+        match tokio::time::timeout(PATIENCE, rx.recv()).await {
+            Ok(Some(Msg::PictureSend(ev))) => {
+                let last = !matches!(ev, SendEvent::Progress { .. });
+                out.push(ev);
+                if last {
+                    return out;
+                }
+            }
+            Ok(Some(_)) => {}
+            other => panic!("no answer: {other:?} after {out:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_local_picture_is_sent_inline_up_to_10_mb_and_by_stream_above() {
+    use napterm::app::pictures::SendEvent;
+    let dir = std::env::temp_dir().join(format!("napterm-pic-send-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let mut s = setup(None).await;
+    let peer = Peer::Group(s.sim.with_world(|w| w.groups()[0].group_id));
+
+    let small = png_file(&dir, "小图.png", 0);
+    s.service.send(peer, small.display().to_string());
+    let evs = send_events(&mut s.rx).await;
+    let Some(SendEvent::Ready { shown, file, .. }) = evs.last() else {
+        panic!("{evs:?}");
+    };
+    assert!(file.starts_with("base64://"), "inline");
+    assert!(shown.file.ends_with(".png") && shown.url.is_none());
+    assert_eq!(called(&s.sim, "upload_file_stream"), 0);
+    // The pending message's picture is in memory already: no fetch for it.
+    s.service.perform(PicJob {
+        key: PicKey::of(shown).expect("key"),
+        url: None,
+        file: shown.file.clone(),
+        peer,
+        message_id: None,
+        fit: (20, 5),
+    });
+    assert!(done(&mut s.rx).await.result.is_ok());
+    assert!(
+        s.service
+            .fetcher()
+            .expect("fetcher")
+            .log()
+            .urls()
+            .is_empty()
+    );
+
+    let big = png_file(&dir, "big.png", 11 * 1024 * 1024);
+    s.service.send(peer, big.display().to_string());
+    let evs = send_events(&mut s.rx).await;
+    let progress: Vec<_> = evs
+        .iter()
+        .filter_map(|e| match e {
+            SendEvent::Progress { done, total } => Some((*done, *total)),
+            _ => None,
+        })
+        .collect();
+    assert!(progress.len() > 1, "{progress:?}");
+    assert_eq!(progress.last().map(|p| p.0), progress.last().map(|p| p.1));
+    let Some(SendEvent::Ready { file, .. }) = evs.last() else {
+        panic!("{evs:?}");
+    };
+    assert!(!file.starts_with("base64://"), "{file}");
+    assert!(
+        file.contains("big.png"),
+        "NapCat's path of the upload: {file}"
+    );
+    assert!(called(&s.sim, "upload_file_stream") > 1);
+
+    // What cannot be sent says why.
+    for (path, why) in [
+        (dir.join("none.png").display().to_string(), "找不到文件"),
+        (dir.display().to_string(), "不是文件"),
+    ] {
+        s.service.send(peer, path);
+        match send_events(&mut s.rx).await.last() {
+            Some(SendEvent::Failed(w)) => assert!(w.contains(why), "{w}"),
+            other => panic!("{other:?}"),
+        }
+    }
+    let text = dir.join("notes.png");
+    std::fs::write(&text, "just text").expect("write");
+    s.service.send(peer, text.display().to_string());
+    match send_events(&mut s.rx).await.last() {
+        Some(SendEvent::Failed(w)) => assert!(w.contains("不是图片"), "{w}"),
+        other => panic!("{other:?}"),
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}

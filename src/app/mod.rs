@@ -24,7 +24,7 @@
 //! `chat_prefs`, `command_line`, `commands`, `completion`, `cursor`, `editor`, `events`, `forwarding`,
 //! `fuzzy`, `history`, `input`, `keymap/hint`, `lifecycle`, `load_tracker`, `local`,
 //! `member_list`, `names`,
-//! `open_link`, `outgoing`, `picture_loads`, `popup/confirm`, `popup/essences`, `popup/faces`, `popup/find`,
+//! `open_link`, `outgoing`, `picture_loads`, `picture_send`, `popup/confirm`, `popup/essences`, `popup/faces`, `popup/find`,
 //! `popup/forward`, `popup/help`, `popup/inbox`, `popup/leave`, `popup/links`, `popup/mute`, `popup/mutes`,
 //! `popup/notices`, `popup/pictures`, `popup/profile`, `popup/protocol`, `popup/reaction_list`,
 //! `popup/reaction_picker`, `popup/sheet`, `quotes`, `reactions`, `reply_to`, `reports`,
@@ -64,6 +64,7 @@ pub mod notify;
 pub mod open_link;
 pub mod outgoing;
 pub mod picture_loads;
+pub mod picture_send;
 pub mod pictures;
 pub mod popup;
 pub mod quotes;

@@ -48,6 +48,8 @@ pub enum Msg {
     Continue(super::effect::Step),
     /// A picture asked for with `Effect::Picture`: its cells, or why there are none.
     Picture(super::pictures::PicDone),
+    /// How sending a local picture goes (see `Effect::SendPicture`).
+    PictureSend(super::pictures::SendEvent),
     /// Something about how napterm was started that the user should read (`--token` is
     /// visible in `ps`).
     Warning(String),

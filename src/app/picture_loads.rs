@@ -161,3 +161,20 @@ pub fn toggle(state: &mut State, fx: &mut Vec<Effect>) {
         Mode::Placeholder => state.info("图片: 只显示 [图片]"),
     }
 }
+
+/// Forgets the pictures that failed as unreachable (a lost connection, a server that did not
+/// answer): asked for again when next near the window. Pictures that were too large or not
+/// pictures stay failed.
+pub fn forget_unreachable(state: &mut State) {
+    let gone: Vec<PicKey> = state
+        .pictures
+        .slots
+        .iter()
+        .filter(|(_, s)| matches!(s, Slot::Failed(super::pictures::PicFailure::Unreachable)))
+        .map(|(k, _)| k.clone())
+        .collect();
+    for k in &gone {
+        state.pictures.slots.remove(k);
+        redraw(state, k);
+    }
+}

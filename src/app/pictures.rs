@@ -142,6 +142,22 @@ pub struct PicDone {
     pub result: Result<((u32, u32), Arc<Cells>), PicFailure>,
 }
 
+/// How sending a local picture goes (`Effect::SendPicture`), as the runtime reports it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SendEvent {
+    /// Bytes uploaded so far by `upload_file_stream` (pictures over 10 MB).
+    Progress { done: u64, total: u64 },
+    /// Ready: the segment the pending message shows (its picture already in the caches), and
+    /// the `file` NapCat is sent (`base64://…`, or the path an upload left on its host).
+    Ready {
+        peer: Peer,
+        shown: Box<ImageData>,
+        file: String,
+    },
+    /// Why it cannot be sent (no such file, not a picture, too large, the upload failed).
+    Failed(String),
+}
+
 /// Everything the app knows of pictures.
 #[derive(Debug, Clone, Default)]
 pub struct Pictures {
@@ -156,6 +172,9 @@ pub struct Pictures {
     pub pending: Vec<(PicKey, CellBox)>,
     /// Which timeline entries show each picture (redrawn when it changes).
     pub shown_in: HashMap<PicKey, Vec<(Peer, SortKey)>>,
+    /// A pasted picture path waiting for its question's answer: the chat, the path, and the
+    /// text the paste put into the composer.
+    pub pasted: Option<(Peer, String, String)>,
 }
 
 impl Pictures {

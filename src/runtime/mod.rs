@@ -336,6 +336,7 @@ impl<S: Surface, H: Host> Loop<S, H> {
             Effect::SaveSession(session) => self.save(session),
             Effect::Redraw => self.screen.invalidate(),
             Effect::Picture(job) => self.pictures.perform(job),
+            Effect::SendPicture { peer, path } => self.pictures.send(peer, path),
             Effect::EnhanceKeyboard => self.host.enhance_keyboard(),
             Effect::Reconnect => self.client.reconnect_now(),
             Effect::Continue(step) => {

@@ -6,6 +6,7 @@
 pub mod cache;
 pub mod decode;
 pub mod get;
+pub mod send;
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -54,7 +55,7 @@ impl Decoded {
     }
 }
 
-struct Inner {
+pub(crate) struct Inner {
     cache: Option<cache::DiskCache>,
     decoded: Mutex<Decoded>,
 }
@@ -116,6 +117,17 @@ impl PictureService {
             client,
             fetcher,
         }
+    }
+
+    /// Starts preparing the local picture at `path` for `peer` (see [`send::prepare`]).
+    pub fn send(&self, peer: crate::onebot::Peer, path: String) {
+        tokio::spawn(send::prepare(
+            self.inner.clone(),
+            self.client.clone(),
+            self.tx.clone(),
+            peer,
+            path,
+        ));
     }
 
     /// The HTTP fetcher (its log says what was fetched).
@@ -184,6 +196,19 @@ impl Inner {
         }
         let bytes = self.cache.as_ref()?.get(&job.key)?;
         Some(self.decoded_from(job, &bytes))
+    }
+
+    /// A picture being sent: kept on disk and in memory under `key`, so its pending message
+    /// shows it at once.
+    fn keep_sent(&self, key: &PicKey, bytes: &[u8]) {
+        if let Ok(img) = decode::decode(bytes)
+            && let Ok(mut d) = self.decoded.lock()
+        {
+            d.put(key.clone(), Arc::new(img));
+        }
+        if let Some(c) = &self.cache {
+            let _ = c.put(key, bytes);
+        }
     }
 
     /// Decodes `bytes` (kept decoded in memory), then encodes at the job's size.
