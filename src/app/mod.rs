@@ -16,13 +16,14 @@
 //!
 //! The core modules: `action`, `admin/audit`, `call`, `call/chat`, `call/contacts`,
 //! `call/forwarding`, `call/group`, `call/members`, `call/messages`, `call/reactions`,
-//! `call/reply`, `call/requests`, `chat`, `composer`, `contacts`, `drafts`, `effect`, `inbox`,
-//! `keymap`, `loads`, `msg`, `notify`, `pictures`, `popup`, `popup/state`, `state`, `store_state`, `stored`, `text`.
+//! `call/reply`, `call/requests`, `chat`, `composer`, `contacts`, `drafts`, `effect`, `fuzzy`,
+//! `inbox`, `keymap`, `loads`, `msg`, `notify`, `pictures`, `popup`, `popup/state`, `state`,
+//! `store_state`, `stored`, `text`.
 //!
 //! The feature modules: `actions`, `admin`, `admin/commands`, `admin/duration`, `admin/group`,
 //! `admin/members`, `admin/messages`, `admin/roles`, `admin/sheets`, `admin/target`, `catch_up`,
 //! `chat_prefs`, `command_line`, `commands`, `completion`, `cursor`, `editor`, `events`, `forwarding`,
-//! `fuzzy`, `history`, `input`, `keymap/hint`, `lifecycle`, `load_tracker`, `local`,
+//! `history`, `input`, `keymap/hint`, `lifecycle`, `load_tracker`, `local`,
 //! `member_list`, `names`,
 //! `open_link`, `outgoing`, `picture_loads`, `picture_send`, `popup/confirm`, `popup/essences`, `popup/faces`, `popup/find`,
 //! `popup/forward`, `popup/help`, `popup/inbox`, `popup/leave`, `popup/links`, `popup/mute`, `popup/mutes`,
