@@ -398,3 +398,39 @@ async fn a_local_picture_is_sent_inline_up_to_10_mb_and_by_stream_above() {
     }
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[tokio::test]
+async fn a_picture_sent_to_the_simulator_is_what_its_link_serves() {
+    use base64::Engine;
+    let sim = Sim::start(SimConfig::default()).await.expect("sim");
+    let client = connected(&sim).await;
+    let g = sim.with_world(|w| w.groups()[0].group_id);
+    let dir = std::env::temp_dir().join(format!("napterm-pic-echo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let bytes = std::fs::read(png_file(&dir, "mine.png", 0)).expect("read");
+    let seg: Segment = serde_json::from_value(serde_json::json!({"type": "image", "data": {
+        "file": format!("base64://{}", base64::engine::general_purpose::STANDARD.encode(&bytes)),
+    }}))
+    .expect("segment");
+    let sent = client
+        .send_message(Peer::Group(g), &napterm::onebot::MessageChain(vec![seg]))
+        .await
+        .expect("sent");
+    let ev = client.get_msg(sent.message_id).await.expect("get_msg");
+    let url = ev
+        .message
+        .segments()
+        .iter()
+        .find_map(|s| match s {
+            Segment::Image(i) => i.url.clone(),
+            _ => None,
+        })
+        .expect("a link");
+    let f = napterm::runtime::fetch::Fetcher::new(FetchLimits::default()).expect("fetcher");
+    let mut sink = napterm::runtime::fetch::MemorySink::new(1 << 20);
+    f.fetch(&url, Default::default(), &mut sink)
+        .await
+        .expect("fetched");
+    assert_eq!(sink.into_bytes(), bytes);
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -175,10 +175,17 @@ impl World {
             if img.file.trim().is_empty() || img.file.contains("://") {
                 continue;
             }
-            let bytes = bytes_for(img);
+            // Bytes already filed (a picture sent) are kept; the rest get the gallery's.
+            let bytes = match self.blob(&img.file) {
+                Some(b) => b,
+                None => {
+                    let b = bytes_for(img);
+                    self.put_blob(&img.file, b.clone());
+                    b
+                }
+            };
             img.file_size = Some(bytes.len() as u64);
             let appid = appid_of(img.url.as_deref());
-            self.put_blob(&img.file, bytes);
             img.url = Some(self.media_url(appid, &img.file));
         }
     }
