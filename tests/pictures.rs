@@ -390,6 +390,20 @@ fn the_viewer_opens_steps_copies_and_closes() {
     update(&mut s, Msg::Picture(serve(&js[0])));
     let (buf, _) = frame(&mut s, &mut ui, 80, 24);
     insta::assert_snapshot!("pictures_viewer_80x24", text(&buf));
+    // At 160x48 the viewer asks again at its larger size, and draws that.
+    s.size = (160, 48);
+    let (_, fx) = frame(&mut s, &mut ui, 160, 48);
+    // (The timeline behind it is wider now too: its pictures are asked for again as well.)
+    let vbox = napterm::app::popup::pictures::viewer_box((160, 48));
+    let big: Vec<_> = jobs(&fx).into_iter().filter(|j| j.fit == vbox).collect();
+    assert_eq!(big.len(), 1);
+    assert_eq!(big[0].key.0, "f:TALL.png");
+    for j in jobs(&fx) {
+        update(&mut s, Msg::Picture(serve(&j)));
+    }
+    let (buf, _) = frame(&mut s, &mut ui, 160, 48);
+    insta::assert_snapshot!("pictures_viewer_160x48", text(&buf));
+    s.size = (80, 24);
     // → steps to the sticker, ← back; the ends stay put.
     let fx = key(&mut s, KeyCode::Right);
     let Some(Popup::Pictures(v)) = &s.popup else {
