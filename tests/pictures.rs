@@ -561,3 +561,69 @@ fn a_pasted_picture_path_asks_before_sending_and_no_keeps_the_text() {
     );
     assert_eq!(s.composer.text(), "看 /tmp/猫.png");
 }
+
+#[test]
+fn tab_completes_local_picture_paths_after_image() {
+    use napterm::app::composer::CompletionKind;
+    use napterm::app::pictures::DirEntry;
+    let mut s = world(Mode::Inline);
+    let mut fx = Vec::new();
+    for c in "/image ~/Pic".chars() {
+        fx.extend(key(&mut s, KeyCode::Char(c)));
+    }
+    assert!(
+        fx.contains(&Effect::ListDir { dir: "~/".into() }),
+        "the folder is read once: {fx:?}"
+    );
+    // The working directory after `/image `, then `~/` once, whatever is typed after it.
+    assert_eq!(
+        fx.iter()
+            .filter(|e| matches!(e, Effect::ListDir { .. }))
+            .collect::<Vec<_>>(),
+        vec![
+            &Effect::ListDir { dir: "".into() },
+            &Effect::ListDir { dir: "~/".into() }
+        ]
+    );
+    let entry = |name: &str, dir: bool| DirEntry {
+        name: name.into(),
+        dir,
+    };
+    update(
+        &mut s,
+        Msg::Listed {
+            dir: "~/".into(),
+            entries: vec![
+                entry("Pictures", true),
+                entry("Public", true),
+                entry("a.png", false),
+            ],
+        },
+    );
+    let c = s.composer.completion.as_ref().expect("a list");
+    assert_eq!(c.kind, CompletionKind::Path);
+    let labels: Vec<&str> = c.items.iter().map(|i| i.label.as_str()).collect();
+    assert_eq!(labels, vec!["Pictures/"]);
+    // Tab goes into the folder, which is read in turn.
+    let fx = key(&mut s, KeyCode::Tab);
+    assert_eq!(s.composer.text(), "/image ~/Pictures/");
+    assert!(fx.contains(&Effect::ListDir {
+        dir: "~/Pictures/".into()
+    }));
+    update(
+        &mut s,
+        Msg::Listed {
+            dir: "~/Pictures/".into(),
+            entries: vec![entry("猫.png", false)],
+        },
+    );
+    // Enter on a picture sends it.
+    let fx = key(&mut s, KeyCode::Enter);
+    assert!(
+        fx.contains(&Effect::SendPicture {
+            peer: GROUP,
+            path: "~/Pictures/猫.png".into()
+        }),
+        "{fx:?}"
+    );
+}

@@ -53,6 +53,9 @@ pub enum Effect {
     /// Reads the local picture at `path` (`~` and relative paths allowed) and prepares it for
     /// `peer`; how it goes comes back as `Msg::PictureSend`.
     SendPicture { peer: Peer, path: String },
+    /// Lists the folder `dir` (as typed after `/image `) for completion: its folders and
+    /// pictures come back as `Msg::Listed`.
+    ListDir { dir: String },
     /// Hands `Msg::Continue(step)` back to `update`: what a confirmation's yes goes on with
     /// when it changes more than the server (a send shows its message and empties the composer).
     Continue(Step),

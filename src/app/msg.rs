@@ -50,6 +50,11 @@ pub enum Msg {
     Picture(super::pictures::PicDone),
     /// How sending a local picture goes (see `Effect::SendPicture`).
     PictureSend(super::pictures::SendEvent),
+    /// A folder listed for `/image ` completion (see `Effect::ListDir`).
+    Listed {
+        dir: String,
+        entries: Vec<super::pictures::DirEntry>,
+    },
     /// Something about how napterm was started that the user should read (`--token` is
     /// visible in `ps`).
     Warning(String),

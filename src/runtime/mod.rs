@@ -356,6 +356,7 @@ impl<S: Surface, H: Host> Loop<S, H> {
             Effect::Redraw => self.screen.invalidate(),
             Effect::Picture(job) => self.pictures.perform(job),
             Effect::SendPicture { peer, path } => self.pictures.send(peer, path),
+            Effect::ListDir { dir } => picture::send::spawn_list(self.tx.clone(), dir),
             Effect::EnhanceKeyboard => self.host.enhance_keyboard(),
             Effect::Reconnect => self.client.reconnect_now(),
             Effect::Continue(step) => {
