@@ -627,3 +627,33 @@ fn tab_completes_local_picture_paths_after_image() {
         "{fx:?}"
     );
 }
+
+#[test]
+fn what_is_remembered_of_pictures_is_bounded() {
+    use napterm::app::pictures::{PicKey, SLOTS_CAP};
+    let mut s = world(Mode::Inline);
+    let elsewhere = Peer::Private(20002);
+    let key = SortKey {
+        time: 1,
+        seq: 0,
+        arrival: 1,
+    };
+    for i in 0..SLOTS_CAP + 1 {
+        let k = PicKey(format!("f:old{i}.jpg"));
+        s.pictures
+            .slots
+            .insert(k.clone(), Slot::Failed(PicFailure::Unreachable));
+        s.pictures.shown_in.insert(k, vec![(elsewhere, key)]);
+    }
+    settle(&mut s, 80, 24);
+    assert!(s.pictures.slots.len() < 100, "{}", s.pictures.slots.len());
+    assert!(
+        s.pictures
+            .shown_in
+            .values()
+            .flatten()
+            .all(|(p, _)| *p == GROUP)
+    );
+    // The open chat's pictures are still there.
+    assert!(s.pictures.slots.contains_key(&PicKey("f:WIDE.jpg".into())));
+}

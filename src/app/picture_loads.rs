@@ -76,6 +76,7 @@ pub fn on_frame(state: &mut State, fx: &mut Vec<Effect>) {
         return;
     }
     let Some(peer) = state.open else { return };
+    forget_far(state, peer);
     for w in wanted(state) {
         let pics = &mut state.pictures;
         let shown = pics.shown_in.entry(w.key.clone()).or_default();
@@ -177,4 +178,20 @@ pub fn forget_unreachable(state: &mut State) {
         state.pictures.slots.remove(k);
         redraw(state, k);
     }
+}
+
+/// Keeps what is remembered of pictures bounded: over [`SLOTS_CAP`], only the open chat's
+/// stay (and those asked for).
+fn forget_far(state: &mut State, open: Peer) {
+    let pics = &mut state.pictures;
+    if pics.slots.len() <= super::pictures::SLOTS_CAP {
+        return;
+    }
+    pics.shown_in.retain(|_, places| {
+        places.retain(|(p, _)| *p == open);
+        !places.is_empty()
+    });
+    let (shown, pending) = (&pics.shown_in, &pics.pending);
+    pics.slots
+        .retain(|k, _| shown.contains_key(k) || pending.iter().any(|(p, _)| p == k));
 }

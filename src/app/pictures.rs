@@ -22,6 +22,9 @@ pub const ENCODED_CAP: usize = 64;
 pub const IN_FLIGHT: usize = 4;
 /// Entries above the first and below the last visible one whose pictures are loaded too.
 pub const NEAR: usize = 6;
+/// Pictures whose slot and places are remembered; past this, those of other chats than the
+/// open one are forgotten (asked for again if they come back on screen).
+pub const SLOTS_CAP: usize = 20_000;
 
 /// How pictures show in the timeline (`[images] mode`, toggled by a key).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -118,7 +118,12 @@ pub async fn bytes(
         }
     }
     let file = job.file.trim();
-    if !file.is_empty() && !file.contains("://") {
+    // NapCat takes a file token here, not a URL or a path on its host (media.md).
+    let token = !file.is_empty()
+        && !file.contains("://")
+        && !file.starts_with('/')
+        && !file.contains(":\\");
+    if token {
         match stream(client, file).await {
             Ok(b) => return Ok(b),
             Err(Miss::TooLarge) => return too_large,
