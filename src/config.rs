@@ -85,6 +85,28 @@ pub struct Config {
     pub privacy: PrivacyConfig,
     /// The colours: a shipped theme and per-role overrides.
     pub theme: ThemeConfig,
+    /// Where saved attachments go.
+    pub files: FilesConfig,
+    /// What plays voice messages.
+    pub media: MediaConfig,
+}
+
+/// The `[files]` table.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FilesConfig {
+    /// The folder saves go into (`~` works); default: the XDG download folder, else
+    /// `~/Downloads`.
+    pub download_dir: Option<String>,
+}
+
+/// The `[media]` table.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MediaConfig {
+    /// The command that plays a voice (the file's path is appended); default: the first of
+    /// `mpv`, `ffplay`, `paplay` on PATH.
+    pub player: Option<String>,
 }
 
 impl Default for Config {
@@ -103,6 +125,8 @@ impl Default for Config {
             history: HistoryConfig::default(),
             privacy: PrivacyConfig::default(),
             theme: ThemeConfig::default(),
+            files: FilesConfig::default(),
+            media: MediaConfig::default(),
         }
     }
 }
@@ -494,6 +518,10 @@ pub struct Settings {
     pub privacy: PrivacyConfig,
     /// The `[theme]` table (drawn at the depth of `colors`).
     pub theme: ThemeConfig,
+    /// The `[files]` table.
+    pub files: FilesConfig,
+    /// The `[media]` table.
+    pub media: MediaConfig,
     /// The config file that was read, if one was.
     pub config_file: Option<PathBuf>,
     /// What the user should read about how napterm was started (the interface shows it too,
@@ -600,6 +628,8 @@ impl Settings {
             history: config.history,
             privacy: config.privacy,
             theme: config.theme,
+            files: config.files,
+            media: config.media,
             config_file: file_path,
             warnings: Vec::new(),
         })

@@ -46,6 +46,8 @@ pub enum Msg {
     KeyboardProtocol(bool),
     /// A confirmed step to take (see `Effect::Continue`).
     Continue(super::effect::Step),
+    /// A transfer's progress or end (the runtime's `Effect::Save` / `Effect::Upload`).
+    Transfer(super::transfer::TransferEvent),
     /// Something about how napterm was started that the user should read (`--token` is
     /// visible in `ps`).
     Warning(String),

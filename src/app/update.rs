@@ -16,7 +16,7 @@ use super::state::State;
 use super::stored::StoreEvent;
 use super::{
     actions, command_line, completion, editor, events, lifecycle, local, popup, reactions, reports,
-    sending, sidebar, timeline_nav, typing,
+    saving, sending, sidebar, timeline_nav, typing,
 };
 
 /// Applies one message to the state and returns what the outside world should do.
@@ -72,6 +72,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Warning(w) => state.error(w),
         Msg::Continue(step) => sending::on_step(state, step, &mut fx),
+        Msg::Transfer(event) => saving::on_event(state, event, &mut fx),
     }
     // Whatever the message did to the composer, the open chat's draft follows, and is saved
     // (the runtime writes it once typing pauses).

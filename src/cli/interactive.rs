@@ -103,6 +103,16 @@ pub async fn run(
         audit: Some(dir.join(audit)),
         history,
         warnings: settings.warnings.clone(),
+        transfers: crate::runtime::transfer::TransferOptions {
+            download_dir: settings
+                .files
+                .download_dir
+                .as_deref()
+                .map(crate::runtime::transfer::expand_home)
+                .unwrap_or_else(crate::runtime::transfer::default_download_dir),
+            player: settings.media.player.clone(),
+            limits: Default::default(),
+        },
     };
     run_tui(client, events, opts)
         .await

@@ -14,6 +14,7 @@ pub mod host;
 pub mod persist;
 pub mod screen;
 pub mod terminal;
+pub mod transfer;
 
 use std::io;
 use std::path::PathBuf;
@@ -56,6 +57,8 @@ pub struct Options {
     pub history: Option<history::HistoryOptions>,
     /// Shown in the status line at start (stderr is hidden behind the full screen).
     pub warnings: Vec<String>,
+    /// Where saves go, what plays voices.
+    pub transfers: transfer::TransferOptions,
 }
 
 /// Everything the loop works with besides the state.
@@ -85,6 +88,8 @@ pub struct Loop<S: Surface, H: Host> {
     pending_edit: Option<(Option<crate::onebot::Peer>, String)>,
     /// The local history service (None: no history is kept).
     pub history: Option<history::HistoryService>,
+    /// Saves, uploads and voices in flight.
+    pub transfers: transfer::Transfers,
 }
 
 /// The switch that stops the input reader (true) and starts it again (false), and whether it
@@ -152,6 +157,7 @@ impl<S: Surface, H: Host> Loop<S, H> {
             input: None,
             pending_edit: None,
             history: None,
+            transfers: transfer::Transfers::new(transfer::TransferOptions::default()),
         }
     }
 
@@ -328,6 +334,14 @@ impl<S: Surface, H: Host> Loop<S, H> {
             }
             Effect::SaveSession(session) => self.save(session),
             Effect::Redraw => self.screen.invalidate(),
+            Effect::Save(job) => self.transfers.save(job, &self.client, &self.tx),
+            Effect::Upload(job) => self.transfers.upload(job, &self.client, &self.tx),
+            Effect::CancelTransfer(id) => self.transfers.cancel(id, &self.tx),
+            Effect::OpenFile(path) => {
+                if let Err(why) = self.host.open_file(&path) {
+                    self.failed(Failure::Open(why));
+                }
+            }
             Effect::EnhanceKeyboard => self.host.enhance_keyboard(),
             Effect::Reconnect => self.client.reconnect_now(),
             Effect::Continue(step) => {
@@ -532,6 +546,7 @@ pub async fn run_tui(
     lp.bell = opts.bell;
     lp.osc = opts.osc;
     lp.session = opts.session;
+    lp.transfers = transfer::Transfers::new(opts.transfers);
     lp.audit = opts.audit;
     lp.input = Some(input);
     if let Some(h) = opts.history {

@@ -520,6 +520,20 @@ pub fn status(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) -> Opt
         );
         x += w + 2;
     }
+    // Transfers in flight: name, percent, speed.
+    if let Some(transfers) = crate::app::saving::summary(state)
+        && x < area.x + area.width
+    {
+        let w = put(
+            buf,
+            x,
+            area.y,
+            &sanitize_line(&transfers),
+            area.x + area.width - x,
+            theme.status,
+        );
+        x += w + 2;
+    }
     let right = hints(state);
     let (msg, mstyle) = if let Some((tone, text)) = state.status.message() {
         let style = match tone {
