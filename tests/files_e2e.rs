@@ -548,3 +548,207 @@ async fn a_voice_plays_with_the_configured_player() {
     h.settle(50).await;
     assert!(std::fs::read(&out).unwrap() == voice);
 }
+
+/// Opens `/files` on the open group and waits for the listing.
+async fn browse(h: &mut Harness) {
+    h.state.focus = Pane::Composer;
+    h.type_text("/files");
+    h.enter();
+    h.until("the listing", |s| {
+        matches!(&s.popup, Some(napterm::app::popup::Popup::Files(b)) if b.entries.ready().is_some())
+    })
+    .await;
+}
+
+fn browser(h: &Harness) -> &napterm::app::popup::FileBrowser {
+    match &h.state.popup {
+        Some(napterm::app::popup::Popup::Files(b)) => b,
+        other => panic!("no browser: {other:?}"),
+    }
+}
+
+/// Moves the browser's selection to the entry named `name`.
+fn pick(h: &mut Harness, name: &str) {
+    let i = browser(h)
+        .visible()
+        .iter()
+        .position(|e| e.name() == name)
+        .unwrap_or_else(|| panic!("no {name}"));
+    if let Some(napterm::app::popup::Popup::Files(b)) = &mut h.state.popup {
+        b.selected = i;
+    }
+}
+
+async fn members_loaded(h: &mut Harness, g: i64) {
+    h.until("members loaded", |s| {
+        s.contacts
+            .members
+            .get(&g)
+            .is_some_and(|m| !m.ordered().is_empty())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_file_browser_opens_folders_saves_and_goes_back_up() {
+    let dir = Folder::new("browse");
+    let mut h = harness(&dir.0).await;
+    open(&mut h, Peer::Group(G)).await;
+    browse(&mut h).await;
+    let b = browser(&h);
+    assert!(b.space.is_some(), "the space used is shown");
+    let folder = b
+        .visible()
+        .iter()
+        .find_map(|e| match e {
+            napterm::app::popup::FileEntry::Folder { name, .. } => Some(name.clone()),
+            _ => None,
+        })
+        .expect("a folder");
+    pick(&mut h, &folder);
+    h.enter();
+    h.until("inside the folder", |s| {
+        matches!(&s.popup, Some(napterm::app::popup::Popup::Files(b)) if b.path.len() == 1 && b.entries.ready().is_some())
+    })
+    .await;
+    assert_eq!(h.calls("get_group_files_by_folder").len(), 1);
+    let file = browser(&h)
+        .visible()
+        .iter()
+        .find_map(|e| match e {
+            napterm::app::popup::FileEntry::File { name, id, size, .. } if *size < 20_000_000 => {
+                Some((name.clone(), id.clone()))
+            }
+            _ => None,
+        })
+        .expect("a small file in it");
+    pick(&mut h, &file.0);
+    h.type_text("s");
+    h.until("saved", |s| {
+        s.transfers.active.is_empty() && s.status.info().is_some_and(|i| i.contains("已保存"))
+    })
+    .await;
+    let expected = h.sim.with_world(|w| w.blob(&file.1)).expect("bytes");
+    let saved = std::fs::read(dir.0.join(napterm::app::transfer::safe_name(&file.0))).unwrap();
+    assert!(saved == expected.as_ref());
+    // Backspace: up to the root, listed anew.
+    h.key(
+        crossterm::event::KeyCode::Backspace,
+        crossterm::event::KeyModifiers::NONE,
+    );
+    h.until("back at the root", |s| {
+        matches!(&s.popup, Some(napterm::app::popup::Popup::Files(b)) if b.path.is_empty() && b.entries.ready().is_some())
+    })
+    .await;
+    assert_eq!(
+        h.calls("get_group_root_files").len(),
+        2,
+        "listed again, never cached"
+    );
+}
+
+#[tokio::test]
+async fn the_browser_refuses_what_the_account_may_not_do_and_deletes_what_it_may() {
+    let dir = Folder::new("perm");
+    let mut h = harness(&dir.0).await;
+    // A plain member: others' files and folders are refused here, before any call.
+    let g = roster::GROUP_LARGE;
+    open(&mut h, Peer::Group(g)).await;
+    members_loaded(&mut h, g).await;
+    browse(&mut h).await;
+    let theirs = browser(&h)
+        .visible()
+        .iter()
+        .find_map(|e| match e {
+            napterm::app::popup::FileEntry::File { name, uploader, .. }
+                if *uploader != roster::SELF_ID =>
+            {
+                Some(name.clone())
+            }
+            _ => None,
+        })
+        .expect("someone else's file");
+    pick(&mut h, &theirs);
+    h.type_text("d");
+    h.until("refused", |s| s.status.error().is_some()).await;
+    assert!(
+        h.state
+            .status
+            .error()
+            .unwrap()
+            .contains("只能删除自己上传的文件")
+    );
+    assert!(browser(&h).pending.is_none());
+    h.type_text("N");
+    h.until("refused", |s| {
+        s.status.error().is_some_and(|e| e.contains("新建文件夹"))
+    })
+    .await;
+    assert!(h.calls("delete_group_file").is_empty());
+    assert!(h.calls("create_group_file_folder").is_empty());
+    h.esc();
+    h.until("closed", |s| s.popup.is_none()).await;
+
+    // The owner: asked first, then deleted, and the folder listed again.
+    open(&mut h, Peer::Group(G)).await;
+    members_loaded(&mut h, G).await;
+    browse(&mut h).await;
+    let victim = browser(&h)
+        .visible()
+        .iter()
+        .find_map(|e| match e {
+            napterm::app::popup::FileEntry::File { name, .. } => Some(name.clone()),
+            _ => None,
+        })
+        .expect("a file");
+    pick(&mut h, &victim);
+    h.type_text("d");
+    h.until("asked", |_| true).await;
+    h.until(
+        "pending",
+        |s| matches!(&s.popup, Some(napterm::app::popup::Popup::Files(b)) if b.pending.is_some()),
+    )
+    .await;
+    assert!(h.calls("delete_group_file").is_empty(), "asks first");
+    h.type_text("y");
+    h.until("deleted", |s| {
+        s.status.info().is_some_and(|i| i.contains("已删除"))
+    })
+    .await;
+    assert_eq!(h.calls("delete_group_file").len(), 1);
+    h.until("listed again", |s| {
+        matches!(&s.popup, Some(napterm::app::popup::Popup::Files(b)) if b.entries.ready().is_some_and(|v| v.iter().all(|e| e.name() != victim)))
+    })
+    .await;
+    // A new folder, and an upload into it from the browser.
+    h.type_text("N");
+    h.until(
+        "naming",
+        |s| matches!(&s.popup, Some(napterm::app::popup::Popup::Files(b)) if b.field.is_some()),
+    )
+    .await;
+    h.type_text("作业");
+    h.enter();
+    h.until("made", |s| {
+        s.status.info().is_some_and(|i| i.contains("已新建"))
+    })
+    .await;
+    h.until("listed", |s| {
+        matches!(&s.popup, Some(napterm::app::popup::Popup::Files(b)) if b.entries.ready().is_some_and(|v| v.iter().any(|e| e.name() == "作业")))
+    })
+    .await;
+    pick(&mut h, "作业");
+    h.enter();
+    h.until("inside", |s| matches!(&s.popup, Some(napterm::app::popup::Popup::Files(b)) if b.path.len() == 1 && b.entries.ready().is_some())).await;
+    let path = local_file(&dir.0, "hw1.txt", b"answers");
+    h.type_text("u");
+    h.type_text(&path);
+    h.enter();
+    h.until("uploaded", |s| {
+        s.status.info().is_some_and(|i| i.contains("已上传"))
+    })
+    .await;
+    let posted = h.calls("upload_group_file");
+    let folder_id = browser(&h).folder_id().map(str::to_string);
+    assert_eq!(posted[0]["folder_id"].as_str(), folder_id.as_deref());
+}

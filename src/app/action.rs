@@ -257,6 +257,8 @@ actions! {
     Reject = "reject", "请求收件箱：拒绝 (加群请求可填理由)";
     /// Lists: deletes the selected entry (a notice, after a confirmation; an essence).
     Delete = "delete", "列表：删除选中的公告或精华";
+    /// The group file browser: makes a folder (owner and admins).
+    NewFolder = "new_folder", "群文件：新建文件夹 (群主、管理员)";
     /// Does nothing (unbinds a key in a user keymap).
     Noop = "noop", "无 (用于解绑按键)";
 }

@@ -239,6 +239,7 @@ pub fn run_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
         | Action::Accept
         | Action::Reject
         | Action::Delete
+        | Action::NewFolder
         | Action::Noop => {}
     }
 }

@@ -10,7 +10,7 @@ use super::admin::commands as admin;
 use super::call::MarkAllRead;
 use super::effect::Effect;
 use super::lifecycle::{close_chat, open_chat};
-use super::popup::{Confirm, FacePicker, HelpView, Popup};
+use super::popup::{self, Confirm, FacePicker, HelpView, Popup};
 use super::state::State;
 use super::stored::StoreWrite;
 use super::{
@@ -150,6 +150,14 @@ pub static COMMANDS: &[Command] = &[
         desc: "把本地音频作为语音消息发送",
         no_args: false,
         handler: uploading::voice_command,
+    },
+    Command {
+        name: "files",
+        aliases: &[],
+        usage: "",
+        desc: "群文件: 浏览、保存、上传、删除 (成员列表 {members:run /files})",
+        no_args: true,
+        handler: popup::files::command,
     },
     Command {
         name: "cancel",

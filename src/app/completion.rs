@@ -21,7 +21,8 @@ const LIMIT: usize = 8;
 pub fn refresh(state: &mut State, fx: &mut Vec<Effect>) {
     let found = mention(state, fx)
         .or_else(|| command(state))
-        .or_else(|| chat(state));
+        .or_else(|| chat(state))
+        .or_else(|| path(state, fx));
     let old = state.composer.completion.take();
     state.composer.completion = found.map(|mut c| {
         // The highlight stays where it was while the query is the same.
@@ -225,6 +226,81 @@ fn chat(state: &State) -> Option<Completion> {
         items,
         selected: 0,
     })
+}
+
+/// Commands whose argument is a local path.
+const PATH_COMMANDS: [&str; 3] = ["upload", "voice", "image"];
+
+/// A local path after `/upload ` (and `/voice `, `/image `): the entries of the folder typed so
+/// far, asked of the runtime when another folder is typed.
+fn path(state: &mut State, fx: &mut Vec<Effect>) -> Option<Completion> {
+    let before = command_line_before_cursor(state)?;
+    let (name, rest) = before.strip_prefix('/')?.split_once(char::is_whitespace)?;
+    let command = commands::find(name)?;
+    if !PATH_COMMANDS.contains(&command.name) {
+        return None;
+    }
+    let query = rest.trim_start();
+    let col = before.chars().count() - query.chars().count();
+    let (dir, prefix) = match query.rfind('/') {
+        Some(i) => (&query[..=i], &query[i + 1..]),
+        None => ("", query),
+    };
+    let listing = &mut state.transfers.listing;
+    if listing.dir != dir || listing.entries.is_empty() && listing.asked.is_none() {
+        if listing.asked.as_deref() != Some(dir) {
+            listing.asked = Some(dir.to_string());
+            fx.push(Effect::ListDir(dir.to_string()));
+        }
+        if listing.dir != dir {
+            return None;
+        }
+    }
+    let items: Vec<CompletionItem> = listing
+        .entries
+        .iter()
+        .filter(|(n, _)| n.starts_with(prefix) && (prefix.starts_with('.') || !n.starts_with('.')))
+        .take(LIMIT * 4)
+        .map(|(n, is_dir)| {
+            let full = format!("{dir}{n}");
+            CompletionItem {
+                label: if *is_dir { format!("{n}/") } else { n.clone() },
+                detail: if *is_dir {
+                    "文件夹".into()
+                } else {
+                    String::new()
+                },
+                pick: if *is_dir {
+                    Pick::Text(format!("{full}/"))
+                } else {
+                    Pick::Line(full)
+                },
+            }
+        })
+        .collect();
+    if items.is_empty() {
+        return None;
+    }
+    Some(Completion {
+        kind: CompletionKind::Path,
+        row: 0,
+        col,
+        query: query.to_string(),
+        items,
+        selected: 0,
+    })
+}
+
+/// A folder's entries came (`Effect::ListDir`): the list shows them if still wanted.
+pub fn listed(state: &mut State, dir: String, entries: Vec<(String, bool)>, fx: &mut Vec<Effect>) {
+    let listing = &mut state.transfers.listing;
+    if listing.asked.as_deref() != Some(dir.as_str()) {
+        return;
+    }
+    listing.asked = None;
+    listing.dir = dir;
+    listing.entries = entries;
+    refresh(state, fx);
 }
 
 #[cfg(test)]

@@ -55,6 +55,9 @@ pub enum Effect {
     Upload(UploadJob),
     /// Stops a transfer; what it wrote is removed.
     CancelTransfer(TransferId),
+    /// Lists a local folder (as typed, `~/` allowed) for path completion; the entries come back
+    /// as `Msg::Listed`.
+    ListDir(String),
     /// Opens a saved file with the system opener (over SSH its path is copied instead).
     OpenFile(String),
     /// Hands `Msg::Continue(step)` back to `update`: what a confirmation's yes goes on with

@@ -15,7 +15,7 @@
 //! one of them.
 //!
 //! The core modules: `action`, `admin/audit`, `call`, `call/chat`, `call/contacts`,
-//! `call/forwarding`, `call/group`, `call/members`, `call/messages`, `call/reactions`,
+//! `call/forwarding`, `call/group`, `call/group_files`, `call/members`, `call/messages`, `call/reactions`,
 //! `call/reply`, `call/requests`, `chat`, `composer`, `contacts`, `drafts`, `effect`, `inbox`,
 //! `keymap`, `loads`, `msg`, `notify`, `popup`, `popup/state`, `state`, `store_state`, `stored`, `text`, `transfer`.
 //!
@@ -25,7 +25,7 @@
 //! `fuzzy`, `history`, `input`, `keymap/hint`, `lifecycle`, `load_tracker`, `local`,
 //! `member_list`, `names`,
 //! `open_link`, `outgoing`, `popup/confirm`, `popup/essences`, `popup/faces`, `popup/find`,
-//! `popup/forward`, `popup/help`, `popup/inbox`, `popup/leave`, `popup/links`, `popup/mute`, `popup/mutes`,
+//! `popup/files`, `popup/forward`, `popup/help`, `popup/inbox`, `popup/leave`, `popup/links`, `popup/mute`, `popup/mutes`,
 //! `popup/notices`, `popup/profile`, `popup/protocol`, `popup/reaction_list`,
 //! `popup/reaction_picker`, `popup/sheet`, `quotes`, `reactions`, `reply_to`, `reports`,
 //! `requests`, `retry`, `roster`, `saving`, `seek`, `sending`, `sidebar`, `timeline_nav`,

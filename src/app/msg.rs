@@ -48,6 +48,11 @@ pub enum Msg {
     Continue(super::effect::Step),
     /// A transfer's progress or end (the runtime's `Effect::Save` / `Effect::Upload`).
     Transfer(super::transfer::TransferEvent),
+    /// A local folder's entries (`Effect::ListDir`): names and whether each is a folder.
+    Listed {
+        dir: String,
+        entries: Vec<(String, bool)>,
+    },
     /// Something about how napterm was started that the user should read (`--token` is
     /// visible in `ps`).
     Warning(String),

@@ -158,10 +158,23 @@ pub struct Transfer {
     pub purpose: Purpose,
 }
 
+/// A local folder's entries, for completing paths (`/upload ~/Do` Tab).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Listing {
+    /// The folder as typed (`~/Documents/`, `` for the current one).
+    pub dir: String,
+    /// Names and whether each is a folder.
+    pub entries: Vec<(String, bool)>,
+    /// The folder asked for and not answered yet.
+    pub asked: Option<String>,
+}
+
 /// Every transfer in flight, and where finished saves went.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Transfers {
     pub active: Vec<Transfer>,
+    /// The last local folder listed for path completion.
+    pub listing: Listing,
     next_id: TransferId,
     /// The file a saved message went to: `o` then opens it.
     pub saved: HashMap<(Peer, i64), String>,

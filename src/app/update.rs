@@ -73,6 +73,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Warning(w) => state.error(w),
         Msg::Continue(step) => sending::on_step(state, step, &mut fx),
         Msg::Transfer(event) => saving::on_event(state, event, &mut fx),
+        Msg::Listed { dir, entries } => completion::listed(state, dir, entries, &mut fx),
     }
     // Whatever the message did to the composer, the open chat's draft follows, and is saved
     // (the runtime writes it once typing pauses).

@@ -337,6 +337,7 @@ impl<S: Surface, H: Host> Loop<S, H> {
             Effect::Save(job) => self.transfers.save(job, &self.client, &self.tx),
             Effect::Upload(job) => self.transfers.upload(job, &self.client, &self.tx),
             Effect::CancelTransfer(id) => self.transfers.cancel(id, &self.tx),
+            Effect::ListDir(dir) => transfer::list_dir(dir, &self.tx),
             Effect::OpenFile(path) => {
                 if let Err(why) = self.host.open_file(&path) {
                     self.failed(Failure::Open(why));

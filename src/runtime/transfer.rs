@@ -75,6 +75,33 @@ pub fn expand_home(path: &str) -> PathBuf {
     }
 }
 
+/// Lists a local folder for path completion (off the loop thread): at most 500 entries, folders
+/// first, by name; an unreadable folder lists as empty.
+pub fn list_dir(dir: String, tx: &UnboundedSender<Msg>) {
+    let tx = tx.clone();
+    tokio::task::spawn_blocking(move || {
+        let path = if dir.is_empty() {
+            PathBuf::from(".")
+        } else {
+            expand_home(&dir)
+        };
+        let mut entries: Vec<(String, bool)> = std::fs::read_dir(&path)
+            .map(|rd| {
+                rd.filter_map(Result::ok)
+                    .take(5000)
+                    .map(|e| {
+                        let is_dir = e.path().is_dir();
+                        (e.file_name().to_string_lossy().into_owned(), is_dir)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        entries.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        entries.truncate(500);
+        let _ = tx.send(Msg::Listed { dir, entries });
+    });
+}
+
 /// The transfers in flight, by id.
 pub struct Transfers {
     opts: Arc<TransferOptions>,

@@ -24,6 +24,7 @@
 pub mod confirm;
 pub mod essences;
 pub mod faces;
+pub mod files;
 pub mod find;
 pub mod forward;
 pub mod help;
@@ -45,9 +46,10 @@ use crossterm::event::{KeyCode, KeyModifiers};
 use super::keymap::Key;
 
 pub use state::{
-    Confirm, EssenceList, FacePicker, FindView, ForwardLevel, ForwardView, HelpView, InboxInput,
-    InboxView, LeaveConfirm, LinkEntry, LinkPicker, LinkTarget, Load, MuteList, MutePicker,
-    NoticeList, ProfileCard, ReactionList, ReactionPicker, ReactionRow, Sheet, SheetKind,
+    BrowserField, Confirm, EssenceList, FacePicker, FileBrowser, FileEntry, FindView, ForwardLevel,
+    ForwardView, HelpView, InboxInput, InboxView, LeaveConfirm, LinkEntry, LinkPicker, LinkTarget,
+    Load, MuteList, MutePicker, NoticeList, ProfileCard, ReactionList, ReactionPicker, ReactionRow,
+    Sheet, SheetKind,
 };
 
 /// The registry: every popup, one row each (its variant and its state type). It expands a given
@@ -88,6 +90,8 @@ macro_rules! for_each_popup {
             React(ReactionPicker),
             /// Who reacted to a message with what.
             Reactions(ReactionList),
+            /// The group file browser: a folder's files and folders.
+            Files(FileBrowser),
         }
     };
 }
