@@ -283,6 +283,9 @@ pub fn on_event(state: &mut State, event: TransferEvent, fx: &mut Vec<Effect>) {
                 return;
             };
             match t.direction {
+                Direction::Down if t.purpose == Purpose::Play => {
+                    state.error(format!("无法播放语音: {reason}"))
+                }
                 Direction::Down => state.error(format!("{} 下载失败: {reason}", t.name)),
                 Direction::Up => uploading::failed(state, t, reason),
             }

@@ -340,7 +340,7 @@ impl Request for GroupFileSpace {
 
     fn done(self, state: &mut State, info: FileSystemInfo, _fx: &mut Vec<Effect>) {
         if let Some(b) = browser(state, self.group) {
-            b.space = Some((info.used_space, info.total_space));
+            b.space = Some((info.file_count, info.used_space, info.total_space));
         }
     }
 

@@ -301,8 +301,9 @@ pub struct FileBrowser {
     /// The folders opened from the root, as (id, name); empty at the root.
     pub path: Vec<(String, String)>,
     pub entries: Load<Vec<FileEntry>>,
-    /// Used and total bytes (`get_group_file_system_info`).
-    pub space: Option<(i64, i64)>,
+    /// File count, used and total bytes (`get_group_file_system_info`; NapCat reports the
+    /// used space as 0 and the total as a fixed 10 GiB).
+    pub space: Option<(i64, i64, i64)>,
     pub selected: usize,
     pub filter: String,
     /// The field being typed into, if any, and what it holds (for uploads and new folders).

@@ -91,12 +91,16 @@ pub fn draw(
             if !b.filter.is_empty() {
                 line.push_str(&format!("筛选「{}」  ", sanitize_line(&b.filter)));
             }
-            if let Some((used, total)) = b.space {
-                line.push_str(&format!(
-                    "已用 {} / 共 {}",
-                    human_size(used.max(0) as u64),
-                    human_size(total.max(0) as u64)
-                ));
+            if let Some((count, used, total)) = b.space {
+                line.push_str(&format!("共 {count} 个文件"));
+                // NapCat answers 0 used of a fixed 10 GiB: only a real figure is shown.
+                if used > 0 {
+                    line.push_str(&format!(
+                        " · 已用 {} / {}",
+                        human_size(used as u64),
+                        human_size(total.max(0) as u64)
+                    ));
+                }
             }
             put(
                 buf,
@@ -156,7 +160,7 @@ pub fn draw(
                 ),
             ),
         };
-        let dw = (width(&detail) as u16).min(inner.width / 2);
+        let dw = (width(&detail) as u16).min(inner.width * 3 / 5);
         let nw = inner.width.saturating_sub(dw + 2);
         put(
             buf,
