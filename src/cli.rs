@@ -68,7 +68,7 @@ pub struct GlobalArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Try napterm against a built-in simulated NapCat (no QQ account needed)
-    Demo,
+    Demo(DemoArgs),
     /// Run the simulated NapCat on its own, for a second terminal, bots or benchmarks
     #[command(
         long_about = "Run the simulated NapCat on its own: a believable account with \
@@ -153,6 +153,18 @@ pub struct SimArgs {
     /// Flood: number of messages (default 2000 when only --rate is given)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub count: Option<u64>,
+    /// A big account: 2,000 friends in 20 categories, 500 groups (of 3,000 and 2,000 members
+    /// among them), 300 recent chats
+    #[arg(long)]
+    pub big: bool,
+}
+
+/// `napterm demo` arguments.
+#[derive(Debug, Clone, Args)]
+pub struct DemoArgs {
+    /// The simulator's big account (see `napterm sim --big`)
+    #[arg(long)]
+    pub big: bool,
 }
 
 impl SimArgs {
@@ -288,7 +300,15 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         // Not fatal: napterm works without a log.
         eprintln!("napterm: warning: logging is off: {}", for_stderr(&e));
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    // The interactive client runs on one thread: the socket task, the input and the loop
+    // share it, so a message does not wake another thread on its way to the screen (the
+    // history store, the session writer and the terminal's keyboard query have their own
+    // threads). The scripting commands and the simulator keep the multi-thread runtime.
+    let mut builder = match cli.command {
+        None | Some(Command::Demo(_)) => tokio::runtime::Builder::new_current_thread(),
+        _ => tokio::runtime::Builder::new_multi_thread(),
+    };
+    let runtime = builder
         .enable_all()
         .build()
         .map_err(|e| Failure::new(EXIT_USAGE, format!("cannot start the async runtime: {e}")))?;
@@ -301,7 +321,7 @@ async fn dispatch(command: Option<Command>, settings: Settings) -> Result<(), Fa
             let (client, events) = crate::onebot::Client::connect(settings.connect_options());
             interactive::run(client, events, &settings, interactive::Session::Real).await
         }
-        Some(Command::Demo) => demo::run(settings).await,
+        Some(Command::Demo(args)) => demo::run(settings, args.big).await,
         Some(Command::Sim(args)) => sim::run(&args, &settings).await,
         Some(Command::Call(args)) => {
             call::run(&settings, &args.action, args.params.as_deref()).await

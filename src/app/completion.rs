@@ -7,9 +7,9 @@ use crate::onebot::Peer;
 
 use super::commands::{self, COMMANDS};
 use super::composer::{Completion, CompletionItem, CompletionKind, Pick};
-use super::contacts::Member;
+use super::contacts::MentionIndex;
 use super::effect::Effect;
-use super::fuzzy::{Candidate, rank};
+use super::fuzzy::rank;
 use super::member_list::ensure_members;
 use super::sidebar;
 use super::state::State;
@@ -82,6 +82,13 @@ fn mention(state: &mut State, fx: &mut Vec<Effect>) -> Option<Completion> {
     };
     let (row, col, query) = state.composer.mention_query()?;
     ensure_members(state, g, fx);
+    let self_id = state.self_id;
+    if let Some(ms) = state.contacts.members.get_mut(&g) {
+        let stamp = MentionIndex::stamp(ms, self_id);
+        if ms.mention.as_ref().map(|i| i.stamp) != Some(stamp) {
+            ms.mention = Some(MentionIndex::build(ms, self_id, stamp));
+        }
+    }
     let items = mention_candidates(state, g, &query);
     Some(Completion {
         kind: CompletionKind::Mention,
@@ -104,23 +111,19 @@ fn asks_for_everyone(query: &str) -> bool {
 /// them, so that `@` and Enter never pings the whole group.
 fn mention_candidates(state: &State, group: i64, query: &str) -> Vec<CompletionItem> {
     let mut out = Vec::new();
-    if let Some(members) = state.contacts.members.get(&group) {
-        let list: Vec<&Member> = members
-            .ordered()
-            .into_iter()
-            .filter(|m| m.user_id != state.self_id)
-            .collect();
-        let cands: Vec<Candidate> = list
-            .iter()
-            .map(|m| Candidate::new(&[&m.card, &m.nickname], m.user_id))
-            .collect();
+    if let Some(members) = state.contacts.members.get(&group)
+        && let Some(index) = &members.mention
+    {
+        let n = index.ids.len();
         let ranked: Vec<usize> = if query.is_empty() {
-            (0..list.len()).collect()
+            (0..n.min(LIMIT)).collect()
         } else {
-            rank(query, cands.iter().zip(0..list.len()))
+            rank(query, index.candidates.iter().zip(0..n))
         };
-        for i in ranked.into_iter().take(LIMIT) {
-            let m = list[i];
+        let found = ranked
+            .into_iter()
+            .filter_map(|i| members.by_id.get(index.ids.get(i)?));
+        for m in found.take(LIMIT) {
             out.push(CompletionItem {
                 label: m.display_name(),
                 detail: m.user_id.to_string(),
@@ -306,6 +309,63 @@ pub fn listed(state: &mut State, dir: String, entries: Vec<(String, bool)>, fx: 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::app::contacts::{Member, Members, MembersState};
+    use crate::app::keymap::Keymap;
+    use crate::app::msg::Msg;
+    use crate::app::state::Settings;
+    use crossterm::event::KeyModifiers;
+
+    fn labels(s: &State) -> Vec<String> {
+        let c = s.composer.completion.as_ref().expect("a completion list");
+        c.items.iter().map(|i| i.label.clone()).collect()
+    }
+
+    fn press(s: &mut State, code: KeyCode) {
+        crate::app::update::update(s, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    }
+
+    #[test]
+    fn the_mention_index_is_made_once_and_again_when_the_members_change() {
+        let mut s = State::new(Settings::default(), Keymap::default_map());
+        s.self_id = 1;
+        let member = |id: i64, nick: &str| Member {
+            user_id: id,
+            nickname: nick.into(),
+            ..Member::default()
+        };
+        let mut ms = Members {
+            state: MembersState::Loaded,
+            ..Default::default()
+        };
+        for m in [member(1, "我"), member(2, "Alice"), member(3, "小明")] {
+            ms.by_id.insert(m.user_id, m);
+        }
+        s.contacts.members.insert(9, ms);
+        s.open = Some(Peer::Group(9));
+        s.focus = crate::app::Pane::Composer;
+        for c in "@al".chars() {
+            press(&mut s, KeyCode::Char(c));
+        }
+        assert_eq!(labels(&s), ["Alice"]);
+        let stamp = s.contacts.members[&9].mention.as_ref().map(|i| i.stamp);
+        press(&mut s, KeyCode::Char('i'));
+        assert_eq!(labels(&s), ["Alice"]);
+        assert_eq!(
+            s.contacts.members[&9].mention.as_ref().map(|i| i.stamp),
+            stamp,
+            "the same list: the same index"
+        );
+        // Someone joins (written straight into the list): the next keystroke sees them.
+        let alina = member(4, "Alina");
+        s.contacts
+            .members
+            .get_mut(&9)
+            .unwrap()
+            .by_id
+            .insert(4, alina);
+        press(&mut s, KeyCode::Backspace);
+        assert_eq!(labels(&s), ["Alice", "Alina"]);
+    }
 
     #[test]
     fn everyone_is_offered_only_when_asked_for() {

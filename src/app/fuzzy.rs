@@ -318,6 +318,54 @@ pub fn rank<'a, T>(query: &str, items: impl IntoIterator<Item = (&'a Candidate, 
     Matcher::new().rank(query, items)
 }
 
+/// Candidates kept between keystrokes, each with a stamp of the texts it was made from: a
+/// filter keystroke only ranks them, and a candidate whose texts changed is made again. Shared
+/// behind a lock so that readers of the state (the frame) use it too.
+pub struct CandidateCache<K> {
+    map: std::sync::Mutex<std::collections::HashMap<K, (u64, std::sync::Arc<Candidate>)>>,
+}
+
+impl<K> std::fmt::Debug for CandidateCache<K> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CandidateCache")
+    }
+}
+
+impl<K> Default for CandidateCache<K> {
+    fn default() -> Self {
+        CandidateCache {
+            map: std::sync::Mutex::new(std::collections::HashMap::new()),
+        }
+    }
+}
+
+impl<K> Clone for CandidateCache<K> {
+    /// A cache is a cache: a copy starts empty.
+    fn clone(&self) -> Self {
+        CandidateCache::default()
+    }
+}
+
+impl<K: std::hash::Hash + Eq + Copy> CandidateCache<K> {
+    /// The candidate of `key` for these texts and number: the kept one while the texts are
+    /// the same, else a new one (kept).
+    pub fn get(&self, key: K, texts: &[&str], number: i64) -> std::sync::Arc<Candidate> {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::hash::DefaultHasher::new();
+        (texts, number).hash(&mut h);
+        let stamp = h.finish();
+        let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((s, c)) = map.get(&key)
+            && *s == stamp
+        {
+            return c.clone();
+        }
+        let c = std::sync::Arc::new(Candidate::new(texts, number));
+        map.insert(key, (stamp, c.clone()));
+        c
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

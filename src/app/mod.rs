@@ -15,14 +15,15 @@
 //! one of them.
 //!
 //! The core modules: `action`, `admin/audit`, `call`, `call/chat`, `call/contacts`,
-//! `call/forwarding`, `call/group`, `call/group_files`, `call/members`, `call/messages`, `call/reactions`,
-//! `call/reply`, `call/requests`, `chat`, `composer`, `contacts`, `drafts`, `effect`, `inbox`,
-//! `keymap`, `loads`, `msg`, `notify`, `popup`, `popup/state`, `state`, `store_state`, `stored`, `text`, `transfer`.
+//! `call/forwarding`, `call/group`, `call/group_files`, `call/members`, `call/messages`,
+//! `call/reactions`, `call/reply`, `call/requests`, `chat`, `composer`, `contacts`, `drafts`,
+//! `effect`, `fuzzy`, `inbox`, `keymap`, `loads`, `msg`, `notify`, `popup`, `popup/state`,
+//! `state`, `store_state`, `stored`, `text`, `transfer`.
 //!
 //! The feature modules: `actions`, `admin`, `admin/commands`, `admin/duration`, `admin/group`,
 //! `admin/members`, `admin/messages`, `admin/roles`, `admin/sheets`, `admin/target`, `catch_up`,
 //! `chat_prefs`, `command_line`, `commands`, `completion`, `cursor`, `editor`, `events`, `forwarding`,
-//! `fuzzy`, `history`, `input`, `keymap/hint`, `lifecycle`, `load_tracker`, `local`,
+//! `history`, `input`, `keymap/hint`, `lifecycle`, `load_tracker`, `local`,
 //! `member_list`, `names`,
 //! `open_link`, `outgoing`, `popup/confirm`, `popup/essences`, `popup/faces`, `popup/find`,
 //! `popup/files`, `popup/forward`, `popup/help`, `popup/inbox`, `popup/leave`, `popup/links`, `popup/mute`, `popup/mutes`,

@@ -163,6 +163,7 @@ impl Request for MemberList {
         let mut ms = Members {
             state: MembersState::Loaded,
             by_id: list.into_iter().map(|m| (m.user_id, m)).collect(),
+            mention: None,
         };
         if let Some(old) = state.contacts.members.get(&group) {
             // Members seen joining while the list loaded are kept.

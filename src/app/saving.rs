@@ -5,6 +5,7 @@
 use crate::onebot::link::is_web_url;
 use crate::onebot::{Peer, Segment};
 
+use super::action::Action;
 use super::chat::MessageItem;
 use super::effect::Effect;
 use super::keymap::Context;
@@ -12,7 +13,7 @@ use super::state::State;
 use super::transfer::{
     Direction, Purpose, SaveJob, Source, StreamKind, Transfer, TransferEvent, human_size, safe_name,
 };
-use super::{Action, uploading};
+use super::uploading;
 
 /// The attachment of a message worth saving: its first file, picture, voice or video.
 pub fn attachment(m: &MessageItem) -> Option<&Segment> {

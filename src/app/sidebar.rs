@@ -56,25 +56,22 @@ pub fn recent_peers(state: &State) -> Vec<Peer> {
         .collect()
 }
 
-fn candidate(state: &State, peer: Peer) -> Candidate {
+fn candidate(state: &State, peer: Peer) -> std::sync::Arc<Candidate> {
     let c = &state.contacts;
+    let cache = &state.sidebar.candidates;
     match peer {
         Peer::Group(g) => {
             let (name, remark) = c
                 .groups
                 .get(&g)
-                .map(|e| (e.name.clone(), e.remark.clone()))
+                .map(|e| (e.name.as_str(), e.remark.as_str()))
                 .unwrap_or_default();
-            Candidate::new(&[&name, &remark], g)
+            cache.get(peer, &[name, remark], g)
         }
-        Peer::Private(u) => {
-            let (nick, remark) = c
-                .friends
-                .get(&u)
-                .map(|f| (f.nickname.clone(), f.remark.clone()))
-                .unwrap_or_else(|| (c.user_name(u), String::new()));
-            Candidate::new(&[&remark, &nick], u)
-        }
+        Peer::Private(u) => match c.friends.get(&u) {
+            Some(f) => cache.get(peer, &[&f.remark, &f.nickname], u),
+            None => cache.get(peer, &[&c.user_name(u), ""], u),
+        },
     }
 }
 
@@ -197,11 +194,15 @@ pub fn rows(state: &State) -> Vec<SidebarRow> {
                 g.into_iter().map(Peer::Group).collect()
             }
         };
-        let cands: Vec<Candidate> = peers.iter().map(|p| candidate(state, *p)).collect();
-        return rank(filter, cands.iter().zip(peers.iter().copied()))
-            .into_iter()
-            .map(|p| SidebarRow::Chat(chat_row(state, p)))
-            .collect();
+        let cands: Vec<std::sync::Arc<Candidate>> =
+            peers.iter().map(|p| candidate(state, *p)).collect();
+        return rank(
+            filter,
+            cands.iter().map(|c| &**c).zip(peers.iter().copied()),
+        )
+        .into_iter()
+        .map(|p| SidebarRow::Chat(chat_row(state, p)))
+        .collect();
     }
     match state.sidebar.tab {
         SidebarTab::Recent => {

@@ -97,6 +97,8 @@ pub struct Sidebar {
     pub selected_peer: Option<Peer>,
     /// The user's choice; narrow terminals hide it regardless.
     pub visible: bool,
+    /// What each chat is found by when filtering, made once per chat and its names.
+    pub candidates: super::fuzzy::CandidateCache<Peer>,
 }
 
 /// Member pane state.

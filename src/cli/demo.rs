@@ -7,9 +7,10 @@ use crate::onebot::Client;
 use crate::sim::{Sim, SimConfig};
 
 /// Starts the simulator, runs the client against it, and shuts the simulator down.
-pub async fn run(mut settings: Settings) -> Result<(), Failure> {
+pub async fn run(mut settings: Settings, big: bool) -> Result<(), Failure> {
     let sim = Sim::start(SimConfig {
         live: true,
+        big,
         ..SimConfig::default()
     })
     .await

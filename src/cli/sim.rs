@@ -25,6 +25,7 @@ pub async fn run(args: &SimArgs, settings: &Settings) -> Result<(), Failure> {
         listen: args.listen,
         token: settings.token.as_ref().map(|t| t.expose().to_string()),
         live: flood.is_none(),
+        big: args.big,
         ..SimConfig::default()
     })
     .await

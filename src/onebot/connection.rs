@@ -823,8 +823,15 @@ fn percent_encode(s: &str) -> String {
 async fn dial(request: Request, timeout: Duration) -> std::result::Result<Socket, DialFailure> {
     // rustls panics when the build has no crypto provider (`wss://` only); report that as a
     // reason instead of losing the whole connection task.
+    // tungstenite zeroes its read buffer's free room before every read: 16 KiB (not the
+    // default 128) keeps that below the cost of the frame itself; larger frames still arrive
+    // whole, over several reads.
+    let config = tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default()
+        .read_buffer_size(16 * 1024);
     let connect = AssertUnwindSafe(tokio_tungstenite::connect_async_with_config(
-        request, None, true,
+        request,
+        Some(config),
+        true,
     ))
     .catch_unwind();
     match tokio::time::timeout(timeout, connect).await {

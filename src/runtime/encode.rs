@@ -234,8 +234,7 @@ impl<W: Write> Encoder<W> {
                 // Rewriting a few unchanged plain cells is cheaper than a move.
                 if gap <= 4 && self.can_fill(px, x, y, cur) {
                     for gx in px..x {
-                        let s = cur[(gx, y)].symbol().to_string();
-                        self.buf.extend_from_slice(s.as_bytes());
+                        self.buf.extend_from_slice(cur[(gx, y)].symbol().as_bytes());
                     }
                     self.pos = Some((x, y));
                     return;
@@ -268,7 +267,7 @@ impl<W: Write> Encoder<W> {
 
     /// Writes the cells that differ between `prev` (what the terminal shows) and `cur`.
     pub fn draw_diff(&mut self, prev: &Buffer, cur: &Buffer) {
-        for (x, y, cell) in prev.diff(cur) {
+        for (x, y, cell) in prev.diff_iter(cur) {
             self.move_to(x, y, cur);
             self.set_pen(Pen::of(cell));
             let sym = cell.symbol();
@@ -319,25 +318,6 @@ impl<W: Write> Encoder<W> {
                 }
             }
         }
-    }
-
-    /// Bytes a frame would cost from the current state: `prev` → `cur`, after scrolling
-    /// `top..bottom` up by `n` when given (then `prev` is the scrolled picture).
-    pub fn cost(&self, prev: &Buffer, cur: &Buffer, scroll: Option<(u16, u16, u16)>) -> usize {
-        let mut probe = Encoder {
-            out: io::sink(),
-            buf: Vec::with_capacity(self.buf.capacity()),
-            pen: self.pen,
-            pos: self.pos,
-            cursor_visible: self.cursor_visible,
-            width: self.width,
-            written: 0,
-        };
-        if let Some((t, b, n)) = scroll {
-            probe.scroll_up(t, b, n);
-        }
-        probe.draw_diff(prev, cur);
-        probe.buf.len()
     }
 
     /// Writes out what was encoded.

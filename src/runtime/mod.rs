@@ -1,8 +1,9 @@
 //! The loop: one channel of `Msg`s → `update` → effects → redraw on demand, coalesced.
 //!
 //! It awaits the next message (or the next timer the state asks for), drains whatever else is
-//! already waiting, runs the effects, and draws at most once per frame interval — never on a
-//! fixed tick, so an idle client does not wake up.
+//! already waiting, runs the effects, and draws as soon as the batch is applied — unless the
+//! last frame is too recent (a flood), when the frame waits for the end of the pacing gap
+//! (`pace`). Never on a fixed tick, so an idle client does not wake up.
 
 pub mod audit;
 pub mod editor;
@@ -37,8 +38,20 @@ use crate::ui::{Ui, draw};
 use host::Host;
 use screen::{Painted, Screen, Surface};
 
-/// Shortest time between two frames (≈ 60 fps at most).
-pub const FRAME: Duration = Duration::from_millis(16);
+/// Shortest time between two frames: a message arriving later than this after the last frame
+/// is drawn at once.
+pub const MIN_GAP: Duration = Duration::from_millis(2);
+/// Longest pacing gap, however slow a frame is (≈ 60 fps at least under a flood).
+pub const MAX_GAP: Duration = Duration::from_millis(16);
+/// Under a flood, drawing takes at most 1/PACE_SHARE of the loop's time.
+const PACE_SHARE: u32 = 4;
+
+/// The gap to keep after a frame that took `cost` to draw: `MIN_GAP`, or more when frames are
+/// slow, so that a flood is drawn in batches and drawing never takes more than a quarter of
+/// the time.
+pub fn pace(cost: Duration) -> Duration {
+    (cost * PACE_SHARE).clamp(MIN_GAP, MAX_GAP)
+}
 
 /// How the interactive client runs.
 pub struct Options {
@@ -78,6 +91,8 @@ pub struct Loop<S: Surface, H: Host> {
     /// Ends the loop from outside (signals).
     pub stop: tokio::sync::watch::Receiver<bool>,
     last_draw: Option<Instant>,
+    /// How long after `last_draw` the next frame may be drawn (`pace` of its cost).
+    gap: Duration,
     dirty: bool,
     /// Writes `session` in the background (started with the first save).
     writer: Option<persist::Writer>,
@@ -152,6 +167,7 @@ impl<S: Surface, H: Host> Loop<S, H> {
             audit: None,
             stop,
             last_draw: None,
+            gap: MIN_GAP,
             dirty: true,
             writer: None,
             input: None,
@@ -195,15 +211,18 @@ impl<S: Surface, H: Host> Loop<S, H> {
     /// Returns false when the loop should end.
     pub async fn step(&mut self, state: &mut State, until: Option<Instant>) -> io::Result<bool> {
         if self.dirty {
-            let due = self.last_draw.map(|t| t + FRAME);
-            if due.is_none_or(|d| Instant::now() >= d) {
+            let due = self.last_draw.map(|t| t + self.gap);
+            let start = Instant::now();
+            if due.is_none_or(|d| start >= d) {
                 self.draw(state)?;
-                self.last_draw = Some(Instant::now());
+                let end = Instant::now();
+                self.gap = pace(end - start);
+                self.last_draw = Some(start);
                 self.dirty = false;
             }
         }
         let draw_at = if self.dirty {
-            self.last_draw.map(|t| t + FRAME)
+            self.last_draw.map(|t| t + self.gap)
         } else {
             None
         };
@@ -290,11 +309,11 @@ impl<S: Surface, H: Host> Loop<S, H> {
         let ui = &mut self.ui;
         let st: &State = state;
         self.screen.draw(|buf| {
-            let f = draw(st, ui, buf);
+            let mut f = draw(st, ui, buf);
             let painted = Painted {
                 cursor: f.cursor,
                 timeline: f.timeline,
-                lines: f.lines.clone(),
+                lines: std::mem::take(&mut f.lines),
             };
             frame = Some(f);
             painted

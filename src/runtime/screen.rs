@@ -39,10 +39,6 @@ pub trait Surface {
     fn cursor(&mut self, p: Option<Position>, cur: &Buffer) -> io::Result<()>;
     /// Sends everything out.
     fn flush(&mut self) -> io::Result<()>;
-    /// What drawing `prev` → `cur` would cost (after the given scroll); lower is better.
-    fn cost(&self, prev: &Buffer, cur: &Buffer, _scroll: Option<(u16, u16, u16)>) -> usize {
-        changed_cells(prev, cur)
-    }
 }
 
 impl<T: Surface + ?Sized> Surface for Box<T> {
@@ -63,9 +59,6 @@ impl<T: Surface + ?Sized> Surface for Box<T> {
     }
     fn flush(&mut self) -> io::Result<()> {
         (**self).flush()
-    }
-    fn cost(&self, prev: &Buffer, cur: &Buffer, scroll: Option<(u16, u16, u16)>) -> usize {
-        (**self).cost(prev, cur, scroll)
     }
 }
 
@@ -113,9 +106,6 @@ impl<W: Write> Surface for Terminal<W> {
     }
     fn flush(&mut self) -> io::Result<()> {
         self.encoder.flush()
-    }
-    fn cost(&self, prev: &Buffer, cur: &Buffer, scroll: Option<(u16, u16, u16)>) -> usize {
-        self.encoder.cost(prev, cur, scroll)
     }
 }
 
@@ -167,6 +157,8 @@ pub struct Screen<S: Surface> {
     prev: Buffer,
     cur: Buffer,
     prev_lines: Vec<LineId>,
+    /// Where each of the last frame's timeline rows was (reused between frames).
+    old_rows: std::collections::HashMap<(crate::app::chat::SortKey, u16), u16>,
     prev_timeline: Rect,
     /// Repaint everything on the next frame (after a resize, a suspend or Ctrl+L).
     force: bool,
@@ -184,6 +176,7 @@ impl<S: Surface> Screen<S> {
             prev: Buffer::empty(area),
             cur: Buffer::empty(area),
             prev_lines: Vec::new(),
+            old_rows: std::collections::HashMap::new(),
             prev_timeline: Rect::default(),
             force: true,
             frames: 0,
@@ -229,14 +222,12 @@ impl<S: Surface> Screen<S> {
             self.force = false;
         } else if let Some(k) = self.scroll_amount(&painted) {
             let t = painted.timeline;
-            let mut shifted = self.prev.clone();
-            shift_rows_up(&mut shifted, t.y..t.y + t.height, k);
-            let region = Some((t.y, t.y + t.height, k));
-            if self.surface.cost(&shifted, &self.cur, region)
-                < self.surface.cost(&self.prev, &self.cur, None)
-            {
-                self.surface.scroll_up(t.y, t.y + t.height, k)?;
-                self.prev = shifted;
+            let (top, bottom) = (t.y, t.y + t.height);
+            // Only the region's rows differ between the two ways; the rest costs the same.
+            let scrolled = scroll_cost(&self.prev, &self.cur, top, bottom, k);
+            if scrolled < region_cost(&self.prev, &self.cur, top, bottom, scrolled) {
+                self.surface.scroll_up(top, bottom, k)?;
+                shift_rows_up(&mut self.prev, top..bottom, k);
             }
         }
         self.surface.draw_diff(&self.prev, &self.cur)?;
@@ -250,15 +241,13 @@ impl<S: Surface> Screen<S> {
     }
 
     /// How many rows the timeline content moved up since the last frame, if it simply scrolled.
-    fn scroll_amount(&self, p: &Painted) -> Option<u16> {
+    fn scroll_amount(&mut self, p: &Painted) -> Option<u16> {
         if p.timeline != self.prev_timeline || p.timeline.height < 2 {
             return None;
         }
-        let old: std::collections::HashMap<(crate::app::chat::SortKey, u16), u16> = self
-            .prev_lines
-            .iter()
-            .map(|(y, k, i)| ((*k, *i), *y))
-            .collect();
+        let old = &mut self.old_rows;
+        old.clear();
+        old.extend(self.prev_lines.iter().map(|(y, k, i)| ((*k, *i), *y)));
         let mut shift: Option<u16> = None;
         for (y, k, i) in &p.lines {
             if let Some(oy) = old.get(&(*k, *i)) {
@@ -291,12 +280,66 @@ pub fn shift_rows_up(buf: &mut Buffer, region: std::ops::Range<u16>, k: u16) {
     }
 }
 
-fn changed_cells(a: &Buffer, b: &Buffer) -> usize {
-    a.content
-        .iter()
-        .zip(b.content.iter())
-        .filter(|(x, y)| x != y)
-        .count()
+/// Roughly the bytes a terminal needs to turn the cells `was` into `now` (one row): the
+/// changed symbols, a cursor move per run of changes, an attribute change where the style
+/// changes. Used only to weigh a scroll against a repaint, never to draw.
+fn row_cost(was: &[Cell], now: &[Cell]) -> usize {
+    let mut bytes = 0;
+    // Unchanged cells since the last change (a short gap is filled, a long one is a move).
+    let mut gap = usize::MAX;
+    let mut style = None;
+    for (a, b) in was.iter().zip(now) {
+        if a == b {
+            gap = gap.saturating_add(1);
+            continue;
+        }
+        bytes += if gap > 4 { 8 } else { gap };
+        gap = 0;
+        let s = (b.fg, b.bg, b.modifier);
+        if style != Some(s) {
+            bytes += 10;
+            style = Some(s);
+        }
+        bytes += b.symbol().len();
+    }
+    bytes
+}
+
+fn row(buf: &Buffer, y: u16) -> &[Cell] {
+    let w = buf.area.width as usize;
+    let start = (y as usize * w).min(buf.content.len());
+    let end = (start + w).min(buf.content.len());
+    &buf.content[start..end]
+}
+
+/// What repainting rows `top..bottom` from `prev` to `cur` costs (see `row_cost`), counted
+/// until it is known to exceed `limit`.
+fn region_cost(prev: &Buffer, cur: &Buffer, top: u16, bottom: u16, limit: usize) -> usize {
+    let mut total = 0;
+    for y in top..bottom {
+        total += row_cost(row(prev, y), row(cur, y));
+        if total > limit {
+            break;
+        }
+    }
+    total
+}
+
+/// The same after scrolling `top..bottom` up by `k` rows (blank rows entering below), the
+/// scroll's own escape sequences included.
+fn scroll_cost(prev: &Buffer, cur: &Buffer, top: u16, bottom: u16, k: u16) -> usize {
+    let blank = vec![Cell::default(); prev.area.width as usize];
+    let rows: usize = (top..bottom)
+        .map(|y| {
+            let was = if y + k < bottom {
+                row(prev, y + k)
+            } else {
+                &blank
+            };
+            row_cost(was, row(cur, y))
+        })
+        .sum();
+    rows + 16
 }
 
 #[cfg(test)]

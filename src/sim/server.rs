@@ -35,6 +35,8 @@ pub struct SimConfig {
     pub seed: u64,
     /// Push a gentle stream of live events (every 1.5–4 s) for the demo.
     pub live: bool,
+    /// The big account (`World::big`) instead of the small one.
+    pub big: bool,
 }
 
 impl Default for SimConfig {
@@ -45,6 +47,7 @@ impl Default for SimConfig {
             heartbeat_interval: Duration::from_secs(30),
             seed: 1,
             live: false,
+            big: false,
         }
     }
 }
@@ -141,7 +144,11 @@ impl Sim {
         let addr = listener.local_addr()?;
         let http = TcpListener::bind(SocketAddr::new(cfg.listen.ip(), 0)).await?;
         let http_addr = http.local_addr()?;
-        let mut world = World::new(cfg.seed);
+        let mut world = if cfg.big {
+            World::big(cfg.seed)
+        } else {
+            World::new(cfg.seed)
+        };
         world.set_http_base(&http_base(http_addr));
         let shared = Arc::new(Shared {
             addr,

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use ratatui::buffer::Buffer;
+use ratatui::buffer::{Buffer, Cell};
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -24,19 +24,48 @@ struct Cached {
     /// `Contacts::version`: the names drawn (yours included).
     names: u64,
     rows: Rc<Vec<Line<'static>>>,
+    /// The rows as cells, `width` wide, each measured once (graphemes, display widths) when
+    /// first drawn; kept only while the entry is on screen, so memory follows the window.
+    cells: Vec<Option<Box<[Cell]>>>,
 }
 
 /// Layout cache for timelines (owned by the UI, outside the app state).
 #[derive(Default)]
 pub struct TimelineCache {
     map: HashMap<(Peer, SortKey), Cached>,
+    /// The entries holding cells (those drawn last frame).
+    celled: Vec<(Peer, SortKey)>,
+    /// This frame's drawn entries (reused between frames).
+    drawn: Vec<(Peer, SortKey)>,
+    /// A one-row buffer the cells are measured in (reused).
+    scratch: Option<Buffer>,
+}
+
+/// Where a drawn row's text comes from.
+enum Src {
+    /// Row `i` of an entry's cached rows.
+    Cached(Rc<Vec<Line<'static>>>, usize),
+    /// Made this frame (a day separator, the read marker, a loading rule).
+    Own(Line<'static>),
 }
 
 /// One drawn row.
 struct Row {
-    line: Line<'static>,
+    src: Src,
     key: SortKey,
     idx: u16,
+}
+
+/// An entry's block: the rules made this frame above it, then its cached rows.
+struct Block {
+    pre: Vec<Line<'static>>,
+    rows: Rc<Vec<Line<'static>>>,
+}
+
+impl Block {
+    fn len(&self) -> usize {
+        self.pre.len() + self.rows.len()
+    }
 }
 
 /// What the timeline reports after drawing.
@@ -149,13 +178,14 @@ impl TimelineCache {
                 version: e.version,
                 names,
                 rows: rows.clone(),
+                cells: Vec::new(),
             },
         );
         rows
     }
 
     /// An entry's block: day separator, read marker, then its rows.
-    fn block(&mut self, ctx: &LayoutCtx, chat: &Chat, e: &Entry, w: u16) -> Vec<Line<'static>> {
+    fn block(&mut self, ctx: &LayoutCtx, chat: &Chat, e: &Entry, w: u16) -> Block {
         let t = ctx.theme;
         let prev = chat.timeline.before(e.key).next();
         let mut out = Vec::new();
@@ -173,8 +203,10 @@ impl TimelineCache {
         {
             out.push(rule("以下为新消息", w, t.read_marker));
         }
-        out.extend(self.rows_of(ctx, chat, e, w).iter().cloned());
-        out
+        Block {
+            pre: out,
+            rows: self.rows_of(ctx, chat, e, w),
+        }
     }
 
     fn block_height(&mut self, ctx: &LayoutCtx, chat: &Chat, e: &Entry, w: u16) -> usize {
@@ -191,35 +223,40 @@ impl TimelineCache {
         h: usize,
         w: u16,
     ) -> (Vec<Row>, bool) {
+        // Gathered newest first, each block's rows bottom up, and turned round at the end.
         let mut rows: Vec<Row> = Vec::new();
         let mut reached_top = true;
         let first = chat.timeline.get(bottom);
         let iter = first.into_iter().chain(chat.timeline.before(bottom));
         let mut skip = skip as usize;
         for e in iter {
-            let block = self.block(ctx, chat, e, w);
-            let n = block.len();
+            let Block { pre, rows: cached } = self.block(ctx, chat, e, w);
+            let n = pre.len() + cached.len();
             let keep = n.saturating_sub(skip);
             skip = 0;
-            let mut part: Vec<Row> = block
-                .into_iter()
-                .take(keep)
-                .enumerate()
-                .map(|(i, line)| Row {
-                    line,
+            let np = pre.len();
+            let mut pre: Vec<Option<Line<'static>>> = pre.into_iter().map(Some).collect();
+            for i in (0..keep).rev() {
+                let src = if i < np {
+                    Src::Own(pre[i].take().unwrap_or_default())
+                } else {
+                    Src::Cached(cached.clone(), i - np)
+                };
+                rows.push(Row {
+                    src,
                     key: e.key,
                     idx: i as u16,
-                })
-                .collect();
-            part.append(&mut rows);
-            rows = part;
+                });
+                if rows.len() >= h {
+                    break;
+                }
+            }
             if rows.len() >= h {
-                let extra = rows.len() - h;
-                rows.drain(..extra);
                 reached_top = false;
                 break;
             }
         }
+        rows.reverse();
         (rows, reached_top)
     }
 
@@ -251,6 +288,7 @@ impl TimelineCache {
         };
         let sel_h = self.block_height(ctx, chat, sel_entry, w);
         let shown = rows.iter().filter(|r| r.key == sel).count();
+        drop(rows);
         if shown == sel_h || (shown == h && sel_h > h) {
             return (bk, skip);
         }
@@ -265,6 +303,56 @@ impl TimelineCache {
             }
         }
         (last, 0)
+    }
+
+    /// Copies row `j` of entry `k` into `buf` at (x, y) from its measured cells, measuring
+    /// them first if this is the row's first frame on screen.
+    #[allow(clippy::too_many_arguments)]
+    fn put_cells(
+        &mut self,
+        k: (Peer, SortKey),
+        lines: &[Line<'static>],
+        j: usize,
+        x: u16,
+        y: u16,
+        w: u16,
+        buf: &mut Buffer,
+    ) {
+        let (Some(c), Some(line)) = (self.map.get_mut(&k), lines.get(j)) else {
+            if let Some(line) = lines.get(j) {
+                buf.set_line(x, y, line, w);
+            }
+            return;
+        };
+        if c.cells.len() < lines.len() {
+            c.cells.resize_with(lines.len(), || None);
+        }
+        let cells = c.cells[j].get_or_insert_with(|| {
+            let area = Rect::new(0, 0, w, 1);
+            let scratch = self.scratch.get_or_insert_with(|| Buffer::empty(area));
+            if scratch.area != area {
+                scratch.resize(area);
+            }
+            scratch.reset();
+            scratch.set_line(0, 0, line, w);
+            scratch.content.clone().into_boxed_slice()
+        });
+        let start = buf.index_of(x, y);
+        let n = cells.len().min(buf.content.len() - start);
+        buf.content[start..start + n].clone_from_slice(&cells[..n]);
+    }
+
+    /// Drops the cells of entries no longer on screen (they are measured again if they come
+    /// back), so only the window's rows are kept as cells.
+    fn forget_cells(&mut self) {
+        for k in &self.celled {
+            if !self.drawn.contains(k)
+                && let Some(c) = self.map.get_mut(k)
+            {
+                c.cells.clear();
+            }
+        }
+        std::mem::swap(&mut self.celled, &mut self.drawn);
     }
 
     /// Draws the open chat's timeline into `area`.
@@ -328,7 +416,7 @@ impl TimelineCache {
                 rows.insert(
                     0,
                     Row {
-                        line: rule(&l, w, theme.system),
+                        src: Src::Own(rule(&l, w, theme.system)),
                         key,
                         idx: u16::MAX,
                     },
@@ -336,9 +424,21 @@ impl TimelineCache {
             }
         }
         let top_pad = h.saturating_sub(rows.len());
+        self.drawn.clear();
         for (i, r) in rows.iter().enumerate() {
             let y = area.y + (top_pad + i) as u16;
-            buf.set_line(area.x, y, &r.line, w);
+            match &r.src {
+                Src::Own(line) => {
+                    buf.set_line(area.x, y, line, w);
+                }
+                Src::Cached(lines, j) => {
+                    let k = (chat.peer, r.key);
+                    if self.drawn.last() != Some(&k) {
+                        self.drawn.push(k);
+                    }
+                    self.put_cells(k, lines, *j, area.x, y, w, buf);
+                }
+            }
             if chat.selected == Some(r.key) && r.idx != u16::MAX {
                 buf.set_style(Rect::new(area.x, y, w, 1), theme.selection);
             }
@@ -366,6 +466,8 @@ impl TimelineCache {
                 );
             }
         }
+        drop(rows);
+        self.forget_cells();
         out.scroll = if chat.selected.is_some() {
             Scroll::Anchored { key: bk, skip }
         } else {

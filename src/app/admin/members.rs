@@ -719,6 +719,7 @@ mod tests {
             Members {
                 state: MembersState::Loaded,
                 by_id: [(2, m)].into_iter().collect(),
+                ..Default::default()
             },
         );
         s

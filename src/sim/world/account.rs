@@ -9,7 +9,6 @@ use super::World;
 use super::content;
 use super::model::{Friend, uid_of};
 use super::params::{Params, Reply, failed};
-use super::roster::CATEGORIES;
 
 /// Profile likes one may give the same person per day.
 const DAILY_LIKES: i64 = 10;
@@ -50,7 +49,8 @@ impl World {
     }
 
     pub(super) fn get_friends_with_category(&self) -> Reply {
-        let list: Vec<Value> = CATEGORIES
+        let list: Vec<Value> = self
+            .categories
             .iter()
             .map(|c| {
                 let buddies: Vec<Value> = self

@@ -90,8 +90,28 @@ impl World {
                 (Peer::Group(g.group_id), n)
             })
             .collect();
+        if self.big {
+            // The huge groups talk; of the generated groups and friends only the first have
+            // history, so that `roster::BIG_RECENT` chats do.
+            let small = |p: &(Peer, usize)| super::roster::is_generated_group(p.0.id());
+            let generated: Vec<(Peer, usize)> = plan.iter().filter(|p| small(p)).copied().collect();
+            plan.retain(|p| !small(p));
+            for p in &mut plan {
+                let huge = [super::roster::GROUP_HUGE, super::roster::GROUP_HUGE_2];
+                if matches!(p.0, Peer::Group(g) if huge.contains(&g)) {
+                    p.1 = 60;
+                }
+            }
+            let room = super::roster::BIG_RECENT.saturating_sub(plan.len() + 40);
+            plan.extend(generated.into_iter().take(room).map(|(peer, _)| (peer, 3)));
+        }
         let friends: Vec<i64> = self.friends.iter().map(|f| f.user_id).collect();
-        for (i, f) in friends.iter().enumerate().take(12) {
+        let chatty = if self.big {
+            super::roster::BIG_RECENT.saturating_sub(plan.len())
+        } else {
+            12
+        };
+        for (i, f) in friends.iter().enumerate().take(chatty) {
             plan.push((Peer::Private(*f), 6 + (i * 5) % 14));
         }
         for (peer, n) in plan {

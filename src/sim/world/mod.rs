@@ -78,6 +78,10 @@ pub struct World {
     live: live::LiveState,
     /// Uploads arriving by `upload_file_stream`, and the files they became.
     streams: stream::Streams,
+    /// The friend categories (the big account has 20).
+    categories: &'static [Category],
+    /// The big account (`napterm sim --big`): history in `roster::BIG_RECENT` chats.
+    big: bool,
     /// The bytes behind files and media, and the links to them.
     blobs: blobs::Blobs,
 }
@@ -85,16 +89,31 @@ pub struct World {
 impl World {
     /// A believable world, the same for the same seed; the history ends now.
     pub fn new(seed: u64) -> World {
-        World::build(seed, now_secs(), None)
+        World::build(seed, now_secs(), None, false)
     }
 
     /// The same world with a clock that stands still at `now` (fully reproducible: tests).
     pub fn with_clock(seed: u64, now: i64) -> World {
-        World::build(seed, now, Some(now))
+        World::build(seed, now, Some(now), false)
     }
 
-    fn build(seed: u64, now: i64, clock: Option<i64>) -> World {
-        let cast = roster::build(now);
+    /// The big account: 2,000 friends in 20 categories, 500 groups (one of 3,000 members, one
+    /// of 2,000), 300 chats with history (see `roster::build_big`).
+    pub fn big(seed: u64) -> World {
+        World::build(seed, now_secs(), None, true)
+    }
+
+    /// The big account with a clock that stands still at `now` (tests, benches).
+    pub fn big_with_clock(seed: u64, now: i64) -> World {
+        World::build(seed, now, Some(now), true)
+    }
+
+    fn build(seed: u64, now: i64, clock: Option<i64>, big: bool) -> World {
+        let cast = if big {
+            roster::build_big(now)
+        } else {
+            roster::build(now)
+        };
         let mut w = World {
             self_id: roster::SELF_ID,
             nickname: roster::SELF_NICK.into(),
@@ -111,6 +130,12 @@ impl World {
             liked_by: Vec::new(),
             live: live::LiveState::default(),
             streams: stream::Streams::default(),
+            categories: if big {
+                roster::BIG_CATEGORIES
+            } else {
+                roster::CATEGORIES
+            },
+            big,
             blobs: blobs::Blobs::default(),
         };
         w.seed_history(now);

@@ -814,6 +814,214 @@ fn seed_files(rng: &mut Rng, g: &mut Group, now: i64) {
     }
 }
 
+// ----- the big account (`napterm sim --big`) -----
+
+/// The big account's 3,000-member group.
+pub const GROUP_HUGE: i64 = 880000001;
+/// The big account's 2,000-member group.
+pub const GROUP_HUGE_2: i64 = 880000002;
+/// Friends of the big account.
+pub const BIG_FRIENDS: usize = 2_000;
+/// Groups of the big account (the two huge ones included).
+pub const BIG_GROUPS: usize = 500;
+/// Chats with history (the recent-chat list) of the big account.
+pub const BIG_RECENT: usize = 300;
+
+/// One of the big account's generated groups (not the huge ones, not the small cast's).
+pub fn is_generated_group(id: i64) -> bool {
+    (800_000_000..GROUP_HUGE).contains(&id)
+}
+
+/// The big account's 20 friend categories (the first four are the small account's).
+pub const BIG_CATEGORIES: &[Category] = &[
+    Category {
+        id: 0,
+        name: "我的好友",
+    },
+    Category {
+        id: 1,
+        name: "同学",
+    },
+    Category {
+        id: 2,
+        name: "同事",
+    },
+    Category {
+        id: 3,
+        name: "家人",
+    },
+    Category {
+        id: 4,
+        name: "高中同学",
+    },
+    Category {
+        id: 5,
+        name: "大学室友",
+    },
+    Category {
+        id: 6,
+        name: "前同事",
+    },
+    Category {
+        id: 7,
+        name: "羽毛球",
+    },
+    Category {
+        id: 8,
+        name: "游戏开黑",
+    },
+    Category {
+        id: 9,
+        name: "开源社区",
+    },
+    Category {
+        id: 10,
+        name: "邻居",
+    },
+    Category {
+        id: 11,
+        name: "客户",
+    },
+    Category {
+        id: 12,
+        name: "老乡",
+    },
+    Category {
+        id: 13,
+        name: "考研",
+    },
+    Category {
+        id: 14,
+        name: "读书会",
+    },
+    Category {
+        id: 15,
+        name: "摄影",
+    },
+    Category {
+        id: 16,
+        name: "跑步",
+    },
+    Category {
+        id: 17,
+        name: "二手交易",
+    },
+    Category {
+        id: 18,
+        name: "网友",
+    },
+    Category {
+        id: 19,
+        name: "黑名单预备",
+    },
+];
+
+const BIG_GROUP_HEADS: &[&str] = &[
+    "周末", "技术", "同城", "吃货", "考研", "摄影", "跑团", "追剧", "宠物", "二手", "育儿", "游戏",
+];
+const BIG_GROUP_TAILS: &[&str] = &[
+    "交流群",
+    "互助群",
+    "小分队",
+    "俱乐部",
+    "大本营",
+    "闲聊群",
+    "吹水群",
+    "联盟",
+];
+const BIG_THEMES: &[Theme] = &[
+    Theme::Badminton,
+    Theme::Class,
+    Theme::Work,
+    Theme::Rust,
+    Theme::Family,
+    Theme::Game,
+    Theme::Neighbours,
+    Theme::Exam,
+    Theme::Reading,
+];
+
+/// The cast of a big account, as a real QQ user has it: the small cast, grown to
+/// `BIG_FRIENDS` friends in 20 categories and `BIG_GROUPS` groups, two of them of 3,000 and
+/// 2,000 members. The same for every seed.
+pub fn build_big(now: i64) -> Cast {
+    let mut cast = build(now);
+    let mut rng = Rng::new(CAST_SEED ^ 0xB16);
+    let mut serial = 0i64;
+    while cast.friends.len() < BIG_FRIENDS {
+        serial += 1;
+        let uin = 1_500_000_000 + serial * 104_729;
+        let nick = random_nickname(&mut rng);
+        let p = person(&mut rng, uin, &nick, now);
+        let remark = if rng.chance(30) {
+            format!("{}{}", rng.pick_str(NAME_HEADS), rng.pick_str(NAME_TAILS))
+        } else {
+            String::new()
+        };
+        cast.friends.push(Friend {
+            user_id: uin,
+            nickname: nick,
+            remark,
+            category_id: (serial % BIG_CATEGORIES.len() as i64),
+            sex: p.sex,
+            age: p.age,
+            level: p.qq_level,
+            birthday: (2026 - p.age, rng.range(1, 12), rng.range(1, 28)),
+        });
+        cast.people.push(p);
+    }
+    let huge = [
+        // A Rust group has the QQ robot besides its people.
+        (GROUP_HUGE, "全国 Rust 爱好者总群", 2_999usize, Theme::Rust),
+        (
+            GROUP_HUGE_2,
+            "同城二手交易 & 闲聊",
+            2_000,
+            Theme::Neighbours,
+        ),
+    ];
+    for (id, name, members, theme) in huge {
+        let plan = GroupPlan {
+            id,
+            name,
+            theme,
+            self_role: Role::Member,
+            members,
+            max: 3_000,
+            intro: "大群：发言前请看群公告",
+        };
+        cast.groups
+            .push(build_group(&mut rng, &mut cast.people, &plan, now));
+    }
+    let mut k = 0usize;
+    while cast.groups.len() < BIG_GROUPS {
+        k += 1;
+        let theme = BIG_THEMES[k % BIG_THEMES.len()];
+        let plan = GroupPlan {
+            id: 800_000_000 + k as i64 * 7_919,
+            name: "",
+            theme,
+            self_role: if k.is_multiple_of(17) {
+                Role::Admin
+            } else {
+                Role::Member
+            },
+            members: 8 + (k * 37) % 60,
+            max: 500,
+            intro: "",
+        };
+        let mut g = build_group(&mut rng, &mut cast.people, &plan, now);
+        g.name = format!(
+            "{}{}{}",
+            BIG_GROUP_HEADS[k % BIG_GROUP_HEADS.len()],
+            BIG_GROUP_TAILS[(k / BIG_GROUP_HEADS.len()) % BIG_GROUP_TAILS.len()],
+            k
+        );
+        cast.groups.push(g);
+    }
+    cast
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

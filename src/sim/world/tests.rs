@@ -1945,3 +1945,45 @@ fn your_own_message_is_recalled_within_two_minutes_unless_you_manage_the_group()
     let o = call(&mut w, "delete_msg", json!({"message_id": id}));
     assert_eq!(o.reply, Ok(None));
 }
+
+// ----- the big account -----
+
+#[test]
+fn the_big_account_is_as_big_as_a_real_one() {
+    use super::roster::{BIG_RECENT, GROUP_HUGE, GROUP_HUGE_2};
+    let mut w = World::big_with_clock(7, NOW);
+    let cats = data(&call(&mut w, "get_friends_with_category", json!({})));
+    let cats = cats.as_array().unwrap();
+    assert_eq!(cats.len(), 20);
+    let buddies: usize = cats
+        .iter()
+        .map(|c| c["buddyList"].as_array().map_or(0, |b| b.len()))
+        .sum();
+    assert_eq!(buddies, 2_000);
+    let friends = data(&call(&mut w, "get_friend_list", json!({})));
+    assert_eq!(friends.as_array().unwrap().len(), 2_000);
+    let groups = data(&call(&mut w, "get_group_list", json!({})));
+    assert_eq!(groups.as_array().unwrap().len(), 500);
+    for (g, n) in [(GROUP_HUGE, 3_000), (GROUP_HUGE_2, 2_000)] {
+        let members = data(&call(
+            &mut w,
+            "get_group_member_list",
+            json!({"group_id": g}),
+        ));
+        let members = members.as_array().unwrap();
+        assert_eq!(members.len(), n, "group {g}");
+        let mut ids: Vec<i64> = members
+            .iter()
+            .map(|m| m["user_id"].as_i64().unwrap())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), n, "members of {g} are distinct");
+    }
+    let recent = data(&call(&mut w, "get_recent_contact", json!({"count": 1000})));
+    assert_eq!(recent.as_array().unwrap().len(), BIG_RECENT);
+    // The small account stays as it was.
+    let mut small = world();
+    let cats = data(&call(&mut small, "get_friends_with_category", json!({})));
+    assert_eq!(cats.as_array().unwrap().len(), 4);
+}
