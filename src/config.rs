@@ -87,6 +87,28 @@ pub struct Config {
     pub theme: ThemeConfig,
     /// Pictures in the terminal.
     pub images: ImagesConfig,
+    /// Where saved attachments go.
+    pub files: FilesConfig,
+    /// What plays voice messages.
+    pub media: MediaConfig,
+}
+
+/// The `[files]` table.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FilesConfig {
+    /// The folder saves go into (`~` works); default: the XDG download folder, else
+    /// `~/Downloads`.
+    pub download_dir: Option<String>,
+}
+
+/// The `[media]` table.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MediaConfig {
+    /// The command that plays a voice (the file's path is appended); default: the first of
+    /// `mpv`, `ffplay`, `paplay` on PATH.
+    pub player: Option<String>,
 }
 
 impl Default for Config {
@@ -106,6 +128,8 @@ impl Default for Config {
             privacy: PrivacyConfig::default(),
             theme: ThemeConfig::default(),
             images: ImagesConfig::default(),
+            files: FilesConfig::default(),
+            media: MediaConfig::default(),
         }
     }
 }
@@ -551,6 +575,10 @@ pub struct Settings {
     pub theme: ThemeConfig,
     /// The `[images]` table.
     pub images: ImagesConfig,
+    /// The `[files]` table.
+    pub files: FilesConfig,
+    /// The `[media]` table.
+    pub media: MediaConfig,
     /// The config file that was read, if one was.
     pub config_file: Option<PathBuf>,
     /// What the user should read about how napterm was started (the interface shows it too,
@@ -664,6 +692,8 @@ impl Settings {
                 ImageProtocol::Auto | ImageProtocol::Halfblocks => Vec::new(),
             },
             images: config.images,
+            files: config.files,
+            media: config.media,
             config_file: file_path,
         })
     }

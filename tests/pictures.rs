@@ -565,30 +565,23 @@ fn a_pasted_picture_path_asks_before_sending_and_no_keeps_the_text() {
 #[test]
 fn tab_completes_local_picture_paths_after_image() {
     use napterm::app::composer::CompletionKind;
-    use napterm::app::pictures::DirEntry;
     let mut s = world(Mode::Inline);
     let mut fx = Vec::new();
     for c in "/image ~/Pic".chars() {
         fx.extend(key(&mut s, KeyCode::Char(c)));
     }
     assert!(
-        fx.contains(&Effect::ListDir { dir: "~/".into() }),
+        fx.contains(&Effect::ListDir("~/".into())),
         "the folder is read once: {fx:?}"
     );
     // The working directory after `/image `, then `~/` once, whatever is typed after it.
     assert_eq!(
         fx.iter()
-            .filter(|e| matches!(e, Effect::ListDir { .. }))
+            .filter(|e| matches!(e, Effect::ListDir(_)))
             .collect::<Vec<_>>(),
-        vec![
-            &Effect::ListDir { dir: "".into() },
-            &Effect::ListDir { dir: "~/".into() }
-        ]
+        vec![&Effect::ListDir("".into()), &Effect::ListDir("~/".into())]
     );
-    let entry = |name: &str, dir: bool| DirEntry {
-        name: name.into(),
-        dir,
-    };
+    let entry = |name: &str, dir: bool| (name.to_string(), dir);
     update(
         &mut s,
         Msg::Listed {
@@ -607,16 +600,18 @@ fn tab_completes_local_picture_paths_after_image() {
     // Tab goes into the folder, which is read in turn.
     let fx = key(&mut s, KeyCode::Tab);
     assert_eq!(s.composer.text(), "/image ~/Pictures/");
-    assert!(fx.contains(&Effect::ListDir {
-        dir: "~/Pictures/".into()
-    }));
+    assert!(fx.contains(&Effect::ListDir("~/Pictures/".into())));
     update(
         &mut s,
         Msg::Listed {
             dir: "~/Pictures/".into(),
-            entries: vec![entry("猫.png", false)],
+            entries: vec![entry("猫.png", false), entry("notes.txt", false)],
         },
     );
+    // `/image` offers pictures and folders only.
+    let c = s.composer.completion.as_ref().expect("a list");
+    let labels: Vec<&str> = c.items.iter().map(|i| i.label.as_str()).collect();
+    assert_eq!(labels, vec!["猫.png"]);
     // Enter on a picture sends it.
     let fx = key(&mut s, KeyCode::Enter);
     assert!(

@@ -500,3 +500,33 @@ async fn the_mock_client_carries_stream_frames_too() {
     ));
     assert!(frames.next().await.is_none());
 }
+
+#[tokio::test]
+async fn a_slow_or_abandoned_stream_never_wedges_the_connection() {
+    let sim = sim().await;
+    let client = connected(&sim).await;
+    let data = bytes(2_000_000, 8);
+    let path = stream_upload(&client, &data, "slow.bin", &hex_sha(&data))
+        .await
+        .unwrap();
+    // Nobody reads for a while: the socket waits, the frames are not lost.
+    let mut frames = client.download_file_stream(&path, 4096);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let mut got = Vec::new();
+    while let Some(frame) = frames.next().await {
+        if let StreamFrame::Chunk(c) = frame.expect("frame") {
+            got.extend_from_slice(&c.data);
+        }
+    }
+    assert!(got == data);
+    // Abandoned after one frame: what was queued is let go, and calls go on.
+    let mut frames = client.download_file_stream(&path, 4096);
+    assert!(matches!(
+        frames.next().await,
+        Some(Ok(StreamFrame::Info(_)))
+    ));
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    drop(frames);
+    let login = tokio::time::timeout(PATIENCE, client.get_login_info()).await;
+    assert!(matches!(login, Ok(Ok(_))), "{login:?}");
+}

@@ -203,7 +203,9 @@ actions! {
     // Messages.
     Reply = "reply", "回复选中的消息";
     Copy = "copy", "复制选中消息的文字 (OSC 52)";
-    OpenLink = "open_link", "打开选中消息的链接或附件";
+    OpenLink = "open_link", "打开选中消息的链接或附件 (语音则播放, 已保存的附件打开本地文件)";
+    /// Saves the selected message's attachment into the download folder.
+    Save = "save", "保存选中消息的附件 (文件、图片、语音、视频) 到下载目录";
     /// Lists the links and attachments of the visible messages, numbered (Ctrl+O, /links).
     Links = "links", "列出屏幕上消息的链接与附件 (数字或回车打开, y 复制)";
     Recall = "recall", "撤回选中的消息";
@@ -257,6 +259,8 @@ actions! {
     Reject = "reject", "请求收件箱：拒绝 (加群请求可填理由)";
     /// Lists: deletes the selected entry (a notice, after a confirmation; an essence).
     Delete = "delete", "列表：删除选中的公告或精华";
+    /// The group file browser: makes a folder (owner and admins).
+    NewFolder = "new_folder", "群文件：新建文件夹 (群主、管理员)";
     /// Does nothing (unbinds a key in a user keymap).
     Noop = "noop", "无 (用于解绑按键)";
 }

@@ -9,7 +9,7 @@ use super::popup::{self, FacePicker, HelpView, Popup};
 use super::state::{SidebarTab, State};
 use super::{
     admin, chat_prefs, commands, completion, editor, forwarding, lifecycle, member_list, open_link,
-    reactions, reply_to, retry, seek, sending, sidebar, timeline_nav,
+    reactions, reply_to, retry, saving, seek, sending, sidebar, timeline_nav,
 };
 
 /// Performs a named action in the focused context.
@@ -127,6 +127,7 @@ pub fn run_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
             Pane::Timeline => {
                 if !popup::forward::open_selected(state, fx)
                     && !popup::pictures::open_selected(state, fx)
+                    && !saving::play_selected(state, fx)
                 {
                     timeline_nav::jump_to_quoted(state, fx);
                 }
@@ -155,8 +156,15 @@ pub fn run_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
         Action::OpenLink => {
             if !popup::forward::open_selected(state, fx)
                 && !popup::pictures::open_selected(state, fx)
+                && !saving::open_saved(state, fx)
+                && !saving::play_selected(state, fx)
             {
                 open_link::open_selected(state, fx);
+            }
+        }
+        Action::Save => {
+            if let Err(e) = saving::save_selected(state, fx) {
+                state.error(e);
             }
         }
         Action::Editor => editor::start(state, fx),
@@ -236,6 +244,7 @@ pub fn run_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
         | Action::Accept
         | Action::Reject
         | Action::Delete
+        | Action::NewFolder
         | Action::Noop => {}
     }
 }

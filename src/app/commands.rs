@@ -10,10 +10,12 @@ use super::admin::commands as admin;
 use super::call::MarkAllRead;
 use super::effect::Effect;
 use super::lifecycle::{close_chat, open_chat};
-use super::popup::{Confirm, FacePicker, HelpView, Popup};
+use super::popup::{self, Confirm, FacePicker, HelpView, Popup};
 use super::state::State;
 use super::stored::StoreWrite;
-use super::{chat_prefs, forwarding, member_list, outgoing, reactions, reply_to, sidebar};
+use super::{
+    chat_prefs, forwarding, member_list, outgoing, reactions, reply_to, saving, sidebar, uploading,
+};
 
 /// What a command does, given the state, its arguments (trimmed) and the effects to add to; an
 /// error is a one-line explanation for the status line.
@@ -124,6 +126,46 @@ pub static COMMANDS: &[Command] = &[
         desc: "屏幕上的链接与附件, 编号打开或复制 ({global:links})",
         no_args: true,
         handler: links,
+    },
+    Command {
+        name: "save",
+        aliases: &[],
+        usage: "",
+        desc: "保存选中消息的附件到下载目录 ({timeline:save}; 不覆盖已有文件)",
+        no_args: true,
+        handler: saving::command,
+    },
+    Command {
+        name: "upload",
+        aliases: &["up"],
+        usage: "<本地文件>",
+        desc: "上传本地文件到当前会话 (群文件或好友; Tab 补全路径)",
+        no_args: false,
+        handler: uploading::command,
+    },
+    Command {
+        name: "voice",
+        aliases: &[],
+        usage: "<本地音频>",
+        desc: "把本地音频作为语音消息发送",
+        no_args: false,
+        handler: uploading::voice_command,
+    },
+    Command {
+        name: "files",
+        aliases: &[],
+        usage: "",
+        desc: "群文件: 浏览、保存、上传、删除 (成员列表 {members:run /files})",
+        no_args: true,
+        handler: popup::files::command,
+    },
+    Command {
+        name: "cancel",
+        aliases: &[],
+        usage: "[all]",
+        desc: "取消最新的 (或全部) 下载与上传",
+        no_args: false,
+        handler: saving::cancel_command,
     },
     Command {
         name: "clear",

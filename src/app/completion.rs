@@ -231,53 +231,64 @@ fn chat(state: &State) -> Option<Completion> {
     })
 }
 
-/// `/image path`: the folders and pictures of the folder typed so far, those starting with
-/// what follows its last `/` (the folder is read by the runtime, once per folder).
+/// Commands whose argument is a local path.
+const PATH_COMMANDS: [&str; 3] = ["upload", "voice", "image"];
+
+/// A local path after `/upload ` (and `/voice `, `/image `): the entries of the folder typed so
+/// far, asked of the runtime when another folder is typed.
 fn path(state: &mut State, fx: &mut Vec<Effect>) -> Option<Completion> {
     let before = command_line_before_cursor(state)?;
     let (name, rest) = before.strip_prefix('/')?.split_once(char::is_whitespace)?;
-    if commands::find(name).is_none_or(|c| c.name != "image") {
+    let command = commands::find(name)?;
+    if !PATH_COMMANDS.contains(&command.name) {
         return None;
     }
+    let pictures_only = command.name == "image";
     let query = rest.trim_start();
     let col = before.chars().count() - query.chars().count();
-    let (dir, stem) = match query.rfind('/') {
+    let (dir, prefix) = match query.rfind('/') {
         Some(i) => (&query[..=i], &query[i + 1..]),
         None => ("", query),
     };
-    let listed = match &state.pictures.listing {
-        Some((d, entries)) if d == dir => entries.clone(),
-        _ => {
-            state.pictures.listing = Some((dir.to_string(), None));
-            fx.push(Effect::ListDir {
-                dir: dir.to_string(),
-            });
-            None
+    let listing = &mut state.transfers.listing;
+    if listing.dir != dir || listing.entries.is_empty() && listing.asked.is_none() {
+        if listing.asked.as_deref() != Some(dir) {
+            listing.asked = Some(dir.to_string());
+            fx.push(Effect::ListDir(dir.to_string()));
         }
-    };
-    let hidden = stem.starts_with('.');
-    let items = listed
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|e| e.name.starts_with(stem) && (hidden || !e.name.starts_with('.')))
+        if listing.dir != dir {
+            return None;
+        }
+    }
+    let items: Vec<CompletionItem> = listing
+        .entries
+        .iter()
+        .filter(|(n, _)| n.starts_with(prefix) && (prefix.starts_with('.') || !n.starts_with('.')))
+        // `/image` offers folders and pictures only.
+        .filter(|(n, is_dir)| !pictures_only || *is_dir || is_picture_name(n))
         .take(LIMIT * 4)
-        .map(|e| {
-            let path = format!("{dir}{}", e.name);
-            if e.dir {
-                CompletionItem {
-                    label: format!("{}/", e.name),
-                    detail: "文件夹".into(),
-                    pick: Pick::Text(format!("{path}/")),
-                }
-            } else {
-                CompletionItem {
-                    label: e.name,
-                    detail: "图片".into(),
-                    pick: Pick::Line(path),
-                }
+        .map(|(n, is_dir)| {
+            let full = format!("{dir}{n}");
+            CompletionItem {
+                label: if *is_dir { format!("{n}/") } else { n.clone() },
+                detail: if *is_dir {
+                    "文件夹".into()
+                } else if pictures_only {
+                    "图片".into()
+                } else {
+                    String::new()
+                },
+                pick: if *is_dir {
+                    Pick::Text(format!("{full}/"))
+                } else {
+                    Pick::Line(full)
+                },
             }
         })
         .collect();
+    if items.is_empty() {
+        return None;
+    }
     Some(Completion {
         kind: CompletionKind::Path,
         row: 0,
@@ -286,6 +297,28 @@ fn path(state: &mut State, fx: &mut Vec<Effect>) -> Option<Completion> {
         items,
         selected: 0,
     })
+}
+
+/// Whether a file name has a picture's extension (what `/image` sends).
+fn is_picture_name(name: &str) -> bool {
+    name.rsplit_once('.').is_some_and(|(_, ext)| {
+        matches!(
+            ext.to_ascii_lowercase().as_str(),
+            "png" | "jpg" | "jpeg" | "gif" | "webp" | "bmp"
+        )
+    })
+}
+
+/// A folder's entries came (`Effect::ListDir`): the list shows them if still wanted.
+pub fn listed(state: &mut State, dir: String, entries: Vec<(String, bool)>, fx: &mut Vec<Effect>) {
+    let listing = &mut state.transfers.listing;
+    if listing.asked.as_deref() != Some(dir.as_str()) {
+        return;
+    }
+    listing.asked = None;
+    listing.dir = dir;
+    listing.entries = entries;
+    refresh(state, fx);
 }
 
 #[cfg(test)]

@@ -91,7 +91,7 @@ pub enum CompletionKind {
     Command,
     /// The chat after `/open `.
     Chat,
-    /// A local picture's path after `/image `.
+    /// A local path after `/upload `, `/voice `, `/image `.
     Path,
 }
 

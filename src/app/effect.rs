@@ -9,6 +9,7 @@ use crate::onebot::Peer;
 use super::call::Call;
 use super::drafts::Session;
 use super::stored::{StoreRead, StoreWrite};
+use super::transfer::{SaveJob, TransferId, UploadJob};
 
 /// Something for the runtime to do.
 #[derive(Debug, Clone, PartialEq)]
@@ -53,9 +54,18 @@ pub enum Effect {
     /// Reads the local picture at `path` (`~` and relative paths allowed) and prepares it for
     /// `peer`; how it goes comes back as `Msg::PictureSend`.
     SendPicture { peer: Peer, path: String },
-    /// Lists the folder `dir` (as typed after `/image `) for completion: its folders and
-    /// pictures come back as `Msg::Listed`.
-    ListDir { dir: String },
+    /// Downloads an attachment (into the download folder, or to play it); progress and the end
+    /// come back as `Msg::Transfer`.
+    Save(SaveJob),
+    /// Uploads a local file; progress and the end come back as `Msg::Transfer`.
+    Upload(UploadJob),
+    /// Stops a transfer; what it wrote is removed.
+    CancelTransfer(TransferId),
+    /// Lists a local folder (as typed, `~/` allowed) for path completion; the entries come back
+    /// as `Msg::Listed`.
+    ListDir(String),
+    /// Opens a saved file with the system opener (over SSH its path is copied instead).
+    OpenFile(String),
     /// Hands `Msg::Continue(step)` back to `update`: what a confirmation's yes goes on with
     /// when it changes more than the server (a send shows its message and empties the composer).
     Continue(Step),

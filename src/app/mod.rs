@@ -15,21 +15,23 @@
 //! one of them.
 //!
 //! The core modules: `action`, `admin/audit`, `call`, `call/chat`, `call/contacts`,
-//! `call/forwarding`, `call/group`, `call/members`, `call/messages`, `call/reactions`,
-//! `call/reply`, `call/requests`, `chat`, `composer`, `contacts`, `drafts`, `effect`, `fuzzy`,
-//! `inbox`, `keymap`, `loads`, `msg`, `notify`, `pictures`, `popup`, `popup/state`, `state`,
-//! `store_state`, `stored`, `text`.
+//! `call/forwarding`, `call/group`, `call/group_files`, `call/members`, `call/messages`,
+//! `call/reactions`, `call/reply`, `call/requests`, `chat`, `composer`, `contacts`, `drafts`,
+//! `effect`, `fuzzy`, `inbox`, `keymap`, `loads`, `msg`, `notify`, `pictures`, `popup`,
+//! `popup/state`, `state`, `store_state`, `stored`, `text`, `transfer`.
 //!
 //! The feature modules: `actions`, `admin`, `admin/commands`, `admin/duration`, `admin/group`,
 //! `admin/members`, `admin/messages`, `admin/roles`, `admin/sheets`, `admin/target`, `catch_up`,
 //! `chat_prefs`, `command_line`, `commands`, `completion`, `cursor`, `editor`, `events`, `forwarding`,
 //! `history`, `input`, `keymap/hint`, `lifecycle`, `load_tracker`, `local`,
 //! `member_list`, `names`,
-//! `open_link`, `outgoing`, `picture_loads`, `picture_send`, `popup/confirm`, `popup/essences`, `popup/faces`, `popup/find`,
-//! `popup/forward`, `popup/help`, `popup/inbox`, `popup/leave`, `popup/links`, `popup/mute`, `popup/mutes`,
-//! `popup/notices`, `popup/pictures`, `popup/profile`, `popup/protocol`, `popup/reaction_list`,
+//! `open_link`, `outgoing`, `picture_loads`, `picture_send`, `popup/confirm`, `popup/essences`,
+//! `popup/faces`, `popup/find`, `popup/files`, `popup/forward`, `popup/help`, `popup/inbox`,
+//! `popup/leave`, `popup/links`, `popup/mute`, `popup/mutes`, `popup/notices`, `popup/pictures`,
+//! `popup/profile`, `popup/protocol`, `popup/reaction_list`,
 //! `popup/reaction_picker`, `popup/sheet`, `quotes`, `reactions`, `reply_to`, `reports`,
-//! `requests`, `retry`, `roster`, `seek`, `sending`, `sidebar`, `timeline_nav`, `typing`, `update`.
+//! `requests`, `retry`, `roster`, `saving`, `seek`, `sending`, `sidebar`, `timeline_nav`,
+//! `typing`, `update`, `uploading`.
 
 pub mod action;
 pub mod actions;
@@ -75,6 +77,7 @@ pub mod reports;
 pub mod requests;
 pub mod retry;
 pub mod roster;
+pub mod saving;
 pub mod seek;
 pub mod sending;
 pub mod sidebar;
@@ -83,8 +86,10 @@ pub mod store_state;
 pub mod stored;
 pub mod text;
 pub mod timeline_nav;
+pub mod transfer;
 pub mod typing;
 pub mod update;
+pub mod uploading;
 
 pub use action::{Action, Pane};
 pub use call::Call;

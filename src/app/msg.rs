@@ -50,10 +50,12 @@ pub enum Msg {
     Picture(super::pictures::PicDone),
     /// How sending a local picture goes (see `Effect::SendPicture`).
     PictureSend(super::pictures::SendEvent),
-    /// A folder listed for `/image ` completion (see `Effect::ListDir`).
+    /// A transfer's progress or end (the runtime's `Effect::Save` / `Effect::Upload`).
+    Transfer(super::transfer::TransferEvent),
+    /// A local folder's entries (`Effect::ListDir`): names and whether each is a folder.
     Listed {
         dir: String,
-        entries: Vec<super::pictures::DirEntry>,
+        entries: Vec<(String, bool)>,
     },
     /// Something about how napterm was started that the user should read (`--token` is
     /// visible in `ps`).

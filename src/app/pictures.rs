@@ -178,16 +178,6 @@ pub struct Pictures {
     /// A pasted picture path waiting for its question's answer: the chat, the path, and the
     /// text the paste put into the composer.
     pub pasted: Option<(Peer, String, String)>,
-    /// The folder listed for `/image ` completion (as typed: `~/图片/`), and what is in it;
-    /// None in the list while it is being read.
-    pub listing: Option<(String, Option<Vec<DirEntry>>)>,
-}
-
-/// One entry of a listed folder: a picture or a folder (nothing else is listed).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DirEntry {
-    pub name: String,
-    pub dir: bool,
 }
 
 impl Pictures {

@@ -316,6 +316,8 @@ pub struct State {
     pub recent_reactions: Vec<String>,
     /// Reactions fetched for others' messages (NapCat pushes only those on yours).
     pub reaction_fetch: ReactionFetch,
+    /// Saves, uploads and voices in flight, and where saved messages went.
+    pub transfers: super::transfer::Transfers,
     /// Friend and group requests waiting for an answer.
     pub inbox: Inbox,
     /// The start-up loads not in yet (asked again after a timeout or a lost connection).
@@ -412,6 +414,7 @@ impl State {
             typing_sent: None,
             recent_reactions: Vec::new(),
             reaction_fetch: ReactionFetch::default(),
+            transfers: Default::default(),
             inbox: Inbox::default(),
             loads: Loads::default(),
             store: LocalStore::default(),

@@ -16,7 +16,7 @@ use super::state::State;
 use super::stored::StoreEvent;
 use super::{
     actions, command_line, completion, editor, events, lifecycle, local, popup, reactions, reports,
-    sending, sidebar, timeline_nav, typing,
+    saving, sending, sidebar, timeline_nav, typing,
 };
 
 /// Applies one message to the state and returns what the outside world should do.
@@ -52,17 +52,6 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Frame(report) => reports::on_frame(state, report, &mut fx),
         Msg::Picture(done) => super::picture_loads::on_done(state, done),
         Msg::PictureSend(ev) => super::picture_send::on_event(state, ev, &mut fx),
-        Msg::Listed { dir, entries } => {
-            if state
-                .pictures
-                .listing
-                .as_ref()
-                .is_some_and(|(d, _)| *d == dir)
-            {
-                state.pictures.listing = Some((dir, Some(entries)));
-                super::completion::refresh(state, &mut fx);
-            }
-        }
         Msg::Restore(session) => lifecycle::restore(state, session, &mut fx),
         Msg::Failed(f) => reports::on_failure(state, f),
         Msg::Store(ev) => match ev {
@@ -85,6 +74,8 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Warning(w) => state.error(w),
         Msg::Continue(step) => sending::on_step(state, step, &mut fx),
+        Msg::Transfer(event) => saving::on_event(state, event, &mut fx),
+        Msg::Listed { dir, entries } => completion::listed(state, dir, entries, &mut fx),
     }
     // Whatever the message did to the composer, the open chat's draft follows, and is saved
     // (the runtime writes it once typing pauses).

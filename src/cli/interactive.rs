@@ -110,6 +110,16 @@ pub async fn run(
         warnings: settings.warnings.clone(),
         media: crate::runtime::picture::cache::standard_dir(session_kind == Session::Demo)
             .map(|d| (d, settings.images.cache_mb.saturating_mul(1024 * 1024))),
+        transfers: crate::runtime::transfer::TransferOptions {
+            download_dir: settings
+                .files
+                .download_dir
+                .as_deref()
+                .map(crate::runtime::transfer::expand_home)
+                .unwrap_or_else(crate::runtime::transfer::default_download_dir),
+            player: settings.media.player.clone(),
+            limits: Default::default(),
+        },
     };
     run_tui(client, events, opts)
         .await

@@ -13,7 +13,7 @@ use tokio::sync::{mpsc, oneshot};
 use super::error::{Error, Result};
 use super::event::Event;
 use super::frame::{FrameError, Reply};
-use super::stream::StreamReplies;
+use super::stream::{Backlog, StreamReplies};
 
 /// An access token. Its `Debug` and `Display` never show the value.
 #[derive(Clone, PartialEq, Eq)]
@@ -142,7 +142,7 @@ pub(crate) enum Answer {
     First(oneshot::Sender<Result<Value>>),
     /// Every frame in turn until the final one (or an error); the timeout is then an idle
     /// timeout, restarted by each frame. A dropped receiver ends the call.
-    Frames(mpsc::UnboundedSender<Result<Value>>),
+    Frames(mpsc::UnboundedSender<Result<Value>>, Arc<Backlog>),
 }
 
 impl Answer {
@@ -152,8 +152,11 @@ impl Answer {
             Answer::Final(tx) | Answer::First(tx) => {
                 let _ = tx.send(result);
             }
-            Answer::Frames(tx) => {
-                let _ = tx.send(result);
+            Answer::Frames(tx, backlog) => {
+                backlog.add();
+                if tx.send(result).is_err() {
+                    backlog.take();
+                }
             }
         }
     }
@@ -185,6 +188,8 @@ pub struct Client {
     pub(crate) transport: Arc<Transport>,
     pub(crate) call_timeout: Duration,
     pub(crate) media_timeout: Duration,
+    /// Stream frames queued and not yet read (see `stream::Backlog`).
+    pub(crate) backlog: Arc<Backlog>,
 }
 
 impl std::fmt::Debug for Client {
@@ -204,8 +209,14 @@ impl Client {
             transport: Arc::new(Transport::Live(commands)),
             call_timeout: opts.call_timeout,
             media_timeout: opts.media_timeout,
+            backlog: Arc::new(Backlog::default()),
         };
-        tokio::spawn(super::connection::run(opts, command_rx, events));
+        tokio::spawn(super::connection::run(
+            opts,
+            command_rx,
+            events,
+            client.backlog.clone(),
+        ));
         (client, event_rx)
     }
 
@@ -218,6 +229,7 @@ impl Client {
                 transport: Arc::new(Transport::Mock(tx)),
                 call_timeout: opts.call_timeout,
                 media_timeout: opts.media_timeout,
+                backlog: Arc::new(Backlog::default()),
             },
             rx,
         )
@@ -366,7 +378,7 @@ impl Client {
                 let sent = tx.send(Command::Call {
                     action: action.to_string(),
                     params,
-                    answer: Answer::Frames(ftx.clone()),
+                    answer: Answer::Frames(ftx.clone(), self.backlog.clone()),
                     timeout: idle_timeout,
                 });
                 if sent.is_err() {
@@ -374,7 +386,8 @@ impl Client {
                 }
             }
         }
-        StreamReplies::new(action, frx)
+        let backlog = matches!(&*self.transport, Transport::Live(_)).then(|| self.backlog.clone());
+        StreamReplies::new(action, frx, backlog)
     }
 
     /// Connects now instead of waiting out the reconnect backoff (also after a rejected token,

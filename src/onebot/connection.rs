@@ -115,9 +115,11 @@ pub(crate) async fn run(
     opts: ConnectOptions,
     commands: mpsc::UnboundedReceiver<Command>,
     events: mpsc::UnboundedSender<ClientEvent>,
+    backlog: std::sync::Arc<super::stream::Backlog>,
 ) {
     let backoff = Backoff::new(opts.backoff_min, opts.backoff_max);
     let task = Task {
+        backlog,
         opts,
         commands,
         events,
@@ -186,6 +188,8 @@ enum Routed {
 }
 
 struct Task {
+    /// Stream frames handed on and not read yet: the socket waits while it is full.
+    backlog: std::sync::Arc<super::stream::Backlog>,
     opts: ConnectOptions,
     commands: mpsc::UnboundedReceiver<Command>,
     events: mpsc::UnboundedSender<ClientEvent>,
@@ -351,7 +355,8 @@ impl Task {
 
         let ended = loop {
             tokio::select! {
-                frame = stream.next() => {
+                () = self.backlog.room(), if self.backlog.full() => {}
+                frame = stream.next(), if !self.backlog.full() => {
                     last_frame = Instant::now();
                     let routed = match frame {
                         Some(Ok(Message::Text(text))) => self.route(text.as_str(), &mut calls),
@@ -550,10 +555,15 @@ impl Task {
                     match &call.waiter {
                         // A stream: every frame goes on; the call ends with the final frame, an
                         // error, or a receiver that is gone. Each frame restarts the idle timer.
-                        Waiter::Caller(Answer::Frames(tx)) => {
+                        Waiter::Caller(Answer::Frames(tx, backlog)) => {
                             let result = reply_to_result(&call.action, reply);
                             let failed = result.is_err();
-                            if tx.send(result).is_err() || last || failed {
+                            backlog.add();
+                            let gone = tx.send(result).is_err();
+                            if gone {
+                                backlog.take();
+                            }
+                            if gone || last || failed {
                                 calls.pending.remove(&id);
                             } else {
                                 calls.touch(id);
@@ -1067,6 +1077,7 @@ mod tests {
         let (events, event_rx) = mpsc::unbounded_channel();
         let opts = ConnectOptions::default();
         let task = Task {
+            backlog: Default::default(),
             backoff: Backoff::new(opts.backoff_min, opts.backoff_max),
             opts,
             commands: command_rx,
@@ -1133,7 +1144,7 @@ mod tests {
             id,
             "download_file_stream".into(),
             &Value::Null,
-            Waiter::Caller(Answer::Frames(tx)),
+            Waiter::Caller(Answer::Frames(tx, Default::default())),
             timeout,
         );
         rx

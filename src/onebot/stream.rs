@@ -8,11 +8,50 @@
 //! (`upload_file_stream`) answer each call with one frame: a receipt (`chunk_received`) or, for
 //! the completing call, `{type: "response", status: "file_complete", file_path, sha256}`.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use base64::Engine;
 use serde_json::Value;
-use tokio::sync::mpsc;
+use tokio::sync::{Notify, mpsc};
 
 use super::error::{Error, Result};
+
+/// Stream frames handed on and not yet read, across a connection's streams: when readers fall
+/// this far behind, the connection stops reading the socket until they catch up (memory stays
+/// bounded however fast NapCat sends and however slow the disk is).
+#[derive(Debug, Default)]
+pub(crate) struct Backlog {
+    queued: AtomicUsize,
+    room: Notify,
+}
+
+impl Backlog {
+    /// Frames (about 90 KB each at NapCat's 64 KiB chunks) queued before the socket waits.
+    pub(crate) const LIMIT: usize = 32;
+
+    /// One more frame queued (counted before it is sent, so a read never comes first).
+    pub(crate) fn add(&self) {
+        self.queued.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// One frame read (or dropped unread).
+    pub(crate) fn take(&self) {
+        let before = self.queued.fetch_sub(1, Ordering::AcqRel);
+        if before <= Self::LIMIT {
+            self.room.notify_one();
+        }
+    }
+
+    pub(crate) fn full(&self) -> bool {
+        self.queued.load(Ordering::Acquire) >= Self::LIMIT
+    }
+
+    /// Resolves when a reader took a frame.
+    pub(crate) async fn room(&self) {
+        self.room.notified().await
+    }
+}
 
 /// The frames of one stream call, in order. `next` gives `None` once the final frame or an
 /// error has been taken; dropping it abandons the call.
@@ -21,14 +60,33 @@ pub struct StreamReplies {
     action: String,
     rx: mpsc::UnboundedReceiver<Result<Value>>,
     done: bool,
+    /// The connection's count of frames queued (None for the mock client).
+    backlog: Option<Arc<Backlog>>,
+}
+
+impl Drop for StreamReplies {
+    fn drop(&mut self) {
+        // Frames queued and never read no longer hold the socket back.
+        self.rx.close();
+        while self.rx.try_recv().is_ok() {
+            if let Some(b) = &self.backlog {
+                b.take();
+            }
+        }
+    }
 }
 
 impl StreamReplies {
-    pub(crate) fn new(action: &str, rx: mpsc::UnboundedReceiver<Result<Value>>) -> StreamReplies {
+    pub(crate) fn new(
+        action: &str,
+        rx: mpsc::UnboundedReceiver<Result<Value>>,
+        backlog: Option<Arc<Backlog>>,
+    ) -> StreamReplies {
         StreamReplies {
             action: action.to_string(),
             rx,
             done: false,
+            backlog,
         }
     }
 
@@ -47,6 +105,9 @@ impl StreamReplies {
             self.done = true;
             return None;
         };
+        if let Some(b) = &self.backlog {
+            b.take();
+        }
         let frame = result.and_then(|data| StreamFrame::read(&self.action, data));
         if matches!(frame, Err(_) | Ok(StreamFrame::Done(_))) {
             self.done = true;

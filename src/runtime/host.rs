@@ -29,6 +29,12 @@ pub trait Host {
     fn copy(&mut self, text: &str);
     /// Opens a URL; an error says why (e.g. no opener over SSH).
     fn open(&mut self, url: &str) -> Result<(), String>;
+    /// Opens a saved file with the system opener; where none can open it (over SSH, without a
+    /// display) its path is copied instead and the reason returned.
+    fn open_file(&mut self, path: &str) -> Result<(), String> {
+        self.copy(path);
+        Err("无法在这里打开文件，路径已复制到剪贴板".into())
+    }
     /// Suspends the process (Ctrl+Z).
     fn suspend(&mut self) -> io::Result<()>;
     /// Gives the terminal to another program (the editor): restored as around Ctrl+Z.
@@ -130,6 +136,33 @@ impl Host for TerminalHost {
         }
         let opener = cmd.get_program().to_string_lossy().into_owned();
         cmd.spawn()
+            .map(drop)
+            .map_err(|e| format!("无法运行 {opener}: {e}"))
+    }
+
+    fn open_file(&mut self, path: &str) -> Result<(), String> {
+        if let Some(why) = no_opener(
+            &|k| std::env::var_os(k).is_some(),
+            cfg!(target_os = "macos"),
+        ) {
+            self.copy(path);
+            return Err(format!("{why}，文件路径已复制到剪贴板"));
+        }
+        let opener = if cfg!(target_os = "macos") {
+            "open"
+        } else {
+            "xdg-open"
+        };
+        // Our own absolute path in the download folder: never read as an option.
+        if !path.starts_with('/') {
+            return Err("只能打开下载目录中的文件".into());
+        }
+        std::process::Command::new(opener)
+            .arg(path)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
             .map(drop)
             .map_err(|e| format!("无法运行 {opener}: {e}"))
     }

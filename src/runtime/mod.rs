@@ -16,6 +16,7 @@ pub mod persist;
 pub mod picture;
 pub mod screen;
 pub mod terminal;
+pub mod transfer;
 
 use std::io;
 use std::path::PathBuf;
@@ -72,6 +73,8 @@ pub struct Options {
     pub warnings: Vec<String>,
     /// The picture disk cache's folder and bound in bytes (None: pictures kept in memory only).
     pub media: Option<(PathBuf, u64)>,
+    /// Where saves go, what plays voices.
+    pub transfers: transfer::TransferOptions,
 }
 
 /// Everything the loop works with besides the state.
@@ -105,6 +108,8 @@ pub struct Loop<S: Surface, H: Host> {
     pub history: Option<history::HistoryService>,
     /// Produces pictures' cells (memory only until `start_pictures` gives it a disk cache).
     pub pictures: picture::PictureService,
+    /// Saves, uploads and voices in flight.
+    pub transfers: transfer::Transfers,
 }
 
 /// The switch that stops the input reader (true) and starts it again (false), and whether it
@@ -175,6 +180,7 @@ impl<S: Surface, H: Host> Loop<S, H> {
             history: None,
             pictures: picture::PictureService::new(tx.clone(), pictures_client, None),
             tx,
+            transfers: transfer::Transfers::new(transfer::TransferOptions::default()),
         }
     }
 
@@ -358,7 +364,15 @@ impl<S: Surface, H: Host> Loop<S, H> {
             Effect::Redraw => self.screen.invalidate(),
             Effect::Picture(job) => self.pictures.perform(job),
             Effect::SendPicture { peer, path } => self.pictures.send(peer, path),
-            Effect::ListDir { dir } => picture::send::spawn_list(self.tx.clone(), dir),
+            Effect::Save(job) => self.transfers.save(job, &self.client, &self.tx),
+            Effect::Upload(job) => self.transfers.upload(job, &self.client, &self.tx),
+            Effect::CancelTransfer(id) => self.transfers.cancel(id, &self.tx),
+            Effect::ListDir(dir) => transfer::list_dir(dir, &self.tx),
+            Effect::OpenFile(path) => {
+                if let Err(why) = self.host.open_file(&path) {
+                    self.failed(Failure::Open(why));
+                }
+            }
             Effect::EnhanceKeyboard => self.host.enhance_keyboard(),
             Effect::Reconnect => self.client.reconnect_now(),
             Effect::Continue(step) => {
@@ -580,6 +594,7 @@ pub async fn run_tui(
     lp.bell = opts.bell;
     lp.osc = opts.osc;
     lp.session = opts.session;
+    lp.transfers = transfer::Transfers::new(opts.transfers);
     lp.audit = opts.audit;
     lp.input = Some(input);
     if let Some(h) = opts.history {

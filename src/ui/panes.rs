@@ -406,6 +406,22 @@ fn hints(state: &State) -> String {
         items.retain(|i| !i.starts_with(&format!("{cancel} ")));
         items.push(format!("{cancel} {line} 命令"));
     }
+    // A message with an attachment: what `s` and `o` do with it.
+    if state.focus == Pane::Timeline
+        && let Some((_, m)) = state.selected_message()
+        && let Some(seg) = crate::app::saving::attachment(m)
+    {
+        let mut extra = Vec::new();
+        if matches!(seg, crate::onebot::Segment::Record(_))
+            && let Some(k) = state.keymap.hint(Context::Timeline, &Action::OpenLink)
+        {
+            extra.push(format!("{k} 播放"));
+        }
+        if let Some(k) = state.keymap.hint(Context::Timeline, &Action::Save) {
+            extra.push(format!("{k} 保存"));
+        }
+        items.splice(0..0, extra);
+    }
     items.join("  ")
 }
 
@@ -517,6 +533,20 @@ pub fn status(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) -> Opt
             &missing,
             area.x + area.width - x,
             theme.status_error,
+        );
+        x += w + 2;
+    }
+    // Transfers in flight: name, percent, speed.
+    if let Some(transfers) = crate::app::saving::summary(state)
+        && x < area.x + area.width
+    {
+        let w = put(
+            buf,
+            x,
+            area.y,
+            &sanitize_line(&transfers),
+            area.x + area.width - x,
+            theme.status,
         );
         x += w + 2;
     }

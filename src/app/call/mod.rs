@@ -16,6 +16,7 @@ pub mod chat;
 pub mod contacts;
 pub mod forwarding;
 pub mod group;
+pub mod group_files;
 pub mod members;
 pub mod messages;
 pub mod reactions;
@@ -93,6 +94,12 @@ macro_rules! for_each_call {
             group::AtAllRemain,
             group::Sign,
             group::Leave,
+            // The group file browser.
+            group_files::GroupFileList,
+            group_files::GroupFileSpace,
+            group_files::DeleteGroupFile,
+            group_files::DeleteGroupFolder,
+            group_files::CreateGroupFolder,
             // Friend and group requests.
             requests::GroupRequests,
             requests::AnswerRequest,

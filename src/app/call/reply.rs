@@ -306,6 +306,29 @@ mod tests {
             }
             .into(),
             GroupRequests { filtered: false }.into(),
+            GroupFileList {
+                group: 1,
+                folder: None,
+            }
+            .into(),
+            GroupFileSpace { group: 1 }.into(),
+            DeleteGroupFile {
+                group: 1,
+                file_id: "/f".into(),
+                name: "a".into(),
+            }
+            .into(),
+            DeleteGroupFolder {
+                group: 1,
+                folder_id: "/d".into(),
+                name: "d".into(),
+            }
+            .into(),
+            CreateGroupFolder {
+                group: 1,
+                name: "d".into(),
+            }
+            .into(),
             DoubtRequests.into(),
             AcceptDoubt {
                 flag: "u_x".into(),

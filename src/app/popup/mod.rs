@@ -24,6 +24,7 @@
 pub mod confirm;
 pub mod essences;
 pub mod faces;
+pub mod files;
 pub mod find;
 pub mod forward;
 pub mod help;
@@ -46,10 +47,10 @@ use crossterm::event::{KeyCode, KeyModifiers};
 use super::keymap::Key;
 
 pub use state::{
-    Confirm, EssenceList, FacePicker, FindView, ForwardLevel, ForwardView, HelpView, InboxInput,
-    InboxView, LeaveConfirm, LinkEntry, LinkPicker, LinkTarget, Load, MuteList, MutePicker,
-    NoticeList, PictureViewer, ProfileCard, ReactionList, ReactionPicker, ReactionRow, Sheet,
-    SheetKind, ViewerItem,
+    BrowserField, Confirm, EssenceList, FacePicker, FileBrowser, FileEntry, FindView, ForwardLevel,
+    ForwardView, HelpView, InboxInput, InboxView, LeaveConfirm, LinkEntry, LinkPicker, LinkTarget,
+    Load, MuteList, MutePicker, NoticeList, PictureViewer, ProfileCard, ReactionList,
+    ReactionPicker, ReactionRow, Sheet, SheetKind, ViewerItem,
 };
 
 /// The registry: every popup, one row each (its variant and its state type). It expands a given
@@ -92,6 +93,8 @@ macro_rules! for_each_popup {
             Reactions(ReactionList),
             /// A picture as large as the window allows; ←/→ step through the chat's pictures.
             Pictures(PictureViewer),
+            /// The group file browser: a folder's files and folders.
+            Files(FileBrowser),
         }
     };
 }

@@ -267,3 +267,85 @@ pub struct ViewerItem {
     /// Who sent it, for the title.
     pub sender: String,
 }
+
+/// One row of the group file browser.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FileEntry {
+    Folder {
+        id: String,
+        name: String,
+        files: i64,
+        creator: i64,
+        creator_name: String,
+        created: i64,
+    },
+    File {
+        id: String,
+        name: String,
+        size: u64,
+        uploader: i64,
+        uploader_name: String,
+        uploaded: i64,
+        /// 0: kept for good.
+        expires: i64,
+        downloads: i64,
+    },
+}
+
+impl FileEntry {
+    pub fn name(&self) -> &str {
+        match self {
+            FileEntry::Folder { name, .. } | FileEntry::File { name, .. } => name,
+        }
+    }
+}
+
+/// What the browser's text field is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BrowserField {
+    /// Typing filters the listing.
+    Filter,
+    /// A local path to upload into the folder shown.
+    Upload,
+    /// The name of a new folder.
+    NewFolder,
+}
+
+/// The group file browser (`/files`): one folder's listing, fetched anew each time (NapCat
+/// mints new file ids per listing), the space used, a filter, a delete waiting for its `y`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileBrowser {
+    pub group: i64,
+    /// The folders opened from the root, as (id, name); empty at the root.
+    pub path: Vec<(String, String)>,
+    pub entries: Load<Vec<FileEntry>>,
+    /// File count, used and total bytes (`get_group_file_system_info`; NapCat reports the
+    /// used space as 0 and the total as a fixed 10 GiB).
+    pub space: Option<(i64, i64, i64)>,
+    pub selected: usize,
+    pub filter: String,
+    /// The field being typed into, if any, and what it holds (for uploads and new folders).
+    pub field: Option<BrowserField>,
+    pub text: String,
+    /// The index (among the visible rows) of an entry waiting for its delete confirmation.
+    pub pending: Option<usize>,
+}
+
+impl FileBrowser {
+    /// The folder shown (None: the root).
+    pub fn folder_id(&self) -> Option<&str> {
+        self.path.last().map(|(id, _)| id.as_str())
+    }
+
+    /// The entries the filter lets through: folders first, each kind by name.
+    pub fn visible(&self) -> Vec<&FileEntry> {
+        let needle = self.filter.trim().to_lowercase();
+        let Some(entries) = self.entries.ready() else {
+            return Vec::new();
+        };
+        entries
+            .iter()
+            .filter(|e| needle.is_empty() || e.name().to_lowercase().contains(&needle))
+            .collect()
+    }
+}

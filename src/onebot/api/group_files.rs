@@ -75,4 +75,11 @@ impl Client {
         let p = json!({ "group_id": group_id, "file_id": file_id });
         decode(A, self.call(A, p).await?)
     }
+
+    /// A download URL for a file sent in a private chat, by the segment's `file_id`
+    /// (`get_private_file_url`; needs the packet backend).
+    pub async fn get_private_file_url(&self, file_id: &str) -> Result<FileUrl> {
+        const A: &str = "get_private_file_url";
+        decode(A, self.call(A, json!({ "file_id": file_id })).await?)
+    }
 }

@@ -9,6 +9,7 @@ mod chat;
 mod contacts;
 mod forwarding;
 mod group;
+mod group_files;
 mod media;
 mod members;
 mod messages;

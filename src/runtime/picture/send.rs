@@ -181,79 +181,9 @@ async fn upload(
         .ok_or_else(|| "上传完成但 NapCat 没有给出文件位置".to_string())
 }
 
-/// The most entries a listed folder gives (a huge folder is cut, sorted first).
-pub const LIST_MAX: usize = 500;
-
-/// The folders and pictures in `dir` as typed after `/image ` (`~/`, relative or empty for the
-/// working directory), folders first, then by name. An unreadable folder lists nothing.
-pub fn list(dir: &str, home: Option<&Path>, cwd: &Path) -> Vec<crate::app::pictures::DirEntry> {
-    use crate::app::pictures::DirEntry;
-    let full = if dir.is_empty() {
-        cwd.to_path_buf()
-    } else {
-        expand(dir, home, cwd)
-    };
-    let Ok(rd) = std::fs::read_dir(&full) else {
-        return Vec::new();
-    };
-    let mut out: Vec<DirEntry> = rd
-        .filter_map(Result::ok)
-        .filter_map(|e| {
-            let name = e.file_name().to_string_lossy().into_owned();
-            // Following links: a link to a folder is a folder.
-            let dir = std::fs::metadata(e.path()).map(|m| m.is_dir()).ok()?;
-            let picture = name.rsplit_once('.').is_some_and(|(_, ext)| {
-                matches!(
-                    ext.to_ascii_lowercase().as_str(),
-                    "png" | "jpg" | "jpeg" | "gif" | "webp" | "bmp"
-                )
-            });
-            (dir || picture).then_some(DirEntry { name, dir })
-        })
-        .collect();
-    out.sort_by(|a, b| b.dir.cmp(&a.dir).then_with(|| a.name.cmp(&b.name)));
-    out.truncate(LIST_MAX);
-    out
-}
-
-/// Lists `dir` off the loop thread; the answer comes back as `Msg::Listed`.
-pub fn spawn_list(tx: UnboundedSender<Msg>, dir: String) {
-    tokio::task::spawn_blocking(move || {
-        let home = std::env::var_os("HOME").map(PathBuf::from);
-        let cwd = std::env::current_dir().unwrap_or_default();
-        let entries = list(&dir, home.as_deref(), &cwd);
-        let _ = tx.send(Msg::Listed { dir, entries });
-    });
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_folder_lists_its_folders_then_its_pictures() {
-        let d = std::env::temp_dir().join(format!("napterm-list-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
-        std::fs::create_dir_all(d.join("相册")).expect("dir");
-        for f in ["b.png", "a.JPG", "notes.txt", "c.gif"] {
-            std::fs::write(d.join(f), b"x").expect("write");
-        }
-        let names: Vec<(String, bool)> = list("", None, &d)
-            .into_iter()
-            .map(|e| (e.name, e.dir))
-            .collect();
-        assert_eq!(
-            names,
-            vec![
-                ("相册".to_string(), true),
-                ("a.JPG".to_string(), false),
-                ("b.png".to_string(), false),
-                ("c.gif".to_string(), false),
-            ]
-        );
-        assert!(list("nowhere/", None, &d).is_empty());
-        let _ = std::fs::remove_dir_all(d);
-    }
 
     #[test]
     fn paths_expand_from_home_and_the_working_directory() {

@@ -14,6 +14,61 @@ use std::sync::Arc;
 
 use super::World;
 
+/// The most bytes made up for a file without bytes of its own.
+pub const GENERATED_MAX: u64 = 64 * 1024 * 1024;
+
+/// Bytes that differ at every offset, the same for the same key.
+pub fn made_bytes(key: &str, len: usize) -> Vec<u8> {
+    let mut x = key.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
+    }) | 1;
+    let mut out = Vec::with_capacity(len);
+    while out.len() < len {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        out.extend_from_slice(&x.to_le_bytes());
+    }
+    out.truncate(len);
+    out
+}
+
+/// The link-making part of the world, apart from its store.
+struct Links {
+    base: Option<String>,
+    rkey: String,
+}
+
+impl Links {
+    fn media(&self, base: &str, appid: u32, token: &str) -> String {
+        format!(
+            "{base}/download?appid={appid}&fileid={}&rkey={}&spec=0",
+            percent_encode(&blob_key(token)),
+            self.rkey
+        )
+    }
+
+    /// Points a media segment's link at the simulator's server.
+    fn localize(&self, seg: &mut crate::onebot::Segment) {
+        use crate::onebot::Segment;
+        let Some(base) = &self.base else {
+            return;
+        };
+        match seg {
+            Segment::Image(i) if i.url.is_some() && !i.file.is_empty() => {
+                i.url = Some(self.media(base, 1407, &i.file));
+            }
+            Segment::Record(r) if r.url.is_some() && !r.file.is_empty() => {
+                r.url = Some(self.media(base, 1402, &r.file));
+            }
+            Segment::Video(v) if v.url.is_some() && !v.file.is_empty() => {
+                v.url = Some(self.media(base, 1415, &v.file));
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Registered bytes, keyed by [`blob_key`].
 #[derive(Debug, Clone, Default)]
 pub struct Blobs {
@@ -48,18 +103,35 @@ impl World {
     /// now on point there.
     pub fn set_http_base(&mut self, base: &str) {
         self.blobs.base = Some(base.trim_end_matches('/').to_string());
-        // The history was made before there was a server: its pictures move onto it.
+        // The history was made before there was a server: its pictures move onto it (with
+        // the gallery's bytes), then every other media link.
         let mut store = std::mem::take(&mut self.store);
         store.each_event_mut(|ev| {
             self.serve_pictures(&mut ev.message);
             ev.raw_message = ev.message.to_cq();
         });
         self.store = store;
+        let world = self.clone_links();
+        self.store.rewrite_segments(|s| world.localize(s));
     }
 
     /// Whether links point at the simulator's own HTTP server.
     pub fn serves_http(&self) -> bool {
         self.blobs.base.is_some()
+    }
+
+    /// What `localize` needs, apart from the store it rewrites.
+    fn clone_links(&self) -> Links {
+        Links {
+            base: self.blobs.base.clone(),
+            rkey: self.rkey(),
+        }
+    }
+
+    /// Points a new message's media links at the simulator's HTTP server (when one runs).
+    pub(super) fn localize_chain(&self, chain: &mut crate::onebot::MessageChain) {
+        let links = self.clone_links();
+        chain.0.iter_mut().for_each(|s| links.localize(s));
     }
 
     /// Files `bytes` under `id` (a file id such as `/uuid`, or a media token); replaces what
@@ -68,9 +140,33 @@ impl World {
         self.blobs.map.insert(blob_key(id), bytes.into());
     }
 
-    /// The bytes filed under `id` (either spelling of a file id).
-    pub fn blob(&self, id: &str) -> Option<Arc<[u8]>> {
+    /// The bytes filed under `id` with `put_blob`, and no made-up ones.
+    pub fn filed_blob(&self, id: &str) -> Option<Arc<[u8]>> {
         self.blobs.map.get(&blob_key(id)).cloned()
+    }
+
+    /// The bytes filed under `id` (either spelling of a file id). A file or media token of
+    /// the world without bytes of its own gets bytes made from its key, as many as announced
+    /// (at most [`GENERATED_MAX`]).
+    pub fn blob(&self, id: &str) -> Option<Arc<[u8]>> {
+        let key = blob_key(id);
+        if let Some(bytes) = self.blobs.map.get(&key) {
+            return Some(bytes.clone());
+        }
+        let size = self
+            .store
+            .media_entries()
+            .find(|(token, _)| blob_key(token) == key)
+            .map(|(_, m)| m.size)
+            .or_else(|| {
+                self.groups
+                    .iter()
+                    .flat_map(|g| g.files.iter())
+                    .find(|f| blob_key(&f.file_id) == key)
+                    .map(|f| f.size.max(0) as u64)
+            })?;
+        let size = if size == 0 { 4096 } else { size };
+        (size <= GENERATED_MAX).then(|| made_bytes(&key, size as usize).into())
     }
 
     /// The current rkey of media links.

@@ -423,10 +423,21 @@ impl World {
             ),
             _ => format!("/root/.config/QQ/NapCat/temp/{}", media.name),
         };
-        Ok(Some(json!({
+        let mut reply = json!({
             "file": path, "url": media.url, "file_size": media.size.to_string(),
             "file_name": media.name,
-        })))
+        });
+        // NapCat always answers get_record with the converted audio as base64 (the
+        // simulator cannot convert: the bytes are the voice's own).
+        if kind == "record"
+            && let Some(bytes) = self.blob(&token)
+        {
+            use base64::Engine;
+            reply["base64"] = base64::engine::general_purpose::STANDARD
+                .encode(&bytes)
+                .into();
+        }
+        Ok(Some(reply))
     }
 }
 

@@ -34,7 +34,7 @@ use serde_json::Value;
 use crate::onebot::event::{MessageType, now_secs};
 use crate::onebot::{Event, MessageChain, MessageEvent, Notice, NoticeKind, Peer, Role, Sender};
 
-pub use blobs::{blob_key, percent_encode};
+pub use blobs::{blob_key, made_bytes, percent_encode};
 pub use model::{
     Category, Essence, Friend, Group, GroupFile, GroupFolder, GroupNotice, Member, PendingRequest,
     Person, Theme,
@@ -370,9 +370,15 @@ impl World {
     }
 
     /// Stores a new message in a conversation and returns its event (with its real sequence).
-    fn post(&mut self, peer: Peer, author: i64, chain: MessageChain, time: i64) -> MessageEvent {
-        let mut chain = chain;
+    fn post(
+        &mut self,
+        peer: Peer,
+        author: i64,
+        mut chain: MessageChain,
+        time: i64,
+    ) -> MessageEvent {
         self.serve_pictures(&mut chain);
+        self.localize_chain(&mut chain);
         let id = self.fresh_id();
         let event = self.make_event(peer, author, chain, time, id);
         let long_id = format!("75{:017}", self.rng.below(100_000_000_000_000_000));
@@ -392,6 +398,39 @@ impl World {
             .get(id)
             .map(|m| m.event.clone())
             .unwrap_or_default()
+    }
+
+    /// A message `author` sends to `peer` now, stored as any other (its media links pointed at
+    /// the simulator's HTTP server); the event to push.
+    pub fn receive(&mut self, peer: Peer, author: i64, chain: MessageChain) -> Event {
+        let now = self.now();
+        // A file sent to a group is one of the group's files.
+        if let Peer::Group(g) = peer {
+            let name = self
+                .member(g, author)
+                .map(|m| m.display_name().to_string())
+                .unwrap_or_default();
+            for seg in &chain.0 {
+                if let crate::onebot::Segment::File(f) = seg
+                    && let Some(id) = f.file_id.clone()
+                    && let Some(group) = self.group_mut(g)
+                    && !group.files.iter().any(|x| x.file_id == id)
+                {
+                    group.files.push(GroupFile {
+                        file_id: id,
+                        name: f.name.clone().unwrap_or_else(|| f.file.clone()),
+                        size: f.file_size.unwrap_or(0) as i64,
+                        busid: 102,
+                        upload_time: now,
+                        download_times: 0,
+                        uploader: author,
+                        uploader_name: name.clone(),
+                        folder_id: None,
+                    });
+                }
+            }
+        }
+        Event::Message(Box::new(self.post(peer, author, chain, now)))
     }
 
     /// Routes an action to its handler.

@@ -176,7 +176,7 @@ impl World {
                 continue;
             }
             // Bytes already filed (a picture sent) are kept; the rest get the gallery's.
-            let bytes = match self.blob(&img.file) {
+            let bytes = match self.filed_blob(&img.file) {
                 Some(b) => b,
                 None => {
                     let b = bytes_for(img);

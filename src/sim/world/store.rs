@@ -196,6 +196,28 @@ impl Store {
     pub fn media(&self, token: &str) -> Option<&Media> {
         self.media.get(token)
     }
+
+    /// Every media token and what it refers to.
+    pub fn media_entries(&self) -> impl Iterator<Item = (&String, &Media)> {
+        self.media.iter()
+    }
+
+    /// Changes every segment of every stored message and forward (links pointed elsewhere),
+    /// and indexes the media again.
+    pub fn rewrite_segments(&mut self, f: impl Fn(&mut Segment)) {
+        for m in self.msgs.values_mut() {
+            m.event.message.0.iter_mut().for_each(&f);
+        }
+        for nodes in self.forwards.values_mut() {
+            for e in nodes {
+                e.message.0.iter_mut().for_each(&f);
+            }
+        }
+        self.media.clear();
+        for m in self.msgs.values() {
+            index_media(&mut self.media, &m.event.message.0);
+        }
+    }
 }
 
 /// Remembers the download tokens of a chain's images, voices, videos and files.

@@ -7,6 +7,7 @@
 pub mod confirm;
 pub mod essences;
 pub mod faces;
+pub mod files;
 pub mod find;
 pub mod forward;
 pub mod help;
@@ -71,6 +72,7 @@ pub fn draw(
         Popup::React(p) => reaction_picker::draw(state, theme, p, area, buf),
         Popup::Reactions(p) => reaction_list::draw(state, theme, p, area, buf),
         Popup::Pictures(p) => pictures::draw(state, theme, p, area, buf),
+        Popup::Files(p) => files::draw(state, theme, p, area, buf),
     }
 }
 
@@ -113,6 +115,16 @@ pub fn hints(state: &State, popup: &Popup) -> String {
         ],
         Popup::Reactions(_) => &[scroll, close],
         Popup::Pictures(_) => &[(Action::Confirm, Some("y"), "复制链接"), close],
+        Popup::Files(b) if b.field.is_some() => {
+            return crate::app::popup::field_hint("确定", "返回");
+        }
+        Popup::Files(_) => &[
+            (Action::Activate, Some("enter"), "打开"),
+            (Action::Save, Some("s"), "保存"),
+            (Action::Unmute, Some("u"), "上传"),
+            (Action::Delete, Some("d"), "删除"),
+            close,
+        ],
         Popup::Links(_) => &[
             (Action::Activate, Some("enter"), "访问"),
             (Action::Confirm, Some("y"), "复制"),
