@@ -85,6 +85,8 @@ pub struct Config {
     pub privacy: PrivacyConfig,
     /// The colours: a shipped theme and per-role overrides.
     pub theme: ThemeConfig,
+    /// Pictures in the terminal.
+    pub images: ImagesConfig,
 }
 
 impl Default for Config {
@@ -103,6 +105,7 @@ impl Default for Config {
             history: HistoryConfig::default(),
             privacy: PrivacyConfig::default(),
             theme: ThemeConfig::default(),
+            images: ImagesConfig::default(),
         }
     }
 }
@@ -277,6 +280,58 @@ impl Default for HistoryConfig {
             show_recalled: false,
         }
     }
+}
+
+/// The `[images]` table: pictures in the terminal.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ImagesConfig {
+    /// How pictures are drawn: `"auto"` (asked of the terminal at start), `"kitty"`, `"sixel"`,
+    /// `"iterm2"` or `"halfblocks"` (`▀`/`▄` cells with colours, which work everywhere).
+    pub protocol: ImageProtocol,
+    /// `"inline"`: pictures under their messages; `"placeholder"`: only their `[图片]` line.
+    pub mode: ImageMode,
+    /// The tallest an inline picture is drawn, in rows (stickers take half).
+    #[serde(deserialize_with = "max_rows")]
+    pub max_rows: u16,
+    /// The disk cache's bound in MB (least recently used pictures go first).
+    pub cache_mb: u64,
+}
+
+fn max_rows<'de, D: Deserializer<'de>>(d: D) -> Result<u16, D::Error> {
+    at_least(d, 1, "rows")
+}
+
+impl Default for ImagesConfig {
+    fn default() -> Self {
+        ImagesConfig {
+            protocol: ImageProtocol::Auto,
+            mode: ImageMode::Inline,
+            max_rows: 10,
+            cache_mb: 500,
+        }
+    }
+}
+
+/// `[images] protocol`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum ImageProtocol {
+    #[default]
+    Auto,
+    Kitty,
+    Sixel,
+    Iterm2,
+    Halfblocks,
+}
+
+/// `[images] mode`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum ImageMode {
+    #[default]
+    Inline,
+    Placeholder,
 }
 
 /// The `[privacy]` table.
@@ -494,6 +549,8 @@ pub struct Settings {
     pub privacy: PrivacyConfig,
     /// The `[theme]` table (drawn at the depth of `colors`).
     pub theme: ThemeConfig,
+    /// The `[images]` table.
+    pub images: ImagesConfig,
     /// The config file that was read, if one was.
     pub config_file: Option<PathBuf>,
     /// What the user should read about how napterm was started (the interface shows it too,
@@ -600,8 +657,14 @@ impl Settings {
             history: config.history,
             privacy: config.privacy,
             theme: config.theme,
+            warnings: match config.images.protocol {
+                ImageProtocol::Kitty | ImageProtocol::Sixel | ImageProtocol::Iterm2 => {
+                    vec!["[images] protocol: 这一版只用半块字符 (halfblocks) 画图片".to_string()]
+                }
+                ImageProtocol::Auto | ImageProtocol::Halfblocks => Vec::new(),
+            },
+            images: config.images,
             config_file: file_path,
-            warnings: Vec::new(),
         })
     }
 
@@ -766,9 +829,20 @@ mod tests {
             osc = false
             [privacy]
             send_typing = false
+            [images]
+            protocol = "halfblocks"
+            mode = "placeholder"
+            max_rows = 6
+            cache_mb = 100
             "#,
         )
         .unwrap();
+        assert_eq!(c.images.protocol, ImageProtocol::Halfblocks);
+        assert_eq!(c.images.mode, ImageMode::Placeholder);
+        assert_eq!((c.images.max_rows, c.images.cache_mb), (6, 100));
+        assert_eq!(Config::default().images.max_rows, 10);
+        assert!(parse("[images]\nprotocol = \"ascii\"\n").is_err());
+        assert!(parse("[images]\nmax_rows = 0\n").is_err());
         assert!(!c.privacy.send_typing);
         assert!(
             Config::default().privacy.send_typing,

@@ -175,6 +175,8 @@ actions! {
     JumpUnread = "jump_unread", "跳到打开会话时的第一条未读消息";
     ToggleSidebar = "toggle_sidebar", "显示或隐藏会话列表";
     ToggleMembers = "toggle_members", "显示或隐藏成员列表";
+    /// Pictures drawn under their messages, or only their `[图片]` line (a slow link).
+    TogglePictures = "toggle_pictures", "图片显示在消息下，或只显示 [图片] (慢速连接)";
     /// Opens the `:` command line.
     CommandLine = "command_line", "输入命令 (:)";
     /// Runs a command line as typed (e.g. `/readall`).

@@ -69,6 +69,7 @@ pub fn run_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
                 None => state.info("没有未读消息"),
             }
         }
+        Action::TogglePictures => super::picture_loads::toggle(state, fx),
         Action::ToggleSidebar => {
             state.sidebar.visible = !state.sidebar.visible;
             if !state.sidebar.visible && state.focus == Pane::Sidebar {
@@ -124,7 +125,9 @@ pub fn run_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
                 }
             }
             Pane::Timeline => {
-                if !popup::forward::open_selected(state, fx) {
+                if !popup::forward::open_selected(state, fx)
+                    && !popup::pictures::open_selected(state, fx)
+                {
                     timeline_nav::jump_to_quoted(state, fx);
                 }
             }
@@ -150,7 +153,9 @@ pub fn run_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
             }
         }
         Action::OpenLink => {
-            if !popup::forward::open_selected(state, fx) {
+            if !popup::forward::open_selected(state, fx)
+                && !popup::pictures::open_selected(state, fx)
+            {
                 open_link::open_selected(state, fx);
             }
         }

@@ -303,6 +303,11 @@ impl Timeline {
         }
     }
 
+    /// Marks the entries at `keys` as changed (a picture they show arrived or failed).
+    pub fn touch_keys(&mut self, keys: &[SortKey]) {
+        Self::touch(&mut self.entries, &mut self.next_version, keys);
+    }
+
     /// Marks the entries quoting message `id` as changed: the quoted message arrived, changed,
     /// left, or its fetched copy did.
     pub fn touch_quoting(&mut self, id: i64) {

@@ -278,6 +278,14 @@ pub static COMMANDS: &[Command] = &[
         handler: outgoing::rps,
     },
     Command {
+        name: "image",
+        aliases: &["img", "pic"],
+        usage: "<图片路径>",
+        desc: "发送本地图片 (~ 和相对路径可用; 10 MB 以上分块上传)",
+        no_args: false,
+        handler: super::picture_send::command,
+    },
+    Command {
         name: "music",
         aliases: &[],
         usage: "<平台> <id> | custom <链接> <音频> <标题>",

@@ -21,7 +21,8 @@ const LIMIT: usize = 8;
 pub fn refresh(state: &mut State, fx: &mut Vec<Effect>) {
     let found = mention(state, fx)
         .or_else(|| command(state))
-        .or_else(|| chat(state));
+        .or_else(|| chat(state))
+        .or_else(|| path(state, fx));
     let old = state.composer.completion.take();
     state.composer.completion = found.map(|mut c| {
         // The highlight stays where it was while the query is the same.
@@ -222,6 +223,63 @@ fn chat(state: &State) -> Option<Completion> {
         .collect();
     Some(Completion {
         kind: CompletionKind::Chat,
+        row: 0,
+        col,
+        query: query.to_string(),
+        items,
+        selected: 0,
+    })
+}
+
+/// `/image path`: the folders and pictures of the folder typed so far, those starting with
+/// what follows its last `/` (the folder is read by the runtime, once per folder).
+fn path(state: &mut State, fx: &mut Vec<Effect>) -> Option<Completion> {
+    let before = command_line_before_cursor(state)?;
+    let (name, rest) = before.strip_prefix('/')?.split_once(char::is_whitespace)?;
+    if commands::find(name).is_none_or(|c| c.name != "image") {
+        return None;
+    }
+    let query = rest.trim_start();
+    let col = before.chars().count() - query.chars().count();
+    let (dir, stem) = match query.rfind('/') {
+        Some(i) => (&query[..=i], &query[i + 1..]),
+        None => ("", query),
+    };
+    let listed = match &state.pictures.listing {
+        Some((d, entries)) if d == dir => entries.clone(),
+        _ => {
+            state.pictures.listing = Some((dir.to_string(), None));
+            fx.push(Effect::ListDir {
+                dir: dir.to_string(),
+            });
+            None
+        }
+    };
+    let hidden = stem.starts_with('.');
+    let items = listed
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|e| e.name.starts_with(stem) && (hidden || !e.name.starts_with('.')))
+        .take(LIMIT * 4)
+        .map(|e| {
+            let path = format!("{dir}{}", e.name);
+            if e.dir {
+                CompletionItem {
+                    label: format!("{}/", e.name),
+                    detail: "文件夹".into(),
+                    pick: Pick::Text(format!("{path}/")),
+                }
+            } else {
+                CompletionItem {
+                    label: e.name,
+                    detail: "图片".into(),
+                    pick: Pick::Line(path),
+                }
+            }
+        })
+        .collect();
+    Some(Completion {
+        kind: CompletionKind::Path,
         row: 0,
         col,
         query: query.to_string(),

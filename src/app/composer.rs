@@ -91,6 +91,8 @@ pub enum CompletionKind {
     Command,
     /// The chat after `/open `.
     Chat,
+    /// A local picture's path after `/image `.
+    Path,
 }
 
 /// The open completion list.

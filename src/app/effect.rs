@@ -47,6 +47,15 @@ pub enum Effect {
     StoreRead(StoreRead),
     /// Connects to NapCat now instead of waiting out the reconnect backoff.
     Reconnect,
+    /// Produces a picture's half-block cells at a size (from memory, the disk cache or the
+    /// network, decoded off the loop thread); the answer comes back as `Msg::Picture`.
+    Picture(super::pictures::PicJob),
+    /// Reads the local picture at `path` (`~` and relative paths allowed) and prepares it for
+    /// `peer`; how it goes comes back as `Msg::PictureSend`.
+    SendPicture { peer: Peer, path: String },
+    /// Lists the folder `dir` (as typed after `/image `) for completion: its folders and
+    /// pictures come back as `Msg::Listed`.
+    ListDir { dir: String },
     /// Hands `Msg::Continue(step)` back to `update`: what a confirmation's yes goes on with
     /// when it changes more than the server (a send shows its message and empties the composer).
     Continue(Step),
@@ -57,6 +66,8 @@ pub enum Effect {
 pub enum Step {
     /// Send what the composer holds; the `@全体成员` in it was confirmed.
     SendConfirmed,
+    /// Send the picture whose path was just pasted (`Pictures::pasted`).
+    SendPastedPicture,
 }
 
 impl Effect {

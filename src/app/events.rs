@@ -23,6 +23,9 @@ pub fn on_client(state: &mut State, ev: ClientEvent, fx: &mut Vec<Effect>) {
                     if !state.online() {
                         // Calls made before this connection are not answered on it.
                         state.loads.new_connection();
+                        // Pictures that could not be had while the server was away are asked
+                        // for again when they are next on screen.
+                        super::picture_loads::forget_unreachable(state);
                     }
                     if (*self_id != 0 && *self_id != state.self_id)
                         || (!nickname.is_empty() && *nickname != state.self_name)

@@ -17,17 +17,17 @@
 //! The core modules: `action`, `admin/audit`, `call`, `call/chat`, `call/contacts`,
 //! `call/forwarding`, `call/group`, `call/members`, `call/messages`, `call/reactions`,
 //! `call/reply`, `call/requests`, `chat`, `composer`, `contacts`, `drafts`, `effect`, `fuzzy`,
-//! `inbox`, `keymap`, `loads`, `msg`, `notify`, `popup`, `popup/state`, `state`, `store_state`,
-//! `stored`, `text`.
+//! `inbox`, `keymap`, `loads`, `msg`, `notify`, `pictures`, `popup`, `popup/state`, `state`,
+//! `store_state`, `stored`, `text`.
 //!
 //! The feature modules: `actions`, `admin`, `admin/commands`, `admin/duration`, `admin/group`,
 //! `admin/members`, `admin/messages`, `admin/roles`, `admin/sheets`, `admin/target`, `catch_up`,
 //! `chat_prefs`, `command_line`, `commands`, `completion`, `cursor`, `editor`, `events`, `forwarding`,
 //! `history`, `input`, `keymap/hint`, `lifecycle`, `load_tracker`, `local`,
 //! `member_list`, `names`,
-//! `open_link`, `outgoing`, `popup/confirm`, `popup/essences`, `popup/faces`, `popup/find`,
+//! `open_link`, `outgoing`, `picture_loads`, `picture_send`, `popup/confirm`, `popup/essences`, `popup/faces`, `popup/find`,
 //! `popup/forward`, `popup/help`, `popup/inbox`, `popup/leave`, `popup/links`, `popup/mute`, `popup/mutes`,
-//! `popup/notices`, `popup/profile`, `popup/protocol`, `popup/reaction_list`,
+//! `popup/notices`, `popup/pictures`, `popup/profile`, `popup/protocol`, `popup/reaction_list`,
 //! `popup/reaction_picker`, `popup/sheet`, `quotes`, `reactions`, `reply_to`, `reports`,
 //! `requests`, `retry`, `roster`, `seek`, `sending`, `sidebar`, `timeline_nav`, `typing`, `update`.
 
@@ -64,6 +64,9 @@ pub mod names;
 pub mod notify;
 pub mod open_link;
 pub mod outgoing;
+pub mod picture_loads;
+pub mod picture_send;
+pub mod pictures;
 pub mod popup;
 pub mod quotes;
 pub mod reactions;

@@ -46,6 +46,15 @@ pub enum Msg {
     KeyboardProtocol(bool),
     /// A confirmed step to take (see `Effect::Continue`).
     Continue(super::effect::Step),
+    /// A picture asked for with `Effect::Picture`: its cells, or why there are none.
+    Picture(super::pictures::PicDone),
+    /// How sending a local picture goes (see `Effect::SendPicture`).
+    PictureSend(super::pictures::SendEvent),
+    /// A folder listed for `/image ` completion (see `Effect::ListDir`).
+    Listed {
+        dir: String,
+        entries: Vec<super::pictures::DirEntry>,
+    },
     /// Something about how napterm was started that the user should read (`--token` is
     /// visible in `ps`).
     Warning(String),

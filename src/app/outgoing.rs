@@ -13,6 +13,18 @@ use super::state::State;
 /// Sends `chain` to `peer`: a pending entry shows it until the server answers. A temporary
 /// session's message names the group it goes through.
 pub fn send_chain(state: &mut State, peer: Peer, chain: MessageChain, fx: &mut Vec<Effect>) {
+    send_chain_shown(state, peer, chain.clone(), chain, fx);
+}
+
+/// Sends `chain` while the pending entry shows `shown` (a picture goes out as `base64://`,
+/// too much to keep in the timeline; its entry shows the picture from the cache).
+pub fn send_chain_shown(
+    state: &mut State,
+    peer: Peer,
+    shown: MessageChain,
+    chain: MessageChain,
+    fx: &mut Vec<Effect>,
+) {
     // Opened at an old search hit: back to the newest, where the message goes.
     super::local::back_to_newest(state, peer, fx);
     let local_id = state.next_local_id;
@@ -30,7 +42,7 @@ pub fn send_chain(state: &mut State, peer: Peer, chain: MessageChain, fx: &mut V
         sender_name: state.self_name.clone(),
         role: None,
         own: true,
-        chain: chain.clone(),
+        chain: shown,
         delivery: Delivery::Pending,
         recalled_by: None,
         reactions: Vec::new(),

@@ -12,6 +12,8 @@ pub fn on_frame(state: &mut State, report: FrameReport, fx: &mut Vec<Effect>) {
     state.view = report.view;
     // A window taller than what is loaded: older pages until it is full.
     super::seek::fill(state, fx);
+    // Pictures near the window that are not drawn yet.
+    super::picture_loads::on_frame(state, fx);
     // A report of a chat that is no longer open (switched while it was drawn) is stale.
     if let Some((peer, scroll)) = report.scroll
         && state.open == Some(peer)

@@ -24,6 +24,7 @@ pub fn send(state: &mut State, fx: &mut Vec<Effect>) {
 pub fn on_step(state: &mut State, step: Step, fx: &mut Vec<Effect>) {
     match step {
         Step::SendConfirmed => send_checked(state, true, fx),
+        Step::SendPastedPicture => super::picture_send::send_pasted(state, fx),
     }
 }
 
@@ -143,6 +144,14 @@ impl Request for SendMessage {
             .key_of_local(self.local_id)
             .map(|k| k.time)
             .unwrap_or(0);
+        // What the entry shows is what is stored: a picture went out as base64, too much to
+        // keep (its entry names it by its hash instead).
+        let shown = chat
+            .timeline
+            .key_of_local(self.local_id)
+            .and_then(|k| chat.timeline.get(k))
+            .and_then(|e| e.message())
+            .map(|m| m.chain.clone());
         if let Some(key) = chat.timeline.key_of_local(self.local_id) {
             if chat.timeline.key_of(message_id).is_some_and(|k| k != key) {
                 // The message_sent echo arrived first: it is the copy to keep.
@@ -157,7 +166,8 @@ impl Request for SendMessage {
         if message_id != 0 && me != 0 {
             // Confirmed: stored like any message (its echo, if one comes, merges with it).
             let time = if time > 0 { time } else { state.now };
-            let ev = crate::store::sent_message(self.peer, me, message_id, time, self.chain);
+            let chain = shown.unwrap_or(self.chain);
+            let ev = crate::store::sent_message(self.peer, me, message_id, time, chain);
             state.store.write(fx, StoreWrite::Message(Box::new(ev)));
         }
     }

@@ -14,6 +14,7 @@ use super::drafts::{Drafts, Session};
 use super::inbox::Inbox;
 use super::keymap::Keymap;
 use super::loads::Loads;
+use super::pictures::Pictures;
 use super::popup::Popup;
 use super::store_state::LocalStore;
 
@@ -40,6 +41,10 @@ pub struct Settings {
     pub server_url: String,
     /// `[notify] highlight`: words and regexes that count as a mention.
     pub highlights: super::notify::Highlights,
+    /// `[images] mode`: pictures drawn inline or as their `[图片]` line.
+    pub picture_mode: super::pictures::Mode,
+    /// `[images] max_rows`: the tallest an inline picture is drawn.
+    pub picture_rows: u16,
 }
 
 impl Default for Settings {
@@ -55,6 +60,8 @@ impl Default for Settings {
             send_typing: true,
             server_url: String::new(),
             highlights: super::notify::Highlights::default(),
+            picture_mode: super::pictures::Mode::Inline,
+            picture_rows: 10,
         }
     }
 }
@@ -315,6 +322,8 @@ pub struct State {
     pub loads: Loads,
     /// The local history: which store is open, the newest stored message per chat.
     pub store: LocalStore,
+    /// The pictures messages show: their slots, and the encoded ones near the screen.
+    pub pictures: Pictures,
 }
 
 /// Reaction lookups for the messages you select: at most one at a time, each message once.
@@ -358,6 +367,7 @@ pub enum Quote {
 impl State {
     /// A fresh state: nothing loaded, composer focused.
     pub fn new(settings: Settings, keymap: Keymap) -> Self {
+        let (settings_mode, settings_rows) = (settings.picture_mode, settings.picture_rows);
         State {
             now: 0,
             sidebar: Sidebar {
@@ -405,6 +415,7 @@ impl State {
             inbox: Inbox::default(),
             loads: Loads::default(),
             store: LocalStore::default(),
+            pictures: Pictures::new(settings_mode, settings_rows),
         }
     }
 

@@ -50,6 +50,19 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Reply(reply) => reply.apply(state, &mut fx),
         Msg::Clock(now) => state.now = now,
         Msg::Frame(report) => reports::on_frame(state, report, &mut fx),
+        Msg::Picture(done) => super::picture_loads::on_done(state, done),
+        Msg::PictureSend(ev) => super::picture_send::on_event(state, ev, &mut fx),
+        Msg::Listed { dir, entries } => {
+            if state
+                .pictures
+                .listing
+                .as_ref()
+                .is_some_and(|(d, _)| *d == dir)
+            {
+                state.pictures.listing = Some((dir, Some(entries)));
+                super::completion::refresh(state, &mut fx);
+            }
+        }
         Msg::Restore(session) => lifecycle::restore(state, session, &mut fx),
         Msg::Failed(f) => reports::on_failure(state, f),
         Msg::Store(ev) => match ev {
@@ -207,6 +220,8 @@ fn on_paste(state: &mut State, s: &str, fx: &mut Vec<Effect>) {
             state.composer.insert_text(s);
             state.composer.completion = None;
             typing::on_edit(state, fx);
+            // A dragged picture file arrives as its path: offer to send it.
+            super::picture_send::offer(state, s);
         }
     }
 }

@@ -59,6 +59,11 @@ pub fn app_settings(settings: &Settings) -> AppSettings {
         // Checked when the config was read.
         highlights: crate::app::notify::Highlights::parse(&settings.notify.highlight)
             .unwrap_or_default(),
+        picture_mode: match settings.images.mode {
+            crate::config::ImageMode::Inline => crate::app::pictures::Mode::Inline,
+            crate::config::ImageMode::Placeholder => crate::app::pictures::Mode::Placeholder,
+        },
+        picture_rows: settings.images.max_rows,
         ..AppSettings::default()
     }
 }
@@ -103,6 +108,8 @@ pub async fn run(
         audit: Some(dir.join(audit)),
         history,
         warnings: settings.warnings.clone(),
+        media: crate::runtime::picture::cache::standard_dir(session_kind == Session::Demo)
+            .map(|d| (d, settings.images.cache_mb.saturating_mul(1024 * 1024))),
     };
     run_tui(client, events, opts)
         .await

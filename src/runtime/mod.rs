@@ -13,6 +13,7 @@ pub mod fetch;
 pub mod history;
 pub mod host;
 pub mod persist;
+pub mod picture;
 pub mod screen;
 pub mod terminal;
 
@@ -69,6 +70,8 @@ pub struct Options {
     pub history: Option<history::HistoryOptions>,
     /// Shown in the status line at start (stderr is hidden behind the full screen).
     pub warnings: Vec<String>,
+    /// The picture disk cache's folder and bound in bytes (None: pictures kept in memory only).
+    pub media: Option<(PathBuf, u64)>,
 }
 
 /// Everything the loop works with besides the state.
@@ -100,6 +103,8 @@ pub struct Loop<S: Surface, H: Host> {
     pending_edit: Option<(Option<crate::onebot::Peer>, String)>,
     /// The local history service (None: no history is kept).
     pub history: Option<history::HistoryService>,
+    /// Produces pictures' cells (memory only until `start_pictures` gives it a disk cache).
+    pub pictures: picture::PictureService,
 }
 
 /// The switch that stops the input reader (true) and starts it again (false), and whether it
@@ -149,12 +154,12 @@ impl<S: Surface, H: Host> Loop<S, H> {
         rx: UnboundedReceiver<Msg>,
         stop: tokio::sync::watch::Receiver<bool>,
     ) -> Self {
+        let pictures_client = client.clone();
         Loop {
             screen,
             host,
             ui,
             client,
-            tx,
             rx,
             bell: true,
             osc: Some(host::Osc::Nine),
@@ -168,6 +173,8 @@ impl<S: Surface, H: Host> Loop<S, H> {
             input: None,
             pending_edit: None,
             history: None,
+            pictures: picture::PictureService::new(tx.clone(), pictures_client, None),
+            tx,
         }
     }
 
@@ -349,6 +356,9 @@ impl<S: Surface, H: Host> Loop<S, H> {
             }
             Effect::SaveSession(session) => self.save(session),
             Effect::Redraw => self.screen.invalidate(),
+            Effect::Picture(job) => self.pictures.perform(job),
+            Effect::SendPicture { peer, path } => self.pictures.send(peer, path),
+            Effect::ListDir { dir } => picture::send::spawn_list(self.tx.clone(), dir),
             Effect::EnhanceKeyboard => self.host.enhance_keyboard(),
             Effect::Reconnect => self.client.reconnect_now(),
             Effect::Continue(step) => {
@@ -574,6 +584,13 @@ pub async fn run_tui(
     lp.input = Some(input);
     if let Some(h) = opts.history {
         lp.start_history(h);
+    }
+    if let Some((dir, cap)) = opts.media {
+        lp.pictures = picture::PictureService::new(
+            lp.tx.clone(),
+            lp.client.clone(),
+            Some(picture::cache::DiskCache::new(dir, cap)),
+        );
     }
     lp.apply(&mut state, Msg::Clock(unix_now()));
     lp.apply(&mut state, Msg::Resize(size.width, size.height));

@@ -110,6 +110,7 @@ fn completion_looks(kind: CompletionKind) -> (&'static str, &'static str, &'stat
         CompletionKind::Mention => ("@ 提及", "@", "没有匹配的成员"),
         CompletionKind::Command => ("命令", "", "没有这个命令 (/help 查看全部)"),
         CompletionKind::Chat => ("打开会话", "", "没有匹配的会话"),
+        CompletionKind::Path => ("图片文件", "", "没有图片或文件夹"),
     }
 }
 

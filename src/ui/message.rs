@@ -126,6 +126,11 @@ pub fn content_spans(ctx: &LayoutCtx, m: &MessageItem) -> Vec<Span<'static>> {
                 mf.summary.clone()
             })),
             Segment::Image(i) => {
+                // A picture that could not be had says why.
+                if let Some(why) = failed_picture(ctx, i) {
+                    out.push(bracket(why.into()));
+                    continue;
+                }
                 let label = match i.summary.as_deref().filter(|s| !s.is_empty()) {
                     Some(s) => s.to_string(),
                     None if i.emoji_id.is_some() || i.sub_type == Some(1) => "[动画表情]".into(),
@@ -241,6 +246,38 @@ pub fn content_spans(ctx: &LayoutCtx, m: &MessageItem) -> Vec<Span<'static>> {
         out.push(Span::styled("[空消息]", t.system));
     }
     out
+}
+
+/// Why a picture shows as its placeholder, when it failed.
+fn failed_picture(ctx: &LayoutCtx, i: &crate::onebot::segment::ImageData) -> Option<&'static str> {
+    use crate::app::pictures::{PicKey, Slot};
+    match ctx.state.pictures.slots.get(&PicKey::of(i)?) {
+        Some(Slot::Failed(why)) => Some(why.placeholder()),
+        _ => None,
+    }
+}
+
+/// The pictures of a message drawn under it (inline mode, a depth that can draw them), each
+/// in the text column after `indent`.
+fn picture_rows(
+    ctx: &LayoutCtx,
+    m: &MessageItem,
+    w: u16,
+    indent: &[Span<'static>],
+    rows: &mut Vec<Line<'static>>,
+) {
+    use crate::app::pictures::{Mode, inline_box, is_sticker, pictures_of};
+    let pics = &ctx.state.pictures;
+    if pics.mode != Mode::Inline || m.recalled_by.is_some() || !super::picture::drawable(ctx.theme)
+    {
+        return;
+    }
+    for (img, key) in pictures_of(&m.chain) {
+        let fit = inline_box(w, pics.max_rows, is_sticker(img));
+        if let Some(cells) = pics.cells(&key, fit) {
+            rows.extend(super::picture::rows(cells, indent, ctx.theme));
+        }
+    }
 }
 
 /// A merged forward as its sender's echo holds it (`com.tencent.multimsg`): `[聊天记录]` and its
@@ -446,9 +483,11 @@ pub fn message_rows(
             Span::styled(format!("{stamp} "), t.time),
             Span::raw(pad),
             Span::styled(name, name_style),
-            bar,
+            bar.clone(),
         ]));
     }
+    let indent = [Span::raw(" ".repeat(6 + nw)), bar];
+    picture_rows(ctx, m, w, &indent, &mut rows);
     rows
 }
 

@@ -9,6 +9,7 @@ pub mod connection;
 pub mod markdown;
 pub mod message;
 pub mod panes;
+pub mod picture;
 pub mod popup;
 pub mod sanitize;
 pub mod theme;

@@ -440,7 +440,19 @@ impl TimelineCache {
                 }
             }
             if chat.selected == Some(r.key) && r.idx != u16::MAX {
-                buf.set_style(Rect::new(area.x, y, w, 1), theme.selection);
+                // A picture's row keeps its colours: only its margin shows the selection.
+                let picture = match &r.src {
+                    Src::Cached(lines, j) => {
+                        lines.get(*j).is_some_and(super::picture::is_picture_row)
+                    }
+                    Src::Own(_) => false,
+                };
+                let sw = if picture {
+                    w - super::message::text_width(w)
+                } else {
+                    w
+                };
+                buf.set_style(Rect::new(area.x, y, sw, 1), theme.selection);
             }
             out.rows.push((y, r.key));
             out.lines.push((y, r.key, r.idx));

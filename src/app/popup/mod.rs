@@ -33,6 +33,7 @@ pub mod links;
 pub mod mute;
 pub mod mutes;
 pub mod notices;
+pub mod pictures;
 pub mod profile;
 pub mod protocol;
 pub mod reaction_list;
@@ -47,7 +48,8 @@ use super::keymap::Key;
 pub use state::{
     Confirm, EssenceList, FacePicker, FindView, ForwardLevel, ForwardView, HelpView, InboxInput,
     InboxView, LeaveConfirm, LinkEntry, LinkPicker, LinkTarget, Load, MuteList, MutePicker,
-    NoticeList, ProfileCard, ReactionList, ReactionPicker, ReactionRow, Sheet, SheetKind,
+    NoticeList, PictureViewer, ProfileCard, ReactionList, ReactionPicker, ReactionRow, Sheet,
+    SheetKind, ViewerItem,
 };
 
 /// The registry: every popup, one row each (its variant and its state type). It expands a given
@@ -88,6 +90,8 @@ macro_rules! for_each_popup {
             React(ReactionPicker),
             /// Who reacted to a message with what.
             Reactions(ReactionList),
+            /// A picture as large as the window allows; ←/→ step through the chat's pictures.
+            Pictures(PictureViewer),
         }
     };
 }

@@ -249,3 +249,21 @@ impl<T> Load<Vec<T>> {
         self.ready().map_or(0, Vec::len)
     }
 }
+
+/// The picture viewer: the pictures of the open chat, oldest first, and the one shown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PictureViewer {
+    pub items: Vec<ViewerItem>,
+    pub index: usize,
+}
+
+/// One picture the viewer steps through.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ViewerItem {
+    pub key: crate::app::pictures::PicKey,
+    pub url: Option<String>,
+    pub file: String,
+    pub message_id: Option<i64>,
+    /// Who sent it, for the title.
+    pub sender: String,
+}

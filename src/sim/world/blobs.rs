@@ -48,6 +48,18 @@ impl World {
     /// now on point there.
     pub fn set_http_base(&mut self, base: &str) {
         self.blobs.base = Some(base.trim_end_matches('/').to_string());
+        // The history was made before there was a server: its pictures move onto it.
+        let mut store = std::mem::take(&mut self.store);
+        store.each_event_mut(|ev| {
+            self.serve_pictures(&mut ev.message);
+            ev.raw_message = ev.message.to_cq();
+        });
+        self.store = store;
+    }
+
+    /// Whether links point at the simulator's own HTTP server.
+    pub fn serves_http(&self) -> bool {
+        self.blobs.base.is_some()
     }
 
     /// Files `bytes` under `id` (a file id such as `/uuid`, or a media token); replaces what

@@ -16,6 +16,7 @@ mod messages;
 mod model;
 mod moderation;
 mod params;
+mod pictures;
 mod rng;
 pub mod roster;
 mod sending;
@@ -370,6 +371,8 @@ impl World {
 
     /// Stores a new message in a conversation and returns its event (with its real sequence).
     fn post(&mut self, peer: Peer, author: i64, chain: MessageChain, time: i64) -> MessageEvent {
+        let mut chain = chain;
+        self.serve_pictures(&mut chain);
         let id = self.fresh_id();
         let event = self.make_event(peer, author, chain, time, id);
         let long_id = format!("75{:017}", self.rng.below(100_000_000_000_000_000));

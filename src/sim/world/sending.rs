@@ -187,6 +187,19 @@ impl World {
                 };
                 let size = self.source_size(&file, 40_000, 2_000_000);
                 let name = format!("{}.{ext}", self.rng.hex(32).to_uppercase());
+                // The bytes sent (inline, or uploaded by stream first) are what its link serves.
+                let sent = match file.strip_prefix("base64://") {
+                    Some(b64) => base64::Engine::decode(
+                        &base64::engine::general_purpose::STANDARD,
+                        b64.trim(),
+                    )
+                    .ok()
+                    .map(std::sync::Arc::<[u8]>::from),
+                    None => self.blob(&file),
+                };
+                if let Some(bytes) = sent {
+                    self.put_blob(&name, bytes);
+                }
                 let summary = summary
                     .filter(|s| !s.is_empty())
                     .or_else(|| (sub_type == Some(1)).then(|| "[动画表情]".to_string()));

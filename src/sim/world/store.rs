@@ -177,6 +177,21 @@ impl Store {
         self.forwards.get(id)
     }
 
+    /// Lets `f` change every stored message and forwarded message (their media tokens are
+    /// indexed again after).
+    pub fn each_event_mut(&mut self, mut f: impl FnMut(&mut MessageEvent)) {
+        for m in self.msgs.values_mut() {
+            f(&mut m.event);
+            index_media(&mut self.media, &m.event.message.0);
+        }
+        for list in self.forwards.values_mut() {
+            for ev in list.iter_mut() {
+                f(ev);
+                index_media(&mut self.media, &ev.message.0);
+            }
+        }
+    }
+
     /// What a media token refers to.
     pub fn media(&self, token: &str) -> Option<&Media> {
         self.media.get(token)

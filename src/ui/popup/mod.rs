@@ -16,6 +16,7 @@ pub mod links;
 pub mod mute;
 pub mod mutes;
 pub mod notices;
+pub mod pictures;
 pub mod profile;
 pub mod reaction_list;
 pub mod reaction_picker;
@@ -69,6 +70,7 @@ pub fn draw(
         Popup::Forward(p) => forward::draw(state, theme, p, area, buf),
         Popup::React(p) => reaction_picker::draw(state, theme, p, area, buf),
         Popup::Reactions(p) => reaction_list::draw(state, theme, p, area, buf),
+        Popup::Pictures(p) => pictures::draw(state, theme, p, area, buf),
     }
 }
 
@@ -110,20 +112,20 @@ pub fn hints(state: &State, popup: &Popup) -> String {
             close,
         ],
         Popup::Reactions(_) => &[scroll, close],
+        Popup::Pictures(_) => &[(Action::Confirm, Some("y"), "复制链接"), close],
         Popup::Links(_) => &[
             (Action::Activate, Some("enter"), "访问"),
             (Action::Confirm, Some("y"), "复制"),
             close,
         ],
     };
-    items
-        .iter()
-        .filter_map(|(a, usual, label)| {
-            let k = state.keymap.key_label(Context::Popup, a, *usual)?;
-            Some(format!("{k} {label}"))
-        })
-        .collect::<Vec<_>>()
-        .join("  ")
+    let named = items.iter().filter_map(|(a, usual, label)| {
+        let k = state.keymap.key_label(Context::Popup, a, *usual)?;
+        Some(format!("{k} {label}"))
+    });
+    // ←/→ are the viewer's own keys (the popup section leaves them free).
+    let own = matches!(popup, Popup::Pictures(_)).then(|| "←/→ 切换".to_string());
+    own.into_iter().chain(named).collect::<Vec<_>>().join("  ")
 }
 
 // ----- the frame -----

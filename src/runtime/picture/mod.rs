@@ -1,0 +1,269 @@
+//! The picture service: produces a picture's half-block cells at the size the app asks for,
+//! off the loop thread. Where the bytes come from, in order: the decoded pictures kept in
+//! memory (bounded), the disk cache ([`cache::DiskCache`]), then the server ([`get`]); what
+//! the server gave is kept in the disk cache.
+
+pub mod cache;
+pub mod decode;
+pub mod get;
+pub mod send;
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+
+use image::RgbaImage;
+use tokio::sync::mpsc::UnboundedSender;
+
+use crate::app::Msg;
+use crate::app::pictures::{PicDone, PicFailure, PicJob, PicKey};
+use crate::onebot::Client;
+use crate::runtime::fetch::{FetchLimits, Fetcher};
+
+/// Decoded pictures kept in memory, in bytes of RGBA (re-encoding at another size, the viewer,
+/// a resize need no second decode).
+pub const DECODED_BYTES: usize = 96 * 1024 * 1024;
+
+/// Decoded pictures, least recently used first.
+#[derive(Default)]
+struct Decoded {
+    list: VecDeque<(PicKey, Arc<RgbaImage>)>,
+    bytes: usize,
+}
+
+impl Decoded {
+    fn get(&mut self, key: &PicKey) -> Option<Arc<RgbaImage>> {
+        let i = self.list.iter().position(|(k, _)| k == key)?;
+        let item = self.list.remove(i)?;
+        let img = item.1.clone();
+        self.list.push_back(item);
+        Some(img)
+    }
+
+    fn put(&mut self, key: PicKey, img: Arc<RgbaImage>) {
+        let size = img.as_raw().len();
+        if size > DECODED_BYTES {
+            return;
+        }
+        self.bytes += size;
+        self.list.push_back((key, img));
+        while self.bytes > DECODED_BYTES {
+            match self.list.pop_front() {
+                Some((_, old)) => self.bytes -= old.as_raw().len(),
+                None => break,
+            }
+        }
+    }
+}
+
+pub(crate) struct Inner {
+    cache: Option<cache::DiskCache>,
+    decoded: Mutex<Decoded>,
+}
+
+/// Produces pictures for the loop; answers come back as `Msg::Picture`.
+pub struct PictureService {
+    tx: UnboundedSender<Msg>,
+    inner: Arc<Inner>,
+    client: Client,
+    /// None when the HTTP client could not be made (pictures then come over the WebSocket).
+    fetcher: Option<Fetcher>,
+}
+
+/// How patient the picture fetcher is: pictures are small, and a stalled one only keeps its
+/// placeholder; a few at once, each at most [`decode::MAX_INPUT`].
+pub fn fetch_limits() -> FetchLimits {
+    FetchLimits {
+        connect_timeout: std::time::Duration::from_secs(10),
+        read_timeout: std::time::Duration::from_secs(20),
+        max_concurrent: 4,
+        max_bytes: decode::MAX_INPUT as u64,
+    }
+}
+
+/// Whether napterm would ever fetch `url`: only `http://` and `https://`. A `file://` URL, a
+/// bare path or any other scheme from the server is never read.
+pub fn fetchable(url: &str) -> bool {
+    let lower = url.trim_start().get(..8).unwrap_or("").to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://")
+}
+
+impl PictureService {
+    /// A service answering on `tx`, asking `client`'s server for what it does not keep, and
+    /// keeping pictures in `cache` (None: memory only).
+    pub fn new(tx: UnboundedSender<Msg>, client: Client, cache: Option<cache::DiskCache>) -> Self {
+        PictureService::with_limits(tx, client, cache, fetch_limits())
+    }
+
+    /// The same with the fetcher's limits given (tests make them short).
+    pub fn with_limits(
+        tx: UnboundedSender<Msg>,
+        client: Client,
+        cache: Option<cache::DiskCache>,
+        limits: FetchLimits,
+    ) -> Self {
+        let fetcher = match Fetcher::new(limits) {
+            Ok(f) => Some(f),
+            Err(e) => {
+                tracing::warn!("no HTTP client for pictures: {e}");
+                None
+            }
+        };
+        PictureService {
+            tx,
+            inner: Arc::new(Inner {
+                cache,
+                decoded: Mutex::new(Decoded::default()),
+            }),
+            client,
+            fetcher,
+        }
+    }
+
+    /// Starts preparing the local picture at `path` for `peer` (see [`send::prepare`]).
+    pub fn send(&self, peer: crate::onebot::Peer, path: String) {
+        tokio::spawn(send::prepare(
+            self.inner.clone(),
+            self.client.clone(),
+            self.tx.clone(),
+            peer,
+            path,
+        ));
+    }
+
+    /// The HTTP fetcher (its log says what was fetched).
+    pub fn fetcher(&self) -> Option<&Fetcher> {
+        self.fetcher.as_ref()
+    }
+
+    /// Starts producing `job`; the answer comes back as `Msg::Picture`.
+    pub fn perform(&self, job: PicJob) {
+        let inner = self.inner.clone();
+        let tx = self.tx.clone();
+        let client = self.client.clone();
+        let fetcher = self.fetcher.clone();
+        tokio::spawn(async move {
+            let (key, fit) = (job.key.clone(), job.fit);
+            let result = produce(inner, client, fetcher, job).await;
+            let _ = tx.send(Msg::Picture(PicDone { key, fit, result }));
+        });
+    }
+}
+
+/// Memory, disk, then the server; decoding and encoding on the blocking pool.
+async fn produce(
+    inner: Arc<Inner>,
+    client: Client,
+    fetcher: Option<Fetcher>,
+    job: PicJob,
+) -> Produced {
+    let (i, j) = (inner.clone(), job.clone());
+    match tokio::task::spawn_blocking(move || i.kept(&j)).await {
+        Ok(Some(r)) => return r,
+        Ok(None) => {}
+        Err(_) => return Err(PicFailure::Undecodable),
+    }
+    let bytes = match &fetcher {
+        Some(f) => get::bytes(&client, f, &job).await?,
+        None => return Err(PicFailure::Unreachable),
+    };
+    match tokio::task::spawn_blocking(move || {
+        let out = inner.decoded_from(&job, &bytes);
+        // Only a picture that decoded is worth keeping.
+        if out.is_ok()
+            && let Some(c) = &inner.cache
+            && let Err(e) = c.put(&job.key, &bytes)
+        {
+            tracing::info!("picture cache: {e}");
+        }
+        out
+    })
+    .await
+    {
+        Ok(r) => r,
+        Err(_) => Err(PicFailure::Undecodable),
+    }
+}
+
+/// A finished job's result.
+type Produced = Result<((u32, u32), Arc<crate::app::pictures::Cells>), PicFailure>;
+
+impl Inner {
+    /// From memory or the disk cache; None when neither has it.
+    fn kept(&self, job: &PicJob) -> Option<Produced> {
+        let hit = self.decoded.lock().ok().and_then(|mut d| d.get(&job.key));
+        if let Some(img) = hit {
+            return Some(Ok(encode(&img, job)));
+        }
+        let bytes = self.cache.as_ref()?.get(&job.key)?;
+        Some(self.decoded_from(job, &bytes))
+    }
+
+    /// A picture being sent: kept on disk and in memory under `key`, so its pending message
+    /// shows it at once.
+    fn keep_sent(&self, key: &PicKey, bytes: &[u8]) {
+        if let Ok(img) = decode::decode(bytes)
+            && let Ok(mut d) = self.decoded.lock()
+        {
+            d.put(key.clone(), Arc::new(img));
+        }
+        if let Some(c) = &self.cache {
+            let _ = c.put(key, bytes);
+        }
+    }
+
+    /// Decodes `bytes` (kept decoded in memory), then encodes at the job's size.
+    fn decoded_from(&self, job: &PicJob, bytes: &[u8]) -> Produced {
+        let img = Arc::new(decode::decode(bytes)?);
+        if let Ok(mut d) = self.decoded.lock() {
+            d.put(job.key.clone(), img.clone());
+        }
+        Ok(encode(&img, job))
+    }
+}
+
+fn encode(img: &RgbaImage, job: &PicJob) -> ((u32, u32), Arc<crate::app::pictures::Cells>) {
+    (
+        (img.width(), img.height()),
+        Arc::new(decode::halfblocks(img, job.fit)),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_http_and_https_are_fetchable() {
+        for ok in [
+            "http://127.0.0.1/x.png",
+            "https://multimedia.nt.qq.com.cn/download?x=1",
+            "HTTPS://A/B",
+        ] {
+            assert!(fetchable(ok), "{ok}");
+        }
+        for bad in [
+            "file:///etc/passwd",
+            "/home/napcat/.config/QQ/nt_data/Pic/a.jpg",
+            "C:\\Users\\a.png",
+            "ftp://host/a.png",
+            "base64://aGVsbG8=",
+            "data:image/png;base64,AAAA",
+            "",
+            "httpx://a",
+        ] {
+            assert!(!fetchable(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn decoded_pictures_are_bounded_in_bytes() {
+        let mut d = Decoded::default();
+        let big = Arc::new(RgbaImage::new(2048, 2048)); // 16 MB
+        for i in 0..10 {
+            d.put(PicKey(i.to_string()), big.clone());
+        }
+        assert!(d.bytes <= DECODED_BYTES);
+        assert!(d.get(&PicKey("0".into())).is_none());
+        assert!(d.get(&PicKey("9".into())).is_some());
+    }
+}
