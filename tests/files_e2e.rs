@@ -373,6 +373,17 @@ async fn hostile_names_stay_in_the_folder_and_bad_folders_are_said() {
     let said = save(&mut h).await;
     assert!(said.contains("不存在"), "{said}");
     assert!(!gone.exists());
+
+    // The default folder (no `[files] download_dir`) is made when it is missing.
+    h.state.status = Default::default();
+    h.lp.transfers = Transfers::new(TransferOptions {
+        download_dir: gone.clone(),
+        create_dir: true,
+        ..TransferOptions::default()
+    });
+    let said = save(&mut h).await;
+    assert!(said.contains("已保存"), "{said}");
+    assert!(gone.is_dir() && std::fs::read_dir(&gone).unwrap().count() == 1);
 }
 
 #[tokio::test]

@@ -117,6 +117,7 @@ pub async fn run(
                 .as_deref()
                 .map(crate::runtime::transfer::expand_home)
                 .unwrap_or_else(crate::runtime::transfer::default_download_dir),
+            create_dir: settings.files.download_dir.is_none(),
             player: settings.media.player.clone(),
             limits: Default::default(),
         },

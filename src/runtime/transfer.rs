@@ -40,6 +40,9 @@ const PROGRESS_EVERY: Duration = Duration::from_millis(200);
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TransferOptions {
     pub download_dir: PathBuf,
+    /// Whether a missing `download_dir` is made (the default folder, `~/Downloads`, on a
+    /// server that never had one); a folder the user configured is never made.
+    pub create_dir: bool,
     /// `[media] player` (a command; the file's path is appended), else found on PATH.
     pub player: Option<String>,
     pub limits: FetchLimits,
@@ -49,6 +52,7 @@ impl Default for TransferOptions {
     fn default() -> Self {
         TransferOptions {
             download_dir: default_download_dir(),
+            create_dir: false,
             player: None,
             limits: FetchLimits::default(),
         }
@@ -143,7 +147,15 @@ impl Transfers {
             let mut progress = Reporter::new(id, tx.clone());
             let event = match job.purpose {
                 Purpose::Save => {
-                    match save(&job, &client, &fetcher, &opts.download_dir, &mut progress).await {
+                    match save(
+                        &job,
+                        &client,
+                        &fetcher,
+                        (&opts.download_dir, opts.create_dir),
+                        &mut progress,
+                    )
+                    .await
+                    {
                         Ok((path, via)) => TransferEvent::Saved {
                             id,
                             path: path.display().to_string(),
@@ -334,8 +346,11 @@ impl From<Error> for Miss {
     }
 }
 
-/// Checks the download folder: it must exist and be a folder.
-async fn check_dir(dir: &Path) -> Result<(), String> {
+/// Checks the download folder: it must exist and be a folder (made first when `create`).
+async fn check_dir(dir: &Path, create: bool) -> Result<(), String> {
+    if create && let Err(e) = tokio::fs::create_dir_all(dir).await {
+        return Err(format!("无法创建下载目录 {}: {e}", dir.display()));
+    }
     match tokio::fs::metadata(dir).await {
         Ok(m) if m.is_dir() => Ok(()),
         Ok(_) => Err(format!("下载目录 {} 不是文件夹", dir.display())),
@@ -352,10 +367,10 @@ async fn save(
     job: &SaveJob,
     client: &Client,
     fetcher: &Fetcher,
-    dir: &Path,
+    (dir, create): (&Path, bool),
     progress: &mut Reporter,
 ) -> Result<(PathBuf, &'static str), String> {
-    check_dir(dir).await?;
+    check_dir(dir, create).await?;
     let mut last = String::from("没有可用的下载来源");
     for source in &job.sources {
         let mut part = Part::create(dir)
