@@ -10,6 +10,7 @@ pub mod editor;
 pub mod encode;
 pub mod exec;
 pub mod fetch;
+pub mod graphics;
 pub mod history;
 pub mod host;
 pub mod persist;
