@@ -84,6 +84,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
         }
         Msg::Warning(w) => state.error(w),
+        Msg::PictureProtocol(name) => {
+            state.pictures.protocol = name;
+            state.info(format!("图片显示方式: {name}"));
+        }
         Msg::Continue(step) => sending::on_step(state, step, &mut fx),
     }
     // Whatever the message did to the composer, the open chat's draft follows, and is saved

@@ -110,6 +110,7 @@ pub async fn run(
         warnings: settings.warnings.clone(),
         media: crate::runtime::picture::cache::standard_dir(session_kind == Session::Demo)
             .map(|d| (d, settings.images.cache_mb.saturating_mul(1024 * 1024))),
+        image_protocol: settings.images.protocol,
     };
     run_tui(client, events, opts)
         .await

@@ -5,8 +5,9 @@
 //! Everything here is pure over bytes except [`ask`], which writes the query to the terminal
 //! and reads its answer until a deadline.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::io::Write;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use base64::Engine;
@@ -235,10 +236,16 @@ pub fn scaled(img: &RgbaImage, w: u32, h: u32) -> RgbaImage {
     )
 }
 
-/// kitty: transmit `img` as PNG under `id` (chunks of 4096 base64 bytes, quiet), not shown.
-pub fn kitty_transmit(id: u32, img: &RgbaImage) -> Vec<u8> {
-    let data = base64::engine::general_purpose::STANDARD.encode(png(img));
-    let chunks: Vec<&[u8]> = data.as_bytes().chunks(4096).collect();
+/// kitty: what is transmitted of `img` (its PNG in base64).
+pub fn kitty_data(img: &RgbaImage) -> Vec<u8> {
+    base64::engine::general_purpose::STANDARD
+        .encode(png(img))
+        .into_bytes()
+}
+
+/// kitty: transmit `data` ([`kitty_data`]) under `id` (chunks of 4096 bytes, quiet), not shown.
+pub fn kitty_transmit(id: u32, data: &[u8]) -> Vec<u8> {
+    let chunks: Vec<&[u8]> = data.chunks(4096).collect();
     let mut out = Vec::with_capacity(data.len() + chunks.len() * 32);
     for (n, c) in chunks.iter().enumerate() {
         let more = u8::from(n + 1 < chunks.len());
@@ -346,23 +353,24 @@ impl<K: std::hash::Hash + Eq + Clone> KittyScreen<K> {
         self.placed.clear();
     }
 
-    /// One frame: `shown` are the pictures on screen (key, pixels, where); `pixels(key)` gives
-    /// a picture's pixels when it must be transmitted. Appends what the terminal needs to `out`.
-    pub fn frame<'a>(
+    /// One frame: `shown` are the pictures on screen (key, where); `payload(key)` gives a
+    /// picture's pixel size and [`kitty_data`] when it must be transmitted. Appends what the
+    /// terminal needs to `out`.
+    pub fn frame<P: std::ops::Deref<Target = Payload>>(
         &mut self,
         shown: &[(K, Place)],
-        mut pixels: impl FnMut(&K) -> Option<&'a RgbaImage>,
+        mut payload: impl FnMut(&K) -> Option<P>,
         out: &mut Vec<u8>,
     ) {
         let mut now = HashSet::with_capacity(shown.len());
         for (key, place) in shown {
             let id = self.id(key);
             if !self.sent.contains(&id) {
-                let Some(img) = pixels(key) else { continue };
-                let seq = kitty_transmit(id, img);
+                let Some(p) = payload(key) else { continue };
+                let seq = kitty_transmit(id, &p.data);
                 self.emit(&seq, out);
                 self.sent.insert(id);
-                self.px.insert(id, (img.width(), img.height()));
+                self.px.insert(id, p.px);
             }
             now.insert(id);
             if self.placed.get(&id) != Some(place) {
@@ -382,6 +390,184 @@ impl<K: std::hash::Hash + Eq + Clone> KittyScreen<K> {
             self.placed.remove(&id);
             let seq = kitty_unplace(id);
             self.emit(&seq, out);
+        }
+    }
+}
+
+/// A picture at one size, encoded for the terminal off the loop thread: its pixel size and
+/// its bytes ([`kitty_data`] for kitty; the whole sequence for sixel and iTerm2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Payload {
+    pub px: (u32, u32),
+    pub data: Vec<u8>,
+}
+
+impl Payload {
+    pub fn kitty(img: &RgbaImage) -> Payload {
+        Payload {
+            px: (img.width(), img.height()),
+            data: kitty_data(img),
+        }
+    }
+
+    /// `img` drawn over `cells` (columns, rows) with `g`, cells `cell_px` pixels large; None
+    /// for half blocks.
+    pub fn encode(
+        g: Graphics,
+        img: &RgbaImage,
+        cells: (u16, u16),
+        cell_px: (u32, u32),
+    ) -> Option<Payload> {
+        let w = u32::from(cells.0).saturating_mul(cell_px.0).clamp(1, 4096);
+        let h = u32::from(cells.1).saturating_mul(cell_px.1).clamp(1, 4096);
+        let data = match g {
+            Graphics::Halfblocks => return None,
+            Graphics::Kitty { .. } => kitty_data(&scaled(img, w, h)),
+            Graphics::Sixel => sixel(&scaled(img, w, h)),
+            Graphics::Iterm2 { tmux } => {
+                let seq = iterm2(&scaled(img, w, h), cells.0, cells.1);
+                if tmux {
+                    let mut out = Vec::with_capacity(seq.len() + 16);
+                    tmux_wrap(&seq, &mut out);
+                    out
+                } else {
+                    seq
+                }
+            }
+        };
+        Some(Payload { px: (w, h), data })
+    }
+}
+
+/// Payloads kept for the screen, by picture and size; the oldest go first past [`PAYLOADS`].
+pub const PAYLOADS: usize = 64;
+
+/// Encoded payloads shared between the picture service (which fills it) and the screen.
+pub struct Payloads<K> {
+    map: HashMap<K, Arc<Payload>>,
+    order: VecDeque<K>,
+}
+
+impl<K: std::hash::Hash + Eq + Clone> Default for Payloads<K> {
+    fn default() -> Self {
+        Payloads {
+            map: HashMap::new(),
+            order: VecDeque::new(),
+        }
+    }
+}
+
+impl<K: std::hash::Hash + Eq + Clone> Payloads<K> {
+    pub fn get(&self, k: &K) -> Option<Arc<Payload>> {
+        self.map.get(k).cloned()
+    }
+
+    pub fn put(&mut self, k: K, p: Payload) {
+        if self.map.insert(k.clone(), Arc::new(p)).is_none() {
+            self.order.push_back(k);
+        }
+        while self.order.len() > PAYLOADS {
+            if let Some(old) = self.order.pop_front() {
+                self.map.remove(&old);
+            }
+        }
+    }
+}
+
+/// A shared [`Payloads`].
+pub type SharedPayloads<K> = Arc<Mutex<Payloads<K>>>;
+
+/// What a frame shows of one picture: its key (picture and size) and where.
+pub type Shown<K> = (K, Place);
+
+/// A picture chosen to be drawn this frame, with its payload.
+pub type Chosen<K> = (Shown<K>, Arc<Payload>);
+
+/// The graphics side of the screen: the frame's pictures become graphics sequences, written
+/// after the cell diff. The cells under a drawn picture are blanked in the frame so the diff
+/// leaves the picture alone; sixel and iTerm2 pictures are drawn only whole (one partly
+/// scrolled out keeps its half blocks), kitty's are cut to their visible rows.
+pub struct Layer<K: std::hash::Hash + Eq + Clone> {
+    pub graphics: Graphics,
+    pub payloads: SharedPayloads<K>,
+    kitty: KittyScreen<K>,
+    /// Sixel and iTerm2: what is drawn where.
+    drawn: HashMap<K, Place>,
+}
+
+impl<K: std::hash::Hash + Eq + Clone> Layer<K> {
+    pub fn new(graphics: Graphics, payloads: SharedPayloads<K>) -> Self {
+        let tmux = matches!(graphics, Graphics::Kitty { tmux: true });
+        Layer {
+            graphics,
+            payloads,
+            kitty: KittyScreen::new(tmux),
+            drawn: HashMap::new(),
+        }
+    }
+
+    /// Which of `wanted` are drawn as graphics this frame (their payload is in; sixel and
+    /// iTerm2 only whole pictures).
+    pub fn chosen(&self, wanted: &[Shown<K>]) -> Vec<Chosen<K>> {
+        let Ok(p) = self.payloads.lock() else {
+            return Vec::new();
+        };
+        let whole = matches!(self.graphics, Graphics::Sixel | Graphics::Iterm2 { .. });
+        wanted
+            .iter()
+            .filter(|(_, pl)| !whole || (pl.cut_top == 0 && pl.cut_bottom == 0))
+            .filter_map(|s| p.get(&s.0).map(|pay| (s.clone(), pay)))
+            .collect()
+    }
+
+    /// Sixel/iTerm2 pictures drawn last frame that are not at the same place now: their
+    /// cells must be repainted (the pixels stay until text is written over them).
+    pub fn stale(&self, now: &[Chosen<K>]) -> Vec<Place> {
+        self.drawn
+            .iter()
+            .filter(|(k, p)| !now.iter().any(|((nk, np), _)| nk == *k && np == *p))
+            .map(|(_, p)| *p)
+            .collect()
+    }
+
+    /// Whether a scroll shortcut would move drawn pixels the layer does not track.
+    pub fn blocks_scroll(&self) -> bool {
+        !self.drawn.is_empty()
+    }
+
+    /// The screen was cleared: nothing is drawn any more.
+    pub fn cleared(&mut self, out: &mut Vec<u8>) {
+        if matches!(self.graphics, Graphics::Kitty { .. }) {
+            self.kitty.emit(b"\x1b_Ga=d,d=a,q=2\x1b\\", out);
+        }
+        self.kitty.cleared();
+        self.drawn.clear();
+    }
+
+    /// The sequences for this frame's pictures (after the diff).
+    pub fn frame(&mut self, now: &[Chosen<K>], out: &mut Vec<u8>) {
+        match self.graphics {
+            Graphics::Halfblocks => {}
+            Graphics::Kitty { .. } => {
+                let shown: Vec<Shown<K>> = now.iter().map(|(s, _)| s.clone()).collect();
+                let find = |k: &K| {
+                    now.iter()
+                        .find(|((nk, _), _)| nk == k)
+                        .map(|(_, p)| p.clone())
+                };
+                self.kitty.frame(&shown, find, out);
+            }
+            Graphics::Sixel | Graphics::Iterm2 { .. } => {
+                let mut drawn = HashMap::with_capacity(now.len());
+                for ((k, place), pay) in now {
+                    if self.drawn.get(k) != Some(place) {
+                        let _ = write!(out, "\x1b[{};{}H", place.y + 1, place.x + 1);
+                        out.extend_from_slice(&pay.data);
+                    }
+                    drawn.insert(k.clone(), *place);
+                }
+                self.drawn = drawn;
+            }
         }
     }
 }
@@ -582,6 +768,11 @@ mod tests {
         assert_eq!(out, b"\x1bPtmux;\x1b\x1b_Ga=p,i=1\x1b\x1b\\\x1b\\");
     }
 
+    /// A payload source that must not be asked (nothing is transmitted again).
+    fn none<K>(_: &K) -> Option<&'static Payload> {
+        panic!("transmitted again")
+    }
+
     fn place(y: u16) -> Place {
         Place {
             x: 10,
@@ -596,23 +787,20 @@ mod tests {
     #[test]
     fn kitty_transmits_once_then_places_by_id() {
         let img = RgbaImage::from_pixel(16, 16, image::Rgba([200, 10, 10, 255]));
+        let img = &Payload::kitty(&img);
         let mut k: KittyScreen<&str> = KittyScreen::new(false);
         let mut out = Vec::new();
-        k.frame(&[("a", place(3))], |_| Some(&img), &mut out);
+        k.frame(&[("a", place(3))], |_| Some(img), &mut out);
         assert_eq!(count(&out, b"a=t,"), 1);
         assert_eq!(count(&out, b"a=p,"), 1);
         assert!(out.starts_with(b"\x1b_Ga=t,f=100,i="));
         // The same frame again: nothing.
         let mut again = Vec::new();
-        k.frame(&[("a", place(3))], |_| Some(&img), &mut again);
+        k.frame(&[("a", place(3))], |_| Some(img), &mut again);
         assert!(again.is_empty());
         // Scrolled by one row: placed again, not transmitted.
         let mut scrolled = Vec::new();
-        k.frame(
-            &[("a", place(2))],
-            |_| panic!("retransmitted"),
-            &mut scrolled,
-        );
+        k.frame(&[("a", place(2))], none, &mut scrolled);
         assert_eq!(count(&scrolled, b"a=t,"), 0);
         assert_eq!(count(&scrolled, b"a=p,"), 1);
         assert!(scrolled.starts_with(b"\x1b[3;11H"));
@@ -623,7 +811,7 @@ mod tests {
             cut_top: 1,
             ..place(0)
         };
-        k.frame(&[("a", p)], |_| None, &mut cut);
+        k.frame(&[("a", p)], none, &mut cut);
         assert_eq!(
             String::from_utf8(cut).unwrap(),
             format!(
@@ -633,20 +821,21 @@ mod tests {
         );
         // Gone from the screen: taken off; after a clear placed again, still not transmitted.
         let mut gone = Vec::new();
-        k.frame(&[], |_| None, &mut gone);
+        k.frame(&[], none, &mut gone);
         assert_eq!(gone, kitty_unplace(k.id(&"a")));
         k.cleared();
         let mut back = Vec::new();
-        k.frame(&[("a", place(3))], |_| panic!("retransmitted"), &mut back);
+        k.frame(&[("a", place(3))], none, &mut back);
         assert_eq!(count(&back, b"a=p,"), 1);
     }
 
     #[test]
     fn kitty_in_tmux_goes_through_passthrough() {
         let img = RgbaImage::from_pixel(4, 4, image::Rgba([1, 2, 3, 255]));
+        let img = &Payload::kitty(&img);
         let mut k: KittyScreen<u8> = KittyScreen::new(true);
         let mut out = Vec::new();
-        k.frame(&[(1, place(0))], |_| Some(&img), &mut out);
+        k.frame(&[(1, place(0))], |_| Some(img), &mut out);
         assert!(out.starts_with(b"\x1bPtmux;\x1b\x1b_Ga=t,"));
         assert!(out.ends_with(b"\x1b\x1b\\\x1b\\"));
     }
