@@ -687,3 +687,14 @@ fn the_frame_reports_where_each_picture_is() {
         .collect();
     assert_eq!(rows, drawn);
 }
+
+#[test]
+fn the_chosen_protocol_is_shown_at_start_and_by_protocol() {
+    let mut s = world(Mode::Inline);
+    update(&mut s, Msg::PictureProtocol("kitty"));
+    assert_eq!(s.pictures.protocol, "kitty");
+    assert_eq!(s.status.info(), Some("图片显示方式: kitty"));
+    let mut fx = Vec::new();
+    napterm::app::commands::run(&mut s, "protocol", &mut fx).unwrap();
+    assert_eq!(s.status.info(), Some("图片显示方式: kitty"));
+}

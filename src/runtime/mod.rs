@@ -626,13 +626,13 @@ pub async fn run_tui(
     if let Some(p) = lp.pictures.use_graphics(gfx, cell_pixels()) {
         lp.screen.layer = Some(graphics::Layer::new(gfx, p));
     }
-    lp.apply(&mut state, Msg::PictureProtocol(gfx.name()));
     lp.apply(&mut state, Msg::Clock(unix_now()));
     lp.apply(&mut state, Msg::Resize(size.width, size.height));
     if let Some(p) = &lp.session {
         let saved = persist::load(p).session();
         lp.apply(&mut state, Msg::Restore(saved));
     }
+    lp.apply(&mut state, Msg::PictureProtocol(gfx.name()));
     for w in opts.warnings {
         lp.apply(&mut state, Msg::Warning(w));
     }
