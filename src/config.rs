@@ -685,12 +685,7 @@ impl Settings {
             history: config.history,
             privacy: config.privacy,
             theme: config.theme,
-            warnings: match config.images.protocol {
-                ImageProtocol::Kitty | ImageProtocol::Sixel | ImageProtocol::Iterm2 => {
-                    vec!["[images] protocol: 这一版只用半块字符 (halfblocks) 画图片".to_string()]
-                }
-                ImageProtocol::Auto | ImageProtocol::Halfblocks => Vec::new(),
-            },
+            warnings: Vec::new(),
             images: config.images,
             files: config.files,
             media: config.media,

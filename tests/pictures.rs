@@ -652,3 +652,44 @@ fn what_is_remembered_of_pictures_is_bounded() {
     // The open chat's pictures are still there.
     assert!(s.pictures.slots.contains_key(&PicKey("f:WIDE.jpg".into())));
 }
+
+/// The frame says where each drawn picture is (a graphics protocol draws it there): exactly
+/// the rows its half blocks take, in the text column, cut where the timeline cuts it.
+#[test]
+fn the_frame_reports_where_each_picture_is() {
+    let mut s = world(Mode::Inline);
+    settle(&mut s, 80, 24);
+    let mut ui = Ui::new(Theme::new(ColorMode::TrueColor));
+    let mut buf = Buffer::empty(Rect::new(0, 0, 80, 24));
+    let f = draw(&s, &mut ui, &mut buf);
+    assert!(!f.pictures.is_empty());
+    let area = f.timeline;
+    let mut rows = std::collections::BTreeSet::new();
+    for p in &f.pictures {
+        let visible = p.rows - p.cut_top - p.cut_bottom;
+        assert!(visible >= 1 && p.y >= area.y && p.y + visible <= area.y + area.height);
+        assert!(p.x + p.cols <= area.x + area.width);
+        assert_eq!(
+            p.x,
+            area.x + area.width - napterm::app::pictures::content_cols(area.width)
+        );
+        rows.extend(p.y..p.y + visible);
+    }
+    let drawn: std::collections::BTreeSet<u16> = (area.y..area.y + area.height)
+        .filter(|&y| {
+            (area.x..area.x + area.width).any(|x| matches!(buf[(x, y)].symbol(), "▀" | "▄"))
+        })
+        .collect();
+    assert_eq!(rows, drawn);
+}
+
+#[test]
+fn the_chosen_protocol_is_shown_at_start_and_by_protocol() {
+    let mut s = world(Mode::Inline);
+    update(&mut s, Msg::PictureProtocol("kitty"));
+    assert_eq!(s.pictures.protocol, "kitty");
+    assert_eq!(s.status.info(), Some("图片显示方式: kitty"));
+    let mut fx = Vec::new();
+    napterm::app::commands::run(&mut s, "protocol", &mut fx).unwrap();
+    assert_eq!(s.status.info(), Some("图片显示方式: kitty"));
+}

@@ -328,6 +328,14 @@ pub static COMMANDS: &[Command] = &[
         handler: super::picture_send::command,
     },
     Command {
+        name: "protocol",
+        aliases: &[],
+        usage: "",
+        desc: "图片显示方式 (kitty / sixel / iterm2 / halfblocks)",
+        no_args: true,
+        handler: protocol,
+    },
+    Command {
         name: "music",
         aliases: &[],
         usage: "<平台> <id> | custom <链接> <音频> <标题>",
@@ -546,6 +554,13 @@ fn open(state: &mut State, args: &str, fx: &mut Vec<Effect>) -> Result<(), Strin
 }
 
 /// `/close`.
+/// Says how pictures are drawn on this terminal (`[images] protocol` or what was detected).
+fn protocol(state: &mut State, _: &str, _: &mut Vec<Effect>) -> Result<(), String> {
+    let name = state.pictures.protocol;
+    state.info(format!("图片显示方式: {name}"));
+    Ok(())
+}
+
 fn close(state: &mut State, _: &str, _: &mut Vec<Effect>) -> Result<(), String> {
     close_chat(state);
     Ok(())

@@ -44,6 +44,9 @@ pub enum Msg {
     /// The terminal answered whether it speaks the kitty keyboard protocol (asked once at
     /// start, while the first frames are drawn).
     KeyboardProtocol(bool),
+    /// How pictures are drawn on this terminal (chosen once at start): `kitty`, `sixel`,
+    /// `iterm2`, `halfblocks`, with ` (tmux passthrough)` when it goes through tmux.
+    PictureProtocol(&'static str),
     /// A confirmed step to take (see `Effect::Continue`).
     Continue(super::effect::Step),
     /// A picture asked for with `Effect::Picture`: its cells, or why there are none.

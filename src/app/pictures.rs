@@ -165,6 +165,8 @@ pub enum SendEvent {
 #[derive(Debug, Clone, Default)]
 pub struct Pictures {
     pub mode: Mode,
+    /// How the terminal draws them (`[images] protocol`, or what was detected at start).
+    pub protocol: &'static str,
     /// `[images] max_rows`: the tallest an inline picture is drawn.
     pub max_rows: u16,
     pub slots: HashMap<PicKey, Slot>,
@@ -186,6 +188,7 @@ impl Pictures {
         Pictures {
             mode,
             max_rows: max_rows.max(1),
+            protocol: "halfblocks",
             ..Default::default()
         }
     }

@@ -121,6 +121,7 @@ pub async fn run(
             player: settings.media.player.clone(),
             limits: Default::default(),
         },
+        image_protocol: settings.images.protocol,
     };
     run_tui(client, events, opts)
         .await

@@ -330,6 +330,20 @@ impl<W: Write> Encoder<W> {
         self.out.flush()
     }
 
+    /// Where the bytes went.
+    pub fn out(&self) -> &W {
+        &self.out
+    }
+
+    /// Writes graphics sequences (kitty, sixel, iTerm2) as they are; they move the cursor.
+    pub fn raw(&mut self, bytes: &[u8]) {
+        if bytes.is_empty() {
+            return;
+        }
+        self.buf.extend_from_slice(bytes);
+        self.pos = None;
+    }
+
     /// Forgets what the terminal state is (after something else wrote to it).
     pub fn forget(&mut self) {
         self.pos = None;

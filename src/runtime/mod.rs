@@ -10,6 +10,7 @@ pub mod editor;
 pub mod encode;
 pub mod exec;
 pub mod fetch;
+pub mod graphics;
 pub mod history;
 pub mod host;
 pub mod persist;
@@ -75,6 +76,8 @@ pub struct Options {
     pub media: Option<(PathBuf, u64)>,
     /// Where saves go, what plays voices.
     pub transfers: transfer::TransferOptions,
+    /// `[images] protocol`.
+    pub image_protocol: crate::config::ImageProtocol,
 }
 
 /// Everything the loop works with besides the state.
@@ -323,6 +326,21 @@ impl<S: Surface, H: Host> Loop<S, H> {
                 cursor: f.cursor,
                 timeline: f.timeline,
                 lines: std::mem::take(&mut f.lines),
+                pictures: f
+                    .pictures
+                    .drain(..)
+                    .map(|p| {
+                        let place = graphics::Place {
+                            x: p.x,
+                            y: p.y,
+                            cols: p.cols,
+                            rows: p.rows,
+                            cut_top: p.cut_top,
+                            cut_bottom: p.cut_bottom,
+                        };
+                        ((p.key, p.fit), place)
+                    })
+                    .collect(),
             };
             frame = Some(f);
             painted
@@ -565,6 +583,17 @@ fn spawn_signals(stop: tokio::sync::watch::Sender<bool>, tx: UnboundedSender<Msg
     });
 }
 
+/// A cell's size in pixels, as the terminal reports it (10×20 when it does not).
+fn cell_pixels() -> (u32, u32) {
+    match crossterm::terminal::window_size() {
+        Ok(s) if s.width > 0 && s.height > 0 && s.columns > 0 && s.rows > 0 => (
+            u32::from(s.width / s.columns).max(1),
+            u32::from(s.height / s.rows).max(1),
+        ),
+        _ => (10, 20),
+    }
+}
+
 /// Runs the interactive client on the real terminal.
 pub async fn run_tui(
     client: Client,
@@ -572,6 +601,8 @@ pub async fn run_tui(
     opts: Options,
 ) -> io::Result<()> {
     let guard = terminal::TerminalGuard::enter(opts.mouse)?;
+    // Before the keyboard question, so the two never read the terminal at once; bounded.
+    let gfx = graphics::detect(opts.image_protocol);
     let keyboard = terminal::KeyboardQuery::start();
     let out = io::BufWriter::with_capacity(1 << 16, io::stdout());
     let screen = Screen::new(screen::Terminal::new(out, crossterm::terminal::size)?)?;
@@ -607,12 +638,16 @@ pub async fn run_tui(
             Some(picture::cache::DiskCache::new(dir, cap)),
         );
     }
+    if let Some(p) = lp.pictures.use_graphics(gfx, cell_pixels()) {
+        lp.screen.layer = Some(graphics::Layer::new(gfx, p));
+    }
     lp.apply(&mut state, Msg::Clock(unix_now()));
     lp.apply(&mut state, Msg::Resize(size.width, size.height));
     if let Some(p) = &lp.session {
         let saved = persist::load(p).session();
         lp.apply(&mut state, Msg::Restore(saved));
     }
+    lp.apply(&mut state, Msg::PictureProtocol(gfx.name()));
     for w in opts.warnings {
         lp.apply(&mut state, Msg::Warning(w));
     }

@@ -12,6 +12,11 @@ use ratatui::buffer::{Buffer, Cell};
 use ratatui::layout::{Position, Rect};
 
 use super::encode::Encoder;
+use super::graphics::{Layer, Place, Shown};
+use crate::app::pictures::{CellBox, PicKey};
+
+/// A picture at one size, as the graphics layer knows it.
+pub type PicAt = (PicKey, CellBox);
 
 /// One row of the timeline as drawn: screen row, entry, and row index within that entry's block.
 pub type LineId = (u16, crate::app::chat::SortKey, u16);
@@ -23,6 +28,8 @@ pub struct Painted {
     /// The timeline area and its rows, for scroll detection.
     pub timeline: Rect,
     pub lines: Vec<LineId>,
+    /// The pictures on screen and where (drawn as graphics when the terminal has a protocol).
+    pub pictures: Vec<Shown<PicAt>>,
 }
 
 /// Where frames go: a real terminal (through `Encoder`) or a ratatui backend.
@@ -37,6 +44,10 @@ pub trait Surface {
     fn draw_diff(&mut self, prev: &Buffer, cur: &Buffer) -> io::Result<()>;
     /// Shows the caret at a position, or hides it.
     fn cursor(&mut self, p: Option<Position>, cur: &Buffer) -> io::Result<()>;
+    /// Writes graphics sequences after the frame's cells (nothing where there are none).
+    fn graphics(&mut self, _bytes: &[u8]) -> io::Result<()> {
+        Ok(())
+    }
     /// Sends everything out.
     fn flush(&mut self) -> io::Result<()>;
 }
@@ -56,6 +67,9 @@ impl<T: Surface + ?Sized> Surface for Box<T> {
     }
     fn cursor(&mut self, p: Option<Position>, cur: &Buffer) -> io::Result<()> {
         (**self).cursor(p, cur)
+    }
+    fn graphics(&mut self, bytes: &[u8]) -> io::Result<()> {
+        (**self).graphics(bytes)
     }
     fn flush(&mut self) -> io::Result<()> {
         (**self).flush()
@@ -82,6 +96,13 @@ impl<W: Write> Terminal<W> {
     }
 }
 
+impl Terminal<Vec<u8>> {
+    /// What was written so far (tests).
+    pub fn encoder_out(&self) -> &[u8] {
+        self.encoder.out()
+    }
+}
+
 impl<W: Write> Surface for Terminal<W> {
     fn size(&mut self) -> io::Result<(u16, u16)> {
         (self.size)()
@@ -102,6 +123,10 @@ impl<W: Write> Surface for Terminal<W> {
     }
     fn cursor(&mut self, p: Option<Position>, cur: &Buffer) -> io::Result<()> {
         self.encoder.cursor(p, cur);
+        Ok(())
+    }
+    fn graphics(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.encoder.raw(bytes);
         Ok(())
     }
     fn flush(&mut self) -> io::Result<()> {
@@ -164,6 +189,8 @@ pub struct Screen<S: Surface> {
     force: bool,
     /// Frames drawn (diagnostics).
     pub frames: u64,
+    /// Pictures as terminal graphics (None: half blocks only, as the cells have them).
+    pub layer: Option<Layer<PicAt>>,
 }
 
 impl<S: Surface> Screen<S> {
@@ -180,6 +207,7 @@ impl<S: Surface> Screen<S> {
             prev_timeline: Rect::default(),
             force: true,
             frames: 0,
+            layer: None,
         })
     }
 
@@ -216,10 +244,32 @@ impl<S: Surface> Screen<S> {
         self.autoresize()?;
         self.cur.reset();
         let painted = paint(&mut self.cur);
+        let chosen = match &self.layer {
+            Some(l) => l.chosen(&painted.pictures),
+            None => Vec::new(),
+        };
+        // The cells under a graphic stay blank, so the diff leaves the graphic alone.
+        for ((_, p), _) in &chosen {
+            fill(&mut self.cur, p, &Cell::default());
+        }
+        let mut gfx = Vec::new();
+        let blocked = self.layer.as_ref().is_some_and(Layer::blocks_scroll);
         if self.force {
             self.surface.clear()?;
             self.prev = Buffer::empty(self.cur.area);
             self.force = false;
+            if let Some(l) = &mut self.layer {
+                l.cleared(&mut gfx);
+            }
+        } else if let Some(l) = &self.layer
+            && blocked
+        {
+            // Sixel and iTerm2 pixels stay until written over: repaint where one was.
+            let mut mark = Cell::default();
+            mark.set_symbol("\u{fffd}");
+            for p in l.stale(&chosen) {
+                fill(&mut self.prev, &p, &mark);
+            }
         } else if let Some(k) = self.scroll_amount(&painted) {
             let t = painted.timeline;
             let (top, bottom) = (t.y, t.y + t.height);
@@ -231,6 +281,10 @@ impl<S: Surface> Screen<S> {
             }
         }
         self.surface.draw_diff(&self.prev, &self.cur)?;
+        if let Some(l) = &mut self.layer {
+            l.frame(&chosen, &mut gfx);
+        }
+        self.surface.graphics(&gfx)?;
         self.surface.cursor(painted.cursor, &self.cur)?;
         self.surface.flush()?;
         std::mem::swap(&mut self.prev, &mut self.cur);
@@ -263,6 +317,20 @@ impl<S: Surface> Screen<S> {
             }
         }
         shift.filter(|s| *s > 0 && *s < p.timeline.height)
+    }
+}
+
+/// Sets the visible cells of a placed picture to `cell`.
+fn fill(buf: &mut Buffer, p: &Place, cell: &Cell) {
+    let rows = p.rows.saturating_sub(p.cut_top + p.cut_bottom);
+    let area = buf.area;
+    for y in p.y..p.y.saturating_add(rows).min(area.height) {
+        for x in p.x..p.x.saturating_add(p.cols).min(area.width) {
+            let i = y as usize * area.width as usize + x as usize;
+            if let Some(c) = buf.content.get_mut(i) {
+                *c = cell.clone();
+            }
+        }
     }
 }
 
@@ -365,6 +433,7 @@ mod tests {
                     cursor: None,
                     timeline: Rect::default(),
                     lines: vec![],
+                    pictures: vec![],
                 }
             }
         };
@@ -372,6 +441,105 @@ mod tests {
         s.draw(paint("help")).unwrap();
         let expected = Buffer::with_lines(["help      ", "          ", "          "]);
         assert_eq!(s.surface().0.buffer(), &expected);
+    }
+
+    fn count(hay: &[u8], needle: &[u8]) -> usize {
+        hay.windows(needle.len()).filter(|w| *w == needle).count()
+    }
+
+    /// A picture's half blocks at row `y`, and where the ui says the picture is.
+    fn picture_frame(y: u16) -> impl FnOnce(&mut Buffer) -> Painted {
+        move |b: &mut Buffer| {
+            for r in 0..3 {
+                if y + r < b.area.height {
+                    b.set_string(
+                        2,
+                        y + r,
+                        "▀▀▀▀",
+                        Style::new().fg(ratatui::style::Color::Red),
+                    );
+                }
+            }
+            let place = Place {
+                x: 2,
+                y,
+                cols: 4,
+                rows: 3,
+                cut_top: 0,
+                cut_bottom: (y + 3).saturating_sub(b.area.height),
+            };
+            Painted {
+                cursor: None,
+                timeline: Rect::new(0, 0, 20, 8),
+                lines: vec![],
+                pictures: vec![((PicKey("p".into()), (4, 3)), place)],
+            }
+        }
+    }
+
+    fn screen_with(g: crate::runtime::graphics::Graphics) -> Screen<Terminal<Vec<u8>>> {
+        use crate::runtime::graphics::{Payload, Payloads};
+        let term = Terminal::new(Vec::new(), || Ok((20, 8))).unwrap();
+        let mut s = Screen::new(term).unwrap();
+        let img = image::RgbaImage::from_pixel(8, 12, image::Rgba([255, 0, 0, 255]));
+        let payloads = std::sync::Arc::new(std::sync::Mutex::new(Payloads::default()));
+        let p = Payload::encode(g, &img, (4, 3), (2, 4)).unwrap();
+        payloads
+            .lock()
+            .unwrap()
+            .put((PicKey("p".into()), (4, 3)), p);
+        s.layer = Some(Layer::new(g, payloads));
+        s
+    }
+
+    #[test]
+    fn kitty_pictures_are_sent_once_and_placed_after_the_cells() {
+        use crate::runtime::graphics::Graphics;
+        let mut s = screen_with(Graphics::Kitty { tmux: false });
+        s.draw(picture_frame(2)).unwrap();
+        let first = s.surface().encoder_out().to_vec();
+        assert_eq!(count(&first, b"\x1b_Ga=t,"), 1);
+        assert_eq!(count(&first, b"\x1b_Ga=p,"), 1);
+        // The half blocks under the picture are never written: the graphic covers the cells.
+        assert_eq!(count(&first, "▀".as_bytes()), 0);
+        // The same frame again: nothing at all.
+        s.draw(picture_frame(2)).unwrap();
+        assert_eq!(s.surface().encoder_out().len(), first.len());
+        // Scrolled by a row: placed again, never transmitted again.
+        s.draw(picture_frame(1)).unwrap();
+        let after = &s.surface().encoder_out()[first.len()..];
+        assert_eq!(count(after, b"\x1b_Ga=t,"), 0);
+        assert_eq!(count(after, b"\x1b_Ga=p,"), 1);
+        // A full repaint (Ctrl+L): placements cleared and placed again, data kept.
+        let before = s.surface().encoder_out().len();
+        s.invalidate();
+        s.draw(picture_frame(1)).unwrap();
+        let again = &s.surface().encoder_out()[before..];
+        assert_eq!(count(again, b"\x1b_Ga=t,"), 0);
+        assert_eq!(count(again, b"\x1b_Ga=d,d=a"), 1);
+        assert_eq!(count(again, b"\x1b_Ga=p,"), 1);
+    }
+
+    #[test]
+    fn sixel_and_iterm2_pictures_are_drawn_at_their_cells() {
+        use crate::runtime::graphics::Graphics;
+        let mut s = screen_with(Graphics::Sixel);
+        s.draw(picture_frame(2)).unwrap();
+        let out = s.surface().encoder_out().to_vec();
+        let at = out.windows(4).position(|w| w == b"\x1bP0;").unwrap();
+        assert!(out[..at].ends_with(b"\x1b[3;3H"));
+        assert_eq!(count(&out, "▀".as_bytes()), 0);
+        s.draw(picture_frame(2)).unwrap();
+        assert_eq!(s.surface().encoder_out().len(), out.len());
+        let mut s = screen_with(Graphics::Iterm2 { tmux: false });
+        s.draw(picture_frame(2)).unwrap();
+        assert_eq!(count(s.surface().encoder_out(), b"\x1b]1337;File="), 1);
+        // Partly scrolled out: half blocks, the sequence not sent again.
+        let before = s.surface().encoder_out().len();
+        s.draw(picture_frame(6)).unwrap();
+        let after = &s.surface().encoder_out()[before..];
+        assert_eq!(count(after, b"\x1b]1337;File="), 0);
+        assert!(count(after, "▀".as_bytes()) > 0);
     }
 
     #[test]
@@ -384,6 +552,7 @@ mod tests {
                 cursor: None,
                 timeline: Rect::default(),
                 lines: vec![],
+                pictures: vec![],
             }
         };
         s.draw(paint).unwrap();

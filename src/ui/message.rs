@@ -280,6 +280,32 @@ fn picture_rows(
     }
 }
 
+/// The pictures `picture_rows` draws under a message, in order: the picture, its box and its
+/// size in cells.
+pub fn drawn_pictures(
+    ctx: &LayoutCtx,
+    m: &MessageItem,
+    w: u16,
+) -> Vec<(
+    crate::app::pictures::PicKey,
+    crate::app::pictures::CellBox,
+    (u16, u16),
+)> {
+    use crate::app::pictures::{Mode, inline_box, is_sticker, pictures_of};
+    let pics = &ctx.state.pictures;
+    if pics.mode != Mode::Inline || m.recalled_by.is_some() || !super::picture::drawable(ctx.theme)
+    {
+        return Vec::new();
+    }
+    pictures_of(&m.chain)
+        .filter_map(|(img, key)| {
+            let fit = inline_box(w, pics.max_rows, is_sticker(img));
+            let c = pics.cells(&key, fit)?;
+            Some((key, fit, (c.cols, c.rows)))
+        })
+        .collect()
+}
+
 /// A merged forward as its sender's echo holds it (`com.tencent.multimsg`): `[聊天记录]` and its
 /// source, the card's preview lines and its summary (`查看2条转发消息`).
 fn forward_card_spans(ctx: &LayoutCtx, data: &str, media: Style, out: &mut Vec<Span<'static>>) {

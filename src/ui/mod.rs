@@ -54,6 +54,8 @@ pub struct Frame {
     /// The timeline pane and its rows (screen row, entry, row within the entry).
     pub timeline: Rect,
     pub lines: Vec<(u16, SortKey, u16)>,
+    /// The timeline's pictures on screen and where.
+    pub pictures: Vec<picture::PictureAt>,
 }
 
 /// Where each pane goes for a terminal of this size.
@@ -143,6 +145,7 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
             cursor: None,
             timeline: Rect::default(),
             lines: Vec::new(),
+            pictures: Vec::new(),
         };
     }
     let a = areas(state, full);
@@ -182,6 +185,7 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
         cursor: None,
         timeline: a.timeline,
         lines: Vec::new(),
+        pictures: Vec::new(),
     };
     match state.open_chat() {
         Some(chat) => {
@@ -190,6 +194,10 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
             view.timeline_entries = out.entries;
             view.timeline_room = out.room;
             frame.lines = out.lines;
+            // A popup may lie over the timeline: its pictures keep their half blocks then.
+            if state.popup.is_none() {
+                frame.pictures = out.pictures;
+            }
             frame.report.scroll = Some((chat.peer, out.scroll));
         }
         None => welcome(state, theme, a.timeline, buf),

@@ -9,10 +9,26 @@ use ratatui::layout::Alignment;
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 
-use crate::app::pictures::{Cells, Half};
+use crate::app::pictures::{CellBox, Cells, Half, PicKey};
 use crate::config::ColorMode;
 
 use super::theme::{Theme, fit};
+
+/// Where a picture of the timeline is on screen this frame: the picture and the box it was
+/// encoded for, its top-left visible cell, its size in cells, and the rows cut off its top
+/// and bottom (a picture partly scrolled out). A terminal with a graphics protocol draws it
+/// there over its half blocks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PictureAt {
+    pub key: PicKey,
+    pub fit: CellBox,
+    pub x: u16,
+    pub y: u16,
+    pub cols: u16,
+    pub rows: u16,
+    pub cut_top: u16,
+    pub cut_bottom: u16,
+}
 
 /// The alignment a picture row carries (and no text row does).
 const MARK: Alignment = Alignment::Left;

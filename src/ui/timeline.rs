@@ -76,6 +76,59 @@ pub struct TimelineOut {
     pub scroll: Scroll,
     /// The oldest loaded entry was drawn with rows to spare above it.
     pub room: bool,
+    /// The pictures on screen and where.
+    pub pictures: Vec<super::picture::PictureAt>,
+}
+
+/// Row `j` of entry `key`'s `lines`, drawn at screen row `y`: when it is a picture's row, that
+/// picture's place grows by it (pictures' rows follow the text, one picture after another).
+#[allow(clippy::too_many_arguments)]
+fn picture_at(
+    ctx: &LayoutCtx,
+    chat: &Chat,
+    key: SortKey,
+    lines: &[Line<'static>],
+    j: usize,
+    x: u16,
+    y: u16,
+    w: u16,
+    out: &mut Vec<super::picture::PictureAt>,
+) {
+    use super::picture::is_picture_row;
+    if !lines.get(j).is_some_and(is_picture_row) {
+        return;
+    }
+    let Some(first) = lines.iter().position(is_picture_row) else {
+        return;
+    };
+    let Some(m) = chat.timeline.get(key).and_then(|e| e.message()) else {
+        return;
+    };
+    let mut row = (j - first) as u16;
+    for (pic, fit, (cols, rows)) in super::message::drawn_pictures(ctx, m, w) {
+        if row >= rows {
+            row -= rows;
+            continue;
+        }
+        match out.last_mut() {
+            Some(p)
+                if p.key == pic && p.fit == fit && p.y + (rows - p.cut_top - p.cut_bottom) == y =>
+            {
+                p.cut_bottom = p.cut_bottom.saturating_sub(1);
+            }
+            _ => out.push(super::picture::PictureAt {
+                key: pic,
+                fit,
+                x: x + (w - super::message::text_width(w)),
+                y,
+                cols,
+                rows,
+                cut_top: row,
+                cut_bottom: rows - row - 1,
+            }),
+        }
+        return;
+    }
 }
 
 fn day(ts: i64) -> Option<chrono::NaiveDate> {
@@ -376,6 +429,7 @@ impl TimelineCache {
             entries: Vec::new(),
             scroll: Scroll::Bottom,
             room: false,
+            pictures: Vec::new(),
         };
         if w == 0 || h == 0 {
             return out;
@@ -453,6 +507,19 @@ impl TimelineCache {
                     w
                 };
                 buf.set_style(Rect::new(area.x, y, sw, 1), theme.selection);
+            }
+            if let Src::Cached(lines, j) = &r.src {
+                picture_at(
+                    &ctx,
+                    chat,
+                    r.key,
+                    lines,
+                    *j,
+                    area.x,
+                    y,
+                    w,
+                    &mut out.pictures,
+                );
             }
             out.rows.push((y, r.key));
             out.lines.push((y, r.key, r.idx));

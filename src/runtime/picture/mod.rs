@@ -58,6 +58,16 @@ impl Decoded {
 pub(crate) struct Inner {
     cache: Option<cache::DiskCache>,
     decoded: Mutex<Decoded>,
+    /// The terminal's graphics protocol, its cell size in pixels, and where the encoded
+    /// payloads go (unset: half blocks only).
+    graphics: std::sync::OnceLock<Graphics>,
+}
+
+/// The graphics protocol pictures are also encoded for.
+pub(crate) struct Graphics {
+    protocol: crate::runtime::graphics::Graphics,
+    cell_px: (u32, u32),
+    payloads: crate::runtime::graphics::SharedPayloads<crate::runtime::screen::PicAt>,
 }
 
 /// Produces pictures for the loop; answers come back as `Msg::Picture`.
@@ -113,6 +123,7 @@ impl PictureService {
             inner: Arc::new(Inner {
                 cache,
                 decoded: Mutex::new(Decoded::default()),
+                graphics: std::sync::OnceLock::new(),
             }),
             client,
             fetcher,
@@ -128,6 +139,26 @@ impl PictureService {
             peer,
             path,
         ));
+    }
+
+    /// Encodes every picture also for `protocol` (cells `cell_px` pixels large), into the
+    /// payloads returned (the screen's graphics layer reads them). Once; half blocks: none.
+    pub fn use_graphics(
+        &self,
+        protocol: crate::runtime::graphics::Graphics,
+        cell_px: (u32, u32),
+    ) -> Option<crate::runtime::graphics::SharedPayloads<crate::runtime::screen::PicAt>> {
+        if protocol == crate::runtime::graphics::Graphics::Halfblocks {
+            return None;
+        }
+        let payloads = std::sync::Arc::new(Mutex::new(Default::default()));
+        let g = Graphics {
+            protocol,
+            cell_px,
+            payloads: payloads.clone(),
+        };
+        self.inner.graphics.set(g).ok()?;
+        Some(payloads)
     }
 
     /// The HTTP fetcher (its log says what was fetched).
@@ -192,7 +223,7 @@ impl Inner {
     fn kept(&self, job: &PicJob) -> Option<Produced> {
         let hit = self.decoded.lock().ok().and_then(|mut d| d.get(&job.key));
         if let Some(img) = hit {
-            return Some(Ok(encode(&img, job)));
+            return Some(Ok(self.encode(&img, job)));
         }
         let bytes = self.cache.as_ref()?.get(&job.key)?;
         Some(self.decoded_from(job, &bytes))
@@ -217,15 +248,33 @@ impl Inner {
         if let Ok(mut d) = self.decoded.lock() {
             d.put(job.key.clone(), img.clone());
         }
-        Ok(encode(&img, job))
+        Ok(self.encode(&img, job))
     }
-}
 
-fn encode(img: &RgbaImage, job: &PicJob) -> ((u32, u32), Arc<crate::app::pictures::Cells>) {
-    (
-        (img.width(), img.height()),
-        Arc::new(decode::halfblocks(img, job.fit)),
-    )
+    /// Half blocks at the job's size, and the graphics payload over the same cells.
+    fn encode(
+        &self,
+        img: &RgbaImage,
+        job: &PicJob,
+    ) -> ((u32, u32), Arc<crate::app::pictures::Cells>) {
+        let cells = decode::halfblocks(img, job.fit);
+        if let Some(g) = self.graphics.get() {
+            let key = (job.key.clone(), job.fit);
+            let known = g.payloads.lock().is_ok_and(|p| p.get(&key).is_some());
+            if !known
+                && let Some(p) = crate::runtime::graphics::Payload::encode(
+                    g.protocol,
+                    img,
+                    (cells.cols, cells.rows),
+                    g.cell_px,
+                )
+                && let Ok(mut all) = g.payloads.lock()
+            {
+                all.put(key, p);
+            }
+        }
+        ((img.width(), img.height()), Arc::new(cells))
+    }
 }
 
 #[cfg(test)]
