@@ -1,7 +1,7 @@
 //! Issue 9 end to end: the real loop against the simulator, saving into a temporary download
 //! folder and comparing byte for byte — every source of a save (group file link, private file
 //! link, a segment's link with an expired rkey asked again, the WebSocket stream, get_record),
-//! the fallbacks, no overwrite, hostile names, cancel, a missing folder; uploads by stream and
+//! the fallbacks, no overwrite, hostile names, cancel, a missing folder, a full disk; uploads by stream and
 //! by base64 (a server without upload_file_stream), the SHA-256 checked by the simulator.
 
 mod support;
@@ -384,6 +384,71 @@ async fn hostile_names_stay_in_the_folder_and_bad_folders_are_said() {
     let said = save(&mut h).await;
     assert!(said.contains("已保存"), "{said}");
     assert!(gone.is_dir() && std::fs::read_dir(&gone).unwrap().count() == 1);
+}
+
+#[tokio::test]
+async fn a_full_disk_is_said_leaves_no_part_and_the_client_goes_on() {
+    // Every byte of the save's temporary file goes to /dev/full, which refuses writes with
+    // ENOSPC, as a full disk does; the temporary file itself is still made in the folder.
+    let full = Path::new("/dev/full");
+    if !full.exists() {
+        eprintln!("no /dev/full on this system: skipped");
+        return;
+    }
+    let dir = Folder::new("full");
+    let mut h = harness(&dir.0).await;
+    h.lp.transfers = Transfers::new(TransferOptions {
+        download_dir: dir.0.clone(),
+        write_through: Some(full.to_path_buf()),
+        ..TransferOptions::default()
+    });
+    open(&mut h, Peer::Group(G)).await;
+    let who = speaker(&h);
+
+    // Larger than the write buffer: the disk refuses a chunk while the body streams in.
+    let big = bytes(1_300_000, 21);
+    let id = "/0a1b2c3d-0000-4000-8000-000000000021";
+    h.sim.put_blob(id, big.clone());
+    arrive(
+        &mut h,
+        Peer::Group(G),
+        who,
+        MessageChain(vec![file_seg("大文件.zip", id, big.len() as u64)]),
+    )
+    .await;
+    let said = save(&mut h).await;
+    assert!(said.contains("磁盘已满"), "{said}");
+    assert!(!said.contains("os error"), "{said}");
+    assert!(dir.names().is_empty(), "{:?}", dir.names());
+    // A full disk is not the source's fault: no other source is tried.
+    assert!(h.calls("download_file_stream").is_empty());
+
+    // Smaller than the buffer: the disk refuses it when the file is flushed at the end.
+    let small = bytes(2_000, 22);
+    let id2 = "/0a1b2c3d-0000-4000-8000-000000000022";
+    h.sim.put_blob(id2, small.clone());
+    arrive(
+        &mut h,
+        Peer::Group(G),
+        who,
+        MessageChain(vec![file_seg("小.txt", id2, small.len() as u64)]),
+    )
+    .await;
+    h.state.status = Default::default();
+    let said = save(&mut h).await;
+    assert!(said.contains("磁盘已满"), "{said}");
+    assert!(dir.names().is_empty(), "{:?}", dir.names());
+
+    // Space again: the same message saves, byte for byte; the draft and the loop are intact.
+    h.lp.transfers = Transfers::new(TransferOptions {
+        download_dir: dir.0.clone(),
+        ..TransferOptions::default()
+    });
+    h.state.status = Default::default();
+    let said = save(&mut h).await;
+    assert!(said.contains("已保存"), "{said}");
+    assert_eq!(dir.names(), ["小.txt"]);
+    assert!(std::fs::read(dir.0.join("小.txt")).unwrap() == small);
 }
 
 #[tokio::test]

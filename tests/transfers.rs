@@ -112,6 +112,31 @@ async fn a_file_link_is_fetched_byte_for_byte_into_memory_and_into_a_file() {
 }
 
 #[tokio::test]
+async fn a_full_disk_ends_a_fetch_with_a_write_error_that_says_so() {
+    // /dev/full refuses every write with ENOSPC, as a full disk does.
+    let Ok(full) = tokio::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .await
+    else {
+        eprintln!("no /dev/full on this system: skipped");
+        return;
+    };
+    let sim = sim().await;
+    let data = bytes(700_000, 7);
+    sim.put_blob("/be2a7132-8e06-4aab-b3b6-e063d2f98237", data);
+    let url = sim.with_world(|w| w.file_url("/be2a7132-8e06-4aab-b3b6-e063d2f98237", "a.bin"));
+    let mut sink = FileSink::new(full);
+    match fetcher().fetch(&url, Expect::default(), &mut sink).await {
+        Err(FetchError::Write(why)) => {
+            assert!(why.contains("磁盘已满"), "{why}");
+            assert!(!why.contains("os error"), "{why}");
+        }
+        other => panic!("a full disk was not a write error: {other:?}"),
+    }
+}
+
+#[tokio::test]
 async fn an_expired_rkey_is_told_apart_and_a_refreshed_link_works() {
     let sim = sim().await;
     let data = bytes(5_000, 2);

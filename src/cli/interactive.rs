@@ -120,6 +120,7 @@ pub async fn run(
             create_dir: settings.files.download_dir.is_none(),
             player: settings.media.player.clone(),
             limits: Default::default(),
+            write_through: None,
         },
         image_protocol: settings.images.protocol,
     };

@@ -73,6 +73,20 @@ pub enum FetchError {
     Write(String),
 }
 
+/// Why the disk refused bytes, in words a user acts on (a full disk is named as such, not as
+/// `os error 28`); other errors keep the system's own text.
+pub fn write_reason(e: &io::Error) -> String {
+    use io::ErrorKind as K;
+    match e.kind() {
+        K::StorageFull => "磁盘已满, 请腾出空间后重试".into(),
+        K::QuotaExceeded => "磁盘配额已用完".into(),
+        K::ReadOnlyFilesystem => "文件系统是只读的".into(),
+        K::PermissionDenied => "没有写入权限".into(),
+        K::FileTooLarge => "文件超过了文件系统的大小上限".into(),
+        _ => e.to_string(),
+    }
+}
+
 /// Where a fetched body goes, chunk by chunk.
 pub trait Sink: Send {
     /// Writes one chunk; an error ends the fetch with `FetchError::Write`.
@@ -362,7 +376,7 @@ impl Fetcher {
             }
             sink.write(&chunk)
                 .await
-                .map_err(|e| FetchError::Write(e.to_string()))?;
+                .map_err(|e| FetchError::Write(write_reason(&e)))?;
             record.bytes = got;
         }
         if let Some(expected) = limit

@@ -22,7 +22,9 @@ use crate::app::transfer::{
 use crate::onebot::api::{DOWNLOAD_CHUNK, RecordFormat, StreamUpload};
 use crate::onebot::{Client, Error, Segment, StreamFrame};
 
-use super::fetch::{Expect, FetchError, FetchLimits, Fetcher, FileSink, Progress, Sink};
+use super::fetch::{
+    Expect, FetchError, FetchLimits, Fetcher, FileSink, Progress, Sink, write_reason,
+};
 
 /// Raw bytes per `upload_file_stream` chunk (base64 makes a frame a third bigger).
 pub const UPLOAD_CHUNK: usize = 512 * 1024;
@@ -46,6 +48,11 @@ pub struct TransferOptions {
     /// `[media] player` (a command; the file's path is appended), else found on PATH.
     pub player: Option<String>,
     pub limits: FetchLimits,
+    /// Where the temporary file's bytes really go (`None`: into the temporary file itself).
+    /// Only tests set it, to `/dev/full`: the temporary file is still made in the folder and
+    /// must still be gone afterwards, but every write meets a full disk (`ENOSPC`).
+    #[doc(hidden)]
+    pub write_through: Option<PathBuf>,
 }
 
 impl Default for TransferOptions {
@@ -55,6 +62,7 @@ impl Default for TransferOptions {
             create_dir: false,
             player: None,
             limits: FetchLimits::default(),
+            write_through: None,
         }
     }
 }
@@ -151,7 +159,11 @@ impl Transfers {
                         &job,
                         &client,
                         &fetcher,
-                        (&opts.download_dir, opts.create_dir),
+                        (
+                            &opts.download_dir,
+                            opts.create_dir,
+                            opts.write_through.as_deref(),
+                        ),
                         &mut progress,
                     )
                     .await
@@ -248,17 +260,23 @@ struct Part {
 }
 
 impl Part {
-    async fn create(dir: &Path) -> std::io::Result<Part> {
+    async fn create(dir: &Path, write_through: Option<&Path>) -> std::io::Result<Part> {
         let mut options = tokio::fs::OpenOptions::new();
         options.write(true).create_new(true);
         loop {
             let path = dir.join(format!(".napterm-{:016x}.part", rand::random::<u64>()));
             match options.open(&path).await {
-                Ok(file) => {
-                    return Ok(Part {
-                        path,
-                        sink: Some(FileSink::new(file)),
-                    });
+                Ok(mut file) => {
+                    // The part owns its name from here on: dropped, it is removed.
+                    let mut part = Part { path, sink: None };
+                    if let Some(through) = write_through {
+                        file = tokio::fs::OpenOptions::new()
+                            .write(true)
+                            .open(through)
+                            .await?;
+                    }
+                    part.sink = Some(FileSink::new(file));
+                    return Ok(part);
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
                 Err(e) => return Err(e),
@@ -276,7 +294,9 @@ impl Part {
     /// (never replacing a file: a hard link fails on any existing name).
     async fn keep(mut self, dir: &Path, name: &str) -> Result<PathBuf, String> {
         let sink = self.sink.take().expect("kept once");
-        sink.finish().await.map_err(|e| format!("写入失败: {e}"))?;
+        sink.finish()
+            .await
+            .map_err(|e| format!("写入失败: {}", write_reason(&e)))?;
         let temp = self.path.clone();
         let dir = dir.to_path_buf();
         let name = name.to_string();
@@ -367,15 +387,15 @@ async fn save(
     job: &SaveJob,
     client: &Client,
     fetcher: &Fetcher,
-    (dir, create): (&Path, bool),
+    (dir, create, through): (&Path, bool, Option<&Path>),
     progress: &mut Reporter,
 ) -> Result<(PathBuf, &'static str), String> {
     check_dir(dir, create).await?;
     let mut last = String::from("没有可用的下载来源");
     for source in &job.sources {
-        let mut part = Part::create(dir)
+        let mut part = Part::create(dir, through)
             .await
-            .map_err(|e| format!("无法在 {} 中写入: {e}", dir.display()))?;
+            .map_err(|e| format!("无法在 {} 中写入: {}", dir.display(), write_reason(&e)))?;
         progress.restart();
         match fill(source, job, part.sink(), client, fetcher, progress).await {
             Ok(()) => return Ok((part.keep(dir, &job.name).await?, source.label())),
@@ -461,7 +481,7 @@ async fn fill<S: Sink>(
                 .map_err(|_| Miss::Next("语音数据不是 base64".into()))?;
             sink.write(&bytes)
                 .await
-                .map_err(|e| Miss::Stop(format!("写入失败: {e}")))?;
+                .map_err(|e| Miss::Stop(format!("写入失败: {}", write_reason(&e))))?;
             progress.report(bytes.len() as u64, Some(bytes.len() as u64));
             Ok(())
         }
@@ -558,7 +578,7 @@ async fn stream<S: Sink>(
                 }
                 sink.write(&chunk.data)
                     .await
-                    .map_err(|e| Miss::Stop(format!("写入失败: {e}")))?;
+                    .map_err(|e| Miss::Stop(format!("写入失败: {}", write_reason(&e))))?;
                 progress.report(got, expected);
             }
             StreamFrame::Done(done) => {
@@ -604,7 +624,9 @@ async fn play(
             let mut sink = FileSink::new(file);
             match fill(source, job, &mut sink, client, fetcher, progress).await {
                 Ok(()) => {
-                    sink.finish().await.map_err(|e| format!("写入失败: {e}"))?;
+                    sink.finish()
+                        .await
+                        .map_err(|e| format!("写入失败: {}", write_reason(&e)))?;
                     placed = Some(source.label());
                     break;
                 }
