@@ -503,6 +503,41 @@ fn image_sends_the_prepared_picture_showing_it_and_storing_no_base64() {
         .and_then(|e| e.message())
         .expect("entry");
     assert!(matches!(&last.chain.segments()[0], Segment::Image(i) if i.file == shown.file));
+    // The send fails; `R` on it sends the picture's bytes again, not the hash it shows.
+    let e = napterm::onebot::Error::Timeout {
+        action: "send_group_msg".into(),
+        secs: 30,
+    };
+    update(
+        &mut s,
+        Msg::Reply(napterm::app::Reply::SendMessage(sent.clone(), Err(e))),
+    );
+    let chat = s.chats.get_mut(&GROUP).expect("chat");
+    let key_of = chat.timeline.key_of_local(sent.local_id).expect("entry");
+    assert!(matches!(
+        chat.timeline
+            .get(key_of)
+            .and_then(|e| e.message())
+            .map(|m| &m.delivery),
+        Some(Delivery::Failed(_))
+    ));
+    chat.selected = Some(key_of);
+    s.focus = napterm::app::action::Pane::Timeline;
+    let fx = key(&mut s, KeyCode::Char('R'));
+    let again = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Call(Call::SendMessage(m)) => Some(m.clone()),
+            _ => None,
+        })
+        .expect("sent again");
+    assert_eq!(again.chain, sent.chain);
+    // Taken by the server: the bytes are let go.
+    update(
+        &mut s,
+        Msg::Reply(napterm::app::Reply::SendMessage(again, Ok(4242))),
+    );
+    assert!(s.unsent.is_empty());
     // Failures say why.
     update(
         &mut s,

@@ -29,6 +29,9 @@ pub fn send_chain_shown(
     super::local::back_to_newest(state, peer, fx);
     let local_id = state.next_local_id;
     state.next_local_id += 1;
+    if shown != chain {
+        state.unsent.insert(local_id, chain.clone());
+    }
     let arrival = state.arrival();
     let key = SortKey {
         time: state.now,

@@ -111,8 +111,12 @@ pub fn retry_selected(state: &mut State, fx: &mut Vec<Effect>) {
         state.error("只能重发发送失败的消息");
         return;
     }
-    let chain = m.chain.clone();
     let local_id = m.local_id.unwrap_or(0);
+    let chain = state
+        .unsent
+        .get(&local_id)
+        .cloned()
+        .unwrap_or_else(|| m.chain.clone());
     if let Some(c) = state.open_chat_mut() {
         c.timeline
             .update_message(key, |m| m.delivery = Delivery::Pending);
@@ -137,6 +141,7 @@ impl Request for SendMessage {
     }
 
     fn done(self, state: &mut State, message_id: i64, fx: &mut Vec<Effect>) {
+        state.unsent.remove(&self.local_id);
         let me = state.self_id;
         let chat = state.chat_mut(self.peer);
         let time = chat

@@ -4,7 +4,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crossterm::event::KeyEvent;
 
-use crate::onebot::{ConnState, Peer};
+use crate::onebot::{ConnState, MessageChain, Peer};
 
 use super::action::Pane;
 use super::chat::{Chat, MessageItem, Scroll, SortKey};
@@ -291,6 +291,10 @@ pub struct State {
     pub terminal_focused: bool,
     /// Terminal size (columns, rows).
     pub size: (u16, u16),
+    /// What pending messages really send when their entry shows something else (a picture
+    /// sent as base64 is shown by its hash), by local id: kept until the server takes the
+    /// message, so `R` on a failed one sends the bytes again.
+    pub unsent: HashMap<u64, MessageChain>,
     /// Counters for local ids and arrival order.
     pub next_local_id: u64,
     pub next_arrival: u64,
@@ -402,6 +406,7 @@ impl State {
             bad_frames: 0,
             terminal_focused: true,
             size: (80, 24),
+            unsent: HashMap::new(),
             next_local_id: 1,
             next_arrival: 1,
             quit: false,
