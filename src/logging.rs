@@ -19,6 +19,7 @@ use tracing_subscriber::prelude::*;
 
 use crate::config::Settings;
 use crate::onebot::Token;
+use crate::onebot::percent_encode;
 
 /// What replaces a secret in a log line.
 pub const REDACTED: &str = "<redacted>";
@@ -226,19 +227,6 @@ pub fn secret_forms(secret: &str) -> Vec<String> {
     for f in forms {
         if !f.is_empty() && !out.contains(&f) {
             out.push(f);
-        }
-    }
-    out
-}
-
-/// URL-encodes everything but RFC 3986's unreserved characters (how a token looks in a query).
-fn percent_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
         }
     }
     out

@@ -14,6 +14,7 @@ pub mod lenient;
 pub mod link;
 pub mod message;
 pub mod notice;
+pub mod percent;
 pub mod segment;
 pub mod stream;
 pub mod types;
@@ -38,5 +39,6 @@ pub use message::MessageChain;
 /// admin of the group (then there is no such limit on it).
 pub const RECALL_WINDOW_SECS: i64 = 120;
 pub use notice::{Notice, NoticeKind};
+pub use percent::percent_encode;
 pub use segment::{AtTarget, Music, Segment};
 pub use stream::{StreamChunk, StreamDone, StreamFrame, StreamInfo, StreamReplies};

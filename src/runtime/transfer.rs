@@ -513,15 +513,7 @@ fn media_url(seg: &Segment, file: &str) -> Option<String> {
 /// NapCat's file links may end in `fname=` for the client to append the name.
 fn with_name(url: &str, name: &str) -> String {
     if url.ends_with("fname=") {
-        let mut out = url.to_string();
-        for b in name.bytes() {
-            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-                out.push(b as char);
-            } else {
-                out.push_str(&format!("%{b:02X}"));
-            }
-        }
-        out
+        format!("{url}{}", crate::onebot::percent_encode(name))
     } else {
         url.to_string()
     }

@@ -9,6 +9,7 @@
 //!   expires when [`World::expire_rkeys`] is called: old links then answer HTTP 400 with
 //!   `{"retcode":-5503007,…}` and `get_msg` hands out links with the fresh one.
 
+use crate::onebot::percent_encode;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -83,19 +84,6 @@ pub struct Blobs {
 /// way QQ's file links spell a file id).
 pub fn blob_key(id: &str) -> String {
     id.trim().trim_start_matches('/').replace('-', "")
-}
-
-/// Percent-encodes everything but unreserved characters.
-pub fn percent_encode(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 impl World {

@@ -34,7 +34,7 @@ use serde_json::Value;
 use crate::onebot::event::{MessageType, now_secs};
 use crate::onebot::{Event, MessageChain, MessageEvent, Notice, NoticeKind, Peer, Role, Sender};
 
-pub use blobs::{blob_key, made_bytes, percent_encode};
+pub use blobs::{blob_key, made_bytes};
 pub use model::{
     Category, Essence, Friend, Group, GroupFile, GroupFolder, GroupNotice, Member, PendingRequest,
     Person, Theme,
