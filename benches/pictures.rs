@@ -30,7 +30,7 @@ use napterm::onebot::event::MessageType;
 use napterm::onebot::{
     ClientEvent, ConnState, Event, MessageChain, MessageEvent, Peer, Role, Sender,
 };
-use napterm::runtime::graphics::{Graphics, Layer, Payload, Payloads, Place, SharedPayloads};
+use napterm::runtime::graphics::{Graphics, Layer, Payload, Payloads, SharedPayloads};
 use napterm::runtime::picture::decode;
 use napterm::runtime::screen::{Painted, PicAt, Screen, Terminal};
 use napterm::ui::theme::Theme;
@@ -209,17 +209,7 @@ fn paint(s: &State, ui: &mut Ui, buf: &mut Buffer) -> (Painted, napterm::app::st
         pictures: f
             .pictures
             .into_iter()
-            .map(|p| {
-                let place = Place {
-                    x: p.x,
-                    y: p.y,
-                    cols: p.cols,
-                    rows: p.rows,
-                    cut_top: p.cut_top,
-                    cut_bottom: p.cut_bottom,
-                };
-                ((p.key, p.fit), place)
-            })
+            .map(|p| ((p.key, p.fit), p.place))
             .collect(),
     };
     (painted, f.report)

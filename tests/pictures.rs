@@ -700,7 +700,7 @@ fn the_frame_reports_where_each_picture_is() {
     assert!(!f.pictures.is_empty());
     let area = f.timeline;
     let mut rows = std::collections::BTreeSet::new();
-    for p in &f.pictures {
+    for p in f.pictures.iter().map(|p| &p.place) {
         let visible = p.rows - p.cut_top - p.cut_bottom;
         assert!(visible >= 1 && p.y >= area.y && p.y + visible <= area.y + area.height);
         assert!(p.x + p.cols <= area.x + area.width);

@@ -260,19 +260,7 @@ pub fn kitty_transmit(id: u32, data: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Where a picture is placed: its top-left cell, its size in cells, and the rows cut off its
-/// top (a picture partly scrolled out) and bottom.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Place {
-    pub x: u16,
-    pub y: u16,
-    pub cols: u16,
-    /// The rows of the whole picture.
-    pub rows: u16,
-    /// Rows cut off above and below.
-    pub cut_top: u16,
-    pub cut_bottom: u16,
-}
+pub use crate::ui::picture::Place;
 
 /// kitty: place the transmitted image `id` at `p` (cursor kept), as placement 1 (placing again
 /// moves it), showing only its visible rows; `px_h`: the transmitted image's height in pixels.

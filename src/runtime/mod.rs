@@ -329,17 +329,7 @@ impl<S: Surface, H: Host> Loop<S, H> {
                 pictures: f
                     .pictures
                     .drain(..)
-                    .map(|p| {
-                        let place = graphics::Place {
-                            x: p.x,
-                            y: p.y,
-                            cols: p.cols,
-                            rows: p.rows,
-                            cut_top: p.cut_top,
-                            cut_bottom: p.cut_bottom,
-                        };
-                        ((p.key, p.fit), place)
-                    })
+                    .map(|p| ((p.key, p.fit), p.place))
                     .collect(),
             };
             frame = Some(f);

@@ -15,17 +15,25 @@ use crate::config::ColorMode;
 use super::theme::{Theme, fit};
 
 /// Where a picture of the timeline is on screen this frame: the picture and the box it was
-/// encoded for, its top-left visible cell, its size in cells, and the rows cut off its top
-/// and bottom (a picture partly scrolled out). A terminal with a graphics protocol draws it
-/// there over its half blocks.
+/// encoded for, and where it is placed. A terminal with a graphics protocol draws it there
+/// over its half blocks.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PictureAt {
     pub key: PicKey,
     pub fit: CellBox,
+    pub place: Place,
+}
+
+/// Where a picture is placed: its top-left cell, its size in cells, and the rows cut off its
+/// top (a picture partly scrolled out) and bottom.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Place {
     pub x: u16,
     pub y: u16,
     pub cols: u16,
+    /// The rows of the whole picture.
     pub rows: u16,
+    /// Rows cut off above and below.
     pub cut_top: u16,
     pub cut_bottom: u16,
 }

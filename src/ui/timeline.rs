@@ -112,19 +112,23 @@ fn picture_at(
         }
         match out.last_mut() {
             Some(p)
-                if p.key == pic && p.fit == fit && p.y + (rows - p.cut_top - p.cut_bottom) == y =>
+                if p.key == pic
+                    && p.fit == fit
+                    && p.place.y + (rows - p.place.cut_top - p.place.cut_bottom) == y =>
             {
-                p.cut_bottom = p.cut_bottom.saturating_sub(1);
+                p.place.cut_bottom = p.place.cut_bottom.saturating_sub(1);
             }
             _ => out.push(super::picture::PictureAt {
                 key: pic,
                 fit,
-                x: x + (w - super::message::text_width(w)),
-                y,
-                cols,
-                rows,
-                cut_top: row,
-                cut_bottom: rows - row - 1,
+                place: super::picture::Place {
+                    x: x + (w - super::message::text_width(w)),
+                    y,
+                    cols,
+                    rows,
+                    cut_top: row,
+                    cut_bottom: rows - row - 1,
+                },
             }),
         }
         return;
