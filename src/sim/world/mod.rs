@@ -66,6 +66,11 @@ pub struct World {
     rng: Rng,
     /// A clock that stands still (tests), or `None` for the wall clock.
     clock: Option<i64>,
+    /// Mixed into the ids of messages made after the seeded history: 0 with a clock that
+    /// stands still (reproducible), else the start time, so that a run's new messages never
+    /// reuse the ids another run gave to different messages (NapCat's ids are hashes of QQ's
+    /// own message ids; a client's local history would take a reused id for a duplicate).
+    live_salt: u64,
     people: BTreeMap<i64, Person>,
     friends: Vec<Friend>,
     groups: Vec<Group>,
@@ -121,6 +126,7 @@ impl World {
             long_nick: "在终端里聊 QQ".into(),
             rng: Rng::new(seed),
             clock,
+            live_salt: 0,
             people: cast.people.into_iter().map(|p| (p.user_id, p)).collect(),
             friends: cast.friends,
             groups: cast.groups,
@@ -141,6 +147,9 @@ impl World {
         };
         w.seed_history(now);
         w.seed_requests(now);
+        if clock.is_none() {
+            w.live_salt = (now as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
         w
     }
 
@@ -261,7 +270,7 @@ impl World {
     /// A fresh short message id: positive, 31-bit, unused.
     fn fresh_id(&mut self) -> i64 {
         loop {
-            let id = (self.rng.next_u64() & 0x7FFF_FFFF) as i64;
+            let id = ((self.rng.next_u64() ^ self.live_salt) & 0x7FFF_FFFF) as i64;
             if id > 1000 && !self.store.contains(id) {
                 return id;
             }

@@ -1987,3 +1987,21 @@ fn the_big_account_is_as_big_as_a_real_one() {
     let cats = data(&call(&mut small, "get_friends_with_category", json!({})));
     assert_eq!(cats.as_array().unwrap().len(), 4);
 }
+
+#[test]
+fn new_messages_get_other_ids_in_another_run_while_the_seeded_history_keeps_its_own() {
+    let bench = Peer::Group(roster::GROUP_BENCH);
+    let mut a = World::build(7, 1_795_000_000, None, false);
+    let mut b = World::build(7, 1_795_000_600, None, false);
+    assert_eq!(a.conversation(bench), b.conversation(bench));
+    let id = |e: Event| match e {
+        Event::Message(m) => m.message_id,
+        _ => panic!("flood messages are message events"),
+    };
+    let (x, y) = (id(a.flood_message(0)), id(b.flood_message(0)));
+    assert_ne!(x, y, "a later run reused a live message id");
+    // With a clock that stands still everything is reproducible.
+    let mut c = World::with_clock(7, 1_795_000_000);
+    let mut d = World::with_clock(7, 1_795_000_000);
+    assert_eq!(id(c.flood_message(0)), id(d.flood_message(0)));
+}
