@@ -201,18 +201,8 @@ impl Service {
 /// One frame as the loop draws it: the ui, its report back to the app, and the pictures on
 /// screen for the graphics layer.
 fn paint(s: &State, ui: &mut Ui, buf: &mut Buffer) -> (Painted, napterm::app::state::FrameReport) {
-    let f = draw(s, ui, buf);
-    let painted = Painted {
-        cursor: f.cursor,
-        timeline: f.timeline,
-        lines: f.lines,
-        pictures: f
-            .pictures
-            .into_iter()
-            .map(|p| ((p.key, p.fit), p.place))
-            .collect(),
-    };
-    (painted, f.report)
+    let mut f = draw(s, ui, buf);
+    (napterm::runtime::screen::painted(&mut f), f.report)
 }
 
 /// Draws `s` until every picture near the window is in (each round answers what the frame

@@ -8,6 +8,7 @@
 
 use std::io::{self, Write};
 
+use super::diff::{Known, diff};
 use ratatui::buffer::{Buffer, Cell};
 use ratatui::layout::Position;
 use ratatui::style::{Color, Modifier};
@@ -266,8 +267,8 @@ impl<W: Write> Encoder<W> {
     }
 
     /// Writes the cells that differ between `prev` (what the terminal shows) and `cur`.
-    pub fn draw_diff(&mut self, prev: &Buffer, cur: &Buffer) {
-        for (x, y, cell) in prev.diff_iter(cur) {
+    pub fn draw_diff(&mut self, prev: &Buffer, cur: &Buffer, known: Known<'_>) {
+        diff(prev, cur, known, |x, y, cell| {
             self.move_to(x, y, cur);
             self.set_pen(Pen::of(cell));
             let sym = cell.symbol();
@@ -279,7 +280,7 @@ impl<W: Write> Encoder<W> {
             } else {
                 Some((nx, y))
             };
-        }
+        });
     }
 
     /// Scrolls rows `top..bottom` (0-based, end exclusive) up by `n`; blank rows enter below.
@@ -385,7 +386,7 @@ mod tests {
         let mut cur = Buffer::empty(area);
         cur.set_string(0, 0, "你好世界 ok", Style::new());
         let mut e = Encoder::new(Vec::new(), 20);
-        e.draw_diff(&prev, &cur);
+        e.draw_diff(&prev, &cur, Known::NOTHING);
         e.flush().unwrap();
         let out = String::from_utf8(e.get_ref().clone()).unwrap();
         assert_eq!(out.matches('\x1b').count(), 1, "one move, no more: {out:?}");
@@ -401,7 +402,7 @@ mod tests {
         cur.set_string(0, 0, "ab", Style::new().red());
         cur.set_string(2, 0, "cd", Style::new().red().bold());
         let mut e = Encoder::new(Vec::new(), 10);
-        e.draw_diff(&prev, &cur);
+        e.draw_diff(&prev, &cur, Known::NOTHING);
         e.flush().unwrap();
         let out = String::from_utf8(e.get_ref().clone()).unwrap();
         assert_eq!(out, "\x1b[1H\x1b[31mab\x1b[1mcd");
@@ -424,7 +425,7 @@ mod tests {
             a.set_string(0, i as u16, t, Style::new().on_blue());
         }
         let mut e = Encoder::new(Vec::new(), 12);
-        e.draw_diff(&Buffer::empty(area), &a);
+        e.draw_diff(&Buffer::empty(area), &a, Known::NOTHING);
         e.flush().unwrap();
         let mut b = Buffer::empty(area);
         for (i, t) in [
@@ -443,7 +444,7 @@ mod tests {
         let mut shifted = a.clone();
         crate::runtime::screen::shift_rows_up(&mut shifted, 0..5, 1);
         e.scroll_up(0, 5, 1);
-        e.draw_diff(&shifted, &b);
+        e.draw_diff(&shifted, &b, Known::NOTHING);
         e.flush().unwrap();
         let p = apply(e.get_ref(), 12, 5, b"");
         assert_eq!(vt_rows(&p), text_of(&b));
@@ -488,7 +489,7 @@ mod tests {
                     x = if nx == x { 30 } else { nx };
                 }
             }
-            e.draw_diff(&prev, &cur);
+            e.draw_diff(&prev, &cur, Known::NOTHING);
             prev = cur;
         }
         e.flush().unwrap();

@@ -6,6 +6,7 @@
 //! (`pace`). Never on a fixed tick, so an idle client does not wake up.
 
 pub mod audit;
+pub mod diff;
 pub mod editor;
 pub mod encode;
 pub mod exec;
@@ -38,7 +39,7 @@ use crate::ui::theme::Theme;
 use crate::ui::{Ui, draw};
 
 use host::Host;
-use screen::{Painted, Screen, Surface};
+use screen::{Screen, Surface};
 
 /// Shortest time between two frames: a message arriving later than this after the last frame
 /// is drawn at once.
@@ -125,6 +126,12 @@ pub struct InputPause {
 /// True while an editor has the terminal: Ctrl+C and Ctrl+Z typed there reach napterm too
 /// (one process group), and must not quit it or leave it waiting on a stopped editor.
 static EDITING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Milliseconds since the loop's clock started (the UI tells a flood of messages by it).
+fn clock_ms() -> u64 {
+    static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    START.get_or_init(Instant::now).elapsed().as_millis() as u64
+}
 
 /// Unix time now.
 pub fn unix_now() -> i64 {
@@ -317,21 +324,13 @@ impl<S: Surface, H: Host> Loop<S, H> {
     }
 
     fn draw(&mut self, state: &mut State) -> io::Result<()> {
+        self.ui.clock_ms = Some(clock_ms());
         let mut frame = None;
         let ui = &mut self.ui;
         let st: &State = state;
         self.screen.draw(|buf| {
             let mut f = draw(st, ui, buf);
-            let painted = Painted {
-                cursor: f.cursor,
-                timeline: f.timeline,
-                lines: std::mem::take(&mut f.lines),
-                pictures: f
-                    .pictures
-                    .drain(..)
-                    .map(|p| ((p.key, p.fit), p.place))
-                    .collect(),
-            };
+            let painted = screen::painted(&mut f);
             frame = Some(f);
             painted
         })?;

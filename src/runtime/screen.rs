@@ -11,9 +11,11 @@ use ratatui::backend::Backend;
 use ratatui::buffer::{Buffer, Cell};
 use ratatui::layout::{Position, Rect};
 
+use super::diff::{Known, diff};
 use super::encode::Encoder;
 use super::graphics::{Layer, Place, Shown};
 use crate::app::pictures::{CellBox, PicKey};
+use crate::ui::timeline::BLANK_ROW;
 
 /// A picture at one size, as the graphics layer knows it.
 pub type PicAt = (PicKey, CellBox);
@@ -28,8 +30,27 @@ pub struct Painted {
     /// The timeline area and its rows, for scroll detection.
     pub timeline: Rect,
     pub lines: Vec<LineId>,
+    /// What the timeline's rows hold, by screen row (`ui::timeline::TimelineOut::stamps`): a
+    /// row whose stamp the same row had before (after the scroll) is not compared again in
+    /// the timeline's columns.
+    pub stamps: Vec<(u16, u64)>,
     /// The pictures on screen and where (drawn as graphics when the terminal has a protocol).
     pub pictures: Vec<Shown<PicAt>>,
+}
+
+/// What the screen needs of a frame the UI drew (taken out of it; the report stays).
+pub fn painted(f: &mut crate::ui::Frame) -> Painted {
+    Painted {
+        cursor: f.cursor,
+        timeline: f.timeline,
+        lines: std::mem::take(&mut f.lines),
+        stamps: std::mem::take(&mut f.stamps),
+        pictures: f
+            .pictures
+            .drain(..)
+            .map(|p| ((p.key, p.fit), p.place))
+            .collect(),
+    }
 }
 
 /// Where frames go: a real terminal (through `Encoder`) or a ratatui backend.
@@ -40,8 +61,9 @@ pub trait Surface {
     fn clear(&mut self) -> io::Result<()>;
     /// Scrolls rows `top..bottom` up by `n`, blank rows entering at the bottom.
     fn scroll_up(&mut self, top: u16, bottom: u16, n: u16) -> io::Result<()>;
-    /// Draws what differs between `prev` (on screen) and `cur`.
-    fn draw_diff(&mut self, prev: &Buffer, cur: &Buffer) -> io::Result<()>;
+    /// Draws what differs between `prev` (on screen) and `cur`, not looking at the cells
+    /// `known` to be equal.
+    fn draw_diff(&mut self, prev: &Buffer, cur: &Buffer, known: Known<'_>) -> io::Result<()>;
     /// Shows the caret at a position, or hides it.
     fn cursor(&mut self, p: Option<Position>, cur: &Buffer) -> io::Result<()>;
     /// Writes graphics sequences after the frame's cells (nothing where there are none).
@@ -62,8 +84,8 @@ impl<T: Surface + ?Sized> Surface for Box<T> {
     fn scroll_up(&mut self, top: u16, bottom: u16, n: u16) -> io::Result<()> {
         (**self).scroll_up(top, bottom, n)
     }
-    fn draw_diff(&mut self, prev: &Buffer, cur: &Buffer) -> io::Result<()> {
-        (**self).draw_diff(prev, cur)
+    fn draw_diff(&mut self, prev: &Buffer, cur: &Buffer, known: Known<'_>) -> io::Result<()> {
+        (**self).draw_diff(prev, cur, known)
     }
     fn cursor(&mut self, p: Option<Position>, cur: &Buffer) -> io::Result<()> {
         (**self).cursor(p, cur)
@@ -117,8 +139,8 @@ impl<W: Write> Surface for Terminal<W> {
         self.encoder.scroll_up(top, bottom, n);
         Ok(())
     }
-    fn draw_diff(&mut self, prev: &Buffer, cur: &Buffer) -> io::Result<()> {
-        self.encoder.draw_diff(prev, cur);
+    fn draw_diff(&mut self, prev: &Buffer, cur: &Buffer, known: Known<'_>) -> io::Result<()> {
+        self.encoder.draw_diff(prev, cur, known);
         Ok(())
     }
     fn cursor(&mut self, p: Option<Position>, cur: &Buffer) -> io::Result<()> {
@@ -155,8 +177,9 @@ where
     fn scroll_up(&mut self, top: u16, bottom: u16, n: u16) -> io::Result<()> {
         self.0.scroll_region_up(top..bottom, n).map_err(io_err)
     }
-    fn draw_diff(&mut self, prev: &Buffer, cur: &Buffer) -> io::Result<()> {
-        let updates = prev.diff(cur);
+    fn draw_diff(&mut self, prev: &Buffer, cur: &Buffer, known: Known<'_>) -> io::Result<()> {
+        let mut updates = Vec::new();
+        diff(prev, cur, known, |x, y, c| updates.push((x, y, c)));
         if updates.is_empty() {
             return Ok(());
         }
@@ -182,6 +205,10 @@ pub struct Screen<S: Surface> {
     prev: Buffer,
     cur: Buffer,
     prev_lines: Vec<LineId>,
+    /// The stamp of each row of the timeline the terminal shows (0: not known), by screen row.
+    prev_stamps: Vec<u64>,
+    /// The rows of this frame found equal to the terminal's in the timeline's columns (reused).
+    same: Vec<bool>,
     /// Where each of the last frame's timeline rows was (reused between frames).
     old_rows: std::collections::HashMap<(crate::app::chat::SortKey, u16), u16>,
     prev_timeline: Rect,
@@ -203,6 +230,8 @@ impl<S: Surface> Screen<S> {
             prev: Buffer::empty(area),
             cur: Buffer::empty(area),
             prev_lines: Vec::new(),
+            prev_stamps: Vec::new(),
+            same: Vec::new(),
             old_rows: std::collections::HashMap::new(),
             prev_timeline: Rect::default(),
             force: true,
@@ -214,6 +243,11 @@ impl<S: Surface> Screen<S> {
     /// The surface (tests read what it shows through this).
     pub fn surface(&self) -> &S {
         &self.surface
+    }
+
+    /// The last frame as it was drawn: what the terminal shows now.
+    pub fn shown(&self) -> &Buffer {
+        &self.prev
     }
 
     /// The current size.
@@ -252,11 +286,19 @@ impl<S: Surface> Screen<S> {
         for ((_, p), _) in &chosen {
             fill(&mut self.cur, p, &Cell::default());
         }
+        let t = painted.timeline;
+        let rows = self.cur.area.height as usize;
+        if self.prev_stamps.len() != rows || t != self.prev_timeline {
+            // Stamps say what the timeline's columns hold: with other columns, nothing.
+            self.prev_stamps.clear();
+            self.prev_stamps.resize(rows, 0);
+        }
         let mut gfx = Vec::new();
         let blocked = self.layer.as_ref().is_some_and(Layer::blocks_scroll);
         if self.force {
             self.surface.clear()?;
             self.prev = Buffer::empty(self.cur.area);
+            self.prev_stamps.fill(BLANK_ROW);
             self.force = false;
             if let Some(l) = &mut self.layer {
                 l.cleared(&mut gfx);
@@ -269,18 +311,49 @@ impl<S: Surface> Screen<S> {
             mark.set_symbol("\u{fffd}");
             for p in l.stale(&chosen) {
                 fill(&mut self.prev, &p, &mark);
+                for y in p.y..p.y.saturating_add(p.rows) {
+                    if let Some(s) = self.prev_stamps.get_mut(y as usize) {
+                        *s = 0;
+                    }
+                }
             }
         } else if let Some(k) = self.scroll_amount(&painted) {
-            let t = painted.timeline;
             let (top, bottom) = (t.y, t.y + t.height);
             // Only the region's rows differ between the two ways; the rest costs the same.
-            let scrolled = scroll_cost(&self.prev, &self.cur, top, bottom, k);
+            same_rows(
+                &mut self.same,
+                &self.prev_stamps,
+                &painted.stamps,
+                rows,
+                (top, bottom),
+                k,
+            );
+            let scrolled = scroll_cost(&self.prev, &self.cur, t, k, &self.same);
             if scrolled < region_cost(&self.prev, &self.cur, top, bottom, scrolled) {
                 self.surface.scroll_up(top, bottom, k)?;
                 shift_rows_up(&mut self.prev, top..bottom, k);
+                let region = &mut self.prev_stamps[top as usize..bottom as usize];
+                let n = (k as usize).min(region.len());
+                region.rotate_left(n);
+                let len = region.len();
+                region[len - n..].fill(BLANK_ROW);
             }
         }
-        self.surface.draw_diff(&self.prev, &self.cur)?;
+        // Rows whose stamp the terminal's row already has are equal in the timeline's columns:
+        // the diff skips those cells rather than comparing them.
+        same_rows(
+            &mut self.same,
+            &self.prev_stamps,
+            &painted.stamps,
+            rows,
+            (0, 0),
+            0,
+        );
+        let known = Known {
+            cols: t.x..t.x + t.width,
+            rows: &self.same,
+        };
+        self.surface.draw_diff(&self.prev, &self.cur, known)?;
         if let Some(l) = &mut self.layer {
             l.frame(&chosen, &mut gfx);
         }
@@ -288,6 +361,12 @@ impl<S: Surface> Screen<S> {
         self.surface.cursor(painted.cursor, &self.cur)?;
         self.surface.flush()?;
         std::mem::swap(&mut self.prev, &mut self.cur);
+        self.prev_stamps.fill(0);
+        for (y, stamp) in &painted.stamps {
+            if let Some(s) = self.prev_stamps.get_mut(*y as usize) {
+                *s = *stamp;
+            }
+        }
         self.prev_lines = painted.lines;
         self.prev_timeline = painted.timeline;
         self.frames += 1;
@@ -393,10 +472,13 @@ fn region_cost(prev: &Buffer, cur: &Buffer, top: u16, bottom: u16, limit: usize)
     total
 }
 
-/// The same after scrolling `top..bottom` up by `k` rows (blank rows entering below), the
-/// scroll's own escape sequences included.
-fn scroll_cost(prev: &Buffer, cur: &Buffer, top: u16, bottom: u16, k: u16) -> usize {
+/// The same after scrolling the timeline's rows up by `k` rows (blank rows entering below),
+/// the scroll's own escape sequences included. Rows in `same` (by screen row) are equal in the
+/// timeline's columns once scrolled: only the columns beside it count there.
+fn scroll_cost(prev: &Buffer, cur: &Buffer, t: Rect, k: u16, same: &[bool]) -> usize {
+    let (top, bottom) = (t.y, t.y + t.height);
     let blank = vec![Cell::default(); prev.area.width as usize];
+    let (x0, x1) = (t.x as usize, (t.x + t.width) as usize);
     let rows: usize = (top..bottom)
         .map(|y| {
             let was = if y + k < bottom {
@@ -404,10 +486,48 @@ fn scroll_cost(prev: &Buffer, cur: &Buffer, top: u16, bottom: u16, k: u16) -> us
             } else {
                 &blank
             };
-            row_cost(was, row(cur, y))
+            let now = row(cur, y);
+            if same.get(y as usize).copied().unwrap_or(false) && x1 <= now.len() {
+                row_cost(&was[..x0], &now[..x0]) + row_cost(&was[x1..], &now[x1..])
+            } else {
+                row_cost(was, now)
+            }
         })
         .sum();
     rows + 16
+}
+
+/// Which screen rows hold, in the timeline's columns, the cells the terminal shows once the
+/// rows `region` (top, bottom; empty: none) have scrolled up by `k`: the row's stamp is the
+/// one the terminal's row below it had (see `Painted::stamps`).
+fn same_rows(
+    same: &mut Vec<bool>,
+    prev: &[u64],
+    stamps: &[(u16, u64)],
+    rows: usize,
+    region: (u16, u16),
+    k: u16,
+) {
+    same.clear();
+    same.resize(rows, false);
+    let (top, bottom) = region;
+    for (y, stamp) in stamps {
+        let y = *y as usize;
+        if *stamp == 0 || y >= rows {
+            continue;
+        }
+        let was = if y >= top as usize && y < bottom as usize {
+            let from = y + k as usize;
+            if from < bottom as usize {
+                prev.get(from).copied().unwrap_or(0)
+            } else {
+                BLANK_ROW
+            }
+        } else {
+            prev.get(y).copied().unwrap_or(0)
+        };
+        same[y] = was == *stamp;
+    }
 }
 
 #[cfg(test)]
@@ -433,6 +553,7 @@ mod tests {
                     cursor: None,
                     timeline: Rect::default(),
                     lines: vec![],
+                    stamps: vec![],
                     pictures: vec![],
                 }
             }
@@ -472,6 +593,7 @@ mod tests {
                 cursor: None,
                 timeline: Rect::new(0, 0, 20, 8),
                 lines: vec![],
+                stamps: vec![],
                 pictures: vec![((PicKey("p".into()), (4, 3)), place)],
             }
         }
@@ -552,6 +674,7 @@ mod tests {
                 cursor: None,
                 timeline: Rect::default(),
                 lines: vec![],
+                stamps: vec![],
                 pictures: vec![],
             }
         };

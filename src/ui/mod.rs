@@ -33,6 +33,9 @@ use timeline::TimelineCache;
 pub struct Ui {
     pub theme: Theme,
     timeline: TimelineCache,
+    /// The runtime's clock in milliseconds, set before each frame (None: frames drawn by hand,
+    /// as in tests; the timeline then never takes a flood for one). See `timeline::FLOOD_MS`.
+    pub clock_ms: Option<u64>,
 }
 
 impl Ui {
@@ -41,6 +44,7 @@ impl Ui {
         Ui {
             theme,
             timeline: TimelineCache::default(),
+            clock_ms: None,
         }
     }
 }
@@ -54,6 +58,9 @@ pub struct Frame {
     /// The timeline pane and its rows (screen row, entry, row within the entry).
     pub timeline: Rect,
     pub lines: Vec<(u16, SortKey, u16)>,
+    /// What the timeline's rows hold (`timeline::TimelineOut::stamps`); empty when something
+    /// was drawn over the timeline (a popup, the completion menu).
+    pub stamps: Vec<(u16, u64)>,
     /// The timeline's pictures on screen and where.
     pub pictures: Vec<picture::PictureAt>,
 }
@@ -136,7 +143,9 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
     let Ui {
         theme,
         timeline: cache,
+        clock_ms,
     } = ui;
+    cache.clock_ms = *clock_ms;
     let theme = &*theme;
     if full.width < MIN_WIDTH || full.height < MIN_HEIGHT {
         too_small(full, theme, buf);
@@ -145,6 +154,7 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
             cursor: None,
             timeline: Rect::default(),
             lines: Vec::new(),
+            stamps: Vec::new(),
             pictures: Vec::new(),
         };
     }
@@ -185,8 +195,10 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
         cursor: None,
         timeline: a.timeline,
         lines: Vec::new(),
+        stamps: Vec::new(),
         pictures: Vec::new(),
     };
+    cache.shares_rows = a.timeline.width < full.width;
     match state.open_chat() {
         Some(chat) => {
             let out = cache.draw(state, theme, chat, a.timeline, buf);
@@ -194,6 +206,7 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
             view.timeline_entries = out.entries;
             view.timeline_room = out.room;
             frame.lines = out.lines;
+            frame.stamps = out.stamps;
             // A popup may lie over the timeline: its pictures keep their half blocks then.
             if state.popup.is_none() {
                 frame.pictures = out.pictures;
@@ -209,6 +222,9 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
     }
     if let Some(p) = &state.popup {
         frame.cursor = popup::draw(state, theme, p, full, buf, &mut view);
+    }
+    if state.popup.is_some() || state.composer.completion.is_some() {
+        frame.stamps.clear();
     }
     frame.report.view = view;
     frame

@@ -25,8 +25,35 @@ struct Cached {
     names: u64,
     rows: Rc<Vec<Line<'static>>>,
     /// The rows as cells, `width` wide, each measured once (graphemes, display widths) when
-    /// first drawn; kept only while the entry is on screen, so memory follows the window.
-    cells: Vec<Option<Box<[Cell]>>>,
+    /// first drawn; kept only while the entry is on screen, so memory follows the window. Each
+    /// with its stamp (see [`TimelineOut::stamps`]).
+    cells: Vec<Option<(u64, Box<[Cell]>)>>,
+}
+
+/// The stamp of a timeline row left blank (no text, default cells).
+pub const BLANK_ROW: u64 = 1;
+
+/// How far the pane jumps when a flood of messages runs past its bottom: half its height, so
+/// that the sidebar beside it (which a terminal scrolls along) is repainted once per half a
+/// pane of messages rather than once per message.
+fn jump_rows(h: usize) -> usize {
+    h / 2
+}
+
+/// The newest rows come less than this apart (in the runtime's milliseconds): a flood.
+pub const FLOOD_MS: u64 = 150;
+
+/// What the last frame showed of a chat following its newest message (for the jump scroll).
+#[derive(Clone, Copy, PartialEq)]
+struct Follow {
+    peer: Peer,
+    area: Rect,
+    /// The newest row drawn (entry, row within its block).
+    newest: (SortKey, u16),
+    /// Blank rows left below it.
+    slack: usize,
+    /// When rows were last added below (the runtime's milliseconds).
+    grew_at: u64,
 }
 
 /// Layout cache for timelines (owned by the UI, outside the app state).
@@ -39,6 +66,17 @@ pub struct TimelineCache {
     drawn: Vec<(Peer, SortKey)>,
     /// A one-row buffer the cells are measured in (reused).
     scratch: Option<Buffer>,
+    /// The last stamp given to a row's cells.
+    stamp: u64,
+    /// The rules made per frame (day separators, the read marker), measured once: few differ.
+    own: Vec<(u16, Line<'static>, u64, Box<[Cell]>)>,
+    days: Days,
+    /// The runtime's clock in milliseconds, set before each frame (None: no clock, as in
+    /// tests drawing frames by hand; then there is never a flood and the pane never jumps).
+    pub clock_ms: Option<u64>,
+    /// The screen is wider than the pane: something beside it scrolls along with it.
+    pub shares_rows: bool,
+    follow: Option<Follow>,
 }
 
 /// Where a drawn row's text comes from.
@@ -78,6 +116,11 @@ pub struct TimelineOut {
     pub room: bool,
     /// The pictures on screen and where.
     pub pictures: Vec<super::picture::PictureAt>,
+    /// Per screen row of the pane, what its cells are: the same non-zero stamp means the same
+    /// cells in the pane's columns as a row of an earlier frame with that stamp (a cached row
+    /// drawn as it was measured, or [`BLANK_ROW`]); 0 means not known. The screen skips
+    /// comparing such rows cell by cell.
+    pub stamps: Vec<(u16, u64)>,
 }
 
 /// Row `j` of entry `key`'s `lines`, drawn at screen row `y`: when it is a picture's row, that
@@ -132,6 +175,40 @@ fn picture_at(
             }),
         }
         return;
+    }
+}
+
+/// The local day of a time, remembered for the last day asked: a frame asks for every entry
+/// drawn and the one before it, nearly always of the same day (chrono's local time is slow).
+#[derive(Default)]
+struct Days {
+    /// The day and its bounds in Unix time, start included.
+    last: Option<(i64, i64, chrono::NaiveDate)>,
+}
+
+impl Days {
+    fn of(&mut self, ts: i64) -> Option<chrono::NaiveDate> {
+        if let Some((a, b, d)) = self.last
+            && a <= ts
+            && ts < b
+        {
+            return Some(d);
+        }
+        let d = day(ts)?;
+        let midnight = |d: chrono::NaiveDate| {
+            use chrono::{Local, TimeZone};
+            Local
+                .from_local_datetime(&d.and_hms_opt(0, 0, 0)?)
+                .earliest()
+                .map(|t| t.timestamp())
+        };
+        if let (Some(a), Some(b)) = (midnight(d), d.succ_opt().and_then(midnight))
+            && a <= ts
+            && ts < b
+        {
+            self.last = Some((a, b, d));
+        }
+        Some(d)
     }
 }
 
@@ -205,6 +282,13 @@ fn unread_banner(state: &State, chat: &Chat, top: Option<SortKey>) -> Option<Str
     Some(format!(" ↑ {} 条新消息{key} ", u.count))
 }
 
+/// Row `y` was drawn over: its cells are no longer its stamp's.
+fn unstamp(stamps: &mut [(u16, u64)], y: u16) {
+    for s in stamps.iter_mut().filter(|s| s.0 == y) {
+        s.1 = 0;
+    }
+}
+
 impl TimelineCache {
     /// An entry's rows: from the cache while the width and the versions they were made at hold.
     fn rows_of(
@@ -246,7 +330,7 @@ impl TimelineCache {
         let t = ctx.theme;
         let prev = chat.timeline.before(e.key).next();
         let mut out = Vec::new();
-        if prev.is_none_or(|p| day(p.key.time) != day(e.key.time)) {
+        if prev.is_none_or(|p| self.days.of(p.key.time) != self.days.of(e.key.time)) {
             out.push(rule(
                 &day_label(e.key.time, ctx.state.now),
                 w,
@@ -374,17 +458,21 @@ impl TimelineCache {
         y: u16,
         w: u16,
         buf: &mut Buffer,
-    ) {
+    ) -> u64 {
         let (Some(c), Some(line)) = (self.map.get_mut(&k), lines.get(j)) else {
             if let Some(line) = lines.get(j) {
                 buf.set_line(x, y, line, w);
             }
-            return;
+            return 0;
         };
         if c.cells.len() < lines.len() {
             c.cells.resize_with(lines.len(), || None);
         }
-        let cells = c.cells[j].get_or_insert_with(|| {
+        let next = &mut self.stamp;
+        let (stamp, cells) = c.cells[j].get_or_insert_with(|| {
+            *next += 1;
+            let stamp = (*next).max(BLANK_ROW + 1);
+            *next = stamp;
             let area = Rect::new(0, 0, w, 1);
             let scratch = self.scratch.get_or_insert_with(|| Buffer::empty(area));
             if scratch.area != area {
@@ -392,11 +480,88 @@ impl TimelineCache {
             }
             scratch.reset();
             scratch.set_line(0, 0, line, w);
-            scratch.content.clone().into_boxed_slice()
+            (stamp, scratch.content.clone().into_boxed_slice())
         });
         let start = buf.index_of(x, y);
         let n = cells.len().min(buf.content.len() - start);
         buf.content[start..start + n].clone_from_slice(&cells[..n]);
+        if n == w as usize { *stamp } else { 0 }
+    }
+
+    /// Draws a rule made this frame from its measured cells (measuring it the first time);
+    /// returns its stamp.
+    fn put_own(&mut self, line: &Line<'static>, x: u16, y: u16, w: u16, buf: &mut Buffer) -> u64 {
+        let i = match self
+            .own
+            .iter()
+            .position(|(ow, l, ..)| *ow == w && l == line)
+        {
+            Some(i) => i,
+            None => {
+                if self.own.len() >= 32 {
+                    self.own.clear();
+                }
+                let area = Rect::new(0, 0, w, 1);
+                let scratch = self.scratch.get_or_insert_with(|| Buffer::empty(area));
+                if scratch.area != area {
+                    scratch.resize(area);
+                }
+                scratch.reset();
+                scratch.set_line(0, 0, line, w);
+                self.stamp = (self.stamp + 1).max(BLANK_ROW + 1);
+                let cells = scratch.content.clone().into_boxed_slice();
+                self.own.push((w, line.clone(), self.stamp, cells));
+                self.own.len() - 1
+            }
+        };
+        let (_, _, stamp, cells) = &self.own[i];
+        let start = buf.index_of(x, y);
+        let n = cells.len().min(buf.content.len() - start);
+        buf.content[start..start + n].clone_from_slice(&cells[..n]);
+        if n == w as usize { *stamp } else { 0 }
+    }
+
+    /// How many of the newest rows to leave out so that blank rows stay below them (the jump
+    /// scroll): 0 unless a flood of messages runs past the bottom of a pane that shares its
+    /// rows with another one. `rows` are the pane's rows ending at the newest.
+    fn slack(&mut self, chat: &Chat, area: Rect, rows: &[Row], following: bool) -> usize {
+        let h = area.height as usize;
+        let newest = rows.last().map(|r| (r.key, r.idx));
+        let (Some(now), Some(newest), true, true) =
+            (self.clock_ms, newest, following, rows.len() >= h)
+        else {
+            self.follow = None;
+            return 0;
+        };
+        let last = self
+            .follow
+            .filter(|f| f.peer == chat.peer && f.area == area);
+        let added = last.map(|f| {
+            rows.iter()
+                .rposition(|r| (r.key, r.idx) == f.newest)
+                .map_or(h, |p| rows.len() - 1 - p)
+        });
+        let (slack, grew_at) = match (last, added) {
+            (Some(f), Some(0)) => (f.slack, f.grew_at),
+            (Some(f), Some(added)) if added <= f.slack => (f.slack - added, now),
+            (Some(f), Some(added))
+                if added < h && self.shares_rows && now.saturating_sub(f.grew_at) < FLOOD_MS =>
+            {
+                // Past the bottom in a flood: scroll by half a pane at once.
+                let need = added - f.slack;
+                (jump_rows(h).max(need) - need, now)
+            }
+            _ => (0, now),
+        };
+        let slack = slack.min(h.saturating_sub(1));
+        self.follow = Some(Follow {
+            peer: chat.peer,
+            area,
+            newest,
+            slack,
+            grew_at,
+        });
+        slack
     }
 
     /// Drops the cells of entries no longer on screen (they are measured again if they come
@@ -434,6 +599,7 @@ impl TimelineCache {
             scroll: Scroll::Bottom,
             room: false,
             pictures: Vec::new(),
+            stamps: Vec::new(),
         };
         if w == 0 || h == 0 {
             return out;
@@ -481,23 +647,27 @@ impl TimelineCache {
                 );
             }
         }
-        let top_pad = h.saturating_sub(rows.len());
+        let slack = self.slack(chat, area, &rows, chat.selected.is_none());
+        rows.drain(..slack);
+        let top_pad = h.saturating_sub(rows.len() + slack);
+        for y in (0..top_pad).chain(h - slack..h) {
+            out.stamps.push((area.y + y as u16, BLANK_ROW));
+        }
         self.drawn.clear();
         for (i, r) in rows.iter().enumerate() {
             let y = area.y + (top_pad + i) as u16;
-            match &r.src {
-                Src::Own(line) => {
-                    buf.set_line(area.x, y, line, w);
-                }
+            let mut stamp = match &r.src {
+                Src::Own(line) => self.put_own(line, area.x, y, w, buf),
                 Src::Cached(lines, j) => {
                     let k = (chat.peer, r.key);
                     if self.drawn.last() != Some(&k) {
                         self.drawn.push(k);
                     }
-                    self.put_cells(k, lines, *j, area.x, y, w, buf);
+                    self.put_cells(k, lines, *j, area.x, y, w, buf)
                 }
-            }
+            };
             if chat.selected == Some(r.key) && r.idx != u16::MAX {
+                stamp = 0;
                 // A picture's row keeps its colours: only its margin shows the selection.
                 let picture = match &r.src {
                     Src::Cached(lines, j) => {
@@ -513,6 +683,9 @@ impl TimelineCache {
                 buf.set_style(Rect::new(area.x, y, sw, 1), theme.selection);
             }
             if let Src::Cached(lines, j) = &r.src {
+                if lines.get(*j).is_some_and(super::picture::is_picture_row) {
+                    stamp = 0;
+                }
                 picture_at(
                     &ctx,
                     chat,
@@ -527,6 +700,7 @@ impl TimelineCache {
             }
             out.rows.push((y, r.key));
             out.lines.push((y, r.key, r.idx));
+            out.stamps.push((y, stamp));
             if out.entries.last() != Some(&r.key) {
                 out.entries.push(r.key);
             }
@@ -535,6 +709,7 @@ impl TimelineCache {
             let lw = width(&label) as u16;
             if lw < w {
                 buf.set_string(area.x + w - lw, area.y, &label, theme.new_marker);
+                unstamp(&mut out.stamps, area.y);
             }
         }
         if chat.new_below > 0 {
@@ -547,6 +722,7 @@ impl TimelineCache {
                     &label,
                     theme.new_marker,
                 );
+                unstamp(&mut out.stamps, area.y + area.height - 1);
             }
         }
         drop(rows);

@@ -77,16 +77,21 @@ impl Surface for SharedBackend {
             .scroll_region_up(top..bottom, n)
             .map_err(std::io::Error::other)
     }
-    fn draw_diff(&mut self, prev: &Buffer, cur: &Buffer) -> std::io::Result<()> {
+    fn draw_diff(
+        &mut self,
+        prev: &Buffer,
+        cur: &Buffer,
+        known: napterm::runtime::diff::Known<'_>,
+    ) -> std::io::Result<()> {
         // A terminal overwrites the cell after a two-column character; TestBackend does not, so
-        // the cell ratatui's diff skips there is written too.
+        // the cell the diff skips there is written too.
         let mut cells: Vec<(u16, u16, Cell)> = Vec::new();
-        for (x, y, c) in prev.diff(cur) {
+        napterm::runtime::diff::diff(prev, cur, known, |x, y, c| {
             cells.push((x, y, c.clone()));
             if unicode_width::UnicodeWidthStr::width(c.symbol()) > 1 && x + 1 < cur.area.width {
                 cells.push((x + 1, y, cur[(x + 1, y)].clone()));
             }
-        }
+        });
         self.0
             .lock()
             .expect("lock")

@@ -1,0 +1,246 @@
+//! A flood of messages into the open group, drawn frame by frame through the real `Screen` and
+//! encoder into a terminal emulator (vt100): what the terminal shows is exactly each frame as
+//! painted (rows the diff skipped as known, rows scrolled by the terminal, the sidebar beside
+//! them), the pane jumps by half its height instead of scrolling per message, and at chat speed
+//! it scrolls per message again with the newest message on the pane's last row.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use napterm::app::keymap::Keymap;
+use napterm::app::state::Settings;
+use napterm::app::update::update;
+use napterm::app::{Msg, State};
+use napterm::onebot::event::MessageType;
+use napterm::onebot::{
+    ClientEvent, ConnState, Event, MessageChain, MessageEvent, Peer, Role, Sender,
+};
+use napterm::runtime::screen::{Screen, Terminal, painted};
+use napterm::ui::theme::Theme;
+use napterm::ui::{Ui, buffer_lines, draw};
+
+const ME: i64 = 10001;
+const OPEN: i64 = 30001;
+const SIZE: (u16, u16) = (120, 40);
+
+#[derive(Clone)]
+struct Vt(Arc<Mutex<vt100::Parser>>, Arc<Mutex<Vec<u8>>>);
+
+impl Write for Vt {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("vt").process(buf);
+        self.1.lock().expect("bytes").extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn nz(n: u16) -> std::num::NonZeroU16 {
+    std::num::NonZeroU16::new(n).expect("non-zero")
+}
+
+fn message(k: u64, g: i64) -> MessageEvent {
+    let user = 20000 + (k % 13) as i64;
+    MessageEvent {
+        time: 1_795_000_000 + k as i64 / 4,
+        self_id: ME,
+        post_type: "message".into(),
+        message_id: 1_000_000 + k as i64,
+        real_seq: Some(k.to_string()),
+        message_type: MessageType::Group,
+        sub_type: "normal".into(),
+        user_id: user,
+        group_id: Some(g),
+        sender: Sender {
+            user_id: user,
+            nickname: format!("成员{}", k % 13),
+            role: Some(Role::Member),
+            ..Default::default()
+        },
+        message: MessageChain::new().text(format!("MK{k:05} 基准测试 bench 终端渲染 你好世界 ok")),
+        ..Default::default()
+    }
+}
+
+fn arrive(s: &mut State, k: u64, g: i64) {
+    let ev = Event::Message(Box::new(message(k, g)));
+    let _ = update(s, Msg::Client(ClientEvent::Event(ev)));
+}
+
+/// Connected, 12 groups in the sidebar, the open one holding 80 messages.
+fn state() -> State {
+    let mut s = State::new(Settings::default(), Keymap::default_map());
+    s.now = 1_795_100_000;
+    let _ = update(
+        &mut s,
+        Msg::Client(ClientEvent::State(ConnState::Connected {
+            self_id: ME,
+            nickname: "夜航船".into(),
+        })),
+    );
+    for g in 0..12 {
+        arrive(&mut s, 90_000 + g, 30_100 + g as i64);
+    }
+    for k in 0..80 {
+        arrive(&mut s, k, OPEN);
+    }
+    s.open = Some(Peer::Group(OPEN));
+    s
+}
+
+struct Rig {
+    state: State,
+    ui: Ui,
+    screen: Screen<Terminal<Vt>>,
+    vt: Vt,
+}
+
+impl Rig {
+    fn new() -> Rig {
+        let vt = Vt(
+            Arc::new(Mutex::new(vt100::Parser::new(nz(SIZE.1), nz(SIZE.0), 0))),
+            Arc::new(Mutex::new(Vec::new())),
+        );
+        let term = Terminal::new(vt.clone(), || Ok(SIZE)).expect("terminal");
+        Rig {
+            state: state(),
+            ui: Ui::new(Theme::default()),
+            screen: Screen::new(term).expect("screen"),
+            vt,
+        }
+    }
+
+    /// One frame at `ms` on the loop's clock; the terminal must then show it exactly.
+    fn frame(&mut self, ms: u64) {
+        self.ui.clock_ms = Some(ms);
+        let (st, ui) = (&self.state, &mut self.ui);
+        let mut report = None;
+        self.screen
+            .draw(|buf| {
+                let mut f = draw(st, ui, buf);
+                let p = painted(&mut f);
+                report = Some(f.report);
+                p
+            })
+            .expect("draw");
+        if let Some(r) = report {
+            let _ = update(&mut self.state, Msg::Frame(r));
+        }
+        let shown = buffer_lines(self.screen.shown());
+        assert_eq!(
+            self.terminal(),
+            shown,
+            "the terminal differs from the frame at {ms} ms"
+        );
+    }
+
+    fn terminal(&self) -> Vec<String> {
+        let p = self.vt.0.lock().expect("vt");
+        p.screen()
+            .rows(0, SIZE.0)
+            .map(|r| r.trim_end().to_string())
+            .collect()
+    }
+
+    fn bytes(&self) -> Vec<u8> {
+        std::mem::take(&mut *self.vt.1.lock().expect("bytes"))
+    }
+
+    /// The rows of the terminal showing `marker`.
+    fn row_of(&self, marker: &str) -> Option<usize> {
+        self.terminal().iter().position(|r| r.contains(marker))
+    }
+}
+
+/// The scrolls (`CSI n S`) in `bytes`.
+fn scrolls(bytes: &[u8]) -> usize {
+    let mut n = 0;
+    let mut i = 0;
+    while i + 2 < bytes.len() {
+        if bytes[i] == 0x1b && bytes[i + 1] == b'[' {
+            let mut j = i + 2;
+            while j < bytes.len() && (bytes[j].is_ascii_digit() || bytes[j] == b';') {
+                j += 1;
+            }
+            if j < bytes.len() && bytes[j] == b'S' {
+                n += 1;
+            }
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    n
+}
+
+#[test]
+fn a_flood_jumps_by_half_a_pane_and_the_terminal_shows_every_frame_exactly() {
+    let mut r = Rig::new();
+    let mut ms = 10_000;
+    r.frame(ms);
+    let bottom = r.row_of("MK00079").expect("the newest message is shown");
+    let _ = r.bytes();
+    // 200 messages a second, a frame each.
+    for k in 80..200 {
+        arrive(&mut r.state, k, OPEN);
+        ms += 5;
+        r.frame(ms);
+        let row = r
+            .row_of(&format!("MK{k:05}"))
+            .expect("each message is shown");
+        assert!(row <= bottom, "message {k} is below the pane");
+    }
+    let flood = r.bytes();
+    let n = scrolls(&flood);
+    // Per message that would be 120 scrolls, each repainting the sidebar beside the pane.
+    assert!((1..=12).contains(&n), "{n} scrolls for 120 messages");
+    // Blank rows are left under the newest message while the flood lasts...
+    let last = r.row_of("MK00199").expect("shown");
+    assert!(
+        last < bottom,
+        "the flood ended with the newest message at the bottom"
+    );
+    // ...and at chat speed each message scrolls the pane again, the newest on its last row.
+    for k in 200..240 {
+        arrive(&mut r.state, k, OPEN);
+        ms += 1_000;
+        r.frame(ms);
+    }
+    assert_eq!(r.row_of("MK00239"), Some(bottom));
+    let calm = r.bytes();
+    assert!(
+        scrolls(&calm) >= 30,
+        "{} scrolls for 40 slow messages",
+        scrolls(&calm)
+    );
+}
+
+#[test]
+fn without_a_clock_or_beside_nothing_the_pane_never_jumps() {
+    let mut r = Rig::new();
+    r.frame(0);
+    let bottom = r.row_of("MK00079").expect("shown");
+    r.ui.clock_ms = None;
+    for k in 80..120 {
+        arrive(&mut r.state, k, OPEN);
+        let (st, ui) = (&r.state, &mut r.ui);
+        r.screen
+            .draw(|buf| painted(&mut draw(st, ui, buf)))
+            .expect("draw");
+        assert_eq!(r.terminal(), buffer_lines(r.screen.shown()));
+        assert_eq!(r.row_of(&format!("MK{k:05}")), Some(bottom));
+    }
+    // The sidebar hidden: the pane spans the screen, scrolling it costs nothing more.
+    r.state.sidebar.visible = false;
+    let mut ms = 50_000;
+    r.frame(ms);
+    let bottom = r.row_of("MK00119").expect("shown");
+    for k in 120..160 {
+        arrive(&mut r.state, k, OPEN);
+        ms += 5;
+        r.frame(ms);
+        assert_eq!(r.row_of(&format!("MK{k:05}")), Some(bottom));
+    }
+}
