@@ -822,11 +822,12 @@ fn with_query_token(url: &str, token: &str) -> String {
 async fn dial(request: Request, timeout: Duration) -> std::result::Result<Socket, DialFailure> {
     // rustls panics when the build has no crypto provider (`wss://` only); report that as a
     // reason instead of losing the whole connection task.
-    // tungstenite zeroes its read buffer's free room before every read: 16 KiB (not the
-    // default 128) keeps that below the cost of the frame itself; larger frames still arrive
-    // whole, over several reads.
+    // tungstenite zeroes its read buffer's free room before every read, also before the read
+    // that finds nothing waiting (several per event in a flood): 4 KiB (not the default 128)
+    // holds a whole message event and keeps that zeroing below the cost of parsing it; larger
+    // frames (history pages, member lists) still arrive whole, over several reads.
     let config = tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default()
-        .read_buffer_size(16 * 1024);
+        .read_buffer_size(4 * 1024);
     let connect = AssertUnwindSafe(tokio_tungstenite::connect_async_with_config(
         request,
         Some(config),

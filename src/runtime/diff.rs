@@ -10,20 +10,39 @@ use std::ops::Range;
 use ratatui::buffer::{Buffer, Cell, CellDiffOption, CellWidth};
 use ratatui::style::{Color, Modifier};
 
-/// Cells known to be equal in both buffers: the columns `cols` of the rows marked in `rows`
-/// (indexed by row; rows past its end are not known).
-#[derive(Clone)]
+/// Cells known to be equal in both buffers: per row (rows past the end: none), column ranges
+/// in ascending order, not overlapping.
+#[derive(Clone, Copy)]
 pub struct Known<'a> {
-    pub cols: Range<u16>,
-    pub rows: &'a [bool],
+    pub rows: &'a [Vec<Range<u16>>],
 }
 
 impl Known<'_> {
     /// Nothing is known: every cell is compared.
-    pub const NOTHING: Known<'static> = Known {
-        cols: 0..0,
-        rows: &[],
-    };
+    pub const NOTHING: Known<'static> = Known { rows: &[] };
+}
+
+/// Adds the columns `cols` of row `y` to what is known (keeping each row's ranges ascending and
+/// apart). `rows` grows as needed.
+pub fn know(rows: &mut Vec<Vec<Range<u16>>>, y: u16, cols: Range<u16>) {
+    if cols.is_empty() {
+        return;
+    }
+    let y = y as usize;
+    if rows.len() <= y {
+        rows.resize_with(y + 1, Vec::new);
+    }
+    let row = &mut rows[y];
+    row.push(cols);
+    row.sort_by_key(|r| r.start);
+    let mut merged: Vec<Range<u16>> = Vec::with_capacity(row.len());
+    for r in row.drain(..) {
+        match merged.last_mut() {
+            Some(m) if r.start <= m.end => m.end = m.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
+    *row = merged;
 }
 
 /// Modifiers that show on a blank cell (a wide character's leftover style can stay visible).
@@ -62,22 +81,32 @@ pub fn diff<'a>(
     }
     let (next, before) = (&cur.content, &prev.content);
     let len = next.len().min(before.len());
-    let (c0, c1) = (
-        (known.cols.start as usize).min(w),
-        (known.cols.end as usize).min(w),
-    );
     let (ox, oy) = (cur.area.x, cur.area.y);
     let mut at = |i: usize| {
         let (x, y) = (i % w, i / w);
         emit(ox + x as u16, oy + y as u16, &next[i]);
     };
     let mut pos = 0;
+    // The known ranges of the row being walked, and the first that may still lie ahead.
+    let (mut row_at, mut spans, mut k): (usize, &[Range<u16>], usize) = (usize::MAX, &[], 0);
     while pos < len {
         let i = pos;
         let (x, y) = (i % w, i / w);
-        if x >= c0 && x < c1 && known.rows.get(y).copied().unwrap_or(false) {
+        if y != row_at {
+            row_at = y;
+            spans = known.rows.get(y).map_or(&[], |r| r.as_slice());
+            k = 0;
+        }
+        while k < spans.len() && (spans[k].end as usize) <= x {
+            k += 1;
+        }
+        if let Some(r) = spans.get(k)
+            && (r.start as usize) <= x
+        {
             // Past the known cells, and past the trailing column of a wide last one.
-            pos = y * w + c1 + width_of(&next[y * w + c1 - 1]).saturating_sub(1);
+            let end = (r.end as usize).min(w);
+            pos = y * w + end + width_of(&next[y * w + end - 1]).saturating_sub(1);
+            k += 1;
             continue;
         }
         pos += 1;
@@ -137,6 +166,18 @@ pub fn diff<'a>(
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn known_ranges_stay_ascending_and_apart() {
+        let mut rows = Vec::new();
+        know(&mut rows, 2, 10..20);
+        know(&mut rows, 2, 0..4);
+        know(&mut rows, 2, 15..25);
+        know(&mut rows, 2, 4..6);
+        know(&mut rows, 2, 30..30);
+        assert_eq!(rows[2], vec![0..6, 10..25]);
+        assert!(rows[0].is_empty() && rows[1].is_empty());
+    }
     use ratatui::layout::Rect;
     use ratatui::style::Style;
 
@@ -210,9 +251,9 @@ mod tests {
                 let i = row * 12 + x as usize;
                 cur.content[i] = prev.content[i].clone();
             }
-            let mut rows = vec![false; 4];
-            rows[row] = true;
-            let known = Known { cols: cols.clone(), rows: &rows };
+            let mut rows = Vec::new();
+            know(&mut rows, row as u16, cols.clone());
+            let known = Known { rows: &rows };
             // ...so knowing them changes nothing written.
             prop_assert_eq!(ours(&prev, &cur, known), ours(&prev, &cur, Known::NOTHING));
         }

@@ -11,7 +11,7 @@ use ratatui::backend::Backend;
 use ratatui::buffer::{Buffer, Cell};
 use ratatui::layout::{Position, Rect};
 
-use super::diff::{Known, diff};
+use super::diff::{Known, diff, know};
 use super::encode::Encoder;
 use super::graphics::{Layer, Place, Shown};
 use crate::app::pictures::{CellBox, PicKey};
@@ -209,6 +209,8 @@ pub struct Screen<S: Surface> {
     prev_stamps: Vec<u64>,
     /// The rows of this frame found equal to the terminal's in the timeline's columns (reused).
     same: Vec<bool>,
+    /// The cells of this frame known to be what the terminal shows, by row (reused).
+    known: Vec<Vec<std::ops::Range<u16>>>,
     /// Where each of the last frame's timeline rows was (reused between frames).
     old_rows: std::collections::HashMap<(crate::app::chat::SortKey, u16), u16>,
     prev_timeline: Rect,
@@ -232,6 +234,7 @@ impl<S: Surface> Screen<S> {
             prev_lines: Vec::new(),
             prev_stamps: Vec::new(),
             same: Vec::new(),
+            known: Vec::new(),
             old_rows: std::collections::HashMap::new(),
             prev_timeline: Rect::default(),
             force: true,
@@ -349,10 +352,13 @@ impl<S: Surface> Screen<S> {
             (0, 0),
             0,
         );
-        let known = Known {
-            cols: t.x..t.x + t.width,
-            rows: &self.same,
-        };
+        for row in &mut self.known {
+            row.clear();
+        }
+        for (y, _) in self.same.iter().enumerate().filter(|(_, s)| **s) {
+            know(&mut self.known, y as u16, t.x..t.x + t.width);
+        }
+        let known = Known { rows: &self.known };
         self.surface.draw_diff(&self.prev, &self.cur, known)?;
         if let Some(l) = &mut self.layer {
             l.frame(&chosen, &mut gfx);
