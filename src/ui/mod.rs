@@ -6,8 +6,10 @@
 
 pub mod composer;
 pub mod connection;
+pub mod kept;
 pub mod markdown;
 pub mod message;
+pub mod paint;
 pub mod panes;
 pub mod picture;
 pub mod popup;
@@ -33,6 +35,10 @@ use timeline::TimelineCache;
 pub struct Ui {
     pub theme: Theme,
     timeline: TimelineCache,
+    /// The panes' rows as painted in earlier frames.
+    sidebar: panes::SidebarKept,
+    panes: panes::PanesKept,
+    composer: composer::ComposerKept,
 }
 
 impl Ui {
@@ -41,6 +47,9 @@ impl Ui {
         Ui {
             theme,
             timeline: TimelineCache::default(),
+            sidebar: Default::default(),
+            panes: Default::default(),
+            composer: Default::default(),
         }
     }
 }
@@ -136,6 +145,9 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
     let Ui {
         theme,
         timeline: cache,
+        sidebar,
+        panes: kept,
+        composer: composer_kept,
     } = ui;
     let theme = &*theme;
     if full.width < MIN_WIDTH || full.height < MIN_HEIGHT {
@@ -156,7 +168,7 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
         ..View::default()
     };
     if let Some(s) = a.sidebar {
-        let out = panes::sidebar(state, theme, s, buf);
+        let out = panes::sidebar(state, theme, s, sidebar, buf);
         view.sidebar_area = out.list;
         view.sidebar_rows = out.rows;
         view.sidebar_height = out.list.height;
@@ -179,7 +191,7 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
         view.members_rows = out.rows;
         view.members_height = out.list.height;
     }
-    panes::header(state, theme, a.header, buf);
+    panes::header(state, theme, a.header, kept, buf);
     let mut frame = Frame {
         report: FrameReport::default(),
         cursor: None,
@@ -202,9 +214,9 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
         }
         None => welcome(state, theme, a.timeline, buf),
     }
-    frame.cursor = composer::composer(state, theme, a.composer, buf);
+    frame.cursor = composer::composer(state, theme, a.composer, composer_kept, buf);
     composer::completion(state, theme, a.composer, buf);
-    if let Some(c) = panes::status(state, theme, a.status, buf) {
+    if let Some(c) = panes::status(state, theme, a.status, kept, buf) {
         frame.cursor = Some(Position::new(c.0, c.1));
     }
     if let Some(p) = &state.popup {
