@@ -185,6 +185,10 @@ fn a_flood_jumps_by_half_a_pane_and_the_terminal_shows_every_frame_exactly() {
     // 200 messages a second, a frame each.
     for k in 80..200 {
         arrive(&mut r.state, k, OPEN);
+        if k % 30 == 0 {
+            // Another chat moves up the sidebar and gains an unread count mid-flood.
+            arrive(&mut r.state, 95_000 + k, 30_105 + (k % 4) as i64);
+        }
         ms += 5;
         r.frame(ms);
         let row = r

@@ -34,6 +34,9 @@ pub struct Painted {
     /// row whose stamp the same row had before (after the scroll) is not compared again in
     /// the timeline's columns.
     pub stamps: Vec<(u16, u64)>,
+    /// The side panes' kept rows and their stamps (`ui::Frame::kept`): a row whose place and
+    /// stamp the terminal already shows is not compared again.
+    pub kept: Vec<(Rect, u64)>,
     /// The pictures on screen and where (drawn as graphics when the terminal has a protocol).
     pub pictures: Vec<Shown<PicAt>>,
 }
@@ -45,6 +48,7 @@ pub fn painted(f: &mut crate::ui::Frame) -> Painted {
         timeline: f.timeline,
         lines: std::mem::take(&mut f.lines),
         stamps: std::mem::take(&mut f.stamps),
+        kept: std::mem::take(&mut f.kept),
         pictures: f
             .pictures
             .drain(..)
@@ -209,6 +213,8 @@ pub struct Screen<S: Surface> {
     prev_stamps: Vec<u64>,
     /// The rows of this frame found equal to the terminal's in the timeline's columns (reused).
     same: Vec<bool>,
+    /// The side panes' kept rows the terminal shows, by place (see `Painted::kept`).
+    prev_kept: std::collections::HashMap<Rect, u64>,
     /// The cells of this frame known to be what the terminal shows, by row (reused).
     known: Vec<Vec<std::ops::Range<u16>>>,
     /// Where each of the last frame's timeline rows was (reused between frames).
@@ -235,6 +241,7 @@ impl<S: Surface> Screen<S> {
             prev_stamps: Vec::new(),
             same: Vec::new(),
             known: Vec::new(),
+            prev_kept: std::collections::HashMap::new(),
             old_rows: std::collections::HashMap::new(),
             prev_timeline: Rect::default(),
             force: true,
@@ -302,6 +309,7 @@ impl<S: Surface> Screen<S> {
             self.surface.clear()?;
             self.prev = Buffer::empty(self.cur.area);
             self.prev_stamps.fill(BLANK_ROW);
+            self.prev_kept.clear();
             self.force = false;
             if let Some(l) = &mut self.layer {
                 l.cleared(&mut gfx);
@@ -314,6 +322,8 @@ impl<S: Surface> Screen<S> {
             mark.set_symbol("\u{fffd}");
             for p in l.stale(&chosen) {
                 fill(&mut self.prev, &p, &mark);
+                self.prev_kept
+                    .retain(|r, _| r.y < p.y || r.y >= p.y.saturating_add(p.rows));
                 for y in p.y..p.y.saturating_add(p.rows) {
                     if let Some(s) = self.prev_stamps.get_mut(y as usize) {
                         *s = 0;
@@ -335,6 +345,7 @@ impl<S: Surface> Screen<S> {
             if scrolled < region_cost(&self.prev, &self.cur, top, bottom, scrolled) {
                 self.surface.scroll_up(top, bottom, k)?;
                 shift_rows_up(&mut self.prev, top..bottom, k);
+                self.prev_kept.retain(|r, _| r.y < top || r.y >= bottom);
                 let region = &mut self.prev_stamps[top as usize..bottom as usize];
                 let n = (k as usize).min(region.len());
                 region.rotate_left(n);
@@ -358,6 +369,13 @@ impl<S: Surface> Screen<S> {
         for (y, _) in self.same.iter().enumerate().filter(|(_, s)| **s) {
             know(&mut self.known, y as u16, t.x..t.x + t.width);
         }
+        for (r, stamp) in &painted.kept {
+            if self.prev_kept.get(r) == Some(stamp) {
+                for y in r.y..r.y + r.height {
+                    know(&mut self.known, y, r.x..r.x + r.width);
+                }
+            }
+        }
         let known = Known { rows: &self.known };
         self.surface.draw_diff(&self.prev, &self.cur, known)?;
         if let Some(l) = &mut self.layer {
@@ -373,6 +391,8 @@ impl<S: Surface> Screen<S> {
                 *s = *stamp;
             }
         }
+        self.prev_kept.clear();
+        self.prev_kept.extend(painted.kept.iter().copied());
         self.prev_lines = painted.lines;
         self.prev_timeline = painted.timeline;
         self.frames += 1;
@@ -560,6 +580,7 @@ mod tests {
                     timeline: Rect::default(),
                     lines: vec![],
                     stamps: vec![],
+                    kept: vec![],
                     pictures: vec![],
                 }
             }
@@ -600,6 +621,7 @@ mod tests {
                 timeline: Rect::new(0, 0, 20, 8),
                 lines: vec![],
                 stamps: vec![],
+                kept: vec![],
                 pictures: vec![((PicKey("p".into()), (4, 3)), place)],
             }
         }
@@ -681,6 +703,7 @@ mod tests {
                 timeline: Rect::default(),
                 lines: vec![],
                 stamps: vec![],
+                kept: vec![],
                 pictures: vec![],
             }
         };

@@ -10,6 +10,8 @@ use crate::app::action::Pane;
 use crate::app::composer::CompletionKind;
 use crate::app::state::State;
 
+use super::kept::KeptRows;
+use super::paint;
 use super::popup::{entry_style, frame};
 use super::sanitize::sanitize_line;
 use super::theme::Theme;
@@ -28,8 +30,30 @@ pub fn composer_height(state: &State, w: u16) -> u16 {
     rows.clamp(1, 5) as u16
 }
 
+/// The composer's rule and its hint as painted in earlier frames (the rule alone is a hundred
+/// cells measured one by one).
+#[derive(Default)]
+pub struct ComposerKept {
+    rule: KeptRows<(String, Style)>,
+    hint: KeptRows<(String, Style)>,
+}
+
+impl ComposerKept {
+    /// Its rows drawn this frame (see `kept::KeptRows::shown`).
+    pub fn shown(&self, out: &mut Vec<(Rect, u64)>) {
+        self.rule.shown(out);
+        self.hint.shown(out);
+    }
+}
+
 /// Draws the composer (a rule with the reply target, then the text); returns the caret.
-pub fn composer(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) -> Option<Position> {
+pub fn composer(
+    state: &State,
+    theme: &Theme,
+    area: Rect,
+    kept: &mut ComposerKept,
+    buf: &mut Buffer,
+) -> Option<Position> {
     if area.height < 2 || area.width < 2 {
         return None;
     }
@@ -49,15 +73,19 @@ pub fn composer(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) -> O
         ),
         None => String::new(),
     };
-    let label = truncate(&label, area.width.saturating_sub(2) as usize);
-    let fill = (area.width as usize).saturating_sub(2 + width(&label));
-    let rule = format!("──{label}{}", "─".repeat(fill));
+    let label = truncate(&label, area.width.saturating_sub(2) as usize).into_owned();
     let style = if label.is_empty() {
         rule_style
     } else {
         theme.composer_hint
     };
-    buf.set_stringn(area.x, area.y, &rule, area.width as usize, style);
+    let rule_at = Rect::new(area.x, area.y, area.width, 1);
+    kept.rule
+        .put(0, rule_at, buf, (label, style), |(label, style), buf| {
+            let fill = (area.width as usize).saturating_sub(2 + width(label));
+            let rule = format!("──{label}{}", "─".repeat(fill));
+            paint::set_stringn(buf, area.x, area.y, &rule, area.width as usize, *style);
+        });
     let text_area = Rect::new(area.x, area.y + 1, area.width, area.height - 1);
     if state.composer.is_empty() {
         let hint = if state.open.is_none() {
@@ -68,12 +96,22 @@ pub fn composer(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) -> O
             ""
         };
         let hint = state.keymap.fill_keys(hint);
-        buf.set_stringn(
-            text_area.x,
-            text_area.y,
-            &hint,
-            text_area.width as usize,
-            theme.help_text,
+        let hint_at = Rect::new(text_area.x, text_area.y, text_area.width, 1);
+        kept.hint.put(
+            0,
+            hint_at,
+            buf,
+            (hint, theme.help_text),
+            |(hint, style), buf| {
+                paint::set_stringn(
+                    buf,
+                    text_area.x,
+                    text_area.y,
+                    hint,
+                    text_area.width as usize,
+                    *style,
+                );
+            },
         );
         return focused.then_some(Position::new(text_area.x, text_area.y));
     }

@@ -6,8 +6,10 @@
 
 pub mod composer;
 pub mod connection;
+pub mod kept;
 pub mod markdown;
 pub mod message;
+pub mod paint;
 pub mod panes;
 pub mod picture;
 pub mod popup;
@@ -36,6 +38,10 @@ pub struct Ui {
     /// The runtime's clock in milliseconds, set before each frame (None: frames drawn by hand,
     /// as in tests; the timeline then never takes a flood for one). See `timeline::FLOOD_MS`.
     pub clock_ms: Option<u64>,
+    /// The panes' rows as painted in earlier frames.
+    sidebar: panes::SidebarKept,
+    panes: panes::PanesKept,
+    composer: composer::ComposerKept,
 }
 
 impl Ui {
@@ -45,6 +51,9 @@ impl Ui {
             theme,
             timeline: TimelineCache::default(),
             clock_ms: None,
+            sidebar: Default::default(),
+            panes: Default::default(),
+            composer: Default::default(),
         }
     }
 }
@@ -61,6 +70,10 @@ pub struct Frame {
     /// What the timeline's rows hold (`timeline::TimelineOut::stamps`); empty when something
     /// was drawn over the timeline (a popup, the completion menu).
     pub stamps: Vec<(u16, u64)>,
+    /// The side panes' rows copied from an earlier frame or painted and kept (`kept`), with
+    /// their stamps: the same stamp at the same place means the same cells. Empty when
+    /// something was drawn over them (a popup, the completion menu).
+    pub kept: Vec<(Rect, u64)>,
     /// The timeline's pictures on screen and where.
     pub pictures: Vec<picture::PictureAt>,
 }
@@ -144,8 +157,12 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
         theme,
         timeline: cache,
         clock_ms,
+        sidebar,
+        panes: kept,
+        composer: composer_kept,
     } = ui;
     cache.clock_ms = *clock_ms;
+    kept::begin_frame();
     let theme = &*theme;
     if full.width < MIN_WIDTH || full.height < MIN_HEIGHT {
         too_small(full, theme, buf);
@@ -155,6 +172,7 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
             timeline: Rect::default(),
             lines: Vec::new(),
             stamps: Vec::new(),
+            kept: Vec::new(),
             pictures: Vec::new(),
         };
     }
@@ -166,7 +184,7 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
         ..View::default()
     };
     if let Some(s) = a.sidebar {
-        let out = panes::sidebar(state, theme, s, buf);
+        let out = panes::sidebar(state, theme, s, sidebar, buf);
         view.sidebar_area = out.list;
         view.sidebar_rows = out.rows;
         view.sidebar_height = out.list.height;
@@ -189,13 +207,14 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
         view.members_rows = out.rows;
         view.members_height = out.list.height;
     }
-    panes::header(state, theme, a.header, buf);
+    panes::header(state, theme, a.header, kept, buf);
     let mut frame = Frame {
         report: FrameReport::default(),
         cursor: None,
         timeline: a.timeline,
         lines: Vec::new(),
         stamps: Vec::new(),
+        kept: Vec::new(),
         pictures: Vec::new(),
     };
     cache.shares_rows = a.timeline.width < full.width;
@@ -215,9 +234,9 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
         }
         None => welcome(state, theme, a.timeline, buf),
     }
-    frame.cursor = composer::composer(state, theme, a.composer, buf);
+    frame.cursor = composer::composer(state, theme, a.composer, composer_kept, buf);
     composer::completion(state, theme, a.composer, buf);
-    if let Some(c) = panes::status(state, theme, a.status, buf) {
+    if let Some(c) = panes::status(state, theme, a.status, kept, buf) {
         frame.cursor = Some(Position::new(c.0, c.1));
     }
     if let Some(p) = &state.popup {
@@ -225,6 +244,10 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
     }
     if state.popup.is_some() || state.composer.completion.is_some() {
         frame.stamps.clear();
+    } else {
+        sidebar.shown(&mut frame.kept);
+        kept.shown(&mut frame.kept);
+        composer_kept.shown(&mut frame.kept);
     }
     frame.report.view = view;
     frame

@@ -7,10 +7,12 @@ use ratatui::style::{Modifier, Style};
 use crate::app::Action;
 use crate::app::action::Pane;
 use crate::app::keymap::Context;
-use crate::app::sidebar::{self, SidebarRow};
+use crate::app::sidebar::{self, ChatRow, SidebarRow};
 use crate::app::state::{SidebarTab, State, Tone};
 use crate::onebot::{ConnState, Peer, Role};
 
+use super::kept::KeptRows;
+use super::paint;
 use super::sanitize::sanitize_line;
 use super::theme::Theme;
 use super::wrap::{truncate, width};
@@ -18,7 +20,7 @@ use super::wrap::{truncate, width};
 /// Writes `text` truncated to `w` columns.
 fn put(buf: &mut Buffer, x: u16, y: u16, text: &str, w: u16, style: Style) -> u16 {
     let t = truncate(text, w as usize);
-    let (nx, _) = buf.set_stringn(x, y, &t, w as usize, style);
+    let (nx, _) = paint::set_stringn(buf, x, y, &t, w as usize, style);
     nx - x
 }
 
@@ -28,8 +30,68 @@ pub struct SidebarOut {
     pub list: Rect,
 }
 
+/// What a row of the sidebar's list shows, as kept with its cells.
+#[derive(PartialEq)]
+enum ListLook {
+    Heading(String, Style),
+    Chat(ChatLook),
+}
+
+/// What a chat row shows: the chat's row, its style, its badge's style, whether it is the
+/// highlighted one (its badge then takes the row's style).
+#[derive(PartialEq)]
+struct ChatLook {
+    row: ChatRow,
+    base: Style,
+    badge: Style,
+    selected: bool,
+}
+
+/// The sidebar's rows as painted in earlier frames (a flood of messages into one chat leaves
+/// them unchanged; painting them — cleaning, cutting, measuring each name — was most of a
+/// frame's sidebar).
+#[derive(Default)]
+pub struct SidebarKept {
+    tabs: KeptRows<(SidebarTab, Style, Style)>,
+    filter: KeptRows<(bool, String, Style)>,
+    list: KeptRows<ListLook>,
+}
+
+impl SidebarKept {
+    /// Its rows drawn this frame (see `kept::KeptRows::shown`).
+    pub fn shown(&self, out: &mut Vec<(Rect, u64)>) {
+        self.tabs.shown(out);
+        self.filter.shown(out);
+        self.list.shown(out);
+    }
+}
+
+/// What the header shows: the open chat's name and details, and the two styles.
+type HeaderLook = (Option<(String, String)>, Style, Style);
+
+/// The one-row panes as painted in earlier frames: the header and the status line.
+#[derive(Default)]
+pub struct PanesKept {
+    header: KeptRows<HeaderLook>,
+    status: KeptRows<StatusLook>,
+}
+
+impl PanesKept {
+    /// Its rows drawn this frame (see `kept::KeptRows::shown`).
+    pub fn shown(&self, out: &mut Vec<(Rect, u64)>) {
+        self.header.shown(out);
+        self.status.shown(out);
+    }
+}
+
 /// Draws the sidebar: tabs, filter, rows with unread badges.
-pub fn sidebar(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) -> SidebarOut {
+pub fn sidebar(
+    state: &State,
+    theme: &Theme,
+    area: Rect,
+    kept: &mut SidebarKept,
+    buf: &mut Buffer,
+) -> SidebarOut {
     let focused = state.focus == Pane::Sidebar;
     let mut out = SidebarOut {
         rows: Vec::new(),
@@ -38,31 +100,44 @@ pub fn sidebar(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) -> Si
     if area.width < 4 || area.height < 3 {
         return out;
     }
-    // Tabs.
-    let mut x = area.x;
-    for tab in SidebarTab::ALL {
-        let style = if tab == state.sidebar.tab {
-            theme.sidebar_section.add_modifier(Modifier::REVERSED)
-        } else {
-            theme.sidebar
-        };
-        let label = format!(" {} ", tab.label());
-        if x + width(&label) as u16 > area.x + area.width {
-            break;
-        }
-        x += put(buf, x, area.y, &label, area.x + area.width - x, style);
-    }
+    let tab = state.sidebar.tab;
+    let tabs_key = (tab, theme.sidebar_section, theme.sidebar);
+    kept.tabs.row(
+        0,
+        Rect::new(area.x, area.y, area.width, 1),
+        buf,
+        |k| *k == tabs_key,
+        |buf| {
+            tabs(tab, theme, area, buf);
+            tabs_key
+        },
+    );
     // Filter line.
     let filter_y = area.y + 1;
     let (ftext, fstyle) = if state.sidebar.filter.is_empty() {
         (
-            if focused { "输入以筛选…" } else { "" }.to_string(),
+            if focused { "输入以筛选…" } else { "" },
             theme.help_text.add_modifier(Modifier::DIM),
         )
     } else {
-        (format!("🔍 {}", state.sidebar.filter), theme.composer)
+        (state.sidebar.filter.as_str(), theme.composer)
     };
-    put(buf, area.x, filter_y, &ftext, area.width, fstyle);
+    let typed = !state.sidebar.filter.is_empty();
+    kept.filter.row(
+        0,
+        Rect::new(area.x, filter_y, area.width, 1),
+        buf,
+        |(ty, t, s)| *ty == typed && t == ftext && *s == fstyle,
+        |buf| {
+            if typed {
+                let t = format!("🔍 {ftext}");
+                put(buf, area.x, filter_y, &t, area.width, fstyle);
+            } else {
+                put(buf, area.x, filter_y, ftext, area.width, fstyle);
+            }
+            (typed, ftext.to_string(), fstyle)
+        },
+    );
     let list = Rect::new(area.x, area.y + 2, area.width, area.height - 2);
     out.list = list;
     let rows = sidebar::rows(state);
@@ -83,56 +158,52 @@ pub fn sidebar(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) -> Si
         .count();
     for (i, row) in rows.iter().enumerate().skip(start).take(h) {
         let y = list.y + (i - start) as u16;
+        let at = Rect::new(list.x, y, list.width, 1);
         match row {
             SidebarRow::Header(t) => {
-                put(
+                let style = theme.sidebar_section;
+                kept.list.row(
+                    i - start,
+                    at,
                     buf,
-                    list.x,
-                    y,
-                    &sanitize_line(t),
-                    list.width,
-                    theme.sidebar_section,
+                    |k| matches!(k, ListLook::Heading(kt, ks) if kt == t && *ks == style),
+                    |buf| {
+                        put(buf, list.x, y, &sanitize_line(t), list.width, style);
+                        ListLook::Heading(t.clone(), style)
+                    },
                 );
             }
             SidebarRow::Chat(c) => {
-                let is_sel = sel_idx == selected && (focused || !state.sidebar.filter.is_empty());
+                let selected = sel_idx == selected && (focused || !state.sidebar.filter.is_empty());
                 let is_open = state.open == Some(c.peer);
-                let base = if is_sel {
+                let base = if selected {
                     theme.sidebar_selected
                 } else if is_open {
                     theme.sidebar_current
                 } else {
                     theme.sidebar
                 };
-                buf.set_style(Rect::new(list.x, y, list.width, 1), base);
                 // 免打扰: the counts in the plain dim style, a bell struck through when none.
-                let badge = if c.mentions > 0 {
-                    let s = if c.muted {
-                        theme.system
-                    } else {
-                        theme.mention_badge
-                    };
-                    Some((format!(" @{}", c.mentions), s))
-                } else if c.unread > 0 {
-                    let s = if c.muted {
-                        theme.system
-                    } else {
-                        theme.unread_badge
-                    };
-                    Some((format!(" {}", c.unread.min(999)), s))
-                } else if c.muted {
-                    Some((" 🔕".to_string(), theme.system))
+                let badge = if c.muted {
+                    theme.system
+                } else if c.mentions > 0 {
+                    theme.mention_badge
                 } else {
-                    None
+                    theme.unread_badge
                 };
-                let bw = badge.as_ref().map(|(b, _)| width(b) as u16).unwrap_or(0);
-                let icon = if c.peer.is_group() { "#" } else { " " };
-                let name = format!("{icon}{}", sanitize_line(&c.name));
-                put(buf, list.x, y, &name, list.width.saturating_sub(bw), base);
-                if let Some((b, s)) = badge {
-                    let bx = list.x + list.width - bw;
-                    buf.set_string(bx, y, &b, if is_sel { base } else { s });
-                }
+                let look = |k: &ListLook| {
+                    matches!(k, ListLook::Chat(l)
+                        if l.row == *c && l.base == base && l.badge == badge && l.selected == selected)
+                };
+                kept.list.row(i - start, at, buf, look, |buf| {
+                    chat_row(buf, c, at, base, if selected { base } else { badge });
+                    ListLook::Chat(ChatLook {
+                        row: c.clone(),
+                        base,
+                        badge,
+                        selected,
+                    })
+                });
                 out.rows.push((y, sel_idx));
                 sel_idx += 1;
             }
@@ -156,6 +227,46 @@ pub fn sidebar(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) -> Si
     out
 }
 
+/// The sidebar's tabs, the current one reversed.
+fn tabs(current: SidebarTab, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    let mut x = area.x;
+    for tab in SidebarTab::ALL {
+        let style = if tab == current {
+            theme.sidebar_section.add_modifier(Modifier::REVERSED)
+        } else {
+            theme.sidebar
+        };
+        let label = format!(" {} ", tab.label());
+        if x + width(&label) as u16 > area.x + area.width {
+            break;
+        }
+        x += put(buf, x, area.y, &label, area.x + area.width - x, style);
+    }
+}
+
+/// One chat's row at `at`: a `#` for a group, the name, the badge (mentions, unread count, or
+/// the muted bell) in `badge` at the right end.
+fn chat_row(buf: &mut Buffer, c: &ChatRow, at: Rect, base: Style, badge: Style) {
+    buf.set_style(at, base);
+    let text = if c.mentions > 0 {
+        Some(format!(" @{}", c.mentions))
+    } else if c.unread > 0 {
+        Some(format!(" {}", c.unread.min(999)))
+    } else if c.muted {
+        Some(" 🔕".to_string())
+    } else {
+        None
+    };
+    let bw = text.as_ref().map(|b| width(b) as u16).unwrap_or(0);
+    let icon = if c.peer.is_group() { "#" } else { " " };
+    let name = format!("{icon}{}", sanitize_line(&c.name));
+    put(buf, at.x, at.y, &name, at.width.saturating_sub(bw), base);
+    if let Some(b) = text {
+        let bx = at.x + at.width - bw;
+        paint::set_string(buf, bx, at.y, &b, badge);
+    }
+}
+
 fn role_name(r: Role) -> &'static str {
     match r {
         Role::Owner => "群主",
@@ -166,19 +277,16 @@ fn role_name(r: Role) -> &'static str {
 }
 
 /// The header of the message pane.
-pub fn header(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
-    buf.set_style(area, theme.header);
-    let Some(peer) = state.open else {
-        put(
-            buf,
-            area.x + 1,
-            area.y,
-            "napterm",
-            area.width.saturating_sub(1),
-            theme.header,
-        );
-        return;
-    };
+pub fn header(state: &State, theme: &Theme, area: Rect, kept: &mut PanesKept, buf: &mut Buffer) {
+    let texts = state.open.map(|peer| header_texts(state, peer));
+    let key = (texts, theme.header, theme.header_detail);
+    kept.header.put(0, area, buf, key, |(texts, ..), buf| {
+        paint_header(texts.as_ref(), theme, area, buf);
+    });
+}
+
+/// The open chat's name and what the header says about it.
+fn header_texts(state: &State, peer: Peer) -> (String, String) {
     let name = sanitize_line(&state.contacts.chat_name(peer)).into_owned();
     let detail = match peer {
         Peer::Group(g) => {
@@ -229,25 +337,34 @@ pub fn header(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     } else {
         format!("{detail} · {}", mode.label())
     };
+    (name, detail)
+}
+
+fn paint_header(texts: Option<&(String, String)>, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    buf.set_style(area, theme.header);
+    let Some((name, detail)) = texts else {
+        put(
+            buf,
+            area.x + 1,
+            area.y,
+            "napterm",
+            area.width.saturating_sub(1),
+            theme.header,
+        );
+        return;
+    };
     let x = area.x + 1;
     let used = put(
         buf,
         x,
         area.y,
-        &name,
+        name,
         area.width.saturating_sub(2),
         theme.header,
     );
     let rest = area.width.saturating_sub(used + 3);
     if rest > 4 {
-        put(
-            buf,
-            x + used + 2,
-            area.y,
-            &detail,
-            rest,
-            theme.header_detail,
-        );
+        put(buf, x + used + 2, area.y, detail, rest, theme.header_detail);
     }
 }
 
@@ -476,10 +593,29 @@ fn conn_state_text(state: &State, theme: &Theme) -> (String, Style) {
     }
 }
 
+/// What the status line shows besides the `:` line: each part with its style.
+#[derive(PartialEq)]
+struct StatusLook {
+    conn: (String, Style),
+    urgent: bool,
+    waiting: usize,
+    missing: Option<String>,
+    transfers: Option<String>,
+    message: (String, Style),
+    hints: String,
+    styles: [Style; 3],
+}
+
 /// The status line (or the `:` command line when open).
-pub fn status(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) -> Option<(u16, u16)> {
-    buf.set_style(area, theme.status);
+pub fn status(
+    state: &State,
+    theme: &Theme,
+    area: Rect,
+    kept: &mut PanesKept,
+    buf: &mut Buffer,
+) -> Option<(u16, u16)> {
     if let Some(line) = &state.command_line {
+        buf.set_style(area, theme.status);
         let text = format!(":{line}");
         let w = put(buf, area.x, area.y, &text, area.width, theme.composer);
         // A failed command keeps its line open: its reason goes beside it.
@@ -498,60 +634,7 @@ pub fn status(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) -> Opt
         }
         return Some((area.x + w.min(area.width.saturating_sub(1)), area.y));
     }
-    let (conn, cstyle) = conn_text(state, theme);
-    let mut x = area.x;
-    // When the user must act (auth failed, stopped), the connection state gets the room it needs.
-    let urgent = matches!(
-        state.conn,
-        ConnState::AuthFailed { .. } | ConnState::Stopped
-    );
-    let limit = if urgent { area.width } else { area.width / 2 };
-    let used = put(buf, x, area.y, &conn, limit, cstyle);
-    x += used + 2;
-    // Requests waiting for an answer (the inbox).
-    let waiting = state.inbox.pending();
-    if waiting > 0 && x < area.x + area.width {
-        let badge = format!("✉ {waiting}");
-        let w = put(
-            buf,
-            x,
-            area.y,
-            &badge,
-            area.x + area.width - x,
-            theme.unread_badge,
-        );
-        x += w + 2;
-    }
-    // Start-up loads that timed out or went down with a connection, until they are in.
-    if let Some(missing) = state.loads.summary()
-        && x < area.x + area.width
-    {
-        let w = put(
-            buf,
-            x,
-            area.y,
-            &missing,
-            area.x + area.width - x,
-            theme.status_error,
-        );
-        x += w + 2;
-    }
-    // Transfers in flight: name, percent, speed.
-    if let Some(transfers) = crate::app::saving::summary(state)
-        && x < area.x + area.width
-    {
-        let w = put(
-            buf,
-            x,
-            area.y,
-            &sanitize_line(&transfers),
-            area.x + area.width - x,
-            theme.status,
-        );
-        x += w + 2;
-    }
-    let right = hints(state);
-    let (msg, mstyle) = if let Some((tone, text)) = state.status.message() {
+    let message = if let Some((tone, text)) = state.status.message() {
         let style = match tone {
             Tone::Error => theme.status_error,
             Tone::Info => theme.status_info,
@@ -565,16 +648,250 @@ pub fn status(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) -> Opt
     } else {
         (String::new(), theme.status)
     };
+    let look = StatusLook {
+        conn: conn_text(state, theme),
+        // When the user must act (auth failed, stopped), the connection state gets the room
+        // it needs.
+        urgent: matches!(
+            state.conn,
+            ConnState::AuthFailed { .. } | ConnState::Stopped
+        ),
+        // Requests waiting for an answer (the inbox).
+        waiting: state.inbox.pending(),
+        // Start-up loads that timed out or went down with a connection, until they are in.
+        missing: state.loads.summary(),
+        // Transfers in flight: name, percent, speed.
+        transfers: crate::app::saving::summary(state),
+        message,
+        hints: hints(state),
+        styles: [theme.status, theme.unread_badge, theme.status_error],
+    };
+    kept.status.put(0, area, buf, look, |look, buf| {
+        paint_status(look, area, buf);
+    });
+    None
+}
+
+fn paint_status(look: &StatusLook, area: Rect, buf: &mut Buffer) {
+    let [status, unread_badge, status_error] = look.styles;
+    buf.set_style(area, status);
+    let (conn, cstyle) = &look.conn;
+    let mut x = area.x;
+    let limit = if look.urgent {
+        area.width
+    } else {
+        area.width / 2
+    };
+    let used = put(buf, x, area.y, conn, limit, *cstyle);
+    x += used + 2;
+    let waiting = look.waiting;
+    if waiting > 0 && x < area.x + area.width {
+        let badge = format!("✉ {waiting}");
+        let w = put(
+            buf,
+            x,
+            area.y,
+            &badge,
+            area.x + area.width - x,
+            unread_badge,
+        );
+        x += w + 2;
+    }
+    if let Some(missing) = &look.missing
+        && x < area.x + area.width
+    {
+        let w = put(
+            buf,
+            x,
+            area.y,
+            missing,
+            area.x + area.width - x,
+            status_error,
+        );
+        x += w + 2;
+    }
+    if let Some(transfers) = &look.transfers
+        && x < area.x + area.width
+    {
+        let w = put(
+            buf,
+            x,
+            area.y,
+            &sanitize_line(transfers),
+            area.x + area.width - x,
+            status,
+        );
+        x += w + 2;
+    }
+    let right = &look.hints;
+    let (msg, mstyle) = &look.message;
     let avail = (area.x + area.width).saturating_sub(x);
     let msg_w = if msg.is_empty() {
         0
     } else {
-        put(buf, x, area.y, &sanitize_line(&msg), avail, mstyle)
+        put(buf, x, area.y, &sanitize_line(msg), avail, *mstyle)
     };
-    let rw = width(&right) as u16;
+    let rw = width(right) as u16;
     let end = area.x + area.width;
     if x + msg_w + 2 + rw <= end {
-        buf.set_string(end - rw, area.y, &right, theme.status);
+        paint::set_string(buf, end - rw, area.y, right, status);
     }
-    None
+}
+
+#[cfg(test)]
+mod tests {
+    use ratatui::buffer::Buffer;
+    use ratatui::layout::Rect;
+
+    use crate::app::action::Pane;
+    use crate::app::composer::ReplyTarget;
+    use crate::app::contacts::GroupEntry;
+    use crate::app::keymap::Keymap;
+    use crate::app::state::{Settings, SidebarTab, State};
+    use crate::onebot::{ConnState, Peer};
+    use crate::ui::theme::{ColorMode, Theme, ThemeName};
+    use crate::ui::{Ui, buffer_lines, draw};
+
+    fn group(s: &mut State, g: i64, name: &str, members: i64) {
+        s.contacts.groups.insert(
+            g,
+            GroupEntry {
+                group_id: g,
+                name: name.into(),
+                remark: String::new(),
+                member_count: members,
+                max_member_count: 500,
+                all_shut: false,
+            },
+        );
+        s.contacts.touch();
+        let c = s.chat_mut(Peer::Group(g));
+        c.last_activity = 1_795_000_000 + g;
+    }
+
+    fn state() -> State {
+        let mut s = State::new(Settings::default(), Keymap::default_map());
+        s.self_id = 10001;
+        s.now = 1_795_100_000;
+        s.conn = ConnState::Connected {
+            self_id: 10001,
+            nickname: "夜航船".into(),
+        };
+        group(&mut s, 1, "Rust 中文社区", 1200);
+        group(&mut s, 2, "周末爬山", 35);
+        group(&mut s, 3, "ratatui users", 80);
+        s.chat_mut(Peer::Group(2)).unread = 7;
+        s.chat_mut(Peer::Private(20002)).last_activity = 1_795_000_010;
+        s.open = Some(Peer::Group(1));
+        s.focus = Pane::Sidebar;
+        s
+    }
+
+    /// The frame as `ui` (with what it kept from the frames before) draws it, and as a UI
+    /// that kept nothing draws it: they must be the same, cell by cell, symbols included.
+    fn frame(s: &State, ui: &mut Ui, w: u16, h: u16) -> Buffer {
+        let area = Rect::new(0, 0, w, h);
+        let mut kept = Buffer::empty(area);
+        draw(s, ui, &mut kept);
+        let mut fresh = Buffer::empty(area);
+        draw(s, &mut Ui::new(ui.theme.clone()), &mut fresh);
+        assert_eq!(buffer_lines(&kept), buffer_lines(&fresh));
+        for (a, b) in kept.content.iter().zip(&fresh.content) {
+            assert_eq!((a.symbol(), a), (b.symbol(), b));
+        }
+        kept
+    }
+
+    #[test]
+    fn what_the_panes_show_changes_on_the_next_frame_with_rows_kept() {
+        let mut s = state();
+        let mut ui = Ui::new(Theme::default());
+        let (w, h) = (120, 30);
+        let mut last = frame(&s, &mut ui, w, h);
+        // The same state twice: the kept rows are the frame.
+        assert_eq!(frame(&s, &mut ui, w, h), last);
+        type Change = Box<dyn Fn(&mut State)>;
+        let changes: Vec<(&str, Change)> = vec![
+            (
+                "a group renamed",
+                Box::new(|s| group(s, 3, "ratatui 用户群", 80)),
+            ),
+            (
+                "unread count",
+                Box::new(|s| s.chat_mut(Peer::Group(2)).unread = 8),
+            ),
+            (
+                "a mention",
+                Box::new(|s| s.chat_mut(Peer::Group(3)).mentions = 1),
+            ),
+            (
+                "muted",
+                Box::new(|s| {
+                    s.muted.insert(Peer::Group(2));
+                }),
+            ),
+            (
+                "muted without unread",
+                Box::new(|s| s.chat_mut(Peer::Group(2)).unread = 0),
+            ),
+            (
+                "selection",
+                Box::new(|s| s.sidebar.selected_peer = Some(Peer::Group(2))),
+            ),
+            ("focus", Box::new(|s| s.focus = Pane::Timeline)),
+            ("focus back", Box::new(|s| s.focus = Pane::Sidebar)),
+            (
+                "another chat open",
+                Box::new(|s| s.open = Some(Peer::Group(3))),
+            ),
+            ("pinned", Box::new(|s| s.pinned.push(Peer::Group(1)))),
+            ("a filter", Box::new(|s| s.sidebar.filter = "爬".into())),
+            ("no filter", Box::new(|s| s.sidebar.filter.clear())),
+            ("a tab", Box::new(|s| s.sidebar.tab = SidebarTab::Groups)),
+            (
+                "member count",
+                Box::new(|s| group(s, 3, "ratatui 用户群", 81)),
+            ),
+            (
+                "whole group muted",
+                Box::new(|s| {
+                    if let Some(g) = s.contacts.groups.get_mut(&3) {
+                        g.all_shut = true;
+                    }
+                }),
+            ),
+            ("bad frames", Box::new(|s| s.bad_frames = 2)),
+            ("a status message", Box::new(|s| s.info("已复制"))),
+            ("disconnected", Box::new(|s| s.conn = ConnState::Stopped)),
+            (
+                "a reply",
+                Box::new(|s| {
+                    s.composer.reply = Some(ReplyTarget {
+                        message_id: 1,
+                        author: "小明".into(),
+                        excerpt: "周末爬山？".into(),
+                    });
+                }),
+            ),
+            (
+                "the composer focused",
+                Box::new(|s| s.focus = Pane::Composer),
+            ),
+            ("no reply", Box::new(|s| s.composer.reply = None)),
+            ("nothing open", Box::new(|s| s.open = None)),
+        ];
+        for (what, change) in changes {
+            change(&mut s);
+            let now = frame(&s, &mut ui, w, h);
+            assert_ne!(now, last, "{what} shows");
+            last = now;
+        }
+        // Another width, another height, another theme.
+        let narrow = frame(&s, &mut ui, 100, h);
+        let short = frame(&s, &mut ui, 100, 12);
+        assert_ne!(narrow, short);
+        ui.theme = Theme::shipped(ThemeName::Light, ColorMode::Palette16);
+        let light = frame(&s, &mut ui, 100, 12);
+        assert_ne!(light, short);
+    }
 }

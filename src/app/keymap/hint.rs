@@ -78,20 +78,29 @@ fn chord_label(keys: &[Key]) -> String {
 impl Keymap {
     /// Every key (or chord) that triggers `action` when `ctx` has focus: the context's own
     /// bindings in file order, then the global ones it does not shadow.
-    fn keys_for(&self, ctx: Context, action: &Action) -> Vec<&[Key]> {
-        let own = self.bindings_of(ctx).iter().filter(|b| b.action == *action);
+    /// Lazy: a hint wants only the first, and the global ones' shadowing is looked up only
+    /// when the context has none (hints are written every frame).
+    fn keys_for<'a>(
+        &'a self,
+        ctx: Context,
+        action: &'a Action,
+    ) -> impl Iterator<Item = &'a [Key]> + Clone + 'a {
+        let own = self
+            .bindings_of(ctx)
+            .iter()
+            .filter(move |b| b.action == *action);
         let global = self
             .bindings_of(Context::Global)
             .iter()
-            .filter(|b| ctx != Context::Global && b.action == *action)
-            .filter(|b| self.lookup(ctx, &b.keys) == Lookup::None);
-        own.chain(global).map(|b| b.keys.as_slice()).collect()
+            .filter(move |b| ctx != Context::Global && b.action == *action)
+            .filter(move |b| self.lookup(ctx, &b.keys) == Lookup::None);
+        own.chain(global).map(|b| b.keys.as_slice())
     }
 
     /// The first key that triggers `action` when `ctx` has focus, in keymap syntax, for hint lines
     /// such as "r 回复"; None when no key does.
     pub fn hint(&self, ctx: Context, action: &Action) -> Option<String> {
-        self.keys_for(ctx, action).first().map(|k| chord_text(k))
+        self.keys_for(ctx, action).next().map(chord_text)
     }
 
     /// `key label` for each action some key triggers in `ctx`, in keymap syntax; actions the
@@ -106,12 +115,12 @@ impl Keymap {
     /// syntax) while that key still does it, so that a list says "Esc 关闭" although `n` closes it
     /// too; else the first key that does; None when no key does.
     pub fn key_label(&self, ctx: Context, action: &Action, usual: Option<&str>) -> Option<String> {
-        let keys = self.keys_for(ctx, action);
+        let mut keys = self.keys_for(ctx, action);
         let usual = usual.and_then(|u| Key::parse(u).ok());
-        keys.iter()
-            .find(|k| usual.is_some_and(|u| **k == [u]))
-            .or(keys.first())
-            .map(|k| chord_label(k))
+        keys.clone()
+            .find(|k| usual.is_some_and(|u| *k == [u]))
+            .or_else(|| keys.next())
+            .map(chord_label)
     }
 
     /// The keys several hints name (each a context, an action and its usual key, as for
