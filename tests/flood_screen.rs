@@ -120,6 +120,18 @@ impl Rig {
         self.screen
             .draw(|buf| {
                 let mut f = draw(st, ui, buf);
+                // What is said to be blank is blank.
+                for (at, _) in f
+                    .kept
+                    .iter()
+                    .filter(|(_, s)| *s == napterm::ui::kept::BLANK)
+                {
+                    for y in at.top()..at.bottom() {
+                        for x in at.left()..at.right() {
+                            assert_eq!(buf[(x, y)], ratatui::buffer::Cell::EMPTY, "{x},{y}");
+                        }
+                    }
+                }
                 let p = painted(&mut f);
                 report = Some(f.report);
                 p
@@ -188,6 +200,8 @@ fn a_flood_jumps_by_half_a_pane_and_the_terminal_shows_every_frame_exactly() {
         if k % 30 == 0 {
             // Another chat moves up the sidebar and gains an unread count mid-flood.
             arrive(&mut r.state, 95_000 + k, 30_105 + (k % 4) as i64);
+            // And a new one takes a row the sidebar left blank.
+            arrive(&mut r.state, 96_000 + k, 31_000 + k as i64);
         }
         ms += 5;
         r.frame(ms);

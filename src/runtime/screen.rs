@@ -322,8 +322,8 @@ impl<S: Surface> Screen<S> {
             mark.set_symbol("\u{fffd}");
             for p in l.stale(&chosen) {
                 fill(&mut self.prev, &p, &mark);
-                self.prev_kept
-                    .retain(|r, _| r.y < p.y || r.y >= p.y.saturating_add(p.rows));
+                let rows = p.y..p.y.saturating_add(p.rows);
+                self.prev_kept.retain(|r, _| !overlaps(r, &rows));
                 for y in p.y..p.y.saturating_add(p.rows) {
                     if let Some(s) = self.prev_stamps.get_mut(y as usize) {
                         *s = 0;
@@ -345,7 +345,7 @@ impl<S: Surface> Screen<S> {
             if scrolled < region_cost(&self.prev, &self.cur, top, bottom, scrolled) {
                 self.surface.scroll_up(top, bottom, k)?;
                 shift_rows_up(&mut self.prev, top..bottom, k);
-                self.prev_kept.retain(|r, _| r.y < top || r.y >= bottom);
+                self.prev_kept.retain(|r, _| !overlaps(r, &(top..bottom)));
                 let region = &mut self.prev_stamps[top as usize..bottom as usize];
                 let n = (k as usize).min(region.len());
                 region.rotate_left(n);
@@ -423,6 +423,11 @@ impl<S: Surface> Screen<S> {
         }
         shift.filter(|s| *s > 0 && *s < p.timeline.height)
     }
+}
+
+/// Whether `r` has a row in `rows`.
+fn overlaps(r: &Rect, rows: &std::ops::Range<u16>) -> bool {
+    r.y < rows.end && rows.start < r.y.saturating_add(r.height)
 }
 
 /// Sets the visible cells of a placed picture to `cell`.

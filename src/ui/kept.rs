@@ -15,6 +15,17 @@ use ratatui::layout::Rect;
 /// screen can tell a row it already shows at the same place (see `Frame::kept`).
 static STAMPS: AtomicU64 = AtomicU64::new(1);
 
+/// The stamp of a place left blank (reset cells).
+pub const BLANK: u64 = u64::MAX;
+
+/// The stamp of a place painted the same way every frame from `look` alone (a border line in
+/// a style): apart from the counted stamps.
+pub fn stamp_of(look: &impl std::hash::Hash) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+    let h = BuildHasherDefault::<DefaultHasher>::default().hash_one(look);
+    (h >> 2) | (1 << 62)
+}
+
 thread_local! {
     /// The frame being drawn on this thread (`ui::draw` counts them).
     static FRAME: Counter<u64> = const { Counter::new(0) };

@@ -177,6 +177,8 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
         };
     }
     let a = areas(state, full);
+    // Rows beside the timeline known by what they show (see `Frame::kept`).
+    let mut sides: Vec<(Rect, u64)> = Vec::new();
     let mut view = View {
         timeline_area: a.timeline,
         sidebar_shown: a.sidebar.is_some(),
@@ -194,6 +196,11 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
             theme.border
         };
         vline(buf, s.x + s.width, s.y, s.height, style);
+        sides.push((out.blank, kept::BLANK));
+        sides.push((
+            Rect::new(s.x + s.width, s.y, 1, s.height),
+            kept::stamp_of(&style),
+        ));
     }
     if let (Some(m), Some(Peer::Group(g))) = (a.members, state.open) {
         let style = if state.focus == crate::app::Pane::Members {
@@ -202,6 +209,7 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
             theme.border
         };
         vline(buf, m.x - 1, m.y, m.height, style);
+        sides.push((Rect::new(m.x - 1, m.y, 1, m.height), kept::stamp_of(&style)));
         let out = panes::members(state, theme, g, m, buf);
         view.members_area = out.list;
         view.members_rows = out.rows;
@@ -245,6 +253,9 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
     if state.popup.is_some() || state.composer.completion.is_some() {
         frame.stamps.clear();
     } else {
+        frame
+            .kept
+            .extend(sides.into_iter().filter(|(r, _)| !r.is_empty()));
         sidebar.shown(&mut frame.kept);
         kept.shown(&mut frame.kept);
         composer_kept.shown(&mut frame.kept);

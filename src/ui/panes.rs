@@ -28,6 +28,8 @@ fn put(buf: &mut Buffer, x: u16, y: u16, text: &str, w: u16, style: Style) -> u1
 pub struct SidebarOut {
     pub rows: Vec<(u16, usize)>,
     pub list: Rect,
+    /// The list's rows below its last one, left blank.
+    pub blank: Rect,
 }
 
 /// What a row of the sidebar's list shows, as kept with its cells.
@@ -96,6 +98,7 @@ pub fn sidebar(
     let mut out = SidebarOut {
         rows: Vec::new(),
         list: Rect::default(),
+        blank: Rect::default(),
     };
     if area.width < 4 || area.height < 3 {
         return out;
@@ -208,6 +211,10 @@ pub fn sidebar(
                 sel_idx += 1;
             }
         }
+    }
+    let shown = rows.len().saturating_sub(start).min(h) as u16;
+    if shown > 0 {
+        out.blank = Rect::new(list.x, list.y + shown, list.width, list.height - shown);
     }
     if rows.is_empty() {
         let msg = if state.sidebar.filter.is_empty() {
