@@ -35,14 +35,17 @@ pub fn know(rows: &mut Vec<Vec<Range<u16>>>, y: u16, cols: Range<u16>) {
     let row = &mut rows[y];
     row.push(cols);
     row.sort_by_key(|r| r.start);
-    let mut merged: Vec<Range<u16>> = Vec::with_capacity(row.len());
-    for r in row.drain(..) {
-        match merged.last_mut() {
-            Some(m) if r.start <= m.end => m.end = m.end.max(r.end),
-            _ => merged.push(r),
+    // Merged in place (this runs for every known row of every frame: no allocation).
+    let mut kept = 0;
+    for i in 1..row.len() {
+        if row[i].start <= row[kept].end {
+            row[kept].end = row[kept].end.max(row[i].end);
+        } else {
+            kept += 1;
+            row[kept] = row[i].clone();
         }
     }
-    *row = merged;
+    row.truncate(kept + 1);
 }
 
 /// Modifiers that show on a blank cell (a wide character's leftover style can stay visible).

@@ -282,6 +282,33 @@ fn unread_banner(state: &State, chat: &Chat, top: Option<SortKey>) -> Option<Str
     Some(format!(" ↑ {} 条新消息{key} ", u.count))
 }
 
+/// A stamp not given before (never `BLANK_ROW` or 0).
+fn next_stamp(last: &mut u64) -> u64 {
+    *last = (*last + 1).max(BLANK_ROW + 1);
+    *last
+}
+
+/// `line`'s cells as `set_line` makes them on a reset row `w` wide (measured in `scratch`,
+/// which is reused).
+fn measure(scratch: &mut Option<Buffer>, line: &Line<'_>, w: u16) -> Box<[Cell]> {
+    let area = Rect::new(0, 0, w, 1);
+    let scratch = scratch.get_or_insert_with(|| Buffer::empty(area));
+    if scratch.area != area {
+        scratch.resize(area);
+    }
+    scratch.reset();
+    scratch.set_line(0, 0, line, w);
+    scratch.content.clone().into_boxed_slice()
+}
+
+/// Copies a measured row to (x, y); returns `stamp` when the whole row fitted, else 0.
+fn copy_row(buf: &mut Buffer, x: u16, y: u16, w: u16, cells: &[Cell], stamp: u64) -> u64 {
+    let start = buf.index_of(x, y);
+    let n = cells.len().min(buf.content.len() - start);
+    buf.content[start..start + n].clone_from_slice(&cells[..n]);
+    if n == w as usize { stamp } else { 0 }
+}
+
 /// Row `y` was drawn over: its cells are no longer its stamp's.
 fn unstamp(stamps: &mut [(u16, u64)], y: u16) {
     for s in stamps.iter_mut().filter(|s| s.0 == y) {
@@ -468,24 +495,13 @@ impl TimelineCache {
         if c.cells.len() < lines.len() {
             c.cells.resize_with(lines.len(), || None);
         }
-        let next = &mut self.stamp;
         let (stamp, cells) = c.cells[j].get_or_insert_with(|| {
-            *next += 1;
-            let stamp = (*next).max(BLANK_ROW + 1);
-            *next = stamp;
-            let area = Rect::new(0, 0, w, 1);
-            let scratch = self.scratch.get_or_insert_with(|| Buffer::empty(area));
-            if scratch.area != area {
-                scratch.resize(area);
-            }
-            scratch.reset();
-            scratch.set_line(0, 0, line, w);
-            (stamp, scratch.content.clone().into_boxed_slice())
+            (
+                next_stamp(&mut self.stamp),
+                measure(&mut self.scratch, line, w),
+            )
         });
-        let start = buf.index_of(x, y);
-        let n = cells.len().min(buf.content.len() - start);
-        buf.content[start..start + n].clone_from_slice(&cells[..n]);
-        if n == w as usize { *stamp } else { 0 }
+        copy_row(buf, x, y, w, cells, *stamp)
     }
 
     /// Draws a rule made this frame from its measured cells (measuring it the first time);
@@ -501,24 +517,14 @@ impl TimelineCache {
                 if self.own.len() >= 32 {
                     self.own.clear();
                 }
-                let area = Rect::new(0, 0, w, 1);
-                let scratch = self.scratch.get_or_insert_with(|| Buffer::empty(area));
-                if scratch.area != area {
-                    scratch.resize(area);
-                }
-                scratch.reset();
-                scratch.set_line(0, 0, line, w);
-                self.stamp = (self.stamp + 1).max(BLANK_ROW + 1);
-                let cells = scratch.content.clone().into_boxed_slice();
-                self.own.push((w, line.clone(), self.stamp, cells));
+                let stamp = next_stamp(&mut self.stamp);
+                let cells = measure(&mut self.scratch, line, w);
+                self.own.push((w, line.clone(), stamp, cells));
                 self.own.len() - 1
             }
         };
         let (_, _, stamp, cells) = &self.own[i];
-        let start = buf.index_of(x, y);
-        let n = cells.len().min(buf.content.len() - start);
-        buf.content[start..start + n].clone_from_slice(&cells[..n]);
-        if n == w as usize { *stamp } else { 0 }
+        copy_row(buf, x, y, w, cells, *stamp)
     }
 
     /// How many of the newest rows to leave out so that blank rows stay below them (the jump
