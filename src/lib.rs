@@ -3,6 +3,7 @@
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod lazy;
 pub mod logging;
 pub mod onebot;
 pub mod runtime;

@@ -6,11 +6,13 @@
 
 use std::sync::mpsc;
 use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::app::Msg;
 use crate::app::stored::{PageFor, ReadKind, StoreEvent, StoreRead, StoreWrite};
+use crate::lazy::{self, Wait};
 use crate::store::{Anchor, DataDir, Reader, Store, StoreError};
 
 /// Where the local history lives and which URL it is for (the last account used with it opens
@@ -20,6 +22,10 @@ pub struct HistoryOptions {
     pub data: DataDir,
     pub url: String,
 }
+
+/// How long a write may wait on this thread before it goes on to the store's writer (which
+/// batches it again, for up to [`crate::store::WINDOW`]).
+pub const WRITE_WINDOW: Duration = Duration::from_millis(50);
 
 enum Cmd {
     LastAccount,
@@ -32,7 +38,7 @@ enum Cmd {
 
 /// The handle the loop keeps. Dropping it commits what was written and stops the thread.
 pub struct HistoryService {
-    tx: mpsc::Sender<Cmd>,
+    tx: lazy::Sender<Cmd>,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -45,7 +51,7 @@ impl std::fmt::Debug for HistoryService {
 impl HistoryService {
     /// Starts the thread; it tells the app the last account used with the URL at once.
     pub fn start(opts: HistoryOptions, app: UnboundedSender<Msg>) -> std::io::Result<Self> {
-        let (tx, rx) = mpsc::channel();
+        let (tx, rx) = lazy::channel();
         let thread = std::thread::Builder::new()
             .name("napterm-history-io".into())
             .spawn(move || Service::new(opts, app).run(rx))?;
@@ -57,8 +63,13 @@ impl HistoryService {
         Ok(s)
     }
 
+    /// Writes wait for the thread's next look ([`WRITE_WINDOW`]); everything else is done at once.
     fn send(&self, cmd: Cmd) {
-        if self.tx.send(cmd).is_err() {
+        let sent = match cmd {
+            Cmd::Write(_) => self.tx.send(cmd),
+            _ => self.tx.send_now(cmd),
+        };
+        if sent.is_err() {
             tracing::debug!("history service gone; command dropped");
         }
     }
@@ -83,7 +94,7 @@ impl HistoryService {
     pub fn flush(&self) -> Result<(), StoreError> {
         let (tx, rx) = mpsc::sync_channel(1);
         self.tx
-            .send(Cmd::Flush(tx))
+            .send_now(Cmd::Flush(tx))
             .map_err(|_| StoreError::Closed)?;
         rx.recv().unwrap_or(Err(StoreError::Closed))
     }
@@ -95,7 +106,7 @@ impl HistoryService {
 
     fn shutdown(&mut self) {
         if let Some(t) = self.thread.take() {
-            let _ = self.tx.send(Cmd::Stop);
+            let _ = self.tx.send_now(Cmd::Stop);
             if t.join().is_err() {
                 tracing::error!("the history service thread panicked");
             }
@@ -135,8 +146,28 @@ impl Service {
         let _ = self.app.send(Msg::Store(ev));
     }
 
-    fn run(mut self, rx: mpsc::Receiver<Cmd>) {
-        while let Ok(cmd) = rx.recv() {
+    fn run(mut self, rx: lazy::Receiver<Cmd>) {
+        // After a write the thread lingers for the writes that follow it, so a flood wakes it
+        // once per window rather than once per message; commands other than writes end the wait.
+        let mut linger: Option<Instant> = None;
+        loop {
+            let cmd = match linger {
+                Some(deadline) => match rx.recv_until(deadline) {
+                    Ok(cmd) => cmd,
+                    Err(Wait::Timeout) => {
+                        linger = None;
+                        continue;
+                    }
+                    Err(Wait::Closed) => break,
+                },
+                None => match rx.recv() {
+                    Some(cmd) => cmd,
+                    None => break,
+                },
+            };
+            if matches!(cmd, Cmd::Write(_)) && linger.is_none() {
+                linger = Some(Instant::now() + WRITE_WINDOW);
+            }
             match cmd {
                 Cmd::LastAccount => {
                     let last = self.opts.data.last_account_for(&self.opts.url);

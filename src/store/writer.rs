@@ -2,17 +2,19 @@
 //! channel and commits them in batches, so nothing touches the disk on the loop thread.
 //!
 //! A batch closes after [`WINDOW`] or [`MAX_BATCH`] writes, whichever comes first, so a write is
-//! committed (and survives `kill -9`) at most about a tenth of a second after it was sent. A
-//! failure that stops writing (read-only, full, damaged) is reported once through the fault
+//! committed (and survives `kill -9`) at most about a tenth of a second after it reached this
+//! thread. Writes do not wake the thread while it gathers a batch ([`crate::lazy`]); a flush
+//! and the shutdown do. A failure that stops writing (read-only, full, damaged) is reported once through the fault
 //! callback, and again only after writing had recovered in between; every failure is logged.
 
 use std::path::PathBuf;
-use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::mpsc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use rusqlite::Connection;
 
+use crate::lazy::{self, Wait};
 use crate::onebot::{MessageEvent, Peer};
 
 use super::error::StoreError;
@@ -54,7 +56,7 @@ enum Op {
 /// visibly (a write after the store closed is logged and dropped).
 #[derive(Clone)]
 pub struct StoreWriter {
-    tx: mpsc::Sender<Op>,
+    tx: lazy::Sender<Op>,
 }
 
 impl std::fmt::Debug for StoreWriter {
@@ -64,6 +66,8 @@ impl std::fmt::Debug for StoreWriter {
 }
 
 impl StoreWriter {
+    /// A write: it waits for the batch it falls into, so a flood does not wake the thread per
+    /// write (see [`crate::lazy`]).
     fn send(&self, op: Op) {
         if self.tx.send(op).is_err() {
             tracing::debug!("history write after the store closed; not stored");
@@ -124,14 +128,14 @@ impl StoreWriter {
     pub fn flush(&self) -> Result<(), StoreError> {
         let (tx, rx) = mpsc::sync_channel(1);
         self.tx
-            .send(Op::Flush(tx))
+            .send_now(Op::Flush(tx))
             .map_err(|_| StoreError::Closed)?;
         rx.recv().unwrap_or(Err(StoreError::Closed))
     }
 
     /// Asks the thread to commit what it has and stop.
     pub(super) fn shutdown(&self) {
-        let _ = self.tx.send(Op::Shutdown);
+        let _ = self.tx.send_now(Op::Shutdown);
     }
 }
 
@@ -141,7 +145,7 @@ pub(super) fn spawn(
     path: PathBuf,
     faults: Faults,
 ) -> Result<(StoreWriter, JoinHandle<()>), StoreError> {
-    let (tx, rx) = mpsc::channel();
+    let (tx, rx) = lazy::channel();
     let handle = std::thread::Builder::new()
         .name("napterm-history".into())
         .spawn(move || Writer::new(conn, path, faults).run(rx))
@@ -174,9 +178,9 @@ impl Writer {
         }
     }
 
-    fn run(mut self, rx: mpsc::Receiver<Op>) {
+    fn run(mut self, rx: lazy::Receiver<Op>) {
         loop {
-            let Ok(first) = rx.recv() else {
+            let Some(first) = rx.recv() else {
                 return; // every sender is gone: nothing more can come
             };
             let mut batch = vec![first];
@@ -185,14 +189,10 @@ impl Writer {
             while batch.len() < MAX_BATCH
                 && !matches!(batch.last(), Some(Op::Flush(_) | Op::Shutdown))
             {
-                let left = deadline.saturating_duration_since(Instant::now());
-                if left.is_zero() {
-                    break;
-                }
-                match rx.recv_timeout(left) {
+                match rx.recv_until(deadline) {
                     Ok(op) => batch.push(op),
-                    Err(RecvTimeoutError::Timeout) => break,
-                    Err(RecvTimeoutError::Disconnected) => {
+                    Err(Wait::Timeout) => break,
+                    Err(Wait::Closed) => {
                         disconnected = true;
                         break;
                     }
