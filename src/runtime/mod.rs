@@ -17,6 +17,7 @@ pub mod host;
 pub mod persist;
 pub mod picture;
 pub mod screen;
+pub mod term_size;
 pub mod terminal;
 pub mod transfer;
 
@@ -121,6 +122,8 @@ pub struct Loop<S: Surface, H: Host> {
 pub struct InputPause {
     pub pause: tokio::sync::watch::Sender<bool>,
     pub reading: tokio::sync::watch::Receiver<bool>,
+    /// The terminal's size as the reader last saw it.
+    pub size: term_size::TermSize,
 }
 
 /// True while an editor has the terminal: Ctrl+C and Ctrl+Z typed there reach napterm too
@@ -309,6 +312,7 @@ impl<S: Surface, H: Host> Loop<S, H> {
         }
         if let Some(input) = &self.input {
             let _ = input.pause.send(false);
+            input.size.forget();
         }
         self.screen.invalidate();
         self.dirty = true;
@@ -390,6 +394,10 @@ impl<S: Surface, H: Host> Loop<S, H> {
                 if let Err(e) = self.host.suspend() {
                     self.failed(Failure::Suspend(e.to_string()));
                 }
+                // The terminal may have been resized meanwhile, with nobody to see it.
+                if let Some(input) = &self.input {
+                    input.size.forget();
+                }
                 self.screen.invalidate();
             }
             Effect::OpenStore { account } => match &self.history {
@@ -459,11 +467,17 @@ async fn sleep_until(when: Option<Instant>) {
 /// answer, whenever it comes: the loop and its frames do not wait for it, and the reader starts
 /// once it is in (crossterm's query and its reader cannot both read the terminal). While paused
 /// (an editor has the terminal) the reader is dropped, so that it takes none of the editor's keys.
-fn spawn_input(tx: UnboundedSender<Msg>, keyboard: terminal::KeyboardQuery) -> InputPause {
+fn spawn_input(
+    tx: UnboundedSender<Msg>,
+    keyboard: terminal::KeyboardQuery,
+    size: term_size::TermSize,
+) -> InputPause {
     use crossterm::event::Event;
     let (pause, mut paused) = tokio::sync::watch::channel(false);
     let (reading_tx, reading) = tokio::sync::watch::channel(false);
+    let seen = size.clone();
     tokio::spawn(async move {
+        let size = seen;
         let supported = tokio::task::spawn_blocking(move || keyboard.answer())
             .await
             .unwrap_or(false);
@@ -475,6 +489,8 @@ fn spawn_input(tx: UnboundedSender<Msg>, keyboard: terminal::KeyboardQuery) -> I
                 return;
             }
             let mut events = crossterm::event::EventStream::new();
+            // A resize while nobody read the terminal came as no event.
+            size.forget();
             let _ = reading_tx.send(true);
             loop {
                 let ev = tokio::select! {
@@ -493,7 +509,10 @@ fn spawn_input(tx: UnboundedSender<Msg>, keyboard: terminal::KeyboardQuery) -> I
                     Some(Ok(Event::Key(k))) => Msg::Key(k),
                     Some(Ok(Event::Paste(s))) => Msg::Paste(s),
                     Some(Ok(Event::Mouse(m))) => Msg::Mouse(m),
-                    Some(Ok(Event::Resize(w, h))) => Msg::Resize(w, h),
+                    Some(Ok(Event::Resize(w, h))) => {
+                        size.set(w, h);
+                        Msg::Resize(w, h)
+                    }
                     Some(Ok(Event::FocusGained)) => Msg::FocusChanged(true),
                     Some(Ok(Event::FocusLost)) => Msg::FocusChanged(false),
                     Some(Err(e)) => {
@@ -510,7 +529,11 @@ fn spawn_input(tx: UnboundedSender<Msg>, keyboard: terminal::KeyboardQuery) -> I
             let _ = reading_tx.send(false);
         }
     });
-    InputPause { pause, reading }
+    InputPause {
+        pause,
+        reading,
+        size,
+    }
 }
 
 /// Forwards connection reports into the loop.
@@ -594,10 +617,14 @@ pub async fn run_tui(
     let gfx = graphics::detect(opts.image_protocol);
     let keyboard = terminal::KeyboardQuery::start();
     let out = io::BufWriter::with_capacity(1 << 16, io::stdout());
-    let screen = Screen::new(screen::Terminal::new(out, crossterm::terminal::size)?)?;
+    let size = term_size::TermSize::default();
+    let screen = Screen::new(screen::Terminal::new(out, {
+        let size = size.clone();
+        move || size.get()
+    })?)?;
     let (tx, rx) = unbounded_channel();
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let input = spawn_input(tx.clone(), keyboard);
+    let input = spawn_input(tx.clone(), keyboard, size.clone());
     spawn_client_events(events, tx.clone());
     spawn_signals(stop_tx, tx.clone());
     let mut state = State::new(opts.settings, opts.keymap);
