@@ -1,6 +1,6 @@
 //! What the connection reports: state changes, messages, notices, requests, reconnects.
 
-use super::call::{FriendCategories, Friends, Groups, MarkRead};
+use super::call::{FriendCategories, Friends, Groups};
 use crate::onebot::notice::{JoinKind, LeaveKind};
 use crate::onebot::{ClientEvent, ConnState, Event, MessageEvent, Notice, NoticeKind, Peer};
 
@@ -315,9 +315,9 @@ pub fn on_message(state: &mut State, ev: MessageEvent, fx: &mut Vec<Effect>, liv
         fx.push(Effect::Notify { title, body });
     }
     if is_open {
-        super::quotes::request(state, peer, fx);
+        super::quotes::request_for(state, peer, &item, fx);
         if state.terminal_focused {
-            fx.push(Effect::call(MarkRead { peer }));
+            super::read_marks::seen(state, peer, fx);
         }
     }
 }

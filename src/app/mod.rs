@@ -29,7 +29,8 @@
 //! `popup/faces`, `popup/find`, `popup/files`, `popup/forward`, `popup/help`, `popup/inbox`,
 //! `popup/leave`, `popup/links`, `popup/mute`, `popup/mutes`, `popup/notices`, `popup/pictures`,
 //! `popup/profile`, `popup/protocol`, `popup/reaction_list`,
-//! `popup/reaction_picker`, `popup/sheet`, `quotes`, `reactions`, `reply_to`, `reports`,
+//! `popup/reaction_picker`, `popup/sheet`, `quotes`, `reactions`, `read_marks`, `reply_to`,
+//! `reports`,
 //! `requests`, `retry`, `roster`, `saving`, `seek`, `sending`, `sidebar`, `timeline_nav`,
 //! `typing`, `update`, `uploading`.
 
@@ -72,6 +73,7 @@ pub mod pictures;
 pub mod popup;
 pub mod quotes;
 pub mod reactions;
+pub mod read_marks;
 pub mod reply_to;
 pub mod reports;
 pub mod requests;

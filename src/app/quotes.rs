@@ -5,6 +5,7 @@ use crate::onebot::{Error, MessageEvent, Peer};
 
 use super::call::reply::Request;
 use super::call::{GetForward, GetMsg};
+use super::chat::{MessageItem, Timeline};
 use super::effect::Effect;
 use super::popup::forward;
 use super::state::{ForwardPreview, Quote, State};
@@ -24,14 +25,31 @@ pub fn request(state: &mut State, peer: Peer, fx: &mut Vec<Effect>) {
         return;
     };
     // What the newest messages refer to: older ones are fetched when scrolled to.
-    let recent = || {
-        chat.timeline
-            .iter()
-            .rev()
-            .take(RECENT)
-            .filter_map(|e| e.message())
+    let recent = chat
+        .timeline
+        .iter()
+        .rev()
+        .take(RECENT)
+        .filter_map(|e| e.message())
+        .collect::<Vec<_>>();
+    let (forwards, quoted) = wanted(&chat.timeline, &recent);
+    fetch(state, peer, forwards, quoted, fx);
+}
+
+/// The same for one message that just came into the open chat (the others were asked for when
+/// they came, or when it opened).
+pub fn request_for(state: &mut State, peer: Peer, message: &MessageItem, fx: &mut Vec<Effect>) {
+    let Some(chat) = state.chats.get(&peer) else {
+        return;
     };
-    let forwards: Vec<String> = recent()
+    let (forwards, quoted) = wanted(&chat.timeline, &[message]);
+    fetch(state, peer, forwards, quoted, fx);
+}
+
+/// The forwards without content and the quoted messages not in `timeline` of `messages`.
+fn wanted(timeline: &Timeline, messages: &[&MessageItem]) -> (Vec<String>, Vec<i64>) {
+    let forwards = messages
+        .iter()
         .flat_map(|m| m.chain.segments())
         .filter_map(|s| match s {
             crate::onebot::Segment::Forward {
@@ -40,10 +58,21 @@ pub fn request(state: &mut State, peer: Peer, fx: &mut Vec<Effect>) {
             _ => None,
         })
         .collect();
-    let quoted: Vec<i64> = recent()
+    let quoted = messages
+        .iter()
         .filter_map(|m| m.chain.reply_to())
-        .filter(|id| chat.timeline.key_of(*id).is_none())
+        .filter(|id| timeline.key_of(*id).is_none())
         .collect();
+    (forwards, quoted)
+}
+
+fn fetch(
+    state: &mut State,
+    peer: Peer,
+    forwards: Vec<String>,
+    quoted: Vec<i64>,
+    fx: &mut Vec<Effect>,
+) {
     for id in forwards {
         if !state.forwards.contains_key(&id) {
             set_forward(state, id.clone(), ForwardPreview::Loading);

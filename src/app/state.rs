@@ -247,6 +247,16 @@ pub struct FrameReport {
     pub scroll: Option<(Peer, Scroll)>,
 }
 
+/// The open chat's read marks: when one was last sent, and a chat read since that waits for
+/// the next clock tick (`read_marks` sends them).
+#[derive(Debug, Clone, Default)]
+pub struct ReadMarks {
+    /// When (Unix seconds) the last mark was sent.
+    pub sent_at: Option<i64>,
+    /// A chat read since, not told yet.
+    pub due: Option<Peer>,
+}
+
 /// Everything the app knows.
 #[derive(Debug)]
 pub struct State {
@@ -306,6 +316,8 @@ pub struct State {
     pub notify_modes: super::notify::NotifyModes,
     /// Quoted messages fetched with get_msg (by id), for replies to messages not in memory.
     pub quotes: HashMap<i64, Quote>,
+    /// The open chat's read marks told to the server (see `read_marks`).
+    pub read_marks: ReadMarks,
     /// Merged forwards fetched with get_forward_msg (by forward id), for their previews.
     pub forwards: HashMap<String, ForwardPreview>,
     /// The unread total last put in the window title.
@@ -412,6 +424,7 @@ impl State {
             quit: false,
             view: View::default(),
             quotes: HashMap::new(),
+            read_marks: Default::default(),
             forwards: HashMap::new(),
             title_unread: None,
             loaded: false,

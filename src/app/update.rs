@@ -48,7 +48,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Client(ev) => events::on_client(state, ev, &mut fx),
         Msg::Reply(reply) => reply.apply(state, &mut fx),
-        Msg::Clock(now) => state.now = now,
+        Msg::Clock(now) => {
+            state.now = now;
+            super::read_marks::on_clock(state, &mut fx);
+        }
         Msg::Frame(report) => reports::on_frame(state, report, &mut fx),
         Msg::Picture(done) => super::picture_loads::on_done(state, done),
         Msg::PictureSend(ev) => super::picture_send::on_event(state, ev, &mut fx),
