@@ -93,6 +93,8 @@ fn state() -> State {
 struct Rig {
     state: State,
     ui: Ui,
+    /// The same frames drawn on a reset buffer each time: what the held buffer must equal.
+    reference: Ui,
     screen: Screen<Terminal<Vt>>,
     vt: Vt,
 }
@@ -107,6 +109,7 @@ impl Rig {
         Rig {
             state: state(),
             ui: Ui::new(Theme::default()),
+            reference: Ui::new(Theme::default()),
             screen: Screen::new(term).expect("screen"),
             vt,
         }
@@ -115,10 +118,15 @@ impl Rig {
     /// One frame at `ms` on the loop's clock; the terminal must then show it exactly.
     fn frame(&mut self, ms: u64) {
         self.ui.clock_ms = Some(ms);
+        self.reference.clock_ms = Some(ms);
+        let mut want =
+            ratatui::buffer::Buffer::empty(ratatui::layout::Rect::new(0, 0, SIZE.0, SIZE.1));
+        let _ = draw(&self.state, &mut self.reference, &mut want);
         let (st, ui) = (&self.state, &mut self.ui);
         let mut report = None;
         self.screen
-            .draw(|buf| {
+            .draw_held(|buf, held| {
+                ui.hold(held.rect, held.stamps);
                 let mut f = draw(st, ui, buf);
                 // What is said to be blank is blank.
                 for (at, _) in f
@@ -145,6 +153,13 @@ impl Rig {
             self.terminal(),
             shown,
             "the terminal differs from the frame at {ms} ms"
+        );
+        // Cell for cell, styles too: the rows kept from the last frame are what a frame drawn
+        // from scratch has.
+        assert_eq!(
+            self.screen.shown().content,
+            want.content,
+            "the held frame differs from one drawn from scratch at {ms} ms"
         );
     }
 
@@ -260,5 +275,77 @@ fn without_a_clock_or_beside_nothing_the_pane_never_jumps() {
         ms += 5;
         r.frame(ms);
         assert_eq!(r.row_of(&format!("MK{k:05}")), Some(bottom));
+    }
+}
+
+fn press(s: &mut State, code: crossterm::event::KeyCode) {
+    let k = crossterm::event::KeyEvent::new(code, crossterm::event::KeyModifiers::NONE);
+    let _ = update(s, Msg::Key(k));
+}
+
+/// Every frame the held buffer must equal one drawn from scratch (`Rig::frame` checks it):
+/// through selections, a popup and the completion menu over the timeline, the sidebar hidden
+/// and shown again, another chat, no chat, and a terminal too small.
+#[test]
+fn the_held_rows_match_a_frame_drawn_from_scratch_whatever_covers_or_moves_them() {
+    use crossterm::event::KeyCode;
+    let mut r = Rig::new();
+    let mut ms = 10_000;
+    let mut step = |r: &mut Rig, k: u64| {
+        arrive(&mut r.state, k, OPEN);
+        ms += 5;
+        r.frame(ms);
+    };
+    for k in 80..100 {
+        step(&mut r, k);
+    }
+    // A selection moving over rows the buffer holds.
+    let keys: Vec<_> = {
+        let chat = &r.state.chats[&Peer::Group(OPEN)];
+        chat.timeline.iter().rev().take(6).map(|e| e.key).collect()
+    };
+    for key in &keys {
+        r.state
+            .chats
+            .get_mut(&Peer::Group(OPEN))
+            .expect("chat")
+            .selected = Some(*key);
+        step(&mut r, 0);
+    }
+    r.state
+        .chats
+        .get_mut(&Peer::Group(OPEN))
+        .expect("chat")
+        .selected = None;
+    for k in 100..110 {
+        step(&mut r, k);
+    }
+    // A popup over the timeline, and closed.
+    press(&mut r.state, KeyCode::F(1));
+    assert!(r.state.popup.is_some(), "F1 opens the help");
+    step(&mut r, 110);
+    press(&mut r.state, KeyCode::Esc);
+    assert!(r.state.popup.is_none());
+    step(&mut r, 111);
+    // The command completion over the timeline's bottom rows, and gone.
+    press(&mut r.state, KeyCode::Char('/'));
+    step(&mut r, 112);
+    press(&mut r.state, KeyCode::Backspace);
+    step(&mut r, 113);
+    // The sidebar hidden and back: the timeline's columns move.
+    r.state.sidebar.visible = false;
+    step(&mut r, 114);
+    r.state.sidebar.visible = true;
+    step(&mut r, 115);
+    // Another chat, then back; then no chat (the welcome text where the timeline was).
+    r.state.open = Some(Peer::Group(30_101));
+    step(&mut r, 116);
+    r.state.open = Some(Peer::Group(OPEN));
+    step(&mut r, 117);
+    r.state.open = None;
+    step(&mut r, 118);
+    r.state.open = Some(Peer::Group(OPEN));
+    for k in 119..140 {
+        step(&mut r, k);
     }
 }

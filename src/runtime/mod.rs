@@ -332,7 +332,8 @@ impl<S: Surface, H: Host> Loop<S, H> {
         let mut frame = None;
         let ui = &mut self.ui;
         let st: &State = state;
-        self.screen.draw(|buf| {
+        self.screen.draw_held(|buf, held| {
+            ui.hold(held.rect, held.stamps);
             let mut f = draw(st, ui, buf);
             let painted = screen::painted(&mut f);
             frame = Some(f);

@@ -220,6 +220,10 @@ pub struct Screen<S: Surface> {
     /// Where each of the last frame's timeline rows was (reused between frames).
     old_rows: std::collections::HashMap<(crate::app::chat::SortKey, u16), u16>,
     prev_timeline: Rect,
+    /// What `cur` holds from the last frame in the timeline's columns, by screen row (0:
+    /// nothing: the row is reset before the next frame), and where that timeline was.
+    cur_stamps: Vec<u64>,
+    cur_timeline: Rect,
     /// Repaint everything on the next frame (after a resize, a suspend or Ctrl+L).
     force: bool,
     /// Frames drawn (diagnostics).
@@ -244,6 +248,8 @@ impl<S: Surface> Screen<S> {
             prev_kept: std::collections::HashMap::new(),
             old_rows: std::collections::HashMap::new(),
             prev_timeline: Rect::default(),
+            cur_stamps: Vec::new(),
+            cur_timeline: Rect::default(),
             force: true,
             frames: 0,
             layer: None,
@@ -277,17 +283,40 @@ impl<S: Surface> Screen<S> {
         if area != self.cur.area {
             self.cur = Buffer::empty(area);
             self.prev = Buffer::empty(area);
+            self.cur_stamps.clear();
             self.force = true;
             return Ok(true);
         }
         Ok(false)
     }
 
-    /// Draws one frame: `paint` fills the buffer; only what changed reaches the terminal.
+    /// Draws one frame: `paint` fills a reset buffer; only what changed reaches the terminal.
     pub fn draw(&mut self, paint: impl FnOnce(&mut Buffer) -> Painted) -> io::Result<()> {
         self.autoresize()?;
         self.cur.reset();
+        self.cur_stamps.clear();
         let painted = paint(&mut self.cur);
+        self.finish(painted)
+    }
+
+    /// Draws one frame on the last frame's buffer: the timeline's rows keep their cells and
+    /// `paint` is told which (`HeldRows`; the UI takes them with `Ui::hold`), everything else
+    /// is reset. Only what changed reaches the terminal.
+    pub fn draw_held(
+        &mut self,
+        paint: impl FnOnce(&mut Buffer, HeldRows<'_>) -> Painted,
+    ) -> io::Result<()> {
+        self.autoresize()?;
+        reset_except(&mut self.cur, self.cur_timeline, &self.cur_stamps);
+        let held = HeldRows {
+            rect: self.cur_timeline,
+            stamps: &self.cur_stamps,
+        };
+        let painted = paint(&mut self.cur, held);
+        self.finish(painted)
+    }
+
+    fn finish(&mut self, painted: Painted) -> io::Result<()> {
         let chosen = match &self.layer {
             Some(l) => l.chosen(&painted.pictures),
             None => Vec::new(),
@@ -384,13 +413,17 @@ impl<S: Surface> Screen<S> {
         self.surface.graphics(&gfx)?;
         self.surface.cursor(painted.cursor, &self.cur)?;
         self.surface.flush()?;
-        std::mem::swap(&mut self.prev, &mut self.cur);
+        // The terminal now shows `cur`: bring `prev` up to it where it was not known equal.
+        sync(&mut self.prev, &self.cur, &self.known);
         self.prev_stamps.fill(0);
         for (y, stamp) in &painted.stamps {
             if let Some(s) = self.prev_stamps.get_mut(*y as usize) {
                 *s = *stamp;
             }
         }
+        self.cur_stamps.clear();
+        self.cur_stamps.extend_from_slice(&self.prev_stamps);
+        self.cur_timeline = painted.timeline;
         self.prev_kept.clear();
         self.prev_kept.extend(painted.kept.iter().copied());
         self.prev_lines = painted.lines;
@@ -431,6 +464,65 @@ fn overlaps(r: &Rect, rows: &std::ops::Range<u16>) -> bool {
 }
 
 /// Sets the visible cells of a placed picture to `cell`.
+/// The timeline rows a frame starts with (see `Screen::draw_held`): by screen row, the stamp
+/// of the cells each holds in the columns of `rect` (0: none).
+#[derive(Debug, Clone, Copy)]
+pub struct HeldRows<'a> {
+    pub rect: Rect,
+    pub stamps: &'a [u64],
+}
+
+/// Resets `buf` but for the cells of `rect` on rows with a stamp.
+fn reset_except(buf: &mut Buffer, rect: Rect, stamps: &[u64]) {
+    let w = buf.area.width as usize;
+    let r = rect.intersection(buf.area);
+    for (y, row) in buf.content.chunks_mut(w.max(1)).enumerate() {
+        let held = !r.is_empty()
+            && (r.y as usize..(r.y + r.height) as usize).contains(&y)
+            && stamps.get(y).is_some_and(|s| *s != 0);
+        if held {
+            let (a, b) = (r.x as usize, (r.x + r.width) as usize);
+            row[..a].iter_mut().for_each(Cell::reset);
+            row[b..].iter_mut().for_each(Cell::reset);
+        } else {
+            row.iter_mut().for_each(Cell::reset);
+        }
+    }
+}
+
+/// Makes `prev` equal to `cur`, looking only at cells not `known` to be equal already.
+fn sync(prev: &mut Buffer, cur: &Buffer, known: &[Vec<std::ops::Range<u16>>]) {
+    let w = cur.area.width as usize;
+    if prev.area != cur.area {
+        prev.clone_from(cur);
+        return;
+    }
+    let rows = prev
+        .content
+        .chunks_mut(w.max(1))
+        .zip(cur.content.chunks(w.max(1)));
+    for (y, (p, c)) in rows.enumerate() {
+        let mut x = 0usize;
+        let mut copy = |from: usize, to: usize| {
+            for (a, b) in p[from..to].iter_mut().zip(&c[from..to]) {
+                if a != b {
+                    a.clone_from(b);
+                }
+            }
+        };
+        for k in known.get(y).map(Vec::as_slice).unwrap_or(&[]) {
+            let (s, e) = ((k.start as usize).min(w), (k.end as usize).min(w));
+            if s > x {
+                copy(x, s);
+            }
+            x = x.max(e);
+        }
+        if x < w {
+            copy(x, w);
+        }
+    }
+}
+
 fn fill(buf: &mut Buffer, p: &Place, cell: &Cell) {
     let rows = p.rows.saturating_sub(p.cut_top + p.cut_bottom);
     let area = buf.area;

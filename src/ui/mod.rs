@@ -6,6 +6,7 @@
 
 pub mod composer;
 pub mod connection;
+pub mod held;
 pub mod kept;
 pub mod markdown;
 pub mod message;
@@ -55,6 +56,13 @@ impl Ui {
             panes: Default::default(),
             composer: Default::default(),
         }
+    }
+
+    /// Says which timeline rows the next frame's buffer holds from the last one (see `held`):
+    /// `stamps` by screen row, in the columns of `rect`. Frames drawn on a reset buffer say
+    /// nothing.
+    pub fn hold(&mut self, rect: Rect, stamps: &[u64]) {
+        self.timeline.held.set(rect, stamps);
     }
 }
 
@@ -165,6 +173,7 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
     kept::begin_frame();
     let theme = &*theme;
     if full.width < MIN_WIDTH || full.height < MIN_HEIGHT {
+        cache.held.reset(buf);
         too_small(full, theme, buf);
         return Frame {
             report: FrameReport::default(),
@@ -177,6 +186,11 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
         };
     }
     let a = areas(state, full);
+    if cache.held.rect() != a.timeline || state.open_chat().is_none() {
+        // Held rows of another layout, or the timeline's place drawn otherwise: reset before
+        // anything is painted over them.
+        cache.held.reset(buf);
+    }
     // Rows beside the timeline known by what they show (see `Frame::kept`).
     let mut sides: Vec<(Rect, u64)> = Vec::new();
     let mut view = View {

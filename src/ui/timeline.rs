@@ -12,6 +12,7 @@ use crate::app::chat::{Chat, Entry, HistoryState, Scroll, SortKey};
 use crate::app::state::State;
 use crate::onebot::Peer;
 
+use super::held::Held;
 use super::message::{LayoutCtx, entry_rows};
 use super::theme::Theme;
 use super::wrap::width;
@@ -77,6 +78,8 @@ pub struct TimelineCache {
     /// The screen is wider than the pane: something beside it scrolls along with it.
     pub shares_rows: bool,
     follow: Option<Follow>,
+    /// The rows the buffer holds as this frame starts (see `ui::held`); taken by `draw`.
+    pub held: Held,
 }
 
 /// Where a drawn row's text comes from.
@@ -301,12 +304,29 @@ fn measure(scratch: &mut Option<Buffer>, line: &Line<'_>, w: u16) -> Box<[Cell]>
     scratch.content.clone().into_boxed_slice()
 }
 
-/// Copies a measured row to (x, y); returns `stamp` when the whole row fitted, else 0.
-fn copy_row(buf: &mut Buffer, x: u16, y: u16, w: u16, cells: &[Cell], stamp: u64) -> u64 {
+/// Copies a measured row to (x, y); returns `stamp` when the whole row fitted, else 0. A row
+/// that holds `stamp` already is left as it is; one holding other cells is overwritten whole.
+fn copy_row(
+    buf: &mut Buffer,
+    held: &mut Held,
+    (x, y, w): (u16, u16, u16),
+    cells: &[Cell],
+    stamp: u64,
+) -> u64 {
     let start = buf.index_of(x, y);
     let n = cells.len().min(buf.content.len() - start);
+    let whole = n == w as usize;
+    if whole {
+        let same = held.at(y) == stamp;
+        held.keep_row(y);
+        if same {
+            return stamp;
+        }
+    } else {
+        held.reset_row(buf, y);
+    }
     buf.content[start..start + n].clone_from_slice(&cells[..n]);
-    if n == w as usize { stamp } else { 0 }
+    if whole { stamp } else { 0 }
 }
 
 /// Row `y` was drawn over: its cells are no longer its stamp's.
@@ -487,6 +507,7 @@ impl TimelineCache {
         buf: &mut Buffer,
     ) -> u64 {
         let (Some(c), Some(line)) = (self.map.get_mut(&k), lines.get(j)) else {
+            self.held.reset_row(buf, y);
             if let Some(line) = lines.get(j) {
                 buf.set_line(x, y, line, w);
             }
@@ -501,7 +522,7 @@ impl TimelineCache {
                 measure(&mut self.scratch, line, w),
             )
         });
-        copy_row(buf, x, y, w, cells, *stamp)
+        copy_row(buf, &mut self.held, (x, y, w), cells, *stamp)
     }
 
     /// Draws a rule made this frame from its measured cells (measuring it the first time);
@@ -524,7 +545,7 @@ impl TimelineCache {
             }
         };
         let (_, _, stamp, cells) = &self.own[i];
-        copy_row(buf, x, y, w, cells, *stamp)
+        copy_row(buf, &mut self.held, (x, y, w), cells, *stamp)
     }
 
     /// How many of the newest rows to leave out so that blank rows stay below them (the jump
@@ -607,6 +628,10 @@ impl TimelineCache {
             pictures: Vec::new(),
             stamps: Vec::new(),
         };
+        if self.held.rect() != area || chat.timeline.is_empty() {
+            // Held rows of another layout, or a notice to draw from scratch.
+            self.held.reset(buf);
+        }
         if w == 0 || h == 0 {
             return out;
         }
@@ -657,7 +682,13 @@ impl TimelineCache {
         rows.drain(..slack);
         let top_pad = h.saturating_sub(rows.len() + slack);
         for y in (0..top_pad).chain(h - slack..h) {
-            out.stamps.push((area.y + y as u16, BLANK_ROW));
+            let y = area.y + y as u16;
+            if self.held.at(y) == BLANK_ROW {
+                self.held.keep_row(y);
+            } else {
+                self.held.reset_row(buf, y);
+            }
+            out.stamps.push((y, BLANK_ROW));
         }
         self.drawn.clear();
         for (i, r) in rows.iter().enumerate() {
@@ -733,6 +764,8 @@ impl TimelineCache {
         }
         drop(rows);
         self.forget_cells();
+        // Held rows this frame did not draw over (none today: every row is a row or blank).
+        self.held.reset(buf);
         out.scroll = if chat.selected.is_some() {
             Scroll::Anchored { key: bk, skip }
         } else {
