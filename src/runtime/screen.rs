@@ -214,11 +214,11 @@ pub struct Screen<S: Surface> {
     /// The rows of this frame found equal to the terminal's in the timeline's columns (reused).
     same: Vec<bool>,
     /// The side panes' kept rows the terminal shows, by place (see `Painted::kept`).
-    prev_kept: std::collections::HashMap<Rect, u64>,
+    prev_kept: rustc_hash::FxHashMap<Rect, u64>,
     /// The cells of this frame known to be what the terminal shows, by row (reused).
     known: Vec<Vec<std::ops::Range<u16>>>,
     /// Where each of the last frame's timeline rows was (reused between frames).
-    old_rows: std::collections::HashMap<(crate::app::chat::SortKey, u16), u16>,
+    old_rows: rustc_hash::FxHashMap<(crate::app::chat::SortKey, u16), u16>,
     prev_timeline: Rect,
     /// What `cur` holds from the last frame in the timeline's columns, by screen row (0:
     /// nothing: the row is reset before the next frame), and where that timeline was.
@@ -245,8 +245,8 @@ impl<S: Surface> Screen<S> {
             prev_stamps: Vec::new(),
             same: Vec::new(),
             known: Vec::new(),
-            prev_kept: std::collections::HashMap::new(),
-            old_rows: std::collections::HashMap::new(),
+            prev_kept: Default::default(),
+            old_rows: Default::default(),
             prev_timeline: Rect::default(),
             cur_stamps: Vec::new(),
             cur_timeline: Rect::default(),

@@ -1,6 +1,6 @@
 //! The timeline pane: only the visible window is laid out, rows are cached per (entry, width).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::rc::Rc;
 
 use ratatui::buffer::{Buffer, Cell};
@@ -60,7 +60,7 @@ struct Follow {
 /// Layout cache for timelines (owned by the UI, outside the app state).
 #[derive(Default)]
 pub struct TimelineCache {
-    map: HashMap<(Peer, SortKey), Cached>,
+    map: FxHashMap<(Peer, SortKey), Cached>,
     /// The entries holding cells (those drawn last frame).
     celled: Vec<(Peer, SortKey)>,
     /// This frame's drawn entries (reused between frames).
@@ -372,10 +372,17 @@ impl TimelineCache {
         rows
     }
 
-    /// An entry's block: day separator, read marker, then its rows.
-    fn block(&mut self, ctx: &LayoutCtx, chat: &Chat, e: &Entry, w: u16) -> Block {
+    /// An entry's block: day separator, read marker, then its rows. `prev` is the entry
+    /// before it.
+    fn block(
+        &mut self,
+        ctx: &LayoutCtx,
+        chat: &Chat,
+        e: &Entry,
+        prev: Option<&Entry>,
+        w: u16,
+    ) -> Block {
         let t = ctx.theme;
-        let prev = chat.timeline.before(e.key).next();
         let mut out = Vec::new();
         if prev.is_none_or(|p| self.days.of(p.key.time) != self.days.of(e.key.time)) {
             out.push(rule(
@@ -398,7 +405,8 @@ impl TimelineCache {
     }
 
     fn block_height(&mut self, ctx: &LayoutCtx, chat: &Chat, e: &Entry, w: u16) -> usize {
-        self.block(ctx, chat, e, w).len()
+        let prev = chat.timeline.before(e.key).next();
+        self.block(ctx, chat, e, prev, w).len()
     }
 
     /// Rows ending at `bottom` (minus `skip` rows of it), at most `h`, oldest first.
@@ -415,10 +423,15 @@ impl TimelineCache {
         let mut rows: Vec<Row> = Vec::new();
         let mut reached_top = true;
         let first = chat.timeline.get(bottom);
-        let iter = first.into_iter().chain(chat.timeline.before(bottom));
+        // Newest first: the entry before each is the next one (no lookup per entry).
+        let mut iter = first
+            .into_iter()
+            .chain(chat.timeline.before(bottom))
+            .peekable();
         let mut skip = skip as usize;
-        for e in iter {
-            let Block { pre, rows: cached } = self.block(ctx, chat, e, w);
+        while let Some(e) = iter.next() {
+            let prev = iter.peek().copied();
+            let Block { pre, rows: cached } = self.block(ctx, chat, e, prev, w);
             let n = pre.len() + cached.len();
             let keep = n.saturating_sub(skip);
             skip = 0;
