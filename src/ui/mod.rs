@@ -152,8 +152,11 @@ pub fn areas(state: &State, full: Rect) -> Areas {
 }
 
 fn vline(buf: &mut Buffer, x: u16, y: u16, h: u16, style: Style) {
+    // Cell by cell: `set_string` would segment and measure the one character per row.
     for dy in 0..h {
-        buf.set_string(x, y + dy, "│", style);
+        if let Some(c) = buf.cell_mut((x, y + dy)) {
+            c.set_symbol("│").set_style(style);
+        }
     }
 }
 

@@ -420,7 +420,7 @@ impl TimelineCache {
         w: u16,
     ) -> (Vec<Row>, bool) {
         // Gathered newest first, each block's rows bottom up, and turned round at the end.
-        let mut rows: Vec<Row> = Vec::new();
+        let mut rows: Vec<Row> = Vec::with_capacity(h + 2);
         let mut reached_top = true;
         let first = chat.timeline.get(bottom);
         // Newest first: the entry before each is the next one (no lookup per entry).
@@ -632,14 +632,15 @@ impl TimelineCache {
             peer: chat.peer,
         };
         let (w, h) = (area.width, area.height as usize);
+        let rows = area.height as usize;
         let mut out = TimelineOut {
-            rows: Vec::new(),
-            lines: Vec::new(),
-            entries: Vec::new(),
+            rows: Vec::with_capacity(rows),
+            lines: Vec::with_capacity(rows),
+            entries: Vec::with_capacity(rows),
             scroll: Scroll::Bottom,
             room: false,
             pictures: Vec::new(),
-            stamps: Vec::new(),
+            stamps: Vec::with_capacity(rows),
         };
         if self.held.rect() != area || chat.timeline.is_empty() {
             // Held rows of another layout, or a notice to draw from scratch.
