@@ -296,7 +296,7 @@ impl<S: Surface> Screen<S> {
         self.cur.reset();
         self.cur_stamps.clear();
         let painted = paint(&mut self.cur);
-        self.finish(painted)
+        self.finish(painted, false)
     }
 
     /// Draws one frame on the last frame's buffer: the timeline's rows keep their cells and
@@ -313,10 +313,12 @@ impl<S: Surface> Screen<S> {
             stamps: &self.cur_stamps,
         };
         let painted = paint(&mut self.cur, held);
-        self.finish(painted)
+        self.finish(painted, true)
     }
 
-    fn finish(&mut self, painted: Painted) -> io::Result<()> {
+    /// Diffs and writes the painted frame; with `hold`, the next frame's buffer keeps this
+    /// one's timeline rows (see `draw_held`).
+    fn finish(&mut self, painted: Painted, hold: bool) -> io::Result<()> {
         let chosen = match &self.layer {
             Some(l) => l.chosen(&painted.pictures),
             None => Vec::new(),
@@ -413,16 +415,34 @@ impl<S: Surface> Screen<S> {
         self.surface.graphics(&gfx)?;
         self.surface.cursor(painted.cursor, &self.cur)?;
         self.surface.flush()?;
-        // The terminal now shows `cur`: bring `prev` up to it where it was not known equal.
-        sync(&mut self.prev, &self.cur, &self.known);
+        // The terminal now shows `cur`.
+        std::mem::swap(&mut self.prev, &mut self.cur);
         self.prev_stamps.fill(0);
         for (y, stamp) in &painted.stamps {
             if let Some(s) = self.prev_stamps.get_mut(*y as usize) {
                 *s = *stamp;
             }
         }
+        // The next frame's buffer is what the terminal showed before this one: its timeline
+        // rows found the same already hold this frame's cells; the others are copied over.
         self.cur_stamps.clear();
-        self.cur_stamps.extend_from_slice(&self.prev_stamps);
+        if hold {
+            self.cur_stamps.resize(rows, 0);
+            let (x0, x1) = (t.x as usize, (t.x + t.width) as usize);
+            let w = self.cur.area.width as usize;
+            for (y, stamp) in &painted.stamps {
+                let y = *y as usize;
+                if *stamp == 0 || y >= rows || x1 > w {
+                    continue;
+                }
+                if !self.same.get(y).copied().unwrap_or(false) {
+                    let at = y * w;
+                    self.cur.content[at + x0..at + x1]
+                        .clone_from_slice(&self.prev.content[at + x0..at + x1]);
+                }
+                self.cur_stamps[y] = *stamp;
+            }
+        }
         self.cur_timeline = painted.timeline;
         self.prev_kept.clear();
         self.prev_kept.extend(painted.kept.iter().copied());
@@ -486,39 +506,6 @@ fn reset_except(buf: &mut Buffer, rect: Rect, stamps: &[u64]) {
             row[b..].iter_mut().for_each(Cell::reset);
         } else {
             row.iter_mut().for_each(Cell::reset);
-        }
-    }
-}
-
-/// Makes `prev` equal to `cur`, looking only at cells not `known` to be equal already.
-fn sync(prev: &mut Buffer, cur: &Buffer, known: &[Vec<std::ops::Range<u16>>]) {
-    let w = cur.area.width as usize;
-    if prev.area != cur.area {
-        prev.clone_from(cur);
-        return;
-    }
-    let rows = prev
-        .content
-        .chunks_mut(w.max(1))
-        .zip(cur.content.chunks(w.max(1)));
-    for (y, (p, c)) in rows.enumerate() {
-        let mut x = 0usize;
-        let mut copy = |from: usize, to: usize| {
-            for (a, b) in p[from..to].iter_mut().zip(&c[from..to]) {
-                if a != b {
-                    a.clone_from(b);
-                }
-            }
-        };
-        for k in known.get(y).map(Vec::as_slice).unwrap_or(&[]) {
-            let (s, e) = ((k.start as usize).min(w), (k.end as usize).min(w));
-            if s > x {
-                copy(x, s);
-            }
-            x = x.max(e);
-        }
-        if x < w {
-            copy(x, w);
         }
     }
 }
