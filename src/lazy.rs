@@ -117,27 +117,30 @@ impl<T> Receiver<T> {
         self.shared.thread.get_or_init(std::thread::current);
     }
 
+    /// What the channel has now: Some(Some(item)), Some(None) when it is closed, None when it
+    /// is empty. Taking an item ends the sleep said through `asleep`.
+    fn look(&self) -> Option<Option<T>> {
+        match self.rx.try_recv() {
+            Ok(item) => {
+                self.shared.asleep.store(false, Ordering::SeqCst);
+                Some(Some(item))
+            }
+            Err(TryRecvError::Disconnected) => Some(None),
+            Err(TryRecvError::Empty) => None,
+        }
+    }
+
     /// The next item, waiting as long as it takes; None once every sender is gone.
     pub fn recv(&self) -> Option<T> {
         self.register();
         loop {
-            match self.rx.try_recv() {
-                Ok(item) => {
-                    self.shared.asleep.store(false, Ordering::SeqCst);
-                    return Some(item);
-                }
-                Err(TryRecvError::Disconnected) => return None,
-                Err(TryRecvError::Empty) => {}
+            if let Some(got) = self.look() {
+                return got;
             }
             self.shared.asleep.store(true, Ordering::SeqCst);
             // Looked at again after saying so: a send between the two looks wakes the park.
-            match self.rx.try_recv() {
-                Ok(item) => {
-                    self.shared.asleep.store(false, Ordering::SeqCst);
-                    return Some(item);
-                }
-                Err(TryRecvError::Disconnected) => return None,
-                Err(TryRecvError::Empty) => {}
+            if let Some(got) = self.look() {
+                return got;
             }
             if self.shared.senders.load(Ordering::SeqCst) == 0 {
                 // The last sender is going: its `tx` drops in a moment; wait for that.
@@ -168,14 +171,6 @@ impl<T> Receiver<T> {
             }
             std::thread::park_timeout(deadline - now);
         }
-    }
-
-    /// The next item if one is queued.
-    pub fn try_recv(&self) -> Result<T, Wait> {
-        self.rx.try_recv().map_err(|e| match e {
-            TryRecvError::Empty => Wait::Timeout,
-            TryRecvError::Disconnected => Wait::Closed,
-        })
     }
 }
 
