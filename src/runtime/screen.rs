@@ -220,10 +220,9 @@ pub struct Screen<S: Surface> {
     /// Where each of the last frame's timeline rows was (reused between frames).
     old_rows: rustc_hash::FxHashMap<(crate::app::chat::SortKey, u16), u16>,
     prev_timeline: Rect,
-    /// What `cur` holds from the last frame in the timeline's columns, by screen row (0:
-    /// nothing: the row is reset before the next frame), and where that timeline was.
-    cur_stamps: Vec<u64>,
-    cur_timeline: Rect,
+    /// `cur` holds the last frame's timeline rows (`prev_stamps` in `prev_timeline`'s
+    /// columns); the rest of it is reset before the next frame.
+    holds: bool,
     /// Repaint everything on the next frame (after a resize, a suspend or Ctrl+L).
     force: bool,
     /// Frames drawn (diagnostics).
@@ -248,8 +247,7 @@ impl<S: Surface> Screen<S> {
             prev_kept: Default::default(),
             old_rows: Default::default(),
             prev_timeline: Rect::default(),
-            cur_stamps: Vec::new(),
-            cur_timeline: Rect::default(),
+            holds: false,
             force: true,
             frames: 0,
             layer: None,
@@ -283,7 +281,7 @@ impl<S: Surface> Screen<S> {
         if area != self.cur.area {
             self.cur = Buffer::empty(area);
             self.prev = Buffer::empty(area);
-            self.cur_stamps.clear();
+            self.holds = false;
             self.force = true;
             return Ok(true);
         }
@@ -294,7 +292,7 @@ impl<S: Surface> Screen<S> {
     pub fn draw(&mut self, paint: impl FnOnce(&mut Buffer) -> Painted) -> io::Result<()> {
         self.autoresize()?;
         self.cur.reset();
-        self.cur_stamps.clear();
+        self.holds = false;
         let painted = paint(&mut self.cur);
         self.finish(painted, false)
     }
@@ -307,11 +305,18 @@ impl<S: Surface> Screen<S> {
         paint: impl FnOnce(&mut Buffer, HeldRows<'_>) -> Painted,
     ) -> io::Result<()> {
         self.autoresize()?;
-        reset_except(&mut self.cur, self.cur_timeline, &self.cur_stamps);
-        let held = HeldRows {
-            rect: self.cur_timeline,
-            stamps: &self.cur_stamps,
+        let held = if self.holds {
+            HeldRows {
+                rect: self.prev_timeline,
+                stamps: &self.prev_stamps,
+            }
+        } else {
+            HeldRows {
+                rect: Rect::default(),
+                stamps: &[],
+            }
         };
+        reset_except(&mut self.cur, held.rect, held.stamps);
         let painted = paint(&mut self.cur, held);
         self.finish(painted, true)
     }
@@ -425,25 +430,19 @@ impl<S: Surface> Screen<S> {
         }
         // The next frame's buffer is what the terminal showed before this one: its timeline
         // rows found the same already hold this frame's cells; the others are copied over.
-        self.cur_stamps.clear();
-        if hold {
-            self.cur_stamps.resize(rows, 0);
-            let (x0, x1) = (t.x as usize, (t.x + t.width) as usize);
-            let w = self.cur.area.width as usize;
+        let (x0, x1) = (t.x as usize, (t.x + t.width) as usize);
+        let w = self.cur.area.width as usize;
+        self.holds = hold && x1 <= w;
+        if self.holds {
             for (y, stamp) in &painted.stamps {
                 let y = *y as usize;
-                if *stamp == 0 || y >= rows || x1 > w {
-                    continue;
-                }
-                if !self.same.get(y).copied().unwrap_or(false) {
+                if *stamp != 0 && y < rows && !self.same.get(y).copied().unwrap_or(false) {
                     let at = y * w;
                     self.cur.content[at + x0..at + x1]
                         .clone_from_slice(&self.prev.content[at + x0..at + x1]);
                 }
-                self.cur_stamps[y] = *stamp;
             }
         }
-        self.cur_timeline = painted.timeline;
         self.prev_kept.clear();
         self.prev_kept.extend(painted.kept.iter().copied());
         self.prev_lines = painted.lines;
