@@ -126,7 +126,7 @@ impl Rig {
         let mut report = None;
         self.screen
             .draw_held(|buf, held| {
-                ui.hold(held.rect, held.stamps);
+                ui.hold(held.rect, held.stamps, held.kept);
                 let mut f = draw(st, ui, buf);
                 // What is said to be blank is blank.
                 for (at, _) in f
@@ -347,5 +347,75 @@ fn the_held_rows_match_a_frame_drawn_from_scratch_whatever_covers_or_moves_them(
     r.state.open = Some(Peer::Group(OPEN));
     for k in 119..140 {
         step(&mut r, k);
+    }
+}
+
+/// The side panes' kept rows are held in the buffer too: each frame must still equal one drawn
+/// from scratch when what those rows show changes (unread badges, the list reordered, another
+/// tab, a filter keeping fewer rows or none), and when something else is drawn in their place (typing
+/// over the composer's hint, the `:` line over the status line).
+#[test]
+fn the_held_side_rows_match_a_frame_drawn_from_scratch_whatever_replaces_them() {
+    use crossterm::event::KeyCode;
+    use napterm::app::Pane;
+    use napterm::app::state::SidebarTab;
+    let mut r = Rig::new();
+    let mut ms = 20_000;
+    let mut frame = |r: &mut Rig| {
+        ms += 5;
+        r.frame(ms);
+    };
+    for k in 80..90 {
+        arrive(&mut r.state, k, OPEN);
+        frame(&mut r);
+    }
+    // Messages into other chats: their badges count up and the recent list reorders.
+    for (i, g) in [30_101, 30_102, 30_101, 30_103].into_iter().enumerate() {
+        arrive(&mut r.state, 1_000 + i as u64, g);
+        frame(&mut r);
+        arrive(&mut r.state, 90 + i as u64, OPEN);
+        frame(&mut r);
+    }
+    // Typing replaces the composer's hint; erasing brings it back.
+    for c in "ab".chars() {
+        press(&mut r.state, KeyCode::Char(c));
+        frame(&mut r);
+    }
+    assert!(!r.state.composer.is_empty(), "typed into the composer");
+    for _ in 0..2 {
+        press(&mut r.state, KeyCode::Backspace);
+        frame(&mut r);
+    }
+    assert!(r.state.composer.is_empty());
+    // The command line over the status line, and gone.
+    r.state.command_line = Some("quit".into());
+    frame(&mut r);
+    r.state.command_line = None;
+    frame(&mut r);
+    // The sidebar focused: the selection moves over its rows; a filter that matches nothing
+    // leaves a notice where the rows were; another tab.
+    r.state.focus = Pane::Sidebar;
+    frame(&mut r);
+    for _ in 0..3 {
+        press(&mut r.state, KeyCode::Down);
+        frame(&mut r);
+    }
+    // Filters keeping fewer rows: the rows below the last one are left blank.
+    for f in ["3010", "30111"] {
+        r.state.sidebar.filter = f.into();
+        frame(&mut r);
+    }
+    r.state.sidebar.filter = "zzzz 没有的".into();
+    frame(&mut r);
+    r.state.sidebar.filter.clear();
+    frame(&mut r);
+    for tab in [SidebarTab::Friends, SidebarTab::Groups, SidebarTab::Recent] {
+        r.state.sidebar.tab = tab;
+        frame(&mut r);
+    }
+    r.state.focus = Pane::Composer;
+    for k in 100..110 {
+        arrive(&mut r.state, k, OPEN);
+        frame(&mut r);
     }
 }

@@ -333,7 +333,7 @@ impl<S: Surface, H: Host> Loop<S, H> {
         let ui = &mut self.ui;
         let st: &State = state;
         self.screen.draw_held(|buf, held| {
-            ui.hold(held.rect, held.stamps);
+            ui.hold(held.rect, held.stamps, held.kept);
             let mut f = draw(st, ui, buf);
             let painted = screen::painted(&mut f);
             frame = Some(f);

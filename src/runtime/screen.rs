@@ -35,8 +35,11 @@ pub struct Painted {
     /// the timeline's columns.
     pub stamps: Vec<(u16, u64)>,
     /// The side panes' kept rows and their stamps (`ui::Frame::kept`): a row whose place and
-    /// stamp the terminal already shows is not compared again.
+    /// stamp the terminal already shows is not compared again, and the next frame's buffer
+    /// holds them (see `draw_held`).
     pub kept: Vec<(Rect, u64)>,
+    /// Other places known by their stamps (`ui::Frame::sides`): compared like `kept`, not held.
+    pub sides: Vec<(Rect, u64)>,
     /// The pictures on screen and where (drawn as graphics when the terminal has a protocol).
     pub pictures: Vec<Shown<PicAt>>,
 }
@@ -49,6 +52,7 @@ pub fn painted(f: &mut crate::ui::Frame) -> Painted {
         lines: std::mem::take(&mut f.lines),
         stamps: std::mem::take(&mut f.stamps),
         kept: std::mem::take(&mut f.kept),
+        sides: std::mem::take(&mut f.sides),
         pictures: f
             .pictures
             .drain(..)
@@ -221,8 +225,12 @@ pub struct Screen<S: Surface> {
     old_rows: rustc_hash::FxHashMap<(crate::app::chat::SortKey, u16), u16>,
     prev_timeline: Rect,
     /// `cur` holds the last frame's timeline rows (`prev_stamps` in `prev_timeline`'s
-    /// columns); the rest of it is reset before the next frame.
+    /// columns); the rest of it is reset before the next frame but for `held_kept`.
     holds: bool,
+    /// The side panes' kept rows `cur` holds from the last frame (`Painted::kept`).
+    held_kept: Vec<(Rect, u64)>,
+    /// `reset_except`'s spans to leave alone, by row (reused).
+    spans: Vec<(u16, u16, u16)>,
     /// Repaint everything on the next frame (after a resize, a suspend or Ctrl+L).
     force: bool,
     /// Frames drawn (diagnostics).
@@ -248,6 +256,8 @@ impl<S: Surface> Screen<S> {
             old_rows: Default::default(),
             prev_timeline: Rect::default(),
             holds: false,
+            held_kept: Vec::new(),
+            spans: Vec::new(),
             force: true,
             frames: 0,
             layer: None,
@@ -282,6 +292,7 @@ impl<S: Surface> Screen<S> {
             self.cur = Buffer::empty(area);
             self.prev = Buffer::empty(area);
             self.holds = false;
+            self.held_kept.clear();
             self.force = true;
             return Ok(true);
         }
@@ -293,30 +304,29 @@ impl<S: Surface> Screen<S> {
         self.autoresize()?;
         self.cur.reset();
         self.holds = false;
+        self.held_kept.clear();
         let painted = paint(&mut self.cur);
         self.finish(painted, false)
     }
 
-    /// Draws one frame on the last frame's buffer: the timeline's rows keep their cells and
-    /// `paint` is told which (`HeldRows`; the UI takes them with `Ui::hold`), everything else
-    /// is reset. Only what changed reaches the terminal.
+    /// Draws one frame on the last frame's buffer: the timeline's rows and the side panes'
+    /// kept rows keep their cells and `paint` is told which (`HeldRows`; the UI takes them
+    /// with `Ui::hold`), everything else is reset. Only what changed reaches the terminal.
     pub fn draw_held(
         &mut self,
         paint: impl FnOnce(&mut Buffer, HeldRows<'_>) -> Painted,
     ) -> io::Result<()> {
         self.autoresize()?;
-        let held = if self.holds {
-            HeldRows {
-                rect: self.prev_timeline,
-                stamps: &self.prev_stamps,
-            }
-        } else {
-            HeldRows {
-                rect: Rect::default(),
-                stamps: &[],
-            }
+        let held = HeldRows {
+            rect: if self.holds {
+                self.prev_timeline
+            } else {
+                Rect::default()
+            },
+            stamps: if self.holds { &self.prev_stamps } else { &[] },
+            kept: &self.held_kept,
         };
-        reset_except(&mut self.cur, held.rect, held.stamps);
+        reset_except(&mut self.cur, &held, &mut self.spans);
         let painted = paint(&mut self.cur, held);
         self.finish(painted, true)
     }
@@ -405,7 +415,7 @@ impl<S: Surface> Screen<S> {
         for (y, _) in self.same.iter().enumerate().filter(|(_, s)| **s) {
             know(&mut self.known, y as u16, t.x..t.x + t.width);
         }
-        for (r, stamp) in &painted.kept {
+        for (r, stamp) in painted.kept.iter().chain(&painted.sides) {
             if self.prev_kept.get(r) == Some(stamp) {
                 for y in r.y..r.y + r.height {
                     know(&mut self.known, y, r.x..r.x + r.width);
@@ -443,8 +453,27 @@ impl<S: Surface> Screen<S> {
                 }
             }
         }
+        // Its kept rows too: those the terminal showed already are there.
+        self.held_kept.clear();
+        if hold {
+            for (kept, stamp) in &painted.kept {
+                let r = kept.intersection(self.cur.area);
+                if r.is_empty() {
+                    continue;
+                }
+                if self.prev_kept.get(kept) != Some(stamp) {
+                    for y in r.top()..r.bottom() {
+                        let at = y as usize * w;
+                        let (a, b) = (at + r.x as usize, at + r.right() as usize);
+                        self.cur.content[a..b].clone_from_slice(&self.prev.content[a..b]);
+                    }
+                }
+                self.held_kept.push((r, *stamp));
+            }
+        }
         self.prev_kept.clear();
-        self.prev_kept.extend(painted.kept.iter().copied());
+        self.prev_kept
+            .extend(painted.kept.iter().chain(&painted.sides).copied());
         self.prev_lines = painted.lines;
         self.prev_timeline = painted.timeline;
         self.frames += 1;
@@ -483,29 +512,48 @@ fn overlaps(r: &Rect, rows: &std::ops::Range<u16>) -> bool {
 }
 
 /// Sets the visible cells of a placed picture to `cell`.
-/// The timeline rows a frame starts with (see `Screen::draw_held`): by screen row, the stamp
-/// of the cells each holds in the columns of `rect` (0: none).
+/// What a frame's buffer starts with (see `Screen::draw_held`): the timeline's rows, by screen
+/// row the stamp of the cells each holds in the columns of `rect` (0: none), and the side
+/// panes' kept rows by place and stamp.
 #[derive(Debug, Clone, Copy)]
 pub struct HeldRows<'a> {
     pub rect: Rect,
     pub stamps: &'a [u64],
+    pub kept: &'a [(Rect, u64)],
 }
 
-/// Resets `buf` but for the cells of `rect` on rows with a stamp.
-fn reset_except(buf: &mut Buffer, rect: Rect, stamps: &[u64]) {
+/// Resets `buf` but for the cells `held` says it holds (`spans` is scratch space).
+fn reset_except(buf: &mut Buffer, held: &HeldRows<'_>, spans: &mut Vec<(u16, u16, u16)>) {
     let w = buf.area.width as usize;
-    let r = rect.intersection(buf.area);
-    for (y, row) in buf.content.chunks_mut(w.max(1)).enumerate() {
-        let held = !r.is_empty()
-            && (r.y as usize..(r.y + r.height) as usize).contains(&y)
-            && stamps.get(y).is_some_and(|s| *s != 0);
-        if held {
-            let (a, b) = (r.x as usize, (r.x + r.width) as usize);
-            row[..a].iter_mut().for_each(Cell::reset);
-            row[b..].iter_mut().for_each(Cell::reset);
-        } else {
-            row.iter_mut().for_each(Cell::reset);
+    let r = held.rect.intersection(buf.area);
+    // (row, from, to) of every held span, in order.
+    spans.clear();
+    if !r.is_empty() {
+        for y in r.top()..r.bottom() {
+            if held.stamps.get(y as usize).is_some_and(|s| *s != 0) {
+                spans.push((y, r.left(), r.right()));
+            }
         }
+    }
+    for (k, _) in held.kept {
+        let k = k.intersection(buf.area);
+        for y in k.top()..k.bottom() {
+            spans.push((y, k.left(), k.right()));
+        }
+    }
+    spans.sort_unstable();
+    let mut next = spans.iter().peekable();
+    for (y, row) in buf.content.chunks_mut(w.max(1)).enumerate() {
+        let mut x = 0;
+        while let Some(&&(_, a, b)) = next.peek().filter(|s| s.0 as usize == y) {
+            let (a, b) = ((a as usize).max(x), (b as usize).min(w));
+            if a > x {
+                row[x..a].iter_mut().for_each(Cell::reset);
+            }
+            x = x.max(b);
+            next.next();
+        }
+        row[x.min(w)..].iter_mut().for_each(Cell::reset);
     }
 }
 
@@ -664,6 +712,7 @@ mod tests {
                     lines: vec![],
                     stamps: vec![],
                     kept: vec![],
+                    sides: vec![],
                     pictures: vec![],
                 }
             }
@@ -705,6 +754,7 @@ mod tests {
                 lines: vec![],
                 stamps: vec![],
                 kept: vec![],
+                sides: vec![],
                 pictures: vec![((PicKey("p".into()), (4, 3)), place)],
             }
         }
@@ -787,6 +837,7 @@ mod tests {
                 lines: vec![],
                 stamps: vec![],
                 kept: vec![],
+                sides: vec![],
                 pictures: vec![],
             }
         };

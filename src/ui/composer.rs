@@ -10,6 +10,7 @@ use crate::app::action::Pane;
 use crate::app::composer::CompletionKind;
 use crate::app::state::State;
 
+use super::held::HeldRects;
 use super::kept::KeptRows;
 use super::paint;
 use super::popup::{entry_style, frame};
@@ -52,7 +53,7 @@ pub fn composer(
     theme: &Theme,
     area: Rect,
     kept: &mut ComposerKept,
-    buf: &mut Buffer,
+    (buf, held): (&mut Buffer, &mut HeldRects),
 ) -> Option<Position> {
     if area.height < 2 || area.width < 2 {
         return None;
@@ -80,12 +81,17 @@ pub fn composer(
         theme.composer_hint
     };
     let rule_at = Rect::new(area.x, area.y, area.width, 1);
-    kept.rule
-        .put(0, rule_at, buf, (label, style), |(label, style), buf| {
+    kept.rule.put(
+        0,
+        rule_at,
+        (&mut *buf, &mut *held),
+        (label, style),
+        |(label, style), buf| {
             let fill = (area.width as usize).saturating_sub(2 + width(label));
             let rule = format!("──{label}{}", "─".repeat(fill));
             paint::set_stringn(buf, area.x, area.y, &rule, area.width as usize, *style);
-        });
+        },
+    );
     let text_area = Rect::new(area.x, area.y + 1, area.width, area.height - 1);
     if state.composer.is_empty() {
         let hint = if state.open.is_none() {
@@ -100,7 +106,7 @@ pub fn composer(
         kept.hint.put(
             0,
             hint_at,
-            buf,
+            (&mut *buf, &mut *held),
             (hint, theme.help_text),
             |(hint, style), buf| {
                 paint::set_stringn(
@@ -115,6 +121,7 @@ pub fn composer(
         );
         return focused.then_some(Position::new(text_area.x, text_area.y));
     }
+    held.clear_under(buf, text_area);
     let mut ta = state.composer.textarea.clone();
     ta.set_style(theme.composer);
     ta.set_cursor_line_style(Style::new());

@@ -6,6 +6,9 @@
 //! again; any other held row is overwritten in full or reset before it is drawn. Everything
 //! else in the buffer was reset as before. Whoever draws in the timeline's place instead (the
 //! welcome text, a notice, another layout) resets the held rows first ([`Held::reset`]).
+//!
+//! The side panes' kept rows (see `kept`) are held the same way, known by their stamps
+//! ([`HeldRects`]): a kept row that shows the same is neither reset nor copied in again.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -73,6 +76,71 @@ pub fn reset_cells(buf: &mut Buffer, rect: Rect, y: u16) {
     }
 }
 
+/// The side panes' kept rows a frame's buffer holds from the last one: where, and the stamp
+/// of the cells there (stamps are unique, so a kept row knows its cells by its stamp).
+///
+/// A held row is *taken* by the kept row that shows it again (nothing to copy or reset), or
+/// reset: by the kept row painted in its place, before anything else is painted over it
+/// ([`HeldRects::clear_under`]), or at the end of the frame ([`HeldRects::reset`]) when
+/// nothing drew there.
+#[derive(Debug, Default)]
+pub struct HeldRects {
+    /// Sorted by stamp; taken or reset rows are removed.
+    rows: Vec<(u64, Rect)>,
+    /// The layout the rows were drawn in (another layout resets them all).
+    pub areas: Option<crate::ui::Areas>,
+}
+
+impl HeldRects {
+    /// Says what the buffer holds: kept rows by place and stamp.
+    pub fn set(&mut self, rows: &[(Rect, u64)]) {
+        self.rows.clear();
+        self.rows.extend(rows.iter().map(|(r, s)| (*s, *r)));
+        self.rows.sort_unstable_by_key(|(s, _)| *s);
+    }
+
+    /// Whether the buffer holds the row stamped `stamp` at `at`; it is taken either way
+    /// (the caller copies or paints over `at`, a held row elsewhere is reset first).
+    pub fn take(&mut self, buf: &mut Buffer, stamp: u64, at: Rect) -> bool {
+        let Ok(i) = self.rows.binary_search_by_key(&stamp, |(s, _)| *s) else {
+            return false;
+        };
+        let (_, r) = self.rows.remove(i);
+        if r == at {
+            return true;
+        }
+        reset_rect(buf, r);
+        false
+    }
+
+    /// Resets the held rows that `rect` overlaps (something is painted there).
+    pub fn clear_under(&mut self, buf: &mut Buffer, rect: Rect) {
+        if self.rows.is_empty() {
+            return;
+        }
+        self.rows.retain(|(_, r)| {
+            let hit = r.intersects(rect);
+            if hit {
+                reset_rect(buf, *r);
+            }
+            !hit
+        });
+    }
+
+    /// Resets every held row not taken and forgets them.
+    pub fn reset(&mut self, buf: &mut Buffer) {
+        for (_, r) in self.rows.drain(..) {
+            reset_rect(buf, r);
+        }
+    }
+}
+
+fn reset_rect(buf: &mut Buffer, r: Rect) {
+    for y in r.top()..r.bottom() {
+        reset_cells(buf, r, y);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -96,5 +164,33 @@ mod tests {
             .collect();
         assert_eq!(rows, vec!["ab   f", "abcdef", "ab   f"]);
         assert_eq!(held.at(0), 0);
+    }
+
+    #[test]
+    fn held_rects_are_taken_by_their_stamp_in_place_else_reset() {
+        let mut buf = Buffer::empty(Rect::new(0, 0, 4, 3));
+        for y in 0..3 {
+            buf.set_string(0, y, "abcd", Style::default());
+        }
+        let row = |y| Rect::new(0, y, 4, 1);
+        let mut held = HeldRects::default();
+        held.set(&[(row(2), 30), (row(0), 10), (row(1), 20)]);
+        // In place: kept as it is.
+        assert!(held.take(&mut buf, 10, row(0)));
+        // Taken elsewhere: the held row is reset.
+        assert!(!held.take(&mut buf, 20, Rect::new(0, 2, 4, 1)));
+        // Unknown stamp: not held.
+        assert!(!held.take(&mut buf, 99, row(0)));
+        let text = |buf: &Buffer| -> Vec<String> {
+            (0..3)
+                .map(|y| (0..4).map(|x| buf[(x, y)].symbol().to_string()).collect())
+                .collect()
+        };
+        assert_eq!(text(&buf), vec!["abcd", "    ", "abcd"]);
+        held.clear_under(&mut buf, Rect::new(3, 2, 1, 1));
+        assert_eq!(text(&buf), vec!["abcd", "    ", "    "]);
+        held.set(&[(row(0), 10)]);
+        held.reset(&mut buf);
+        assert_eq!(text(&buf), vec!["    ", "    ", "    "]);
     }
 }

@@ -2,7 +2,8 @@
 //! whose key and place are unchanged is copied into the frame instead of painted again.
 //!
 //! A row is painted on reset cells, so its cells are what a fresh buffer gets, and copied in
-//! whole; the runtime paints every frame into a reset buffer.
+//! whole. When the frame's buffer still holds the row's cells from the last frame (see
+//! `held::HeldRects`), it is not copied at all.
 
 use std::cell::Cell as Counter;
 use std::ops::Range;
@@ -10,6 +11,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use ratatui::buffer::{Buffer, Cell};
 use ratatui::layout::Rect;
+
+use super::held::HeldRects;
 
 /// Stamps of kept rows: unique in the process (a row painted again gets a new one), so the
 /// screen can tell a row it already shows at the same place (see `Frame::kept`).
@@ -68,11 +71,11 @@ impl<K> KeptRows<K> {
         &mut self,
         slot: usize,
         at: Rect,
-        buf: &mut Buffer,
+        (buf, held): (&mut Buffer, &mut HeldRects),
         same: impl FnOnce(&K) -> bool,
         paint: impl FnOnce(&mut Buffer) -> K,
     ) {
-        if let Some(place) = self.copy(slot, at, buf, same) {
+        if let Some(place) = self.copy(slot, at, buf, held, same) {
             let key = paint(buf);
             self.keep(slot, place, key, buf);
         }
@@ -84,30 +87,32 @@ impl<K> KeptRows<K> {
         &mut self,
         slot: usize,
         at: Rect,
-        buf: &mut Buffer,
+        (buf, held): (&mut Buffer, &mut HeldRects),
         key: K,
         paint: impl FnOnce(&K, &mut Buffer),
     ) where
         K: PartialEq,
     {
-        if let Some(place) = self.copy(slot, at, buf, |k| *k == key) {
+        if let Some(place) = self.copy(slot, at, buf, held, |k| *k == key) {
             paint(&key, buf);
             self.keep(slot, place, key, buf);
         }
     }
 
-    /// Copies the kept row in if it is still right (`None`); else resets the row's cells for
-    /// painting and says where they are (nowhere when the row is off the buffer: painted, not
-    /// kept).
+    /// Copies the kept row in if it is still right and the buffer does not hold it already
+    /// (`None`); else resets the row's cells for painting and says where they are (nowhere
+    /// when the row is off the buffer: painted, not kept).
     fn copy(
         &mut self,
         slot: usize,
         at: Rect,
         buf: &mut Buffer,
+        held: &mut HeldRects,
         same: impl FnOnce(&K) -> bool,
     ) -> Option<Option<(Rect, Range<usize>)>> {
         let at = at.intersection(buf.area);
         if at.height == 0 || at.width == 0 {
+            held.clear_under(buf, at);
             return Some(None);
         }
         let at = Rect { height: 1, ..at };
@@ -120,11 +125,18 @@ impl<K> KeptRows<K> {
             && k.at == at
             && same(&k.key)
         {
-            buf.content[range].clone_from_slice(&k.cells);
+            if !held.take(buf, k.stamp, at) {
+                held.clear_under(buf, at);
+                buf.content[range].clone_from_slice(&k.cells);
+            }
             k.drawn = frame();
             return None;
         }
-        self.rows[slot] = None;
+        if let Some(k) = self.rows[slot].take() {
+            // Its cells, if the buffer holds them, are reset or painted over now.
+            held.take(buf, k.stamp, at);
+        }
+        held.clear_under(buf, at);
         buf.content[range.clone()].fill(Cell::EMPTY);
         Some(Some((at, range)))
     }
@@ -184,7 +196,7 @@ mod tests {
             kept.row(
                 0,
                 at,
-                &mut buf,
+                (&mut buf, &mut HeldRects::default()),
                 |k| k == text,
                 |b| {
                     calls += 1;

@@ -43,6 +43,8 @@ pub struct Ui {
     sidebar: panes::SidebarKept,
     panes: panes::PanesKept,
     composer: composer::ComposerKept,
+    /// The kept rows the frame's buffer holds from the last frame.
+    rects: held::HeldRects,
 }
 
 impl Ui {
@@ -55,14 +57,16 @@ impl Ui {
             sidebar: Default::default(),
             panes: Default::default(),
             composer: Default::default(),
+            rects: Default::default(),
         }
     }
 
-    /// Says which timeline rows the next frame's buffer holds from the last one (see `held`):
-    /// `stamps` by screen row, in the columns of `rect`. Frames drawn on a reset buffer say
-    /// nothing.
-    pub fn hold(&mut self, rect: Rect, stamps: &[u64]) {
+    /// Says what the next frame's buffer holds from the last one (see `held`): timeline rows
+    /// by `stamps` (by screen row, in the columns of `rect`), and the side panes' `kept` rows
+    /// (`Frame::kept`). Frames drawn on a reset buffer say nothing.
+    pub fn hold(&mut self, rect: Rect, stamps: &[u64], kept: &[(Rect, u64)]) {
         self.timeline.held.set(rect, stamps);
+        self.rects.set(kept);
     }
 }
 
@@ -82,6 +86,9 @@ pub struct Frame {
     /// their stamps: the same stamp at the same place means the same cells. Empty when
     /// something was drawn over them (a popup, the completion menu).
     pub kept: Vec<(Rect, u64)>,
+    /// Other places beside the timeline known by what they show (blank rows, borders), with
+    /// stamps like `kept`'s; empty when `kept` is.
+    pub sides: Vec<(Rect, u64)>,
     /// The timeline's pictures on screen and where.
     pub pictures: Vec<picture::PictureAt>,
 }
@@ -171,12 +178,15 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
         sidebar,
         panes: kept,
         composer: composer_kept,
+        rects,
     } = ui;
     cache.clock_ms = *clock_ms;
     kept::begin_frame();
     let theme = &*theme;
     if full.width < MIN_WIDTH || full.height < MIN_HEIGHT {
         cache.held.reset(buf);
+        rects.reset(buf);
+        rects.areas = None;
         too_small(full, theme, buf);
         return Frame {
             report: FrameReport::default(),
@@ -185,6 +195,7 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
             lines: Vec::new(),
             stamps: Vec::new(),
             kept: Vec::new(),
+            sides: Vec::new(),
             pictures: Vec::new(),
         };
     }
@@ -193,6 +204,11 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
         // Held rows of another layout, or the timeline's place drawn otherwise: reset before
         // anything is painted over them.
         cache.held.reset(buf);
+    }
+    let covered = state.popup.is_some() || state.composer.completion.is_some();
+    if rects.areas != Some(a) || covered {
+        // Kept rows of another layout, or under what is drawn over the panes: reset first.
+        rects.reset(buf);
     }
     // Rows beside the timeline known by what they show (see `Frame::kept`).
     let mut sides: Vec<(Rect, u64)> = Vec::new();
@@ -203,7 +219,7 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
         ..View::default()
     };
     if let Some(s) = a.sidebar {
-        let out = panes::sidebar(state, theme, s, sidebar, buf);
+        let out = panes::sidebar(state, theme, s, sidebar, buf, rects);
         view.sidebar_area = out.list;
         view.sidebar_rows = out.rows;
         view.sidebar_height = out.list.height;
@@ -232,7 +248,7 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
         view.members_rows = out.rows;
         view.members_height = out.list.height;
     }
-    panes::header(state, theme, a.header, kept, buf);
+    panes::header(state, theme, a.header, kept, (&mut *buf, &mut *rects));
     let mut frame = Frame {
         report: FrameReport::default(),
         cursor: None,
@@ -240,6 +256,7 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
         lines: Vec::new(),
         stamps: Vec::new(),
         kept: Vec::new(),
+        sides: Vec::new(),
         pictures: Vec::new(),
     };
     cache.shares_rows = a.timeline.width < full.width;
@@ -259,11 +276,20 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
         }
         None => welcome(state, theme, a.timeline, buf),
     }
-    frame.cursor = composer::composer(state, theme, a.composer, composer_kept, buf);
+    frame.cursor = composer::composer(
+        state,
+        theme,
+        a.composer,
+        composer_kept,
+        (&mut *buf, &mut *rects),
+    );
     composer::completion(state, theme, a.composer, buf);
-    if let Some(c) = panes::status(state, theme, a.status, kept, buf) {
+    if let Some(c) = panes::status(state, theme, a.status, kept, (&mut *buf, &mut *rects)) {
         frame.cursor = Some(Position::new(c.0, c.1));
     }
+    // Held rows no kept row took: nothing drew there this frame.
+    rects.reset(buf);
+    rects.areas = Some(a);
     if let Some(p) = &state.popup {
         frame.cursor = popup::draw(state, theme, p, full, buf, &mut view);
     }
@@ -271,7 +297,7 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
         frame.stamps.clear();
     } else {
         frame
-            .kept
+            .sides
             .extend(sides.into_iter().filter(|(r, _)| !r.is_empty()));
         sidebar.shown(&mut frame.kept);
         kept.shown(&mut frame.kept);

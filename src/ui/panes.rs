@@ -11,6 +11,7 @@ use crate::app::sidebar::{self, ChatRow, SidebarRow};
 use crate::app::state::{SidebarTab, State, Tone};
 use crate::onebot::{ConnState, Peer, Role};
 
+use super::held::HeldRects;
 use super::kept::KeptRows;
 use super::paint;
 use super::sanitize::sanitize_line;
@@ -93,6 +94,7 @@ pub fn sidebar(
     area: Rect,
     kept: &mut SidebarKept,
     buf: &mut Buffer,
+    held: &mut HeldRects,
 ) -> SidebarOut {
     let focused = state.focus == Pane::Sidebar;
     let mut out = SidebarOut {
@@ -108,7 +110,7 @@ pub fn sidebar(
     kept.tabs.row(
         0,
         Rect::new(area.x, area.y, area.width, 1),
-        buf,
+        (&mut *buf, &mut *held),
         |k| *k == tabs_key,
         |buf| {
             tabs(tab, theme, area, buf);
@@ -129,7 +131,7 @@ pub fn sidebar(
     kept.filter.row(
         0,
         Rect::new(area.x, filter_y, area.width, 1),
-        buf,
+        (&mut *buf, &mut *held),
         |(ty, t, s)| *ty == typed && t == ftext && *s == fstyle,
         |buf| {
             if typed {
@@ -168,7 +170,7 @@ pub fn sidebar(
                 kept.list.row(
                     i - start,
                     at,
-                    buf,
+                    (&mut *buf, &mut *held),
                     |k| matches!(k, ListLook::Heading(kt, ks) if kt == t && *ks == style),
                     |buf| {
                         put(buf, list.x, y, &sanitize_line(t), list.width, style);
@@ -198,15 +200,16 @@ pub fn sidebar(
                     matches!(k, ListLook::Chat(l)
                         if l.row == *c && l.base == base && l.badge == badge && l.selected == selected)
                 };
-                kept.list.row(i - start, at, buf, look, |buf| {
-                    chat_row(buf, c, at, base, if selected { base } else { badge });
-                    ListLook::Chat(ChatLook {
-                        row: c.clone(),
-                        base,
-                        badge,
-                        selected,
-                    })
-                });
+                kept.list
+                    .row(i - start, at, (&mut *buf, &mut *held), look, |buf| {
+                        chat_row(buf, c, at, base, if selected { base } else { badge });
+                        ListLook::Chat(ChatLook {
+                            row: c.clone(),
+                            base,
+                            badge,
+                            selected,
+                        })
+                    });
                 out.rows.push((y, sel_idx));
                 sel_idx += 1;
             }
@@ -222,6 +225,7 @@ pub fn sidebar(
         } else {
             "没有匹配"
         };
+        held.clear_under(buf, list);
         put(
             buf,
             list.x + 1,
@@ -284,12 +288,19 @@ fn role_name(r: Role) -> &'static str {
 }
 
 /// The header of the message pane.
-pub fn header(state: &State, theme: &Theme, area: Rect, kept: &mut PanesKept, buf: &mut Buffer) {
+pub fn header(
+    state: &State,
+    theme: &Theme,
+    area: Rect,
+    kept: &mut PanesKept,
+    (buf, held): (&mut Buffer, &mut HeldRects),
+) {
     let texts = state.open.map(|peer| header_texts(state, peer));
     let key = (texts, theme.header, theme.header_detail);
-    kept.header.put(0, area, buf, key, |(texts, ..), buf| {
-        paint_header(texts.as_ref(), theme, area, buf);
-    });
+    kept.header
+        .put(0, area, (buf, held), key, |(texts, ..), buf| {
+            paint_header(texts.as_ref(), theme, area, buf);
+        });
 }
 
 /// The open chat's name and what the header says about it.
@@ -619,9 +630,10 @@ pub fn status(
     theme: &Theme,
     area: Rect,
     kept: &mut PanesKept,
-    buf: &mut Buffer,
+    (buf, held): (&mut Buffer, &mut HeldRects),
 ) -> Option<(u16, u16)> {
     if let Some(line) = &state.command_line {
+        held.clear_under(buf, area);
         buf.set_style(area, theme.status);
         let text = format!(":{line}");
         let w = put(buf, area.x, area.y, &text, area.width, theme.composer);
@@ -673,7 +685,7 @@ pub fn status(
         hints: hints(state),
         styles: [theme.status, theme.unread_badge, theme.status_error],
     };
-    kept.status.put(0, area, buf, look, |look, buf| {
+    kept.status.put(0, area, (buf, held), look, |look, buf| {
         paint_status(look, area, buf);
     });
     None
