@@ -3,7 +3,8 @@
 //!
 //! A batch closes after [`WINDOW`] or [`MAX_BATCH`] writes, whichever comes first, so a write is
 //! committed (and survives `kill -9`) at most about a tenth of a second after it reached this
-//! thread. Writes do not wake the thread while it gathers a batch ([`crate::lazy`]); a flush
+//! thread; under a flood (the last batch held [`FLOOD_BATCH`] writes or more) after
+//! [`FLOOD_WINDOW`], as a commit costs more than the writes it takes. Writes do not wake the thread while it gathers a batch ([`crate::lazy`]); a flush
 //! and the shutdown do. A failure that stops writing (read-only, full, damaged) is reported once through the fault
 //! callback, and again only after writing had recovered in between; every failure is logged.
 
@@ -23,6 +24,21 @@ use super::row::NoticeLine;
 
 /// The longest a write waits for others to share its commit.
 pub const WINDOW: Duration = Duration::from_millis(100);
+
+/// How long a batch gathers after one of [`FLOOD_BATCH`] writes or more (see [`window_after`]).
+pub const FLOOD_WINDOW: Duration = Duration::from_millis(400);
+
+/// A batch this big says a flood is on.
+pub const FLOOD_BATCH: usize = 16;
+
+/// How long the next batch gathers, given how many writes the last one held.
+pub fn window_after(last_writes: usize) -> Duration {
+    if last_writes >= FLOOD_BATCH {
+        FLOOD_WINDOW
+    } else {
+        WINDOW
+    }
+}
 
 /// The most writes one commit takes.
 pub const MAX_BATCH: usize = 16_384;
@@ -179,12 +195,13 @@ impl Writer {
     }
 
     fn run(mut self, rx: lazy::Receiver<Op>) {
+        let mut last = 0;
         loop {
             let Some(first) = rx.recv() else {
                 return; // every sender is gone: nothing more can come
             };
             let mut batch = vec![first];
-            let deadline = Instant::now() + WINDOW;
+            let deadline = Instant::now() + window_after(last);
             let mut disconnected = false;
             while batch.len() < MAX_BATCH
                 && !matches!(batch.last(), Some(Op::Flush(_) | Op::Shutdown))
@@ -198,6 +215,7 @@ impl Writer {
                     }
                 }
             }
+            last = batch.len();
             let stop = self.commit(batch);
             if stop || disconnected {
                 let _ = self.conn.execute_batch("PRAGMA optimize");
@@ -325,6 +343,14 @@ mod tests {
         let (conn, _) =
             super::super::open::open_writer(&path, super::super::open::Mode::Create).expect("open");
         (conn, path)
+    }
+
+    #[test]
+    fn a_flood_gathers_longer_batches() {
+        assert_eq!(window_after(0), WINDOW);
+        assert_eq!(window_after(FLOOD_BATCH - 1), WINDOW);
+        assert_eq!(window_after(FLOOD_BATCH), FLOOD_WINDOW);
+        assert!(FLOOD_WINDOW > WINDOW);
     }
 
     #[test]
