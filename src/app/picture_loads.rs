@@ -34,11 +34,8 @@ fn wanted(state: &State) -> Vec<Want> {
     if width == 0 {
         return Vec::new();
     }
-    let visible = state
-        .view
-        .timeline_entries
-        .iter()
-        .filter_map(|k| chat.timeline.get(*k));
+    // The entries on screen are a run of the timeline: walked, not looked up one by one.
+    let visible = chat.timeline.between(*first, *last);
     let above = chat.timeline.before(*first).take(NEAR);
     let below = chat.timeline.after(*last).take(NEAR);
     let mut out = Vec::new();
