@@ -29,7 +29,7 @@ pub const WINDOW: Duration = Duration::from_millis(100);
 pub const FLOOD_WINDOW: Duration = Duration::from_millis(400);
 
 /// A batch this big says a flood is on.
-pub const FLOOD_BATCH: usize = 16;
+pub const FLOOD_BATCH: usize = 4;
 
 /// How long the next batch gathers, given how many writes the last one held.
 pub fn window_after(last_writes: usize) -> Duration {
