@@ -470,6 +470,8 @@ impl<S: Surface> Screen<S> {
                 }
                 self.held_kept.push((r, *stamp));
             }
+            // In screen order, as `reset_except` walks them.
+            self.held_kept.sort_unstable_by_key(|(r, _)| (r.y, r.x));
         }
         self.prev_kept.clear();
         self.prev_kept
@@ -526,22 +528,30 @@ pub struct HeldRows<'a> {
 fn reset_except(buf: &mut Buffer, held: &HeldRows<'_>, spans: &mut Vec<(u16, u16, u16)>) {
     let w = buf.area.width as usize;
     let r = held.rect.intersection(buf.area);
-    // (row, from, to) of every held span, in order.
+    // (row, from, to) of every held span, in order: the timeline's rows merged with the kept
+    // rows (one row high each, in screen order: see `finish`).
     spans.clear();
-    if !r.is_empty() {
-        for y in r.top()..r.bottom() {
-            if held.stamps.get(y as usize).is_some_and(|s| *s != 0) {
-                spans.push((y, r.left(), r.right()));
+    let mut kept = held
+        .kept
+        .iter()
+        .map(|(k, _)| k.intersection(buf.area))
+        .peekable();
+    for y in 0..buf.area.height {
+        while let Some(k) = kept.next_if(|k| k.y <= y) {
+            for ky in k.top()..k.bottom() {
+                spans.push((ky, k.left(), k.right()));
             }
         }
-    }
-    for (k, _) in held.kept {
-        let k = k.intersection(buf.area);
-        for y in k.top()..k.bottom() {
-            spans.push((y, k.left(), k.right()));
+        if !r.is_empty()
+            && (r.top()..r.bottom()).contains(&y)
+            && held.stamps.get(y as usize).is_some_and(|s| *s != 0)
+        {
+            spans.push((y, r.left(), r.right()));
         }
     }
-    spans.sort_unstable();
+    if !spans.is_sorted() {
+        spans.sort_unstable();
+    }
     let mut next = spans.iter().peekable();
     for (y, row) in buf.content.chunks_mut(w.max(1)).enumerate() {
         let mut x = 0;
