@@ -77,6 +77,28 @@ pub fn set_string(buf: &mut Buffer, x: u16, y: u16, s: &str, style: Style) -> (u
     set_stringn(buf, x, y, s, usize::MAX, style)
 }
 
+/// `buf.set_line(x, y, line, max_width)`: each span as `set_stringn` above writes it.
+pub fn set_line(
+    buf: &mut Buffer,
+    x: u16,
+    y: u16,
+    line: &ratatui::text::Line<'_>,
+    max_width: u16,
+) -> (u16, u16) {
+    let mut remaining = max_width;
+    let mut x = x;
+    for span in line {
+        if remaining == 0 {
+            break;
+        }
+        let style = line.style.patch(span.style);
+        let (end, _) = set_stringn(buf, x, y, &span.content, remaining as usize, style);
+        remaining = remaining.saturating_sub(end.saturating_sub(x));
+        x = end;
+    }
+    (x, y)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -150,6 +172,30 @@ mod tests {
         {
             same(s, 3, usize::MAX);
             same(s, 4, 5);
+        }
+    }
+
+    #[test]
+    fn a_line_is_written_as_set_line_writes_it() {
+        use ratatui::text::{Line, Span};
+        let line = Line::from(vec![
+            Span::styled("23:57 ", Style::new().fg(Color::Indexed(244))),
+            Span::styled("迷路的锈铁（…", Style::new().add_modifier(Modifier::BOLD)),
+            Span::raw(" │ "),
+            Span::raw("PTM001 压力测试：快速 🔕 e\u{301} scroll"),
+        ])
+        .style(Style::new().bg(Color::Blue));
+        for (x, max) in [(2, 50), (3, 5), (2, 0), (5, 100), (4, 21)] {
+            let area = Rect::new(2, 1, 48, 2);
+            let mut a = Buffer::empty(area);
+            let mut b = a.clone();
+            assert_eq!(
+                a.set_line(x, 2, &line, max),
+                set_line(&mut b, x, 2, &line, max)
+            );
+            for (ca, cb) in a.content.iter().zip(&b.content) {
+                assert_eq!((ca.symbol(), ca), (cb.symbol(), cb), "at {x} max {max}");
+            }
         }
     }
 

@@ -29,6 +29,8 @@ struct Cached {
     /// first drawn; kept only while the entry is on screen, so memory follows the window. Each
     /// with its stamp (see [`TimelineOut::stamps`]).
     cells: Vec<Option<(u64, Box<[Cell]>)>>,
+    /// The frame that last drew it (`TimelineCache::frame`).
+    drawn: u64,
 }
 
 /// The stamp of a timeline row left blank (no text, default cells).
@@ -60,11 +62,13 @@ struct Follow {
 /// Layout cache for timelines (owned by the UI, outside the app state).
 #[derive(Default)]
 pub struct TimelineCache {
-    map: FxHashMap<(Peer, SortKey), Cached>,
-    /// The entries holding cells (those drawn last frame).
-    celled: Vec<(Peer, SortKey)>,
-    /// This frame's drawn entries (reused between frames).
-    drawn: Vec<(Peer, SortKey)>,
+    /// The entries on screen in the last frame, and those looked at in this one: few, so
+    /// their table stays in the processor's cache (a lookup in the big one misses it).
+    hot: CacheMap,
+    /// Every other entry laid out, without cells.
+    map: CacheMap,
+    /// Frames drawn (marks the hot entries drawn in this one).
+    frame: u64,
     /// A one-row buffer the cells are measured in (reused).
     scratch: Option<Buffer>,
     /// The last stamp given to a row's cells.
@@ -300,7 +304,8 @@ fn measure(scratch: &mut Option<Buffer>, line: &Line<'_>, w: u16) -> Box<[Cell]>
         scratch.resize(area);
     }
     scratch.reset();
-    scratch.set_line(0, 0, line, w);
+    // Graphemes segmented only where a character may join another (see `paint`).
+    super::paint::set_line(scratch, 0, 0, line, w);
     scratch.content.clone().into_boxed_slice()
 }
 
@@ -336,6 +341,20 @@ fn unstamp(stamps: &mut [(u16, u64)], y: u16) {
     }
 }
 
+type CacheMap = FxHashMap<(Peer, SortKey), Cached>;
+
+/// Entry `k`'s cache, moved from `cold` to `hot` if it was there.
+fn hot_entry<'a>(
+    hot: &'a mut CacheMap,
+    cold: &mut CacheMap,
+    k: (Peer, SortKey),
+) -> Option<&'a mut Cached> {
+    match hot.entry(k) {
+        std::collections::hash_map::Entry::Occupied(e) => Some(e.into_mut()),
+        std::collections::hash_map::Entry::Vacant(e) => Some(e.insert(cold.remove(&k)?)),
+    }
+}
+
 impl TimelineCache {
     /// An entry's rows: from the cache while the width and the versions they were made at hold.
     fn rows_of(
@@ -348,7 +367,7 @@ impl TimelineCache {
         // The app bumps these whenever anything the rows show changes; nothing else is compared.
         let names = ctx.state.contacts.version;
         let k = (chat.peer, e.key);
-        if let Some(c) = self.map.get(&k)
+        if let Some(c) = self.cached(k)
             && c.width == w
             && c.version == e.version
             && c.names == names
@@ -356,10 +375,7 @@ impl TimelineCache {
             return c.rows.clone();
         }
         let rows = Rc::new(entry_rows(ctx, e, w));
-        if self.map.len() > 20_000 {
-            self.map.clear();
-        }
-        self.map.insert(
+        self.hot.insert(
             k,
             Cached {
                 width: w,
@@ -367,9 +383,15 @@ impl TimelineCache {
                 names,
                 rows: rows.clone(),
                 cells: Vec::new(),
+                drawn: 0,
             },
         );
         rows
+    }
+
+    /// An entry's cache, made hot.
+    fn cached(&mut self, k: (Peer, SortKey)) -> Option<&mut Cached> {
+        hot_entry(&mut self.hot, &mut self.map, k)
     }
 
     /// An entry's block: day separator, read marker, then its rows. `prev` is the entry
@@ -519,13 +541,16 @@ impl TimelineCache {
         w: u16,
         buf: &mut Buffer,
     ) -> u64 {
-        let (Some(c), Some(line)) = (self.map.get_mut(&k), lines.get(j)) else {
+        let frame = self.frame;
+        let (Some(c), Some(line)) = (hot_entry(&mut self.hot, &mut self.map, k), lines.get(j))
+        else {
             self.held.reset_row(buf, y);
             if let Some(line) = lines.get(j) {
                 buf.set_line(x, y, line, w);
             }
             return 0;
         };
+        c.drawn = frame;
         if c.cells.len() < lines.len() {
             c.cells.resize_with(lines.len(), || None);
         }
@@ -605,16 +630,17 @@ impl TimelineCache {
     }
 
     /// Drops the cells of entries no longer on screen (they are measured again if they come
-    /// back), so only the window's rows are kept as cells.
+    /// back), so only the window's rows are kept as cells, and puts them back with the others.
     fn forget_cells(&mut self) {
-        for k in &self.celled {
-            if !self.drawn.contains(k)
-                && let Some(c) = self.map.get_mut(k)
-            {
-                c.cells.clear();
-            }
+        let frame = self.frame;
+        let gone = self.hot.extract_if(|_, c| c.drawn != frame);
+        if self.map.len() > 20_000 {
+            self.map.clear();
         }
-        std::mem::swap(&mut self.celled, &mut self.drawn);
+        self.map.extend(gone.map(|(k, mut c)| {
+            c.cells = Vec::new();
+            (k, c)
+        }));
     }
 
     /// Draws the open chat's timeline into `area`.
@@ -704,17 +730,13 @@ impl TimelineCache {
             }
             out.stamps.push((y, BLANK_ROW));
         }
-        self.drawn.clear();
+        self.frame += 1;
         for (i, r) in rows.iter().enumerate() {
             let y = area.y + (top_pad + i) as u16;
             let mut stamp = match &r.src {
                 Src::Own(line) => self.put_own(line, area.x, y, w, buf),
                 Src::Cached(lines, j) => {
-                    let k = (chat.peer, r.key);
-                    if self.drawn.last() != Some(&k) {
-                        self.drawn.push(k);
-                    }
-                    self.put_cells(k, lines, *j, area.x, y, w, buf)
+                    self.put_cells((chat.peer, r.key), lines, *j, area.x, y, w, buf)
                 }
             };
             if chat.selected == Some(r.key) && r.idx != u16::MAX {
