@@ -1,5 +1,7 @@
 //! The sidebar's rows: recent chats, friends by category, groups — filtered as the user types.
 
+use std::collections::BTreeSet;
+
 use crate::onebot::Peer;
 
 use super::fuzzy::{Candidate, rank};
@@ -40,6 +42,16 @@ fn chat_row(state: &State, peer: Peer) -> ChatRow {
 /// Recent chats: the pinned ones first, in pin order, then the rest by newest activity (the open
 /// chat is always listed).
 pub fn recent_peers(state: &State) -> Vec<Peer> {
+    state
+        .pinned
+        .iter()
+        .copied()
+        .chain(recent_unpinned(state))
+        .collect()
+}
+
+/// The chats with activity (and the open one) that are not pinned, the latest first.
+fn recent_unpinned(state: &State) -> Vec<Peer> {
     let mut v: Vec<(i64, Peer)> = state
         .chats
         .values()
@@ -48,12 +60,33 @@ pub fn recent_peers(state: &State) -> Vec<Peer> {
         .map(|c| (c.last_activity, c.peer))
         .collect();
     v.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    state
+    v.into_iter().map(|(_, p)| p).collect()
+}
+
+/// The 会话 tab's rows: the pinned chats, then `unpinned`; under headings when some are pinned.
+fn recent_rows(state: &State, unpinned: &[Peer]) -> Vec<SidebarRow> {
+    let rows = state
         .pinned
         .iter()
-        .copied()
-        .chain(v.into_iter().map(|(_, p)| p))
-        .collect()
+        .chain(unpinned)
+        .map(|p| SidebarRow::Chat(chat_row(state, *p)));
+    if state.pinned.is_empty() {
+        return rows.collect();
+    }
+    // Pinned chats under their own heading, the others under theirs.
+    let mut out = vec![SidebarRow::Header("置顶".into())];
+    let mut rest = false;
+    for r in rows {
+        if let SidebarRow::Chat(c) = &r
+            && !c.pinned
+            && !rest
+        {
+            rest = true;
+            out.push(SidebarRow::Header("最近".into()));
+        }
+        out.push(r);
+    }
+    out
 }
 
 fn candidate(state: &State, peer: Peer) -> std::sync::Arc<Candidate> {
@@ -176,6 +209,86 @@ pub fn find(state: &State, query: &str) -> Vec<Peer> {
     scored.into_iter().map(|(.., p)| p).collect()
 }
 
+/// What `RowsMemo`'s rows were built from besides the chats.
+type BuiltFrom = (u64, Option<Peer>, Vec<Peer>, BTreeSet<Peer>);
+
+/// The 会话 tab's rows as last built, to hand out again while they are still what `rows` would
+/// build (a flood into the open chat leaves them so): the UI keeps one and asks `rows_kept`
+/// each frame instead of `rows`, which names every chat anew.
+#[derive(Debug, Default)]
+pub struct RowsMemo {
+    /// What the rows were built from, but the chats: the names' version, the open chat, the
+    /// pinned and muted chats.
+    from: Option<BuiltFrom>,
+    /// The recent chats in the order shown (pinned ones apart).
+    order: Vec<Peer>,
+    rows: Vec<SidebarRow>,
+}
+
+/// `rows(state)`, from `memo` when it still holds them.
+pub fn rows_kept<'a>(state: &State, memo: &'a mut RowsMemo) -> std::borrow::Cow<'a, [SidebarRow]> {
+    if state.sidebar.tab != SidebarTab::Recent || !state.sidebar.filter.trim().is_empty() {
+        memo.from = None;
+        return std::borrow::Cow::Owned(rows(state));
+    }
+    if !memo_holds(state, memo) {
+        memo.from = Some((
+            state.contacts.version,
+            state.open,
+            state.pinned.clone(),
+            state.muted.clone(),
+        ));
+        memo.order = recent_unpinned(state);
+        memo.rows = recent_rows(state, &memo.order);
+    }
+    std::borrow::Cow::Borrowed(&memo.rows)
+}
+
+/// Whether `memo`'s rows are what `rows(state)` builds on the 会话 tab: the same names, open,
+/// pinned and muted chats; the same recent chats, still in the order they were sorted in;
+/// the same counts.
+fn memo_holds(state: &State, memo: &RowsMemo) -> bool {
+    let Some((names, open, pinned, muted)) = &memo.from else {
+        return false;
+    };
+    if *names != state.contacts.version
+        || *open != state.open
+        || *pinned != state.pinned
+        || *muted != state.muted
+    {
+        return false;
+    }
+    let listed = |c: &super::chat::Chat| {
+        (c.last_activity > 0 || Some(c.peer) == state.open) && !state.pinned.contains(&c.peer)
+    };
+    if state.chats.values().filter(|c| listed(c)).count() != memo.order.len() {
+        return false;
+    }
+    // The same chats (as many, each still listed, none twice: the order has no repeats),
+    // still sorted as `recent_peers` sorts them.
+    let mut last: Option<(i64, Peer)> = None;
+    for p in &memo.order {
+        let Some(c) = state.chats.get(p).filter(|c| listed(c)) else {
+            return false;
+        };
+        let now = (c.last_activity, *p);
+        if let Some(l) = last
+            && l.0.cmp(&now.0).reverse().then(l.1.cmp(&now.1)) == std::cmp::Ordering::Greater
+        {
+            return false;
+        }
+        last = Some(now);
+    }
+    memo.rows.iter().all(|r| match r {
+        SidebarRow::Header(_) => true,
+        SidebarRow::Chat(row) => {
+            let chat = state.chats.get(&row.peer);
+            row.unread == chat.map(|c| c.unread).unwrap_or(0)
+                && row.mentions == chat.map(|c| c.mentions).unwrap_or(0)
+        }
+    })
+}
+
 /// The rows of the current tab, filtered.
 pub fn rows(state: &State) -> Vec<SidebarRow> {
     let filter = state.sidebar.filter.trim();
@@ -205,28 +318,7 @@ pub fn rows(state: &State) -> Vec<SidebarRow> {
         .collect();
     }
     match state.sidebar.tab {
-        SidebarTab::Recent => {
-            let rows = recent_peers(state)
-                .into_iter()
-                .map(|p| SidebarRow::Chat(chat_row(state, p)));
-            if state.pinned.is_empty() {
-                return rows.collect();
-            }
-            // Pinned chats under their own heading, the others under theirs.
-            let mut out = vec![SidebarRow::Header("置顶".into())];
-            let mut rest = false;
-            for r in rows {
-                if let SidebarRow::Chat(c) = &r
-                    && !c.pinned
-                    && !rest
-                {
-                    rest = true;
-                    out.push(SidebarRow::Header("最近".into()));
-                }
-                out.push(r);
-            }
-            out
-        }
+        SidebarTab::Recent => recent_rows(state, &recent_unpinned(state)),
         SidebarTab::Friends => friend_rows(state),
         SidebarTab::Groups => {
             let mut g: Vec<(String, i64)> = state
@@ -432,5 +524,94 @@ mod tests {
         s.chat_mut(Peer::Group(30001)).last_activity = 200;
         let peers = selectable(&rows(&s));
         assert_eq!(peers, vec![Peer::Group(30001), Peer::Private(20099)]);
+    }
+
+    #[test]
+    fn kept_rows_are_what_rows_builds_whatever_changes() {
+        let mut s = state();
+        let mut memo = RowsMemo::default();
+        let mut check = |s: &State, what: &str| {
+            let kept = rows_kept(s, &mut memo).into_owned();
+            assert_eq!(kept, rows(s), "after {what}");
+        };
+        check(&s, "the start");
+        type Step = (&'static str, Box<dyn Fn(&mut State)>);
+        let steps: Vec<Step> = vec![
+            ("nothing", Box::new(|_| {})),
+            (
+                "activity keeping the order",
+                Box::new(|s| {
+                    s.chat_mut(Peer::Private(20099)).last_activity = 150;
+                }),
+            ),
+            (
+                "a chat's first activity",
+                Box::new(|s| {
+                    s.chat_mut(Peer::Group(30001)).last_activity = 120;
+                }),
+            ),
+            (
+                "activity reordering",
+                Box::new(|s| {
+                    s.chat_mut(Peer::Group(30001)).last_activity = 400;
+                }),
+            ),
+            (
+                "a tie broken by the number",
+                Box::new(|s| {
+                    s.chat_mut(Peer::Private(20099)).last_activity = 400;
+                }),
+            ),
+            (
+                "an unread count",
+                Box::new(|s| s.chat_mut(Peer::Group(30001)).unread = 3),
+            ),
+            (
+                "a mention",
+                Box::new(|s| s.chat_mut(Peer::Group(30001)).mentions = 1),
+            ),
+            (
+                "a chat opened without activity",
+                Box::new(|s| {
+                    s.chat_mut(Peer::Private(20002));
+                    s.open = Some(Peer::Private(20002));
+                }),
+            ),
+            ("the open chat closed", Box::new(|s| s.open = None)),
+            ("a pin", Box::new(|s| s.pinned.push(Peer::Group(30001)))),
+            (
+                "muted",
+                Box::new(|s| {
+                    s.muted.insert(Peer::Private(20099));
+                }),
+            ),
+            (
+                "a rename",
+                Box::new(|s| {
+                    if let Some(g) = s.contacts.groups.get_mut(&30001) {
+                        g.name = "Rust 社区".into();
+                    }
+                    s.contacts.touch();
+                }),
+            ),
+            ("unpinned", Box::new(|s| s.pinned.clear())),
+            (
+                "a chat gone",
+                Box::new(|s| {
+                    s.chats.remove(&Peer::Private(20099));
+                }),
+            ),
+            ("a filter", Box::new(|s| s.sidebar.filter = "rust".into())),
+            ("no filter", Box::new(|s| s.sidebar.filter.clear())),
+            (
+                "another tab",
+                Box::new(|s| s.sidebar.tab = SidebarTab::Groups),
+            ),
+            ("back", Box::new(|s| s.sidebar.tab = SidebarTab::Recent)),
+        ];
+        for (what, change) in steps {
+            change(&mut s);
+            check(&s, what);
+        }
     }
 }

@@ -58,6 +58,8 @@ pub struct SidebarKept {
     tabs: KeptRows<(SidebarTab, Style, Style)>,
     filter: KeptRows<(bool, String, Style)>,
     list: KeptRows<ListLook>,
+    /// The rows as last built (`sidebar::rows_kept`).
+    rows: sidebar::RowsMemo,
 }
 
 impl SidebarKept {
@@ -145,7 +147,7 @@ pub fn sidebar(
     );
     let list = Rect::new(area.x, area.y + 2, area.width, area.height - 2);
     out.list = list;
-    let rows = sidebar::rows(state);
+    let rows = sidebar::rows_kept(state, &mut kept.rows);
     let selected = sidebar::selected_index(state, &sidebar::selectable(&rows));
     // Scroll so the selected row is visible.
     let sel_row = rows
