@@ -447,9 +447,7 @@ impl<S: Surface> Screen<S> {
             for (y, stamp) in &painted.stamps {
                 let y = *y as usize;
                 if *stamp != 0 && y < rows && !self.same.get(y).copied().unwrap_or(false) {
-                    let at = y * w;
-                    self.cur.content[at + x0..at + x1]
-                        .clone_from_slice(&self.prev.content[at + x0..at + x1]);
+                    copy_cells(&mut self.cur, &self.prev, y, x0..x1);
                 }
             }
         }
@@ -463,9 +461,12 @@ impl<S: Surface> Screen<S> {
                 }
                 if self.prev_kept.get(kept) != Some(stamp) {
                     for y in r.top()..r.bottom() {
-                        let at = y as usize * w;
-                        let (a, b) = (at + r.x as usize, at + r.right() as usize);
-                        self.cur.content[a..b].clone_from_slice(&self.prev.content[a..b]);
+                        copy_cells(
+                            &mut self.cur,
+                            &self.prev,
+                            y as usize,
+                            r.x as usize..r.right() as usize,
+                        );
                     }
                 }
                 self.held_kept.push((r, *stamp));
@@ -508,12 +509,18 @@ impl<S: Surface> Screen<S> {
     }
 }
 
+/// Copies columns `cols` of row `y` from `from` into `to` (buffers of one size).
+fn copy_cells(to: &mut Buffer, from: &Buffer, y: usize, cols: std::ops::Range<usize>) {
+    let at = y * to.area.width as usize;
+    let span = at + cols.start..at + cols.end;
+    to.content[span.clone()].clone_from_slice(&from.content[span]);
+}
+
 /// Whether `r` has a row in `rows`.
 fn overlaps(r: &Rect, rows: &std::ops::Range<u16>) -> bool {
     r.y < rows.end && rows.start < r.y.saturating_add(r.height)
 }
 
-/// Sets the visible cells of a placed picture to `cell`.
 /// What a frame's buffer starts with (see `Screen::draw_held`): the timeline's rows, by screen
 /// row the stamp of the cells each holds in the columns of `rect` (0: none), and the side
 /// panes' kept rows by place and stamp.
@@ -567,6 +574,7 @@ fn reset_except(buf: &mut Buffer, held: &HeldRows<'_>, spans: &mut Vec<(u16, u16
     }
 }
 
+/// Sets the visible cells of a placed picture to `cell`.
 fn fill(buf: &mut Buffer, p: &Place, cell: &Cell) {
     let rows = p.rows.saturating_sub(p.cut_top + p.cut_bottom);
     let area = buf.area;

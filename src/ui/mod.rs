@@ -219,7 +219,7 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
         ..View::default()
     };
     if let Some(s) = a.sidebar {
-        let out = panes::sidebar(state, theme, s, sidebar, buf, rects);
+        let out = panes::sidebar(state, theme, s, sidebar, (&mut *buf, &mut *rects));
         view.sidebar_area = out.list;
         view.sidebar_rows = out.rows;
         view.sidebar_height = out.list.height;

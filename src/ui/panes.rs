@@ -95,8 +95,7 @@ pub fn sidebar(
     theme: &Theme,
     area: Rect,
     kept: &mut SidebarKept,
-    buf: &mut Buffer,
-    held: &mut HeldRects,
+    (buf, held): (&mut Buffer, &mut HeldRects),
 ) -> SidebarOut {
     let focused = state.focus == Pane::Sidebar;
     let mut out = SidebarOut {

@@ -367,7 +367,7 @@ impl TimelineCache {
         // The app bumps these whenever anything the rows show changes; nothing else is compared.
         let names = ctx.state.contacts.version;
         let k = (chat.peer, e.key);
-        if let Some(c) = self.cached(k)
+        if let Some(c) = hot_entry(&mut self.hot, &mut self.map, k)
             && c.width == w
             && c.version == e.version
             && c.names == names
@@ -387,11 +387,6 @@ impl TimelineCache {
             },
         );
         rows
-    }
-
-    /// An entry's cache, made hot.
-    fn cached(&mut self, k: (Peer, SortKey)) -> Option<&mut Cached> {
-        hot_entry(&mut self.hot, &mut self.map, k)
     }
 
     /// An entry's block: day separator, read marker, then its rows. `prev` is the entry
