@@ -43,6 +43,16 @@ impl Pen {
             mods: c.modifier,
         }
     }
+
+    /// Whether a space written with this pen looks like one written with `other`: the same
+    /// background and the same lines; the foreground shows only when reversed or in a line.
+    fn blank_as(&self, other: &Pen) -> bool {
+        let shows = Modifier::REVERSED | Modifier::UNDERLINED | Modifier::CROSSED_OUT;
+        let (a, b) = (self.mods & shows, other.mods & shows);
+        a == b
+            && self.bg == other.bg
+            && (a.is_empty() || self.fg == other.fg && self.underline == other.underline)
+    }
 }
 
 /// A terminal written to with escape sequences, remembering cursor and pen between frames.
@@ -53,6 +63,10 @@ pub struct Encoder<W: Write> {
     /// Where the cursor is; None when unknown (after a write into the last column, a clear…).
     pos: Option<(u16, u16)>,
     cursor_visible: Option<bool>,
+    /// Something was written since the last flush (a frame has started).
+    started: bool,
+    /// Where the cursor was and the pen as this frame started, when saved (see `start`).
+    saved: Option<((u16, u16), Pen)>,
     width: u16,
     /// Bytes written so far (diagnostics).
     pub written: u64,
@@ -63,6 +77,15 @@ fn push_param(out: &mut Vec<u8>, n: u32) {
         out.push(b';');
     }
     let _ = write!(out, "{n}");
+}
+
+/// A relative cursor move by `n` (CUU, CUD, CUF: `dir` is A, B or C); 1 needs no number.
+fn relative(out: &mut Vec<u8>, n: u16, dir: u8) {
+    if n == 1 {
+        out.extend_from_slice(&[0x1b, b'[', dir]);
+    } else {
+        let _ = write!(out, "\x1b[{n}{}", dir as char);
+    }
 }
 
 /// SGR parameters for a colour; `base` is 30 for the foreground, 40 for the background.
@@ -163,6 +186,8 @@ impl<W: Write> Encoder<W> {
             pen: Pen::default(),
             pos: None,
             cursor_visible: None,
+            started: false,
+            saved: None,
             width,
             written: 0,
         }
@@ -240,11 +265,23 @@ impl<W: Write> Encoder<W> {
                     self.pos = Some((x, y));
                     return;
                 }
-                if gap == 1 {
-                    self.buf.extend_from_slice(b"\x1b[C");
+                relative(&mut self.buf, gap, b'C');
+                self.pos = Some((x, y));
+                return;
+            }
+            Some((_, py)) if py == y && x == 0 => {
+                self.buf.push(b'\r');
+                self.pos = Some((x, y));
+                return;
+            }
+            // The same column: up or down (shorter than both coordinates).
+            Some((px, py)) if px == x => {
+                let (n, dir) = if py > y {
+                    (py - y, b'A')
                 } else {
-                    let _ = write!(self.buf, "\x1b[{gap}C");
-                }
+                    (y - py, b'B')
+                };
+                relative(&mut self.buf, n, dir);
                 self.pos = Some((x, y));
                 return;
             }
@@ -258,17 +295,39 @@ impl<W: Write> Encoder<W> {
         self.pos = Some((x, y));
     }
 
+    /// Saves the cursor and the pen (DECSC) before the frame's first output, when the cursor
+    /// shows where it is: if the frame puts it back there, restoring it (DECRC) is two bytes
+    /// where a move is up to eight.
+    fn start(&mut self) {
+        if !self.started {
+            self.started = true;
+            self.saved = match (self.pos, self.cursor_visible) {
+                (Some(p), Some(true)) => {
+                    self.buf.extend_from_slice(b"\x1b7");
+                    Some((p, self.pen))
+                }
+                _ => None,
+            };
+        }
+    }
+
+    /// Whether the cells `from..to` of row `y` can be written again with the current pen: plain
+    /// ASCII in that pen, or spaces that look the same in it.
     fn can_fill(&self, from: u16, to: u16, y: u16, cur: &Buffer) -> bool {
         (from..to).all(|x| {
             let c = &cur[(x, y)];
-            let s = c.symbol();
-            s.len() == 1 && s.as_bytes()[0].is_ascii_graphic() || s == " "
-        }) && (from..to).all(|x| Pen::of(&cur[(x, y)]) == self.pen)
+            match c.symbol().as_bytes() {
+                b" " => self.pen.blank_as(&Pen::of(c)),
+                [b] => b.is_ascii_graphic() && Pen::of(c) == self.pen,
+                _ => false,
+            }
+        })
     }
 
     /// Writes the cells that differ between `prev` (what the terminal shows) and `cur`.
     pub fn draw_diff(&mut self, prev: &Buffer, cur: &Buffer, known: Known<'_>) {
         diff(prev, cur, known, |x, y, cell| {
+            self.start();
             self.move_to(x, y, cur);
             self.set_pen(Pen::of(cell));
             let sym = cell.symbol();
@@ -285,6 +344,7 @@ impl<W: Write> Encoder<W> {
 
     /// Scrolls rows `top..bottom` (0-based, end exclusive) up by `n`; blank rows enter below.
     pub fn scroll_up(&mut self, top: u16, bottom: u16, n: u16) {
+        self.start();
         // Rows scrolled in take the current background: make it the default first.
         if self.pen.bg != Color::Reset {
             self.buf.extend_from_slice(b"\x1b[0m");
@@ -300,13 +360,24 @@ impl<W: Write> Encoder<W> {
         self.buf.extend_from_slice(b"\x1b[0m\x1b[2J");
         self.pen = Pen::default();
         self.pos = None;
+        self.started = true;
+        self.saved = None;
     }
 
     /// Shows the cursor at `p`, or hides it.
     pub fn cursor(&mut self, p: Option<Position>, cur: &Buffer) {
         match p {
             Some(p) => {
-                self.move_to(p.x, p.y, cur);
+                match self.saved {
+                    // Only with the pen as it was saved: not every terminal restores it.
+                    Some((at, pen))
+                        if at == (p.x, p.y) && self.pos != Some(at) && pen == self.pen =>
+                    {
+                        self.buf.extend_from_slice(b"\x1b8");
+                        self.pos = Some(at);
+                    }
+                    _ => self.move_to(p.x, p.y, cur),
+                }
                 if self.cursor_visible != Some(true) {
                     self.buf.extend_from_slice(b"\x1b[?25h");
                     self.cursor_visible = Some(true);
@@ -328,6 +399,8 @@ impl<W: Write> Encoder<W> {
             self.written += self.buf.len() as u64;
             self.buf.clear();
         }
+        self.started = false;
+        self.saved = None;
         self.out.flush()
     }
 
@@ -343,11 +416,14 @@ impl<W: Write> Encoder<W> {
         }
         self.buf.extend_from_slice(bytes);
         self.pos = None;
+        // Image protocols may save and restore the cursor themselves.
+        self.saved = None;
     }
 
     /// Forgets what the terminal state is (after something else wrote to it).
     pub fn forget(&mut self) {
         self.pos = None;
+        self.saved = None;
         self.cursor_visible = None;
         self.buf.extend_from_slice(b"\x1b[0m");
         self.pen = Pen::default();
@@ -392,6 +468,73 @@ mod tests {
         assert_eq!(out.matches('\x1b').count(), 1, "one move, no more: {out:?}");
         let p = apply(e.get_ref(), 20, 2, b"");
         assert_eq!(vt_rows(&p), text_of(&cur));
+    }
+
+    #[test]
+    fn a_frame_that_puts_the_caret_back_restores_it() {
+        let area = Rect::new(0, 0, 40, 10);
+        let mut prev = Buffer::empty(area);
+        let mut e = Encoder::new(Vec::new(), 40);
+        let caret = Some(Position::new(10, 9));
+        e.draw_diff(&Buffer::empty(area), &prev, Known::NOTHING);
+        e.cursor(caret, &prev);
+        e.flush().unwrap();
+        let before = e.get_ref().len();
+        let mut cur = prev.clone();
+        cur.set_string(10, 4, "新消息", Style::new().red());
+        cur.set_string(16, 4, " hello", Style::new());
+        e.draw_diff(&prev, &cur, Known::NOTHING);
+        e.cursor(caret, &cur);
+        e.flush().unwrap();
+        let out = String::from_utf8(e.get_ref()[before..].to_vec()).unwrap();
+        // Saved, up five rows in the same column, the row (the blank between its words written
+        // as a space in red, where it looks the same), restored.
+        assert_eq!(out, "\x1b7\x1b[5A\x1b[31m新消息 \x1b[39mhello\x1b8");
+        let p = apply(e.get_ref(), 40, 10, b"");
+        assert_eq!(p.screen().cursor_position(), (9, 10));
+        assert_eq!(vt_rows(&p), text_of(&cur));
+        prev = cur;
+        // A frame that writes nothing writes nothing, not even the save.
+        let before = e.get_ref().len();
+        e.draw_diff(&prev, &prev, Known::NOTHING);
+        e.cursor(caret, &prev);
+        e.flush().unwrap();
+        assert_eq!(e.get_ref().len(), before);
+        // Ending with another pen than the saved one, it moves there (not every terminal
+        // restores the pen).
+        let mut cur = prev.clone();
+        cur.set_string(10, 3, "red", Style::new().red());
+        e.draw_diff(&prev, &cur, Known::NOTHING);
+        e.cursor(caret, &cur);
+        e.flush().unwrap();
+        let out = String::from_utf8(e.get_ref()[before..].to_vec()).unwrap();
+        assert!(out.ends_with("red\x1b[10;11H"), "{out:?}");
+    }
+
+    #[test]
+    fn gaps_are_filled_only_with_blanks_that_look_the_same() {
+        let area = Rect::new(0, 0, 8, 1);
+        let mut prev = Buffer::empty(area);
+        prev.set_string(0, 0, "a", Style::new());
+        prev.set_string(1, 0, " ", Style::new().on_blue());
+        prev.set_string(2, 0, "b  c", Style::new());
+        let mut e = Encoder::new(Vec::new(), 8);
+        e.draw_diff(&Buffer::empty(area), &prev, Known::NOTHING);
+        e.flush().unwrap();
+        let before = e.get_ref().len();
+        let mut cur = prev.clone();
+        cur.set_string(0, 0, "x", Style::new().red());
+        cur.set_string(2, 0, "y", Style::new().red());
+        cur.set_string(5, 0, "z", Style::new().red());
+        e.draw_diff(&prev, &cur, Known::NOTHING);
+        e.flush().unwrap();
+        let out = String::from_utf8(e.get_ref()[before..].to_vec()).unwrap();
+        // The blue blank is stepped over; the two default ones are written in red.
+        assert_eq!(out, "\r\x1b[31mx\x1b[Cy  z");
+        let p = apply(e.get_ref(), 8, 1, b"");
+        let bg = |x| p.screen().cell(0, x).map(|c| c.bgcolor());
+        assert_eq!(bg(1), Some(vt100::Color::Idx(4)));
+        assert_eq!(bg(3), Some(vt100::Color::Default));
     }
 
     #[test]
@@ -465,6 +608,8 @@ mod tests {
         let area = Rect::new(0, 0, 30, 8);
         let mut prev = Buffer::empty(area);
         let mut e = Encoder::new(Vec::new(), 30);
+        let mut vt = apply(b"", 30, 8, b"");
+        let mut seen = 0;
         for _ in 0..200 {
             // Well-formed frames, as widgets draw them: some rows rewritten left to right.
             let mut cur = prev.clone();
@@ -491,9 +636,29 @@ mod tests {
             }
             e.draw_diff(&prev, &cur, Known::NOTHING);
             prev = cur;
+            // The caret: mostly back where it was (the composer), sometimes elsewhere or hidden.
+            let caret = match rng.random_range(0..6) {
+                0 => None,
+                1 => Some(Position::new(
+                    rng.random_range(0..30),
+                    rng.random_range(0..8),
+                )),
+                _ => Some(Position::new(3, 7)),
+            };
+            e.cursor(caret, &prev);
+            e.flush().unwrap();
+            vt.process(&e.get_ref()[seen..]);
+            seen = e.get_ref().len();
+            if let Some(c) = caret {
+                assert_eq!(vt.screen().cursor_position(), (c.y, c.x), "the caret");
+            }
         }
-        e.flush().unwrap();
-        let p = apply(e.get_ref(), 30, 8, b"");
+        let p = vt;
+        let out = e.get_ref();
+        assert!(
+            out.windows(2).any(|w| w == b"\x1b8"),
+            "the caret was restored"
+        );
         assert_eq!(vt_rows(&p), text_of(&prev));
         // Attributes too: compare every cell's colours.
         for y in 0..8 {
@@ -501,19 +666,29 @@ mod tests {
                 let (Some(vc), c) = (p.screen().cell(y, x), &prev[(x, y)]) else {
                     continue;
                 };
-                if c.symbol() == " " && vc.contents().is_empty() {
-                    continue;
+                let vt_color = |c: Color| match c {
+                    Color::Reset => vt100::Color::Default,
+                    Color::Red => vt100::Color::Idx(1),
+                    Color::Indexed(i) => vt100::Color::Idx(i),
+                    Color::Rgb(r, g, b) => vt100::Color::Rgb(r, g, b),
+                    other => unreachable!("{other:?}"),
+                };
+                // What a cell looks like: its background and reversal always; its foreground
+                // and weight where it has a glyph (or is reversed).
+                let reversed = c.modifier.contains(Modifier::REVERSED);
+                assert_eq!(vc.inverse(), reversed, "reverse at {x},{y}");
+                assert_eq!(vc.bgcolor(), vt_color(c.bg), "background at {x},{y}");
+                let blank = c.symbol() == " ";
+                if !blank || reversed {
+                    assert_eq!(vc.fgcolor(), vt_color(c.fg), "foreground at {x},{y}");
                 }
-                assert_eq!(
-                    vc.bold(),
-                    c.modifier.contains(Modifier::BOLD),
-                    "bold at {x},{y}"
-                );
-                assert_eq!(
-                    vc.inverse(),
-                    c.modifier.contains(Modifier::REVERSED),
-                    "reverse at {x},{y}"
-                );
+                if !blank {
+                    assert_eq!(
+                        vc.bold(),
+                        c.modifier.contains(Modifier::BOLD),
+                        "bold at {x},{y}"
+                    );
+                }
             }
         }
     }
