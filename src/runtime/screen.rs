@@ -593,11 +593,16 @@ pub fn shift_rows_up(buf: &mut Buffer, region: std::ops::Range<u16>, k: u16) {
     let w = buf.area.width as usize;
     let top = region.start.min(buf.area.height) as usize * w;
     let bottom = region.end.min(buf.area.height) as usize * w;
-    let len = bottom.saturating_sub(top);
-    let n = (k as usize * w).min(len);
     let slice = &mut buf.content[top..bottom];
-    slice.rotate_left(n);
-    for c in &mut slice[len - n..] {
+    let rows = slice.len() / w.max(1);
+    let k = (k as usize).min(rows);
+    // Row by row, each row swapped with the one k below (a row's worth of memory at a time,
+    // where a rotation of the region moves every cell through a cycle).
+    for r in 0..rows - k {
+        let (above, below) = slice.split_at_mut((r + k) * w);
+        above[r * w..(r + 1) * w].swap_with_slice(&mut below[..w]);
+    }
+    for c in &mut slice[(rows - k) * w..] {
         *c = Cell::default();
     }
 }
@@ -611,7 +616,7 @@ fn row_cost(was: &[Cell], now: &[Cell]) -> usize {
     let mut gap = usize::MAX;
     let mut style = None;
     for (a, b) in was.iter().zip(now) {
-        if a == b {
+        if same_cell(a, b) {
             gap = gap.saturating_add(1);
             continue;
         }
@@ -625,6 +630,22 @@ fn row_cost(was: &[Cell], now: &[Cell]) -> usize {
         bytes += b.symbol().len();
     }
     bytes
+}
+
+/// `a == b` for weighing, cheaper: the style first, then the symbol's bytes compared in place
+/// (most are one to four bytes, where a `memcmp` call costs more than the comparison).
+#[allow(deprecated)]
+fn same_cell(a: &Cell, b: &Cell) -> bool {
+    if a.fg != b.fg
+        || a.bg != b.bg
+        || a.modifier != b.modifier
+        || a.underline_color != b.underline_color
+        || a.skip != b.skip
+    {
+        return false;
+    }
+    let (x, y) = (a.symbol().as_bytes(), b.symbol().as_bytes());
+    x.len() == y.len() && x.iter().zip(y).all(|(p, q)| p == q)
 }
 
 fn row(buf: &Buffer, y: u16) -> &[Cell] {
@@ -716,6 +737,41 @@ mod tests {
         let mut buf = Buffer::with_lines(["aaaa", "bbbb", "cccc", "dddd"]);
         shift_rows_up(&mut buf, 1..4, 1);
         assert_eq!(buf, Buffer::with_lines(["aaaa", "cccc", "dddd", "    "]));
+        let rows = ["aaaa", "bbbb", "cccc", "dddd", "eeee", "ffff"];
+        let mut buf = Buffer::with_lines(rows);
+        shift_rows_up(&mut buf, 0..5, 2);
+        let want = ["cccc", "dddd", "eeee", "    ", "    ", "ffff"];
+        assert_eq!(buf, Buffer::with_lines(want));
+        let mut buf = Buffer::with_lines(rows);
+        shift_rows_up(&mut buf, 1..3, 7);
+        let want = ["aaaa", "    ", "    ", "dddd", "eeee", "ffff"];
+        assert_eq!(buf, Buffer::with_lines(want));
+    }
+
+    #[test]
+    fn weighing_compares_cells_as_ratatui_does() {
+        let styles = [
+            Style::new(),
+            Style::new().red(),
+            Style::new().on_blue(),
+            Style::new().bold(),
+            Style::new().underline_color(ratatui::style::Color::Green),
+        ];
+        let symbols = [" ", "a", "b", "中", "🦀", "ab"];
+        let mut cells = Vec::new();
+        for st in styles {
+            for sy in symbols {
+                let mut c = Cell::default();
+                c.set_symbol(sy).set_style(st);
+                cells.push(c);
+            }
+        }
+        cells.push(Cell::EMPTY);
+        for a in &cells {
+            for b in &cells {
+                assert_eq!(same_cell(a, b), a == b, "{a:?} {b:?}");
+            }
+        }
     }
 
     #[test]
