@@ -651,3 +651,26 @@ fn a_new_card_or_title_is_kept_and_named_by_who_they_were() {
     let m = s.contacts.member(G, MEMBER).expect("still a member");
     assert_eq!((m.card.as_str(), m.title.as_str()), ("小明", "摸鱼大师"));
 }
+
+#[test]
+fn esc_in_a_filtered_sidebar_clears_the_filter_before_leaving() {
+    let mut s = online();
+    s.focus = Pane::Sidebar;
+    type_text(&mut s, "xm");
+    assert_eq!(s.sidebar.filter, "xm");
+    key(&mut s, KeyCode::Esc);
+    assert_eq!(s.sidebar.filter, "", "the first Esc clears the filter");
+    assert_eq!(s.focus, Pane::Sidebar, "and stays in the sidebar");
+    // Typing filters again (not the composer), as before the Esc.
+    type_text(&mut s, "x");
+    assert_eq!(s.sidebar.filter, "x");
+    key(&mut s, KeyCode::Backspace);
+    assert_eq!(s.sidebar.filter, "");
+    key(&mut s, KeyCode::Esc);
+    assert_eq!(
+        s.focus,
+        Pane::Composer,
+        "with no filter Esc goes to the composer"
+    );
+    assert!(s.composer.text().is_empty());
+}

@@ -29,6 +29,15 @@ pub fn run_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
         // Esc in the timeline clears the marks first.
         Action::Focus(Pane::Composer)
             if state.focus == Pane::Timeline && forwarding::clear_marks(state) => {}
+        // Esc in a filtered sidebar clears the filter first (the list comes back, the focus
+        // stays); the next one goes to the composer.
+        Action::Focus(Pane::Composer)
+            if state.focus == Pane::Sidebar && !state.sidebar.filter.is_empty() =>
+        {
+            state.sidebar.filter.clear();
+            state.sidebar.selected = 0;
+            state.sidebar.selected_peer = None;
+        }
         Action::Focus(p) => {
             if p != Pane::Members || state.members.visible {
                 state.focus = p;
