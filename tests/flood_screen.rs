@@ -413,7 +413,17 @@ fn the_held_side_rows_match_a_frame_drawn_from_scratch_whatever_replaces_them() 
         r.state.sidebar.tab = tab;
         frame(&mut r);
     }
+    // The member pane beside the timeline (its border held like the sidebar's), focused, and
+    // gone again.
     r.state.focus = Pane::Composer;
+    r.state.members.visible = true;
+    frame(&mut r);
+    r.state.focus = Pane::Members;
+    frame(&mut r);
+    r.state.focus = Pane::Composer;
+    frame(&mut r);
+    r.state.members.visible = false;
+    frame(&mut r);
     for k in 100..110 {
         arrive(&mut r.state, k, OPEN);
         frame(&mut r);

@@ -34,12 +34,10 @@ pub struct Painted {
     /// row whose stamp the same row had before (after the scroll) is not compared again in
     /// the timeline's columns.
     pub stamps: Vec<(u16, u64)>,
-    /// The side panes' kept rows and their stamps (`ui::Frame::kept`): a row whose place and
-    /// stamp the terminal already shows is not compared again, and the next frame's buffer
-    /// holds them (see `draw_held`).
+    /// The side panes' kept rows and places and their stamps (`ui::Frame::kept`): a place
+    /// whose stamp the terminal already shows there is not compared again, and the next
+    /// frame's buffer holds them (see `draw_held`).
     pub kept: Vec<(Rect, u64)>,
-    /// Other places known by their stamps (`ui::Frame::sides`): compared like `kept`, not held.
-    pub sides: Vec<(Rect, u64)>,
     /// The pictures on screen and where (drawn as graphics when the terminal has a protocol).
     pub pictures: Vec<Shown<PicAt>>,
 }
@@ -52,7 +50,6 @@ pub fn painted(f: &mut crate::ui::Frame) -> Painted {
         lines: std::mem::take(&mut f.lines),
         stamps: std::mem::take(&mut f.stamps),
         kept: std::mem::take(&mut f.kept),
-        sides: std::mem::take(&mut f.sides),
         pictures: f
             .pictures
             .drain(..)
@@ -415,7 +412,7 @@ impl<S: Surface> Screen<S> {
         for (y, _) in self.same.iter().enumerate().filter(|(_, s)| **s) {
             know(&mut self.known, y as u16, t.x..t.x + t.width);
         }
-        for (r, stamp) in painted.kept.iter().chain(&painted.sides) {
+        for (r, stamp) in &painted.kept {
             if self.prev_kept.get(r) == Some(stamp) {
                 for y in r.y..r.y + r.height {
                     know(&mut self.known, y, r.x..r.x + r.width);
@@ -475,8 +472,7 @@ impl<S: Surface> Screen<S> {
             self.held_kept.sort_unstable_by_key(|(r, _)| (r.y, r.x));
         }
         self.prev_kept.clear();
-        self.prev_kept
-            .extend(painted.kept.iter().chain(&painted.sides).copied());
+        self.prev_kept.extend(painted.kept.iter().copied());
         self.prev_lines = painted.lines;
         self.prev_timeline = painted.timeline;
         self.frames += 1;
@@ -535,29 +531,30 @@ pub struct HeldRows<'a> {
 fn reset_except(buf: &mut Buffer, held: &HeldRows<'_>, spans: &mut Vec<(u16, u16, u16)>) {
     let w = buf.area.width as usize;
     let r = held.rect.intersection(buf.area);
-    // (row, from, to) of every held span, in order: the timeline's rows merged with the kept
-    // rows (one row high each, in screen order: see `finish`).
+    // (row, from, to) of every held span, in order: per row, the kept places covering it
+    // (sorted by their top row, see `finish`; a border or a blank spans several rows) and the
+    // timeline's row, sorted by column (a few per row).
     spans.clear();
     let mut kept = held
         .kept
         .iter()
         .map(|(k, _)| k.intersection(buf.area))
         .peekable();
+    let mut active: Vec<Rect> = Vec::new();
     for y in 0..buf.area.height {
+        let start = spans.len();
         while let Some(k) = kept.next_if(|k| k.y <= y) {
-            for ky in k.top()..k.bottom() {
-                spans.push((ky, k.left(), k.right()));
-            }
+            active.push(k);
         }
+        active.retain(|k| k.bottom() > y);
+        spans.extend(active.iter().map(|k| (y, k.left(), k.right())));
         if !r.is_empty()
             && (r.top()..r.bottom()).contains(&y)
             && held.stamps.get(y as usize).is_some_and(|s| *s != 0)
         {
             spans.push((y, r.left(), r.right()));
         }
-    }
-    if !spans.is_sorted() {
-        spans.sort_unstable();
+        spans[start..].sort_unstable();
     }
     let mut next = spans.iter().peekable();
     for (y, row) in buf.content.chunks_mut(w.max(1)).enumerate() {
@@ -786,7 +783,6 @@ mod tests {
                     lines: vec![],
                     stamps: vec![],
                     kept: vec![],
-                    sides: vec![],
                     pictures: vec![],
                 }
             }
@@ -828,7 +824,6 @@ mod tests {
                 lines: vec![],
                 stamps: vec![],
                 kept: vec![],
-                sides: vec![],
                 pictures: vec![((PicKey("p".into()), (4, 3)), place)],
             }
         }
@@ -911,7 +906,6 @@ mod tests {
                 lines: vec![],
                 stamps: vec![],
                 kept: vec![],
-                sides: vec![],
                 pictures: vec![],
             }
         };

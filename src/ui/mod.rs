@@ -82,13 +82,11 @@ pub struct Frame {
     /// What the timeline's rows hold (`timeline::TimelineOut::stamps`); empty when something
     /// was drawn over the timeline (a popup, the completion menu).
     pub stamps: Vec<(u16, u64)>,
-    /// The side panes' rows copied from an earlier frame or painted and kept (`kept`), with
+    /// The side panes' rows copied from an earlier frame or painted and kept (`kept`), and the
+    /// places beside the timeline painted from their look alone (borders, blank rows), with
     /// their stamps: the same stamp at the same place means the same cells. Empty when
     /// something was drawn over them (a popup, the completion menu).
     pub kept: Vec<(Rect, u64)>,
-    /// Other places beside the timeline known by what they show (blank rows, borders), with
-    /// stamps like `kept`'s; empty when `kept` is.
-    pub sides: Vec<(Rect, u64)>,
     /// The timeline's pictures on screen and where.
     pub pictures: Vec<picture::PictureAt>,
 }
@@ -195,7 +193,6 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
             lines: Vec::new(),
             stamps: Vec::new(),
             kept: Vec::new(),
-            sides: Vec::new(),
             pictures: Vec::new(),
         };
     }
@@ -210,7 +207,7 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
         // Kept rows of another layout, or under what is drawn over the panes: reset first.
         rects.reset(buf);
     }
-    // Rows beside the timeline known by what they show (see `Frame::kept`).
+    // Places beside the timeline painted from their look alone, held like kept rows.
     let mut sides: Vec<(Rect, u64)> = Vec::new();
     let mut view = View {
         timeline_area: a.timeline,
@@ -228,12 +225,11 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
         } else {
             theme.border
         };
-        vline(buf, s.x + s.width, s.y, s.height, style);
-        sides.push((out.blank, kept::BLANK));
-        sides.push((
-            Rect::new(s.x + s.width, s.y, 1, s.height),
-            kept::stamp_of(&style),
-        ));
+        let border = Rect::new(s.x + s.width, s.y, 1, s.height);
+        side(buf, rects, &mut sides, border, &style, |buf| {
+            vline(buf, border.x, border.y, border.height, style);
+        });
+        side(buf, rects, &mut sides, out.blank, &"blank", |_| {});
     }
     if let (Some(m), Some(Peer::Group(g))) = (a.members, state.open) {
         let style = if state.focus == crate::app::Pane::Members {
@@ -241,8 +237,10 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
         } else {
             theme.border
         };
-        vline(buf, m.x - 1, m.y, m.height, style);
-        sides.push((Rect::new(m.x - 1, m.y, 1, m.height), kept::stamp_of(&style)));
+        let border = Rect::new(m.x - 1, m.y, 1, m.height);
+        side(buf, rects, &mut sides, border, &style, |buf| {
+            vline(buf, border.x, border.y, border.height, style);
+        });
         let out = panes::members(state, theme, g, m, buf);
         view.members_area = out.list;
         view.members_rows = out.rows;
@@ -256,7 +254,6 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
         lines: Vec::new(),
         stamps: Vec::new(),
         kept: Vec::new(),
-        sides: Vec::new(),
         pictures: Vec::new(),
     };
     cache.shares_rows = a.timeline.width < full.width;
@@ -296,15 +293,36 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
     if state.popup.is_some() || state.composer.completion.is_some() {
         frame.stamps.clear();
     } else {
-        frame
-            .sides
-            .extend(sides.into_iter().filter(|(r, _)| !r.is_empty()));
+        frame.kept.extend(sides);
         sidebar.shown(&mut frame.kept);
         kept.shown(&mut frame.kept);
         composer_kept.shown(&mut frame.kept);
     }
     frame.report.view = view;
     frame
+}
+
+/// A place beside the timeline painted from `look` alone (a border line, the blank below a
+/// list): taken as the buffer holds it when the last frame showed the same there, else painted
+/// anew (over whatever held rows lay there); either way it is held for the next frame, known
+/// by a stamp of its look and place.
+fn side(
+    buf: &mut Buffer,
+    rects: &mut held::HeldRects,
+    sides: &mut Vec<(Rect, u64)>,
+    rect: Rect,
+    look: &impl std::hash::Hash,
+    paint: impl FnOnce(&mut Buffer),
+) {
+    if rect.is_empty() {
+        return;
+    }
+    let stamp = kept::stamp_of(&(look, rect));
+    if !rects.take(buf, stamp, rect) {
+        rects.clear_under(buf, rect);
+        paint(buf);
+    }
+    sides.push((rect, stamp));
 }
 
 /// The message text's columns the member pane may not squeeze it below (the sidebar hides).
