@@ -132,7 +132,7 @@ impl Rig {
                 for (at, _) in f
                     .kept
                     .iter()
-                    .filter(|(_, s)| *s == napterm::ui::kept::BLANK)
+                    .filter(|(at, s)| *s == napterm::ui::kept::blank(*at))
                 {
                     for y in at.top()..at.bottom() {
                         for x in at.left()..at.right() {

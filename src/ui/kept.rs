@@ -18,15 +18,17 @@ use super::held::HeldRects;
 /// screen can tell a row it already shows at the same place (see `Frame::kept`).
 static STAMPS: AtomicU64 = AtomicU64::new(1);
 
-/// The stamp of a place left blank (reset cells).
-pub const BLANK: u64 = u64::MAX;
-
 /// The stamp of a place painted the same way every frame from `look` alone (a border line in
 /// a style): apart from the counted stamps.
 pub fn stamp_of(look: &impl std::hash::Hash) -> u64 {
     use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
     let h = BuildHasherDefault::<DefaultHasher>::default().hash_one(look);
     (h >> 2) | (1 << 62)
+}
+
+/// The stamp of the blank place `at` (reset cells, nothing painted there).
+pub fn blank(at: ratatui::layout::Rect) -> u64 {
+    stamp_of(&("blank", at))
 }
 
 thread_local! {

@@ -226,10 +226,18 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
             theme.border
         };
         let border = Rect::new(s.x + s.width, s.y, 1, s.height);
-        side(buf, rects, &mut sides, border, &style, |buf| {
+        let stamp = kept::stamp_of(&(style, border));
+        side(buf, rects, &mut sides, border, stamp, |buf| {
             vline(buf, border.x, border.y, border.height, style);
         });
-        side(buf, rects, &mut sides, out.blank, &"blank", |_| {});
+        side(
+            buf,
+            rects,
+            &mut sides,
+            out.blank,
+            kept::blank(out.blank),
+            |_| {},
+        );
     }
     if let (Some(m), Some(Peer::Group(g))) = (a.members, state.open) {
         let style = if state.focus == crate::app::Pane::Members {
@@ -238,7 +246,8 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
             theme.border
         };
         let border = Rect::new(m.x - 1, m.y, 1, m.height);
-        side(buf, rects, &mut sides, border, &style, |buf| {
+        let stamp = kept::stamp_of(&(style, border));
+        side(buf, rects, &mut sides, border, stamp, |buf| {
             vline(buf, border.x, border.y, border.height, style);
         });
         let out = panes::members(state, theme, g, m, buf);
@@ -302,22 +311,21 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
     frame
 }
 
-/// A place beside the timeline painted from `look` alone (a border line, the blank below a
-/// list): taken as the buffer holds it when the last frame showed the same there, else painted
-/// anew (over whatever held rows lay there); either way it is held for the next frame, known
-/// by a stamp of its look and place.
+/// A place beside the timeline painted from its look alone (a border line, the blank below a
+/// list), `stamp` a stamp of that look and the place (`kept::stamp_of`, `kept::blank`): taken
+/// as the buffer holds it when the last frame showed the same there, else painted anew (over
+/// whatever held rows lay there); either way it is held for the next frame.
 fn side(
     buf: &mut Buffer,
     rects: &mut held::HeldRects,
     sides: &mut Vec<(Rect, u64)>,
     rect: Rect,
-    look: &impl std::hash::Hash,
+    stamp: u64,
     paint: impl FnOnce(&mut Buffer),
 ) {
     if rect.is_empty() {
         return;
     }
-    let stamp = kept::stamp_of(&(look, rect));
     if !rects.take(buf, stamp, rect) {
         rects.clear_under(buf, rect);
         paint(buf);
