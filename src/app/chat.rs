@@ -151,6 +151,16 @@ pub struct Timeline {
     forwarding: HashMap<String, Vec<SortKey>>,
     capacity: usize,
     next_version: u64,
+    /// See [`Timeline::edits`].
+    edits: u64,
+}
+
+/// Where every timeline's edit marks come from: one counter, so that two timelines (a chat
+/// dropped and opened again) never share a mark.
+static EDITS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+fn next_edit() -> u64 {
+    EDITS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 /// What a message shows that lives outside it: the id it quotes (as `MessageChain::reply_to`),
@@ -189,8 +199,27 @@ impl Timeline {
     pub fn new(capacity: usize) -> Self {
         Timeline {
             capacity: capacity.max(16),
+            edits: next_edit(),
             ..Default::default()
         }
+    }
+
+    /// A mark that changes whenever the timeline changes other than by entries added after its
+    /// newest or its oldest leaving for room: an entry changed, was removed, or arrived before
+    /// the newest. While it holds, what was laid out for the entries stands (the timeline pane
+    /// then lays out only the new ones).
+    pub fn edits(&self) -> u64 {
+        self.edits
+    }
+
+    /// The newest entry's key (the entry itself is not read).
+    pub fn last_key(&self) -> Option<SortKey> {
+        self.entries.keys().next_back().copied()
+    }
+
+    /// The oldest entry's key (the entry itself is not read).
+    pub fn first_key(&self) -> Option<SortKey> {
+        self.entries.keys().next().copied()
     }
 
     /// Number of entries.
@@ -303,18 +332,27 @@ impl Timeline {
     }
 
     /// Bumps the versions of the entries at `keys`.
-    fn touch(entries: &mut BTreeMap<SortKey, Box<Entry>>, next: &mut u64, keys: &[SortKey]) {
+    fn touch(
+        entries: &mut BTreeMap<SortKey, Box<Entry>>,
+        (next, edits): (&mut u64, &mut u64),
+        keys: &[SortKey],
+    ) {
         for k in keys {
             if let Some(e) = entries.get_mut(k) {
                 *next += 1;
                 e.version = *next;
+                *edits = next_edit();
             }
         }
     }
 
     /// Marks the entries at `keys` as changed (a picture they show arrived or failed).
     pub fn touch_keys(&mut self, keys: &[SortKey]) {
-        Self::touch(&mut self.entries, &mut self.next_version, keys);
+        Self::touch(
+            &mut self.entries,
+            (&mut self.next_version, &mut self.edits),
+            keys,
+        );
     }
 
     /// Marks the entries quoting message `id` as changed: the quoted message arrived, changed,
@@ -325,7 +363,11 @@ impl Timeline {
             return;
         }
         if let Some(keys) = self.quoting.get(&id) {
-            Self::touch(&mut self.entries, &mut self.next_version, keys);
+            Self::touch(
+                &mut self.entries,
+                (&mut self.next_version, &mut self.edits),
+                keys,
+            );
         }
     }
 
@@ -335,7 +377,11 @@ impl Timeline {
             return;
         }
         if let Some(keys) = self.forwarding.get(id) {
-            Self::touch(&mut self.entries, &mut self.next_version, keys);
+            Self::touch(
+                &mut self.entries,
+                (&mut self.next_version, &mut self.edits),
+                keys,
+            );
         }
     }
 
@@ -371,6 +417,9 @@ impl Timeline {
             self.index(key, m);
         }
         let version = self.bump();
+        if self.last_key().is_some_and(|last| key <= last) {
+            self.edits = next_edit();
+        }
         self.entries
             .insert(key, Box::new(Entry { key, kind, version }));
         while self.entries.len() > self.capacity {
@@ -415,6 +464,7 @@ impl Timeline {
         f(m);
         let new_id = m.id;
         e.version = version;
+        self.edits = next_edit();
         if old_id != new_id {
             if let Some(o) = old_id {
                 self.by_id.remove(&o);
@@ -438,6 +488,7 @@ impl Timeline {
             {
                 self.next_version += 1;
                 e.version = self.next_version;
+                self.edits = next_edit();
             }
         }
     }
@@ -453,6 +504,7 @@ impl Timeline {
     /// Removes the entry at `key`.
     pub fn remove(&mut self, key: SortKey) -> Option<Entry> {
         let e = self.entries.remove(&key)?;
+        self.edits = next_edit();
         self.forget(&e);
         Some(*e)
     }

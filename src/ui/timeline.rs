@@ -82,8 +82,35 @@ pub struct TimelineCache {
     /// The screen is wider than the pane: something beside it scrolls along with it.
     pub shares_rows: bool,
     follow: Option<Follow>,
+    /// The last frame's rows up from the newest entry (see [`Walk`]).
+    walk: Option<Walk>,
+    /// Frames that took the last one's walk.
+    #[cfg(test)]
+    walks_kept: usize,
     /// The rows the buffer holds as this frame starts (see `ui::held`); taken by `draw`.
     pub held: Held,
+}
+
+/// The rows a frame gathered up from a chat's newest entry, with what they were made from.
+/// While all of it holds and only newer entries have come (a flood, or a chat at its usual
+/// pace), the next frame lays out those and keeps the rest: it neither walks the window's
+/// entries nor looks up their cached rows again.
+struct Walk {
+    peer: Peer,
+    width: u16,
+    height: usize,
+    /// `Contacts::version` and `Timeline::edits` then.
+    names: u64,
+    edits: u64,
+    read_marker: Option<SortKey>,
+    /// The local day then (the day separators' labels say 今天 and 昨天).
+    today: Option<chrono::NaiveDate>,
+    /// The timeline's oldest entry then.
+    first: Option<SortKey>,
+    /// The newest entry walked.
+    newest: SortKey,
+    rows: Vec<Row>,
+    reached_top: bool,
 }
 
 /// Where a drawn row's text comes from.
@@ -92,6 +119,13 @@ enum Src {
     Cached(Rc<Vec<Line<'static>>>, usize),
     /// Made this frame (a day separator, the read marker, a loading rule).
     Own(Line<'static>),
+}
+
+/// A frame's walk, to keep (see [`Walk`]).
+struct Walked {
+    rows: Vec<Row>,
+    reached_top: bool,
+    newest: SortKey,
 }
 
 /// One drawn row.
@@ -478,6 +512,99 @@ impl TimelineCache {
         (rows, reached_top)
     }
 
+    /// `collect_up` from the newest entry, taking the last frame's walk when it still holds
+    /// (see [`Walk`]): then only the entries after it are laid out.
+    fn walk_up(
+        &mut self,
+        ctx: &LayoutCtx,
+        chat: &Chat,
+        (bottom, skip): (SortKey, u16),
+        h: usize,
+        w: u16,
+    ) -> (Vec<Row>, bool) {
+        let newest = chat.timeline.last_key();
+        let today = self.days.of(ctx.state.now);
+        let first = chat.timeline.first_key();
+        let kept = self.walk.take().filter(|k| {
+            let top = k.rows.first().map(|r| r.key);
+            // The oldest row's block depends on the entry before it, which only trimming the
+            // oldest entries (no edit) can have taken: it has not while an entry as old as
+            // the top row's is left. A walk that reached the top drew them all: none may leave.
+            let above = if k.reached_top {
+                k.first == first
+            } else {
+                first.is_some_and(|f| top.is_some_and(|t| f < t || (f == t && k.first == top)))
+            };
+            skip == 0
+                && newest == Some(bottom)
+                && k.peer == chat.peer
+                && (k.width, k.height) == (w, h)
+                && k.names == ctx.state.contacts.version
+                && k.edits == chat.timeline.edits()
+                && k.read_marker == chat.read_marker
+                && k.today == today
+                && k.newest <= bottom
+                && above
+                // Many new entries: walking the window is cheaper than laying them all out.
+                && chat.timeline.after(k.newest).nth(h).is_none()
+        });
+        let Some(mut k) = kept else {
+            return self.collect_up(ctx, chat, bottom, skip, h, w);
+        };
+        #[cfg(test)]
+        {
+            self.walks_kept += 1;
+        }
+        let mut prev = chat.timeline.get(k.newest);
+        for e in chat.timeline.after(k.newest) {
+            let Block { pre, rows: cached } = self.block(ctx, chat, e, prev, w);
+            let np = pre.len();
+            let n = np + cached.len();
+            let mut pre = pre.into_iter();
+            for i in 0..n {
+                let src = match pre.next() {
+                    Some(line) => Src::Own(line),
+                    None => Src::Cached(cached.clone(), i - np),
+                };
+                k.rows.push(Row {
+                    src,
+                    key: e.key,
+                    idx: i as u16,
+                });
+            }
+            prev = Some(e);
+        }
+        let mut reached_top = k.reached_top;
+        if k.rows.len() >= h {
+            reached_top = false;
+            let extra = k.rows.len() - h;
+            k.rows.drain(..extra);
+        }
+        (k.rows, reached_top)
+    }
+
+    /// Keeps this frame's walk for the next (see [`Walk`]).
+    fn keep_walk(&mut self, ctx: &LayoutCtx, chat: &Chat, (w, h): (u16, usize), walked: Walked) {
+        let Walked {
+            rows,
+            reached_top,
+            newest,
+        } = walked;
+        self.walk = Some(Walk {
+            peer: chat.peer,
+            width: w,
+            height: h,
+            names: ctx.state.contacts.version,
+            edits: chat.timeline.edits(),
+            read_marker: chat.read_marker,
+            today: self.days.of(ctx.state.now),
+            first: chat.timeline.first_key(),
+            newest,
+            rows,
+            reached_top,
+        });
+    }
+
     /// The bottom anchor that shows the selection, given the current anchor.
     fn anchor_for(&mut self, ctx: &LayoutCtx, chat: &Chat, h: usize, w: u16) -> (SortKey, u16) {
         let Some(last) = chat.timeline.last().map(|e| e.key) else {
@@ -690,7 +817,8 @@ impl TimelineCache {
             return out;
         }
         let (bk, skip) = self.anchor_for(&ctx, chat, h, w);
-        let (mut rows, reached_top) = self.collect_up(&ctx, chat, bk, skip, h, w);
+        let (mut rows, reached_top) = self.walk_up(&ctx, chat, (bk, skip), h, w);
+        let mut keep = skip == 0 && chat.timeline.last_key() == Some(bk);
         out.room = reached_top && rows.len() < h;
         if out.room {
             let label = match chat.history {
@@ -702,6 +830,8 @@ impl TimelineCache {
                 _ => None,
             };
             if let Some(l) = label {
+                // Not a row of the walk: the next frame walks again.
+                keep = false;
                 let key = rows.first().map(|r| r.key).unwrap_or(bk);
                 rows.insert(
                     0,
@@ -714,8 +844,9 @@ impl TimelineCache {
             }
         }
         let slack = self.slack(chat, area, &rows, chat.selected.is_none());
-        rows.drain(..slack);
-        let top_pad = h.saturating_sub(rows.len() + slack);
+        // The oldest rows make room for the blank ones below (kept in the walk all the same).
+        let shown = rows.get(slack..).unwrap_or_default();
+        let top_pad = h.saturating_sub(shown.len() + slack);
         for y in (0..top_pad).chain(h - slack..h) {
             let y = area.y + y as u16;
             if self.held.at(y) == BLANK_ROW {
@@ -726,7 +857,7 @@ impl TimelineCache {
             out.stamps.push((y, BLANK_ROW));
         }
         self.frame += 1;
-        for (i, r) in rows.iter().enumerate() {
+        for (i, r) in shown.iter().enumerate() {
             let y = area.y + (top_pad + i) as u16;
             let mut stamp = match &r.src {
                 Src::Own(line) => self.put_own(line, area.x, y, w, buf),
@@ -793,7 +924,14 @@ impl TimelineCache {
                 unstamp(&mut out.stamps, area.y + area.height - 1);
             }
         }
-        drop(rows);
+        if keep {
+            let walked = Walked {
+                rows,
+                reached_top,
+                newest: bk,
+            };
+            self.keep_walk(&ctx, chat, (w, h), walked);
+        }
         self.forget_cells();
         // Held rows this frame did not draw over (none today: every row is a row or blank).
         self.held.reset(buf);
@@ -882,6 +1020,157 @@ mod tests {
         let after = screen(&mut cache, &s);
         assert!(after.contains("小明: 周末爬山？"), "{after}");
         assert!(!after.contains("正在获取原消息"), "{after}");
+    }
+
+    fn said(id: i64, text: &str) -> EntryKind {
+        EntryKind::Message(MessageItem {
+            id: Some(id),
+            local_id: None,
+            sender_id: 20000 + id % 3,
+            sender_name: format!("成员{}", id % 3),
+            role: None,
+            own: id % 5 == 0,
+            chain: MessageChain::new().text(text),
+            delivery: Delivery::Sent,
+            recalled_by: None,
+            reactions: vec![],
+            essence: false,
+            bad_time: None,
+        })
+    }
+
+    /// What changes a timeline between two frames, for the walk test.
+    #[derive(Debug, Clone)]
+    enum Change {
+        /// A message after the newest, `n` lines long.
+        Append(usize),
+        /// A message older than the newest (history, or a late one).
+        Older(usize),
+        Recall(usize),
+        Remove(usize),
+        Names,
+        Marker(usize),
+        NextDay,
+        Width(u16),
+        Height(u16),
+    }
+
+    fn change() -> impl proptest::strategy::Strategy<Value = Change> {
+        use proptest::prelude::*;
+        prop_oneof![
+            6 => (1usize..4).prop_map(Change::Append),
+            1 => (1usize..4).prop_map(Change::Older),
+            1 => any::<usize>().prop_map(Change::Recall),
+            1 => any::<usize>().prop_map(Change::Remove),
+            1 => Just(Change::Names),
+            1 => any::<usize>().prop_map(Change::Marker),
+            1 => Just(Change::NextDay),
+            1 => (20u16..70).prop_map(Change::Width),
+            1 => (3u16..45).prop_map(Change::Height),
+        ]
+    }
+
+    fn apply(s: &mut State, c: &Change, next: &mut i64, area: &mut Rect) {
+        let keys: Vec<SortKey> = s.chats[&GROUP].timeline.iter().map(|e| e.key).collect();
+        let pick = |i: usize| (!keys.is_empty()).then(|| keys[i % keys.len()]);
+        let text = |n: usize| vec!["第一行"; n].join("\n");
+        *next += 1;
+        let id = *next;
+        let chat = s.chat_mut(GROUP);
+        match c {
+            Change::Append(n) => {
+                let time = chat
+                    .timeline
+                    .last_key()
+                    .map_or(1_795_000_000, |k| k.time + 7);
+                let key = SortKey {
+                    time,
+                    seq: 0,
+                    arrival: id as u64,
+                };
+                chat.timeline.insert(key, said(id, &text(*n)));
+            }
+            Change::Older(n) => {
+                let time = chat
+                    .timeline
+                    .first_key()
+                    .map_or(1_795_000_000, |k| k.time - 3);
+                let key = SortKey {
+                    time,
+                    seq: 0,
+                    arrival: id as u64,
+                };
+                chat.timeline.insert(key, said(id, &text(*n)));
+            }
+            Change::Recall(i) => {
+                if let Some(k) = pick(*i) {
+                    chat.timeline
+                        .update_message(k, |m| m.recalled_by = Some(20001));
+                }
+            }
+            Change::Remove(i) => {
+                if let Some(k) = pick(*i) {
+                    chat.timeline.remove(k);
+                }
+            }
+            Change::Marker(i) => chat.read_marker = pick(*i),
+            Change::Names => s.contacts.touch(),
+            Change::NextDay => s.now += 86_400,
+            Change::Width(w) => area.width = *w,
+            Change::Height(h) => area.height = *h,
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// A frame that takes the last frame's walk draws what a first frame draws.
+        #[test]
+        fn a_kept_walk_draws_what_a_fresh_one_does(
+            changes in proptest::collection::vec(change(), 1..60)
+        ) {
+            let mut s = state();
+            // Small, so that appends push the oldest entries out too.
+            s.chat_mut(GROUP).timeline = crate::app::chat::Timeline::new(16);
+            let mut area = Rect::new(0, 0, 40, 8);
+            let mut next = 100;
+            let mut kept = TimelineCache::default();
+            let draw = |cache: &mut TimelineCache, s: &State, area: Rect| {
+                let mut buf = Buffer::empty(area);
+                let out = cache.draw(s, &Theme::default(), &s.chats[&GROUP], area, &mut buf);
+                // The rows' places too: the screen matches rows across frames by them.
+                (crate::ui::buffer_lines(&buf).join("\n"), out.lines, out.entries, out.room)
+            };
+            for c in &changes {
+                apply(&mut s, c, &mut next, &mut area);
+                let ours = draw(&mut kept, &s, area);
+                let fresh = draw(&mut TimelineCache::default(), &s, area);
+                proptest::prop_assert_eq!(ours, fresh, "after {:?}", c);
+            }
+        }
+    }
+
+    #[test]
+    fn a_chat_followed_at_its_bottom_lays_out_only_what_arrives() {
+        let mut s = state();
+        let mut cache = TimelineCache::default();
+        let mut area = Rect::new(0, 0, 40, 6);
+        let mut next = 100;
+        let mut frame = |s: &mut State, cache: &mut TimelineCache, c: Change, area: &mut Rect| {
+            apply(s, &c, &mut next, area);
+            let mut buf = Buffer::empty(*area);
+            cache.draw(s, &Theme::default(), &s.chats[&GROUP], *area, &mut buf);
+            cache.walks_kept
+        };
+        assert_eq!(frame(&mut s, &mut cache, Change::Append(1), &mut area), 0);
+        assert_eq!(frame(&mut s, &mut cache, Change::Append(2), &mut area), 1);
+        assert_eq!(frame(&mut s, &mut cache, Change::Append(1), &mut area), 2);
+        // Anything else walks the window again.
+        assert_eq!(frame(&mut s, &mut cache, Change::Recall(0), &mut area), 2);
+        assert_eq!(frame(&mut s, &mut cache, Change::Append(1), &mut area), 3);
+        assert_eq!(frame(&mut s, &mut cache, Change::Older(1), &mut area), 3);
+        assert_eq!(frame(&mut s, &mut cache, Change::Names, &mut area), 3);
+        assert_eq!(frame(&mut s, &mut cache, Change::Width(30), &mut area), 3);
+        assert_eq!(frame(&mut s, &mut cache, Change::Append(1), &mut area), 4);
     }
 
     #[test]
