@@ -300,7 +300,12 @@ pub struct Keymap {
     /// Keys a file unbound with `run = "noop"`, per context: they do nothing there, and are
     /// not typed into the composer or the sidebar's filter either.
     unbound: HashMap<Context, Vec<Vec<Key>>>,
+    /// See [`Keymap::generation`].
+    generation: u64,
 }
+
+/// Where keymaps' generations come from (one counter: two maps merged apart never share one).
+static GENERATIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 /// A keymap file that could not be used: which file, which line, what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -675,6 +680,12 @@ impl Keymap {
         Ok(map)
     }
 
+    /// Changes whenever the bindings do (0: none merged yet): what is made from the keymap
+    /// alone, such as a hint line, may be kept while it holds.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
     /// Reads keymap text (named `file` in errors) and lays its bindings over this map: a binding
     /// replaces the one with the same keys in its context and any chord it would clash with;
     /// `run = "noop"` removes the binding. Nothing changes when the text has an error.
@@ -690,6 +701,7 @@ impl Keymap {
             known_command,
         }
         .entries()?;
+        self.generation = GENERATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         for e in entries {
             let list = self.bindings.entry(e.context).or_default();
             let unbound = self.unbound.entry(e.context).or_default();

@@ -12,6 +12,7 @@ use crate::app::state::State;
 
 use super::held::HeldRects;
 use super::kept::KeptRows;
+use super::memo::Memo;
 use super::paint;
 use super::popup::{entry_style, frame};
 use super::sanitize::sanitize_line;
@@ -37,6 +38,8 @@ pub fn composer_height(state: &State, w: u16) -> u16 {
 pub struct ComposerKept {
     rule: KeptRows<(String, Style)>,
     hint: KeptRows<(String, Style)>,
+    /// The placeholder's keys filled in, per keymap generation and text.
+    hint_text: Memo<(u64, &'static str), String>,
 }
 
 impl ComposerKept {
@@ -101,7 +104,11 @@ pub fn composer(
         } else {
             ""
         };
-        let hint = state.keymap.fill_keys(hint);
+        let keymap = &state.keymap;
+        let hint = kept
+            .hint_text
+            .get((keymap.generation(), hint), || keymap.fill_keys(hint))
+            .clone();
         let hint_at = Rect::new(text_area.x, text_area.y, text_area.width, 1);
         kept.hint.put(
             0,

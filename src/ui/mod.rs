@@ -9,6 +9,7 @@ pub mod connection;
 pub mod held;
 pub mod kept;
 pub mod markdown;
+pub mod memo;
 pub mod message;
 pub mod paint;
 pub mod panes;

@@ -13,6 +13,7 @@ use crate::onebot::{ConnState, Peer, Role};
 
 use super::held::HeldRects;
 use super::kept::KeptRows;
+use super::memo::Memo;
 use super::paint;
 use super::sanitize::sanitize_line;
 use super::theme::Theme;
@@ -79,6 +80,38 @@ type HeaderLook = (Option<(String, String)>, Style, Style);
 pub struct PanesKept {
     header: KeptRows<HeaderLook>,
     status: KeptRows<StatusLook>,
+    hints: Memo<HintsFor, String>,
+}
+
+/// What the status line's key hints are made from outside a popup (see `hints`).
+#[derive(Clone, Copy, PartialEq)]
+struct HintsFor {
+    keymap: u64,
+    focus: Pane,
+    draft: bool,
+    /// The selected message's attachment, if any: whether it is a voice message.
+    attachment: Option<bool>,
+}
+
+impl HintsFor {
+    fn of(state: &State) -> Option<Self> {
+        state.popup.is_none().then(|| HintsFor {
+            keymap: state.keymap.generation(),
+            focus: state.focus,
+            draft: !state.composer.is_empty(),
+            attachment: selected_attachment(state)
+                .map(|seg| matches!(seg, crate::onebot::Segment::Record(_))),
+        })
+    }
+}
+
+/// The attachment of the message selected in the timeline (the hints say what `s` does).
+fn selected_attachment(state: &State) -> Option<&crate::onebot::Segment> {
+    if state.focus != Pane::Timeline {
+        return None;
+    }
+    let (_, m) = state.selected_message()?;
+    crate::app::saving::attachment(m)
 }
 
 impl PanesKept {
@@ -543,10 +576,7 @@ fn hints(state: &State) -> String {
         items.push(format!("{cancel} {line} 命令"));
     }
     // A message with an attachment: what `s` and `o` do with it.
-    if state.focus == Pane::Timeline
-        && let Some((_, m)) = state.selected_message()
-        && let Some(seg) = crate::app::saving::attachment(m)
-    {
+    if let Some(seg) = selected_attachment(state) {
         let mut extra = Vec::new();
         if matches!(seg, crate::onebot::Segment::Record(_))
             && let Some(k) = state.keymap.hint(Context::Timeline, &Action::OpenLink)
@@ -683,7 +713,11 @@ pub fn status(
         // Transfers in flight: name, percent, speed.
         transfers: crate::app::saving::summary(state),
         message,
-        hints: hints(state),
+        // Built from the keymap: kept while nothing it is made from changes.
+        hints: match HintsFor::of(state) {
+            Some(of) => kept.hints.get(of, || hints(state)).clone(),
+            None => hints(state),
+        },
         styles: [theme.status, theme.unread_badge, theme.status_error],
     };
     kept.status.put(0, area, (buf, held), look, |look, buf| {
@@ -898,6 +932,19 @@ mod tests {
                 Box::new(|s| s.focus = Pane::Composer),
             ),
             ("no reply", Box::new(|s| s.composer.reply = None)),
+            // The status line's key hints, kept per focus, draft and keymap.
+            ("a draft", Box::new(|s| s.composer.insert_text("你好"))),
+            ("the draft gone", Box::new(|s| s.composer.clear())),
+            (
+                "another keymap",
+                Box::new(|s| {
+                    let mut map = Keymap::default_map();
+                    let text = "[[composer]]\non = \"ctrl+s\"\nrun = \"send\"\n[[composer]]\non = \"enter\"\nrun = \"noop\"\n";
+                    map.merge(text, std::path::Path::new("keymap.toml"), &|_| true)
+                        .expect("a valid keymap");
+                    s.keymap = map;
+                }),
+            ),
             ("nothing open", Box::new(|s| s.open = None)),
         ];
         for (what, change) in changes {
