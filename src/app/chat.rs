@@ -153,6 +153,8 @@ pub struct Timeline {
     next_version: u64,
     /// See [`Timeline::edits`].
     edits: u64,
+    /// The entries whose message shows a picture (see [`Timeline::pictured_near`]).
+    pictured: BTreeSet<SortKey>,
 }
 
 /// Where every timeline's edit marks come from: one counter, so that two timelines (a chat
@@ -385,8 +387,38 @@ impl Timeline {
         }
     }
 
+    /// True when an entry from `near` entries before `first` to `near` after `last` shows a
+    /// picture: a frame asks for the pictures there only then (most windows have none).
+    pub fn pictured_near(&self, first: SortKey, last: SortKey, near: usize) -> bool {
+        use std::ops::Bound::{Excluded, Unbounded};
+        if self.pictured.is_empty() || first > last {
+            return false;
+        }
+        // Walked by key: the entries themselves are not read.
+        let from = self.entries.range(..first).rev().take(near).last();
+        let to = self
+            .entries
+            .range((Excluded(last), Unbounded))
+            .take(near)
+            .last();
+        let (from, to) = (
+            from.map_or(first, |(k, _)| *k),
+            to.map_or(last, |(k, _)| *k),
+        );
+        self.pictured.range(from..=to).next().is_some()
+    }
+
     /// Notes what a new message shows from elsewhere, and redraws the entries quoting it.
     fn index(&mut self, key: SortKey, m: &MessageItem) {
+        // Every picture segment, loadable or not (`pictures::pictures_of` keeps those it can
+        // name): what is asked for is among these.
+        if m.chain
+            .segments()
+            .iter()
+            .any(|s| matches!(s, Segment::Image(_)))
+        {
+            self.pictured.insert(key);
+        }
         let (quoted, forwards) = shown_from_elsewhere(m);
         if let Some(q) = quoted {
             self.quoting.entry(q).or_default().push(key);
@@ -431,6 +463,7 @@ impl Timeline {
     }
 
     fn forget(&mut self, e: &Entry) {
+        self.pictured.remove(&e.key);
         if let EntryKind::Message(m) = &e.kind {
             if let Some(id) = m.id {
                 self.by_id.remove(&id);
@@ -814,6 +847,37 @@ mod tests {
             seq: 0,
             arrival,
         }
+    }
+
+    #[test]
+    fn pictures_are_found_near_a_window_until_their_entry_leaves() {
+        let mut t = Timeline::new(16);
+        for i in 1..=10 {
+            t.insert(key(i, i as u64), msg(i));
+        }
+        let mut pic = msg(11);
+        if let EntryKind::Message(m) = &mut pic {
+            m.chain = MessageChain::new().image("8A2F0C.png");
+        }
+        // A picture in entry 4, between the texts.
+        t.remove(key(4, 4));
+        t.insert(key(4, 4), pic);
+        assert!(t.pictured_near(key(4, 4), key(4, 4), 0));
+        assert!(
+            t.pictured_near(key(6, 6), key(8, 8), 2),
+            "two entries before"
+        );
+        assert!(
+            !t.pictured_near(key(6, 6), key(8, 8), 1),
+            "one entry before"
+        );
+        assert!(
+            t.pictured_near(key(1, 1), key(2, 2), 2),
+            "two entries after"
+        );
+        assert!(!t.pictured_near(key(1, 1), key(2, 2), 1));
+        t.remove(key(4, 4));
+        assert!(!t.pictured_near(key(1, 1), key(10, 10), 10));
     }
 
     #[test]

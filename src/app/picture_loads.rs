@@ -31,7 +31,7 @@ fn wanted(state: &State) -> Vec<Want> {
     ) else {
         return Vec::new();
     };
-    if width == 0 {
+    if width == 0 || !chat.timeline.pictured_near(*first, *last, NEAR) {
         return Vec::new();
     }
     // The entries on screen are a run of the timeline: walked, not looked up one by one.
