@@ -331,8 +331,17 @@ impl<W: Write> Encoder<W> {
             self.move_to(x, y, cur);
             self.set_pen(Pen::of(cell));
             let sym = cell.symbol();
-            let w = UnicodeWidthStr::width(sym).max(1) as u16;
-            self.buf.extend_from_slice(sym.as_bytes());
+            // Most cells are one ASCII byte: no width lookup, no copy call.
+            let w = match sym.as_bytes() {
+                [b] => {
+                    self.buf.push(*b);
+                    1
+                }
+                bytes => {
+                    self.buf.extend_from_slice(bytes);
+                    UnicodeWidthStr::width(sym).max(1) as u16
+                }
+            };
             let nx = x + w;
             self.pos = if nx >= self.width {
                 None
