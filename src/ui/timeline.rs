@@ -28,10 +28,14 @@ struct Cached {
     /// The rows as cells, `width` wide, each measured once (graphemes, display widths) when
     /// first drawn; kept only while the entry is on screen, so memory follows the window. Each
     /// with its stamp (see [`TimelineOut::stamps`]).
-    cells: Vec<Option<(u64, Box<[Cell]>)>>,
+    cells: Vec<Option<Measured>>,
     /// The frame that last drew it (`TimelineCache::frame`).
     drawn: u64,
 }
+
+/// A cached row as cells: its stamp, whether it is a picture's row, the cells. A frame that
+/// finds its row measured reads only this, not the row's text.
+type Measured = (u64, bool, Box<[Cell]>);
 
 /// The stamp of a timeline row left blank (no text, default cells).
 pub const BLANK_ROW: u64 = 1;
@@ -651,7 +655,8 @@ impl TimelineCache {
     }
 
     /// Copies row `j` of entry `k` into `buf` at (x, y) from its measured cells, measuring
-    /// them first if this is the row's first frame on screen.
+    /// them first if this is the row's first frame on screen. Returns the row's stamp (0: not
+    /// known) and whether it is a picture's row.
     #[allow(clippy::too_many_arguments)]
     fn put_cells(
         &mut self,
@@ -662,27 +667,40 @@ impl TimelineCache {
         y: u16,
         w: u16,
         buf: &mut Buffer,
-    ) -> u64 {
+    ) -> (u64, bool) {
+        use super::picture::is_picture_row;
         let frame = self.frame;
-        let (Some(c), Some(line)) = (hot_entry(&mut self.hot, &mut self.map, k), lines.get(j))
-        else {
+        let Some(c) = hot_entry(&mut self.hot, &mut self.map, k) else {
             self.held.reset_row(buf, y);
-            if let Some(line) = lines.get(j) {
+            let line = lines.get(j);
+            if let Some(line) = line {
                 buf.set_line(x, y, line, w);
             }
-            return 0;
+            return (0, line.is_some_and(is_picture_row));
         };
         c.drawn = frame;
-        if c.cells.len() < lines.len() {
-            c.cells.resize_with(lines.len(), || None);
-        }
-        let (stamp, cells) = c.cells[j].get_or_insert_with(|| {
-            (
+        if c.cells.get(j).is_none_or(Option::is_none) {
+            // The row's first frame on screen: measured now (its text read only here).
+            let Some(line) = lines.get(j) else {
+                self.held.reset_row(buf, y);
+                return (0, false);
+            };
+            if c.cells.len() < lines.len() {
+                c.cells.resize_with(lines.len(), || None);
+            }
+            c.cells[j] = Some((
                 next_stamp(&mut self.stamp),
+                is_picture_row(line),
                 measure(&mut self.scratch, line, w),
-            )
-        });
-        copy_row(buf, &mut self.held, (x, y, w), cells, *stamp)
+            ));
+        }
+        match &c.cells[j] {
+            Some((stamp, picture, cells)) => (
+                copy_row(buf, &mut self.held, (x, y, w), cells, *stamp),
+                *picture,
+            ),
+            None => (0, false),
+        }
     }
 
     /// Draws a rule made this frame from its measured cells (measuring it the first time);
@@ -859,8 +877,8 @@ impl TimelineCache {
         self.frame += 1;
         for (i, r) in shown.iter().enumerate() {
             let y = area.y + (top_pad + i) as u16;
-            let mut stamp = match &r.src {
-                Src::Own(line) => self.put_own(line, area.x, y, w, buf),
+            let (mut stamp, picture) = match &r.src {
+                Src::Own(line) => (self.put_own(line, area.x, y, w, buf), false),
                 Src::Cached(lines, j) => {
                     self.put_cells((chat.peer, r.key), lines, *j, area.x, y, w, buf)
                 }
@@ -868,12 +886,6 @@ impl TimelineCache {
             if chat.selected == Some(r.key) && r.idx != u16::MAX {
                 stamp = 0;
                 // A picture's row keeps its colours: only its margin shows the selection.
-                let picture = match &r.src {
-                    Src::Cached(lines, j) => {
-                        lines.get(*j).is_some_and(super::picture::is_picture_row)
-                    }
-                    Src::Own(_) => false,
-                };
                 let sw = if picture {
                     w - super::message::text_width(w)
                 } else {
@@ -881,10 +893,8 @@ impl TimelineCache {
                 };
                 buf.set_style(Rect::new(area.x, y, sw, 1), theme.selection);
             }
-            if let Src::Cached(lines, j) = &r.src {
-                if lines.get(*j).is_some_and(super::picture::is_picture_row) {
-                    stamp = 0;
-                }
+            if let (Src::Cached(lines, j), true) = (&r.src, picture) {
+                stamp = 0;
                 picture_at(
                     &ctx,
                     chat,
