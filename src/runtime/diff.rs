@@ -33,6 +33,22 @@ pub fn know(rows: &mut Vec<Vec<Range<u16>>>, y: u16, cols: Range<u16>) {
         rows.resize_with(y + 1, Vec::new);
     }
     let row = &mut rows[y];
+    // Most rows get one range, or ranges left to right: appended or merged with the last.
+    match row.last_mut() {
+        None => {
+            row.push(cols);
+            return;
+        }
+        Some(last) if last.end < cols.start => {
+            row.push(cols);
+            return;
+        }
+        Some(last) if last.start <= cols.start => {
+            last.end = last.end.max(cols.end);
+            return;
+        }
+        Some(_) => {}
+    }
     row.push(cols);
     row.sort_by_key(|r| r.start);
     // Merged in place (this runs for every known row of every frame: no allocation).
