@@ -1088,25 +1088,13 @@ mod tests {
         let id = *next;
         let chat = s.chat_mut(GROUP);
         match c {
-            Change::Append(n) => {
-                let time = chat
-                    .timeline
-                    .last_key()
-                    .map_or(1_795_000_000, |k| k.time + 7);
-                let key = SortKey {
-                    time,
-                    seq: 0,
-                    arrival: id as u64,
+            Change::Append(n) | Change::Older(n) => {
+                let time = match c {
+                    Change::Append(_) => chat.timeline.last_key().map(|k| k.time + 7),
+                    _ => chat.timeline.first_key().map(|k| k.time - 3),
                 };
-                chat.timeline.insert(key, said(id, &text(*n)));
-            }
-            Change::Older(n) => {
-                let time = chat
-                    .timeline
-                    .first_key()
-                    .map_or(1_795_000_000, |k| k.time - 3);
                 let key = SortKey {
-                    time,
+                    time: time.unwrap_or(1_795_000_000),
                     seq: 0,
                     arrival: id as u64,
                 };
