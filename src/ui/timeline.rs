@@ -149,6 +149,23 @@ impl Block {
     fn len(&self) -> usize {
         self.pre.len() + self.rows.len()
     }
+
+    /// Its rows as drawn rows of entry `key`, oldest first.
+    fn into_rows(self, key: SortKey) -> impl DoubleEndedIterator<Item = Row> {
+        let Block { pre, rows } = self;
+        let np = pre.len();
+        let row = move |i: usize, src| Row {
+            src,
+            key,
+            idx: i as u16,
+        };
+        let cached = (0..rows.len()).map(move |j| row(np + j, Src::Cached(rows.clone(), j)));
+        let own = pre
+            .into_iter()
+            .enumerate()
+            .map(move |(i, line)| row(i, Src::Own(line)));
+        own.chain(cached)
+    }
 }
 
 /// What the timeline reports after drawing.
@@ -486,23 +503,11 @@ impl TimelineCache {
         let mut skip = skip as usize;
         while let Some(e) = iter.next() {
             let prev = iter.peek().copied();
-            let Block { pre, rows: cached } = self.block(ctx, chat, e, prev, w);
-            let n = pre.len() + cached.len();
-            let keep = n.saturating_sub(skip);
-            skip = 0;
-            let np = pre.len();
-            let mut pre: Vec<Option<Line<'static>>> = pre.into_iter().map(Some).collect();
-            for i in (0..keep).rev() {
-                let src = if i < np {
-                    Src::Own(pre[i].take().unwrap_or_default())
-                } else {
-                    Src::Cached(cached.clone(), i - np)
-                };
-                rows.push(Row {
-                    src,
-                    key: e.key,
-                    idx: i as u16,
-                });
+            let block = self.block(ctx, chat, e, prev, w);
+            // Bottom up, less the `skip` rows left out at the bottom.
+            let below = std::mem::take(&mut skip);
+            for row in block.into_rows(e.key).rev().skip(below) {
+                rows.push(row);
                 if rows.len() >= h {
                     break;
                 }
@@ -561,21 +566,8 @@ impl TimelineCache {
         }
         let mut prev = chat.timeline.get(k.newest);
         for e in chat.timeline.after(k.newest) {
-            let Block { pre, rows: cached } = self.block(ctx, chat, e, prev, w);
-            let np = pre.len();
-            let n = np + cached.len();
-            let mut pre = pre.into_iter();
-            for i in 0..n {
-                let src = match pre.next() {
-                    Some(line) => Src::Own(line),
-                    None => Src::Cached(cached.clone(), i - np),
-                };
-                k.rows.push(Row {
-                    src,
-                    key: e.key,
-                    idx: i as u16,
-                });
-            }
+            let block = self.block(ctx, chat, e, prev, w);
+            k.rows.extend(block.into_rows(e.key));
             prev = Some(e);
         }
         let mut reached_top = k.reached_top;
