@@ -275,7 +275,8 @@ pub struct State {
     pub self_id: i64,
     pub self_name: String,
     pub contacts: Contacts,
-    pub chats: HashMap<Peer, Chat>,
+    /// Keyed by FxHash: the sidebar and the frame look chats up per row, per frame.
+    pub chats: rustc_hash::FxHashMap<Peer, Chat>,
     /// The open chat.
     pub open: Option<Peer>,
     pub focus: Pane,
@@ -401,7 +402,7 @@ impl State {
             self_id: 0,
             self_name: String::new(),
             contacts: Contacts::default(),
-            chats: HashMap::new(),
+            chats: Default::default(),
             open: None,
             focus: Pane::Composer,
             members: MembersPane::default(),
