@@ -26,7 +26,7 @@ use super::row::NoticeLine;
 pub const WINDOW: Duration = Duration::from_millis(100);
 
 /// How long a batch gathers after one of [`FLOOD_BATCH`] writes or more (see [`window_after`]).
-pub const FLOOD_WINDOW: Duration = Duration::from_millis(400);
+pub const FLOOD_WINDOW: Duration = Duration::from_secs(1);
 
 /// A batch this big says a flood is on.
 pub const FLOOD_BATCH: usize = 4;
