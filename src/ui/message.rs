@@ -42,9 +42,20 @@ pub const BAD_TIME: &str = "时间?";
 
 /// `HH:MM` in local time.
 pub fn clock(ts: i64) -> String {
-    use chrono::{Local, TimeZone};
+    use chrono::{Local, TimeZone, Timelike};
     match Local.timestamp_opt(ts, 0).single() {
-        Some(t) => t.format("%H:%M").to_string(),
+        // Not `format("%H:%M")`: parsing the pattern was most of a message's time column.
+        Some(t) => {
+            let (h, m) = (t.hour() as u8, t.minute() as u8);
+            let digits = [
+                b'0' + h / 10,
+                b'0' + h % 10,
+                b':',
+                b'0' + m / 10,
+                b'0' + m % 10,
+            ];
+            digits.iter().map(|&b| b as char).collect()
+        }
         None => "--:--".into(),
     }
 }
@@ -551,5 +562,29 @@ pub fn entry_rows(ctx: &LayoutCtx, e: &Entry, w: u16) -> Vec<Line<'static>> {
             message_rows(ctx, e.key.time, m, marked, w)
         }
         EntryKind::Notice(n) => notice_rows(ctx, e.key.time, n, w),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clock;
+
+    #[test]
+    fn the_time_column_reads_as_chrono_formats_it() {
+        use chrono::{Local, TimeZone};
+        // Every minute of a day, hours with one and two digits, and a far-off date.
+        let day = 1_750_000_000 - 1_750_000_000 % 86_400;
+        for ts in (day..day + 86_400)
+            .step_by(60)
+            .chain([0, 4_102_444_800 + 3599])
+        {
+            let want = Local
+                .timestamp_opt(ts, 0)
+                .unwrap()
+                .format("%H:%M")
+                .to_string();
+            assert_eq!(clock(ts), want, "at {ts}");
+        }
+        assert_eq!(clock(i64::MAX), "--:--");
     }
 }

@@ -73,8 +73,6 @@ pub struct TimelineCache {
     map: CacheMap,
     /// Frames drawn (marks the hot entries drawn in this one).
     frame: u64,
-    /// A one-row buffer the cells are measured in (reused).
-    scratch: Option<Buffer>,
     /// The last stamp given to a row's cells.
     stamp: u64,
     /// The rules made per frame (day separators, the read marker), measured once: few differ.
@@ -350,18 +348,13 @@ fn next_stamp(last: &mut u64) -> u64 {
     *last
 }
 
-/// `line`'s cells as `set_line` makes them on a reset row `w` wide (measured in `scratch`,
-/// which is reused).
-fn measure(scratch: &mut Option<Buffer>, line: &Line<'_>, w: u16) -> Box<[Cell]> {
-    let area = Rect::new(0, 0, w, 1);
-    let scratch = scratch.get_or_insert_with(|| Buffer::empty(area));
-    if scratch.area != area {
-        scratch.resize(area);
-    }
-    scratch.reset();
+/// `line`'s cells as `set_line` makes them on a blank row `w` wide: painted in a row of
+/// their own that becomes the kept cells (no copy).
+fn measure(line: &Line<'_>, w: u16) -> Box<[Cell]> {
+    let mut row = Buffer::empty(Rect::new(0, 0, w, 1));
     // Graphemes segmented only where a character may join another (see `paint`).
-    super::paint::set_line(scratch, 0, 0, line, w);
-    scratch.content.clone().into_boxed_slice()
+    super::paint::set_line(&mut row, 0, 0, line, w);
+    row.content.into_boxed_slice()
 }
 
 /// Copies a measured row to (x, y); returns `stamp` when the whole row fitted, else 0. A row
@@ -683,7 +676,7 @@ impl TimelineCache {
             c.cells[j] = Some((
                 next_stamp(&mut self.stamp),
                 is_picture_row(line),
-                measure(&mut self.scratch, line, w),
+                measure(line, w),
             ));
         }
         match &c.cells[j] {
@@ -709,7 +702,7 @@ impl TimelineCache {
                     self.own.clear();
                 }
                 let stamp = next_stamp(&mut self.stamp);
-                let cells = measure(&mut self.scratch, line, w);
+                let cells = measure(line, w);
                 self.own.push((w, line.clone(), stamp, cells));
                 self.own.len() - 1
             }
