@@ -123,7 +123,7 @@ fn first_screen(s: &State) -> bool {
     matches!(s.conn, ConnState::Connected { .. })
         && s.contacts.friends.len() >= BIG_FRIENDS
         && s.contacts.groups.len() >= BIG_GROUPS
-        && s.chats.values().filter(|c| c.last_activity > 0).count() >= 30
+        && s.chats.values().filter(|c| c.last_activity() > 0).count() >= 30
 }
 
 fn key(s: &mut State, code: KeyCode) {

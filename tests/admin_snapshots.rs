@@ -88,7 +88,7 @@ fn world() -> State {
     s.contacts.members.insert(GROUP, ms);
     let chat = s.chat_mut(Peer::Group(GROUP));
     chat.history = HistoryState::Exhausted;
-    chat.last_activity = NOW;
+    chat.set_last_activity(NOW);
     for (i, (from, name, text)) in [
         (20002, "明哥 | 后端", "今晚发版吗？"),
         (20005, "捣蛋鬼", "广告广告 加我领红包"),

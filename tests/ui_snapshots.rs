@@ -131,7 +131,7 @@ fn world() -> State {
 
     let chat = s.chat_mut(Peer::Group(GROUP));
     chat.history = HistoryState::Exhausted;
-    chat.last_activity = NOW;
+    chat.set_last_activity(NOW);
     let yesterday = NOW - 86_400;
     let mut t = yesterday;
     let mut arrival = 0;
@@ -246,10 +246,10 @@ fn world() -> State {
     let other = s.chat_mut(Peer::Group(30002));
     other.unread = 5;
     other.mentions = 1;
-    other.last_activity = NOW - 100;
+    other.set_last_activity(NOW - 100);
     let f = s.chat_mut(Peer::Private(FRIEND));
     f.unread = 2;
-    f.last_activity = NOW - 200;
+    f.set_last_activity(NOW - 200);
     f.timeline.insert(
         SortKey {
             time: NOW - 200,
@@ -467,7 +467,7 @@ fn a_popup_over_wide_characters_keeps_its_left_border() {
                 ..Default::default()
             },
         );
-        s.chat_mut(Peer::Group(30009)).last_activity = NOW - 30;
+        s.chat_mut(Peer::Group(30009)).set_last_activity(NOW - 30);
         let under = draw_buffer(&s, w, h);
         s.popup = Some(popup);
         let buf = draw_buffer(&s, w, h);

@@ -161,6 +161,21 @@ pub struct Timeline {
 /// dropped and opened again) never share a mark.
 static EDITS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
+/// Changes whenever a chat is made, or a chat's activity turns from none to some or back:
+/// while it holds, no chat has started or stopped being listed for its activity, so the
+/// sidebar's kept rows need not count every chat to know (see `sidebar::memo_holds`). One
+/// counter for every state: another state's chats only make the sidebar check again.
+static LISTINGS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+fn listings_changed() {
+    LISTINGS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The mark [`LISTINGS`] is at.
+pub fn listings() -> u64 {
+    LISTINGS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 fn next_edit() -> u64 {
     EDITS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
@@ -628,8 +643,9 @@ pub struct Chat {
     pub unread: u32,
     /// Unread messages that mention you (or @all).
     pub mentions: u32,
-    /// Time of the last activity (for sorting recent chats).
-    pub last_activity: i64,
+    /// Time of the last activity (for sorting recent chats; 0: none, not listed). Set through
+    /// `note_activity`/`set_last_activity`, which keep [`listings`] right.
+    last_activity: i64,
     /// The newest entry you have seen; the "new messages" line is drawn after it.
     pub read_marker: Option<SortKey>,
     pub history: HistoryState,
@@ -664,6 +680,8 @@ pub struct Chat {
 impl Chat {
     /// A new, empty chat.
     pub fn new(peer: Peer, capacity: usize) -> Self {
+        // A new chat may be listed at once (the open one is, with no activity).
+        listings_changed();
         Chat {
             peer,
             timeline: Timeline::new(capacity),
@@ -685,6 +703,24 @@ impl Chat {
             unread_at_open: None,
             seeking: None,
         }
+    }
+
+    /// Time of the last activity (0: none).
+    pub fn last_activity(&self) -> i64 {
+        self.last_activity
+    }
+
+    /// Activity at `t`: the last activity becomes `t` if that is later.
+    pub fn note_activity(&mut self, t: i64) {
+        self.set_last_activity(self.last_activity.max(t));
+    }
+
+    /// Sets the last activity (0: none).
+    pub fn set_last_activity(&mut self, t: i64) {
+        if (self.last_activity > 0) != (t > 0) {
+            listings_changed();
+        }
+        self.last_activity = t;
     }
 
     /// Whether older history pages may still hold messages.

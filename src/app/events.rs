@@ -270,10 +270,7 @@ pub fn on_message(state: &mut State, ev: MessageEvent, fx: &mut Vec<Effect>, liv
     if !chat.timeline.insert(key, EntryKind::Message(item.clone())) {
         return;
     }
-    chat.last_activity = chat
-        .last_activity
-        .max(ev.time)
-        .max(if live { now } else { 0 });
+    chat.note_activity(ev.time.max(if live { now } else { 0 }));
     if !live {
         return;
     }
@@ -740,7 +737,7 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
             add_line(state, fx, kind, peer, t, Some(poker), text);
             if target_id == state.self_id && state.open != Some(peer) {
                 let c = state.chat_mut(peer);
-                c.last_activity = c.last_activity.max(t);
+                c.note_activity(t);
             }
         }
         NoticeKind::InputStatus {

@@ -154,7 +154,7 @@ fn opened(
                 *e = b;
             }
             let chat = state.chat_mut(c.peer);
-            chat.last_activity = chat.last_activity.max(n.time());
+            chat.note_activity(n.time());
         }
     }
     state.contacts.touch();
@@ -333,7 +333,7 @@ pub fn file_rows(state: &mut State, peer: Peer, rows: Vec<Row>) -> usize {
                 };
                 if chat.timeline.insert(key, EntryKind::Message(item)) {
                     added += 1;
-                    chat.last_activity = chat.last_activity.max(m.time());
+                    chat.note_activity(m.time());
                 }
             }
             // Reactions show as counts on their message, not as lines.

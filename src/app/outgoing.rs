@@ -55,7 +55,7 @@ pub fn send_chain_shown(
     let now = state.now;
     let chat = state.chat_mut(peer);
     chat.timeline.insert(key, EntryKind::Message(item));
-    chat.last_activity = chat.last_activity.max(now);
+    chat.note_activity(now);
     chat.follow_bottom();
     chat.read_marker = Some(key);
     let group = chat.temp_group;

@@ -133,7 +133,7 @@ impl Request for RecentContacts {
                 state.contacts.see_chat(it.peer, &it.name);
             }
             let chat = state.chat_mut(it.peer);
-            chat.last_activity = chat.last_activity.max(it.time);
+            chat.note_activity(it.time);
             if let Some(m) = it.last {
                 // Newer than what is stored: the chat pages back until it meets it.
                 super::catch_up::behind(state, it.peer, &m, fx);

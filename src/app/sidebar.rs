@@ -55,9 +55,9 @@ fn recent_unpinned(state: &State) -> Vec<Peer> {
     let mut v: Vec<(i64, Peer)> = state
         .chats
         .values()
-        .filter(|c| c.last_activity > 0 || Some(c.peer) == state.open)
+        .filter(|c| c.last_activity() > 0 || Some(c.peer) == state.open)
         .filter(|c| !state.pinned.contains(&c.peer))
-        .map(|c| (c.last_activity, c.peer))
+        .map(|c| (c.last_activity(), c.peer))
         .collect();
     v.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     v.into_iter().map(|(_, p)| p).collect()
@@ -210,15 +210,15 @@ pub fn find(state: &State, query: &str) -> Vec<Peer> {
 }
 
 /// What `RowsMemo`'s rows were built from besides the chats.
-type BuiltFrom = (u64, Option<Peer>, Vec<Peer>, BTreeSet<Peer>);
+type BuiltFrom = (u64, u64, Option<Peer>, Vec<Peer>, BTreeSet<Peer>);
 
 /// The 会话 tab's rows as last built, to hand out again while they are still what `rows` would
 /// build (a flood into the open chat leaves them so): the UI keeps one and asks `rows_kept`
 /// each frame instead of `rows`, which names every chat anew.
 #[derive(Debug, Default)]
 pub struct RowsMemo {
-    /// What the rows were built from, but the chats: the names' version, the open chat, the
-    /// pinned and muted chats.
+    /// What the rows were built from, but the chats: the names' version, `chat::listings`,
+    /// the open chat, the pinned and muted chats.
     from: Option<BuiltFrom>,
     /// The recent chats in the order shown (pinned ones apart).
     order: Vec<Peer>,
@@ -234,6 +234,7 @@ pub fn rows_kept<'a>(state: &State, memo: &'a mut RowsMemo) -> std::borrow::Cow<
     if !memo_holds(state, memo) {
         memo.from = Some((
             state.contacts.version,
+            super::chat::listings(),
             state.open,
             state.pinned.clone(),
             state.muted.clone(),
@@ -248,10 +249,13 @@ pub fn rows_kept<'a>(state: &State, memo: &'a mut RowsMemo) -> std::borrow::Cow<
 /// pinned and muted chats; the same recent chats, still in the order they were sorted in;
 /// the same counts.
 fn memo_holds(state: &State, memo: &RowsMemo) -> bool {
-    let Some((names, open, pinned, muted)) = &memo.from else {
+    let Some((names, listings, open, pinned, muted)) = &memo.from else {
         return false;
     };
+    // No chat made and none started or stopped having activity: the chats listed are the
+    // ones listed then (so the rows need not count them all, 2,500 in a big account).
     if *names != state.contacts.version
+        || *listings != super::chat::listings()
         || *open != state.open
         || *pinned != state.pinned
         || *muted != state.muted
@@ -259,19 +263,16 @@ fn memo_holds(state: &State, memo: &RowsMemo) -> bool {
         return false;
     }
     let listed = |c: &super::chat::Chat| {
-        (c.last_activity > 0 || Some(c.peer) == state.open) && !state.pinned.contains(&c.peer)
+        (c.last_activity() > 0 || Some(c.peer) == state.open) && !state.pinned.contains(&c.peer)
     };
-    if state.chats.values().filter(|c| listed(c)).count() != memo.order.len() {
-        return false;
-    }
-    // The same chats (as many, each still listed, none twice: the order has no repeats),
-    // still sorted as `recent_peers` sorts them.
+    // The same chats (each still listed, none twice: the order has no repeats; no other chat
+    // listed, by `listings`), still sorted as `recent_peers` sorts them.
     let mut last: Option<(i64, Peer)> = None;
     for p in &memo.order {
         let Some(c) = state.chats.get(p).filter(|c| listed(c)) else {
             return false;
         };
-        let now = (c.last_activity, *p);
+        let now = (c.last_activity(), *p);
         if let Some(l) = last
             && l.0.cmp(&now.0).reverse().then(l.1.cmp(&now.1)) == std::cmp::Ordering::Greater
         {
@@ -467,7 +468,7 @@ mod tests {
         );
         // Someone seen in passing, with a recent private chat.
         s.contacts.see(20099, "rust群-老K");
-        s.chat_mut(Peer::Private(20099)).last_activity = 100;
+        s.chat_mut(Peer::Private(20099)).set_last_activity(100);
         s
     }
 
@@ -508,12 +509,12 @@ mod tests {
     #[test]
     fn the_selection_follows_its_chat_when_the_list_reorders() {
         let mut s = state();
-        s.chat_mut(Peer::Group(30001)).last_activity = 50;
+        s.chat_mut(Peer::Group(30001)).set_last_activity(50);
         let peers = selectable(&rows(&s));
         assert_eq!(peers, vec![Peer::Private(20099), Peer::Group(30001)]);
         select(&mut s, &peers, 1);
         // A new message moves the group to the top: the selection goes with it.
-        s.chat_mut(Peer::Group(30001)).last_activity = 300;
+        s.chat_mut(Peer::Group(30001)).set_last_activity(300);
         let peers = selectable(&rows(&s));
         assert_eq!(peers[selected_index(&s, &peers)], Peer::Group(30001));
     }
@@ -521,7 +522,7 @@ mod tests {
     #[test]
     fn recent_rows_sort_by_activity() {
         let mut s = state();
-        s.chat_mut(Peer::Group(30001)).last_activity = 200;
+        s.chat_mut(Peer::Group(30001)).set_last_activity(200);
         let peers = selectable(&rows(&s));
         assert_eq!(peers, vec![Peer::Group(30001), Peer::Private(20099)]);
     }
@@ -541,25 +542,25 @@ mod tests {
             (
                 "activity keeping the order",
                 Box::new(|s| {
-                    s.chat_mut(Peer::Private(20099)).last_activity = 150;
+                    s.chat_mut(Peer::Private(20099)).set_last_activity(150);
                 }),
             ),
             (
                 "a chat's first activity",
                 Box::new(|s| {
-                    s.chat_mut(Peer::Group(30001)).last_activity = 120;
+                    s.chat_mut(Peer::Group(30001)).set_last_activity(120);
                 }),
             ),
             (
                 "activity reordering",
                 Box::new(|s| {
-                    s.chat_mut(Peer::Group(30001)).last_activity = 400;
+                    s.chat_mut(Peer::Group(30001)).set_last_activity(400);
                 }),
             ),
             (
                 "a tie broken by the number",
                 Box::new(|s| {
-                    s.chat_mut(Peer::Private(20099)).last_activity = 400;
+                    s.chat_mut(Peer::Private(20099)).set_last_activity(400);
                 }),
             ),
             (
@@ -578,6 +579,41 @@ mod tests {
                 }),
             ),
             ("the open chat closed", Box::new(|s| s.open = None)),
+            (
+                "a chat opened before it exists",
+                Box::new(|s| s.open = Some(Peer::Private(20003))),
+            ),
+            (
+                "the open chat made",
+                Box::new(|s| {
+                    s.chat_mut(Peer::Private(20003));
+                }),
+            ),
+            (
+                "a new chat with activity",
+                Box::new(|s| {
+                    s.chat_mut(Peer::Private(20004)).set_last_activity(90);
+                }),
+            ),
+            (
+                "a chat made without activity",
+                Box::new(|s| {
+                    s.chat_mut(Peer::Private(20005));
+                }),
+            ),
+            (
+                "that chat's first activity",
+                Box::new(|s| {
+                    s.chat_mut(Peer::Private(20005)).note_activity(95);
+                }),
+            ),
+            (
+                "a chat's activity taken away",
+                Box::new(|s| {
+                    s.chat_mut(Peer::Private(20004)).set_last_activity(0);
+                }),
+            ),
+            ("closed again", Box::new(|s| s.open = None)),
             ("a pin", Box::new(|s| s.pinned.push(Peer::Group(30001)))),
             (
                 "muted",

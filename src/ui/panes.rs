@@ -820,7 +820,7 @@ mod tests {
         );
         s.contacts.touch();
         let c = s.chat_mut(Peer::Group(g));
-        c.last_activity = 1_795_000_000 + g;
+        c.set_last_activity(1_795_000_000 + g);
     }
 
     fn state() -> State {
@@ -835,7 +835,8 @@ mod tests {
         group(&mut s, 2, "周末爬山", 35);
         group(&mut s, 3, "ratatui users", 80);
         s.chat_mut(Peer::Group(2)).unread = 7;
-        s.chat_mut(Peer::Private(20002)).last_activity = 1_795_000_010;
+        s.chat_mut(Peer::Private(20002))
+            .set_last_activity(1_795_000_010);
         s.open = Some(Peer::Group(1));
         s.focus = Pane::Sidebar;
         s
