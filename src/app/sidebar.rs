@@ -50,13 +50,18 @@ pub fn recent_peers(state: &State) -> Vec<Peer> {
         .collect()
 }
 
+/// Whether `c` is among the recent chats apart from the pinned ones: it has had activity, or
+/// it is the open one (what `chat::listings` follows is the first of these).
+fn listed_unpinned(state: &State, c: &super::chat::Chat) -> bool {
+    (c.last_activity() > 0 || Some(c.peer) == state.open) && !state.pinned.contains(&c.peer)
+}
+
 /// The chats with activity (and the open one) that are not pinned, the latest first.
 fn recent_unpinned(state: &State) -> Vec<Peer> {
     let mut v: Vec<(i64, Peer)> = state
         .chats
         .values()
-        .filter(|c| c.last_activity() > 0 || Some(c.peer) == state.open)
-        .filter(|c| !state.pinned.contains(&c.peer))
+        .filter(|c| listed_unpinned(state, c))
         .map(|c| (c.last_activity(), c.peer))
         .collect();
     v.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -262,14 +267,11 @@ fn memo_holds(state: &State, memo: &RowsMemo) -> bool {
     {
         return false;
     }
-    let listed = |c: &super::chat::Chat| {
-        (c.last_activity() > 0 || Some(c.peer) == state.open) && !state.pinned.contains(&c.peer)
-    };
     // The same chats (each still listed, none twice: the order has no repeats; no other chat
     // listed, by `listings`), still sorted as `recent_peers` sorts them.
     let mut last: Option<(i64, Peer)> = None;
     for p in &memo.order {
-        let Some(c) = state.chats.get(p).filter(|c| listed(c)) else {
+        let Some(c) = state.chats.get(p).filter(|c| listed_unpinned(state, c)) else {
             return false;
         };
         let now = (c.last_activity(), *p);

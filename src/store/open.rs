@@ -171,17 +171,20 @@ fn attempt(path: &Path, mode: Mode) -> Result<Connection, Attempt> {
 /// ms for a page of hits).
 pub const AUTOMERGE: i64 = 16;
 
+/// The index's `automerge` as its config table holds it (None: FTS5's default).
+fn automerge(conn: &Connection) -> rusqlite::Result<Option<i64>> {
+    use rusqlite::OptionalExtension;
+    conn.query_row(
+        "SELECT v FROM search_config WHERE k = 'automerge'",
+        [],
+        |r| r.get(0),
+    )
+    .optional()
+}
+
 /// Sets [`AUTOMERGE`] (kept in the index's own config table) unless it is set already.
 fn merge_less(conn: &Connection) -> rusqlite::Result<()> {
-    use rusqlite::OptionalExtension;
-    let set: Option<i64> = conn
-        .query_row(
-            "SELECT v FROM search_config WHERE k = 'automerge'",
-            [],
-            |r| r.get(0),
-        )
-        .optional()?;
-    if set != Some(AUTOMERGE) {
+    if automerge(conn)? != Some(AUTOMERGE) {
         conn.execute(
             "INSERT INTO search(search, rank) VALUES ('automerge', ?1)",
             [AUTOMERGE],
@@ -261,22 +264,13 @@ fn sibling(path: &Path, suffix: &str) -> PathBuf {
 mod tests {
     use super::*;
 
-    fn automerge(conn: &Connection) -> Option<i64> {
-        conn.query_row(
-            "SELECT v FROM search_config WHERE k = 'automerge'",
-            [],
-            |r| r.get(0),
-        )
-        .ok()
-    }
-
     #[test]
     fn the_index_merges_at_sixteen_segments_in_new_and_old_stores() {
         let dir = std::env::temp_dir().join(format!("napterm-automerge-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let path = dir.join("history.db");
         let (conn, _) = open_writer(&path, Mode::Create).unwrap();
-        assert_eq!(automerge(&conn), Some(AUTOMERGE));
+        assert_eq!(automerge(&conn).unwrap(), Some(AUTOMERGE));
         // A store from before the setting (FTS5's default, 4) gets it when opened.
         conn.execute(
             "INSERT INTO search(search, rank) VALUES ('automerge', 4)",
@@ -285,7 +279,7 @@ mod tests {
         .unwrap();
         drop(conn);
         let (conn, _) = open_writer(&path, Mode::Existing).unwrap();
-        assert_eq!(automerge(&conn), Some(AUTOMERGE));
+        assert_eq!(automerge(&conn).unwrap(), Some(AUTOMERGE));
         // Setting it is a change of the connection; once set, opening changes nothing.
         assert!(conn.total_changes() > 0);
         drop(conn);

@@ -44,18 +44,8 @@ pub const BAD_TIME: &str = "时间?";
 pub fn clock(ts: i64) -> String {
     use chrono::{Local, TimeZone, Timelike};
     match Local.timestamp_opt(ts, 0).single() {
-        // Not `format("%H:%M")`: parsing the pattern was most of a message's time column.
-        Some(t) => {
-            let (h, m) = (t.hour() as u8, t.minute() as u8);
-            let digits = [
-                b'0' + h / 10,
-                b'0' + h % 10,
-                b':',
-                b'0' + m / 10,
-                b'0' + m % 10,
-            ];
-            digits.iter().map(|&b| b as char).collect()
-        }
+        // Not `format("%H:%M")`: parsing that pattern was most of a message's time column.
+        Some(t) => format!("{:02}:{:02}", t.hour(), t.minute()),
         None => "--:--".into(),
     }
 }
