@@ -155,6 +155,76 @@ fn underline_params(c: Color, out: &mut Vec<u8>) {
     }
 }
 
+/// A vertical cursor step.
+#[derive(Clone, Copy)]
+enum Step {
+    None,
+    /// `n` line feeds (only from the first column).
+    Feeds(u16),
+    /// ESC M: up one row.
+    ReverseIndex,
+    /// CUU or CUD by `n`.
+    Csi(u16, u8),
+}
+
+/// A horizontal cursor step on the target row.
+#[derive(Clone, Copy)]
+enum Horizontal {
+    None,
+    /// The unchanged cells from this column on written again (this many, one byte each).
+    Fill(u16, u16),
+    Backspaces(u16),
+    /// CUF or CUB by `n`.
+    Csi(u16, u8),
+}
+
+/// The length of a relative CSI move by `n` (`ESC [ n X`, no number for 1).
+fn csi_len(n: u16) -> usize {
+    match n {
+        1 => 3,
+        2..=9 => 4,
+        10..=99 => 5,
+        100..=999 => 6,
+        _ => 7,
+    }
+}
+
+fn digits(n: u16) -> usize {
+    n.checked_ilog10().map_or(1, |d| d as usize + 1)
+}
+
+/// The length of CUP to (x, y).
+fn absolute_len(x: u16, y: u16) -> usize {
+    if x == 0 {
+        3 + digits(y + 1)
+    } else {
+        4 + digits(y + 1) + digits(x + 1)
+    }
+}
+
+impl Step {
+    fn len(self) -> usize {
+        match self {
+            Step::None => 0,
+            Step::Feeds(n) => n as usize,
+            Step::ReverseIndex => 2,
+            Step::Csi(n, _) => csi_len(n),
+        }
+    }
+}
+
+impl Horizontal {
+    fn len(self) -> usize {
+        match self {
+            Horizontal::None => 0,
+            // Filled cells are one byte each (see `can_fill`).
+            Horizontal::Fill(_, n) => n as usize,
+            Horizontal::Backspaces(n) => n as usize,
+            Horizontal::Csi(n, _) => csi_len(n),
+        }
+    }
+}
+
 /// The "off" codes of the attributes that have their own (bold and dim share 22).
 const MOD_OFF: [(Modifier, u32); 6] = [
     (Modifier::ITALIC, 23),
@@ -251,42 +321,106 @@ impl<W: Write> Encoder<W> {
         self.pen = want;
     }
 
-    /// Moves the cursor to (x, y), by the shortest means.
+    /// Moves the cursor to (x, y), by the shortest means: the absolute move, or a vertical
+    /// step (LF from the first column, CUD/CUU or RI keeping the column) followed by a
+    /// horizontal one (the unchanged cells written again, CUF, backspaces or CUB), CR first
+    /// where starting from the first column is shorter. LF is only sent from the first
+    /// column, where a terminal that turns it into CR LF (ONLCR, LNM) lands in the same place.
     fn move_to(&mut self, x: u16, y: u16, cur: &Buffer) {
-        match self.pos {
-            Some((px, py)) if py == y && px == x => return,
-            Some((px, py)) if py == y && px < x => {
-                let gap = x - px;
-                // Rewriting a few unchanged plain cells is cheaper than a move.
-                if gap <= 4 && self.can_fill(px, x, y, cur) {
-                    for gx in px..x {
-                        self.buf.extend_from_slice(cur[(gx, y)].symbol().as_bytes());
-                    }
-                    self.pos = Some((x, y));
-                    return;
-                }
-                relative(&mut self.buf, gap, b'C');
-                self.pos = Some((x, y));
-                return;
-            }
-            Some((_, py)) if py == y && x == 0 => {
-                self.buf.push(b'\r');
-                self.pos = Some((x, y));
-                return;
-            }
-            // The same column: up or down (shorter than both coordinates).
-            Some((px, py)) if px == x => {
-                let (n, dir) = if py > y {
-                    (py - y, b'A')
-                } else {
-                    (y - py, b'B')
-                };
-                relative(&mut self.buf, n, dir);
-                self.pos = Some((x, y));
-                return;
-            }
-            _ => {}
+        let Some((px, py)) = self.pos else {
+            return self.absolute(x, y);
+        };
+        if (px, py) == (x, y) {
+            return;
         }
+        // (bytes, starting from the first column, the vertical step)
+        let vertical = |from0: bool| -> (usize, Step) {
+            let at0 = from0 || px == 0;
+            let cr = usize::from(from0 && px != 0);
+            let step = if y > py {
+                let n = y - py;
+                if at0 && n <= 4 {
+                    Step::Feeds(n)
+                } else {
+                    Step::Csi(n, b'B')
+                }
+            } else if y < py {
+                let n = py - y;
+                // RI moves up one; the cursor is below the top margin (none is set).
+                if n == 1 {
+                    Step::ReverseIndex
+                } else {
+                    Step::Csi(n, b'A')
+                }
+            } else {
+                Step::None
+            };
+            (cr + step.len(), step)
+        };
+        let mut best: Option<(usize, bool, Step, Horizontal)> = None;
+        for from0 in [false, true] {
+            if from0 && px == 0 {
+                continue;
+            }
+            let (v, step) = vertical(from0);
+            let h = self.horizontal(if from0 { 0 } else { px }, x, y, cur);
+            let cost = v + h.len();
+            if best.is_none_or(|(c, ..)| cost < c) {
+                best = Some((cost, from0, step, h));
+            }
+        }
+        let Some((cost, from0, step, h)) = best else {
+            return self.absolute(x, y);
+        };
+        if cost >= absolute_len(x, y) {
+            return self.absolute(x, y);
+        }
+        if from0 {
+            self.buf.push(b'\r');
+        }
+        match step {
+            Step::None => {}
+            Step::Feeds(n) => self.buf.extend(std::iter::repeat_n(b'\n', n as usize)),
+            Step::ReverseIndex => self.buf.extend_from_slice(b"\x1bM"),
+            Step::Csi(n, dir) => relative(&mut self.buf, n, dir),
+        }
+        match h {
+            Horizontal::None => {}
+            Horizontal::Fill(from, _) => {
+                for gx in from..x {
+                    self.buf.extend_from_slice(cur[(gx, y)].symbol().as_bytes());
+                }
+            }
+            Horizontal::Backspaces(n) => self.buf.extend(std::iter::repeat_n(b'\x08', n as usize)),
+            Horizontal::Csi(n, dir) => relative(&mut self.buf, n, dir),
+        }
+        self.pos = Some((x, y));
+    }
+
+    /// The horizontal step from column `from` to `x` on row `y`.
+    fn horizontal(&self, from: u16, x: u16, y: u16, cur: &Buffer) -> Horizontal {
+        if from < x {
+            let gap = x - from;
+            // Rewriting a few unchanged plain cells is cheaper than a move.
+            if gap <= 4 && self.can_fill(from, x, y, cur) {
+                Horizontal::Fill(from, gap)
+            } else {
+                Horizontal::Csi(gap, b'C')
+            }
+        } else if from > x {
+            let n = from - x;
+            if n <= 3 {
+                Horizontal::Backspaces(n)
+            } else {
+                Horizontal::Csi(n, b'D')
+            }
+        } else {
+            Horizontal::None
+        }
+    }
+
+    /// CUP to (x, y).
+    fn absolute(&mut self, x: u16, y: u16) {
         if x == 0 {
             let _ = write!(self.buf, "\x1b[{}H", y + 1);
         } else {
@@ -314,6 +448,11 @@ impl<W: Write> Encoder<W> {
     /// Whether the cells `from..to` of row `y` can be written again with the current pen: plain
     /// ASCII in that pen, or spaces that look the same in it.
     fn can_fill(&self, from: u16, to: u16, y: u16, cur: &Buffer) -> bool {
+        // Not from the right half of a wide character (where a vertical step can land): a
+        // blank written there would erase the character.
+        if from > 0 && UnicodeWidthStr::width(cur[(from - 1, y)].symbol()) > 1 {
+            return false;
+        }
         (from..to).all(|x| {
             let c = &cur[(x, y)];
             match c.symbol().as_bytes() {
@@ -517,7 +656,10 @@ mod tests {
         e.cursor(caret, &cur);
         e.flush().unwrap();
         let out = String::from_utf8(e.get_ref()[before..].to_vec()).unwrap();
-        assert!(out.ends_with("red\x1b[10;11H"), "{out:?}");
+        // (Down six rows in the same column and back three: shorter than `ESC [10;11H`.)
+        assert!(out.ends_with("red\x1b[6B\x08\x08\x08"), "{out:?}");
+        let p = apply(e.get_ref(), 40, 10, b"");
+        assert_eq!(p.screen().cursor_position(), (9, 10));
     }
 
     #[test]
@@ -544,6 +686,59 @@ mod tests {
         let bg = |x| p.screen().cell(0, x).map(|c| c.bgcolor());
         assert_eq!(bg(1), Some(vt100::Color::Idx(4)));
         assert_eq!(bg(3), Some(vt100::Color::Default));
+    }
+
+    #[test]
+    fn rows_below_are_reached_by_line_feeds_and_backspaces() {
+        // A sidebar written again after a scroll: names at the left, a border column.
+        let area = Rect::new(0, 0, 12, 6);
+        let prev = Buffer::empty(area);
+        let mut cur = Buffer::empty(area);
+        cur.set_string(0, 0, "#群", Style::new());
+        cur.set_string(1, 1, "李想", Style::new());
+        for y in 2..6 {
+            cur.set_string(8, y, "│", Style::new());
+        }
+        let mut e = Encoder::new(Vec::new(), 12);
+        e.pos = Some((0, 0));
+        e.draw_diff(&prev, &cur, Known::NOTHING);
+        e.flush().unwrap();
+        let out = String::from_utf8(e.get_ref().clone()).unwrap();
+        // CR LF and the blank rewritten to the indented name (2 bytes where `ESC [2;2H` is 6),
+        // the border's first cell by CUP (no step is shorter), then down and one back per │.
+        assert_eq!(
+            out,
+            "#群\r\n 李想\x1b[3;9H│\x1b[B\x08│\x1b[B\x08│\x1b[B\x08│"
+        );
+        let p = apply(e.get_ref(), 12, 6, b"");
+        assert_eq!(vt_rows(&p), text_of(&cur));
+    }
+
+    #[test]
+    fn a_step_down_never_writes_into_half_a_wide_character() {
+        // The cursor ends in column 3 of row 0; row 1 holds 好 in columns 2-3 and the change is
+        // in column 5: a blank written at column 3 would erase 好, so it is stepped over.
+        let area = Rect::new(0, 0, 8, 2);
+        let mut prev = Buffer::empty(area);
+        prev.set_string(2, 1, "好", Style::new());
+        let mut cur = prev.clone();
+        cur.set_string(0, 0, "abc", Style::new());
+        cur.set_string(5, 1, "x", Style::new());
+        let mut e = Encoder::new(Vec::new(), 8);
+        e.pos = Some((0, 0));
+        e.draw_diff(&prev, &cur, Known::NOTHING);
+        e.flush().unwrap();
+        let init = {
+            let mut i = Encoder::new(Vec::new(), 8);
+            i.draw_diff(&Buffer::empty(area), &prev, Known::NOTHING);
+            i.cursor(Some(Position::new(0, 0)), &prev);
+            i.flush().unwrap();
+            i.get_ref().clone()
+        };
+        let p = apply(e.get_ref(), 8, 2, &init);
+        assert_eq!(vt_rows(&p), text_of(&cur));
+        let out = String::from_utf8(e.get_ref().clone()).unwrap();
+        assert!(!out.contains("\x1b[B "), "{out:?}");
     }
 
     #[test]
