@@ -180,13 +180,7 @@ enum Horizontal {
 
 /// The length of a relative CSI move by `n` (`ESC [ n X`, no number for 1).
 fn csi_len(n: u16) -> usize {
-    match n {
-        1 => 3,
-        2..=9 => 4,
-        10..=99 => 5,
-        100..=999 => 6,
-        _ => 7,
-    }
+    if n == 1 { 3 } else { 3 + digits(n) }
 }
 
 fn digits(n: u16) -> usize {
@@ -333,11 +327,9 @@ impl<W: Write> Encoder<W> {
         if (px, py) == (x, y) {
             return;
         }
-        // (bytes, starting from the first column, the vertical step)
-        let vertical = |from0: bool| -> (usize, Step) {
-            let at0 = from0 || px == 0;
-            let cr = usize::from(from0 && px != 0);
-            let step = if y > py {
+        // The vertical step, from the current column or (after CR) from the first.
+        let vertical = |at0: bool| {
+            if y > py {
                 let n = y - py;
                 if at0 && n <= 4 {
                     Step::Feeds(n)
@@ -345,33 +337,25 @@ impl<W: Write> Encoder<W> {
                     Step::Csi(n, b'B')
                 }
             } else if y < py {
-                let n = py - y;
                 // RI moves up one; the cursor is below the top margin (none is set).
-                if n == 1 {
-                    Step::ReverseIndex
-                } else {
-                    Step::Csi(n, b'A')
+                match py - y {
+                    1 => Step::ReverseIndex,
+                    n => Step::Csi(n, b'A'),
                 }
             } else {
                 Step::None
-            };
-            (cr + step.len(), step)
-        };
-        let mut best: Option<(usize, bool, Step, Horizontal)> = None;
-        for from0 in [false, true] {
-            if from0 && px == 0 {
-                continue;
             }
-            let (v, step) = vertical(from0);
-            let h = self.horizontal(if from0 { 0 } else { px }, x, y, cur);
-            let cost = v + h.len();
-            if best.is_none_or(|(c, ..)| cost < c) {
-                best = Some((cost, from0, step, h));
+        };
+        let (step, h) = (vertical(px == 0), self.horizontal(px, x, y, cur));
+        let mut best = (step.len() + h.len(), false, step, h);
+        if px != 0 {
+            let (step, h) = (vertical(true), self.horizontal(0, x, y, cur));
+            let cost = 1 + step.len() + h.len();
+            if cost < best.0 {
+                best = (cost, true, step, h);
             }
         }
-        let Some((cost, from0, step, h)) = best else {
-            return self.absolute(x, y);
-        };
+        let (cost, from0, step, h) = best;
         if cost >= absolute_len(x, y) {
             return self.absolute(x, y);
         }
@@ -450,8 +434,11 @@ impl<W: Write> Encoder<W> {
     fn can_fill(&self, from: u16, to: u16, y: u16, cur: &Buffer) -> bool {
         // Not from the right half of a wide character (where a vertical step can land): a
         // blank written there would erase the character.
-        if from > 0 && UnicodeWidthStr::width(cur[(from - 1, y)].symbol()) > 1 {
-            return false;
+        if from > 0 {
+            let left = cur[(from - 1, y)].symbol();
+            if left.len() > 1 && UnicodeWidthStr::width(left) > 1 {
+                return false;
+            }
         }
         (from..to).all(|x| {
             let c = &cur[(x, y)];
@@ -596,6 +583,14 @@ mod tests {
         crate::ui::buffer_lines(buf)
     }
 
+    /// Encodes the diff from `prev` to `cur` and returns what it wrote.
+    fn encoded(e: &mut Encoder<Vec<u8>>, prev: &Buffer, cur: &Buffer) -> String {
+        let before = e.get_ref().len();
+        e.draw_diff(prev, cur, Known::NOTHING);
+        e.flush().unwrap();
+        String::from_utf8(e.get_ref()[before..].to_vec()).unwrap()
+    }
+
     fn vt_rows(p: &vt100::Parser) -> Vec<String> {
         p.screen()
             .rows(0, p.screen().size().1.get())
@@ -610,9 +605,7 @@ mod tests {
         let mut cur = Buffer::empty(area);
         cur.set_string(0, 0, "你好世界 ok", Style::new());
         let mut e = Encoder::new(Vec::new(), 20);
-        e.draw_diff(&prev, &cur, Known::NOTHING);
-        e.flush().unwrap();
-        let out = String::from_utf8(e.get_ref().clone()).unwrap();
+        let out = encoded(&mut e, &prev, &cur);
         assert_eq!(out.matches('\x1b').count(), 1, "one move, no more: {out:?}");
         let p = apply(e.get_ref(), 20, 2, b"");
         assert_eq!(vt_rows(&p), text_of(&cur));
@@ -701,9 +694,7 @@ mod tests {
         }
         let mut e = Encoder::new(Vec::new(), 12);
         e.pos = Some((0, 0));
-        e.draw_diff(&prev, &cur, Known::NOTHING);
-        e.flush().unwrap();
-        let out = String::from_utf8(e.get_ref().clone()).unwrap();
+        let out = encoded(&mut e, &prev, &cur);
         // CR LF and the blank rewritten to the indented name (2 bytes where `ESC [2;2H` is 6),
         // the border's first cell by CUP (no step is shorter), then down and one back per │.
         assert_eq!(
@@ -725,19 +716,11 @@ mod tests {
         cur.set_string(0, 0, "abc", Style::new());
         cur.set_string(5, 1, "x", Style::new());
         let mut e = Encoder::new(Vec::new(), 8);
+        let init = encoded(&mut e, &Buffer::empty(area), &prev);
         e.pos = Some((0, 0));
-        e.draw_diff(&prev, &cur, Known::NOTHING);
-        e.flush().unwrap();
-        let init = {
-            let mut i = Encoder::new(Vec::new(), 8);
-            i.draw_diff(&Buffer::empty(area), &prev, Known::NOTHING);
-            i.cursor(Some(Position::new(0, 0)), &prev);
-            i.flush().unwrap();
-            i.get_ref().clone()
-        };
-        let p = apply(e.get_ref(), 8, 2, &init);
+        let out = encoded(&mut e, &prev, &cur);
+        let p = apply(out.as_bytes(), 8, 2, format!("{init}\x1b[H").as_bytes());
         assert_eq!(vt_rows(&p), text_of(&cur));
-        let out = String::from_utf8(e.get_ref().clone()).unwrap();
         assert!(!out.contains("\x1b[B "), "{out:?}");
     }
 
@@ -749,9 +732,7 @@ mod tests {
         cur.set_string(0, 0, "ab", Style::new().red());
         cur.set_string(2, 0, "cd", Style::new().red().bold());
         let mut e = Encoder::new(Vec::new(), 10);
-        e.draw_diff(&prev, &cur, Known::NOTHING);
-        e.flush().unwrap();
-        let out = String::from_utf8(e.get_ref().clone()).unwrap();
+        let out = encoded(&mut e, &prev, &cur);
         assert_eq!(out, "\x1b[1H\x1b[31mab\x1b[1mcd");
     }
 
