@@ -115,8 +115,9 @@ impl Rig {
         }
     }
 
-    /// One frame at `ms` on the loop's clock; the terminal must then show it exactly.
-    fn frame(&mut self, ms: u64) {
+    /// One frame at `ms` on the loop's clock; the terminal must then show it exactly. Returns
+    /// when the frame said the next one is due without input (`Frame::redraw_at_ms`).
+    fn frame(&mut self, ms: u64) -> Option<u64> {
         self.ui.clock_ms = Some(ms);
         self.reference.clock_ms = Some(ms);
         let mut want =
@@ -124,6 +125,7 @@ impl Rig {
         let _ = draw(&self.state, &mut self.reference, &mut want);
         let (st, ui) = (&self.state, &mut self.ui);
         let mut report = None;
+        let mut wake = None;
         self.screen
             .draw_held(|buf, held| {
                 ui.hold(held.rect, held.stamps, held.kept);
@@ -142,6 +144,7 @@ impl Rig {
                 }
                 let p = painted(&mut f);
                 report = Some(f.report);
+                wake = f.redraw_at_ms;
                 p
             })
             .expect("draw");
@@ -161,6 +164,7 @@ impl Rig {
             want.content,
             "the held frame differs from one drawn from scratch at {ms} ms"
         );
+        wake
     }
 
     fn terminal(&self) -> Vec<String> {
@@ -248,6 +252,36 @@ fn a_flood_jumps_by_half_a_pane_and_the_terminal_shows_every_frame_exactly() {
         "{} scrolls for 40 slow messages",
         scrolls(&calm)
     );
+}
+
+/// A flood that ends leaves blank rows under its newest message only for a moment: the frame
+/// says when it settles, and the frame drawn then has the newest message on the pane's last
+/// row, with no frame due after it.
+#[test]
+fn a_flood_that_ends_settles_onto_the_pane_bottom_row() {
+    use napterm::ui::timeline::SETTLE_MS;
+    let mut r = Rig::new();
+    let mut ms = 10_000;
+    assert_eq!(r.frame(ms), None, "nothing is due in a calm pane");
+    let bottom = r.row_of("MK00079").expect("shown");
+    let mut wake = None;
+    for k in 80..140 {
+        arrive(&mut r.state, k, OPEN);
+        ms += 5;
+        wake = r.frame(ms);
+    }
+    assert!(
+        r.row_of("MK00139").expect("shown") < bottom,
+        "the flood jumped"
+    );
+    assert_eq!(wake, Some(ms + SETTLE_MS), "the settling frame is due");
+    // Frames before then (a status line changing, say) keep the blank rows.
+    assert_eq!(r.frame(ms + SETTLE_MS / 2), Some(ms + SETTLE_MS));
+    assert!(r.row_of("MK00139").expect("shown") < bottom);
+    assert_eq!(r.frame(ms + SETTLE_MS), None);
+    assert_eq!(r.row_of("MK00139"), Some(bottom));
+    let older = r.row_of("MK00120").expect("older rows come back above it");
+    assert_eq!(older, bottom - 19);
 }
 
 #[test]

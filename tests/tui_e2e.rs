@@ -589,3 +589,51 @@ async fn fifty_messages_missed_while_away_all_arrive_after_the_reconnect() {
     assert!(screen.contains(&markers[49]), "{screen}");
     assert!(!screen.contains("遗漏"), "no gap: {screen}");
 }
+
+/// A flood into the open group jumps the pane by half its height, leaving blank rows under the
+/// newest message; once it ends the loop draws again by itself (no key, no message) and the
+/// newest message sits on the pane's last row.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_flood_the_pane_settles_onto_its_bottom_row_by_itself() {
+    use napterm::sim::server::flood_marker;
+    let mut h = Harness::start(120, 40).await;
+    let g = h.sim.with_world(|w| w.flood_group());
+    open_group(&mut h, g).await;
+    // The pane's last row: the one above the composer's rule.
+    let screen = h.screen();
+    let rule = screen
+        .lines()
+        .collect::<Vec<_>>()
+        .iter()
+        .rposition(|l| l.contains("──────────"))
+        .expect("the composer's rule");
+    let bottom = rule - 1;
+    let row_of = |rows: &[String], m: &str| rows.iter().position(|r| r.contains(m));
+    let mut jumped = false;
+    let mut k = 0;
+    while k < 120 {
+        for _ in 0..3 {
+            let ev = h.sim.with_world(|w| w.flood_message(880_000 + k));
+            h.sim.push_event(&ev);
+            k += 1;
+        }
+        h.settle(10).await;
+        let rows = h.shown();
+        if let Some(r) = row_of(&rows, &flood_marker(880_000 + k - 1)) {
+            jumped |= r < bottom;
+        }
+    }
+    assert!(
+        jumped,
+        "the flood never left blank rows under its newest message"
+    );
+    let newest = flood_marker(880_000 + 119);
+    h.settle(1_300).await;
+    let rows = h.shown();
+    assert_eq!(
+        row_of(&rows, &newest),
+        Some(bottom),
+        "settled:\n{}",
+        rows.join("\n")
+    );
+}

@@ -102,6 +102,8 @@ pub struct Loop<S: Surface, H: Host> {
     /// How long after `last_draw` the next frame may be drawn (`pace` of its cost).
     gap: Duration,
     dirty: bool,
+    /// When the last frame said the screen changes by itself (`ui::Frame::redraw_at_ms`).
+    ui_wake: Option<Instant>,
     /// Writes `session` in the background (started with the first save).
     writer: Option<persist::Writer>,
     /// Pauses the terminal input reader while another program has the terminal (None: no
@@ -130,10 +132,20 @@ pub struct InputPause {
 /// (one process group), and must not quit it or leave it waiting on a stopped editor.
 static EDITING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
+/// When the loop's clock started.
+fn clock_start() -> Instant {
+    static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    *START.get_or_init(Instant::now)
+}
+
 /// Milliseconds since the loop's clock started (the UI tells a flood of messages by it).
 fn clock_ms() -> u64 {
-    static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
-    START.get_or_init(Instant::now).elapsed().as_millis() as u64
+    clock_start().elapsed().as_millis() as u64
+}
+
+/// The instant of a time on that clock.
+fn clock_instant(ms: u64) -> Instant {
+    clock_start() + Duration::from_millis(ms)
 }
 
 /// Unix time now.
@@ -187,6 +199,7 @@ impl<S: Surface, H: Host> Loop<S, H> {
             last_draw: None,
             gap: MIN_GAP,
             dirty: true,
+            ui_wake: None,
             writer: None,
             input: None,
             pending_edit: None,
@@ -249,7 +262,10 @@ impl<S: Surface, H: Host> Loop<S, H> {
             None
         };
         let timer = next_timer(state);
-        let wake = [draw_at, timer, until].into_iter().flatten().min();
+        let wake = [draw_at, timer, self.ui_wake, until]
+            .into_iter()
+            .flatten()
+            .min();
         let msg = tokio::select! {
             m = self.rx.recv() => match m {
                 Some(m) => Some(m),
@@ -279,7 +295,12 @@ impl<S: Surface, H: Host> Loop<S, H> {
                 self.dirty = true;
             }
             None => {
-                if timer.is_some_and(|t| Instant::now() >= t) {
+                let now = Instant::now();
+                if timer.is_some_and(|t| now >= t) {
+                    self.dirty = true;
+                }
+                if self.ui_wake.is_some_and(|t| now >= t) {
+                    self.ui_wake = None;
                     self.dirty = true;
                 }
             }
@@ -340,6 +361,7 @@ impl<S: Surface, H: Host> Loop<S, H> {
             painted
         })?;
         if let Some(f) = frame {
+            self.ui_wake = f.redraw_at_ms.map(clock_instant);
             self.apply(state, Msg::Frame(f.report));
         }
         let area = self.screen.area();

@@ -90,6 +90,9 @@ pub struct Frame {
     pub kept: Vec<(Rect, u64)>,
     /// The timeline's pictures on screen and where.
     pub pictures: Vec<picture::PictureAt>,
+    /// When (on `Ui::clock_ms`'s clock) the screen changes without any input: a frame is due
+    /// then (see `timeline::SETTLE_MS`).
+    pub redraw_at_ms: Option<u64>,
 }
 
 /// Where each pane goes for a terminal of this size.
@@ -195,6 +198,7 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
             stamps: Vec::new(),
             kept: Vec::new(),
             pictures: Vec::new(),
+            redraw_at_ms: None,
         };
     }
     let a = areas(state, full);
@@ -265,6 +269,7 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
         stamps: Vec::new(),
         kept: Vec::new(),
         pictures: Vec::new(),
+        redraw_at_ms: None,
     };
     cache.shares_rows = a.timeline.width < full.width;
     match state.open_chat() {
@@ -280,6 +285,7 @@ pub fn draw(state: &State, ui: &mut Ui, buf: &mut Buffer) -> Frame {
                 frame.pictures = out.pictures;
             }
             frame.report.scroll = Some((chat.peer, out.scroll));
+            frame.redraw_at_ms = cache.settles_at();
         }
         None => welcome(state, theme, a.timeline, buf),
     }

@@ -50,6 +50,11 @@ fn jump_rows(h: usize) -> usize {
 /// The newest rows come less than this apart (in the runtime's milliseconds): a flood.
 pub const FLOOD_MS: u64 = 150;
 
+/// A jump's blank rows stay this long after the newest row came (in the runtime's
+/// milliseconds); then the pane settles back onto its bottom row, so a flood that has ended
+/// does not leave the lower half of the pane empty.
+pub const SETTLE_MS: u64 = 1000;
+
 /// What the last frame showed of a chat following its newest message (for the jump scroll).
 #[derive(Clone, Copy, PartialEq)]
 struct Follow {
@@ -732,6 +737,7 @@ impl TimelineCache {
                 .map_or(h, |p| rows.len() - 1 - p)
         });
         let (slack, grew_at) = match (last, added) {
+            (Some(f), Some(0)) if now.saturating_sub(f.grew_at) >= SETTLE_MS => (0, f.grew_at),
             (Some(f), Some(0)) => (f.slack, f.grew_at),
             (Some(f), Some(added)) if added <= f.slack => (f.slack - added, now),
             (Some(f), Some(added))
@@ -752,6 +758,14 @@ impl TimelineCache {
             grew_at,
         });
         slack
+    }
+
+    /// When the pane, left with a jump's blank rows below its newest one, settles back onto
+    /// its bottom row (the runtime's milliseconds): the next frame due without any input.
+    pub fn settles_at(&self) -> Option<u64> {
+        self.follow
+            .filter(|f| f.slack > 0)
+            .map(|f| f.grew_at.saturating_add(SETTLE_MS))
     }
 
     /// Drops the cells of entries no longer on screen (they are measured again if they come

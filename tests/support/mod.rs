@@ -384,6 +384,11 @@ impl Harness {
         out
     }
 
+    /// What the surface shows now, one string per row, as the loop last drew it (not drawing).
+    pub fn shown(&self) -> Vec<String> {
+        (self.rows)()
+    }
+
     /// Actions the simulator received since `clear_calls`, with their params.
     pub fn calls(&self, action: &str) -> Vec<serde_json::Value> {
         self.sim
