@@ -637,3 +637,35 @@ async fn after_a_flood_the_pane_settles_onto_its_bottom_row_by_itself() {
         rows.join("\n")
     );
 }
+
+/// A message sent and quit at once (Enter, then Ctrl+C before the next frame): quitting waits
+/// for the send to be answered, and for the read mark of the chat read meanwhile.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quitting_right_after_sending_still_sends() {
+    let mut h = Harness::start(120, 40).await;
+    let (g, _) = member_group(&h);
+    open_group(&mut h, g).await;
+    h.settle(300).await;
+    h.sim.clear_calls();
+    // NapCat answers slowly: the exit must wait for it.
+    h.sim.set_reply_delay(Duration::from_millis(400));
+    h.type_text("走之前说一句");
+    h.enter();
+    h.key(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    let mut state = std::mem::replace(
+        &mut h.state,
+        napterm::app::State::new(
+            napterm::app::state::Settings::default(),
+            napterm::app::keymap::Keymap::default_map(),
+        ),
+    );
+    h.lp.run(&mut state).await.expect("run");
+    assert!(state.quit);
+    assert_eq!(h.lp.calls_under_way(), 0, "every call was answered");
+    let sent = h.calls("send_group_msg");
+    assert_eq!(sent.len(), 1, "the send reached the server before the exit");
+    assert_eq!(
+        sent[0]["message"],
+        json!([{"type": "text", "data": {"text": "走之前说一句"}}])
+    );
+}

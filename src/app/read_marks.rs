@@ -35,6 +35,12 @@ pub fn on_clock(state: &mut State, fx: &mut Vec<Effect>) {
     }
 }
 
+/// The app quits: a chat read since the last mark is told now, not at a tick that never comes.
+pub fn on_quit(state: &mut State, fx: &mut Vec<Effect>) {
+    let now = state.now;
+    send(&mut state.read_marks, now, fx);
+}
+
 fn send(marks: &mut ReadMarks, now: i64, fx: &mut Vec<Effect>) {
     if let Some(peer) = marks.due.take() {
         marks.sent_at = Some(now);
@@ -106,5 +112,25 @@ mod tests {
         assert_eq!(marks(&fx), vec![a, a]);
         let fx = update(&mut state, Msg::Clock(51));
         assert_eq!(marks(&fx), vec![b]);
+    }
+
+    #[test]
+    fn quitting_tells_the_chat_read_since_the_last_mark() {
+        let mut state = State::new(Settings::default(), Keymap::default_map());
+        state.now = 70;
+        let g = Peer::Group(3);
+        let mut fx = Vec::new();
+        seen(&mut state, g, &mut fx);
+        seen(&mut state, g, &mut fx);
+        assert_eq!(marks(&fx), vec![g], "the second waits for the tick");
+        let ctrl_c = crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Char('c'),
+            crossterm::event::KeyModifiers::CONTROL,
+        );
+        let fx = update(&mut state, Msg::Key(ctrl_c));
+        assert!(state.quit);
+        assert_eq!(marks(&fx), vec![g], "told on the way out");
+        let fx = update(&mut state, Msg::Clock(71));
+        assert!(marks(&fx).is_empty(), "and only once");
     }
 }

@@ -89,6 +89,9 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     if lifecycle::keep_draft(state) {
         fx.push(Effect::SaveSession(state.session()));
     }
+    if state.quit {
+        super::read_marks::on_quit(state, &mut fx);
+    }
     state.status.expire(state.now);
     if let Some((user, version)) = keep
         && state.contacts.version != version

@@ -104,6 +104,9 @@ pub struct Loop<S: Surface, H: Host> {
     dirty: bool,
     /// When the last frame said the screen changes by itself (`ui::Frame::redraw_at_ms`).
     ui_wake: Option<Instant>,
+    /// The calls under way (finished ones are reaped each turn; at quit those left are given
+    /// `QUIT_WAIT` to be answered, so a message sent or a chat read just before is not lost).
+    calls: tokio::task::JoinSet<()>,
     /// Writes `session` in the background (started with the first save).
     writer: Option<persist::Writer>,
     /// Pauses the terminal input reader while another program has the terminal (None: no
@@ -131,6 +134,10 @@ pub struct InputPause {
 /// True while an editor has the terminal: Ctrl+C and Ctrl+Z typed there reach napterm too
 /// (one process group), and must not quit it or leave it waiting on a stopped editor.
 static EDITING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// How long quitting waits for the calls still under way while connected (a send, the last
+/// read mark): most are answered in milliseconds.
+const QUIT_WAIT: Duration = Duration::from_millis(1500);
 
 /// When the loop's clock started.
 fn clock_start() -> Instant {
@@ -200,6 +207,7 @@ impl<S: Surface, H: Host> Loop<S, H> {
             gap: MIN_GAP,
             dirty: true,
             ui_wake: None,
+            calls: tokio::task::JoinSet::new(),
             writer: None,
             input: None,
             pending_edit: None,
@@ -221,6 +229,11 @@ impl<S: Surface, H: Host> Loop<S, H> {
     /// Runs until the app quits or `stop` fires, then saves the session.
     pub async fn run(&mut self, state: &mut State) -> io::Result<()> {
         while self.step(state, None).await? {}
+        if matches!(state.conn, ConnState::Connected { .. }) {
+            let calls = &mut self.calls;
+            let answered = async { while calls.join_next().await.is_some() {} };
+            let _ = tokio::time::timeout(QUIT_WAIT, answered).await;
+        }
         self.save(state.session());
         if let Some(w) = self.writer.take() {
             w.finish().await;
@@ -230,6 +243,12 @@ impl<S: Surface, H: Host> Loop<S, H> {
             h.stop();
         }
         Ok(())
+    }
+
+    /// How many of the calls started are not answered yet.
+    pub fn calls_under_way(&mut self) -> usize {
+        while self.calls.try_join_next().is_some() {}
+        self.calls.len()
     }
 
     /// Applies one message at once and performs its effects (what the runtime learns itself:
@@ -373,7 +392,10 @@ impl<S: Surface, H: Host> Loop<S, H> {
 
     fn perform(&mut self, e: Effect) {
         match e {
-            Effect::Call(c) => exec::spawn_call(&self.client, c, &self.tx),
+            Effect::Call(c) => {
+                while self.calls.try_join_next().is_some() {}
+                exec::spawn_call(&self.client, c, &self.tx, &mut self.calls);
+            }
             Effect::Notify { title, body } => self.host.notify(&title, &body, self.bell, self.osc),
             Effect::Title(t) => self.host.set_title(&t),
             Effect::Copy(t) => self.host.copy(&t),

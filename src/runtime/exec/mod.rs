@@ -19,6 +19,7 @@ mod requests;
 use std::future::Future;
 
 use tokio::sync::mpsc::UnboundedSender;
+use tokio::task::JoinSet;
 
 use crate::app::Msg;
 use crate::app::call::reply::{Reply, Request};
@@ -34,10 +35,15 @@ pub trait Perform: Request {
 /// Makes `spawn_call` from the registry's rows: one arm per call.
 macro_rules! dispatch {
     ($($module:ident :: $name:ident),* $(,)?) => {
-        /// Starts `call` in the background; its result is sent on `tx`.
-        pub fn spawn_call(client: &Client, call: Call, tx: &UnboundedSender<Msg>) {
+        /// Starts `call` in the background on `tasks`; its result is sent on `tx`.
+        pub fn spawn_call(
+            client: &Client,
+            call: Call,
+            tx: &UnboundedSender<Msg>,
+            tasks: &mut JoinSet<()>,
+        ) {
             match call {
-                $(Call::$name(c) => spawn(client, c, tx, Reply::$name),)*
+                $(Call::$name(c) => spawn(client, c, tx, tasks, Reply::$name),)*
             }
         }
     };
@@ -50,6 +56,7 @@ fn spawn<C>(
     client: &Client,
     call: C,
     tx: &UnboundedSender<Msg>,
+    tasks: &mut JoinSet<()>,
     wrap: fn(C, Result<C::Output>) -> Reply,
 ) where
     C: Perform + Send + Sync + 'static,
@@ -57,7 +64,7 @@ fn spawn<C>(
 {
     let client = client.clone();
     let tx = tx.clone();
-    tokio::spawn(async move {
+    tasks.spawn(async move {
         let result = call.perform(&client).await;
         let _ = tx.send(Msg::Reply(wrap(call, result)));
     });
