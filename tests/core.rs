@@ -652,6 +652,34 @@ fn a_new_card_or_title_is_kept_and_named_by_who_they_were() {
     assert_eq!((m.card.as_str(), m.title.as_str()), ("小明", "摸鱼大师"));
 }
 
+/// Names are looked for by pinyin: a filter may start with any letter (no `k`/`j` is taken
+/// for moving), takes `?` and `:` once begun, and a `/` before any filter starts a command.
+#[test]
+fn the_sidebar_filter_takes_every_letter_and_a_slash_starts_a_command() {
+    let mut s = online();
+    s.focus = Pane::Sidebar;
+    type_text(&mut s, "kaoyan");
+    assert_eq!(s.sidebar.filter, "kaoyan", "the k is not a move");
+    type_text(&mut s, "j?:");
+    assert_eq!(
+        s.sidebar.filter, "kaoyanj?:",
+        "bound keys go into a filter begun"
+    );
+    assert!(s.popup.is_none(), "no help over the filter");
+    assert!(s.command_line.is_none());
+    key(&mut s, KeyCode::Esc);
+    assert_eq!(s.sidebar.filter, "");
+    // With no filter, `?` is still the help and `:` the command line.
+    key(&mut s, KeyCode::Char('?'));
+    assert!(s.popup.is_some(), "? opens the help");
+    key(&mut s, KeyCode::Esc);
+    // A slash: the composer, holding the command as typed.
+    type_text(&mut s, "/open 妈妈");
+    assert_eq!(s.focus, Pane::Composer);
+    assert_eq!(s.composer.text(), "/open 妈妈");
+    assert_eq!(s.sidebar.filter, "");
+}
+
 #[test]
 fn esc_in_a_filtered_sidebar_clears_the_filter_before_leaving() {
     let mut s = online();

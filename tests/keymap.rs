@@ -107,7 +107,7 @@ fn the_default_keymap_has_the_documented_keys() {
         (Context::Global, "shift+tab", "focus_prev"),
         (Context::Global, "ctrl+r", "requests"),
         (Context::Global, "ctrl+z", "suspend"),
-        (Context::Sidebar, "k", "move -1"),
+        (Context::Sidebar, "up", "move -1"),
         (Context::Sidebar, "down", "move 1"),
         (Context::Sidebar, "enter", "activate"),
         (Context::Sidebar, "right", "tab 1"),
@@ -144,6 +144,14 @@ fn the_default_keymap_has_the_documented_keys() {
             bound(&map, ctx, &[on]),
             Lookup::Action(action(run)),
             "{ctx} {on}"
+        );
+    }
+    // The sidebar leaves letters to its filter (pinyin: kaoyan, jiejie).
+    for on in ["k", "j", "a", "z"] {
+        assert_eq!(
+            bound(&map, Context::Sidebar, &[on]),
+            Lookup::None,
+            "sidebar {on}"
         );
     }
     // The composer leaves the arrows and `?` to the text area.

@@ -140,6 +140,16 @@ fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
     {
         return;
     }
+    if state.focus == Pane::Sidebar
+        && !state.sidebar.filter.is_empty()
+        && state.pending_keys.is_empty()
+        && printable(&key).is_some()
+    {
+        // A filter being typed takes every character, bound or not (`?`, `:`, a `j` bound
+        // by the user): the name it looks for may hold any of them.
+        unbound_key(state, key, fx);
+        return;
+    }
     state.pending_keys.push(key);
     let keys: Vec<Key> = state.pending_keys.iter().map(Key::from_event).collect();
     for ctx in [context_of(state.focus), Context::Global] {
@@ -179,6 +189,13 @@ fn unbound_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
             typing::on_edit(state, fx);
         }
         Pane::Sidebar => match (printable(&key), key.code) {
+            (Some('/'), _) if state.sidebar.filter.is_empty() => {
+                // No chat is looked for by a slash: the start of a command, as the welcome
+                // text says (`/open 名字`), typed into the composer.
+                state.focus = Pane::Composer;
+                state.composer.textarea.insert_char('/');
+                completion::refresh(state, fx);
+            }
             (Some(c), _) => {
                 state.sidebar.filter.push(c);
                 state.sidebar.selected = 0;
