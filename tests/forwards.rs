@@ -549,6 +549,29 @@ fn recent_reactions_come_back_from_the_session_and_lead_the_picker() {
     assert_eq!(first, [128522, 76]);
 }
 
+/// With nothing used yet the picker opens on what people react with most (赞, 爱心, 玫瑰…),
+/// not on the faces' numeric order (惊讶, 撇嘴, 色); the recent ones go before them, once.
+#[test]
+fn a_first_picker_offers_the_common_reactions_first() {
+    let mut s = with_messages(vec![group_message(MEMBER, 7, text("好消息"))]);
+    key(&mut s, KeyCode::Char('+'));
+    let Some(Popup::React(p)) = &s.popup else {
+        panic!("picker");
+    };
+    let all = p.matches(&s);
+    let first: Vec<&str> = all.iter().take(3).map(|c| c.name).collect();
+    assert_eq!(first, ["赞", "爱心", "玫瑰"]);
+    s.recent_reactions = vec!["63".into()];
+    let Some(Popup::React(p)) = &s.popup else {
+        panic!("picker");
+    };
+    let again = p.matches(&s);
+    let first: Vec<&str> = again.iter().take(3).map(|c| c.name).collect();
+    assert_eq!(first, ["玫瑰", "赞", "爱心"]);
+    assert_eq!(again.len(), all.len(), "each listed once");
+    assert_eq!(again.iter().filter(|c| c.id == 63).count(), 1);
+}
+
 #[test]
 fn picker_snapshots() {
     snapshot::utc();
