@@ -267,6 +267,45 @@ fn cancel_stops_the_newest_transfer_or_all_of_them() {
     assert_eq!(s.transfers.active.len(), 1);
 }
 
+/// An empty folder's answer asks nothing more (it used to ask again at once, for ever, the
+/// client spinning on the folder); a listing a few seconds old is asked for again on the next
+/// keystroke, the old entries shown until the new ones come.
+#[test]
+fn an_empty_folder_is_listed_once_and_an_old_listing_again() {
+    let mut s = in_group(Role::Member);
+    s.focus = Pane::Composer;
+    s.now = 1_000;
+    let fx = type_text(&mut s, "/upload ~/empty/");
+    assert!(fx.contains(&Effect::ListDir("~/empty/".into())), "{fx:?}");
+    let fx = update(
+        &mut s,
+        Msg::Listed {
+            dir: "~/empty/".into(),
+            entries: vec![],
+        },
+    );
+    assert!(
+        !fx.iter().any(|e| matches!(e, Effect::ListDir(_))),
+        "asked again: {fx:?}"
+    );
+    assert!(s.composer.completion.is_none());
+    // Later a file was saved there: typing finds it.
+    let fx = type_text(&mut s, "s");
+    assert!(!fx.iter().any(|e| matches!(e, Effect::ListDir(_))), "fresh");
+    s.now += napterm::app::completion::LISTING_FRESH;
+    let fx = type_text(&mut s, "c");
+    assert!(fx.contains(&Effect::ListDir("~/empty/".into())), "{fx:?}");
+    update(
+        &mut s,
+        Msg::Listed {
+            dir: "~/empty/".into(),
+            entries: vec![("screenshot.png".into(), false)],
+        },
+    );
+    let c = s.composer.completion.as_ref().expect("the new file");
+    assert_eq!(c.items[0].label, "screenshot.png");
+}
+
 #[test]
 fn upload_paths_complete_from_the_folder_the_runtime_lists() {
     let mut s = in_group(Role::Member);

@@ -231,6 +231,10 @@ fn chat(state: &State) -> Option<Completion> {
     })
 }
 
+/// How long (seconds) a folder's entries are shown without reading the folder again; the old
+/// ones stay on the list until the new ones come.
+pub const LISTING_FRESH: i64 = 2;
+
 /// Commands whose argument is a local path.
 const PATH_COMMANDS: [&str; 3] = ["upload", "voice", "image"];
 
@@ -250,8 +254,14 @@ fn path(state: &mut State, fx: &mut Vec<Effect>) -> Option<Completion> {
         Some(i) => (&query[..=i], &query[i + 1..]),
         None => ("", query),
     };
+    let now = state.now;
     let listing = &mut state.transfers.listing;
-    if listing.dir != dir || listing.entries.is_empty() && listing.asked.is_none() {
+    // Asked again when old, not when empty: an empty folder's answer must not ask again at
+    // once (that looped, listing the folder as fast as it could).
+    let stale = listing
+        .at
+        .is_none_or(|at| now.saturating_sub(at) >= LISTING_FRESH);
+    if listing.dir != dir || stale {
         if listing.asked.as_deref() != Some(dir) {
             listing.asked = Some(dir.to_string());
             fx.push(Effect::ListDir(dir.to_string()));
@@ -318,6 +328,7 @@ pub fn listed(state: &mut State, dir: String, entries: Vec<(String, bool)>, fx: 
     listing.asked = None;
     listing.dir = dir;
     listing.entries = entries;
+    listing.at = Some(state.now);
     refresh(state, fx);
 }
 

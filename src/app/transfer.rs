@@ -167,6 +167,10 @@ pub struct Listing {
     pub entries: Vec<(String, bool)>,
     /// The folder asked for and not answered yet.
     pub asked: Option<String>,
+    /// When (Unix seconds) `entries` were read (None: never): older than
+    /// `completion::LISTING_FRESH` they are asked for again (a screenshot saved since must
+    /// show up).
+    pub at: Option<i64>,
 }
 
 /// Every transfer in flight, and where finished saves went.
