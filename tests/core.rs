@@ -4,12 +4,13 @@
 //! "no call was made" is a fact about the returned effects, not a wait that a slow machine could
 //! turn green.
 
-use crossterm::event::KeyCode;
+use crossterm::event::{KeyCode, KeyModifiers};
 use napterm::app::Reply;
 use napterm::app::call::{Groups, History, MemberList, SendMessage};
 use napterm::app::chat::{Delivery, HistoryState, Scroll};
 use napterm::app::contacts::{GroupEntry, Member};
 use napterm::app::keymap::Keymap;
+use napterm::app::popup::Popup;
 use napterm::app::state::{FrameReport, Settings};
 use napterm::app::update::update;
 use napterm::app::{Call, Effect, Msg, Pane, State};
@@ -17,7 +18,7 @@ use napterm::onebot::{ClientEvent, ConnState, Peer, Role};
 use serde_json::{Value, json};
 
 mod reducer;
-use reducer::{calls, event, key, type_text};
+use reducer::{calls, event, key, press, type_text};
 
 const NOW: i64 = 1_795_003_200;
 const ME: i64 = 10001;
@@ -284,6 +285,96 @@ fn a_failed_send_keeps_the_text_marked_failed() {
     let copies = own_copies(&s, "发不出去");
     assert_eq!(copies.len(), 1);
     assert!(matches!(copies[0].1, Delivery::Failed(_)), "{copies:?}");
+}
+
+fn conn(s: &mut State, c: ConnState) -> Vec<Effect> {
+    update(s, Msg::Client(ClientEvent::State(c)))
+}
+
+/// Connected again after a drop: the client says `Connected`, then `Reconnected`.
+fn back(s: &mut State) -> Vec<Effect> {
+    let mut fx = conn(
+        s,
+        ConnState::Connected {
+            self_id: ME,
+            nickname: "我".into(),
+        },
+    );
+    fx.extend(update(s, Msg::Client(ClientEvent::Reconnected)));
+    fx
+}
+
+fn sends(fx: &[Effect]) -> Vec<String> {
+    calls(fx)
+        .into_iter()
+        .filter_map(|c| match c {
+            Call::SendMessage(m) => Some(m.chain.plain_text()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn reconnecting() -> ConnState {
+    ConnState::Reconnecting {
+        in_secs: 2,
+        reason: "connection refused".into(),
+    }
+}
+
+/// Written while not connected, a message waits (shown so) and goes out when the connection
+/// comes back, in the order written; a failed one `R` queues when offline, and quitting with
+/// messages waiting asks first.
+#[test]
+fn messages_written_offline_wait_and_go_out_on_reconnect() {
+    let mut s = online();
+    command(&mut s, &format!("open g:{G}"));
+    conn(&mut s, reconnecting());
+    for text in ["第一条", "第二条"] {
+        command(&mut s, "");
+        type_text(&mut s, text);
+        let fx = key(&mut s, KeyCode::Enter);
+        assert!(sends(&fx).is_empty(), "nothing goes out offline: {fx:?}");
+        assert_eq!(own_copies(&s, text), vec![(None, Delivery::Waiting)]);
+    }
+    assert!(
+        s.composer.is_empty(),
+        "the composer is free for the next one"
+    );
+    // Quitting asks, and the second Ctrl+C quits all the same.
+    press(&mut s, KeyCode::Char('c'), KeyModifiers::CONTROL);
+    assert!(!s.quit);
+    assert!(matches!(s.popup, Some(Popup::Confirm(_))), "{:?}", s.popup);
+    key(&mut s, KeyCode::Char('n'));
+    assert!(s.popup.is_none() && !s.quit);
+    let fx = back(&mut s);
+    assert_eq!(sends(&fx), ["第一条", "第二条"]);
+    assert_eq!(s.status.info(), Some("已连接，发出离线时写的 2 条消息"));
+    assert_eq!(own_copies(&s, "第一条"), vec![(None, Delivery::Pending)]);
+    // Once out, a new connection sends nothing again.
+    conn(&mut s, reconnecting());
+    let fx = back(&mut s);
+    assert!(sends(&fx).is_empty(), "{fx:?}");
+    press(&mut s, KeyCode::Char('c'), KeyModifiers::CONTROL);
+    assert!(s.quit, "nothing waits: quit at once");
+}
+
+#[test]
+fn a_failed_message_retried_offline_waits_for_the_connection() {
+    let mut s = online();
+    command(&mut s, &format!("open g:{G}"));
+    let send = send_text(&mut s, "掉线了");
+    let e = napterm::onebot::Error::Transport("connection lost: reset".into());
+    update(&mut s, Msg::Reply(Reply::SendMessage(send, Err(e))));
+    assert!(matches!(own_copies(&s, "掉线了")[0].1, Delivery::Failed(_)));
+    conn(&mut s, reconnecting());
+    // The failed message selected, `R`: it waits rather than failing again.
+    key(&mut s, KeyCode::Esc);
+    key(&mut s, KeyCode::Up);
+    let fx = key(&mut s, KeyCode::Char('R'));
+    assert!(sends(&fx).is_empty());
+    assert_eq!(own_copies(&s, "掉线了"), vec![(None, Delivery::Waiting)]);
+    let fx = back(&mut s);
+    assert_eq!(sends(&fx), ["掉线了"]);
 }
 
 // ----- history paging -----

@@ -288,12 +288,9 @@ async fn a_failed_send_keeps_the_text_and_retries() {
     let mut h = Harness::start(120, 40).await;
     let (g, _) = member_group(&h);
     open_group(&mut h, g).await;
-    h.sim.refuse_for(std::time::Duration::from_millis(1500));
-    h.sim.drop_connections();
-    h.until("disconnected", |s| {
-        !matches!(s.conn, napterm::onebot::ConnState::Connected { .. })
-    })
-    .await;
+    // NapCat refuses the send (QQ's risk control, say); offline it would wait instead.
+    h.sim
+        .fail_action("send_group_msg", Some((1200, "消息发送失败，请稍后再试")));
     h.type_text("断线时写的话");
     h.enter();
     h.until_screen("发送失败").await;
@@ -301,10 +298,7 @@ async fn a_failed_send_keeps_the_text_and_retries() {
         h.screen().contains("断线时写的话"),
         "the text stays visible"
     );
-    h.until("connected again", |s| {
-        matches!(s.conn, napterm::onebot::ConnState::Connected { .. })
-    })
-    .await;
+    h.sim.fail_action("send_group_msg", None);
     // Select the failed message and retry it.
     h.esc();
     h.key(KeyCode::Up, KeyModifiers::NONE);
@@ -668,4 +662,39 @@ async fn quitting_right_after_sending_still_sends() {
         sent[0]["message"],
         json!([{"type": "text", "data": {"text": "走之前说一句"}}])
     );
+}
+
+/// A message written while NapCat is away waits, says so, and goes out once the connection
+/// is back: the server gets it exactly once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_written_offline_goes_out_when_the_connection_comes_back() {
+    let mut h = Harness::start(120, 40).await;
+    let (g, _) = member_group(&h);
+    open_group(&mut h, g).await;
+    h.sim.refuse_for(Duration::from_millis(800));
+    h.sim.drop_connections();
+    h.until("offline", |s| !s.online()).await;
+    h.sim.clear_calls();
+    h.type_text("离线时写的");
+    h.enter();
+    h.until_screen("未连接，连上后自动发送").await;
+    assert!(h.calls("send_group_msg").is_empty());
+    h.until("back online", |s| s.online()).await;
+    h.until("sent", |s| {
+        s.open_chat().is_some_and(|c| {
+            c.timeline
+                .iter()
+                .filter_map(|e| e.message())
+                .any(|m| m.chain.plain_text() == "离线时写的" && m.id.is_some())
+        })
+    })
+    .await;
+    h.settle(200).await;
+    let sent = h.calls("send_group_msg");
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(
+        sent[0]["message"],
+        json!([{"type": "text", "data": {"text": "离线时写的"}}])
+    );
+    assert!(!h.screen().contains("未连接，连上后"), "{}", h.screen());
 }

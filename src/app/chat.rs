@@ -27,6 +27,8 @@ pub enum Delivery {
     Pending,
     /// The send failed; the reason is shown and the text kept for a retry.
     Failed(String),
+    /// Written while not connected: not sent yet, it goes out once connected (`State::outbox`).
+    Waiting,
 }
 
 /// A message in a timeline.

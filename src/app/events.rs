@@ -118,13 +118,14 @@ fn catch_up(state: &mut State, fx: &mut Vec<Effect>) {
             fx.push(Effect::Call(call));
         }
     }
+    state.info("已重新连接，正在补齐消息");
     // The loads that went down with the old connection (the open chat's first page, its member
-    // list) or were wanted while there was none: the load tracker asks them again.
+    // list) or were wanted while there was none: the load tracker asks them again. (The
+    // messages written meanwhile go out too, and say so over the line above.)
     lifecycle::on_connected(state, fx);
     load_tracker::ask(state, Load::RecentChats, fx);
     // Requests made while we were away.
     super::requests::refresh(fx);
-    state.info("已重新连接，正在补齐消息");
 }
 
 fn on_event(state: &mut State, e: Event, fx: &mut Vec<Effect>) {

@@ -102,6 +102,7 @@ pub fn load_open(state: &mut State, fx: &mut Vec<Effect>) {
 /// them), and the open chat asks for what it still lacks.
 pub fn on_connected(state: &mut State, fx: &mut Vec<Effect>) {
     load_tracker::on_connected(state, fx);
+    super::outbox::flush(state, fx);
     // (A member list the server refused last time is asked again too: a new connection may do
     // better.)
     load_open(state, fx);

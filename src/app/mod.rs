@@ -25,7 +25,7 @@
 //! `chat_prefs`, `command_line`, `commands`, `completion`, `cursor`, `editor`, `events`, `forwarding`,
 //! `history`, `input`, `keymap/hint`, `lifecycle`, `load_tracker`, `local`,
 //! `member_list`, `names`,
-//! `open_link`, `outgoing`, `picture_loads`, `picture_send`, `popup/confirm`, `popup/essences`,
+//! `open_link`, `outbox`, `outgoing`, `picture_loads`, `picture_send`, `popup/confirm`, `popup/essences`,
 //! `popup/faces`, `popup/find`, `popup/files`, `popup/forward`, `popup/help`, `popup/inbox`,
 //! `popup/leave`, `popup/links`, `popup/mute`, `popup/mutes`, `popup/notices`, `popup/pictures`,
 //! `popup/profile`, `popup/protocol`, `popup/reaction_list`,
@@ -66,6 +66,7 @@ pub mod msg;
 pub mod names;
 pub mod notify;
 pub mod open_link;
+pub mod outbox;
 pub mod outgoing;
 pub mod picture_loads;
 pub mod picture_send;

@@ -11,7 +11,7 @@ use super::effect::Effect;
 use super::state::State;
 
 /// Sends `chain` to `peer`: a pending entry shows it until the server answers. A temporary
-/// session's message names the group it goes through.
+/// session's message names the group it goes through. Not connected, it waits in the outbox.
 pub fn send_chain(state: &mut State, peer: Peer, chain: MessageChain, fx: &mut Vec<Effect>) {
     send_chain_shown(state, peer, chain.clone(), chain, fx);
 }
@@ -32,6 +32,7 @@ pub fn send_chain_shown(
     if shown != chain {
         state.unsent.insert(local_id, chain.clone());
     }
+    let online = state.online();
     let arrival = state.arrival();
     let key = SortKey {
         time: state.now,
@@ -46,7 +47,11 @@ pub fn send_chain_shown(
         role: None,
         own: true,
         chain: shown,
-        delivery: Delivery::Pending,
+        delivery: if online {
+            Delivery::Pending
+        } else {
+            Delivery::Waiting
+        },
         recalled_by: None,
         reactions: Vec::new(),
         essence: false,
@@ -59,6 +64,12 @@ pub fn send_chain_shown(
     chat.follow_bottom();
     chat.read_marker = Some(key);
     let group = chat.temp_group;
+    if !online {
+        // Not sent: it waits for the connection (the entry says so; what it sends is the
+        // entry's chain, or `unsent`'s).
+        state.outbox.push((peer, local_id));
+        return;
+    }
     fx.push(Effect::call(SendMessage {
         peer,
         chain,

@@ -12,7 +12,7 @@ use super::popup::{Confirm, Popup};
 use super::state::State;
 use super::stored::StoreWrite;
 use super::text::short_reason;
-use super::{commands, outgoing};
+use super::{commands, outbox, outgoing};
 
 /// Sends the composer's message, or runs its `/command`. A message for the whole group asks
 /// first.
@@ -25,6 +25,7 @@ pub fn on_step(state: &mut State, step: Step, fx: &mut Vec<Effect>) {
     match step {
         Step::SendConfirmed => send_checked(state, true, fx),
         Step::SendPastedPicture => super::picture_send::send_pasted(state, fx),
+        Step::Quit => state.quit = true,
     }
 }
 
@@ -107,27 +108,21 @@ pub fn retry_selected(state: &mut State, fx: &mut Vec<Effect>) {
     let Some(m) = chat.timeline.get(key).and_then(|e| e.message()) else {
         return;
     };
-    if !matches!(m.delivery, Delivery::Failed(_)) {
-        state.error("只能重发发送失败的消息");
-        return;
-    }
     let local_id = m.local_id.unwrap_or(0);
-    let chain = state
-        .unsent
-        .get(&local_id)
-        .cloned()
-        .unwrap_or_else(|| m.chain.clone());
-    if let Some(c) = state.open_chat_mut() {
-        c.timeline
-            .update_message(key, |m| m.delivery = Delivery::Pending);
+    match m.delivery {
+        Delivery::Failed(_) if state.online() => outbox::resend(state, peer, local_id, fx),
+        Delivery::Failed(_) => {
+            // Not connected: it waits with the others, and goes out first.
+            if let Some(c) = state.open_chat_mut() {
+                c.timeline
+                    .update_message(key, |m| m.delivery = Delivery::Waiting);
+            }
+            state.outbox.insert(0, (peer, local_id));
+            state.info("未连接：连上后自动发送");
+        }
+        Delivery::Waiting => state.info("未连接：连上后自动发送"),
+        _ => state.error("只能重发发送失败的消息"),
     }
-    let group = state.chats.get(&peer).and_then(|c| c.temp_group);
-    fx.push(Effect::call(SendMessage {
-        peer,
-        chain,
-        local_id,
-        group,
-    }));
 }
 
 // What the call's result does (see `call::reply::Request`).

@@ -306,6 +306,10 @@ pub struct State {
     /// sent as base64 is shown by its hash), by local id: kept until the server takes the
     /// message, so `R` on a failed one sends the bytes again.
     pub unsent: HashMap<u64, MessageChain>,
+    /// Messages written while not connected, by chat and local id, oldest first: they go out
+    /// when the connection comes (`outbox::flush`). One sent while connected whose
+    /// connection dropped under it fails instead: it may have gone out.
+    pub outbox: Vec<(Peer, u64)>,
     /// Counters for local ids and arrival order.
     pub next_local_id: u64,
     pub next_arrival: u64,
@@ -420,6 +424,7 @@ impl State {
             terminal_focused: true,
             size: (80, 24),
             unsent: HashMap::new(),
+            outbox: Vec::new(),
             next_local_id: 1,
             next_arrival: 1,
             quit: false,

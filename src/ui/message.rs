@@ -465,6 +465,7 @@ pub fn message_rows(
     match &m.delivery {
         Delivery::Sent => {}
         Delivery::Pending => body.push(Span::styled(" …", t.pending)),
+        Delivery::Waiting => body.push(Span::styled("\n… 未连接，连上后自动发送", t.pending)),
         Delivery::Failed(why) => body.push(Span::styled(
             format!(
                 "\n✗ 发送失败: {} {}",

@@ -1,0 +1,86 @@
+//! The outbox: messages written while not connected wait there, shown as waiting, and go out
+//! when the connection comes, in the order they were written; quitting with some still
+//! waiting asks first. A message sent while connected whose connection dropped under it fails
+//! instead (it may have gone out): `R` sends it again, or queues it when not connected.
+
+use crate::onebot::Peer;
+
+use super::call::SendMessage;
+use super::chat::Delivery;
+use super::effect::{Effect, Step};
+use super::popup::{Confirm, Popup};
+use super::state::State;
+
+/// Quits (`Ctrl+C`, `/quit`) — but messages written while not connected would be lost with
+/// the client: asked first (a second `Ctrl+C` quits all the same).
+pub fn quit(state: &mut State) {
+    let waiting = state
+        .outbox
+        .iter()
+        .filter(|(peer, local_id)| waits(state, *peer, *local_id))
+        .count();
+    if waiting == 0 {
+        state.quit = true;
+        return;
+    }
+    state.popup = Some(Popup::Confirm(Confirm {
+        title: "退出".into(),
+        body: format!("有 {waiting} 条消息还没发出 (未连接)，退出后不会再发送。仍要退出吗？"),
+        on_yes: vec![Effect::Continue(Step::Quit)],
+    }));
+}
+
+/// Sends the message of `local_id` in `peer` again (its entry goes back to pending): what it
+/// really sends (`State::unsent`), else what its entry shows.
+pub fn resend(state: &mut State, peer: Peer, local_id: u64, fx: &mut Vec<Effect>) {
+    let Some(chat) = state.chats.get_mut(&peer) else {
+        return;
+    };
+    let Some(key) = chat.timeline.key_of_local(local_id) else {
+        return;
+    };
+    let Some(m) = chat.timeline.get(key).and_then(|e| e.message()) else {
+        return;
+    };
+    let chain = state
+        .unsent
+        .get(&local_id)
+        .cloned()
+        .unwrap_or_else(|| m.chain.clone());
+    chat.timeline
+        .update_message(key, |m| m.delivery = Delivery::Pending);
+    let group = chat.temp_group;
+    fx.push(Effect::call(SendMessage {
+        peer,
+        chain,
+        local_id,
+        group,
+    }));
+}
+
+/// Whether the message of `local_id` in `peer` still waits for the connection (its chat or
+/// the entry may be gone: a chat's history forgotten, say).
+fn waits(state: &State, peer: Peer, local_id: u64) -> bool {
+    state
+        .chats
+        .get(&peer)
+        .and_then(|c| c.timeline.key_of_local(local_id).map(|k| (c, k)))
+        .and_then(|(c, k)| c.timeline.get(k))
+        .and_then(|e| e.message())
+        .is_some_and(|m| m.delivery == Delivery::Waiting)
+}
+
+/// The connection came: what was written meanwhile goes out, in the order it was written.
+pub fn flush(state: &mut State, fx: &mut Vec<Effect>) {
+    let waiting = std::mem::take(&mut state.outbox);
+    let mut n = 0;
+    for (peer, local_id) in waiting {
+        if waits(state, peer, local_id) {
+            resend(state, peer, local_id, fx);
+            n += 1;
+        }
+    }
+    if n > 0 {
+        state.info(format!("已连接，发出离线时写的 {n} 条消息"));
+    }
+}
