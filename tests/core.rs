@@ -358,6 +358,22 @@ fn messages_written_offline_wait_and_go_out_on_reconnect() {
     assert!(s.quit, "nothing waits: quit at once");
 }
 
+/// The connection went down before the client heard: the send comes back `NotConnected` (not
+/// sent at all), so the message waits rather than failing, and goes out on reconnect.
+#[test]
+fn a_send_refused_unsent_waits_like_one_written_offline() {
+    let mut s = online();
+    command(&mut s, &format!("open g:{G}"));
+    let send = send_text(&mut s, "没发出去");
+    let e = napterm::onebot::Error::NotConnected("connection refused".into());
+    update(&mut s, Msg::Reply(Reply::SendMessage(send, Err(e))));
+    assert_eq!(own_copies(&s, "没发出去"), vec![(None, Delivery::Waiting)]);
+    assert!(s.status.error().is_none(), "not an error: {:?}", s.status);
+    conn(&mut s, reconnecting());
+    let fx = back(&mut s);
+    assert_eq!(sends(&fx), ["没发出去"]);
+}
+
 #[test]
 fn a_failed_message_retried_offline_waits_for_the_connection() {
     let mut s = online();

@@ -96,7 +96,7 @@ fn call(state: &mut State, load: Load, fx: &mut Vec<Effect>) {
 fn trouble_of(e: &Error) -> Option<Trouble> {
     match e {
         Error::Timeout { .. } => Some(Trouble::TimedOut),
-        Error::Transport(_) => Some(Trouble::Lost),
+        Error::Transport(_) | Error::NotConnected(_) => Some(Trouble::Lost),
         _ => None,
     }
 }

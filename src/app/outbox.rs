@@ -1,7 +1,9 @@
 //! The outbox: messages written while not connected wait there, shown as waiting, and go out
 //! when the connection comes, in the order they were written; quitting with some still
-//! waiting asks first. A message sent while connected whose connection dropped under it fails
-//! instead (it may have gone out): `R` sends it again, or queues it when not connected.
+//! waiting asks first. A send the connection refused without sending it (`Error::NotConnected`:
+//! it went down before the client heard) waits the same way. A message whose connection
+//! dropped under it fails instead (it may have gone out): `R` sends it again, or queues it when
+//! not connected.
 
 use crate::onebot::Peer;
 
@@ -56,6 +58,25 @@ pub fn resend(state: &mut State, peer: Peer, local_id: u64, fx: &mut Vec<Effect>
         local_id,
         group,
     }));
+}
+
+/// Puts the message of `local_id` in `peer` (one that did not go out) in the outbox, in the
+/// order it was written, and marks it waiting.
+pub fn wait(state: &mut State, peer: Peer, local_id: u64) {
+    let Some(chat) = state.chats.get_mut(&peer) else {
+        return;
+    };
+    let Some(key) = chat.timeline.key_of_local(local_id) else {
+        return;
+    };
+    chat.timeline
+        .update_message(key, |m| m.delivery = Delivery::Waiting);
+    if !state.outbox.contains(&(peer, local_id)) {
+        // Local ids count up as messages are written.
+        let at = state.outbox.partition_point(|(_, l)| *l < local_id);
+        state.outbox.insert(at, (peer, local_id));
+    }
+    state.info("未连接：连上后自动发送");
 }
 
 /// Whether the message of `local_id` in `peer` still waits for the connection (its chat or

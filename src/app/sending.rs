@@ -111,15 +111,7 @@ pub fn retry_selected(state: &mut State, fx: &mut Vec<Effect>) {
     let local_id = m.local_id.unwrap_or(0);
     match m.delivery {
         Delivery::Failed(_) if state.online() => outbox::resend(state, peer, local_id, fx),
-        Delivery::Failed(_) => {
-            // Not connected: it waits with the others, and goes out first.
-            if let Some(c) = state.open_chat_mut() {
-                c.timeline
-                    .update_message(key, |m| m.delivery = Delivery::Waiting);
-            }
-            state.outbox.insert(0, (peer, local_id));
-            state.info("未连接：连上后自动发送");
-        }
+        Delivery::Failed(_) => outbox::wait(state, peer, local_id),
         Delivery::Waiting => state.info("未连接：连上后自动发送"),
         _ => state.error("只能重发发送失败的消息"),
     }
@@ -173,6 +165,12 @@ impl Request for SendMessage {
     }
 
     fn failed(self, state: &mut State, e: Error, _fx: &mut Vec<Effect>) {
+        if let Error::NotConnected(_) = e {
+            // It never left (the connection went down before the client saw it): it waits
+            // for the connection like one written offline.
+            outbox::wait(state, self.peer, self.local_id);
+            return;
+        }
         let chat = state.chat_mut(self.peer);
         if let Some(key) = chat.timeline.key_of_local(self.local_id) {
             let why = short_reason(&e);

@@ -44,7 +44,7 @@ pub fn short_reason(e: &Error) -> String {
     match e {
         Error::ActionFailed { message, .. } | Error::BadParams { message, .. } => message.clone(),
         Error::Timeout { secs, .. } => format!("{secs} 秒无响应"),
-        Error::Transport(m) => format!("未连接 ({m})"),
+        Error::Transport(m) | Error::NotConnected(m) => format!("未连接 ({m})"),
         Error::UnknownAction { action } => format!("服务器不支持 {action}"),
         Error::AuthRejected(_) => "token 被拒绝".into(),
         Error::UnexpectedReply { detail, .. } => format!("回复格式不对 ({detail})"),

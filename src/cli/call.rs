@@ -156,7 +156,7 @@ async fn connected(events: &mut UnboundedReceiver<ClientEvent>, url: &str) -> Re
 /// Turns a call error into the one-line reason and exit status. A transport error right after a
 /// token rejection is reported as the rejection, which is what the user has to fix.
 async fn explain(error: Error, events: &mut UnboundedReceiver<ClientEvent>, url: &str) -> Failure {
-    if let Error::Transport(_) = &error {
+    if let Error::Transport(_) | Error::NotConnected(_) = &error {
         let auth = tokio::time::timeout(Duration::from_millis(300), async {
             while let Some(event) = events.recv().await {
                 if let ClientEvent::State(ConnState::AuthFailed { message }) = event {
@@ -171,11 +171,15 @@ async fn explain(error: Error, events: &mut UnboundedReceiver<ClientEvent>, url:
         }
     }
     let code = match &error {
-        Error::Transport(_) | Error::Timeout { .. } | Error::AuthRejected(_) => EXIT_CONNECTION,
+        Error::Transport(_)
+        | Error::NotConnected(_)
+        | Error::Timeout { .. }
+        | Error::AuthRejected(_) => EXIT_CONNECTION,
         _ => EXIT_CALL_FAILED,
     };
     let message = match &error {
         Error::Transport(reason) => format!("lost the connection to {url}: {reason}"),
+        Error::NotConnected(reason) => format!("not connected to {url}: {reason}"),
         Error::UnknownAction { action } => {
             format!("NapCat does not know the action `{action}` (retcode 1404)")
         }

@@ -311,7 +311,7 @@ impl Client {
                     answer,
                     timeout,
                 })
-                .map_err(|_| Error::Transport("connection stopped".into()))?;
+                .map_err(|_| Error::NotConnected("connection stopped".into()))?;
                 match rrx.await {
                     Ok(r) => r,
                     Err(_) => Err(Error::Transport("connection stopped".into())),
@@ -382,7 +382,7 @@ impl Client {
                     timeout: idle_timeout,
                 });
                 if sent.is_err() {
-                    let _ = ftx.send(Err(Error::Transport("connection stopped".into())));
+                    let _ = ftx.send(Err(Error::NotConnected("connection stopped".into())));
                 }
             }
         }

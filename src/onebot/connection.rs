@@ -316,7 +316,7 @@ impl Task {
                         }
                     }
                     Some(Command::Call { answer, .. }) => {
-                        answer.send(Err(Error::Transport(self.unavailable())));
+                        answer.send(Err(Error::NotConnected(self.unavailable())));
                     }
                 },
             }

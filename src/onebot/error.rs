@@ -3,9 +3,12 @@
 /// Why an API call did not produce a result.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum Error {
-    /// Not connected (or the connection dropped while the call was in flight).
+    /// The connection dropped while the call was in flight: it may have reached the server.
     #[error("not connected to NapCat: {0}")]
     Transport(String),
+    /// Not connected when the call was made: it was not sent (safe to make again later).
+    #[error("not connected to NapCat: {0}")]
+    NotConnected(String),
     /// No reply within the call's timeout.
     #[error("{action} timed out after {secs} s")]
     Timeout { action: String, secs: u64 },
