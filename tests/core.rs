@@ -4,13 +4,12 @@
 //! "no call was made" is a fact about the returned effects, not a wait that a slow machine could
 //! turn green.
 
-use crossterm::event::{KeyCode, KeyModifiers};
+use crossterm::event::KeyCode;
 use napterm::app::Reply;
 use napterm::app::call::{Groups, History, MemberList, SendMessage};
 use napterm::app::chat::{Delivery, HistoryState, Scroll};
 use napterm::app::contacts::{GroupEntry, Member};
 use napterm::app::keymap::Keymap;
-use napterm::app::popup::Popup;
 use napterm::app::state::{FrameReport, Settings};
 use napterm::app::update::update;
 use napterm::app::{Call, Effect, Msg, Pane, State};
@@ -18,7 +17,7 @@ use napterm::onebot::{ClientEvent, ConnState, Peer, Role};
 use serde_json::{Value, json};
 
 mod reducer;
-use reducer::{calls, event, key, press, type_text};
+use reducer::{calls, event, key, type_text};
 
 const NOW: i64 = 1_795_003_200;
 const ME: i64 = 10001;
@@ -321,9 +320,8 @@ fn reconnecting() -> ConnState {
     }
 }
 
-/// Written while not connected, a message waits (shown so) and goes out when the connection
-/// comes back, in the order written; a failed one `R` queues when offline, and quitting with
-/// messages waiting asks first.
+/// Written while not connected, a message waits (shown so, kept in the session) and goes out
+/// when the connection comes back, in the order written, once.
 #[test]
 fn messages_written_offline_wait_and_go_out_on_reconnect() {
     let mut s = online();
@@ -340,12 +338,14 @@ fn messages_written_offline_wait_and_go_out_on_reconnect() {
         s.composer.is_empty(),
         "the composer is free for the next one"
     );
-    // Quitting asks, and the second Ctrl+C quits all the same.
-    press(&mut s, KeyCode::Char('c'), KeyModifiers::CONTROL);
-    assert!(!s.quit);
-    assert!(matches!(s.popup, Some(Popup::Confirm(_))), "{:?}", s.popup);
-    key(&mut s, KeyCode::Char('n'));
-    assert!(s.popup.is_none() && !s.quit);
+    // The session keeps them, oldest first: a restart has them wait again.
+    let kept: Vec<String> = s
+        .session()
+        .outbox
+        .iter()
+        .map(|u| u.chain.plain_text())
+        .collect();
+    assert_eq!(kept, ["第一条", "第二条"]);
     let fx = back(&mut s);
     assert_eq!(sends(&fx), ["第一条", "第二条"]);
     assert_eq!(s.status.info(), Some("已连接，发出离线时写的 2 条消息"));
@@ -354,8 +354,38 @@ fn messages_written_offline_wait_and_go_out_on_reconnect() {
     conn(&mut s, reconnecting());
     let fx = back(&mut s);
     assert!(sends(&fx).is_empty(), "{fx:?}");
-    press(&mut s, KeyCode::Char('c'), KeyModifiers::CONTROL);
-    assert!(s.quit, "nothing waits: quit at once");
+    assert!(s.session().outbox.is_empty(), "sent: not kept");
+}
+
+/// The last run's waiting messages come back waiting, in their chat, and go out once
+/// connected (a restart while NapCat was away loses nothing).
+#[test]
+fn waiting_messages_survive_a_restart() {
+    let mut s = State::new(Settings::default(), Keymap::default_map());
+    update(&mut s, Msg::Clock(NOW));
+    let session = napterm::app::drafts::Session {
+        outbox: vec![napterm::app::drafts::Unsent {
+            peer: GROUP,
+            time: NOW - 60,
+            chain: napterm::onebot::MessageChain::new().text("昨晚写的"),
+        }],
+        ..Default::default()
+    };
+    update(&mut s, Msg::Restore(session));
+    assert_eq!(own_copies(&s, "昨晚写的"), vec![(None, Delivery::Waiting)]);
+    let fx = conn(
+        &mut s,
+        ConnState::Connected {
+            self_id: ME,
+            nickname: "我".into(),
+        },
+    );
+    assert_eq!(sends(&fx), ["昨晚写的"]);
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::SaveSession(x) if x.outbox.is_empty())),
+        "the saved outbox is emptied at once: {fx:?}"
+    );
 }
 
 /// The connection went down before the client heard: the send comes back `NotConnected` (not

@@ -15,7 +15,7 @@ use super::{
 /// Performs a named action in the focused context.
 pub fn run_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
     match action {
-        Action::Quit => super::outbox::quit(state),
+        Action::Quit => state.quit = true,
         Action::Help => state.popup = Some(Popup::Help(HelpView::default())),
         Action::Redraw => fx.push(Effect::Redraw),
         Action::ToggleQuiet | Action::TogglePin => match chat_prefs::target(state) {

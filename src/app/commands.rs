@@ -703,6 +703,6 @@ fn help(state: &mut State, _: &str, _: &mut Vec<Effect>) -> Result<(), String> {
 
 /// `/quit`.
 fn quit(state: &mut State, _: &str, _: &mut Vec<Effect>) -> Result<(), String> {
-    super::outbox::quit(state);
+    state.quit = true;
     Ok(())
 }

@@ -73,6 +73,18 @@ pub struct Session {
     pub reactions: Vec<String>,
     pub muted: BTreeSet<Peer>,
     pub pinned: Vec<Peer>,
+    /// Messages written while not connected and not sent yet, oldest first: they wait again
+    /// after a restart (`outbox::restore`).
+    pub outbox: Vec<Unsent>,
+}
+
+/// A message that waits for the connection, as a restart keeps it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unsent {
+    pub peer: Peer,
+    /// When it was written (Unix seconds).
+    pub time: i64,
+    pub chain: crate::onebot::MessageChain,
 }
 
 #[cfg(test)]

@@ -78,8 +78,6 @@ pub enum Step {
     SendConfirmed,
     /// Send the picture whose path was just pasted (`Pictures::pasted`).
     SendPastedPicture,
-    /// Quit although messages wait for the connection (asked by `outbox::quit`).
-    Quit,
 }
 
 impl Effect {

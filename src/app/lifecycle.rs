@@ -141,6 +141,7 @@ pub fn restore(state: &mut State, session: Session, fx: &mut Vec<Effect>) {
     }
     state.muted = session.muted;
     state.pinned = session.pinned;
+    super::outbox::restore(state, session.outbox, fx);
     if let Some(p) = session.open {
         if state.online() {
             open_chat(state, p, fx);

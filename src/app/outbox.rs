@@ -1,6 +1,6 @@
 //! The outbox: messages written while not connected wait there, shown as waiting, and go out
-//! when the connection comes, in the order they were written; quitting with some still
-//! waiting asks first. A send the connection refused without sending it (`Error::NotConnected`:
+//! when the connection comes, in the order they were written; they are kept across a restart
+//! with the drafts (`Session::outbox`). A send the connection refused without sending it (`Error::NotConnected`:
 //! it went down before the client heard) waits the same way. A message whose connection
 //! dropped under it fails instead (it may have gone out): `R` sends it again, or queues it when
 //! not connected.
@@ -9,28 +9,10 @@ use crate::onebot::Peer;
 
 use super::call::SendMessage;
 use super::chat::Delivery;
-use super::effect::{Effect, Step};
-use super::popup::{Confirm, Popup};
+use super::drafts::Unsent;
+use super::effect::Effect;
+use super::outgoing::own_entry;
 use super::state::State;
-
-/// Quits (`Ctrl+C`, `/quit`) — but messages written while not connected would be lost with
-/// the client: asked first (a second `Ctrl+C` quits all the same).
-pub fn quit(state: &mut State) {
-    let waiting = state
-        .outbox
-        .iter()
-        .filter(|(peer, local_id)| waits(state, *peer, *local_id))
-        .count();
-    if waiting == 0 {
-        state.quit = true;
-        return;
-    }
-    state.popup = Some(Popup::Confirm(Confirm {
-        title: "退出".into(),
-        body: format!("有 {waiting} 条消息还没发出 (未连接)，退出后不会再发送。仍要退出吗？"),
-        on_yes: vec![Effect::Continue(Step::Quit)],
-    }));
-}
 
 /// Sends the message of `local_id` in `peer` again (its entry goes back to pending): what it
 /// really sends (`State::unsent`), else what its entry shows.
@@ -62,7 +44,7 @@ pub fn resend(state: &mut State, peer: Peer, local_id: u64, fx: &mut Vec<Effect>
 
 /// Puts the message of `local_id` in `peer` (one that did not go out) in the outbox, in the
 /// order it was written, and marks it waiting.
-pub fn wait(state: &mut State, peer: Peer, local_id: u64) {
+pub fn wait(state: &mut State, peer: Peer, local_id: u64, fx: &mut Vec<Effect>) {
     let Some(chat) = state.chats.get_mut(&peer) else {
         return;
     };
@@ -77,18 +59,23 @@ pub fn wait(state: &mut State, peer: Peer, local_id: u64) {
         state.outbox.insert(at, (peer, local_id));
     }
     state.info("未连接：连上后自动发送");
+    fx.push(Effect::SaveSession(state.session()));
 }
 
-/// Whether the message of `local_id` in `peer` still waits for the connection (its chat or
-/// the entry may be gone: a chat's history forgotten, say).
+/// Whether the message of `local_id` in `peer` still waits for the connection.
 fn waits(state: &State, peer: Peer, local_id: u64) -> bool {
-    state
-        .chats
-        .get(&peer)
-        .and_then(|c| c.timeline.key_of_local(local_id).map(|k| (c, k)))
-        .and_then(|(c, k)| c.timeline.get(k))
-        .and_then(|e| e.message())
-        .is_some_and(|m| m.delivery == Delivery::Waiting)
+    state.waiting_message(peer, local_id).is_some()
+}
+
+/// The last run's waiting messages (`Session::outbox`): back in their chats, waiting again.
+pub fn restore(state: &mut State, outbox: Vec<Unsent>, fx: &mut Vec<Effect>) {
+    for u in outbox {
+        let local_id = own_entry(state, u.peer, u.time, u.chain, Delivery::Waiting);
+        state.outbox.push((u.peer, local_id));
+    }
+    if state.online() {
+        flush(state, fx);
+    }
 }
 
 /// The connection came: what was written meanwhile goes out, in the order it was written.
@@ -103,5 +90,7 @@ pub fn flush(state: &mut State, fx: &mut Vec<Effect>) {
     }
     if n > 0 {
         state.info(format!("已连接，发出离线时写的 {n} 条消息"));
+        // Out of the saved outbox at once: a restart must not send them again.
+        fx.push(Effect::SaveSession(state.session()));
     }
 }

@@ -27,15 +27,45 @@ pub fn send_chain_shown(
 ) {
     // Opened at an old search hit: back to the newest, where the message goes.
     super::local::back_to_newest(state, peer, fx);
-    let local_id = state.next_local_id;
-    state.next_local_id += 1;
+    let online = state.online();
+    let delivery = if online {
+        Delivery::Pending
+    } else {
+        Delivery::Waiting
+    };
+    let local_id = own_entry(state, peer, state.now, shown.clone(), delivery);
     if shown != chain {
         state.unsent.insert(local_id, chain.clone());
     }
-    let online = state.online();
+    if !online {
+        // Not sent: it waits for the connection (the entry says so; what it sends is the
+        // entry's chain, or `unsent`'s).
+        state.outbox.push((peer, local_id));
+        return;
+    }
+    let group = state.chat_mut(peer).temp_group;
+    fx.push(Effect::call(SendMessage {
+        peer,
+        chain,
+        local_id,
+        group,
+    }));
+}
+
+/// Puts one of your messages into `peer`'s timeline at `time`, showing `shown`, as `delivery`
+/// says: the newest entry, followed. Returns its local id.
+pub fn own_entry(
+    state: &mut State,
+    peer: Peer,
+    time: i64,
+    shown: MessageChain,
+    delivery: Delivery,
+) -> u64 {
+    let local_id = state.next_local_id;
+    state.next_local_id += 1;
     let arrival = state.arrival();
     let key = SortKey {
-        time: state.now,
+        time,
         seq: u64::MAX,
         arrival,
     };
@@ -47,11 +77,7 @@ pub fn send_chain_shown(
         role: None,
         own: true,
         chain: shown,
-        delivery: if online {
-            Delivery::Pending
-        } else {
-            Delivery::Waiting
-        },
+        delivery,
         recalled_by: None,
         reactions: Vec::new(),
         essence: false,
@@ -63,19 +89,7 @@ pub fn send_chain_shown(
     chat.note_activity(now);
     chat.follow_bottom();
     chat.read_marker = Some(key);
-    let group = chat.temp_group;
-    if !online {
-        // Not sent: it waits for the connection (the entry says so; what it sends is the
-        // entry's chain, or `unsent`'s).
-        state.outbox.push((peer, local_id));
-        return;
-    }
-    fx.push(Effect::call(SendMessage {
-        peer,
-        chain,
-        local_id,
-        group,
-    }));
+    local_id
 }
 
 /// Sends one segment to the open chat.

@@ -25,7 +25,6 @@ pub fn on_step(state: &mut State, step: Step, fx: &mut Vec<Effect>) {
     match step {
         Step::SendConfirmed => send_checked(state, true, fx),
         Step::SendPastedPicture => super::picture_send::send_pasted(state, fx),
-        Step::Quit => state.quit = true,
     }
 }
 
@@ -111,7 +110,7 @@ pub fn retry_selected(state: &mut State, fx: &mut Vec<Effect>) {
     let local_id = m.local_id.unwrap_or(0);
     match m.delivery {
         Delivery::Failed(_) if state.online() => outbox::resend(state, peer, local_id, fx),
-        Delivery::Failed(_) => outbox::wait(state, peer, local_id),
+        Delivery::Failed(_) => outbox::wait(state, peer, local_id, fx),
         Delivery::Waiting => state.info("未连接：连上后自动发送"),
         _ => state.error("只能重发发送失败的消息"),
     }
@@ -164,11 +163,11 @@ impl Request for SendMessage {
         }
     }
 
-    fn failed(self, state: &mut State, e: Error, _fx: &mut Vec<Effect>) {
+    fn failed(self, state: &mut State, e: Error, fx: &mut Vec<Effect>) {
         if let Error::NotConnected(_) = e {
             // It never left (the connection went down before the client saw it): it waits
             // for the connection like one written offline.
-            outbox::wait(state, self.peer, self.local_id);
+            outbox::wait(state, self.peer, self.local_id, fx);
             return;
         }
         let chat = state.chat_mut(self.peer);

@@ -557,6 +557,29 @@ impl State {
             reactions: self.recent_reactions.clone(),
             muted: self.muted.clone(),
             pinned: self.pinned.clone(),
+            outbox: self
+                .outbox
+                .iter()
+                // One that sends other bytes than it shows (a picture as base64) is not kept.
+                .filter(|(_, local_id)| !self.unsent.contains_key(local_id))
+                .filter_map(|(peer, local_id)| {
+                    let (time, m) = self.waiting_message(*peer, *local_id)?;
+                    Some(super::drafts::Unsent {
+                        peer: *peer,
+                        time,
+                        chain: m.chain.clone(),
+                    })
+                })
+                .collect(),
         }
+    }
+
+    /// The message of `local_id` in `peer` and when it was written, if it still waits for the
+    /// connection (its chat or entry may be gone: a chat's history forgotten, say).
+    pub fn waiting_message(&self, peer: Peer, local_id: u64) -> Option<(i64, &MessageItem)> {
+        let chat = self.chats.get(&peer)?;
+        let key = chat.timeline.key_of_local(local_id)?;
+        let m = chat.timeline.get(key)?.message()?;
+        (m.delivery == super::chat::Delivery::Waiting).then_some((key.time, m))
     }
 }

@@ -1,5 +1,6 @@
-//! What survives a restart: drafts per chat, the chat that was open, the chats set to 免打扰 and
-//! the pinned ones, kept in a JSON file that is written off the loop thread.
+//! What survives a restart: drafts per chat, the chat that was open, the chats set to 免打扰, the
+//! pinned ones and the messages waiting for the connection, kept in a JSON file that is written
+//! off the loop thread.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -34,6 +35,33 @@ pub struct Saved {
     /// Pinned chats, in pin order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pinned: Vec<String>,
+    /// Messages written while not connected and not sent yet, oldest first.
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "outbox_entries"
+    )]
+    pub outbox: Vec<SavedUnsent>,
+}
+
+/// A waiting message as the file holds it.
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+pub struct SavedUnsent {
+    /// `g:<id>` / `u:<id>`.
+    pub chat: String,
+    /// When it was written (Unix seconds).
+    pub time: i64,
+    /// The segments, as OneBot writes them.
+    pub message: crate::onebot::MessageChain,
+}
+
+/// The waiting messages; an entry that does not read is skipped (the rest are kept).
+fn outbox_entries<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<SavedUnsent>, D::Error> {
+    let raw = Vec::<serde_json::Value>::deserialize(d)?;
+    Ok(raw
+        .into_iter()
+        .filter_map(|v| serde_json::from_value(v).ok())
+        .collect())
 }
 
 /// Drafts as objects, or as JSON strings holding the object (how earlier versions wrote them:
@@ -84,6 +112,15 @@ impl Saved {
             reactions: session.reactions.clone(),
             muted: session.muted.iter().map(Peer::to_string).collect(),
             pinned: session.pinned.iter().map(Peer::to_string).collect(),
+            outbox: session
+                .outbox
+                .iter()
+                .map(|u| SavedUnsent {
+                    chat: u.peer.to_string(),
+                    time: u.time,
+                    message: u.chain.clone(),
+                })
+                .collect(),
         }
     }
 
@@ -118,6 +155,18 @@ impl Saved {
                     .filter(|p| seen.insert(*p))
                     .collect()
             },
+            outbox: self
+                .outbox
+                .iter()
+                .filter(|u| !u.message.is_empty())
+                .filter_map(|u| {
+                    Some(crate::app::drafts::Unsent {
+                        peer: parse_peer(&u.chat)?,
+                        time: u.time,
+                        chain: u.message.clone(),
+                    })
+                })
+                .collect(),
         }
     }
 }
@@ -241,6 +290,13 @@ mod tests {
             reactions: vec!["76".into(), "128522".into()],
             muted: [Peer::Group(5)].into_iter().collect(),
             pinned: vec![Peer::Private(7), Peer::Group(5)],
+            outbox: vec![crate::app::drafts::Unsent {
+                peer: Peer::Group(5),
+                time: 1_795_000_000,
+                chain: crate::onebot::MessageChain::new()
+                    .at(10002)
+                    .text(" 离线时写的"),
+            }],
         };
         let saved = Saved::new(&session);
         save(&path, &saved).unwrap();
@@ -270,6 +326,18 @@ mod tests {
         assert_eq!(session.drafts.get(Peer::Group(5)), Some(&draft("旧草稿")));
         assert_eq!(session.drafts.get(Peer::Private(7)), Some(&draft("新")));
         assert_eq!(session.drafts.len(), 2, "broken entries are skipped");
+    }
+
+    #[test]
+    fn an_unreadable_waiting_message_is_skipped_and_the_rest_kept() {
+        let text = r#"{"outbox":[{"chat":"g:5","time":1,"message":[{"type":"text","data":{"text":"好的"}}]},{"chat":"g:5"},{"chat":"x:1","time":2,"message":[]},7]}"#;
+        let session = serde_json::from_str::<Saved>(text).unwrap().session();
+        let kept: Vec<(Peer, String)> = session
+            .outbox
+            .iter()
+            .map(|u| (u.peer, u.chain.plain_text()))
+            .collect();
+        assert_eq!(kept, [(Peer::Group(5), "好的".to_string())]);
     }
 
     #[test]
