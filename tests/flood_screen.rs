@@ -187,6 +187,11 @@ impl Rig {
 
 /// The scrolls (`CSI n S`) in `bytes`.
 fn scrolls(bytes: &[u8]) -> usize {
+    scrolls_by(bytes, b'S')
+}
+
+/// The scrolls `CSI n <way>` (`S` up, `T` down) in `bytes`.
+fn scrolls_by(bytes: &[u8], way: u8) -> usize {
     let mut n = 0;
     let mut i = 0;
     while i + 2 < bytes.len() {
@@ -195,7 +200,7 @@ fn scrolls(bytes: &[u8]) -> usize {
             while j < bytes.len() && (bytes[j].is_ascii_digit() || bytes[j] == b';') {
                 j += 1;
             }
-            if j < bytes.len() && bytes[j] == b'S' {
+            if j < bytes.len() && bytes[j] == way {
                 n += 1;
             }
             i = j;
@@ -282,6 +287,41 @@ fn a_flood_that_ends_settles_onto_the_pane_bottom_row() {
     assert_eq!(r.row_of("MK00139"), Some(bottom));
     let older = r.row_of("MK00120").expect("older rows come back above it");
     assert_eq!(older, bottom - 19);
+}
+
+/// Reading back through the history, a message at a time: the terminal scrolls the pane down
+/// itself (SD), so each step writes the row that came in and the sidebar beside it, not the
+/// whole pane; and it shows every frame exactly.
+#[test]
+fn moving_up_through_history_scrolls_the_pane_down() {
+    use crossterm::event::KeyCode;
+    let mut r = Rig::new();
+    let mut ms = 30_000;
+    r.frame(ms);
+    press(&mut r.state, KeyCode::Esc);
+    ms += 500;
+    r.frame(ms);
+    // Up to the top row, then past it: from there each step moves the pane.
+    for _ in 0..60 {
+        press(&mut r.state, KeyCode::Up);
+        ms += 500;
+        r.frame(ms);
+    }
+    let _ = r.bytes();
+    for _ in 0..10 {
+        press(&mut r.state, KeyCode::Up);
+        ms += 500;
+        r.frame(ms);
+    }
+    let moved = r.bytes();
+    let downs = scrolls_by(&moved, b'T');
+    assert!(downs >= 5, "{downs} scrolls down for 10 steps up");
+    // A repaint of the pane's 36 rows would be thousands of bytes a step.
+    assert!(
+        moved.len() / 10 < 2_000,
+        "{} bytes a step up",
+        moved.len() / 10
+    );
 }
 
 #[test]

@@ -479,13 +479,23 @@ impl<W: Write> Encoder<W> {
 
     /// Scrolls rows `top..bottom` (0-based, end exclusive) up by `n`; blank rows enter below.
     pub fn scroll_up(&mut self, top: u16, bottom: u16, n: u16) {
+        self.scroll(top, bottom, n, 'S');
+    }
+
+    /// Scrolls rows `top..bottom` down by `n`; blank rows enter above.
+    pub fn scroll_down(&mut self, top: u16, bottom: u16, n: u16) {
+        self.scroll(top, bottom, n, 'T');
+    }
+
+    /// The margins, SU (`S`) or SD (`T`), the margins reset.
+    fn scroll(&mut self, top: u16, bottom: u16, n: u16, way: char) {
         self.start();
         // Rows scrolled in take the current background: make it the default first.
         if self.pen.bg != Color::Reset {
             self.buf.extend_from_slice(b"\x1b[0m");
             self.pen = Pen::default();
         }
-        let _ = write!(self.buf, "\x1b[{};{}r\x1b[{n}S\x1b[r", top + 1, bottom);
+        let _ = write!(self.buf, "\x1b[{};{}r\x1b[{n}{way}\x1b[r", top + 1, bottom);
         // Setting the margins homes the cursor.
         self.pos = Some((0, 0));
     }

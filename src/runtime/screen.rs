@@ -66,6 +66,8 @@ pub trait Surface {
     fn clear(&mut self) -> io::Result<()>;
     /// Scrolls rows `top..bottom` up by `n`, blank rows entering at the bottom.
     fn scroll_up(&mut self, top: u16, bottom: u16, n: u16) -> io::Result<()>;
+    /// Scrolls rows `top..bottom` down by `n`, blank rows entering at the top.
+    fn scroll_down(&mut self, top: u16, bottom: u16, n: u16) -> io::Result<()>;
     /// Draws what differs between `prev` (on screen) and `cur`, not looking at the cells
     /// `known` to be equal.
     fn draw_diff(&mut self, prev: &Buffer, cur: &Buffer, known: Known<'_>) -> io::Result<()>;
@@ -88,6 +90,9 @@ impl<T: Surface + ?Sized> Surface for Box<T> {
     }
     fn scroll_up(&mut self, top: u16, bottom: u16, n: u16) -> io::Result<()> {
         (**self).scroll_up(top, bottom, n)
+    }
+    fn scroll_down(&mut self, top: u16, bottom: u16, n: u16) -> io::Result<()> {
+        (**self).scroll_down(top, bottom, n)
     }
     fn draw_diff(&mut self, prev: &Buffer, cur: &Buffer, known: Known<'_>) -> io::Result<()> {
         (**self).draw_diff(prev, cur, known)
@@ -144,6 +149,10 @@ impl<W: Write> Surface for Terminal<W> {
         self.encoder.scroll_up(top, bottom, n);
         Ok(())
     }
+    fn scroll_down(&mut self, top: u16, bottom: u16, n: u16) -> io::Result<()> {
+        self.encoder.scroll_down(top, bottom, n);
+        Ok(())
+    }
     fn draw_diff(&mut self, prev: &Buffer, cur: &Buffer, known: Known<'_>) -> io::Result<()> {
         self.encoder.draw_diff(prev, cur, known);
         Ok(())
@@ -181,6 +190,9 @@ where
     }
     fn scroll_up(&mut self, top: u16, bottom: u16, n: u16) -> io::Result<()> {
         self.0.scroll_region_up(top..bottom, n).map_err(io_err)
+    }
+    fn scroll_down(&mut self, top: u16, bottom: u16, n: u16) -> io::Result<()> {
+        self.0.scroll_region_down(top..bottom, n).map_err(io_err)
     }
     fn draw_diff(&mut self, prev: &Buffer, cur: &Buffer, known: Known<'_>) -> io::Result<()> {
         let mut updates = Vec::new();
@@ -386,14 +398,22 @@ impl<S: Surface> Screen<S> {
             );
             let scrolled = scroll_cost(&self.prev, &self.cur, t, k, &self.same);
             if scrolled < region_cost(&self.prev, &self.cur, top, bottom, scrolled) {
-                self.surface.scroll_up(top, bottom, k)?;
-                shift_rows_up(&mut self.prev, top..bottom, k);
-                self.prev_kept.retain(|r, _| !overlaps(r, &(top..bottom)));
+                let n = k.unsigned_abs() as u16;
                 let region = &mut self.prev_stamps[top as usize..bottom as usize];
-                let n = (k as usize).min(region.len());
-                region.rotate_left(n);
                 let len = region.len();
-                region[len - n..].fill(BLANK_ROW);
+                let m = (n as usize).min(len);
+                if k > 0 {
+                    self.surface.scroll_up(top, bottom, n)?;
+                    shift_rows_up(&mut self.prev, top..bottom, n);
+                    region.rotate_left(m);
+                    region[len - m..].fill(BLANK_ROW);
+                } else {
+                    self.surface.scroll_down(top, bottom, n)?;
+                    shift_rows_down(&mut self.prev, top..bottom, n);
+                    region.rotate_right(m);
+                    region[..m].fill(BLANK_ROW);
+                }
+                self.prev_kept.retain(|r, _| !overlaps(r, &(top..bottom)));
             }
         }
         // Rows whose stamp the terminal's row already has are equal in the timeline's columns:
@@ -479,21 +499,20 @@ impl<S: Surface> Screen<S> {
         Ok(())
     }
 
-    /// How many rows the timeline content moved up since the last frame, if it simply scrolled.
-    fn scroll_amount(&mut self, p: &Painted) -> Option<u16> {
+    /// How many rows the timeline content moved since the last frame, if it simply scrolled:
+    /// up (a new message, paging down) when positive, down (paging up into older messages)
+    /// when negative.
+    fn scroll_amount(&mut self, p: &Painted) -> Option<i32> {
         if p.timeline != self.prev_timeline || p.timeline.height < 2 {
             return None;
         }
         let old = &mut self.old_rows;
         old.clear();
         old.extend(self.prev_lines.iter().map(|(y, k, i)| ((*k, *i), *y)));
-        let mut shift: Option<u16> = None;
+        let mut shift: Option<i32> = None;
         for (y, k, i) in &p.lines {
             if let Some(oy) = old.get(&(*k, *i)) {
-                if oy < y {
-                    return None;
-                }
-                let d = oy - y;
+                let d = i32::from(*oy) - i32::from(*y);
                 match shift {
                     None => shift = Some(d),
                     Some(s) if s != d => return None,
@@ -501,7 +520,7 @@ impl<S: Surface> Screen<S> {
                 }
             }
         }
-        shift.filter(|s| *s > 0 && *s < p.timeline.height)
+        shift.filter(|s| *s != 0 && s.unsigned_abs() < u32::from(p.timeline.height))
     }
 }
 
@@ -604,6 +623,34 @@ pub fn shift_rows_up(buf: &mut Buffer, region: std::ops::Range<u16>, k: u16) {
     }
 }
 
+/// Moves the rows of `region` down by `k` (full width), blank rows entering at the top.
+pub fn shift_rows_down(buf: &mut Buffer, region: std::ops::Range<u16>, k: u16) {
+    let w = buf.area.width as usize;
+    let top = region.start.min(buf.area.height) as usize * w;
+    let bottom = region.end.min(buf.area.height) as usize * w;
+    let slice = &mut buf.content[top..bottom];
+    let rows = slice.len() / w.max(1);
+    let k = (k as usize).min(rows);
+    // From the bottom up, each row swapped with the one k above.
+    for r in (k..rows).rev() {
+        let (above, below) = slice.split_at_mut(r * w);
+        below[..w].swap_with_slice(&mut above[(r - k) * w..(r - k + 1) * w]);
+    }
+    for c in &mut slice[..k * w] {
+        *c = Cell::default();
+    }
+}
+
+/// The row of the screen before a scroll of `top..bottom` by `k` (see `Screen::scroll_amount`)
+/// that lands on row `y`, if any (a row scrolled in is blank); rows outside keep their place.
+fn from_row(y: u16, k: i32, (top, bottom): (u16, u16)) -> Option<u16> {
+    if y < top || y >= bottom {
+        return Some(y);
+    }
+    let from = i32::from(y) + k;
+    (from >= i32::from(top) && from < i32::from(bottom)).then_some(from as u16)
+}
+
 /// Roughly the bytes a terminal needs to turn the cells `was` into `now` (one row): the
 /// changed symbols, a cursor move per run of changes, an attribute change where the style
 /// changes. Used only to weigh a scroll against a repaint, never to draw.
@@ -665,19 +712,19 @@ fn region_cost(prev: &Buffer, cur: &Buffer, top: u16, bottom: u16, limit: usize)
     total
 }
 
-/// The same after scrolling the timeline's rows up by `k` rows (blank rows entering below),
-/// the scroll's own escape sequences included. Rows in `same` (by screen row) are equal in the
-/// timeline's columns once scrolled: only the columns beside it count there.
-fn scroll_cost(prev: &Buffer, cur: &Buffer, t: Rect, k: u16, same: &[bool]) -> usize {
+/// The same after scrolling the timeline's rows by `k` rows (up when positive, blank rows
+/// entering below; down when negative), the scroll's own escape sequences included. Rows in
+/// `same` (by screen row) are equal in the timeline's columns once scrolled: only the columns
+/// beside it count there.
+fn scroll_cost(prev: &Buffer, cur: &Buffer, t: Rect, k: i32, same: &[bool]) -> usize {
     let (top, bottom) = (t.y, t.y + t.height);
     let blank = vec![Cell::default(); prev.area.width as usize];
     let (x0, x1) = (t.x as usize, (t.x + t.width) as usize);
     let rows: usize = (top..bottom)
         .map(|y| {
-            let was = if y + k < bottom {
-                row(prev, y + k)
-            } else {
-                &blank
+            let was = match from_row(y, k, (top, bottom)) {
+                Some(from) => row(prev, from),
+                None => &blank,
             };
             let now = row(cur, y);
             if same.get(y as usize).copied().unwrap_or(false) && x1 <= now.len() {
@@ -691,33 +738,26 @@ fn scroll_cost(prev: &Buffer, cur: &Buffer, t: Rect, k: u16, same: &[bool]) -> u
 }
 
 /// Which screen rows hold, in the timeline's columns, the cells the terminal shows once the
-/// rows `region` (top, bottom; empty: none) have scrolled up by `k`: the row's stamp is the
-/// one the terminal's row below it had (see `Painted::stamps`).
+/// rows `region` (top, bottom; empty: none) have scrolled by `k` (see `from_row`): the row's
+/// stamp is the one the terminal's row it came from had (see `Painted::stamps`).
 fn same_rows(
     same: &mut Vec<bool>,
     prev: &[u64],
     stamps: &[(u16, u64)],
     rows: usize,
     region: (u16, u16),
-    k: u16,
+    k: i32,
 ) {
     same.clear();
     same.resize(rows, false);
-    let (top, bottom) = region;
     for (y, stamp) in stamps {
         let y = *y as usize;
         if *stamp == 0 || y >= rows {
             continue;
         }
-        let was = if y >= top as usize && y < bottom as usize {
-            let from = y + k as usize;
-            if from < bottom as usize {
-                prev.get(from).copied().unwrap_or(0)
-            } else {
-                BLANK_ROW
-            }
-        } else {
-            prev.get(y).copied().unwrap_or(0)
+        let was = match from_row(y as u16, k, region) {
+            Some(from) => prev.get(from as usize).copied().unwrap_or(0),
+            None => BLANK_ROW,
         };
         same[y] = was == *stamp;
     }
@@ -743,6 +783,36 @@ mod tests {
         shift_rows_up(&mut buf, 1..3, 7);
         let want = ["aaaa", "    ", "    ", "dddd", "eeee", "ffff"];
         assert_eq!(buf, Buffer::with_lines(want));
+    }
+
+    #[test]
+    fn shifting_down_matches_the_terminal() {
+        let rows = ["aaaa", "bbbb", "cccc", "dddd", "eeee", "ffff"];
+        let mut buf = Buffer::with_lines(rows);
+        shift_rows_down(&mut buf, 1..5, 1);
+        let want = ["aaaa", "    ", "bbbb", "cccc", "dddd", "ffff"];
+        assert_eq!(buf, Buffer::with_lines(want));
+        let mut buf = Buffer::with_lines(rows);
+        shift_rows_down(&mut buf, 0..6, 4);
+        let want = ["    ", "    ", "    ", "    ", "aaaa", "bbbb"];
+        assert_eq!(buf, Buffer::with_lines(want));
+        let mut buf = Buffer::with_lines(rows);
+        shift_rows_down(&mut buf, 2..4, 9);
+        let want = ["aaaa", "bbbb", "    ", "    ", "eeee", "ffff"];
+        assert_eq!(buf, Buffer::with_lines(want));
+        // What the terminal makes of SD in the same margins.
+        let mut e = super::super::encode::Encoder::new(Vec::new(), 4);
+        e.scroll_down(1, 5, 1);
+        e.flush().unwrap();
+        let mut vt = vt100::Parser::new(
+            std::num::NonZeroU16::new(6).unwrap(),
+            std::num::NonZeroU16::new(4).unwrap(),
+            0,
+        );
+        vt.process(rows.join("\r\n").as_bytes());
+        vt.process(e.get_ref());
+        let shown: Vec<String> = vt.screen().rows(0, 4).collect();
+        assert_eq!(shown, ["aaaa", "", "bbbb", "cccc", "dddd", "ffff"]);
     }
 
     #[test]

@@ -77,6 +77,13 @@ impl Surface for SharedBackend {
             .scroll_region_up(top..bottom, n)
             .map_err(std::io::Error::other)
     }
+    fn scroll_down(&mut self, top: u16, bottom: u16, n: u16) -> std::io::Result<()> {
+        self.0
+            .lock()
+            .expect("lock")
+            .scroll_region_down(top..bottom, n)
+            .map_err(std::io::Error::other)
+    }
     fn draw_diff(
         &mut self,
         prev: &Buffer,
