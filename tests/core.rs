@@ -357,6 +357,21 @@ fn messages_written_offline_wait_and_go_out_on_reconnect() {
     assert!(s.session().outbox.is_empty(), "sent: not kept");
 }
 
+/// The outbox holds what it sends: a waiting message goes out even when its entry left the
+/// timeline meanwhile (a search hit opened in its chat clears the newest stretch).
+#[test]
+fn a_waiting_message_goes_out_though_its_entry_is_gone() {
+    let mut s = online();
+    command(&mut s, &format!("open g:{G}"));
+    conn(&mut s, reconnecting());
+    command(&mut s, "");
+    type_text(&mut s, "别丢了我");
+    key(&mut s, KeyCode::Enter);
+    s.chats.get_mut(&GROUP).expect("chat").timeline.clear();
+    let fx = back(&mut s);
+    assert_eq!(sends(&fx), ["别丢了我"]);
+}
+
 /// The last run's waiting messages come back waiting, in their chat, and go out once
 /// connected (a restart while NapCat was away loses nothing).
 #[test]

@@ -5,34 +5,29 @@
 //! dropped under it fails instead (it may have gone out): `R` sends it again, or queues it when
 //! not connected.
 
-use crate::onebot::Peer;
+use crate::onebot::{MessageChain, Peer};
 
 use super::call::SendMessage;
 use super::chat::Delivery;
 use super::drafts::Unsent;
 use super::effect::Effect;
 use super::outgoing::own_entry;
-use super::state::State;
+use super::state::{State, Waiting};
 
-/// Sends the message of `local_id` in `peer` again (its entry goes back to pending): what it
-/// really sends (`State::unsent`), else what its entry shows.
-pub fn resend(state: &mut State, peer: Peer, local_id: u64, fx: &mut Vec<Effect>) {
-    let Some(chat) = state.chats.get_mut(&peer) else {
-        return;
-    };
-    let Some(key) = chat.timeline.key_of_local(local_id) else {
-        return;
-    };
-    let Some(m) = chat.timeline.get(key).and_then(|e| e.message()) else {
-        return;
-    };
-    let chain = state
-        .unsent
-        .get(&local_id)
-        .cloned()
-        .unwrap_or_else(|| m.chain.clone());
-    chat.timeline
-        .update_message(key, |m| m.delivery = Delivery::Pending);
+/// Sends `chain` as the message of `local_id` in `peer` (its entry, if still there, goes
+/// back to pending).
+pub fn send(
+    state: &mut State,
+    peer: Peer,
+    local_id: u64,
+    chain: MessageChain,
+    fx: &mut Vec<Effect>,
+) {
+    let chat = state.chat_mut(peer);
+    if let Some(key) = chat.timeline.key_of_local(local_id) {
+        chat.timeline
+            .update_message(key, |m| m.delivery = Delivery::Pending);
+    }
     let group = chat.temp_group;
     fx.push(Effect::call(SendMessage {
         peer,
@@ -42,51 +37,86 @@ pub fn resend(state: &mut State, peer: Peer, local_id: u64, fx: &mut Vec<Effect>
     }));
 }
 
-/// Puts the message of `local_id` in `peer` (one that did not go out) in the outbox, in the
-/// order it was written, and marks it waiting.
-pub fn wait(state: &mut State, peer: Peer, local_id: u64, fx: &mut Vec<Effect>) {
-    let Some(chat) = state.chats.get_mut(&peer) else {
-        return;
-    };
-    let Some(key) = chat.timeline.key_of_local(local_id) else {
-        return;
-    };
-    chat.timeline
-        .update_message(key, |m| m.delivery = Delivery::Waiting);
-    if !state.outbox.contains(&(peer, local_id)) {
-        // Local ids count up as messages are written.
-        let at = state.outbox.partition_point(|(_, l)| *l < local_id);
-        state.outbox.insert(at, (peer, local_id));
+/// What the message of `local_id` in `peer` sends: `State::unsent`'s bytes, else what its
+/// entry shows; and when it was written.
+pub fn chain_of(state: &State, peer: Peer, local_id: u64) -> Option<(i64, MessageChain)> {
+    let chat = state.chats.get(&peer)?;
+    let key = chat.timeline.key_of_local(local_id)?;
+    let m = chat.timeline.get(key)?.message()?;
+    let chain = state
+        .unsent
+        .get(&local_id)
+        .cloned()
+        .unwrap_or_else(|| m.chain.clone());
+    Some((key.time, chain))
+}
+
+/// Sends the message of `local_id` in `peer` again (see `chain_of`).
+pub fn resend(state: &mut State, peer: Peer, local_id: u64, fx: &mut Vec<Effect>) {
+    if let Some((_, chain)) = chain_of(state, peer, local_id) {
+        send(state, peer, local_id, chain, fx);
     }
+}
+
+/// Puts a message that did not go out in the outbox, in the order it was written, and marks
+/// its entry waiting.
+pub fn wait(state: &mut State, peer: Peer, local_id: u64, fx: &mut Vec<Effect>) {
+    let Some((time, chain)) = chain_of(state, peer, local_id) else {
+        return;
+    };
+    queue(
+        state,
+        Waiting {
+            peer,
+            local_id,
+            time,
+            chain,
+        },
+    );
     state.info("未连接：连上后自动发送");
     fx.push(Effect::SaveSession(state.session()));
 }
 
-/// Whether the message of `local_id` in `peer` still waits for the connection.
-fn waits(state: &State, peer: Peer, local_id: u64) -> bool {
-    state.waiting_message(peer, local_id).is_some()
+/// Puts `w` in the outbox (once, in the order written: local ids count up) and marks its
+/// entry waiting.
+pub fn queue(state: &mut State, w: Waiting) {
+    let chat = state.chat_mut(w.peer);
+    if let Some(key) = chat.timeline.key_of_local(w.local_id) {
+        chat.timeline
+            .update_message(key, |m| m.delivery = Delivery::Waiting);
+    }
+    if !state.outbox.iter().any(|o| o.local_id == w.local_id) {
+        let at = state.outbox.partition_point(|o| o.local_id < w.local_id);
+        state.outbox.insert(at, w);
+    }
 }
 
 /// The last run's waiting messages (`Session::outbox`): back in their chats, waiting again.
 pub fn restore(state: &mut State, outbox: Vec<Unsent>, fx: &mut Vec<Effect>) {
     for u in outbox {
-        let local_id = own_entry(state, u.peer, u.time, u.chain, Delivery::Waiting);
-        state.outbox.push((u.peer, local_id));
+        let local_id = own_entry(state, u.peer, u.time, u.chain.clone(), Delivery::Waiting);
+        queue(
+            state,
+            Waiting {
+                peer: u.peer,
+                local_id,
+                time: u.time,
+                chain: u.chain,
+            },
+        );
     }
     if state.online() {
         flush(state, fx);
     }
 }
 
-/// The connection came: what was written meanwhile goes out, in the order it was written.
+/// The connection came: what was written meanwhile goes out, in the order it was written
+/// (whether or not its entry is still on the timeline).
 pub fn flush(state: &mut State, fx: &mut Vec<Effect>) {
     let waiting = std::mem::take(&mut state.outbox);
-    let mut n = 0;
-    for (peer, local_id) in waiting {
-        if waits(state, peer, local_id) {
-            resend(state, peer, local_id, fx);
-            n += 1;
-        }
+    let n = waiting.len();
+    for w in waiting {
+        send(state, w.peer, w.local_id, w.chain, fx);
     }
     if n > 0 {
         state.info(format!("已连接，发出离线时写的 {n} 条消息"));

@@ -38,9 +38,14 @@ pub fn send_chain_shown(
         state.unsent.insert(local_id, chain.clone());
     }
     if !online {
-        // Not sent: it waits for the connection (the entry says so; what it sends is the
-        // entry's chain, or `unsent`'s).
-        state.outbox.push((peer, local_id));
+        // Not sent: it waits for the connection (the entry says so).
+        let time = state.now;
+        state.outbox.push(super::state::Waiting {
+            peer,
+            local_id,
+            time,
+            chain,
+        });
         return;
     }
     let group = state.chat_mut(peer).temp_group;

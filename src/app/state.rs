@@ -247,6 +247,18 @@ pub struct FrameReport {
     pub scroll: Option<(Peer, Scroll)>,
 }
 
+/// A message in the outbox: what it sends, and the entry showing it (which may be gone, a
+/// stretch of the timeline cleared: it is sent all the same).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Waiting {
+    pub peer: Peer,
+    pub local_id: u64,
+    /// When it was written (Unix seconds).
+    pub time: i64,
+    /// What goes out (a picture as its bytes, where the entry shows it by its hash).
+    pub chain: MessageChain,
+}
+
 /// The open chat's read marks: when one was last sent, and a chat read since that waits for
 /// the next clock tick (`read_marks` sends them).
 #[derive(Debug, Clone, Default)]
@@ -309,7 +321,7 @@ pub struct State {
     /// Messages written while not connected, by chat and local id, oldest first: they go out
     /// when the connection comes (`outbox::flush`). One sent while connected whose
     /// connection dropped under it fails instead: it may have gone out.
-    pub outbox: Vec<(Peer, u64)>,
+    pub outbox: Vec<Waiting>,
     /// Counters for local ids and arrival order.
     pub next_local_id: u64,
     pub next_arrival: u64,
@@ -561,25 +573,13 @@ impl State {
                 .outbox
                 .iter()
                 // One that sends other bytes than it shows (a picture as base64) is not kept.
-                .filter(|(_, local_id)| !self.unsent.contains_key(local_id))
-                .filter_map(|(peer, local_id)| {
-                    let (time, m) = self.waiting_message(*peer, *local_id)?;
-                    Some(super::drafts::Unsent {
-                        peer: *peer,
-                        time,
-                        chain: m.chain.clone(),
-                    })
+                .filter(|w| !self.unsent.contains_key(&w.local_id))
+                .map(|w| super::drafts::Unsent {
+                    peer: w.peer,
+                    time: w.time,
+                    chain: w.chain.clone(),
                 })
                 .collect(),
         }
-    }
-
-    /// The message of `local_id` in `peer` and when it was written, if it still waits for the
-    /// connection (its chat or entry may be gone: a chat's history forgotten, say).
-    pub fn waiting_message(&self, peer: Peer, local_id: u64) -> Option<(i64, &MessageItem)> {
-        let chat = self.chats.get(&peer)?;
-        let key = chat.timeline.key_of_local(local_id)?;
-        let m = chat.timeline.get(key)?.message()?;
-        (m.delivery == super::chat::Delivery::Waiting).then_some((key.time, m))
     }
 }
