@@ -372,6 +372,27 @@ fn a_waiting_message_goes_out_though_its_entry_is_gone() {
     assert_eq!(sends(&fx), ["别丢了我"]);
 }
 
+/// `d` on a message that never went out takes it back: out of the outbox and off the
+/// timeline, with nothing asked of the server.
+#[test]
+fn d_takes_back_a_waiting_message() {
+    let mut s = online();
+    command(&mut s, &format!("open g:{G}"));
+    conn(&mut s, reconnecting());
+    command(&mut s, "");
+    type_text(&mut s, "写错了");
+    key(&mut s, KeyCode::Enter);
+    key(&mut s, KeyCode::Esc);
+    key(&mut s, KeyCode::Up);
+    let fx = key(&mut s, KeyCode::Char('d'));
+    assert!(calls(&fx).is_empty(), "{fx:?}");
+    assert!(s.popup.is_none(), "nothing to confirm: {:?}", s.popup);
+    assert!(own_copies(&s, "写错了").is_empty());
+    assert!(s.outbox.is_empty());
+    let fx = back(&mut s);
+    assert!(sends(&fx).is_empty(), "{fx:?}");
+}
+
 /// The last run's waiting messages come back waiting, in their chat, and go out once
 /// connected (a restart while NapCat was away loses nothing).
 #[test]

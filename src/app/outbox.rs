@@ -91,6 +91,20 @@ pub fn queue(state: &mut State, w: Waiting) {
     }
 }
 
+/// Takes back a message that did not go out (waiting, or failed): out of the outbox and off
+/// the timeline.
+pub fn cancel(state: &mut State, peer: Peer, local_id: u64, fx: &mut Vec<Effect>) {
+    state.outbox.retain(|w| w.local_id != local_id);
+    state.unsent.remove(&local_id);
+    let chat = state.chat_mut(peer);
+    if let Some(key) = chat.timeline.key_of_local(local_id) {
+        chat.timeline.remove(key);
+        chat.selected = None;
+    }
+    state.info("已取消，这条消息不会发出");
+    fx.push(Effect::SaveSession(state.session()));
+}
+
 /// The last run's waiting messages (`Session::outbox`): back in their chats, waiting again.
 pub fn restore(state: &mut State, outbox: Vec<Unsent>, fx: &mut Vec<Effect>) {
     for u in outbox {

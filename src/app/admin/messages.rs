@@ -1,6 +1,7 @@
 //! Actions on messages: recall (anyone's, when you are admin), essence on and off, and the
 //! group's essence list — and what their results do.
 
+use super::super::chat::Delivery;
 use crate::onebot::types::EssenceMessage;
 use crate::onebot::{Error, Peer, RECALL_WINDOW_SECS};
 
@@ -55,6 +56,15 @@ fn selected(state: &State) -> Result<Selected, String> {
 /// Recalls the selected message after a confirmation: your own anywhere, someone else's in a
 /// group where your role allows it.
 pub fn recall(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), String> {
+    if let Some((peer, m)) = state.selected_message()
+        && m.id.is_none()
+        && let Some(local_id) = m.local_id
+        && matches!(m.delivery, Delivery::Waiting | Delivery::Failed(_))
+    {
+        // Never sent: taken back here, nothing to ask the server.
+        super::super::outbox::cancel(state, peer, local_id, fx);
+        return Ok(());
+    }
     let s = selected(state)?;
     let body = if s.own {
         // QQ's window for your own message; managing the group lifts it.
