@@ -771,35 +771,51 @@ mod tests {
 
     #[test]
     fn shifting_matches_the_terminal() {
-        let mut buf = Buffer::with_lines(["aaaa", "bbbb", "cccc", "dddd"]);
-        shift_rows_up(&mut buf, 1..4, 1);
-        assert_eq!(buf, Buffer::with_lines(["aaaa", "cccc", "dddd", "    "]));
         let rows = ["aaaa", "bbbb", "cccc", "dddd", "eeee", "ffff"];
-        let mut buf = Buffer::with_lines(rows);
-        shift_rows_up(&mut buf, 0..5, 2);
-        let want = ["cccc", "dddd", "eeee", "    ", "    ", "ffff"];
-        assert_eq!(buf, Buffer::with_lines(want));
-        let mut buf = Buffer::with_lines(rows);
-        shift_rows_up(&mut buf, 1..3, 7);
-        let want = ["aaaa", "    ", "    ", "dddd", "eeee", "ffff"];
-        assert_eq!(buf, Buffer::with_lines(want));
-    }
-
-    #[test]
-    fn shifting_down_matches_the_terminal() {
-        let rows = ["aaaa", "bbbb", "cccc", "dddd", "eeee", "ffff"];
-        let mut buf = Buffer::with_lines(rows);
-        shift_rows_down(&mut buf, 1..5, 1);
-        let want = ["aaaa", "    ", "bbbb", "cccc", "dddd", "ffff"];
-        assert_eq!(buf, Buffer::with_lines(want));
-        let mut buf = Buffer::with_lines(rows);
-        shift_rows_down(&mut buf, 0..6, 4);
-        let want = ["    ", "    ", "    ", "    ", "aaaa", "bbbb"];
-        assert_eq!(buf, Buffer::with_lines(want));
-        let mut buf = Buffer::with_lines(rows);
-        shift_rows_down(&mut buf, 2..4, 9);
-        let want = ["aaaa", "bbbb", "    ", "    ", "eeee", "ffff"];
-        assert_eq!(buf, Buffer::with_lines(want));
+        type Shift = fn(&mut Buffer, std::ops::Range<u16>, u16);
+        let cases: [(Shift, std::ops::Range<u16>, u16, [&str; 6]); 6] = [
+            (
+                shift_rows_up,
+                1..4,
+                1,
+                ["aaaa", "cccc", "dddd", "    ", "eeee", "ffff"],
+            ),
+            (
+                shift_rows_up,
+                0..5,
+                2,
+                ["cccc", "dddd", "eeee", "    ", "    ", "ffff"],
+            ),
+            (
+                shift_rows_up,
+                1..3,
+                7,
+                ["aaaa", "    ", "    ", "dddd", "eeee", "ffff"],
+            ),
+            (
+                shift_rows_down,
+                1..5,
+                1,
+                ["aaaa", "    ", "bbbb", "cccc", "dddd", "ffff"],
+            ),
+            (
+                shift_rows_down,
+                0..6,
+                4,
+                ["    ", "    ", "    ", "    ", "aaaa", "bbbb"],
+            ),
+            (
+                shift_rows_down,
+                2..4,
+                9,
+                ["aaaa", "bbbb", "    ", "    ", "eeee", "ffff"],
+            ),
+        ];
+        for (shift, region, k, want) in cases {
+            let mut buf = Buffer::with_lines(rows);
+            shift(&mut buf, region.clone(), k);
+            assert_eq!(buf, Buffer::with_lines(want), "{region:?} by {k}");
+        }
         // What the terminal makes of SD in the same margins.
         let mut e = super::super::encode::Encoder::new(Vec::new(), 4);
         e.scroll_down(1, 5, 1);
