@@ -389,6 +389,11 @@ fn d_takes_back_a_waiting_message() {
     assert!(s.popup.is_none(), "nothing to confirm: {:?}", s.popup);
     assert!(own_copies(&s, "写错了").is_empty());
     assert!(s.outbox.is_empty());
+    assert_eq!(
+        s.composer.text(),
+        "写错了",
+        "the text is back in the composer"
+    );
     let fx = back(&mut s);
     assert!(sends(&fx).is_empty(), "{fx:?}");
 }

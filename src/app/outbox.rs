@@ -5,7 +5,7 @@
 //! dropped under it fails instead (it may have gone out): `R` sends it again, or queues it when
 //! not connected.
 
-use crate::onebot::{MessageChain, Peer};
+use crate::onebot::{MessageChain, Peer, Segment};
 
 use super::call::SendMessage;
 use super::chat::Delivery;
@@ -92,8 +92,16 @@ pub fn queue(state: &mut State, w: Waiting) {
 }
 
 /// Takes back a message that did not go out (waiting, or failed): out of the outbox and off
-/// the timeline.
+/// the timeline. Plain text goes back into the composer when that is empty, so nothing typed
+/// is lost.
 pub fn cancel(state: &mut State, peer: Peer, local_id: u64, fx: &mut Vec<Effect>) {
+    let text = chain_of(state, peer, local_id).and_then(|(_, chain)| {
+        chain
+            .segments()
+            .iter()
+            .all(|s| matches!(s, Segment::Text { .. }))
+            .then(|| chain.plain_text())
+    });
     state.outbox.retain(|w| w.local_id != local_id);
     state.unsent.remove(&local_id);
     let chat = state.chat_mut(peer);
@@ -101,7 +109,13 @@ pub fn cancel(state: &mut State, peer: Peer, local_id: u64, fx: &mut Vec<Effect>
         chat.timeline.remove(key);
         chat.selected = None;
     }
-    state.info("已取消，这条消息不会发出");
+    match text {
+        Some(t) if state.open == Some(peer) && state.composer.is_empty() => {
+            state.composer.insert_text(&t);
+            state.info("已取消发送，文字放回了输入框");
+        }
+        _ => state.info("已取消，这条消息不会发出"),
+    }
     fx.push(Effect::SaveSession(state.session()));
 }
 
