@@ -394,6 +394,7 @@ fn d_takes_back_a_waiting_message() {
         "写错了",
         "the text is back in the composer"
     );
+    assert_eq!(s.focus, Pane::Composer, "to be corrected there");
     let fx = back(&mut s);
     assert!(sends(&fx).is_empty(), "{fx:?}");
 }

@@ -112,6 +112,7 @@ pub fn cancel(state: &mut State, peer: Peer, local_id: u64, fx: &mut Vec<Effect>
     match text {
         Some(t) if state.open == Some(peer) && state.composer.is_empty() => {
             state.composer.insert_text(&t);
+            state.focus = super::action::Pane::Composer;
             state.info("已取消发送，文字放回了输入框");
         }
         _ => state.info("已取消，这条消息不会发出"),
