@@ -338,6 +338,8 @@ fn messages_written_offline_wait_and_go_out_on_reconnect() {
         s.composer.is_empty(),
         "the composer is free for the next one"
     );
+    let (status, _) = napterm::ui::panes::conn_text(&s, &napterm::ui::theme::Theme::default());
+    assert!(status.ends_with("· 2 条待发送"), "{status}");
     // The session keeps them, oldest first: a restart has them wait again.
     let kept: Vec<String> = s
         .session()
@@ -355,6 +357,8 @@ fn messages_written_offline_wait_and_go_out_on_reconnect() {
     let fx = back(&mut s);
     assert!(sends(&fx).is_empty(), "{fx:?}");
     assert!(s.session().outbox.is_empty(), "sent: not kept");
+    let (status, _) = napterm::ui::panes::conn_text(&s, &napterm::ui::theme::Theme::default());
+    assert!(!status.contains("待发送"), "{status}");
 }
 
 /// The outbox holds what it sends: a waiting message goes out even when its entry left the

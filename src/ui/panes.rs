@@ -594,9 +594,13 @@ fn hints(state: &State) -> String {
 /// The connection state as text and style; offline with a local history open, it says what is
 /// shown is the stored history.
 pub fn conn_text(state: &State, theme: &Theme) -> (String, Style) {
-    let (text, style) = conn_state_text(state, theme);
+    let (mut text, style) = conn_state_text(state, theme);
     if !state.online() && state.store.readable() {
-        return (format!("离线 · 本地记录 · {text}"), style);
+        text = format!("离线 · 本地记录 · {text}");
+    }
+    if !state.outbox.is_empty() {
+        // Waiting messages may be in chats not open: the count says they are there.
+        text = format!("{text} · {} 条待发送", state.outbox.len());
     }
     (text, style)
 }
