@@ -339,7 +339,7 @@ fn messages_written_offline_wait_and_go_out_on_reconnect() {
         "the composer is free for the next one"
     );
     let (status, _) = napterm::ui::panes::conn_text(&s, &napterm::ui::theme::Theme::default());
-    assert!(status.ends_with("· 2 条待发送"), "{status}");
+    assert!(status.starts_with("2 条待发送 · "), "{status}");
     // The session keeps them, oldest first: a restart has them wait again.
     let kept: Vec<String> = s
         .session()

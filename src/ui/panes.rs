@@ -594,15 +594,17 @@ fn hints(state: &State) -> String {
 /// The connection state as text and style; offline with a local history open, it says what is
 /// shown is the stored history.
 pub fn conn_text(state: &State, theme: &Theme) -> (String, Style) {
-    let (mut text, style) = conn_state_text(state, theme);
+    let (text, style) = conn_state_text(state, theme);
+    // Waiting messages may be in chats not open: the count says they are there (before the
+    // reason, which a narrow line cuts off).
+    let waiting = match state.outbox.len() {
+        0 => String::new(),
+        n => format!("{n} 条待发送 · "),
+    };
     if !state.online() && state.store.readable() {
-        text = format!("离线 · 本地记录 · {text}");
+        return (format!("离线 · 本地记录 · {waiting}{text}"), style);
     }
-    if !state.outbox.is_empty() {
-        // Waiting messages may be in chats not open: the count says they are there.
-        text = format!("{text} · {} 条待发送", state.outbox.len());
-    }
-    (text, style)
+    (format!("{waiting}{text}"), style)
 }
 
 fn conn_state_text(state: &State, theme: &Theme) -> (String, Style) {
