@@ -14,6 +14,9 @@ use super::effect::Effect;
 use super::outgoing::own_entry;
 use super::state::{State, Waiting};
 
+/// What the status line says of a message that waits.
+pub const WAITS: &str = "未连接：连上后自动发送";
+
 /// Sends `chain` as the message of `local_id` in `peer` (its entry, if still there, goes
 /// back to pending).
 pub fn send(
@@ -64,23 +67,16 @@ pub fn wait(state: &mut State, peer: Peer, local_id: u64, fx: &mut Vec<Effect>) 
     let Some((time, chain)) = chain_of(state, peer, local_id) else {
         return;
     };
-    queue(
-        state,
-        Waiting {
-            peer,
-            local_id,
-            time,
-            chain,
-        },
-    );
-    state.info("未连接：连上后自动发送");
+    let message = Unsent { peer, time, chain };
+    queue(state, Waiting { local_id, message });
+    state.info(WAITS);
     fx.push(Effect::SaveSession(state.session()));
 }
 
 /// Puts `w` in the outbox (once, in the order written: local ids count up) and marks its
 /// entry waiting.
 pub fn queue(state: &mut State, w: Waiting) {
-    let chat = state.chat_mut(w.peer);
+    let chat = state.chat_mut(w.message.peer);
     if let Some(key) = chat.timeline.key_of_local(w.local_id) {
         chat.timeline
             .update_message(key, |m| m.delivery = Delivery::Waiting);
@@ -122,17 +118,10 @@ pub fn cancel(state: &mut State, peer: Peer, local_id: u64, fx: &mut Vec<Effect>
 
 /// The last run's waiting messages (`Session::outbox`): back in their chats, waiting again.
 pub fn restore(state: &mut State, outbox: Vec<Unsent>, fx: &mut Vec<Effect>) {
-    for u in outbox {
-        let local_id = own_entry(state, u.peer, u.time, u.chain.clone(), Delivery::Waiting);
-        queue(
-            state,
-            Waiting {
-                peer: u.peer,
-                local_id,
-                time: u.time,
-                chain: u.chain,
-            },
-        );
+    for message in outbox {
+        let (peer, time, shown) = (message.peer, message.time, message.chain.clone());
+        let local_id = own_entry(state, peer, time, shown, Delivery::Waiting);
+        queue(state, Waiting { local_id, message });
     }
     if state.online() {
         flush(state, fx);
@@ -145,7 +134,8 @@ pub fn flush(state: &mut State, fx: &mut Vec<Effect>) {
     let waiting = std::mem::take(&mut state.outbox);
     let n = waiting.len();
     for w in waiting {
-        send(state, w.peer, w.local_id, w.chain, fx);
+        let Unsent { peer, chain, .. } = w.message;
+        send(state, peer, w.local_id, chain, fx);
     }
     if n > 0 {
         state.info(format!("已连接，发出离线时写的 {n} 条消息"));

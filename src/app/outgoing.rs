@@ -40,12 +40,10 @@ pub fn send_chain_shown(
     if !online {
         // Not sent: it waits for the connection (the entry says so).
         let time = state.now;
-        state.outbox.push(super::state::Waiting {
-            peer,
-            local_id,
-            time,
-            chain,
-        });
+        let message = super::drafts::Unsent { peer, time, chain };
+        state
+            .outbox
+            .push(super::state::Waiting { local_id, message });
         return;
     }
     let group = state.chat_mut(peer).temp_group;

@@ -111,7 +111,7 @@ pub fn retry_selected(state: &mut State, fx: &mut Vec<Effect>) {
     match m.delivery {
         Delivery::Failed(_) if state.online() => outbox::resend(state, peer, local_id, fx),
         Delivery::Failed(_) => outbox::wait(state, peer, local_id, fx),
-        Delivery::Waiting => state.info("未连接：连上后自动发送"),
+        Delivery::Waiting => state.info(outbox::WAITS),
         _ => state.error("只能重发发送失败的消息"),
     }
 }

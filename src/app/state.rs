@@ -10,7 +10,7 @@ use super::action::Pane;
 use super::chat::{Chat, MessageItem, Scroll, SortKey};
 use super::composer::Composer;
 use super::contacts::{Contacts, Member};
-use super::drafts::{Drafts, Session};
+use super::drafts::{Drafts, Session, Unsent};
 use super::inbox::Inbox;
 use super::keymap::Keymap;
 use super::loads::Loads;
@@ -247,16 +247,13 @@ pub struct FrameReport {
     pub scroll: Option<(Peer, Scroll)>,
 }
 
-/// A message in the outbox: what it sends, and the entry showing it (which may be gone, a
-/// stretch of the timeline cleared: it is sent all the same).
+/// A message in the outbox: what it sends (a picture as its bytes, where the entry shows it by
+/// its hash), and the entry showing it (which may be gone, a stretch of the timeline cleared:
+/// it is sent all the same).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Waiting {
-    pub peer: Peer,
     pub local_id: u64,
-    /// When it was written (Unix seconds).
-    pub time: i64,
-    /// What goes out (a picture as its bytes, where the entry shows it by its hash).
-    pub chain: MessageChain,
+    pub message: Unsent,
 }
 
 /// The open chat's read marks: when one was last sent, and a chat read since that waits for
@@ -574,11 +571,7 @@ impl State {
                 .iter()
                 // One that sends other bytes than it shows (a picture as base64) is not kept.
                 .filter(|w| !self.unsent.contains_key(&w.local_id))
-                .map(|w| super::drafts::Unsent {
-                    peer: w.peer,
-                    time: w.time,
-                    chain: w.chain.clone(),
-                })
+                .map(|w| w.message.clone())
                 .collect(),
         }
     }

@@ -477,18 +477,10 @@ impl<W: Write> Encoder<W> {
         });
     }
 
-    /// Scrolls rows `top..bottom` (0-based, end exclusive) up by `n`; blank rows enter below.
-    pub fn scroll_up(&mut self, top: u16, bottom: u16, n: u16) {
-        self.scroll(top, bottom, n, 'S');
-    }
-
-    /// Scrolls rows `top..bottom` down by `n`; blank rows enter above.
-    pub fn scroll_down(&mut self, top: u16, bottom: u16, n: u16) {
-        self.scroll(top, bottom, n, 'T');
-    }
-
-    /// The margins, SU (`S`) or SD (`T`), the margins reset.
-    fn scroll(&mut self, top: u16, bottom: u16, n: u16, way: char) {
+    /// Scrolls rows `top..bottom` (0-based, end exclusive) up by `by` rows when positive
+    /// (SU: blank rows enter below), down when negative (SD: blank rows enter above).
+    pub fn scroll(&mut self, top: u16, bottom: u16, by: i32) {
+        let (n, way) = (by.unsigned_abs(), if by > 0 { 'S' } else { 'T' });
         self.start();
         // Rows scrolled in take the current background: make it the default first.
         if self.pen.bg != Color::Reset {
@@ -780,8 +772,8 @@ mod tests {
         }
         let before = e.get_ref().len();
         let mut shifted = a.clone();
-        crate::runtime::screen::shift_rows_up(&mut shifted, 0..5, 1);
-        e.scroll_up(0, 5, 1);
+        crate::runtime::screen::shift_rows(&mut shifted, 0..5, 1);
+        e.scroll(0, 5, 1);
         e.draw_diff(&shifted, &b, Known::NOTHING);
         e.flush().unwrap();
         let p = apply(e.get_ref(), 12, 5, b"");

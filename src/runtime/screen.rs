@@ -64,10 +64,9 @@ pub trait Surface {
     fn size(&mut self) -> io::Result<(u16, u16)>;
     /// Clears everything (the next frame is drawn in full).
     fn clear(&mut self) -> io::Result<()>;
-    /// Scrolls rows `top..bottom` up by `n`, blank rows entering at the bottom.
-    fn scroll_up(&mut self, top: u16, bottom: u16, n: u16) -> io::Result<()>;
-    /// Scrolls rows `top..bottom` down by `n`, blank rows entering at the top.
-    fn scroll_down(&mut self, top: u16, bottom: u16, n: u16) -> io::Result<()>;
+    /// Scrolls rows `top..bottom` up by `by` when positive (blank rows entering at the
+    /// bottom), down when negative (blank rows entering at the top).
+    fn scroll(&mut self, top: u16, bottom: u16, by: i32) -> io::Result<()>;
     /// Draws what differs between `prev` (on screen) and `cur`, not looking at the cells
     /// `known` to be equal.
     fn draw_diff(&mut self, prev: &Buffer, cur: &Buffer, known: Known<'_>) -> io::Result<()>;
@@ -88,11 +87,8 @@ impl<T: Surface + ?Sized> Surface for Box<T> {
     fn clear(&mut self) -> io::Result<()> {
         (**self).clear()
     }
-    fn scroll_up(&mut self, top: u16, bottom: u16, n: u16) -> io::Result<()> {
-        (**self).scroll_up(top, bottom, n)
-    }
-    fn scroll_down(&mut self, top: u16, bottom: u16, n: u16) -> io::Result<()> {
-        (**self).scroll_down(top, bottom, n)
+    fn scroll(&mut self, top: u16, bottom: u16, by: i32) -> io::Result<()> {
+        (**self).scroll(top, bottom, by)
     }
     fn draw_diff(&mut self, prev: &Buffer, cur: &Buffer, known: Known<'_>) -> io::Result<()> {
         (**self).draw_diff(prev, cur, known)
@@ -145,12 +141,8 @@ impl<W: Write> Surface for Terminal<W> {
         self.encoder.clear();
         Ok(())
     }
-    fn scroll_up(&mut self, top: u16, bottom: u16, n: u16) -> io::Result<()> {
-        self.encoder.scroll_up(top, bottom, n);
-        Ok(())
-    }
-    fn scroll_down(&mut self, top: u16, bottom: u16, n: u16) -> io::Result<()> {
-        self.encoder.scroll_down(top, bottom, n);
+    fn scroll(&mut self, top: u16, bottom: u16, by: i32) -> io::Result<()> {
+        self.encoder.scroll(top, bottom, by);
         Ok(())
     }
     fn draw_diff(&mut self, prev: &Buffer, cur: &Buffer, known: Known<'_>) -> io::Result<()> {
@@ -188,11 +180,13 @@ where
     fn clear(&mut self) -> io::Result<()> {
         self.0.clear().map_err(io_err)
     }
-    fn scroll_up(&mut self, top: u16, bottom: u16, n: u16) -> io::Result<()> {
-        self.0.scroll_region_up(top..bottom, n).map_err(io_err)
-    }
-    fn scroll_down(&mut self, top: u16, bottom: u16, n: u16) -> io::Result<()> {
-        self.0.scroll_region_down(top..bottom, n).map_err(io_err)
+    fn scroll(&mut self, top: u16, bottom: u16, by: i32) -> io::Result<()> {
+        let n = by.unsigned_abs() as u16;
+        if by > 0 {
+            self.0.scroll_region_up(top..bottom, n).map_err(io_err)
+        } else {
+            self.0.scroll_region_down(top..bottom, n).map_err(io_err)
+        }
     }
     fn draw_diff(&mut self, prev: &Buffer, cur: &Buffer, known: Known<'_>) -> io::Result<()> {
         let mut updates = Vec::new();
@@ -398,21 +392,19 @@ impl<S: Surface> Screen<S> {
             );
             let scrolled = scroll_cost(&self.prev, &self.cur, t, k, &self.same);
             if scrolled < region_cost(&self.prev, &self.cur, top, bottom, scrolled) {
-                let n = k.unsigned_abs() as u16;
+                self.surface.scroll(top, bottom, k)?;
+                shift_rows(&mut self.prev, top..bottom, k);
                 let region = &mut self.prev_stamps[top as usize..bottom as usize];
                 let len = region.len();
-                let m = (n as usize).min(len);
-                if k > 0 {
-                    self.surface.scroll_up(top, bottom, n)?;
-                    shift_rows_up(&mut self.prev, top..bottom, n);
+                let m = (k.unsigned_abs() as usize).min(len);
+                let entered = if k > 0 {
                     region.rotate_left(m);
-                    region[len - m..].fill(BLANK_ROW);
+                    len - m..len
                 } else {
-                    self.surface.scroll_down(top, bottom, n)?;
-                    shift_rows_down(&mut self.prev, top..bottom, n);
                     region.rotate_right(m);
-                    region[..m].fill(BLANK_ROW);
-                }
+                    0..m
+                };
+                region[entered].fill(BLANK_ROW);
                 self.prev_kept.retain(|r, _| !overlaps(r, &(top..bottom)));
             }
         }
@@ -604,39 +596,30 @@ fn fill(buf: &mut Buffer, p: &Place, cell: &Cell) {
     }
 }
 
-/// Moves the rows of `region` up by `k` (full width), blank rows entering at the bottom.
-pub fn shift_rows_up(buf: &mut Buffer, region: std::ops::Range<u16>, k: u16) {
+/// Moves the rows of `region` up by `by` when positive, down when negative (full width), as a
+/// terminal scrolls them: blank rows enter where the others left.
+pub fn shift_rows(buf: &mut Buffer, region: std::ops::Range<u16>, by: i32) {
     let w = buf.area.width as usize;
     let top = region.start.min(buf.area.height) as usize * w;
     let bottom = region.end.min(buf.area.height) as usize * w;
     let slice = &mut buf.content[top..bottom];
     let rows = slice.len() / w.max(1);
-    let k = (k as usize).min(rows);
-    // Row by row, each row swapped with the one k below (a row's worth of memory at a time,
-    // where a rotation of the region moves every cell through a cycle).
-    for r in 0..rows - k {
-        let (above, below) = slice.split_at_mut((r + k) * w);
-        above[r * w..(r + 1) * w].swap_with_slice(&mut below[..w]);
-    }
-    for c in &mut slice[(rows - k) * w..] {
-        *c = Cell::default();
-    }
-}
-
-/// Moves the rows of `region` down by `k` (full width), blank rows entering at the top.
-pub fn shift_rows_down(buf: &mut Buffer, region: std::ops::Range<u16>, k: u16) {
-    let w = buf.area.width as usize;
-    let top = region.start.min(buf.area.height) as usize * w;
-    let bottom = region.end.min(buf.area.height) as usize * w;
-    let slice = &mut buf.content[top..bottom];
-    let rows = slice.len() / w.max(1);
-    let k = (k as usize).min(rows);
-    // From the bottom up, each row swapped with the one k above.
-    for r in (k..rows).rev() {
-        let (above, below) = slice.split_at_mut(r * w);
-        below[..w].swap_with_slice(&mut above[(r - k) * w..(r - k + 1) * w]);
-    }
-    for c in &mut slice[..k * w] {
+    let k = (by.unsigned_abs() as usize).min(rows);
+    // Row by row, each row swapped with the one k away (a row's worth of memory at a time,
+    // where a rotation of the region moves every cell through a cycle): toward the rows
+    // leaving first, so each is swapped before it is taken.
+    let mut swap = |a: usize, b: usize| {
+        let (above, below) = slice.split_at_mut(b * w);
+        above[a * w..(a + 1) * w].swap_with_slice(&mut below[..w]);
+    };
+    let entered = if by > 0 {
+        (0..rows - k).for_each(|r| swap(r, r + k));
+        rows - k..rows
+    } else {
+        (k..rows).rev().for_each(|r| swap(r - k, r));
+        0..k
+    };
+    for c in &mut slice[entered.start * w..entered.end * w] {
         *c = Cell::default();
     }
 }
@@ -772,53 +755,22 @@ mod tests {
     #[test]
     fn shifting_matches_the_terminal() {
         let rows = ["aaaa", "bbbb", "cccc", "dddd", "eeee", "ffff"];
-        type Shift = fn(&mut Buffer, std::ops::Range<u16>, u16);
-        let cases: [(Shift, std::ops::Range<u16>, u16, [&str; 6]); 6] = [
-            (
-                shift_rows_up,
-                1..4,
-                1,
-                ["aaaa", "cccc", "dddd", "    ", "eeee", "ffff"],
-            ),
-            (
-                shift_rows_up,
-                0..5,
-                2,
-                ["cccc", "dddd", "eeee", "    ", "    ", "ffff"],
-            ),
-            (
-                shift_rows_up,
-                1..3,
-                7,
-                ["aaaa", "    ", "    ", "dddd", "eeee", "ffff"],
-            ),
-            (
-                shift_rows_down,
-                1..5,
-                1,
-                ["aaaa", "    ", "bbbb", "cccc", "dddd", "ffff"],
-            ),
-            (
-                shift_rows_down,
-                0..6,
-                4,
-                ["    ", "    ", "    ", "    ", "aaaa", "bbbb"],
-            ),
-            (
-                shift_rows_down,
-                2..4,
-                9,
-                ["aaaa", "bbbb", "    ", "    ", "eeee", "ffff"],
-            ),
+        let cases: [(std::ops::Range<u16>, i32, [&str; 6]); 6] = [
+            (1..4, 1, ["aaaa", "cccc", "dddd", "    ", "eeee", "ffff"]),
+            (0..5, 2, ["cccc", "dddd", "eeee", "    ", "    ", "ffff"]),
+            (1..3, 7, ["aaaa", "    ", "    ", "dddd", "eeee", "ffff"]),
+            (1..5, -1, ["aaaa", "    ", "bbbb", "cccc", "dddd", "ffff"]),
+            (0..6, -4, ["    ", "    ", "    ", "    ", "aaaa", "bbbb"]),
+            (2..4, -9, ["aaaa", "bbbb", "    ", "    ", "eeee", "ffff"]),
         ];
-        for (shift, region, k, want) in cases {
+        for (region, k, want) in cases {
             let mut buf = Buffer::with_lines(rows);
-            shift(&mut buf, region.clone(), k);
+            shift_rows(&mut buf, region.clone(), k);
             assert_eq!(buf, Buffer::with_lines(want), "{region:?} by {k}");
         }
         // What the terminal makes of SD in the same margins.
         let mut e = super::super::encode::Encoder::new(Vec::new(), 4);
-        e.scroll_down(1, 5, 1);
+        e.scroll(1, 5, -1);
         e.flush().unwrap();
         let mut vt = vt100::Parser::new(
             std::num::NonZeroU16::new(6).unwrap(),

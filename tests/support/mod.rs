@@ -70,19 +70,15 @@ impl Surface for SharedBackend {
             .clear()
             .map_err(std::io::Error::other)
     }
-    fn scroll_up(&mut self, top: u16, bottom: u16, n: u16) -> std::io::Result<()> {
-        self.0
-            .lock()
-            .expect("lock")
-            .scroll_region_up(top..bottom, n)
-            .map_err(std::io::Error::other)
-    }
-    fn scroll_down(&mut self, top: u16, bottom: u16, n: u16) -> std::io::Result<()> {
-        self.0
-            .lock()
-            .expect("lock")
-            .scroll_region_down(top..bottom, n)
-            .map_err(std::io::Error::other)
+    fn scroll(&mut self, top: u16, bottom: u16, by: i32) -> std::io::Result<()> {
+        let mut b = self.0.lock().expect("lock");
+        let n = by.unsigned_abs() as u16;
+        if by > 0 {
+            b.scroll_region_up(top..bottom, n)
+        } else {
+            b.scroll_region_down(top..bottom, n)
+        }
+        .map_err(std::io::Error::other)
     }
     fn draw_diff(
         &mut self,
