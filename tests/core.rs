@@ -403,6 +403,105 @@ fn d_takes_back_a_waiting_message() {
     assert!(sends(&fx).is_empty(), "{fx:?}");
 }
 
+fn sent_chains(fx: &[Effect]) -> Vec<napterm::onebot::MessageChain> {
+    calls(fx)
+        .into_iter()
+        .filter_map(|c| match c {
+            Call::SendMessage(m) => Some(m.chain.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Writes a reply to the newest message that mentions a member and ends in a face, while not
+/// connected; it waits. The chain it will send is returned.
+fn waiting_reply_with_mention_and_face(s: &mut State) -> napterm::onebot::MessageChain {
+    update(s, event(group_message(G, MEMBER, 7001, "明天几点？", None)));
+    conn(s, reconnecting());
+    key(s, KeyCode::Esc);
+    key(s, KeyCode::Up);
+    type_text(s, "r");
+    type_text(s, "@成员20002");
+    key(s, KeyCode::Tab);
+    type_text(s, "九点[face:14]");
+    let fx = key(s, KeyCode::Enter);
+    assert!(sends(&fx).is_empty(), "offline: {fx:?}");
+    assert_eq!(s.outbox.len(), 1);
+    s.session().outbox[0].chain.clone()
+}
+
+/// `d` on a waiting message puts back everything it said — the reply, the mention, the face —
+/// so Enter sends the same message again.
+#[test]
+fn d_puts_a_reply_a_mention_and_a_face_back_as_they_were() {
+    use napterm::onebot::Segment;
+    let mut s = in_group(Role::Member);
+    let written = waiting_reply_with_mention_and_face(&mut s);
+    assert_eq!(
+        written.0,
+        vec![
+            Segment::reply(7001),
+            Segment::at(MEMBER),
+            Segment::text(" 九点"),
+            Segment::face(14),
+        ]
+    );
+    key(&mut s, KeyCode::Esc);
+    key(&mut s, KeyCode::Up);
+    key(&mut s, KeyCode::Char('d'));
+    assert!(s.outbox.is_empty());
+    assert_eq!(s.composer.text(), "@成员20002 九点[微笑]");
+    let reply = s.composer.reply.clone().expect("the reply is back");
+    assert_eq!(
+        (
+            reply.message_id,
+            reply.author.as_str(),
+            reply.excerpt.as_str()
+        ),
+        (7001, "成员20002", "明天几点？")
+    );
+    assert_eq!(s.focus, Pane::Composer);
+    key(&mut s, KeyCode::Enter);
+    let fx = back(&mut s);
+    assert_eq!(sent_chains(&fx), vec![written], "the same message goes out");
+}
+
+/// Put back into a composer that holds something: after it, on a line of its own.
+#[test]
+fn a_taken_back_message_joins_what_is_already_written() {
+    let mut s = in_group(Role::Member);
+    waiting_reply_with_mention_and_face(&mut s);
+    command(&mut s, "");
+    type_text(&mut s, "另外");
+    key(&mut s, KeyCode::Esc);
+    key(&mut s, KeyCode::Up);
+    key(&mut s, KeyCode::Char('d'));
+    assert_eq!(s.composer.text(), "另外\n@成员20002 九点[微笑]");
+    assert!(s.composer.reply.is_some());
+
+    // A command half typed is not a draft to join: the message goes to the chat's draft and
+    // is in the composer when the chat is opened again.
+    let mut s = in_group(Role::Member);
+    waiting_reply_with_mention_and_face(&mut s);
+    command(&mut s, "");
+    type_text(&mut s, "/open 群");
+    key(&mut s, KeyCode::Esc);
+    key(&mut s, KeyCode::Esc);
+    key(&mut s, KeyCode::Up);
+    key(&mut s, KeyCode::Char('d'));
+    assert_eq!(
+        s.status.info(),
+        Some("已取消发送，消息放回了「群30001」的草稿")
+    );
+    assert_eq!(s.composer.text(), "/open 群", "the command is left alone");
+    command(&mut s, "open g:30002");
+    command(&mut s, &format!("open g:{G}"));
+    assert_eq!(s.composer.text(), "@成员20002 九点[微笑]");
+    let fx = key(&mut s, KeyCode::Enter);
+    assert!(sends(&fx).is_empty(), "still offline: it waits again");
+    assert_eq!(s.outbox.len(), 1);
+}
+
 /// The last run's waiting messages come back waiting, in their chat, and go out once
 /// connected (a restart while NapCat was away loses nothing).
 #[test]

@@ -7,7 +7,7 @@
 use ratatui_textarea::{CursorMove, TextArea, WrapMode};
 use serde::{Deserialize, Serialize};
 
-use crate::onebot::{MessageChain, Segment, faces};
+use crate::onebot::{AtTarget, MessageChain, Segment, faces};
 
 /// A token in the draft: its display text and the segment it sends.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -44,6 +44,83 @@ impl Draft {
     /// composer is not a draft.
     pub fn is_command(&self) -> bool {
         self.text.starts_with('/') && !self.text.starts_with("//")
+    }
+
+    /// The draft that sends `chain` again: its text, its mentions and faces as tokens (`mention`
+    /// names a member from the number and the name the segment carried), its reply (`reply`
+    /// describes it). None when the chain holds what a draft cannot (a picture, a file, a card).
+    pub fn of_chain(
+        chain: &MessageChain,
+        mention: impl Fn(i64, Option<&str>) -> String,
+        reply: impl Fn(i64) -> ReplyTarget,
+    ) -> Option<Draft> {
+        let mut draft = Draft::default();
+        for s in chain.segments() {
+            let token = match s {
+                Segment::Text { text } => {
+                    draft.text.push_str(text);
+                    continue;
+                }
+                Segment::Reply { id, .. } => {
+                    draft.reply = Some(reply(id.parse().ok()?));
+                    continue;
+                }
+                Segment::At {
+                    target: AtTarget::All,
+                    ..
+                } => AT_ALL.to_string(),
+                Segment::At {
+                    target: AtTarget::User(qq),
+                    name,
+                    ..
+                } => format!("@{}", mention(*qq, name.as_deref())),
+                Segment::Face { id, .. } => face_label(*id),
+                _ => return None,
+            };
+            draft.text.push_str(&token);
+            keep_token(
+                &mut draft.tokens,
+                DraftToken {
+                    text: token,
+                    segment: s.clone(),
+                },
+            );
+        }
+        Some(draft)
+    }
+
+    /// `other` after this draft: its text on a line of its own, its tokens, its reply when this
+    /// one has none.
+    pub fn append(&mut self, other: Draft) {
+        if !self.text.is_empty() && !other.text.is_empty() {
+            self.text.push('\n');
+        }
+        self.text.push_str(&other.text);
+        for t in other.tokens {
+            keep_token(&mut self.tokens, t);
+        }
+        if self.reply.is_none() {
+            self.reply = other.reply;
+        }
+    }
+}
+
+/// Keeps `token` among `tokens`: a later token with the same text wins (the older meaning goes).
+fn keep_token(tokens: &mut Vec<DraftToken>, token: DraftToken) {
+    if !tokens.contains(&token) {
+        tokens.retain(|t| t.text != token.text);
+        tokens.push(token);
+    }
+}
+
+/// How `@全体成员` shows in the draft.
+const AT_ALL: &str = "@全体成员";
+
+/// How a face shows in the draft: `[name]`, or `[face:id]` for a face without a name.
+fn face_label(id: i64) -> String {
+    match faces::name(id) {
+        Some(n) => format!("[{n}]"),
+        None => format!("[face:{id}]"),
     }
 }
 
@@ -197,24 +274,12 @@ impl Composer {
         if trailing {
             self.textarea.insert_char(' ');
         }
-        if !self
-            .tokens
-            .iter()
-            .any(|t| t.text == text && t.segment == segment)
-        {
-            // A later token with the same text wins: drop the older meaning.
-            self.tokens.retain(|t| t.text != text);
-            self.tokens.push(DraftToken { text, segment });
-        }
+        keep_token(&mut self.tokens, DraftToken { text, segment });
     }
 
     /// Inserts a face token shown as `[name]`.
     pub fn insert_face(&mut self, id: i64) {
-        let label = match faces::name(id) {
-            Some(n) => format!("[{n}]"),
-            None => format!("[face:{id}]"),
-        };
-        self.insert_token(label, Segment::face(id));
+        self.insert_token(face_label(id), Segment::face(id));
     }
 
     /// Replaces the text being completed (from the completion's start to the cursor) with the
@@ -231,7 +296,7 @@ impl Composer {
         }
         match &item.pick {
             Pick::Member(qq) => self.insert_token(format!("@{}", item.label), Segment::at(*qq)),
-            Pick::AtAll => self.insert_token("@全体成员".to_string(), Segment::at_all()),
+            Pick::AtAll => self.insert_token(AT_ALL.to_string(), Segment::at_all()),
             Pick::Text(t) | Pick::Line(t) => {
                 self.textarea.insert_str(t);
             }
@@ -362,6 +427,54 @@ mod tests {
             Submission::Command(x) => panic!("command {x}"),
             Submission::Empty => panic!("empty"),
         }
+    }
+
+    fn back(chain: &MessageChain) -> Option<Composer> {
+        let reply = |id| ReplyTarget {
+            message_id: id,
+            author: "甲".into(),
+            excerpt: "原话".into(),
+        };
+        Draft::of_chain(chain, |qq, _| format!("成员{qq}"), reply).map(Composer::from_draft)
+    }
+
+    /// A draft made of a sent chain sends that chain again, whatever order its parts came in.
+    #[test]
+    fn a_chain_made_a_draft_sends_itself_again() {
+        let chains = [
+            vec![Segment::text("就一句")],
+            vec![
+                Segment::reply(9),
+                Segment::at(20002),
+                Segment::text(" 到了吗"),
+                Segment::face(14),
+            ],
+            vec![
+                Segment::at_all(),
+                Segment::text(" 开会 "),
+                Segment::face(14),
+                Segment::face(14),
+                Segment::text(" 谢谢"),
+                Segment::at(20003),
+            ],
+            vec![Segment::text("邮件发到 a@b.cn")],
+        ];
+        for segments in chains {
+            let sent = MessageChain(segments);
+            let c = back(&sent).expect("a draft");
+            if sent.0.len() == 1 {
+                assert_eq!(c.text(), sent.plain_text());
+            }
+            assert_eq!(chain(&c), sent, "{}", c.text());
+        }
+    }
+
+    #[test]
+    fn a_chain_with_a_picture_is_no_draft() {
+        let sent = MessageChain::new()
+            .text("看")
+            .push(Segment::image("base64://AAAA"));
+        assert!(back(&sent).is_none());
     }
 
     #[test]

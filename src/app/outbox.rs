@@ -5,13 +5,15 @@
 //! dropped under it fails instead (it may have gone out): `R` sends it again, or queues it when
 //! not connected.
 
-use crate::onebot::{MessageChain, Peer, Segment};
+use crate::onebot::{MessageChain, Peer};
 
 use super::call::SendMessage;
 use super::chat::Delivery;
+use super::composer::{Composer, Draft};
 use super::drafts::Unsent;
 use super::effect::Effect;
 use super::outgoing::own_entry;
+use super::reply_to;
 use super::state::{State, Waiting};
 
 /// What the status line says of a message that waits.
@@ -88,15 +90,16 @@ pub fn queue(state: &mut State, w: Waiting) {
 }
 
 /// Takes back a message that did not go out (waiting, or failed): out of the outbox and off
-/// the timeline. Plain text goes back into the composer when that is empty, so nothing typed
-/// is lost.
+/// the timeline. What it says goes back where it was written, so nothing typed is lost: into
+/// the composer after what it holds (the open chat's), else into the chat's draft. A picture
+/// or a file (still on disk) is only taken back.
 pub fn cancel(state: &mut State, peer: Peer, local_id: u64, fx: &mut Vec<Effect>) {
-    let text = chain_of(state, peer, local_id).and_then(|(_, chain)| {
-        chain
-            .segments()
-            .iter()
-            .all(|s| matches!(s, Segment::Text { .. }))
-            .then(|| chain.plain_text())
+    let back = chain_of(state, peer, local_id).and_then(|(_, chain)| {
+        Draft::of_chain(
+            &chain,
+            |qq, carried| state.mention_name(peer, qq, carried),
+            |id| reply_to::target(state, peer, id),
+        )
     });
     state.outbox.retain(|w| w.local_id != local_id);
     state.unsent.remove(&local_id);
@@ -105,13 +108,22 @@ pub fn cancel(state: &mut State, peer: Peer, local_id: u64, fx: &mut Vec<Effect>
         chat.timeline.remove(key);
         chat.selected = None;
     }
-    match text {
-        Some(t) if state.open == Some(peer) && state.composer.is_empty() => {
-            state.composer.insert_text(&t);
+    match back {
+        Some(back) if state.open == Some(peer) && !state.composer.draft().is_command() => {
+            let mut draft = state.composer.draft();
+            draft.append(back);
+            state.composer = Composer::from_draft(draft);
             state.focus = super::action::Pane::Composer;
-            state.info("已取消发送，文字放回了输入框");
+            state.info("已取消发送，消息放回了输入框");
         }
-        _ => state.info("已取消，这条消息不会发出"),
+        Some(back) => {
+            let mut draft = state.drafts.get(peer).cloned().unwrap_or_default();
+            draft.append(back);
+            state.drafts.set(peer, draft);
+            let name = state.contacts.chat_name(peer);
+            state.info(format!("已取消发送，消息放回了「{name}」的草稿"));
+        }
+        None => state.info("已取消，这条消息不会发出"),
     }
     fx.push(Effect::SaveSession(state.session()));
 }
