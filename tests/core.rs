@@ -513,6 +513,7 @@ fn waiting_messages_survive_a_restart() {
             peer: GROUP,
             time: NOW - 60,
             chain: napterm::onebot::MessageChain::new().text("昨晚写的"),
+            sends: None,
         }],
         ..Default::default()
     };

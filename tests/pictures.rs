@@ -546,6 +546,77 @@ fn image_sends_the_prepared_picture_showing_it_and_storing_no_base64() {
     assert!(s.status.error().is_some_and(|e| e.contains("找不到文件")));
 }
 
+/// A picture sent while NapCat is away waits like text, and a restart keeps it: the session
+/// holds what it shows and what it sends, and once connected its bytes go out, not its hash.
+#[test]
+fn a_picture_written_offline_waits_across_a_restart() {
+    use napterm::app::call::Call;
+    use napterm::app::pictures::SendEvent;
+    use napterm::onebot::segment::ImageData;
+    let mut s = world(Mode::Inline);
+    update(
+        &mut s,
+        Msg::Client(napterm::onebot::ClientEvent::State(
+            ConnState::Reconnecting {
+                in_secs: 2,
+                reason: "connection refused".into(),
+            },
+        )),
+    );
+    let shown = ImageData {
+        file: "0123abcd.png".into(),
+        sub_type: Some(0),
+        ..Default::default()
+    };
+    let fx = update(
+        &mut s,
+        Msg::PictureSend(SendEvent::Ready {
+            peer: GROUP,
+            shown: Box::new(shown.clone()),
+            file: "base64://iVBORw0KGgo=".into(),
+        }),
+    );
+    assert!(
+        !fx.iter().any(|e| matches!(e, Effect::Call(_))),
+        "offline: nothing sent {fx:?}"
+    );
+    let session = s.session();
+    assert_eq!(session.outbox.len(), 1, "kept for a restart");
+    let sent_bytes = |chain: &MessageChain| matches!(&chain.segments()[0], Segment::Image(i) if i.file == "base64://iVBORw0KGgo=");
+    assert!(sent_bytes(&session.outbox[0].outgoing()));
+
+    let mut s = world(Mode::Inline);
+    s.conn = ConnState::Reconnecting {
+        in_secs: 2,
+        reason: "connection refused".into(),
+    };
+    update(&mut s, Msg::Restore(session));
+    let last = s.chats[&GROUP]
+        .timeline
+        .iter()
+        .last()
+        .and_then(|e| e.message())
+        .expect("the waiting picture is back");
+    assert!(matches!(&last.chain.segments()[0], Segment::Image(i) if i.file == shown.file));
+    assert_eq!(last.delivery, Delivery::Waiting);
+    let fx = update(
+        &mut s,
+        Msg::Client(napterm::onebot::ClientEvent::State(ConnState::Connected {
+            self_id: ME,
+            nickname: "夜航船".into(),
+        })),
+    );
+    let sent: Vec<_> = fx
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Call(Call::SendMessage(m)) => Some(m.chain.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(sent.len(), 1, "{fx:?}");
+    assert!(sent_bytes(&sent[0]), "{:?}", sent[0]);
+}
+
 #[test]
 fn a_pasted_picture_path_asks_before_sending_and_no_keeps_the_text() {
     use napterm::app::popup::Popup;

@@ -2,8 +2,9 @@
 //! across restarts.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
-use crate::onebot::Peer;
+use crate::onebot::{MessageChain, Peer};
 
 use super::composer::Draft;
 
@@ -84,7 +85,21 @@ pub struct Unsent {
     pub peer: Peer,
     /// When it was written (Unix seconds).
     pub time: i64,
-    pub chain: crate::onebot::MessageChain,
+    /// What its entry shows, and what it sends unless `sends` says otherwise.
+    pub chain: MessageChain,
+    /// What it really sends when that is not what it shows (a picture as base64, shown by its
+    /// hash); shared, not copied, wherever the session goes.
+    pub sends: Option<Arc<MessageChain>>,
+}
+
+impl Unsent {
+    /// What goes out.
+    pub fn outgoing(&self) -> MessageChain {
+        match &self.sends {
+            Some(s) => MessageChain::clone(s),
+            None => self.chain.clone(),
+        }
+    }
 }
 
 #[cfg(test)]

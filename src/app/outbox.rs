@@ -42,34 +42,33 @@ pub fn send(
     }));
 }
 
-/// What the message of `local_id` in `peer` sends: `State::unsent`'s bytes, else what its
-/// entry shows; and when it was written.
-pub fn chain_of(state: &State, peer: Peer, local_id: u64) -> Option<(i64, MessageChain)> {
+/// The message of `local_id` in `peer` as it did not go out: what its entry shows, what it
+/// sends (`State::unsent`'s bytes when they differ), when it was written.
+pub fn unsent_of(state: &State, peer: Peer, local_id: u64) -> Option<Unsent> {
     let chat = state.chats.get(&peer)?;
     let key = chat.timeline.key_of_local(local_id)?;
     let m = chat.timeline.get(key)?.message()?;
-    let chain = state
-        .unsent
-        .get(&local_id)
-        .cloned()
-        .unwrap_or_else(|| m.chain.clone());
-    Some((key.time, chain))
+    Some(Unsent {
+        peer,
+        time: key.time,
+        chain: m.chain.clone(),
+        sends: state.unsent.get(&local_id).cloned(),
+    })
 }
 
-/// Sends the message of `local_id` in `peer` again (see `chain_of`).
+/// Sends the message of `local_id` in `peer` again (see `unsent_of`).
 pub fn resend(state: &mut State, peer: Peer, local_id: u64, fx: &mut Vec<Effect>) {
-    if let Some((_, chain)) = chain_of(state, peer, local_id) {
-        send(state, peer, local_id, chain, fx);
+    if let Some(u) = unsent_of(state, peer, local_id) {
+        send(state, peer, local_id, u.outgoing(), fx);
     }
 }
 
 /// Puts a message that did not go out in the outbox, in the order it was written, and marks
 /// its entry waiting.
 pub fn wait(state: &mut State, peer: Peer, local_id: u64, fx: &mut Vec<Effect>) {
-    let Some((time, chain)) = chain_of(state, peer, local_id) else {
+    let Some(message) = unsent_of(state, peer, local_id) else {
         return;
     };
-    let message = Unsent { peer, time, chain };
     queue(state, Waiting { local_id, message });
     state.info(WAITS);
     fx.push(Effect::SaveSession(state.session()));
@@ -94,9 +93,9 @@ pub fn queue(state: &mut State, w: Waiting) {
 /// the composer after what it holds (the open chat's), else into the chat's draft. A picture
 /// or a file (still on disk) is only taken back.
 pub fn cancel(state: &mut State, peer: Peer, local_id: u64, fx: &mut Vec<Effect>) {
-    let back = chain_of(state, peer, local_id).and_then(|(_, chain)| {
+    let back = unsent_of(state, peer, local_id).and_then(|u| {
         Draft::of_chain(
-            &chain,
+            &u.chain,
             |qq, carried| state.mention_name(peer, qq, carried),
             |id| reply_to::target(state, peer, id),
         )
@@ -133,6 +132,9 @@ pub fn restore(state: &mut State, outbox: Vec<Unsent>, fx: &mut Vec<Effect>) {
     for message in outbox {
         let (peer, time, shown) = (message.peer, message.time, message.chain.clone());
         let local_id = own_entry(state, peer, time, shown, Delivery::Waiting);
+        if let Some(s) = &message.sends {
+            state.unsent.insert(local_id, s.clone());
+        }
         queue(state, Waiting { local_id, message });
     }
     if state.online() {
@@ -146,8 +148,7 @@ pub fn flush(state: &mut State, fx: &mut Vec<Effect>) {
     let waiting = std::mem::take(&mut state.outbox);
     let n = waiting.len();
     for w in waiting {
-        let Unsent { peer, chain, .. } = w.message;
-        send(state, peer, w.local_id, chain, fx);
+        send(state, w.message.peer, w.local_id, w.message.outgoing(), fx);
     }
     if n > 0 {
         state.info(format!("已连接，发出离线时写的 {n} 条消息"));

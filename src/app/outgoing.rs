@@ -34,13 +34,19 @@ pub fn send_chain_shown(
         Delivery::Waiting
     };
     let local_id = own_entry(state, peer, state.now, shown.clone(), delivery);
-    if shown != chain {
-        state.unsent.insert(local_id, chain.clone());
+    let sends = (shown != chain).then(|| std::sync::Arc::new(chain.clone()));
+    if let Some(s) = &sends {
+        state.unsent.insert(local_id, s.clone());
     }
     if !online {
         // Not sent: it waits for the connection (the entry says so).
         let time = state.now;
-        let message = super::drafts::Unsent { peer, time, chain };
+        let message = super::drafts::Unsent {
+            peer,
+            time,
+            chain: shown,
+            sends,
+        };
         state
             .outbox
             .push(super::state::Waiting { local_id, message });

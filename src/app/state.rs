@@ -314,7 +314,7 @@ pub struct State {
     /// What pending messages really send when their entry shows something else (a picture
     /// sent as base64 is shown by its hash), by local id: kept until the server takes the
     /// message, so `R` on a failed one sends the bytes again.
-    pub unsent: HashMap<u64, MessageChain>,
+    pub unsent: HashMap<u64, std::sync::Arc<MessageChain>>,
     /// Messages written while not connected, by chat and local id, oldest first: they go out
     /// when the connection comes (`outbox::flush`). One sent while connected whose
     /// connection dropped under it fails instead: it may have gone out.
@@ -566,13 +566,7 @@ impl State {
             reactions: self.recent_reactions.clone(),
             muted: self.muted.clone(),
             pinned: self.pinned.clone(),
-            outbox: self
-                .outbox
-                .iter()
-                // One that sends other bytes than it shows (a picture as base64) is not kept.
-                .filter(|w| !self.unsent.contains_key(&w.local_id))
-                .map(|w| w.message.clone())
-                .collect(),
+            outbox: self.outbox.iter().map(|w| w.message.clone()).collect(),
         }
     }
 }

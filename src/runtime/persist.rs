@@ -4,15 +4,17 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde::{Deserialize, Deserializer, Serialize};
+use sha2::{Digest, Sha256};
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
 use crate::app::composer::Draft;
 use crate::app::drafts::Session;
 use crate::app::msg::{Failure, Msg};
-use crate::onebot::Peer;
+use crate::onebot::{MessageChain, Peer};
 
 /// The saved session, as the file holds it.
 #[derive(Debug, Default, Serialize, Deserialize, PartialEq)]
@@ -51,8 +53,32 @@ pub struct SavedUnsent {
     pub chat: String,
     /// When it was written (Unix seconds).
     pub time: i64,
-    /// The segments, as OneBot writes them.
-    pub message: crate::onebot::MessageChain,
+    /// The segments it shows, as OneBot writes them.
+    pub message: MessageChain,
+    /// The file in the session's outbox folder ([`outbox_dir`]) holding what it really sends
+    /// when that is not what it shows (a picture as base64: too big for this file; written
+    /// once).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sends: Option<String>,
+    /// That file's content: written by [`save`], read by [`load`].
+    #[serde(skip)]
+    pub sends_chain: Option<Arc<MessageChain>>,
+}
+
+/// The name of the file keeping what a waiting message sends: a hash of when and where it was
+/// written and what it shows (a picture by its own hash), so each is written once.
+fn sends_name(chat: &str, time: i64, shown: &MessageChain) -> String {
+    let mut h = Sha256::new();
+    h.update(format!("{chat}\n{time}\n"));
+    h.update(serde_json::to_vec(shown).unwrap_or_default());
+    let hex: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    format!("{hex}.json")
+}
+
+/// True for a name [`sends_name`] makes: the saved file names no other path.
+fn is_sends_name(name: &str) -> bool {
+    name.strip_suffix(".json")
+        .is_some_and(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// The waiting messages; an entry that does not read is skipped (the rest are kept).
@@ -115,10 +141,18 @@ impl Saved {
             outbox: session
                 .outbox
                 .iter()
-                .map(|u| SavedUnsent {
-                    chat: u.peer.to_string(),
-                    time: u.time,
-                    message: u.chain.clone(),
+                .map(|u| {
+                    let chat = u.peer.to_string();
+                    SavedUnsent {
+                        sends: u
+                            .sends
+                            .as_ref()
+                            .map(|_| sends_name(&chat, u.time, &u.chain)),
+                        sends_chain: u.sends.clone(),
+                        chat,
+                        time: u.time,
+                        message: u.chain.clone(),
+                    }
                 })
                 .collect(),
         }
@@ -159,11 +193,14 @@ impl Saved {
                 .outbox
                 .iter()
                 .filter(|u| !u.message.is_empty())
+                // One whose bytes were not read back is not sent as what it shows.
+                .filter(|u| u.sends.is_none() || u.sends_chain.is_some())
                 .filter_map(|u| {
                     Some(crate::app::drafts::Unsent {
                         peer: parse_peer(&u.chat)?,
                         time: u.time,
                         chain: u.message.clone(),
+                        sends: u.sends_chain.clone(),
                     })
                 })
                 .collect(),
@@ -171,30 +208,95 @@ impl Saved {
     }
 }
 
-/// Reads the session; a missing or broken file gives an empty session (and a log line).
+/// Reads the session; a missing or broken file gives an empty session (and a log line). What
+/// waiting messages send is read back from [`outbox_dir`]; one whose file is gone or broken is
+/// dropped (with a log line) rather than sent as what it shows.
 pub fn load(path: &Path) -> Saved {
-    match std::fs::read_to_string(path) {
+    let mut saved: Saved = match std::fs::read_to_string(path) {
         Ok(s) => serde_json::from_str(&s).unwrap_or_else(|e| {
             tracing::warn!("ignoring unreadable session file {}: {e}", path.display());
             Saved::default()
         }),
         Err(_) => Saved::default(),
+    };
+    let dir = outbox_dir(path);
+    for u in &mut saved.outbox {
+        let Some(name) = u.sends.as_deref().filter(|n| is_sends_name(n)) else {
+            continue;
+        };
+        match std::fs::read(dir.join(name)).map(|b| serde_json::from_slice::<MessageChain>(&b)) {
+            Ok(Ok(chain)) => u.sends_chain = Some(Arc::new(chain)),
+            Ok(Err(e)) => tracing::warn!("a waiting message's {name} does not read: {e}"),
+            Err(e) => tracing::warn!("a waiting message's {name} is gone: {e}"),
+        }
     }
+    saved
 }
 
-/// Writes the session atomically: a temp file, renamed over the old one (and removed when
-/// anything fails, so no half-written file is left behind).
-pub fn save(path: &Path, saved: &Saved) -> std::io::Result<()> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let tmp = path.with_extension("json.tmp");
-    let text = serde_json::to_string_pretty(saved).map_err(std::io::Error::other)?;
-    let written = std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, path));
+/// Beside the session file, named after it (`session.outbox/`, the demo's
+/// `demo-session.outbox/`): what waiting messages send when that is too big to keep inline.
+pub fn outbox_dir(session: &Path) -> PathBuf {
+    session.with_extension("outbox")
+}
+
+/// Writes `bytes` to `path` atomically: a temp file renamed over it (removed when anything
+/// fails, so no half-written file is left behind). Readable by the user alone: drafts and
+/// waiting messages are private.
+fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = PathBuf::from(tmp);
+    let mut open = std::fs::OpenOptions::new();
+    open.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut open, 0o600);
+    let written = open
+        .open(&tmp)
+        .and_then(|mut f| f.write_all(bytes))
+        .and_then(|()| std::fs::rename(&tmp, path));
     if written.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
     written
+}
+
+/// Writes the session atomically, after what its waiting messages send that is not on disk
+/// yet; files of messages no longer waiting are removed.
+pub fn save(path: &Path, saved: &Saved) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let dir = outbox_dir(path);
+    let kept: Vec<(&str, &Arc<MessageChain>)> = saved
+        .outbox
+        .iter()
+        .filter_map(|u| Some((u.sends.as_deref()?, u.sends_chain.as_ref()?)))
+        .filter(|(name, _)| is_sends_name(name))
+        .collect();
+    if !kept.is_empty() {
+        std::fs::create_dir_all(&dir)?;
+    }
+    for (name, chain) in &kept {
+        let file = dir.join(name);
+        if !file.exists() {
+            let bytes = serde_json::to_vec(chain.as_ref()).map_err(std::io::Error::other)?;
+            write_atomic(&file, &bytes)?;
+        }
+    }
+    let text = serde_json::to_string_pretty(saved).map_err(std::io::Error::other)?;
+    write_atomic(path, text.as_bytes())?;
+    // Only names this module makes are removed: nothing else in the folder is touched.
+    if let Ok(entries) = std::fs::read_dir(&dir) {
+        for e in entries.flatten() {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            if is_sends_name(&name) && !kept.iter().any(|(k, _)| *k == name) {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A save waits this long for a newer one (typing goes on) before it is written…
@@ -203,9 +305,22 @@ const QUIET: Duration = Duration::from_millis(300);
 /// typing, even while typing goes on.
 const LATEST: Duration = Duration::from_secs(1);
 
+/// True when `saved` changes which messages wait from what `on_disk` says (by chat, time and
+/// what they show): such a save is not held back.
+fn urgent(saved: &Saved, on_disk: &Saved) -> bool {
+    fn waiting(s: &Saved) -> impl Iterator<Item = (&str, i64, &MessageChain)> {
+        s.outbox
+            .iter()
+            .map(|u| (u.chat.as_str(), u.time, &u.message))
+    }
+    !waiting(saved).eq(waiting(on_disk))
+}
+
 /// Saves sessions in the background, newest first: saves asked for while typing goes on
 /// collapse into the latest, written once typing pauses (`QUIET`, at most `LATEST` after the
-/// first). A failure is reported once (as `Msg::Failed`) until a save works again.
+/// first). A save that changes which messages wait is written at once: a message that went
+/// out must not be sent again by a start after a crash, nor one just written be lost. A
+/// failure is reported once (as `Msg::Failed`) until a save works again.
 pub struct Writer {
     tx: UnboundedSender<Saved>,
     task: tokio::task::JoinHandle<()>,
@@ -217,9 +332,14 @@ impl Writer {
         let (tx, mut rx) = unbounded_channel::<Saved>();
         let task = tokio::spawn(async move {
             let mut failing = false;
+            // What the file says waits (read once: the side files are not needed for that).
+            let mut on_disk: Saved = std::fs::read_to_string(&path)
+                .ok()
+                .and_then(|s| serde_json::from_str(&s).ok())
+                .unwrap_or_default();
             while let Some(mut saved) = rx.recv().await {
                 let latest = tokio::time::Instant::now() + LATEST;
-                loop {
+                while !urgent(&saved, &on_disk) {
                     let quiet = (tokio::time::Instant::now() + QUIET).min(latest);
                     match tokio::time::timeout_at(quiet, rx.recv()).await {
                         Ok(Some(newer)) => saved = newer,
@@ -228,9 +348,10 @@ impl Writer {
                     }
                 }
                 let p = path.clone();
-                let result = tokio::task::spawn_blocking(move || save(&p, &saved))
+                let result = tokio::task::spawn_blocking(move || save(&p, &saved).map(|()| saved))
                     .await
-                    .unwrap_or_else(|e| Err(std::io::Error::other(e)));
+                    .unwrap_or_else(|e| Err(std::io::Error::other(e)))
+                    .map(|saved| on_disk = saved);
                 match result {
                     Ok(()) => failing = false,
                     Err(e) => {
@@ -296,6 +417,7 @@ mod tests {
                 chain: crate::onebot::MessageChain::new()
                     .at(10002)
                     .text(" 离线时写的"),
+                sends: None,
             }],
         };
         let saved = Saved::new(&session);
@@ -303,6 +425,78 @@ mod tests {
         let back = load(&path);
         assert_eq!(back, saved);
         assert_eq!(back.session(), session);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    /// A waiting picture: the session file names it by the picture's hash, its base64 goes to
+    /// a file of its own beside it (written once), read back at the next start; once it is no
+    /// longer waiting, that file goes.
+    #[test]
+    fn a_waiting_picture_is_kept_beside_the_session_file() {
+        let dir = temp_dir("picture");
+        let path = dir.join("session.json");
+        let shown = MessageChain(vec![crate::onebot::Segment::image("0123abcd.png")]);
+        let sends = MessageChain(vec![crate::onebot::Segment::image("base64://iVBORw0KGgo=")]);
+        let session = Session {
+            outbox: vec![crate::app::drafts::Unsent {
+                peer: Peer::Group(5),
+                time: 1_795_000_000,
+                chain: shown.clone(),
+                sends: Some(Arc::new(sends.clone())),
+            }],
+            ..Default::default()
+        };
+        save(&path, &Saved::new(&session)).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            !text.contains("base64"),
+            "the bytes are not in the session: {text}"
+        );
+        let files: Vec<_> = std::fs::read_dir(outbox_dir(&path))
+            .unwrap()
+            .flatten()
+            .collect();
+        assert_eq!(files.len(), 1);
+        #[cfg(unix)]
+        for f in [files[0].path(), path.clone()] {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&f).unwrap().permissions().mode();
+            assert_eq!(mode & 0o077, 0, "{} is private: {mode:o}", f.display());
+        }
+        let back = load(&path).session();
+        assert_eq!(back, session);
+        assert_eq!(back.outbox[0].outgoing(), sends);
+        // Sent: the next save has no outbox, and the file is removed.
+        save(&path, &Saved::new(&Session::default())).unwrap();
+        assert_eq!(std::fs::read_dir(outbox_dir(&path)).unwrap().count(), 0);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    /// The bytes' file gone (or a session file naming another path): the message is dropped,
+    /// never sent as what it shows, and nothing outside the folder is read.
+    #[test]
+    fn a_waiting_picture_without_its_bytes_is_dropped() {
+        let dir = temp_dir("lost");
+        let path = dir.join("session.json");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("secret.json"),
+            r#"[{"type":"text","data":{"text":"x"}}]"#,
+        )
+        .unwrap();
+        let text = serde_json::json!({
+            "outbox": [
+                {"chat": "g:5", "time": 1, "message": [{"type": "image", "data": {"file": "a.png"}}],
+                 "sends": format!("{}.json", "ab".repeat(32))},
+                {"chat": "g:5", "time": 2, "message": [{"type": "image", "data": {"file": "b.png"}}],
+                 "sends": "../secret.json"},
+                {"chat": "g:5", "time": 3, "message": [{"type": "text", "data": {"text": "在"}}]}
+            ]
+        });
+        std::fs::write(&path, text.to_string()).unwrap();
+        let back = load(&path).session();
+        assert_eq!(back.outbox.len(), 1, "{:?}", back.outbox);
+        assert_eq!(back.outbox[0].chain.plain_text(), "在");
         let _ = std::fs::remove_dir_all(dir);
     }
 
@@ -391,6 +585,33 @@ mod tests {
         );
         w.finish().await;
         let _ = std::fs::remove_dir_all(dir);
+    }
+
+    /// A message that starts or stops waiting is written at once; a draft typed waits for
+    /// typing to pause.
+    #[test]
+    fn a_change_to_what_waits_is_urgent() {
+        let unsent = |text: &str| crate::app::drafts::Unsent {
+            peer: Peer::Group(5),
+            time: 1_795_000_000,
+            chain: MessageChain::new().text(text),
+            sends: None,
+        };
+        let with = |outbox: Vec<crate::app::drafts::Unsent>, typed: &str| {
+            Saved::new(&Session {
+                drafts: Drafts::from_iter([(Peer::Group(5), draft(typed))]),
+                outbox,
+                ..Default::default()
+            })
+        };
+        let one = with(vec![unsent("离线写的")], "");
+        assert!(!urgent(&with(vec![unsent("离线写的")], "又打了字"), &one));
+        assert!(urgent(&with(vec![], ""), &one), "sent: at once");
+        assert!(urgent(
+            &with(vec![unsent("离线写的"), unsent("又一条")], ""),
+            &one
+        ));
+        assert!(!urgent(&Saved::default(), &Saved::default()));
     }
 
     #[tokio::test]
