@@ -537,3 +537,33 @@ fn call_on_a_terminal_escapes_what_could_act_on_it() {
     let _ = std::fs::remove_dir_all(dir);
     rt.block_on(sim.shutdown());
 }
+
+/// Alt+↓ as macOS Terminal (Option as Meta) and others send it, `ESC ESC [ B`, opens the next
+/// chat: crossterm reads `ESC ESC` as Esc and typed `[B` into the composer.
+#[test]
+fn alt_arrow_sent_with_an_esc_prefix_is_alt_arrow() {
+    let mut r = start(&[]);
+    r.wait_up();
+    r.send(b"/open Rust\r");
+    r.screen.wait_for("369人", "Rust 中文社区 open");
+    let screen = |r: &Running| {
+        let nz = |n: u16| std::num::NonZeroU16::new(n).expect("a size");
+        let mut p = vt100::Parser::new(nz(30), nz(100), 0);
+        p.process(&r.screen.out.lock().expect("lock"));
+        p.screen().contents()
+    };
+    r.send(b"\x1b\x1b[B");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let shown = screen(&r);
+        let header = shown.lines().next().unwrap_or_default().to_string();
+        if !header.contains("Rust 中文社区") && header.contains("人") {
+            assert!(!shown.contains("[B"), "nothing typed:\n{shown}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "no other chat opened:\n{shown}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    r.send(b"\x03");
+    assert_eq!(r.exit_code(), Some(0));
+}

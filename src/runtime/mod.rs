@@ -9,6 +9,7 @@ pub mod audit;
 pub mod diff;
 pub mod editor;
 pub mod encode;
+pub mod esc_prefix;
 pub mod exec;
 pub mod fetch;
 pub mod graphics;
@@ -550,24 +551,30 @@ fn spawn_input(
                         continue;
                     }
                 };
-                let msg = match ev {
-                    Some(Ok(Event::Key(k))) => Msg::Key(k),
-                    Some(Ok(Event::Paste(s))) => Msg::Paste(s),
-                    Some(Ok(Event::Mouse(m))) => Msg::Mouse(m),
-                    Some(Ok(Event::Resize(w, h))) => {
-                        size.set(w, h);
-                        Msg::Resize(w, h)
-                    }
-                    Some(Ok(Event::FocusGained)) => Msg::FocusChanged(true),
-                    Some(Ok(Event::FocusLost)) => Msg::FocusChanged(false),
-                    Some(Err(e)) => {
-                        tracing::warn!("terminal input failed: {e}");
+                let batch = match ev {
+                    Some(Ok(Event::Key(k))) if esc_prefix::starts(&k) => esc_batch(k, &mut events),
+                    ev => vec![ev],
+                };
+                for ev in batch {
+                    let msg = match ev {
+                        Some(Ok(Event::Key(k))) => Msg::Key(k),
+                        Some(Ok(Event::Paste(s))) => Msg::Paste(s),
+                        Some(Ok(Event::Mouse(m))) => Msg::Mouse(m),
+                        Some(Ok(Event::Resize(w, h))) => {
+                            size.set(w, h);
+                            Msg::Resize(w, h)
+                        }
+                        Some(Ok(Event::FocusGained)) => Msg::FocusChanged(true),
+                        Some(Ok(Event::FocusLost)) => Msg::FocusChanged(false),
+                        Some(Err(e)) => {
+                            tracing::warn!("terminal input failed: {e}");
+                            return;
+                        }
+                        None => return,
+                    };
+                    if tx.send(msg).is_err() {
                         return;
                     }
-                    None => return,
-                };
-                if tx.send(msg).is_err() {
-                    return;
                 }
             }
             drop(events);
@@ -579,6 +586,44 @@ fn spawn_input(
         reading,
         size,
     }
+}
+
+/// What the input stream gave.
+type Input = Option<io::Result<crossterm::event::Event>>;
+
+/// An Esc and the input that came with it, already read: the Alt key they spell (see
+/// [`esc_prefix`]), else each as it came. Nothing waits: only what is there now is taken.
+fn esc_batch(
+    esc: crossterm::event::KeyEvent,
+    events: &mut crossterm::event::EventStream,
+) -> Vec<Input> {
+    use crossterm::event::Event;
+    use futures_util::FutureExt;
+    let mut keys = Vec::new();
+    let mut rest = None;
+    // Polled only when an event is there: a stream polled empty outside the runtime would
+    // hand its wake-up to a waker nobody listens to.
+    while esc_prefix::wants_more(&keys)
+        && matches!(crossterm::event::poll(Duration::ZERO), Ok(true))
+    {
+        match events.next().now_or_never() {
+            Some(Some(Ok(Event::Key(k)))) => keys.push(k),
+            Some(other) => {
+                rest = Some(other);
+                break;
+            }
+            None => break,
+        }
+    }
+    let mut batch: Vec<Input> = match esc_prefix::mend(&keys) {
+        Some(k) => vec![Some(Ok(Event::Key(k)))],
+        None => std::iter::once(esc)
+            .chain(keys)
+            .map(|k| Some(Ok(Event::Key(k))))
+            .collect(),
+    };
+    batch.extend(rest);
+    batch
 }
 
 /// Forwards connection reports into the loop.
