@@ -475,7 +475,7 @@ mod tests {
         // Any other failure while the inbox is open is shown.
         let down = Error::Transport("closed".into());
         GroupRequests { filtered: false }.failed(&mut s, down, &mut fx);
-        assert!(s.status.error().is_some_and(|e| e.contains("未连接")));
+        assert!(s.status.error().is_some_and(|e| e.contains("连接中断")));
     }
 
     #[test]

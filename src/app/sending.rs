@@ -170,9 +170,14 @@ impl Request for SendMessage {
             outbox::wait(state, self.peer, self.local_id, fx);
             return;
         }
+        let why = match e {
+            // Lost in flight: retrying may send it twice, which is for the user to judge.
+            Error::Transport(_) => "连接中断，可能已发出".to_string(),
+            _ => short_reason(&e),
+        };
         let chat = state.chat_mut(self.peer);
         if let Some(key) = chat.timeline.key_of_local(self.local_id) {
-            let why = short_reason(&e);
+            let why = why.clone();
             chat.timeline
                 .update_message(key, |m| m.delivery = Delivery::Failed(why));
         }
@@ -187,6 +192,6 @@ impl Request for SendMessage {
         } else {
             ""
         };
-        state.error(format!("发送失败: {}{hint} {retry}", short_reason(&e)));
+        state.error(format!("发送失败: {why}{hint} {retry}"));
     }
 }

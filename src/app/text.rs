@@ -39,12 +39,15 @@ pub fn duration_text(secs: i64) -> String {
     out
 }
 
-/// The server's own words where there are some.
+/// The server's own words where there are some. A connection's trouble is said in a word: its
+/// details (the transport's own, in English) are in the log and the connection's status.
 pub fn short_reason(e: &Error) -> String {
     match e {
         Error::ActionFailed { message, .. } | Error::BadParams { message, .. } => message.clone(),
         Error::Timeout { secs, .. } => format!("{secs} 秒无响应"),
-        Error::Transport(m) | Error::NotConnected(m) => format!("未连接 ({m})"),
+        // Lost while the call was out: it may have been done.
+        Error::Transport(_) => "连接中断，不确定是否已完成".into(),
+        Error::NotConnected(_) => "未连接".into(),
         Error::UnknownAction { action } => format!("服务器不支持 {action}"),
         Error::AuthRejected(_) => "token 被拒绝".into(),
         Error::UnexpectedReply { detail, .. } => format!("回复格式不对 ({detail})"),

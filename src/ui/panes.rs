@@ -573,7 +573,7 @@ fn hints(state: &State) -> String {
         // A draft need not be emptied to run a command: the `:` line from the timeline leaves
         // it alone. Said instead of where Esc goes (the same key begins it).
         items.retain(|i| !i.starts_with(&format!("{cancel} ")));
-        items.push(format!("{cancel} {line} 命令"));
+        items.push(format!("{cancel} 再按 {line} 命令"));
     }
     // A message with an attachment: what `s` and `o` do with it.
     if let Some(seg) = selected_attachment(state) {
