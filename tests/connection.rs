@@ -550,6 +550,30 @@ async fn stop_closes_politely_fails_calls_in_flight_and_ends_in_stopped() {
     sim.shutdown().await;
 }
 
+/// `close` returns once the connection has ended: the server has seen the socket close by then.
+#[tokio::test]
+async fn close_waits_until_the_connection_has_ended() {
+    let sim = sim().await;
+    let (client, mut events) = Client::connect(options(sim.url()));
+    connected(&mut events).await;
+    client.close(PATIENCE).await;
+    // The task is gone: its event channel is closed, Stopped the last word.
+    let mut last = None;
+    while let Ok(ev) = events.try_recv() {
+        last = Some(ev);
+    }
+    assert!(
+        matches!(last, Some(ClientEvent::State(ConnState::Stopped))),
+        "{last:?}"
+    );
+    assert!(events.recv().await.is_none(), "the connection task ended");
+    eventually("the server saw the socket close", || {
+        sim.connection_count() == 0
+    })
+    .await;
+    sim.shutdown().await;
+}
+
 #[tokio::test]
 async fn dropping_every_handle_stops_the_connection() {
     let sim = sim().await;

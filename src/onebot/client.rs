@@ -190,6 +190,8 @@ pub struct Client {
     pub(crate) media_timeout: Duration,
     /// Stream frames queued and not yet read (see `stream::Backlog`).
     pub(crate) backlog: Arc<Backlog>,
+    /// The connection task, for [`Client::close`] to wait on.
+    pub(crate) task: Arc<std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>>,
 }
 
 impl std::fmt::Debug for Client {
@@ -205,18 +207,21 @@ impl Client {
     pub fn connect(opts: ConnectOptions) -> (Client, mpsc::UnboundedReceiver<ClientEvent>) {
         let (commands, command_rx) = mpsc::unbounded_channel();
         let (events, event_rx) = mpsc::unbounded_channel();
-        let client = Client {
-            transport: Arc::new(Transport::Live(commands)),
-            call_timeout: opts.call_timeout,
-            media_timeout: opts.media_timeout,
-            backlog: Arc::new(Backlog::default()),
-        };
-        tokio::spawn(super::connection::run(
+        let backlog = Arc::new(Backlog::default());
+        let (call_timeout, media_timeout) = (opts.call_timeout, opts.media_timeout);
+        let task = tokio::spawn(super::connection::run(
             opts,
             command_rx,
             events,
-            client.backlog.clone(),
+            backlog.clone(),
         ));
+        let client = Client {
+            transport: Arc::new(Transport::Live(commands)),
+            call_timeout,
+            media_timeout,
+            backlog,
+            task: Arc::new(std::sync::Mutex::new(Some(task))),
+        };
         (client, event_rx)
     }
 
@@ -230,6 +235,7 @@ impl Client {
                 call_timeout: opts.call_timeout,
                 media_timeout: opts.media_timeout,
                 backlog: Arc::new(Backlog::default()),
+                task: Arc::default(),
             },
             rx,
         )
@@ -402,6 +408,16 @@ impl Client {
     pub fn stop(&self) {
         if let Transport::Live(tx) = &*self.transport {
             let _ = tx.send(Command::Stop);
+        }
+    }
+
+    /// Stops the connection and waits, up to `limit`, until it has ended: the server got its
+    /// close frame (at exit: NapCat sees a client leave, not a socket drop).
+    pub async fn close(&self, limit: Duration) {
+        self.stop();
+        let task = self.task.lock().ok().and_then(|mut t| t.take());
+        if let Some(task) = task {
+            let _ = tokio::time::timeout(limit, task).await;
         }
     }
 }

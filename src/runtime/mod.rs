@@ -626,6 +626,9 @@ fn esc_batch(
     batch
 }
 
+/// How long the exit waits for the connection to close (a close frame sent and flushed).
+const CLOSE_WAIT: Duration = Duration::from_millis(1500);
+
 /// Forwards connection reports into the loop.
 pub fn spawn_client_events(mut events: UnboundedReceiver<ClientEvent>, tx: UnboundedSender<Msg>) {
     tokio::spawn(async move {
@@ -766,6 +769,8 @@ pub async fn run_tui(
     let result = lp.run(&mut state).await;
     client.stop();
     drop(guard);
+    // The terminal is back; NapCat is told the client leaves (bounded by the close's own grace).
+    client.close(CLOSE_WAIT).await;
     result
 }
 
