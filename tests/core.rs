@@ -303,11 +303,17 @@ fn back(s: &mut State) -> Vec<Effect> {
     fx
 }
 
+/// What the messages sent by `fx` say.
 fn sends(fx: &[Effect]) -> Vec<String> {
+    sent_chains(fx).iter().map(|c| c.plain_text()).collect()
+}
+
+/// The messages sent by `fx`.
+fn sent_chains(fx: &[Effect]) -> Vec<napterm::onebot::MessageChain> {
     calls(fx)
         .into_iter()
         .filter_map(|c| match c {
-            Call::SendMessage(m) => Some(m.chain.plain_text()),
+            Call::SendMessage(m) => Some(m.chain.clone()),
             _ => None,
         })
         .collect()
@@ -401,16 +407,6 @@ fn d_takes_back_a_waiting_message() {
     assert_eq!(s.focus, Pane::Composer, "to be corrected there");
     let fx = back(&mut s);
     assert!(sends(&fx).is_empty(), "{fx:?}");
-}
-
-fn sent_chains(fx: &[Effect]) -> Vec<napterm::onebot::MessageChain> {
-    calls(fx)
-        .into_iter()
-        .filter_map(|c| match c {
-            Call::SendMessage(m) => Some(m.chain.clone()),
-            _ => None,
-        })
-        .collect()
 }
 
 /// Writes a reply to the newest message that mentions a member and ends in a face, while not

@@ -449,9 +449,31 @@ fn enter_on_a_message_without_pictures_does_what_it_did() {
     assert!(s.popup.is_none());
 }
 
+/// The messages `fx` sends.
+fn sent(fx: &[Effect]) -> Vec<napterm::app::call::SendMessage> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::Call(napterm::app::call::Call::SendMessage(m)) => Some(m.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The runtime has prepared a picture for the group: it shows as `shown`, goes out as a
+/// little base64.
+fn picture_ready(s: &mut State, shown: &napterm::onebot::segment::ImageData) -> Vec<Effect> {
+    update(
+        s,
+        Msg::PictureSend(napterm::app::pictures::SendEvent::Ready {
+            peer: GROUP,
+            shown: Box::new(shown.clone()),
+            file: "base64://iVBORw0KGgo=".into(),
+        }),
+    )
+}
+
 #[test]
 fn image_sends_the_prepared_picture_showing_it_and_storing_no_base64() {
-    use napterm::app::call::Call;
     use napterm::app::pictures::SendEvent;
     use napterm::onebot::segment::ImageData;
     let mut s = world(Mode::Inline);
@@ -477,21 +499,8 @@ fn image_sends_the_prepared_picture_showing_it_and_storing_no_base64() {
         sub_type: Some(0),
         ..Default::default()
     };
-    let fx = update(
-        &mut s,
-        Msg::PictureSend(SendEvent::Ready {
-            peer: GROUP,
-            shown: Box::new(shown.clone()),
-            file: "base64://iVBORw0KGgo=".into(),
-        }),
-    );
-    let sent = fx
-        .iter()
-        .find_map(|e| match e {
-            Effect::Call(Call::SendMessage(m)) => Some(m.clone()),
-            _ => None,
-        })
-        .expect("sent");
+    let fx = picture_ready(&mut s, &shown);
+    let sent = sent(&fx).pop().expect("sent");
     assert!(matches!(&sent.chain.segments()[0],
         Segment::Image(i) if i.file == "base64://iVBORw0KGgo="));
     // The pending entry shows the picture by its hash, not the base64.
@@ -524,13 +533,7 @@ fn image_sends_the_prepared_picture_showing_it_and_storing_no_base64() {
     chat.selected = Some(key_of);
     s.focus = napterm::app::action::Pane::Timeline;
     let fx = key(&mut s, KeyCode::Char('R'));
-    let again = fx
-        .iter()
-        .find_map(|e| match e {
-            Effect::Call(Call::SendMessage(m)) => Some(m.clone()),
-            _ => None,
-        })
-        .expect("sent again");
+    let again = self::sent(&fx).pop().expect("sent again");
     assert_eq!(again.chain, sent.chain);
     // Taken by the server: the bytes are let go.
     update(
@@ -550,8 +553,6 @@ fn image_sends_the_prepared_picture_showing_it_and_storing_no_base64() {
 /// holds what it shows and what it sends, and once connected its bytes go out, not its hash.
 #[test]
 fn a_picture_written_offline_waits_across_a_restart() {
-    use napterm::app::call::Call;
-    use napterm::app::pictures::SendEvent;
     use napterm::onebot::segment::ImageData;
     let mut s = world(Mode::Inline);
     update(
@@ -568,14 +569,7 @@ fn a_picture_written_offline_waits_across_a_restart() {
         sub_type: Some(0),
         ..Default::default()
     };
-    let fx = update(
-        &mut s,
-        Msg::PictureSend(SendEvent::Ready {
-            peer: GROUP,
-            shown: Box::new(shown.clone()),
-            file: "base64://iVBORw0KGgo=".into(),
-        }),
-    );
+    let fx = picture_ready(&mut s, &shown);
     assert!(
         !fx.iter().any(|e| matches!(e, Effect::Call(_))),
         "offline: nothing sent {fx:?}"
@@ -606,15 +600,9 @@ fn a_picture_written_offline_waits_across_a_restart() {
             nickname: "夜航船".into(),
         })),
     );
-    let sent: Vec<_> = fx
-        .iter()
-        .filter_map(|e| match e {
-            Effect::Call(Call::SendMessage(m)) => Some(m.chain.clone()),
-            _ => None,
-        })
-        .collect();
+    let sent = sent(&fx);
     assert_eq!(sent.len(), 1, "{fx:?}");
-    assert!(sent_bytes(&sent[0]), "{:?}", sent[0]);
+    assert!(sent_bytes(&sent[0].chain), "{:?}", sent[0]);
 }
 
 #[test]
