@@ -530,6 +530,21 @@ fn waiting_messages_survive_a_restart() {
     );
 }
 
+/// A waiting picture whose bytes did not survive is not sent as what it shows, and the
+/// restart says it is gone rather than dropping it quietly.
+#[test]
+fn a_restart_says_when_a_waiting_picture_could_not_be_kept() {
+    let mut s = State::new(Settings::default(), Keymap::default_map());
+    update(&mut s, Msg::Clock(NOW));
+    let session = napterm::app::drafts::Session {
+        lost: 1,
+        ..Default::default()
+    };
+    update(&mut s, Msg::Restore(session));
+    let said = s.status.error().unwrap_or_default();
+    assert!(said.contains("1 张图片没能保留"), "{said}");
+}
+
 /// The connection went down before the client heard: the send comes back `NotConnected` (not
 /// sent at all), so the message waits rather than failing, and goes out on reconnect.
 #[test]

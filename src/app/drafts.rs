@@ -77,6 +77,9 @@ pub struct Session {
     /// Messages written while not connected and not sent yet, oldest first: they wait again
     /// after a restart (`outbox::restore`).
     pub outbox: Vec<Unsent>,
+    /// Waiting messages that could not come back (a picture whose bytes' file was gone): the
+    /// restart says so.
+    pub lost: usize,
 }
 
 /// A message that waits for the connection, as a restart keeps it.

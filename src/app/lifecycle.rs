@@ -142,6 +142,12 @@ pub fn restore(state: &mut State, session: Session, fx: &mut Vec<Effect>) {
     state.muted = session.muted;
     state.pinned = session.pinned;
     super::outbox::restore(state, session.outbox, fx);
+    if session.lost > 0 {
+        state.error(format!(
+            "上次离线时发的 {} 张图片没能保留 (数据文件不见了)，没有发出",
+            session.lost
+        ));
+    }
     if let Some(p) = session.open {
         if state.online() {
             open_chat(state, p, fx);

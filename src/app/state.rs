@@ -567,6 +567,7 @@ impl State {
             muted: self.muted.clone(),
             pinned: self.pinned.clone(),
             outbox: self.outbox.iter().map(|w| w.message.clone()).collect(),
+            lost: 0,
         }
     }
 }

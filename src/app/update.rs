@@ -78,7 +78,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Warning(w) => state.error(w),
         Msg::PictureProtocol(name) => {
             state.pictures.protocol = name;
-            state.info(format!("图片显示方式: {name}"));
+            // Said at start-up: not over what the restored session had to say.
+            if state.status.error().is_none() {
+                state.info(format!("图片显示方式: {name}"));
+            }
         }
         Msg::Continue(step) => sending::on_step(state, step, &mut fx),
         Msg::Transfer(event) => saving::on_event(state, event, &mut fx),

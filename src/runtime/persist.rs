@@ -189,12 +189,13 @@ impl Saved {
                     .filter(|p| seen.insert(*p))
                     .collect()
             },
+            lost: self.outbox.iter().filter(|u| unreadable(u)).count(),
             outbox: self
                 .outbox
                 .iter()
                 .filter(|u| !u.message.is_empty())
                 // One whose bytes were not read back is not sent as what it shows.
-                .filter(|u| u.sends.is_none() || u.sends_chain.is_some())
+                .filter(|u| !unreadable(u))
                 .filter_map(|u| {
                     Some(crate::app::drafts::Unsent {
                         peer: parse_peer(&u.chat)?,
@@ -206,6 +207,11 @@ impl Saved {
                 .collect(),
         }
     }
+}
+
+/// True for a waiting message whose bytes' file did not read.
+fn unreadable(u: &SavedUnsent) -> bool {
+    u.sends.is_some() && u.sends_chain.is_none()
 }
 
 /// Reads the session; a missing or broken file gives an empty session (and a log line). What
@@ -419,6 +425,7 @@ mod tests {
                     .text(" 离线时写的"),
                 sends: None,
             }],
+            lost: 0,
         };
         let saved = Saved::new(&session);
         save(&path, &saved).unwrap();
@@ -497,6 +504,7 @@ mod tests {
         let back = load(&path).session();
         assert_eq!(back.outbox.len(), 1, "{:?}", back.outbox);
         assert_eq!(back.outbox[0].chain.plain_text(), "在");
+        assert_eq!(back.lost, 2, "and the restart says so");
         let _ = std::fs::remove_dir_all(dir);
     }
 
