@@ -552,7 +552,10 @@ fn spawn_input(
                     }
                 };
                 let batch = match ev {
-                    Some(Ok(Event::Key(k))) if esc_prefix::starts(&k) => esc_batch(k, &mut events),
+                    // With the keyboard protocol on, Alt keys come unambiguous: nothing to mend.
+                    Some(Ok(Event::Key(k))) if !supported && esc_prefix::starts(&k) => {
+                        esc_batch(k, &mut events)
+                    }
                     ev => vec![ev],
                 };
                 for ev in batch {
