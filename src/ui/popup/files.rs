@@ -14,7 +14,9 @@ use super::super::sanitize::sanitize_line;
 use super::super::theme::Theme;
 use super::super::wrap::{truncate, width};
 use super::time::when;
-use super::{entry_style, field_line, first_visible, group_name, list_chrome, list_frame, put};
+use super::{
+    entry_style, field_line, first_visible, group_name, list_chrome, list_frame, popup_width, put,
+};
 
 pub fn draw(
     state: &State,
@@ -23,7 +25,8 @@ pub fn draw(
     area: Rect,
     buf: &mut Buffer,
 ) -> Option<Position> {
-    let (w, _) = list_frame(area, 0);
+    // Wider than other lists: a row says size, uploader, time, downloads and expiry.
+    let w = popup_width(area, 100);
     let (_, h) = list_frame(area, b.entries.count() + 6);
     let mut title = format!("群文件 · {}", group_name(state, b.group));
     for (_, name) in &b.path {
