@@ -198,7 +198,7 @@ impl Request for MarkAllRead {
             clear_unread(state);
             state.info("已在本地标为已读 (服务器不支持)");
         } else {
-            state.error(format!("标记已读失败: {e}"));
+            state.error(format!("标记已读失败: {}", super::text::short_reason(&e)));
         }
     }
 }

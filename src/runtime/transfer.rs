@@ -15,6 +15,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
 
 use crate::app::Msg;
+use crate::app::text::short_reason;
 use crate::app::transfer::{
     Purpose, SaveJob, Source, StreamKind, TransferEvent, TransferId, UploadJob, UploadTarget,
     numbered,
@@ -732,7 +733,7 @@ async fn upload(
     };
     let file = match stream_upload(client, &path, &name, size, &sha, progress).await {
         Ok(remote) => remote,
-        Err(Error::UnknownAction { .. }) => {
+        Err(Upload::Call(Error::UnknownAction { .. })) => {
             if size > MAX_BASE64_UPLOAD {
                 return Err(
                     "这个 NapCat 不支持 upload_file_stream (需要 4.8.114 以上), 而文件超过 \
@@ -749,7 +750,8 @@ async fn upload(
                 base64::engine::general_purpose::STANDARD.encode(bytes)
             )
         }
-        Err(e) => return Err(e.to_string()),
+        Err(Upload::Read(why)) => return Err(why),
+        Err(Upload::Call(e)) => return Err(format!("上传失败: {}", short_reason(&e))),
     };
     let id = match &job.target {
         UploadTarget::Voice { .. } => return Ok(file),
@@ -760,7 +762,7 @@ async fn upload(
         }
         UploadTarget::Private { user } => client.upload_private_file(*user, &file, &name).await,
     }
-    .map_err(|e| e.to_string())?;
+    .map_err(|e| format!("上传失败: {}", short_reason(&e)))?;
     Ok(id.file_id.unwrap_or_default())
 }
 
@@ -784,6 +786,12 @@ fn sha256_file(path: &Path) -> std::io::Result<String> {
 }
 
 /// Sends the file in `upload_file_stream` chunks; NapCat's path for it.
+/// Why a stream upload stopped: the local file would not read, or a call failed.
+enum Upload {
+    Read(String),
+    Call(Error),
+}
+
 async fn stream_upload(
     client: &Client,
     path: &Path,
@@ -791,7 +799,7 @@ async fn stream_upload(
     size: u64,
     sha: &str,
     progress: &mut Reporter,
-) -> Result<String, Error> {
+) -> Result<String, Upload> {
     let total = size.div_ceil(UPLOAD_CHUNK as u64).max(1);
     let upload = StreamUpload {
         stream_id: format!(
@@ -805,7 +813,7 @@ async fn stream_upload(
         filename: name.to_string(),
         file_retention_ms: RETENTION_MS,
     };
-    let io = |e: std::io::Error| Error::Transport(format!("无法读取 {}: {e}", path.display()));
+    let io = |e: std::io::Error| Upload::Read(format!("无法读取 {}: {e}", path.display()));
     let mut file = tokio::fs::File::open(path).await.map_err(io)?;
     let mut buf = vec![0u8; UPLOAD_CHUNK];
     let mut sent: u64 = 0;
@@ -820,11 +828,15 @@ async fn stream_upload(
         }
         client
             .upload_file_stream_chunk(&upload, index, &buf[..filled])
-            .await?;
+            .await
+            .map_err(Upload::Call)?;
         sent += filled as u64;
         progress.report(sent, Some(size));
     }
-    let done = client.upload_file_stream_complete(&upload).await?;
+    let done = client
+        .upload_file_stream_complete(&upload)
+        .await
+        .map_err(Upload::Call)?;
     Ok(done.file_path.unwrap_or_default())
 }
 

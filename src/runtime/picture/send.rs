@@ -167,7 +167,7 @@ async fn upload(
                 crate::onebot::Error::UnknownAction { .. } => {
                     "这个 NapCat 不能分块接收 (需要 4.8.114 以上)，图片需在 10 MB 以内".to_string()
                 }
-                e => format!("上传失败: {e}"),
+                e => format!("上传失败: {}", crate::app::text::short_reason(&e)),
             })?;
         sent += c.len() as u64;
         say(SendEvent::Progress { done: sent, total });
@@ -175,7 +175,7 @@ async fn upload(
     let done = client
         .upload_file_stream_complete(&up)
         .await
-        .map_err(|e| format!("上传失败: {e}"))?;
+        .map_err(|e| format!("上传失败: {}", crate::app::text::short_reason(&e)))?;
     done.file_path
         .filter(|p| !p.is_empty())
         .ok_or_else(|| "上传完成但 NapCat 没有给出文件位置".to_string())
