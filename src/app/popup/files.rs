@@ -326,7 +326,7 @@ impl Request for GroupFileList {
         if let Some(b) = browser(state, self.group)
             && b.folder_id() == self.folder.as_deref()
         {
-            b.entries = Load::Failed(e.to_string());
+            b.entries = Load::Failed(super::super::text::short_reason(&e));
         }
     }
 }
