@@ -474,6 +474,15 @@ fn a_taken_back_message_joins_what_is_already_written() {
     key(&mut s, KeyCode::Char('d'));
     assert_eq!(s.composer.text(), "另外\n@成员20002 九点[微笑]");
     assert!(s.composer.reply.is_some());
+    // An edit like any other: undo (the text, then the line break) takes it away again.
+    for _ in 0..2 {
+        reducer::press(
+            &mut s,
+            KeyCode::Char('z'),
+            crossterm::event::KeyModifiers::ALT,
+        );
+    }
+    assert_eq!(s.composer.text(), "另外");
 
     // A command half typed is not a draft to join: the message goes to the chat's draft and
     // is in the composer when the chat is opened again.

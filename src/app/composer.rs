@@ -261,6 +261,23 @@ impl Composer {
         *self = Composer::default();
     }
 
+    /// `draft` after what the composer holds, on a line of its own, the cursor at its end: its
+    /// tokens kept, its reply when there is none (an edit like any other: Alt+Z takes it back).
+    pub fn append(&mut self, draft: Draft) {
+        self.textarea.move_cursor(CursorMove::Bottom);
+        self.textarea.move_cursor(CursorMove::End);
+        if !self.is_empty() && !draft.text.is_empty() {
+            self.textarea.insert_newline();
+        }
+        self.textarea.insert_str(&draft.text);
+        for t in draft.tokens {
+            keep_token(&mut self.tokens, t);
+        }
+        if self.reply.is_none() {
+            self.reply = draft.reply;
+        }
+    }
+
     /// Inserts text at the cursor (a paste keeps its newlines).
     pub fn insert_text(&mut self, s: &str) {
         let s = s.replace("\r\n", "\n").replace('\r', "\n");

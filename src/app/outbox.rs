@@ -9,7 +9,7 @@ use crate::onebot::{MessageChain, Peer};
 
 use super::call::SendMessage;
 use super::chat::Delivery;
-use super::composer::{Composer, Draft};
+use super::composer::Draft;
 use super::drafts::Unsent;
 use super::effect::Effect;
 use super::outgoing::own_entry;
@@ -109,9 +109,7 @@ pub fn cancel(state: &mut State, peer: Peer, local_id: u64, fx: &mut Vec<Effect>
     }
     match back {
         Some(back) if state.open == Some(peer) && !state.composer.draft().is_command() => {
-            let mut draft = state.composer.draft();
-            draft.append(back);
-            state.composer = Composer::from_draft(draft);
+            state.composer.append(back);
             state.focus = super::action::Pane::Composer;
             state.info("已取消发送，消息放回了输入框");
         }
