@@ -773,7 +773,7 @@ async fn group_settings_info_and_the_avatar_from_a_local_file() {
     h.until("reason shown", |s| {
         s.status
             .error()
-            .is_some_and(|e| e.contains("无法读取 /nonexistent/napterm-avatar.png"))
+            .is_some_and(|e| e.contains("无法读取 /nonexistent/napterm-avatar.png: 文件不存在"))
     })
     .await;
     assert_eq!(h.calls("set_group_portrait").len(), 1);

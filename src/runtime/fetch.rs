@@ -87,6 +87,17 @@ pub fn write_reason(e: &io::Error) -> String {
     }
 }
 
+/// Why a local file could not be read, in a few words (what the user can act on).
+pub fn read_reason(e: &io::Error) -> String {
+    use io::ErrorKind as K;
+    match e.kind() {
+        K::NotFound => "文件不存在".into(),
+        K::PermissionDenied => "没有读取权限".into(),
+        K::IsADirectory => "这是一个文件夹".into(),
+        _ => e.to_string(),
+    }
+}
+
 /// Where a fetched body goes, chunk by chunk.
 pub trait Sink: Send {
     /// Writes one chunk; an error ends the fetch with `FetchError::Write`.
@@ -437,6 +448,17 @@ fn host_of(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What the user can act on is said in words; anything else keeps the system's text.
+    #[test]
+    fn reasons_for_a_file_that_will_not_read_or_write() {
+        let missing = std::fs::read("/nonexistent/napterm-reason").unwrap_err();
+        assert_eq!(read_reason(&missing), "文件不存在");
+        let full = io::Error::new(io::ErrorKind::StorageFull, "no space");
+        assert_eq!(write_reason(&full), "磁盘已满, 请腾出空间后重试");
+        let odd = io::Error::other("odd");
+        assert_eq!(read_reason(&odd), "odd");
+    }
 
     #[test]
     fn only_http_and_https_pass_the_scheme_check() {

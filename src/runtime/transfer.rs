@@ -713,9 +713,13 @@ async fn upload(
     progress: &mut Reporter,
 ) -> Result<String, String> {
     let path = expand_home(&job.path);
-    let meta = tokio::fs::metadata(&path)
-        .await
-        .map_err(|e| format!("无法读取 {}: {e}", path.display()))?;
+    let meta = tokio::fs::metadata(&path).await.map_err(|e| {
+        format!(
+            "无法读取 {}: {}",
+            path.display(),
+            crate::runtime::fetch::read_reason(&e)
+        )
+    })?;
     if !meta.is_file() {
         return Err(format!("{} 不是文件", path.display()));
     }
@@ -729,7 +733,13 @@ async fn upload(
         tokio::task::spawn_blocking(move || sha256_file(&hashed))
             .await
             .map_err(|e| e.to_string())?
-            .map_err(|e| format!("无法读取 {}: {e}", path.display()))?
+            .map_err(|e| {
+                format!(
+                    "无法读取 {}: {}",
+                    path.display(),
+                    crate::runtime::fetch::read_reason(&e)
+                )
+            })?
     };
     let file = match stream_upload(client, &path, &name, size, &sha, progress).await {
         Ok(remote) => remote,
@@ -741,9 +751,13 @@ async fn upload(
                         .into(),
                 );
             }
-            let bytes = tokio::fs::read(&path)
-                .await
-                .map_err(|e| format!("无法读取 {}: {e}", path.display()))?;
+            let bytes = tokio::fs::read(&path).await.map_err(|e| {
+                format!(
+                    "无法读取 {}: {}",
+                    path.display(),
+                    crate::runtime::fetch::read_reason(&e)
+                )
+            })?;
             progress.report(size, Some(size));
             format!(
                 "base64://{}",
@@ -813,7 +827,13 @@ async fn stream_upload(
         filename: name.to_string(),
         file_retention_ms: RETENTION_MS,
     };
-    let io = |e: std::io::Error| Upload::Read(format!("无法读取 {}: {e}", path.display()));
+    let io = |e: std::io::Error| {
+        Upload::Read(format!(
+            "无法读取 {}: {}",
+            path.display(),
+            crate::runtime::fetch::read_reason(&e)
+        ))
+    };
     let mut file = tokio::fs::File::open(path).await.map_err(io)?;
     let mut buf = vec![0u8; UPLOAD_CHUNK];
     let mut sent: u64 = 0;

@@ -47,7 +47,11 @@ pub fn expand(path: &str, home: Option<&Path>, cwd: &Path) -> PathBuf {
 fn read(path: &Path) -> Result<(Vec<u8>, &'static str), String> {
     let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => format!("找不到文件 {}", path.display()),
-        _ => format!("无法读取 {}: {e}", path.display()),
+        _ => format!(
+            "无法读取 {}: {}",
+            path.display(),
+            crate::runtime::fetch::read_reason(&e)
+        ),
     })?;
     if !meta.is_file() {
         return Err(format!("{} 不是文件", path.display()));
@@ -59,7 +63,13 @@ fn read(path: &Path) -> Result<(Vec<u8>, &'static str), String> {
             SEND_MAX / 1024 / 1024
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| format!("无法读取 {}: {e}", path.display()))?;
+    let bytes = std::fs::read(path).map_err(|e| {
+        format!(
+            "无法读取 {}: {}",
+            path.display(),
+            crate::runtime::fetch::read_reason(&e)
+        )
+    })?;
     let format = image::guess_format(&bytes).map_err(|_| "不是图片".to_string())?;
     let ext = match format {
         image::ImageFormat::Png => "png",
