@@ -98,6 +98,11 @@ pub fn read_reason(e: &io::Error) -> String {
     }
 }
 
+/// "无法读取 <path>: <why>", for a local file that would not read.
+pub fn cannot_read(path: &std::path::Path, e: &io::Error) -> String {
+    format!("无法读取 {}: {}", path.display(), read_reason(e))
+}
+
 /// Where a fetched body goes, chunk by chunk.
 pub trait Sink: Send {
     /// Writes one chunk; an error ends the fetch with `FetchError::Write`.

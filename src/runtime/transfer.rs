@@ -713,13 +713,9 @@ async fn upload(
     progress: &mut Reporter,
 ) -> Result<String, String> {
     let path = expand_home(&job.path);
-    let meta = tokio::fs::metadata(&path).await.map_err(|e| {
-        format!(
-            "无法读取 {}: {}",
-            path.display(),
-            crate::runtime::fetch::read_reason(&e)
-        )
-    })?;
+    let meta = tokio::fs::metadata(&path)
+        .await
+        .map_err(|e| crate::runtime::fetch::cannot_read(&path, &e))?;
     if !meta.is_file() {
         return Err(format!("{} 不是文件", path.display()));
     }
@@ -733,13 +729,7 @@ async fn upload(
         tokio::task::spawn_blocking(move || sha256_file(&hashed))
             .await
             .map_err(|e| e.to_string())?
-            .map_err(|e| {
-                format!(
-                    "无法读取 {}: {}",
-                    path.display(),
-                    crate::runtime::fetch::read_reason(&e)
-                )
-            })?
+            .map_err(|e| crate::runtime::fetch::cannot_read(&path, &e))?
     };
     let file = match stream_upload(client, &path, &name, size, &sha, progress).await {
         Ok(remote) => remote,
@@ -751,13 +741,9 @@ async fn upload(
                         .into(),
                 );
             }
-            let bytes = tokio::fs::read(&path).await.map_err(|e| {
-                format!(
-                    "无法读取 {}: {}",
-                    path.display(),
-                    crate::runtime::fetch::read_reason(&e)
-                )
-            })?;
+            let bytes = tokio::fs::read(&path)
+                .await
+                .map_err(|e| crate::runtime::fetch::cannot_read(&path, &e))?;
             progress.report(size, Some(size));
             format!(
                 "base64://{}",
@@ -827,13 +813,7 @@ async fn stream_upload(
         filename: name.to_string(),
         file_retention_ms: RETENTION_MS,
     };
-    let io = |e: std::io::Error| {
-        Upload::Read(format!(
-            "无法读取 {}: {}",
-            path.display(),
-            crate::runtime::fetch::read_reason(&e)
-        ))
-    };
+    let io = |e: std::io::Error| Upload::Read(crate::runtime::fetch::cannot_read(path, &e));
     let mut file = tokio::fs::File::open(path).await.map_err(io)?;
     let mut buf = vec![0u8; UPLOAD_CHUNK];
     let mut sent: u64 = 0;

@@ -27,26 +27,18 @@ pub async fn media_uri(file: &str, action: &str) -> Result<String> {
         action: action.to_string(),
         message,
     };
-    let meta = tokio::fs::metadata(&path).await.map_err(|e| {
-        bad(format!(
-            "无法读取 {}: {}",
-            path.display(),
-            crate::runtime::fetch::read_reason(&e)
-        ))
-    })?;
+    let meta = tokio::fs::metadata(&path)
+        .await
+        .map_err(|e| bad(crate::runtime::fetch::cannot_read(&path, &e)))?;
     if !meta.is_file() {
         return Err(bad(format!("{} 不是文件", path.display())));
     }
     if meta.len() > MAX_UPLOAD {
         return Err(bad(format!("{} 太大 (最多 10 MB)", path.display())));
     }
-    let bytes = tokio::fs::read(&path).await.map_err(|e| {
-        bad(format!(
-            "无法读取 {}: {}",
-            path.display(),
-            crate::runtime::fetch::read_reason(&e)
-        ))
-    })?;
+    let bytes = tokio::fs::read(&path)
+        .await
+        .map_err(|e| bad(crate::runtime::fetch::cannot_read(&path, &e)))?;
     if picture_kind(&bytes).is_none() {
         return Err(bad(format!(
             "{} 不是图片 (支持 PNG、JPEG、GIF、BMP、WebP)",

@@ -47,11 +47,7 @@ pub fn expand(path: &str, home: Option<&Path>, cwd: &Path) -> PathBuf {
 fn read(path: &Path) -> Result<(Vec<u8>, &'static str), String> {
     let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => format!("找不到文件 {}", path.display()),
-        _ => format!(
-            "无法读取 {}: {}",
-            path.display(),
-            crate::runtime::fetch::read_reason(&e)
-        ),
+        _ => crate::runtime::fetch::cannot_read(path, &e),
     })?;
     if !meta.is_file() {
         return Err(format!("{} 不是文件", path.display()));
@@ -63,13 +59,7 @@ fn read(path: &Path) -> Result<(Vec<u8>, &'static str), String> {
             SEND_MAX / 1024 / 1024
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| {
-        format!(
-            "无法读取 {}: {}",
-            path.display(),
-            crate::runtime::fetch::read_reason(&e)
-        )
-    })?;
+    let bytes = std::fs::read(path).map_err(|e| crate::runtime::fetch::cannot_read(path, &e))?;
     let format = image::guess_format(&bytes).map_err(|_| "不是图片".to_string())?;
     let ext = match format {
         image::ImageFormat::Png => "png",
