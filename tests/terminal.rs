@@ -35,6 +35,12 @@ fn open_pty(cols: u16, rows: u16) -> Pty {
         )
     };
     assert_eq!(rc, 0, "openpty");
+    // Neither goes to a child by inheritance (openpty sets no close-on-exec): a napterm holding
+    // its own pty's master would never see the terminal go away when a failed test drops it.
+    for fd in [master, slave] {
+        // SAFETY: fcntl on descriptors we own.
+        unsafe { libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC) };
+    }
     // SAFETY: both descriptors were just created and are owned by nobody else.
     unsafe {
         Pty {
@@ -237,6 +243,17 @@ fn job_pid(shell: u32) -> u32 {
 fn rand_suffix() -> u128 {
     use std::hash::{BuildHasher, RandomState};
     RandomState::new().hash_one(0u8) as u128
+}
+
+/// A test that failed halfway leaves no napterm behind.
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            self.signal(libc::SIGKILL);
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
 }
 
 impl Running {
