@@ -1,18 +1,18 @@
-//! The outbox: messages written while not connected wait there, shown as waiting, and go out
-//! when the connection comes, in the order they were written; they are kept across a restart
-//! with the drafts (`Session::outbox`). A send the connection refused without sending it (`Error::NotConnected`:
-//! it went down before the client heard) waits the same way. A message whose connection
-//! dropped under it fails instead (it may have gone out): `R` sends it again, or queues it when
-//! not connected.
+//! Your messages on their way out: each gets its entry on the timeline (`own_entry`) and is
+//! sent (`send`) or, not connected, waits in the outbox (`queue`). Waiting messages are shown
+//! so and go out when the connection comes, in the order they were written; they are kept
+//! across a restart with the drafts (`Session::outbox`). A send the connection refused without
+//! sending it (`Error::NotConnected`: it went down before the client heard) waits the same way.
+//! A message whose connection dropped under it fails instead (it may have gone out): `R` sends
+//! it again, or queues it when not connected.
 
 use crate::onebot::{MessageChain, Peer};
 
 use super::call::SendMessage;
-use super::chat::Delivery;
+use super::chat::{Delivery, EntryKind, MessageItem, SortKey};
 use super::composer::Draft;
 use super::drafts::Unsent;
 use super::effect::Effect;
-use super::outgoing::own_entry;
 use super::reply_to;
 use super::state::{State, Waiting};
 
@@ -123,6 +123,46 @@ pub fn cancel(state: &mut State, peer: Peer, local_id: u64, fx: &mut Vec<Effect>
         None => state.info("已取消，这条消息不会发出"),
     }
     fx.push(Effect::SaveSession(state.session()));
+}
+
+/// Puts one of your messages into `peer`'s timeline at `time`, showing `shown`, as `delivery`
+/// says: the newest entry, followed. Returns its local id.
+pub fn own_entry(
+    state: &mut State,
+    peer: Peer,
+    time: i64,
+    shown: MessageChain,
+    delivery: Delivery,
+) -> u64 {
+    let local_id = state.next_local_id;
+    state.next_local_id += 1;
+    let arrival = state.arrival();
+    let key = SortKey {
+        time,
+        seq: u64::MAX,
+        arrival,
+    };
+    let item = MessageItem {
+        id: None,
+        local_id: Some(local_id),
+        sender_id: state.self_id,
+        sender_name: state.self_name.clone(),
+        role: None,
+        own: true,
+        chain: shown,
+        delivery,
+        recalled_by: None,
+        reactions: Vec::new(),
+        essence: false,
+        bad_time: None,
+    };
+    let now = state.now;
+    let chat = state.chat_mut(peer);
+    chat.timeline.insert(key, EntryKind::Message(item));
+    chat.note_activity(now);
+    chat.follow_bottom();
+    chat.read_marker = Some(key);
+    local_id
 }
 
 /// The last run's waiting messages (`Session::outbox`): back in their chats, waiting again.

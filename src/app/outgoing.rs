@@ -2,13 +2,16 @@
 //! rock-paper-scissors (`/rps`), music cards (`/music`). Each goes out like a typed message,
 //! shown pending until the server answers.
 
+use std::sync::Arc;
+
 use crate::onebot::Music;
 use crate::onebot::{MessageChain, Peer, Segment};
 
-use super::call::SendMessage;
-use super::chat::{Delivery, EntryKind, MessageItem, SortKey};
+use super::chat::Delivery;
+use super::drafts::Unsent;
 use super::effect::Effect;
-use super::state::State;
+use super::outbox;
+use super::state::{State, Waiting};
 
 /// Sends `chain` to `peer`: a pending entry shows it until the server answers. A temporary
 /// session's message names the group it goes through. Not connected, it waits in the outbox.
@@ -33,72 +36,22 @@ pub fn send_chain_shown(
     } else {
         Delivery::Waiting
     };
-    let local_id = own_entry(state, peer, state.now, shown.clone(), delivery);
-    let sends = (shown != chain).then(|| std::sync::Arc::new(chain.clone()));
-    if let Some(s) = &sends {
-        state.unsent.insert(local_id, s.clone());
+    let local_id = outbox::own_entry(state, peer, state.now, shown.clone(), delivery);
+    if shown != chain {
+        state.unsent.insert(local_id, Arc::new(chain.clone()));
     }
-    if !online {
+    if online {
+        outbox::send(state, peer, local_id, chain, fx);
+    } else {
         // Not sent: it waits for the connection (the entry says so).
-        let time = state.now;
-        let message = super::drafts::Unsent {
+        let message = Unsent {
             peer,
-            time,
+            time: state.now,
             chain: shown,
-            sends,
+            sends: state.unsent.get(&local_id).cloned(),
         };
-        state
-            .outbox
-            .push(super::state::Waiting { local_id, message });
-        return;
+        outbox::queue(state, Waiting { local_id, message });
     }
-    let group = state.chat_mut(peer).temp_group;
-    fx.push(Effect::call(SendMessage {
-        peer,
-        chain,
-        local_id,
-        group,
-    }));
-}
-
-/// Puts one of your messages into `peer`'s timeline at `time`, showing `shown`, as `delivery`
-/// says: the newest entry, followed. Returns its local id.
-pub fn own_entry(
-    state: &mut State,
-    peer: Peer,
-    time: i64,
-    shown: MessageChain,
-    delivery: Delivery,
-) -> u64 {
-    let local_id = state.next_local_id;
-    state.next_local_id += 1;
-    let arrival = state.arrival();
-    let key = SortKey {
-        time,
-        seq: u64::MAX,
-        arrival,
-    };
-    let item = MessageItem {
-        id: None,
-        local_id: Some(local_id),
-        sender_id: state.self_id,
-        sender_name: state.self_name.clone(),
-        role: None,
-        own: true,
-        chain: shown,
-        delivery,
-        recalled_by: None,
-        reactions: Vec::new(),
-        essence: false,
-        bad_time: None,
-    };
-    let now = state.now;
-    let chat = state.chat_mut(peer);
-    chat.timeline.insert(key, EntryKind::Message(item));
-    chat.note_activity(now);
-    chat.follow_bottom();
-    chat.read_marker = Some(key);
-    local_id
 }
 
 /// Sends one segment to the open chat.
