@@ -88,21 +88,6 @@ impl Draft {
         }
         Some(draft)
     }
-
-    /// `other` after this draft: its text on a line of its own, its tokens, its reply when this
-    /// one has none.
-    pub fn append(&mut self, other: Draft) {
-        if !self.text.is_empty() && !other.text.is_empty() {
-            self.text.push('\n');
-        }
-        self.text.push_str(&other.text);
-        for t in other.tokens {
-            keep_token(&mut self.tokens, t);
-        }
-        if self.reply.is_none() {
-            self.reply = other.reply;
-        }
-    }
 }
 
 /// Keeps `token` among `tokens`: a later token with the same text wins (the older meaning goes).

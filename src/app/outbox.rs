@@ -10,7 +10,7 @@ use crate::onebot::{MessageChain, Peer};
 
 use super::call::SendMessage;
 use super::chat::{Delivery, EntryKind, MessageItem, SortKey};
-use super::composer::Draft;
+use super::composer::{Composer, Draft};
 use super::drafts::Unsent;
 use super::effect::Effect;
 use super::reply_to;
@@ -114,9 +114,10 @@ pub fn cancel(state: &mut State, peer: Peer, local_id: u64, fx: &mut Vec<Effect>
             state.info("已取消发送，消息放回了输入框");
         }
         Some(back) => {
-            let mut draft = state.drafts.get(peer).cloned().unwrap_or_default();
+            let mut draft =
+                Composer::from_draft(state.drafts.get(peer).cloned().unwrap_or_default());
             draft.append(back);
-            state.drafts.set(peer, draft);
+            state.drafts.set(peer, draft.draft());
             let name = state.contacts.chat_name(peer);
             state.info(format!("已取消发送，消息放回了「{name}」的草稿"));
         }
