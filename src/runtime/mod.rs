@@ -110,6 +110,8 @@ pub struct Loop<S: Surface, H: Host> {
     calls: tokio::task::JoinSet<()>,
     /// Writes `session` in the background (started with the first save).
     writer: Option<persist::Writer>,
+    /// The session file as it was read at start, for the writer to know what is on disk.
+    on_disk: Option<persist::Saved>,
     /// Pauses the terminal input reader while another program has the terminal (None: no
     /// reader to pause, as in tests).
     pub input: Option<InputPause>,
@@ -210,6 +212,7 @@ impl<S: Surface, H: Host> Loop<S, H> {
             ui_wake: None,
             calls: tokio::task::JoinSet::new(),
             writer: None,
+            on_disk: None,
             input: None,
             pending_edit: None,
             history: None,
@@ -478,9 +481,14 @@ impl<S: Surface, H: Host> Loop<S, H> {
         let Some(path) = &self.session else {
             return;
         };
-        let writer = self
-            .writer
-            .get_or_insert_with(|| persist::Writer::spawn(path.clone(), self.tx.clone()));
+        let on_disk = &mut self.on_disk;
+        let writer = self.writer.get_or_insert_with(|| {
+            persist::Writer::spawn(
+                path.clone(),
+                on_disk.take().unwrap_or_default(),
+                self.tx.clone(),
+            )
+        });
         writer.save(persist::Saved::new(&session));
     }
 }
@@ -756,8 +764,10 @@ pub async fn run_tui(
     lp.apply(&mut state, Msg::Clock(unix_now()));
     lp.apply(&mut state, Msg::Resize(size.width, size.height));
     if let Some(p) = &lp.session {
-        let saved = persist::load(p).session();
-        lp.apply(&mut state, Msg::Restore(saved));
+        let saved = persist::load(p);
+        let session = saved.session();
+        lp.on_disk = Some(saved);
+        lp.apply(&mut state, Msg::Restore(session));
     }
     lp.apply(&mut state, Msg::PictureProtocol(gfx.name()));
     for w in opts.warnings {

@@ -333,16 +333,12 @@ pub struct Writer {
 }
 
 impl Writer {
-    /// Starts the writer for `path`; failures are reported on `report`.
-    pub fn spawn(path: PathBuf, report: UnboundedSender<Msg>) -> Writer {
+    /// Starts the writer for `path`, which holds `on_disk` (as `load` read it at start);
+    /// failures are reported on `report`.
+    pub fn spawn(path: PathBuf, mut on_disk: Saved, report: UnboundedSender<Msg>) -> Writer {
         let (tx, mut rx) = unbounded_channel::<Saved>();
         let task = tokio::spawn(async move {
             let mut failing = false;
-            // What the file says waits (read once: the side files are not needed for that).
-            let mut on_disk: Saved = std::fs::read_to_string(&path)
-                .ok()
-                .and_then(|s| serde_json::from_str(&s).ok())
-                .unwrap_or_default();
             while let Some(mut saved) = rx.recv().await {
                 let latest = tokio::time::Instant::now() + LATEST;
                 while !urgent(&saved, &on_disk) {
@@ -568,7 +564,7 @@ mod tests {
         let dir = temp_dir("typing");
         let path = dir.join("session.json");
         let (tx, _rx) = unbounded_channel();
-        let w = Writer::spawn(path.clone(), tx);
+        let w = Writer::spawn(path.clone(), Saved::default(), tx);
         for text in ["在", "在吗", "在吗？"] {
             let session = Session {
                 drafts: Drafts::from_iter([(Peer::Group(5), draft(text))]),
@@ -628,7 +624,7 @@ mod tests {
         let path = dir.join("session.json");
         std::fs::create_dir_all(path.join("occupied")).unwrap();
         let (tx, mut rx) = unbounded_channel();
-        let w = Writer::spawn(path.clone(), tx);
+        let w = Writer::spawn(path.clone(), Saved::default(), tx);
         w.save(Saved::default());
         // The first failure is reported…
         let first = rx.recv().await.expect("a report");
