@@ -462,6 +462,54 @@ fn d_puts_a_reply_a_mention_and_a_face_back_as_they_were() {
     assert_eq!(sent_chains(&fx), vec![written], "the same message goes out");
 }
 
+/// Undo takes a put-back message away whole, its reply too; redo brings both back.
+#[test]
+fn undo_takes_back_a_put_back_message_with_its_reply() {
+    use crossterm::event::KeyModifiers;
+    let mut s = in_group(Role::Member);
+    waiting_reply_with_mention_and_face(&mut s);
+    key(&mut s, KeyCode::Esc);
+    key(&mut s, KeyCode::Up);
+    key(&mut s, KeyCode::Char('d'));
+    assert!(s.composer.reply.is_some());
+    reducer::press(&mut s, KeyCode::Char('z'), KeyModifiers::ALT);
+    assert_eq!(s.composer.text(), "");
+    assert!(s.composer.reply.is_none(), "{:?}", s.composer.reply);
+    reducer::press(
+        &mut s,
+        KeyCode::Char('Z'),
+        KeyModifiers::ALT | KeyModifiers::SHIFT,
+    );
+    assert_eq!(s.composer.text(), "@成员20002 九点[微笑]");
+    assert_eq!(s.composer.reply.as_ref().map(|r| r.message_id), Some(7001));
+
+    // A reply the composer had before is its own: undoing the put-back leaves it.
+    let mut s = in_group(Role::Member);
+    waiting_reply_with_mention_and_face(&mut s);
+    update(
+        &mut s,
+        event(group_message(G, MEMBER, 7002, "几号？", None)),
+    );
+    key(&mut s, KeyCode::Esc);
+    // The waiting message is the newest; the one to reply to is above it.
+    key(&mut s, KeyCode::Up);
+    key(&mut s, KeyCode::Up);
+    type_text(&mut s, "r");
+    type_text(&mut s, "五号");
+    // (Esc would drop the reply: Shift+Tab leaves the composer as it is.)
+    key(&mut s, KeyCode::BackTab);
+    assert_eq!(s.focus, Pane::Timeline);
+    // The reply's message stays selected; the waiting one is the newest, below it.
+    key(&mut s, KeyCode::Down);
+    key(&mut s, KeyCode::Char('d'));
+    assert_eq!(s.composer.text(), "五号\n@成员20002 九点[微笑]");
+    for _ in 0..2 {
+        reducer::press(&mut s, KeyCode::Char('z'), KeyModifiers::ALT);
+    }
+    assert_eq!(s.composer.text(), "五号");
+    assert_eq!(s.composer.reply.as_ref().map(|r| r.message_id), Some(7002));
+}
+
 /// Put back into a composer that holds something: after it, on a line of its own.
 #[test]
 fn a_taken_back_message_joins_what_is_already_written() {
@@ -483,6 +531,10 @@ fn a_taken_back_message_joins_what_is_already_written() {
         );
     }
     assert_eq!(s.composer.text(), "另外");
+    assert!(
+        s.composer.reply.is_none(),
+        "the reply it brought goes with it"
+    );
 
     // A command half typed is not a draft to join: the message goes to the chat's draft and
     // is in the composer when the chat is opened again.

@@ -223,11 +223,11 @@ pub fn run_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
             completion::refresh(state, fx);
         }
         Action::Undo => {
-            state.composer.textarea.undo();
+            state.composer.undo();
             completion::refresh(state, fx);
         }
         Action::Redo => {
-            state.composer.textarea.redo();
+            state.composer.redo();
             completion::refresh(state, fx);
         }
         Action::ClearComposer => state.composer.clear(),

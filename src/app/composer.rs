@@ -177,6 +177,17 @@ pub struct Composer {
     pub tokens: Vec<DraftToken>,
     pub reply: Option<ReplyTarget>,
     pub completion: Option<Completion>,
+    /// The reply the last `append` brought, with the text before and after it: undoing the
+    /// append takes the reply away too, redoing it brings it back.
+    appended: Option<Appended>,
+}
+
+/// See `Composer::appended`.
+#[derive(Debug, Clone)]
+struct Appended {
+    before: String,
+    after: String,
+    reply: ReplyTarget,
 }
 
 impl Default for Composer {
@@ -212,6 +223,7 @@ impl Composer {
             tokens: draft.tokens,
             reply: draft.reply,
             completion: None,
+            appended: None,
         }
     }
 
@@ -249,6 +261,7 @@ impl Composer {
     /// `draft` after what the composer holds, on a line of its own, the cursor at its end: its
     /// tokens kept, its reply when there is none (an edit like any other: Alt+Z takes it back).
     pub fn append(&mut self, draft: Draft) {
+        let before = self.text();
         self.textarea.move_cursor(CursorMove::Bottom);
         self.textarea.move_cursor(CursorMove::End);
         if !self.is_empty() && !draft.text.is_empty() {
@@ -258,8 +271,39 @@ impl Composer {
         for t in draft.tokens {
             keep_token(&mut self.tokens, t);
         }
-        if self.reply.is_none() {
-            self.reply = draft.reply;
+        self.appended = None;
+        if self.reply.is_none()
+            && let Some(reply) = draft.reply
+        {
+            self.reply = Some(reply.clone());
+            let after = self.text();
+            self.appended = Some(Appended {
+                before,
+                after,
+                reply,
+            });
+        }
+    }
+
+    /// Takes back the last edit (Alt+Z); back before an `append`, without the reply it brought.
+    pub fn undo(&mut self) {
+        self.textarea.undo();
+        if let Some(a) = &self.appended
+            && self.reply.as_ref() == Some(&a.reply)
+            && self.text() == a.before
+        {
+            self.reply = None;
+        }
+    }
+
+    /// Makes an undone edit again (Alt+Shift+Z); an `append`'s reply comes back with its text.
+    pub fn redo(&mut self) {
+        self.textarea.redo();
+        if let Some(a) = &self.appended
+            && self.reply.is_none()
+            && self.text() == a.after
+        {
+            self.reply = Some(a.reply.clone());
         }
     }
 
