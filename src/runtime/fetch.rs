@@ -77,25 +77,47 @@ pub enum FetchError {
 /// `os error 28`); other errors keep the system's own text.
 pub fn write_reason(e: &io::Error) -> String {
     use io::ErrorKind as K;
-    match e.kind() {
-        K::StorageFull => "磁盘已满, 请腾出空间后重试".into(),
-        K::QuotaExceeded => "磁盘配额已用完".into(),
-        K::ReadOnlyFilesystem => "文件系统是只读的".into(),
-        K::PermissionDenied => "没有写入权限".into(),
-        K::FileTooLarge => "文件超过了文件系统的大小上限".into(),
-        _ => e.to_string(),
-    }
+    let said = match e.kind() {
+        K::StorageFull => "磁盘已满, 请腾出空间后重试",
+        K::QuotaExceeded => "磁盘配额已用完",
+        K::ReadOnlyFilesystem => "文件系统是只读的",
+        K::PermissionDenied => "没有写入权限",
+        K::FileTooLarge => "文件超过了文件系统的大小上限",
+        K::NotFound => "文件夹不存在",
+        K::AlreadyExists => "同名文件已存在",
+        _ => return either_way(e),
+    };
+    said.into()
 }
 
 /// Why a local file could not be read, in a few words (what the user can act on).
 pub fn read_reason(e: &io::Error) -> String {
     use io::ErrorKind as K;
-    match e.kind() {
-        K::NotFound => "文件不存在".into(),
-        K::PermissionDenied => "没有读取权限".into(),
-        K::IsADirectory => "这是一个文件夹".into(),
-        _ => e.to_string(),
-    }
+    let said = match e.kind() {
+        K::NotFound => "文件不存在",
+        K::PermissionDenied => "没有读取权限",
+        _ => return either_way(e),
+    };
+    said.into()
+}
+
+/// What a path or the disk says the same way to a read and a write; else the system's text.
+fn either_way(e: &io::Error) -> String {
+    use io::ErrorKind as K;
+    let said = match e.kind() {
+        K::IsADirectory => "这是一个文件夹",
+        K::NotADirectory => "路径中有一段不是文件夹",
+        K::InvalidFilename => "文件名太长或不合法",
+        K::TimedOut => "磁盘或网络文件系统没有响应",
+        K::StaleNetworkFileHandle => "网络文件系统上的文件已失效",
+        // EIO: the disk itself failed; EMFILE/ENFILE: too many files open.
+        _ => match e.raw_os_error() {
+            Some(5) => "磁盘读写出错",
+            Some(23 | 24) => "打开的文件太多",
+            _ => return e.to_string(),
+        },
+    };
+    said.into()
 }
 
 /// "无法读取 <path>: <why>", for a local file that would not read.
@@ -463,6 +485,17 @@ mod tests {
         assert_eq!(write_reason(&full), "磁盘已满, 请腾出空间后重试");
         let odd = io::Error::other("odd");
         assert_eq!(read_reason(&odd), "odd");
+        assert_eq!(write_reason(&odd), "odd");
+        // Said alike for both: the path, the disk itself.
+        let long = std::fs::read(format!("/tmp/{}", "长".repeat(200))).unwrap_err();
+        assert_eq!(read_reason(&long), "文件名太长或不合法");
+        let eio = io::Error::from_raw_os_error(5);
+        assert_eq!(write_reason(&eio), "磁盘读写出错");
+        assert_eq!(read_reason(&eio), "磁盘读写出错");
+        let not_dir = std::fs::write("/dev/null/x", b"").unwrap_err();
+        assert_eq!(write_reason(&not_dir), "路径中有一段不是文件夹");
+        let gone = std::fs::write("/nonexistent/napterm-reason", b"").unwrap_err();
+        assert_eq!(write_reason(&gone), "文件夹不存在");
     }
 
     #[test]
