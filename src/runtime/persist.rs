@@ -270,6 +270,16 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// Writes the session atomically, after what its waiting messages send that is not on disk
 /// yet; files of messages no longer waiting are removed.
 pub fn save(path: &Path, saved: &Saved) -> std::io::Result<()> {
+    write(path, saved, true)
+}
+
+/// The names of the files a session's waiting messages send from.
+fn sends_names(saved: &Saved) -> impl Iterator<Item = &str> {
+    saved.outbox.iter().filter_map(|u| u.sends.as_deref())
+}
+
+/// `save`, looking for files no longer waiting only with `prune` (the folder is listed then).
+fn write(path: &Path, saved: &Saved, prune: bool) -> std::io::Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
@@ -293,6 +303,9 @@ pub fn save(path: &Path, saved: &Saved) -> std::io::Result<()> {
     let text = serde_json::to_string_pretty(saved).map_err(std::io::Error::other)?;
     write_atomic(path, text.as_bytes())?;
     // Only names this module makes are removed: nothing else in the folder is touched.
+    if !prune {
+        return Ok(());
+    }
     if let Ok(entries) = std::fs::read_dir(&dir) {
         for e in entries.flatten() {
             let name = e.file_name();
@@ -339,6 +352,9 @@ impl Writer {
         let (tx, mut rx) = unbounded_channel::<Saved>();
         let task = tokio::spawn(async move {
             let mut failing = false;
+            // The folder is looked through on the first save (files a crash may have left)
+            // and then only when the files waiting messages send from change.
+            let mut pruned = false;
             while let Some(mut saved) = rx.recv().await {
                 let latest = tokio::time::Instant::now() + LATEST;
                 while !urgent(&saved, &on_disk) {
@@ -350,12 +366,17 @@ impl Writer {
                     }
                 }
                 let p = path.clone();
-                let result = tokio::task::spawn_blocking(move || save(&p, &saved).map(|()| saved))
-                    .await
-                    .unwrap_or_else(|e| Err(std::io::Error::other(e)))
-                    .map(|saved| on_disk = saved);
+                let prune = !pruned || !sends_names(&saved).eq(sends_names(&on_disk));
+                let result =
+                    tokio::task::spawn_blocking(move || write(&p, &saved, prune).map(|()| saved))
+                        .await
+                        .unwrap_or_else(|e| Err(std::io::Error::other(e)))
+                        .map(|saved| on_disk = saved);
                 match result {
-                    Ok(()) => failing = false,
+                    Ok(()) => {
+                        failing = false;
+                        pruned = true;
+                    }
                     Err(e) => {
                         tracing::warn!("could not save the session to {}: {e}", path.display());
                         if !failing {
@@ -616,6 +637,68 @@ mod tests {
             &one
         ));
         assert!(!urgent(&Saved::default(), &Saved::default()));
+    }
+
+    /// The writer looks through the outbox folder at its first save (a file a crash left is
+    /// removed) and again only when the files waiting messages send from change.
+    #[tokio::test]
+    async fn the_writer_removes_files_no_longer_waiting() {
+        let dir = temp_dir("prune");
+        let path = dir.join("session.json");
+        let folder = outbox_dir(&path);
+        std::fs::create_dir_all(&folder).unwrap();
+        let stale = |n: char| folder.join(format!("{}.json", n.to_string().repeat(64)));
+        std::fs::write(stale('a'), b"{}").unwrap();
+        let picture = |typed: &str| {
+            Saved::new(&Session {
+                drafts: Drafts::from_iter([(Peer::Group(5), draft(typed))]),
+                outbox: vec![crate::app::drafts::Unsent {
+                    peer: Peer::Group(5),
+                    time: 1_795_000_000,
+                    chain: MessageChain(vec![crate::onebot::Segment::image("0123abcd.png")]),
+                    sends: Some(Arc::new(MessageChain(vec![crate::onebot::Segment::image(
+                        "base64://iVBORw0KGgo=",
+                    )]))),
+                }],
+                ..Default::default()
+            })
+        };
+        let written = |typed: &'static str| {
+            let path = path.clone();
+            async move {
+                let deadline = std::time::Instant::now() + Duration::from_secs(20);
+                while load(&path).drafts.get("g:5").map(|d| d.text.as_str()) != Some(typed) {
+                    assert!(std::time::Instant::now() < deadline, "never written");
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+            }
+        };
+        let names = || -> Vec<String> {
+            let mut n: Vec<String> = std::fs::read_dir(&folder)
+                .unwrap()
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect();
+            n.sort();
+            n
+        };
+        let (tx, _rx) = unbounded_channel();
+        let w = Writer::spawn(path.clone(), Saved::default(), tx);
+        let first = picture("一");
+        let sends = first.outbox[0].sends.clone().unwrap();
+        w.save(first);
+        written("一").await;
+        assert_eq!(names(), [sends], "the crash's file is gone");
+        // The same picture waits: the folder is not looked through again.
+        std::fs::write(stale('b'), b"{}").unwrap();
+        w.save(picture("二"));
+        written("二").await;
+        assert_eq!(names().len(), 2);
+        // Sent: its file goes, with anything else of ours in the folder.
+        w.save(Saved::default());
+        w.finish().await;
+        assert!(names().is_empty(), "{:?}", names());
+        let _ = std::fs::remove_dir_all(dir);
     }
 
     #[tokio::test]
