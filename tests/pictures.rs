@@ -605,6 +605,145 @@ fn a_picture_written_offline_waits_across_a_restart() {
     assert!(sent_bytes(&sent[0].chain), "{:?}", sent[0]);
 }
 
+/// A picture over 10 MB goes out uploaded: its message asks for the upload first and sends
+/// NapCat's path once it is done. One whose upload cannot reach NapCat waits for the
+/// connection like any message written offline (a restart too), and is uploaded then.
+#[test]
+fn a_large_picture_is_uploaded_when_its_message_goes_out_and_waits_offline() {
+    use napterm::app::pictures::SendEvent;
+    use napterm::onebot::segment::ImageData;
+    let big = format!("base64://{}", "A".repeat(14 * 1024 * 1024));
+    let shown = ImageData {
+        file: "0123abcd.png".into(),
+        sub_type: Some(0),
+        ..Default::default()
+    };
+    let ready = |s: &mut State| {
+        update(
+            s,
+            Msg::PictureSend(SendEvent::Ready {
+                peer: GROUP,
+                shown: Box::new(shown.clone()),
+                file: big.clone(),
+            }),
+        )
+    };
+    let uploads = |fx: &[Effect]| -> Vec<(u64, MessageChain)> {
+        fx.iter()
+            .filter_map(|e| match e {
+                Effect::UploadPicture {
+                    peer: GROUP,
+                    local_id,
+                    chain,
+                } => Some((*local_id, chain.clone())),
+                _ => None,
+            })
+            .collect()
+    };
+    let offline = || {
+        Msg::Client(napterm::onebot::ClientEvent::State(
+            ConnState::Reconnecting {
+                in_secs: 2,
+                reason: "connection refused".into(),
+            },
+        ))
+    };
+    let online = || {
+        Msg::Client(napterm::onebot::ClientEvent::State(ConnState::Connected {
+            self_id: ME,
+            nickname: "夜航船".into(),
+        }))
+    };
+    let delivery = |s: &State, local_id: u64| {
+        let chat = &s.chats[&GROUP];
+        let key = chat.timeline.key_of_local(local_id).expect("entry");
+        chat.timeline
+            .get(key)
+            .and_then(|e| e.message())
+            .expect("message")
+            .delivery
+            .clone()
+    };
+
+    let mut s = world(Mode::Inline);
+    let fx = ready(&mut s);
+    assert!(sent(&fx).is_empty(), "not inside a message: {fx:?}");
+    let [(id, chain)] = uploads(&fx).try_into().expect("one upload");
+    assert!(matches!(&chain.segments()[0], Segment::Image(i) if i.file == big));
+    assert_eq!(delivery(&s, id), Delivery::Pending);
+    // Uploaded: the message goes out with NapCat's path.
+    let uploaded = MessageChain(vec![Segment::image("/tmp/napcat/0123abcd.png")]);
+    let fx = update(
+        &mut s,
+        Msg::PictureSend(SendEvent::Uploaded {
+            peer: GROUP,
+            local_id: id,
+            chain: uploaded.clone(),
+        }),
+    );
+    let [message] = sent(&fx).try_into().expect("one send");
+    assert_eq!((message.local_id, &message.chain), (id, &uploaded));
+
+    // The connection goes during an upload: it waits, and is uploaded again once connected.
+    let mut s = world(Mode::Inline);
+    let [(id, _)] = uploads(&ready(&mut s)).try_into().expect("one upload");
+    update(&mut s, offline());
+    update(
+        &mut s,
+        Msg::PictureSend(SendEvent::UploadFailed {
+            peer: GROUP,
+            local_id: id,
+            offline: true,
+            why: "未连接".into(),
+        }),
+    );
+    assert_eq!(delivery(&s, id), Delivery::Waiting);
+    assert_eq!(s.outbox.len(), 1);
+    let fx = update(&mut s, online());
+    assert_eq!(uploads(&fx).len(), 1, "{fx:?}");
+    assert!(sent(&fx).is_empty());
+
+    // Written offline: it waits, across a restart too, and is uploaded once connected.
+    let mut s = world(Mode::Inline);
+    update(&mut s, offline());
+    let fx = ready(&mut s);
+    assert!(uploads(&fx).is_empty() && sent(&fx).is_empty(), "{fx:?}");
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::SaveSession(k) if k.outbox.len() == 1)),
+        "kept at once, not only at the next save: {fx:?}"
+    );
+    let session = s.session();
+    assert_eq!(session.outbox.len(), 1);
+    let mut s = world(Mode::Inline);
+    s.conn = ConnState::Reconnecting {
+        in_secs: 2,
+        reason: "connection refused".into(),
+    };
+    update(&mut s, Msg::Restore(session));
+    let fx = update(&mut s, online());
+    let [(id, chain)] = uploads(&fx).try_into().expect("one upload");
+    assert!(matches!(&chain.segments()[0], Segment::Image(i) if i.file == big));
+
+    // NapCat refuses the upload: it failed, says why, and `R` uploads it again.
+    update(
+        &mut s,
+        Msg::PictureSend(SendEvent::UploadFailed {
+            peer: GROUP,
+            local_id: id,
+            offline: false,
+            why: "这个 NapCat 不能分块接收".into(),
+        }),
+    );
+    assert!(matches!(delivery(&s, id), Delivery::Failed(w) if w.contains("不能分块接收")));
+    assert!(s.status.error().is_some_and(|e| e.contains("图片上传失败")));
+    let chat = s.chats.get_mut(&GROUP).expect("chat");
+    chat.selected = chat.timeline.key_of_local(id);
+    s.focus = napterm::app::action::Pane::Timeline;
+    let fx = key(&mut s, KeyCode::Char('R'));
+    assert_eq!(uploads(&fx).len(), 1, "{fx:?}");
+}
+
 #[test]
 fn a_pasted_picture_path_asks_before_sending_and_no_keeps_the_text() {
     use napterm::app::popup::Popup;

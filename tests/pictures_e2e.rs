@@ -9,7 +9,9 @@ use std::time::Duration;
 use napterm::app::Msg;
 use napterm::app::pictures::{PicDone, PicFailure, PicJob, PicKey};
 use napterm::onebot::segment::ImageData;
-use napterm::onebot::{Client, ClientEvent, ConnState, ConnectOptions, Peer, Segment};
+use napterm::onebot::{
+    Client, ClientEvent, ConnState, ConnectOptions, MessageChain, Peer, Segment,
+};
 use napterm::runtime::fetch::FetchLimits;
 use napterm::runtime::picture::PictureService;
 use napterm::runtime::picture::cache::DiskCache;
@@ -38,6 +40,7 @@ async fn connected(sim: &Sim) -> Client {
 
 struct Setup {
     sim: Sim,
+    client: Client,
     service: PictureService,
     rx: UnboundedReceiver<Msg>,
 }
@@ -51,8 +54,13 @@ async fn setup(cache: Option<DiskCache>) -> Setup {
         connect_timeout: Duration::from_secs(2),
         ..napterm::runtime::picture::fetch_limits()
     };
-    let service = PictureService::with_limits(tx, client, cache, limits);
-    Setup { sim, service, rx }
+    let service = PictureService::with_limits(tx, client.clone(), cache, limits);
+    Setup {
+        sim,
+        client,
+        service,
+        rx,
+    }
 }
 
 /// A photo of the simulator's history: its chat, message and segment.
@@ -356,8 +364,23 @@ async fn a_local_picture_is_sent_inline_up_to_10_mb_and_by_stream_above() {
             .is_empty()
     );
 
+    // Over 10 MB: read like any other, uploaded in chunks when its message goes out.
     let big = png_file(&dir, "big.png", 11 * 1024 * 1024);
     s.service.send(peer, big.display().to_string());
+    let evs = send_events(&mut s.rx).await;
+    let Some(SendEvent::Ready { file, .. }) = evs.last() else {
+        panic!("{evs:?}");
+    };
+    assert!(napterm::app::pictures::needs_upload(&MessageChain(vec![
+        Segment::image(file.clone())
+    ])));
+    assert_eq!(
+        called(&s.sim, "upload_file_stream"),
+        0,
+        "not before it goes out"
+    );
+    let chain = MessageChain(vec![Segment::text("看"), Segment::image(file.clone())]);
+    s.service.upload(peer, 7, chain);
     let evs = send_events(&mut s.rx).await;
     let progress: Vec<_> = evs
         .iter()
@@ -368,15 +391,25 @@ async fn a_local_picture_is_sent_inline_up_to_10_mb_and_by_stream_above() {
         .collect();
     assert!(progress.len() > 1, "{progress:?}");
     assert_eq!(progress.last().map(|p| p.0), progress.last().map(|p| p.1));
-    let Some(SendEvent::Ready { file, .. }) = evs.last() else {
+    let Some(SendEvent::Uploaded {
+        local_id: 7, chain, ..
+    }) = evs.last()
+    else {
         panic!("{evs:?}");
     };
-    assert!(!file.starts_with("base64://"), "{file}");
+    let [Segment::Text { .. }, Segment::Image(img)] = chain.segments() else {
+        panic!("{chain:?}");
+    };
+    assert!(!img.file.starts_with("base64://"), "{}", img.file);
     assert!(
-        file.contains("big.png"),
-        "NapCat's path of the upload: {file}"
+        img.file.ends_with(".png"),
+        "NapCat's path of the upload: {}",
+        img.file
     );
     assert!(called(&s.sim, "upload_file_stream") > 1);
+    // The uploaded path is what the message sends: the simulator takes it.
+    let sent = s.client.send_message(peer, chain).await;
+    assert!(sent.is_ok(), "{sent:?}");
 
     // What cannot be sent says why.
     for (path, why) in [

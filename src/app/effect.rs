@@ -4,7 +4,7 @@
 //! typed client, terminal side effects, file writes); an API call's result comes back as
 //! `Msg::Reply` (see `call`).
 
-use crate::onebot::Peer;
+use crate::onebot::{MessageChain, Peer};
 
 use super::call::Call;
 use super::drafts::Session;
@@ -54,6 +54,14 @@ pub enum Effect {
     /// Reads the local picture at `path` (`~` and relative paths allowed) and prepares it for
     /// `peer`; how it goes comes back as `Msg::PictureSend`.
     SendPicture { peer: Peer, path: String },
+    /// Uploads the pictures of the message of `local_id` too large to go inside it
+    /// (`pictures::needs_upload`); `chain` with NapCat's paths in their place comes back as
+    /// `Msg::PictureSend(SendEvent::Uploaded)`, to be sent then.
+    UploadPicture {
+        peer: Peer,
+        local_id: u64,
+        chain: MessageChain,
+    },
     /// Downloads an attachment (into the download folder, or to play it); progress and the end
     /// come back as `Msg::Transfer`.
     Save(SaveJob),

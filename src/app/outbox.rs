@@ -13,6 +13,7 @@ use super::chat::{Delivery, EntryKind, MessageItem, SortKey};
 use super::composer::{Composer, Draft};
 use super::drafts::Unsent;
 use super::effect::Effect;
+use super::pictures::needs_upload;
 use super::reply_to;
 use super::state::{State, Waiting};
 
@@ -34,12 +35,52 @@ pub fn send(
             .update_message(key, |m| m.delivery = Delivery::Pending);
     }
     let group = chat.temp_group;
+    if needs_upload(&chain) {
+        // Too large to go inside the message: uploaded first, then sent (`sent_uploaded`).
+        fx.push(Effect::UploadPicture {
+            peer,
+            local_id,
+            chain,
+        });
+        return;
+    }
     fx.push(Effect::call(SendMessage {
         peer,
         chain,
         local_id,
         group,
     }));
+}
+
+/// The large pictures of the message of `local_id` are uploaded: `chain` (with NapCat's paths
+/// of them) goes out.
+pub fn sent_uploaded(
+    state: &mut State,
+    peer: Peer,
+    local_id: u64,
+    chain: MessageChain,
+    fx: &mut Vec<Effect>,
+) {
+    let group = state.chat_mut(peer).temp_group;
+    fx.push(Effect::call(SendMessage {
+        peer,
+        chain,
+        local_id,
+        group,
+    }));
+}
+
+/// The message of `local_id` did not go out, for `why`: its entry says so, and the status
+/// line how to send it again.
+pub fn failed(state: &mut State, peer: Peer, local_id: u64, why: &str, hint: &str) {
+    let chat = state.chat_mut(peer);
+    if let Some(key) = chat.timeline.key_of_local(local_id) {
+        let why = why.to_string();
+        chat.timeline
+            .update_message(key, |m| m.delivery = Delivery::Failed(why));
+    }
+    let retry = state.keymap.fill_keys("(选中它按 {timeline:retry} 重试)");
+    state.error(format!("发送失败: {why}{hint} {retry}"));
 }
 
 /// The message of `local_id` in `peer` as it did not go out: what its entry shows, what it

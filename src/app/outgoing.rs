@@ -51,6 +51,8 @@ pub fn send_chain_shown(
             sends: state.unsent.get(&local_id).cloned(),
         };
         outbox::queue(state, Waiting { local_id, message });
+        // Kept at once: a crash must not lose what waits.
+        fx.push(Effect::SaveSession(state.session()));
     }
 }
 

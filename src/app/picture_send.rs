@@ -6,6 +6,7 @@
 use crate::onebot::{MessageChain, Segment};
 
 use super::effect::{Effect, Step};
+use super::outbox;
 use super::outgoing::send_chain_shown;
 use super::pictures::SendEvent;
 use super::popup::{Confirm, Popup};
@@ -108,5 +109,26 @@ pub fn on_event(state: &mut State, ev: SendEvent, fx: &mut Vec<Effect>) {
             send_chain_shown(state, peer, shown, chain, fx);
         }
         SendEvent::Failed(why) => state.error(format!("无法发送图片: {why}")),
+        SendEvent::Uploaded {
+            peer,
+            local_id,
+            chain,
+        } => {
+            state.status.clear_info();
+            outbox::sent_uploaded(state, peer, local_id, chain, fx);
+        }
+        // It never went out: it waits for the connection like a message written offline.
+        SendEvent::UploadFailed {
+            peer,
+            local_id,
+            offline: true,
+            ..
+        } => outbox::wait(state, peer, local_id, fx),
+        SendEvent::UploadFailed {
+            peer,
+            local_id,
+            offline: false,
+            why,
+        } => outbox::failed(state, peer, local_id, &format!("图片上传失败: {why}"), ""),
     }
 }

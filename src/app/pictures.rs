@@ -10,8 +10,8 @@
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 
-use crate::onebot::Peer;
 use crate::onebot::segment::ImageData;
+use crate::onebot::{MessageChain, Peer, Segment};
 
 use super::chat::SortKey;
 
@@ -148,17 +148,49 @@ pub struct PicDone {
 /// How sending a local picture goes (`Effect::SendPicture`), as the runtime reports it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SendEvent {
-    /// Bytes uploaded so far by `upload_file_stream` (pictures over 10 MB).
+    /// Bytes uploaded so far by `upload_file_stream` (pictures over [`INLINE_MAX`]).
     Progress { done: u64, total: u64 },
     /// Ready: the segment the pending message shows (its picture already in the caches), and
-    /// the `file` NapCat is sent (`base64://…`, or the path an upload left on its host).
+    /// the `file` NapCat is sent (`base64://…`; over [`INLINE_MAX`] uploaded first when the
+    /// message goes out, see [`needs_upload`]).
     Ready {
         peer: Peer,
         shown: Box<ImageData>,
         file: String,
     },
-    /// Why it cannot be sent (no such file, not a picture, too large, the upload failed).
+    /// Why it cannot be sent (no such file, not a picture, too large).
     Failed(String),
+    /// The message of `local_id`'s large pictures are uploaded: `chain` sends NapCat's paths
+    /// of them instead of their bytes.
+    Uploaded {
+        peer: Peer,
+        local_id: u64,
+        chain: MessageChain,
+    },
+    /// The upload for the message of `local_id` failed: `offline` when the connection was
+    /// not there or went (the message did not go out and can wait for it), else why.
+    UploadFailed {
+        peer: Peer,
+        local_id: u64,
+        offline: bool,
+        why: String,
+    },
+}
+
+/// Pictures up to this size go inside the message as `base64://`; larger ones are uploaded in
+/// `upload_file_stream` chunks first (`Effect::UploadPicture`): NapCat's WebSocket takes at
+/// most 50 MB a frame, and may be on another machine, where a local path means nothing.
+pub const INLINE_MAX: usize = 10 * 1024 * 1024;
+
+/// True when `chain` holds a picture too large to go inside the message.
+pub fn needs_upload(chain: &MessageChain) -> bool {
+    chain.segments().iter().any(|s| match s {
+        Segment::Image(i) => i
+            .file
+            .strip_prefix("base64://")
+            .is_some_and(|b| b.len() / 4 * 3 > INLINE_MAX),
+        _ => false,
+    })
 }
 
 /// Everything the app knows of pictures.

@@ -175,13 +175,6 @@ impl Request for SendMessage {
             Error::Transport(_) => "连接中断，可能已发出".to_string(),
             _ => short_reason(&e),
         };
-        let chat = state.chat_mut(self.peer);
-        if let Some(key) = chat.timeline.key_of_local(self.local_id) {
-            let why = why.clone();
-            chat.timeline
-                .update_message(key, |m| m.delivery = Delivery::Failed(why));
-        }
-        let retry = state.keymap.fill_keys("(选中它按 {timeline:retry} 重试)");
         let music = self
             .chain
             .segments()
@@ -192,6 +185,6 @@ impl Request for SendMessage {
         } else {
             ""
         };
-        state.error(format!("发送失败: {why}{hint} {retry}"));
+        outbox::failed(state, self.peer, self.local_id, &why, hint);
     }
 }

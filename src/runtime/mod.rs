@@ -424,6 +424,11 @@ impl<S: Surface, H: Host> Loop<S, H> {
             Effect::Redraw => self.screen.invalidate(),
             Effect::Picture(job) => self.pictures.perform(job),
             Effect::SendPicture { peer, path } => self.pictures.send(peer, path),
+            Effect::UploadPicture {
+                peer,
+                local_id,
+                chain,
+            } => self.pictures.upload(peer, local_id, chain),
             Effect::Save(job) => self.transfers.save(job, &self.client, &self.tx),
             Effect::Upload(job) => self.transfers.upload(job, &self.client, &self.tx),
             Effect::CancelTransfer(id) => self.transfers.cancel(id, &self.tx),

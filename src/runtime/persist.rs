@@ -356,6 +356,10 @@ impl Writer {
             // and then only when the files waiting messages send from change.
             let mut pruned = false;
             while let Some(mut saved) = rx.recv().await {
+                // Saves asked for together (one update's) are one write: the newest.
+                while let Ok(newer) = rx.try_recv() {
+                    saved = newer;
+                }
                 let latest = tokio::time::Instant::now() + LATEST;
                 while !urgent(&saved, &on_disk) {
                     let quiet = (tokio::time::Instant::now() + QUIET).min(latest);

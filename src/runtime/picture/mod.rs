@@ -134,10 +134,25 @@ impl PictureService {
     pub fn send(&self, peer: crate::onebot::Peer, path: String) {
         tokio::spawn(send::prepare(
             self.inner.clone(),
-            self.client.clone(),
             self.tx.clone(),
             peer,
             path,
+        ));
+    }
+
+    /// Uploads the large pictures of the message of `local_id` (see [`send::upload_chain`]).
+    pub fn upload(
+        &self,
+        peer: crate::onebot::Peer,
+        local_id: u64,
+        chain: crate::onebot::MessageChain,
+    ) {
+        tokio::spawn(send::upload_chain(
+            self.client.clone(),
+            self.tx.clone(),
+            peer,
+            local_id,
+            chain,
         ));
     }
 

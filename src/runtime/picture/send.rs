@@ -1,27 +1,25 @@
 //! Sending a local picture (`/image <path>`, or a pasted picture path): read and checked off
-//! the loop thread, then handed to NapCat in the message as `base64://` up to
-//! [`INLINE_MAX`], larger ones first uploaded in `upload_file_stream` chunks (NapCat may be
-//! on another machine: a local path means nothing to it), with progress.
+//! the loop thread, then handed to the app as `base64://`, which goes inside the message up to
+//! [`INLINE_MAX`]; a larger one is uploaded in `upload_file_stream` chunks when its message
+//! goes out (`upload_chain`: NapCat may be on another machine, where a local path means
+//! nothing), with progress, so one written offline waits like any other message.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use base64::Engine;
 use sha2::{Digest, Sha256};
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::app::Msg;
-use crate::app::pictures::PicKey;
-use crate::app::pictures::SendEvent;
-use crate::onebot::Client;
-use crate::onebot::Peer;
+use crate::app::pictures::{INLINE_MAX, PicKey, SendEvent};
 use crate::onebot::api::StreamUpload;
 use crate::onebot::segment::ImageData;
+use crate::onebot::{Client, MessageChain, Peer, Segment};
 
 use super::Inner;
 
-/// Pictures up to this size go inside the message as `base64://`.
-pub const INLINE_MAX: usize = 10 * 1024 * 1024;
 /// The largest picture sent (QQ's own limit for pictures).
 pub const SEND_MAX: u64 = 30 * 1024 * 1024;
 /// Raw bytes per `upload_file_stream` chunk.
@@ -81,13 +79,7 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// Prepares `path` for `peer`; what happens is reported on `tx` as `Msg::PictureSend`.
-pub(crate) async fn prepare(
-    inner: Arc<Inner>,
-    client: Client,
-    tx: UnboundedSender<Msg>,
-    peer: Peer,
-    path: String,
-) {
+pub(crate) async fn prepare(inner: Arc<Inner>, tx: UnboundedSender<Msg>, peer: Peer, path: String) {
     let say = |ev: SendEvent| {
         let _ = tx.send(Msg::PictureSend(ev));
     };
@@ -95,16 +87,12 @@ pub(crate) async fn prepare(
     let cwd = std::env::current_dir().unwrap_or_default();
     let full = expand(&path, home.as_deref(), &cwd);
     let read = tokio::task::spawn_blocking(move || read(&full).map(|(b, e)| (b, e, full))).await;
-    let (bytes, ext, full) = match read {
-        Ok(Ok(r)) => r,
+    let (bytes, ext) = match read {
+        Ok(Ok((bytes, ext, _))) => (bytes, ext),
         Ok(Err(why)) => return say(SendEvent::Failed(why)),
         Err(_) => return say(SendEvent::Failed("读取图片时出错".into())),
     };
     let sha = hex(&Sha256::digest(&bytes));
-    let name = full
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| format!("{}.{ext}", &sha[..16]));
     // The pending message shows the picture from the cache, as any other.
     let shown = ImageData {
         file: format!("{}.{ext}", &sha[..32]),
@@ -113,30 +101,110 @@ pub(crate) async fn prepare(
         file_size: Some(bytes.len() as u64),
         ..Default::default()
     };
-    let bytes = Arc::new(bytes);
-    {
-        let (inner, bytes, key) = (
-            inner.clone(),
-            bytes.clone(),
-            PicKey::of(&shown).unwrap_or(PicKey(sha.clone())),
-        );
-        let _ = tokio::task::spawn_blocking(move || inner.keep_sent(&key, &bytes)).await;
-    }
-    let file = if bytes.len() <= INLINE_MAX {
+    let key = PicKey::of(&shown).unwrap_or(PicKey(sha));
+    // Off the loop's thread: 30 MB of base64 takes a while.
+    let file = tokio::task::spawn_blocking(move || {
+        inner.keep_sent(&key, &bytes);
         format!(
             "base64://{}",
-            base64::engine::general_purpose::STANDARD.encode(bytes.as_slice())
+            base64::engine::general_purpose::STANDARD.encode(&bytes)
         )
-    } else {
-        match upload(&client, &bytes, &sha, &name, &say).await {
-            Ok(p) => p,
-            Err(why) => return say(SendEvent::Failed(why)),
-        }
+    })
+    .await;
+    let Ok(file) = file else {
+        return say(SendEvent::Failed("读取图片时出错".into()));
     };
     say(SendEvent::Ready {
         peer,
         shown: Box::new(shown),
         file,
+    });
+}
+
+/// Why an upload did not finish: `offline` when the connection was not there or went.
+struct Unfinished {
+    offline: bool,
+    why: String,
+}
+
+impl Unfinished {
+    fn of(e: crate::onebot::Error) -> Unfinished {
+        use crate::onebot::Error as E;
+        let why = match &e {
+            E::UnknownAction { .. } => {
+                format!(
+                    "这个 NapCat 不能分块接收 (需要 4.8.114 以上)，图片需在 {} MB 以内",
+                    INLINE_MAX / 1024 / 1024
+                )
+            }
+            e => crate::app::text::short_reason(e),
+        };
+        Unfinished {
+            offline: matches!(e, E::NotConnected(_) | E::Transport(_)),
+            why,
+        }
+    }
+}
+
+/// Uploads the pictures of `chain` too large to go inside a message (see
+/// `pictures::needs_upload`) and hands the chain back with NapCat's paths in their place.
+pub(crate) async fn upload_chain(
+    client: Client,
+    tx: UnboundedSender<Msg>,
+    peer: Peer,
+    local_id: u64,
+    chain: MessageChain,
+) {
+    let say = |ev: SendEvent| {
+        let _ = tx.send(Msg::PictureSend(ev));
+    };
+    let mut segments = chain.0;
+    for seg in &mut segments {
+        let Segment::Image(img) = seg else { continue };
+        let Some(b64) = img.file.strip_prefix("base64://") else {
+            continue;
+        };
+        if b64.len() / 4 * 3 <= INLINE_MAX {
+            continue;
+        }
+        let b64 = b64.to_string();
+        let decoded = tokio::task::spawn_blocking(move || {
+            let bytes = base64::engine::general_purpose::STANDARD.decode(b64).ok()?;
+            let sha = hex(&Sha256::digest(&bytes));
+            Some((bytes, sha))
+        })
+        .await
+        .ok()
+        .flatten();
+        let Some((bytes, sha)) = decoded else {
+            return say(SendEvent::UploadFailed {
+                peer,
+                local_id,
+                offline: false,
+                why: "图片数据已损坏".into(),
+            });
+        };
+        let ext = image::guess_format(&bytes)
+            .ok()
+            .and_then(|f| f.extensions_str().first().copied())
+            .unwrap_or("png");
+        let name = format!("{}.{ext}", &sha[..32]);
+        match upload(&client, &bytes, &sha, &name, &say).await {
+            Ok(path) => img.file = path,
+            Err(u) => {
+                return say(SendEvent::UploadFailed {
+                    peer,
+                    local_id,
+                    offline: u.offline,
+                    why: u.why,
+                });
+            }
+        }
+    }
+    say(SendEvent::Uploaded {
+        peer,
+        local_id,
+        chain: MessageChain(segments),
     });
 }
 
@@ -147,10 +215,16 @@ async fn upload(
     sha: &str,
     name: &str,
     say: &impl Fn(SendEvent),
-) -> Result<String, String> {
+) -> Result<String, Unfinished> {
+    // A stream of its own for each try: one broken off is never continued by another.
+    static TRIES: AtomicU64 = AtomicU64::new(0);
     let chunks: Vec<&[u8]> = bytes.chunks(CHUNK).collect();
     let up = StreamUpload {
-        stream_id: format!("napterm-{}", &sha[..24]),
+        stream_id: format!(
+            "napterm-{}-{}",
+            &sha[..24],
+            TRIES.fetch_add(1, Ordering::Relaxed)
+        ),
         total_chunks: chunks.len() as u64,
         file_size: bytes.len() as u64,
         expected_sha256: sha.to_string(),
@@ -163,22 +237,20 @@ async fn upload(
         client
             .upload_file_stream_chunk(&up, i as u64, c)
             .await
-            .map_err(|e| match e {
-                crate::onebot::Error::UnknownAction { .. } => {
-                    "这个 NapCat 不能分块接收 (需要 4.8.114 以上)，图片需在 10 MB 以内".to_string()
-                }
-                e => format!("上传失败: {}", crate::app::text::short_reason(&e)),
-            })?;
+            .map_err(Unfinished::of)?;
         sent += c.len() as u64;
         say(SendEvent::Progress { done: sent, total });
     }
     let done = client
         .upload_file_stream_complete(&up)
         .await
-        .map_err(|e| format!("上传失败: {}", crate::app::text::short_reason(&e)))?;
+        .map_err(Unfinished::of)?;
     done.file_path
         .filter(|p| !p.is_empty())
-        .ok_or_else(|| "上传完成但 NapCat 没有给出文件位置".to_string())
+        .ok_or_else(|| Unfinished {
+            offline: false,
+            why: "上传完成但 NapCat 没有给出文件位置".into(),
+        })
 }
 
 #[cfg(test)]
