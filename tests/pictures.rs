@@ -671,6 +671,8 @@ fn a_large_picture_is_uploaded_when_its_message_goes_out_and_waits_offline() {
     let [(id, chain)] = uploads(&fx).try_into().expect("one upload");
     assert!(matches!(&chain.segments()[0], Segment::Image(i) if i.file == big));
     assert_eq!(delivery(&s, id), Delivery::Pending);
+    // Not sent yet: a quit during the upload keeps it for the next start.
+    assert_eq!(s.session().outbox.len(), 1);
     // Uploaded: the message goes out with NapCat's path.
     let uploaded = MessageChain(vec![Segment::image("/tmp/napcat/0123abcd.png")]);
     let fx = update(
@@ -683,6 +685,10 @@ fn a_large_picture_is_uploaded_when_its_message_goes_out_and_waits_offline() {
     );
     let [message] = sent(&fx).try_into().expect("one send");
     assert_eq!((message.local_id, &message.chain), (id, &uploaded));
+    assert!(
+        s.session().outbox.is_empty(),
+        "on its way: not for a restart"
+    );
 
     // The connection goes during an upload: it waits, and is uploaded again once connected.
     let mut s = world(Mode::Inline);
@@ -699,6 +705,7 @@ fn a_large_picture_is_uploaded_when_its_message_goes_out_and_waits_offline() {
     );
     assert_eq!(delivery(&s, id), Delivery::Waiting);
     assert_eq!(s.outbox.len(), 1);
+    assert_eq!(s.session().outbox.len(), 1, "once");
     let fx = update(&mut s, online());
     assert_eq!(uploads(&fx).len(), 1, "{fx:?}");
     assert!(sent(&fx).is_empty());

@@ -37,6 +37,11 @@ pub fn send(
     let group = chat.temp_group;
     if needs_upload(&chain) {
         // Too large to go inside the message: uploaded first, then sent (`sent_uploaded`).
+        if let Some(message) = unsent_of(state, peer, local_id)
+            && !state.uploading.iter().any(|w| w.local_id == local_id)
+        {
+            state.uploading.push(Waiting { local_id, message });
+        }
         fx.push(Effect::UploadPicture {
             peer,
             local_id,
@@ -61,6 +66,7 @@ pub fn sent_uploaded(
     chain: MessageChain,
     fx: &mut Vec<Effect>,
 ) {
+    uploaded(state, local_id);
     let group = state.chat_mut(peer).temp_group;
     fx.push(Effect::call(SendMessage {
         peer,
@@ -68,6 +74,11 @@ pub fn sent_uploaded(
         local_id,
         group,
     }));
+}
+
+/// The upload for the message of `local_id` is over (done, or it failed).
+pub fn uploaded(state: &mut State, local_id: u64) {
+    state.uploading.retain(|w| w.local_id != local_id);
 }
 
 /// The message of `local_id` did not go out, for `why`: its entry says so, and the status

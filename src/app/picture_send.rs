@@ -117,18 +117,19 @@ pub fn on_event(state: &mut State, ev: SendEvent, fx: &mut Vec<Effect>) {
             state.status.clear_info();
             outbox::sent_uploaded(state, peer, local_id, chain, fx);
         }
-        // It never went out: it waits for the connection like a message written offline.
         SendEvent::UploadFailed {
             peer,
             local_id,
-            offline: true,
-            ..
-        } => outbox::wait(state, peer, local_id, fx),
-        SendEvent::UploadFailed {
-            peer,
-            local_id,
-            offline: false,
+            offline,
             why,
-        } => outbox::failed(state, peer, local_id, &format!("图片上传失败: {why}"), ""),
+        } => {
+            outbox::uploaded(state, local_id);
+            if offline {
+                // It never went out: it waits for the connection like one written offline.
+                outbox::wait(state, peer, local_id, fx);
+            } else {
+                outbox::failed(state, peer, local_id, &format!("图片上传失败: {why}"), "");
+            }
+        }
     }
 }

@@ -319,6 +319,10 @@ pub struct State {
     /// when the connection comes (`outbox::flush`). One sent while connected whose
     /// connection dropped under it fails instead: it may have gone out.
     pub outbox: Vec<Waiting>,
+    /// Messages whose pictures are being uploaded (`Effect::UploadPicture`), oldest first: not
+    /// sent yet, so kept with the waiting ones in the session (a quit during a long upload
+    /// loses nothing; the next start has them waiting).
+    pub uploading: Vec<Waiting>,
     /// Counters for local ids and arrival order.
     pub next_local_id: u64,
     pub next_arrival: u64,
@@ -434,6 +438,7 @@ impl State {
             size: (80, 24),
             unsent: HashMap::new(),
             outbox: Vec::new(),
+            uploading: Vec::new(),
             next_local_id: 1,
             next_arrival: 1,
             quit: false,
@@ -566,7 +571,11 @@ impl State {
             reactions: self.recent_reactions.clone(),
             muted: self.muted.clone(),
             pinned: self.pinned.clone(),
-            outbox: self.outbox.iter().map(|w| w.message.clone()).collect(),
+            outbox: {
+                let mut all: Vec<&Waiting> = self.outbox.iter().chain(&self.uploading).collect();
+                all.sort_by_key(|w| w.local_id);
+                all.into_iter().map(|w| w.message.clone()).collect()
+            },
             lost: 0,
         }
     }
