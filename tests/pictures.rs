@@ -689,6 +689,11 @@ fn a_large_picture_is_uploaded_when_its_message_goes_out_and_waits_offline() {
         s.session().outbox.is_empty(),
         "on its way: not for a restart"
     );
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::SaveSession(k) if k.outbox.is_empty())),
+        "out of the saved outbox at once: {fx:?}"
+    );
 
     // The connection goes during an upload: it waits, and is uploaded again once connected.
     let mut s = world(Mode::Inline);

@@ -67,6 +67,8 @@ pub fn sent_uploaded(
     fx: &mut Vec<Effect>,
 ) {
     uploaded(state, local_id);
+    // Out of the saved outbox at once: a start after a crash must not send it again.
+    fx.push(Effect::SaveSession(state.session()));
     let group = state.chat_mut(peer).temp_group;
     fx.push(Effect::call(SendMessage {
         peer,
