@@ -487,12 +487,6 @@ fn image_sends_the_prepared_picture_showing_it_and_storing_no_base64() {
         "{fx:?}"
     );
     assert!(napterm::app::commands::run(&mut s, "image  ", &mut Vec::new()).is_err());
-    // Upload progress is said in the status line.
-    update(
-        &mut s,
-        Msg::PictureSend(SendEvent::Progress { done: 5, total: 10 }),
-    );
-    assert_eq!(s.status.info(), Some("正在上传图片 50%"));
     let shown = ImageData {
         file: "0123abcd.png".into(),
         file_size: Some(2048),
@@ -673,6 +667,16 @@ fn a_large_picture_is_uploaded_when_its_message_goes_out_and_waits_offline() {
     assert_eq!(delivery(&s, id), Delivery::Pending);
     // Not sent yet: a quit during the upload keeps it for the next start.
     assert_eq!(s.session().outbox.len(), 1);
+    // Its progress is said in the status line.
+    update(
+        &mut s,
+        Msg::PictureSend(SendEvent::Progress {
+            local_id: id,
+            done: 5,
+            total: 10,
+        }),
+    );
+    assert_eq!(s.status.info(), Some("正在上传图片 50%"));
     // Uploaded: the message goes out with NapCat's path.
     let uploaded = MessageChain(vec![Segment::image("/tmp/napcat/0123abcd.png")]);
     let fx = update(
@@ -754,6 +758,34 @@ fn a_large_picture_is_uploaded_when_its_message_goes_out_and_waits_offline() {
     s.focus = napterm::app::action::Pane::Timeline;
     let fx = key(&mut s, KeyCode::Char('R'));
     assert_eq!(uploads(&fx).len(), 1, "{fx:?}");
+
+    // `d` while it uploads takes it back: the upload stops, and what it still says is not
+    // heard (no send, no progress over the status line).
+    let fx = key(&mut s, KeyCode::Char('d'));
+    assert!(
+        fx.contains(&Effect::CancelUpload { local_id: id }),
+        "{fx:?}"
+    );
+    assert!(s.chats[&GROUP].timeline.key_of_local(id).is_none());
+    assert!(s.session().outbox.is_empty());
+    let said = s.status.info().map(str::to_string);
+    let late = [
+        SendEvent::Progress {
+            local_id: id,
+            done: 9,
+            total: 10,
+        },
+        SendEvent::Uploaded {
+            peer: GROUP,
+            local_id: id,
+            chain: MessageChain(vec![Segment::image("/tmp/napcat/x.png")]),
+        },
+    ];
+    for ev in late {
+        let fx = update(&mut s, Msg::PictureSend(ev));
+        assert!(sent(&fx).is_empty(), "{fx:?}");
+    }
+    assert_eq!(s.status.info().map(str::to_string), said);
 }
 
 #[test]

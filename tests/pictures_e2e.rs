@@ -385,7 +385,11 @@ async fn a_local_picture_is_sent_inline_up_to_10_mb_and_by_stream_above() {
     let progress: Vec<_> = evs
         .iter()
         .filter_map(|e| match e {
-            SendEvent::Progress { done, total } => Some((*done, *total)),
+            SendEvent::Progress {
+                local_id: 7,
+                done,
+                total,
+            } => Some((*done, *total)),
             _ => None,
         })
         .collect();
@@ -410,6 +414,14 @@ async fn a_local_picture_is_sent_inline_up_to_10_mb_and_by_stream_above() {
     // The uploaded path is what the message sends: the simulator takes it.
     let sent = s.client.send_message(peer, chain).await;
     assert!(sent.is_ok(), "{sent:?}");
+    // An upload cancelled (its message taken back) stops and says nothing more.
+    let before = called(&s.sim, "upload_file_stream");
+    let chain = MessageChain(vec![Segment::image(file.clone())]);
+    s.service.upload(peer, 8, chain);
+    s.service.cancel_upload(8);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(s.rx.try_recv().is_err(), "nothing more is said");
+    assert_eq!(called(&s.sim, "upload_file_stream"), before);
 
     // What cannot be sent says why.
     for (path, why) in [

@@ -62,6 +62,8 @@ pub enum Effect {
         local_id: u64,
         chain: MessageChain,
     },
+    /// Stops the upload for the message of `local_id` (it was taken back).
+    CancelUpload { local_id: u64 },
     /// Downloads an attachment (into the download folder, or to play it); progress and the end
     /// come back as `Msg::Transfer`.
     Save(SaveJob),

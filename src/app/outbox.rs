@@ -38,7 +38,7 @@ pub fn send(
     if needs_upload(&chain) {
         // Too large to go inside the message: uploaded first, then sent (`sent_uploaded`).
         if let Some(message) = unsent_of(state, peer, local_id)
-            && !state.uploading.iter().any(|w| w.local_id == local_id)
+            && !uploading(state, local_id)
         {
             state.uploading.push(Waiting { local_id, message });
         }
@@ -76,6 +76,11 @@ pub fn sent_uploaded(
         local_id,
         group,
     }));
+}
+
+/// True while the pictures of the message of `local_id` are being uploaded.
+pub fn uploading(state: &State, local_id: u64) -> bool {
+    state.uploading.iter().any(|w| w.local_id == local_id)
 }
 
 /// The upload for the message of `local_id` is over (done, or it failed).
@@ -155,6 +160,10 @@ pub fn cancel(state: &mut State, peer: Peer, local_id: u64, fx: &mut Vec<Effect>
         )
     });
     state.outbox.retain(|w| w.local_id != local_id);
+    if uploading(state, local_id) {
+        uploaded(state, local_id);
+        fx.push(Effect::CancelUpload { local_id });
+    }
     state.unsent.remove(&local_id);
     let chat = state.chat_mut(peer);
     if let Some(key) = chat.timeline.key_of_local(local_id) {

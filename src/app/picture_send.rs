@@ -96,7 +96,11 @@ pub fn send_pasted(state: &mut State, fx: &mut Vec<Effect>) {
 /// How the runtime's preparation goes.
 pub fn on_event(state: &mut State, ev: SendEvent, fx: &mut Vec<Effect>) {
     match ev {
-        SendEvent::Progress { done, total } => {
+        // Taken back (`d`) while its upload went: nothing more of it.
+        SendEvent::Uploaded { local_id, .. } | SendEvent::UploadFailed { local_id, .. }
+            if !outbox::uploading(state, local_id) => {}
+        SendEvent::Progress { local_id, .. } if !outbox::uploading(state, local_id) => {}
+        SendEvent::Progress { done, total, .. } => {
             let pct = (done * 100).checked_div(total).unwrap_or(100);
             state.info(format!("正在上传图片 {pct}%"));
         }

@@ -148,8 +148,13 @@ pub struct PicDone {
 /// How sending a local picture goes (`Effect::SendPicture`), as the runtime reports it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SendEvent {
-    /// Bytes uploaded so far by `upload_file_stream` (pictures over [`INLINE_MAX`]).
-    Progress { done: u64, total: u64 },
+    /// Bytes of the message of `local_id` uploaded so far by `upload_file_stream` (pictures
+    /// over [`INLINE_MAX`]).
+    Progress {
+        local_id: u64,
+        done: u64,
+        total: u64,
+    },
     /// Ready: the segment the pending message shows (its picture already in the caches), and
     /// the `file` NapCat is sent (`base64://…`; over [`INLINE_MAX`] uploaded first when the
     /// message goes out, see [`needs_upload`]).

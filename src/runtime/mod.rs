@@ -429,6 +429,7 @@ impl<S: Surface, H: Host> Loop<S, H> {
                 local_id,
                 chain,
             } => self.pictures.upload(peer, local_id, chain),
+            Effect::CancelUpload { local_id } => self.pictures.cancel_upload(local_id),
             Effect::Save(job) => self.transfers.save(job, &self.client, &self.tx),
             Effect::Upload(job) => self.transfers.upload(job, &self.client, &self.tx),
             Effect::CancelTransfer(id) => self.transfers.cancel(id, &self.tx),

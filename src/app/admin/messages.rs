@@ -59,9 +59,11 @@ pub fn recall(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), String> {
     if let Some((peer, m)) = state.selected_message()
         && m.id.is_none()
         && let Some(local_id) = m.local_id
-        && matches!(m.delivery, Delivery::Waiting | Delivery::Failed(_))
+        && (matches!(m.delivery, Delivery::Waiting | Delivery::Failed(_))
+            || super::super::outbox::uploading(state, local_id))
     {
-        // Never sent: taken back here, nothing to ask the server.
+        // Never sent (or its picture still uploading): taken back here, nothing to ask the
+        // server.
         super::super::outbox::cancel(state, peer, local_id, fx);
         return Ok(());
     }

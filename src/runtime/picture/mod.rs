@@ -77,6 +77,8 @@ pub struct PictureService {
     client: Client,
     /// None when the HTTP client could not be made (pictures then come over the WebSocket).
     fetcher: Option<Fetcher>,
+    /// The uploads under way, by the local id of their message (to cancel one).
+    uploads: Arc<Mutex<std::collections::HashMap<u64, tokio::task::AbortHandle>>>,
 }
 
 /// How patient the picture fetcher is: pictures are small, and a stalled one only keeps its
@@ -127,6 +129,7 @@ impl PictureService {
             }),
             client,
             fetcher,
+            uploads: Default::default(),
         }
     }
 
@@ -147,13 +150,31 @@ impl PictureService {
         local_id: u64,
         chain: crate::onebot::MessageChain,
     ) {
-        tokio::spawn(send::upload_chain(
-            self.client.clone(),
-            self.tx.clone(),
-            peer,
-            local_id,
-            chain,
-        ));
+        let uploads = self.uploads.clone();
+        let upload =
+            send::upload_chain(self.client.clone(), self.tx.clone(), peer, local_id, chain);
+        let task = tokio::spawn(async move {
+            upload.await;
+            if let Ok(mut u) = uploads.lock() {
+                u.remove(&local_id);
+            }
+        });
+        if let Ok(mut u) = self.uploads.lock() {
+            u.insert(local_id, task.abort_handle());
+        }
+    }
+
+    /// Stops the upload for the message of `local_id` (taken back while it went); nothing more
+    /// is said of it.
+    pub fn cancel_upload(&self, local_id: u64) {
+        if let Some(task) = self
+            .uploads
+            .lock()
+            .ok()
+            .and_then(|mut u| u.remove(&local_id))
+        {
+            task.abort();
+        }
     }
 
     /// Encodes every picture also for `protocol` (cells `cell_px` pixels large), into the

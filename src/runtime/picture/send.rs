@@ -189,7 +189,7 @@ pub(crate) async fn upload_chain(
             .and_then(|f| f.extensions_str().first().copied())
             .unwrap_or("png");
         let name = format!("{}.{ext}", &sha[..32]);
-        match upload(&client, &bytes, &sha, &name, &say).await {
+        match upload(&client, &bytes, &sha, &name, local_id, &say).await {
             Ok(path) => img.file = path,
             Err(u) => {
                 return say(SendEvent::UploadFailed {
@@ -214,6 +214,7 @@ async fn upload(
     bytes: &[u8],
     sha: &str,
     name: &str,
+    local_id: u64,
     say: &impl Fn(SendEvent),
 ) -> Result<String, Unfinished> {
     // A stream of its own for each try: one broken off is never continued by another.
@@ -239,7 +240,11 @@ async fn upload(
             .await
             .map_err(Unfinished::of)?;
         sent += c.len() as u64;
-        say(SendEvent::Progress { done: sent, total });
+        say(SendEvent::Progress {
+            local_id,
+            done: sent,
+            total,
+        });
     }
     let done = client
         .upload_file_stream_complete(&up)
