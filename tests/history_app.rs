@@ -788,6 +788,13 @@ fn recalled_messages_show_as_recalled_and_keep_their_text_only_with_show_recalle
         let screen = snapshot::render(&s, 100, 20);
         assert!(screen.contains("(已撤回)"), "{screen}");
         assert_eq!(screen.contains("说错了的话"), keep, "{screen}");
+        // Searched for, it is found where the timeline shows its text, and only there.
+        let fx = command(&mut s, "find 说错");
+        let r = reads(&fx);
+        let [StoreRead::Find { query, .. }] = r[..] else {
+            panic!("{fx:?}");
+        };
+        assert_eq!(query.recalled, keep);
     }
 }
 

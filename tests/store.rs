@@ -331,9 +331,22 @@ fn a_recall_marks_the_message_and_notice_lines_are_kept() {
         }
         other => panic!("{other:?}"),
     }
-    let hit = reader.search(&Query::parse("说错").unwrap(), 10).unwrap();
+    // Its text is kept for your records: found when asked for, marked recalled…
+    let mut asked = Query::parse("说错").unwrap();
+    asked.recalled = true;
+    let hit = reader.search(&asked, 10).unwrap();
     assert_eq!(hit.len(), 1);
     assert!(hit[0].recalled);
+    // …but not otherwise: the chat no longer shows what it said.
+    let hit = reader.search(&Query::parse("说错").unwrap(), 10).unwrap();
+    assert!(hit.is_empty(), "{hit:?}");
+    let from: Vec<i64> = reader
+        .search(&Query::parse("from:20009").unwrap(), 10)
+        .unwrap()
+        .iter()
+        .map(|h| h.message_id)
+        .collect();
+    assert_eq!(from, [2], "filters alone skip it too");
 }
 
 // --- pages and catch-up -----------------------------------------------------------------------

@@ -135,6 +135,8 @@ pub fn find(args: &FindArgs) -> Result<(), Failure> {
     if let Some(peer) = args.chat {
         query = query.in_chat(peer);
     }
+    // Your own records: recalled messages too, marked so.
+    query.recalled = true;
     let store = open(&args.account)?;
     let hits = reader(&store)?
         .search(&query, args.limit)

@@ -54,6 +54,9 @@ pub struct Query {
     pub before: Option<i64>,
     /// Everything of these.
     pub has: Vec<Has>,
+    /// Messages recalled since are found too (their text is kept for your own records);
+    /// without, a recalled message is not a hit: the chat no longer shows what it said.
+    pub recalled: bool,
 }
 
 /// Why a query cannot run; `Display` says what to write instead.

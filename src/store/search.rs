@@ -121,6 +121,9 @@ impl Reader {
             let a = arg(u.into(), &mut args);
             sql.push_str(&format!(" AND {id} < {a}"));
         }
+        if !query.recalled {
+            sql.push_str(" AND m.recalled_by IS NULL");
+        }
         if !query.senders.is_empty() {
             let mut any = Vec::new();
             for s in &query.senders {

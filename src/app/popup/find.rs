@@ -57,6 +57,8 @@ impl FindView {
                 if let Some(p) = self.scope {
                     q.chats = vec![ChatRef::Peer(p)];
                 }
+                // A recalled message is found only where the timeline shows what it said.
+                q.recalled = state.settings.show_recalled;
                 self.hits = Load::Loading;
                 state.store.read(
                     fx,
