@@ -214,6 +214,53 @@ fn the_login_names_the_account_whose_store_opens_and_none_opens_without_history(
     assert!(writes(&fx).is_empty(), "no store, no writes");
 }
 
+/// Started without NapCat, the chat the last run had open opens from the local history as
+/// soon as the store holds it (whichever of the two comes first); a chat it does not hold
+/// waits for the connection, as before.
+#[test]
+fn offline_the_last_runs_chat_opens_from_the_store() {
+    let session = |open: Peer| napterm::app::drafts::Session {
+        open: Some(open),
+        ..Default::default()
+    };
+    let page_read = |fx: &[Effect]| {
+        reads(fx).iter().any(
+            |r| matches!(r, StoreRead::Page { peer, purpose: PageFor::Open, .. } if *peer == GROUP),
+        )
+    };
+    let store = || vec![stored_chat(GROUP, "技术群", Some((100, NOW - 60)))];
+    // The session first, then the store.
+    let mut s = fresh();
+    update(&mut s, Msg::Store(StoreEvent::LastAccount(Some(ME))));
+    update(&mut s, Msg::Restore(session(GROUP)));
+    assert_eq!(s.open, None, "nothing to show yet");
+    let fx = opened(&mut s, store());
+    assert_eq!(s.open, Some(GROUP));
+    assert!(page_read(&fx), "{fx:?}");
+    assert!(history_calls(&fx).is_empty(), "offline: {fx:?}");
+    // Once connected it asks NapCat for what it lacks, and is not opened twice.
+    let fx = connected(&mut s);
+    assert_eq!(s.open, Some(GROUP));
+    assert!(!history_calls(&fx).is_empty(), "{fx:?}");
+
+    // The store first, then the session.
+    let mut s = fresh();
+    update(&mut s, Msg::Store(StoreEvent::LastAccount(Some(ME))));
+    opened(&mut s, store());
+    let fx = update(&mut s, Msg::Restore(session(GROUP)));
+    assert_eq!(s.open, Some(GROUP));
+    assert!(page_read(&fx), "{fx:?}");
+
+    // A chat the store does not hold waits for the connection.
+    let mut s = fresh();
+    update(&mut s, Msg::Store(StoreEvent::LastAccount(Some(ME))));
+    opened(&mut s, store());
+    update(&mut s, Msg::Restore(session(Peer::Group(30002))));
+    assert_eq!(s.open, None);
+    connected(&mut s);
+    assert_eq!(s.open, Some(Peer::Group(30002)));
+}
+
 #[test]
 fn offline_the_last_account_opens_and_fills_the_sidebar_from_the_store() {
     let mut s = fresh();

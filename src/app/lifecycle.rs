@@ -126,8 +126,9 @@ pub fn mark_open_read(state: &mut State, peer: Peer, fx: &mut Vec<Effect>) {
 }
 
 /// The session of the last run: its drafts come back and its chat opens again — once
-/// connected: before that it would be a bare number saying 正在加载消息… for as long as there
-/// is no NapCat, where the connection's trouble is what needs saying.
+/// connected, or while not once the local history has its messages to show
+/// (`reopen_stored`): before that it would be a bare number saying 正在加载消息… for as long
+/// as there is no NapCat, where the connection's trouble is what needs saying.
 pub fn restore(state: &mut State, session: Session, fx: &mut Vec<Effect>) {
     // Earlier versions kept a half-typed command as a draft: it is not one.
     for (peer, draft) in session.drafts.iter().filter(|(_, d)| !d.is_command()) {
@@ -153,7 +154,23 @@ pub fn restore(state: &mut State, session: Session, fx: &mut Vec<Effect>) {
             open_chat(state, p, fx);
         } else {
             state.restore_open = Some(p);
+            reopen_stored(state, fx);
         }
+    }
+}
+
+/// Not connected, the last run's chat opens as soon as the local history holds its messages
+/// (read there until NapCat is back), unless a chat was opened or typing began meanwhile.
+pub fn reopen_stored(state: &mut State, fx: &mut Vec<Effect>) {
+    if let Some(p) = state.restore_open
+        && !state.online()
+        && state.open.is_none()
+        && state.composer.is_empty()
+        && state.store.readable()
+        && state.store.newest.contains_key(&p)
+    {
+        state.restore_open = None;
+        open_chat(state, p, fx);
     }
 }
 

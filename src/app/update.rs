@@ -62,7 +62,11 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                 popup::find::on_event(state, ev, &mut fx)
             }
             ev => {
+                let opened = matches!(ev, StoreEvent::Opened { .. });
                 local::on_event(state, ev, &mut fx);
+                if opened {
+                    lifecycle::reopen_stored(state, &mut fx);
+                }
                 // A stored page may hold what a seek (a quoted message, the first unread) is
                 // paging back to.
                 super::seek::step(state, &mut fx);
