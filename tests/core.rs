@@ -622,6 +622,33 @@ fn a_send_refused_unsent_waits_like_one_written_offline() {
     assert_eq!(sends(&fx), ["没发出去"]);
 }
 
+/// The refusal's answer may come after the news that the connection is back (they travel
+/// apart): the message then waits while connected, and goes out at the next second rather
+/// than at the next reconnect.
+#[test]
+fn a_send_refused_after_the_connection_came_back_goes_out_within_a_second() {
+    let mut s = online();
+    command(&mut s, &format!("open g:{G}"));
+    let send = send_text(&mut s, "晚到的拒绝");
+    conn(&mut s, reconnecting());
+    back(&mut s);
+    let e = napterm::onebot::Error::NotConnected("connection refused".into());
+    update(&mut s, Msg::Reply(Reply::SendMessage(send, Err(e))));
+    assert!(s.online());
+    assert_eq!(
+        own_copies(&s, "晚到的拒绝"),
+        vec![(None, Delivery::Waiting)]
+    );
+    let now = s.now;
+    let fx = update(&mut s, Msg::Clock(now + 1));
+    assert_eq!(sends(&fx), ["晚到的拒绝"]);
+    assert!(s.outbox.is_empty());
+    assert!(
+        sends(&update(&mut s, Msg::Clock(now + 2))).is_empty(),
+        "once"
+    );
+}
+
 #[test]
 fn a_failed_message_retried_offline_waits_for_the_connection() {
     let mut s = online();

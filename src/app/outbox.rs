@@ -244,6 +244,15 @@ pub fn restore(state: &mut State, outbox: Vec<Unsent>, fx: &mut Vec<Effect>) {
     }
 }
 
+/// A second went by: connected with messages still waiting — one refused as not connected
+/// whose answer came after the news that the connection was back (the two travel apart) — they
+/// go out now rather than at the next reconnect.
+pub fn on_clock(state: &mut State, fx: &mut Vec<Effect>) {
+    if state.online() && !state.outbox.is_empty() {
+        flush(state, fx);
+    }
+}
+
 /// The connection came: what was written meanwhile goes out, in the order it was written
 /// (whether or not its entry is still on the timeline).
 pub fn flush(state: &mut State, fx: &mut Vec<Effect>) {

@@ -51,6 +51,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Clock(now) => {
             state.now = now;
             super::read_marks::on_clock(state, &mut fx);
+            super::outbox::on_clock(state, &mut fx);
         }
         Msg::Frame(report) => reports::on_frame(state, report, &mut fx),
         Msg::Picture(done) => super::picture_loads::on_done(state, done),
