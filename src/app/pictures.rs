@@ -189,13 +189,16 @@ pub const INLINE_MAX: usize = 10 * 1024 * 1024;
 
 /// True when `chain` holds a picture too large to go inside the message.
 pub fn needs_upload(chain: &MessageChain) -> bool {
-    chain.segments().iter().any(|s| match s {
-        Segment::Image(i) => i
-            .file
-            .strip_prefix("base64://")
-            .is_some_and(|b| b.len() / 4 * 3 > INLINE_MAX),
-        _ => false,
-    })
+    chain
+        .segments()
+        .iter()
+        .any(|s| matches!(s, Segment::Image(i) if too_large_inline(&i.file)))
+}
+
+/// True for a picture's `file` that is `base64://` bytes over [`INLINE_MAX`].
+pub fn too_large_inline(file: &str) -> bool {
+    file.strip_prefix("base64://")
+        .is_some_and(|b| b.len() / 4 * 3 > INLINE_MAX)
 }
 
 /// Everything the app knows of pictures.

@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::app::Msg;
-use crate::app::pictures::{INLINE_MAX, PicKey, SendEvent};
+use crate::app::pictures::{INLINE_MAX, PicKey, SendEvent, too_large_inline};
 use crate::onebot::api::StreamUpload;
 use crate::onebot::segment::ImageData;
 use crate::onebot::{Client, MessageChain, Peer, Segment};
@@ -86,9 +86,9 @@ pub(crate) async fn prepare(inner: Arc<Inner>, tx: UnboundedSender<Msg>, peer: P
     let home = std::env::var_os("HOME").map(PathBuf::from);
     let cwd = std::env::current_dir().unwrap_or_default();
     let full = expand(&path, home.as_deref(), &cwd);
-    let read = tokio::task::spawn_blocking(move || read(&full).map(|(b, e)| (b, e, full))).await;
+    let read = tokio::task::spawn_blocking(move || read(&full)).await;
     let (bytes, ext) = match read {
-        Ok(Ok((bytes, ext, _))) => (bytes, ext),
+        Ok(Ok(r)) => r,
         Ok(Err(why)) => return say(SendEvent::Failed(why)),
         Err(_) => return say(SendEvent::Failed("读取图片时出错".into())),
     };
@@ -161,13 +161,10 @@ pub(crate) async fn upload_chain(
     let mut segments = chain.0;
     for seg in &mut segments {
         let Segment::Image(img) = seg else { continue };
-        let Some(b64) = img.file.strip_prefix("base64://") else {
-            continue;
-        };
-        if b64.len() / 4 * 3 <= INLINE_MAX {
+        if !too_large_inline(&img.file) {
             continue;
         }
-        let b64 = b64.to_string();
+        let b64 = img.file["base64://".len()..].to_string();
         let decoded = tokio::task::spawn_blocking(move || {
             let bytes = base64::engine::general_purpose::STANDARD.decode(b64).ok()?;
             let sha = hex(&Sha256::digest(&bytes));
