@@ -257,6 +257,11 @@ fn offline_the_last_runs_chat_opens_from_the_store() {
     opened(&mut s, store());
     update(&mut s, Msg::Restore(session(Peer::Group(30002))));
     assert_eq!(s.open, None);
+    assert_eq!(
+        s.session().open,
+        Some(Peer::Group(30002)),
+        "a quit meanwhile keeps it for the next start"
+    );
     connected(&mut s);
     assert_eq!(s.open, Some(Peer::Group(30002)));
 }

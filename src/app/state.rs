@@ -566,7 +566,8 @@ impl State {
     pub fn session(&self) -> Session {
         Session {
             drafts: self.drafts.clone(),
-            open: self.open,
+            // The last run's chat, not opened yet (no connection), is still the one to open.
+            open: self.open.or(self.restore_open),
             notify: self.notify_modes.clone(),
             reactions: self.recent_reactions.clone(),
             muted: self.muted.clone(),
