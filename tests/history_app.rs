@@ -238,6 +238,30 @@ fn offline_the_last_runs_chat_opens_from_the_store() {
     assert_eq!(s.open, Some(GROUP));
     assert!(page_read(&fx), "{fx:?}");
     assert!(history_calls(&fx).is_empty(), "offline: {fx:?}");
+    // Its page: with no member list, a mention of someone who spoke shows their name.
+    let Row::Message(mut mention) = stored_row(GROUP, 98, NOW - 90, "", false) else {
+        unreachable!()
+    };
+    mention.sender = napterm::onebot::Sender {
+        user_id: 20003,
+        nickname: "小红".into(),
+        ..Default::default()
+    };
+    mention.message = MessageChain::new().at(MEMBER).text(" 在吗");
+    update(
+        &mut s,
+        Msg::Store(StoreEvent::Page {
+            peer: GROUP,
+            anchor: None,
+            limit: napterm::app::local::OPEN_PAGE,
+            purpose: PageFor::Open,
+            rows: vec![
+                stored_row(GROUP, 97, NOW - 100, "我先说", false),
+                Row::Message(mention.clone()),
+            ],
+        }),
+    );
+    assert_eq!(s.plain_text(GROUP, &mention.message), "@成员 在吗");
     // Once connected it asks NapCat for what it lacks, and is not opened twice.
     let fx = connected(&mut s);
     assert_eq!(s.open, Some(GROUP));

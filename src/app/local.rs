@@ -317,6 +317,15 @@ fn on_page(
 /// shown, is not added again); returns how many were added.
 pub fn file_rows(state: &mut State, peer: Peer, rows: Vec<Row>) -> usize {
     let me = state.self_id;
+    // Their senders' names, as a live message's are: offline, with no member list, a mention
+    // of someone who spoke in the chat shows their name rather than their number.
+    for row in &rows {
+        if let Row::Message(m) = row
+            && !m.own
+        {
+            state.contacts.see(m.sender.user_id, &m.sender.nickname);
+        }
+    }
     let mut added = 0;
     for row in rows {
         let arrival = state.arrival();
