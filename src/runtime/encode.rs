@@ -469,7 +469,12 @@ impl<W: Write> Encoder<W> {
                 }
             };
             let nx = x + w;
-            self.pos = if nx >= self.width {
+            // A cluster of several characters (an emoji with VS16 or a ZWJ, a flag) is as
+            // wide as the terminal thinks, which is not always what Unicode says (tmux 3.3
+            // and vt100 count ☀️ as one column): the next cell is reached by a move, so the
+            // rest of the row never lands a column off.
+            let agreed = sym.len() == 1 || sym.chars().nth(1).is_none();
+            self.pos = if nx >= self.width || !agreed {
                 None
             } else {
                 Some((nx, y))
@@ -598,6 +603,31 @@ mod tests {
             .rows(0, p.screen().size().1.get())
             .map(|r| r.trim_end().to_string())
             .collect()
+    }
+
+    /// A terminal that counts an emoji with VS16 as one column (tmux 3.3) still gets what
+    /// follows it where it belongs: the next cell is reached by a move, not by trusting the
+    /// emoji's width. Before, the rest of such a row landed a column to the left in tmux, and
+    /// a closed popup's border stayed beside it.
+    #[test]
+    fn what_follows_an_emoji_with_vs16_lands_in_its_column_whatever_its_width() {
+        let area = Rect::new(0, 0, 20, 1);
+        let prev = Buffer::empty(area);
+        let mut cur = Buffer::empty(area);
+        cur.set_string(0, 0, "早☀\u{fe0f}[OK]", Style::new());
+        cur.set_string(12, 0, "|", Style::new());
+        let mut e = Encoder::new(Vec::new(), 20);
+        let out = encoded(&mut e, &prev, &cur);
+        assert!(out.contains("☀\u{fe0f}\x1b[1;5H[OK]"), "{out:?}");
+        // (vt100 counts it as two columns, as Unicode does: the same cells either way.)
+        let p = apply(e.get_ref(), 20, 1, b"");
+        let at = |x: u16| {
+            p.screen()
+                .cell(0, x)
+                .map(|c| c.contents())
+                .unwrap_or_default()
+        };
+        assert_eq!((at(4), at(7), at(12)), ("[", "]", "|"));
     }
 
     #[test]
