@@ -153,6 +153,20 @@ fn stored_row(peer: Peer, id: i64, time: i64, text: &str, recalled: bool) -> Row
     })
 }
 
+/// The store's answer to the open chat's first page: `rows`.
+fn open_page(s: &mut State, rows: Vec<Row>) -> Vec<Effect> {
+    update(
+        s,
+        Msg::Store(StoreEvent::Page {
+            peer: GROUP,
+            anchor: None,
+            limit: napterm::app::local::OPEN_PAGE,
+            purpose: PageFor::Open,
+            rows,
+        }),
+    )
+}
+
 fn command(s: &mut State, line: &str) -> Vec<Effect> {
     let mut fx = Vec::new();
     for _ in 0..3 {
@@ -248,18 +262,12 @@ fn offline_the_last_runs_chat_opens_from_the_store() {
         ..Default::default()
     };
     mention.message = MessageChain::new().at(MEMBER).text(" 在吗");
-    update(
+    open_page(
         &mut s,
-        Msg::Store(StoreEvent::Page {
-            peer: GROUP,
-            anchor: None,
-            limit: napterm::app::local::OPEN_PAGE,
-            purpose: PageFor::Open,
-            rows: vec![
-                stored_row(GROUP, 97, NOW - 100, "我先说", false),
-                Row::Message(mention.clone()),
-            ],
-        }),
+        vec![
+            stored_row(GROUP, 97, NOW - 100, "我先说", false),
+            Row::Message(mention.clone()),
+        ],
     );
     assert_eq!(s.plain_text(GROUP, &mention.message), "@成员 在吗");
     // Once connected it asks NapCat for what it lacks, and is not opened twice.
@@ -325,18 +333,12 @@ fn offline_the_last_account_opens_and_fills_the_sidebar_from_the_store() {
         }]
     );
     assert!(history_calls(&fx).is_empty());
-    update(
+    open_page(
         &mut s,
-        Msg::Store(StoreEvent::Page {
-            peer: GROUP,
-            anchor: None,
-            limit: napterm::app::local::OPEN_PAGE,
-            purpose: PageFor::Open,
-            rows: vec![
-                stored_row(GROUP, 99, NOW - 120, "存着的", false),
-                stored_row(GROUP, 100, NOW - 60, "撤回了的", true),
-            ],
-        }),
+        vec![
+            stored_row(GROUP, 99, NOW - 120, "存着的", false),
+            stored_row(GROUP, 100, NOW - 60, "撤回了的", true),
+        ],
     );
     let c = s.open_chat().expect("open");
     assert_eq!(c.timeline.len(), 2);
@@ -598,24 +600,18 @@ fn a_stored_notice_line_already_shown_is_not_shown_twice() {
         k => panic!("{k:?}"),
     };
     command(&mut s, &format!("open g:{G}"));
-    update(
+    open_page(
         &mut s,
-        Msg::Store(StoreEvent::Page {
-            peer: GROUP,
-            anchor: None,
-            limit: napterm::app::local::OPEN_PAGE,
-            purpose: PageFor::Open,
-            rows: vec![Row::Notice(StoredNotice {
-                pos: Pos::first_of(NOW - 5),
-                line: NoticeLine {
-                    peer: GROUP,
-                    time: NOW - 5,
-                    kind: LineKind::Mute,
-                    actor: Some(MEMBER),
-                    text,
-                },
-            })],
-        }),
+        vec![Row::Notice(StoredNotice {
+            pos: Pos::first_of(NOW - 5),
+            line: NoticeLine {
+                peer: GROUP,
+                time: NOW - 5,
+                kind: LineKind::Mute,
+                actor: Some(MEMBER),
+                text,
+            },
+        })],
     );
     assert_eq!(s.chats[&GROUP].timeline.len(), 1);
 }
