@@ -526,19 +526,10 @@ fn every_source_is_written_live_echo_page_own_send_recall_notice_forward() {
 fn scrolling_back_reads_the_store_first_and_napcat_beyond_it() {
     let mut s = online_with_store();
     command(&mut s, &format!("open g:{G}"));
-    let page = |rows| {
-        Msg::Store(StoreEvent::Page {
-            peer: GROUP,
-            anchor: None,
-            limit: napterm::app::local::OPEN_PAGE,
-            purpose: PageFor::Open,
-            rows,
-        })
-    };
     let full: Vec<Row> = (1..=napterm::app::local::OPEN_PAGE as i64)
         .map(|i| stored_row(GROUP, i, NOW - 10_000 + i, "旧", false))
         .collect();
-    update(&mut s, page(full));
+    open_page(&mut s, full);
     s.chat_mut(GROUP).history = HistoryState::Idle;
     // To the oldest loaded message: the store is asked, not NapCat.
     s.focus = Pane::Timeline;
