@@ -543,6 +543,66 @@ fn image_sends_the_prepared_picture_showing_it_and_storing_no_base64() {
     assert!(s.status.error().is_some_and(|e| e.contains("找不到文件")));
 }
 
+/// Your picture comes back from NapCat (`message_sent`) under NapCat's name: what was cached
+/// by the name it was sent with serves that name too — whether the echo comes after the send's
+/// answer or before it — so it is neither fetched again nor missing when read offline.
+#[test]
+fn a_sent_picture_serves_the_name_it_comes_back_under() {
+    use napterm::app::pictures::PicKey;
+    use napterm::onebot::segment::ImageData;
+    let shown = ImageData {
+        file: "0123abcd.png".into(),
+        sub_type: Some(0),
+        ..Default::default()
+    };
+    let echo = |id: i64| {
+        let frame = json!({
+                "post_type": "message_sent", "message_type": "group", "sub_type": "normal",
+                "time": NOW, "self_id": ME, "user_id": ME, "group_id": 30001, "message_id": id,
+                "sender": {"user_id": ME, "nickname": "夜航船"},
+                "message": [{"type": "image", "data": {
+                    "file": "8FBDAD6D6CA9C14EF0E9AB59A2D88127.png", "sub_type": 0,
+                    "url": "https://multimedia.nt.qq.com.cn/download?fileid=x&rkey=y"}}],
+                "message_format": "array",
+        });
+        let Ok(napterm::onebot::Frame::Event(e)) = napterm::onebot::parse_frame(&frame.to_string())
+        else {
+            panic!("not an event: {frame}");
+        };
+        Msg::Client(napterm::onebot::ClientEvent::Event(e))
+    };
+    let aliases = |fx: &[Effect]| -> Vec<(PicKey, PicKey)> {
+        fx.iter()
+            .filter_map(|e| match e {
+                Effect::AliasPicture { from, to } => Some((from.clone(), to.clone())),
+                _ => None,
+            })
+            .collect()
+    };
+    let to = PicKey::of(&ImageData {
+        file: "8FBDAD6D6CA9C14EF0E9AB59A2D88127.png".into(),
+        ..Default::default()
+    })
+    .expect("a key");
+    let from = PicKey::of(&shown).expect("a key");
+    for echo_first in [false, true] {
+        let mut s = world(Mode::Inline);
+        let message = sent(&picture_ready(&mut s, &shown)).pop().expect("sent");
+        let done = Msg::Reply(napterm::app::Reply::SendMessage(message, Ok(4242)));
+        let fx = if echo_first {
+            assert!(
+                aliases(&update(&mut s, echo(4242))).is_empty(),
+                "not known yet"
+            );
+            update(&mut s, done)
+        } else {
+            update(&mut s, done);
+            update(&mut s, echo(4242))
+        };
+        assert_eq!(aliases(&fx), vec![(from.clone(), to.clone())], "{fx:?}");
+    }
+}
+
 /// A picture sent while NapCat is away waits like text, and a restart keeps it: the session
 /// holds what it shows and what it sends, and once connected its bytes go out, not its hash.
 #[test]

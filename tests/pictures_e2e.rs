@@ -363,6 +363,28 @@ async fn a_local_picture_is_sent_inline_up_to_10_mb_and_by_stream_above() {
             .urls()
             .is_empty()
     );
+    // Echoed under NapCat's name, it is the same picture: still no fetch.
+    let echoed = PicKey("8FBDAD6D6CA9C14EF0E9AB59A2D88127.png".into());
+    s.service
+        .alias(PicKey::of(shown).expect("key"), echoed.clone());
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    s.service.perform(PicJob {
+        key: echoed,
+        url: Some("http://127.0.0.1:9/never".into()),
+        file: "8FBDAD6D6CA9C14EF0E9AB59A2D88127.png".into(),
+        peer,
+        message_id: None,
+        fit: (20, 5),
+    });
+    assert!(done(&mut s.rx).await.result.is_ok());
+    assert!(
+        s.service
+            .fetcher()
+            .expect("fetcher")
+            .log()
+            .urls()
+            .is_empty()
+    );
 
     // Over 10 MB: read like any other, uploaded in chunks when its message goes out.
     let big = png_file(&dir, "big.png", 11 * 1024 * 1024);

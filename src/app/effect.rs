@@ -64,6 +64,12 @@ pub enum Effect {
     },
     /// Stops the upload for the message of `local_id` (it was taken back).
     CancelUpload { local_id: u64 },
+    /// Picture `to` is picture `from` (your own, back from NapCat under its name): what is
+    /// kept of `from` serves `to` too, so it is not fetched again, offline neither.
+    AliasPicture {
+        from: super::pictures::PicKey,
+        to: super::pictures::PicKey,
+    },
     /// Downloads an attachment (into the download folder, or to play it); progress and the end
     /// come back as `Msg::Transfer`.
     Save(SaveJob),

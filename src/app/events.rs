@@ -267,7 +267,14 @@ pub fn on_message(state: &mut State, ev: MessageEvent, fx: &mut Vec<Effect>, liv
     if temp_group.is_some() {
         chat.temp_group = temp_group;
     }
-    // Our own message coming back: the local echo already holds it once the reply gave its id.
+    // Our own message coming back: the local echo already holds it once the reply gave its id
+    // (its pictures, cached by the names they were sent with, serve NapCat's names too).
+    if item.own
+        && let Some(sent) = item.id.and_then(|id| chat.timeline.message(id))
+        && sent.local_id.is_some()
+    {
+        super::pictures::alias_sent(&sent.chain, &item.chain, fx);
+    }
     if !chat.timeline.insert(key, EntryKind::Message(item.clone())) {
         return;
     }

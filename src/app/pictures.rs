@@ -182,6 +182,30 @@ pub enum SendEvent {
     },
 }
 
+/// Your message `sent` as NapCat echoes it (`echo`): each of its pictures that comes back under
+/// another name is the one sent (`Effect::AliasPicture`), in the same order.
+pub fn alias_sent(sent: &MessageChain, echo: &MessageChain, fx: &mut Vec<super::effect::Effect>) {
+    let images = |c: &MessageChain| -> Vec<PicKey> {
+        c.segments()
+            .iter()
+            .filter_map(|s| match s {
+                Segment::Image(i) => Some(PicKey::of(i)),
+                _ => None,
+            })
+            .collect::<Option<Vec<_>>>()
+            .unwrap_or_default()
+    };
+    let (ours, theirs) = (images(sent), images(echo));
+    if ours.len() != theirs.len() {
+        return;
+    }
+    for (from, to) in ours.into_iter().zip(theirs) {
+        if from != to {
+            fx.push(super::effect::Effect::AliasPicture { from, to });
+        }
+    }
+}
+
 /// Pictures up to this size go inside the message as `base64://`; larger ones are uploaded in
 /// `upload_file_stream` chunks first (`Effect::UploadPicture`): NapCat's WebSocket takes at
 /// most 50 MB a frame, and may be on another machine, where a local path means nothing.

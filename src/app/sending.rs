@@ -144,8 +144,15 @@ impl Request for SendMessage {
             .and_then(|e| e.message())
             .map(|m| m.chain.clone());
         if let Some(key) = chat.timeline.key_of_local(self.local_id) {
-            if chat.timeline.key_of(message_id).is_some_and(|k| k != key) {
-                // The message_sent echo arrived first: it is the copy to keep.
+            if let Some(echo) = chat.timeline.key_of(message_id).filter(|k| *k != key) {
+                // The message_sent echo arrived first: it is the copy to keep (its pictures
+                // are the ones sent, cached by the names they were sent with).
+                if let (Some(ours), Some(theirs)) = (
+                    shown.as_ref(),
+                    chat.timeline.get(echo).and_then(|e| e.message()),
+                ) {
+                    super::pictures::alias_sent(ours, &theirs.chain, fx);
+                }
                 chat.timeline.remove(key);
             } else {
                 chat.timeline.update_message(key, |m| {

@@ -430,6 +430,7 @@ impl<S: Surface, H: Host> Loop<S, H> {
                 chain,
             } => self.pictures.upload(peer, local_id, chain),
             Effect::CancelUpload { local_id } => self.pictures.cancel_upload(local_id),
+            Effect::AliasPicture { from, to } => self.pictures.alias(from, to),
             Effect::Save(job) => self.transfers.save(job, &self.client, &self.tx),
             Effect::Upload(job) => self.transfers.upload(job, &self.client, &self.tx),
             Effect::CancelTransfer(id) => self.transfers.cancel(id, &self.tx),

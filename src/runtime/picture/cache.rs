@@ -54,6 +54,21 @@ impl DiskCache {
         Some(bytes)
     }
 
+    /// Keeps the bytes of `from` for `to` too (a hard link, else a copy); nothing when `from` is
+    /// not kept or `to` already is.
+    pub fn alias(&self, from: &PicKey, to: &PicKey) -> io::Result<()> {
+        let (src, dst) = (self.path(from), self.path(to));
+        if !src.is_file() || dst.exists() {
+            return Ok(());
+        }
+        if fs::hard_link(&src, &dst).is_err() {
+            let tmp = dst.with_extension("part");
+            fs::copy(&src, &tmp)?;
+            fs::rename(&tmp, &dst)?;
+        }
+        Ok(())
+    }
+
     /// Keeps `bytes` for `key`, then removes the least recently used files until the folder
     /// is within its bound. A picture larger than the whole bound is not kept.
     pub fn put(&self, key: &PicKey, bytes: &[u8]) -> io::Result<()> {
@@ -152,6 +167,34 @@ mod tests {
         assert!(c.get(&PicKey("huge".into())).is_none());
         assert!(c.get(&a).is_some());
         let _ = fs::remove_dir_all(dir);
+    }
+
+    /// A picture kept under one name serves another (your own, echoed under NapCat's name);
+    /// one already kept under that name is left as it is.
+    #[test]
+    fn a_picture_kept_under_one_name_serves_another() {
+        let dir = temp("alias");
+        let c = DiskCache::new(dir.clone(), 1 << 20);
+        let (sent, echoed, other) = (
+            PicKey("0123abcd.png".into()),
+            PicKey("8FBDAD6D.png".into()),
+            PicKey("other.png".into()),
+        );
+        c.put(&sent, &[7; 64]).expect("put");
+        c.alias(&sent, &echoed).expect("alias");
+        assert_eq!(c.get(&echoed).as_deref(), Some(&[7u8; 64][..]));
+        c.put(&other, &[9; 8]).expect("put");
+        c.alias(&sent, &other).expect("alias");
+        assert_eq!(
+            c.get(&other).as_deref(),
+            Some(&[9u8; 8][..]),
+            "left as it was"
+        );
+        // Nothing kept under the first name: nothing happens.
+        c.alias(&PicKey("gone".into()), &PicKey("x".into()))
+            .expect("alias");
+        assert!(c.get(&PicKey("x".into())).is_none());
+        let _ = std::fs::remove_dir_all(dir);
     }
 
     #[test]

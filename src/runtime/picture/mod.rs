@@ -164,6 +164,25 @@ impl PictureService {
         }
     }
 
+    /// Keeps what is known of picture `from` (decoded, on disk) for `to` too: your own picture
+    /// comes back from NapCat under another name than the one it was sent and cached by.
+    pub fn alias(&self, from: PicKey, to: PicKey) {
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || {
+            if let Ok(mut d) = inner.decoded.lock()
+                && let Some(img) = d.get(&from)
+                && d.get(&to).is_none()
+            {
+                d.put(to.clone(), img);
+            }
+            if let Some(c) = &inner.cache
+                && let Err(e) = c.alias(&from, &to)
+            {
+                tracing::info!("picture cache: {e}");
+            }
+        });
+    }
+
     /// Stops the upload for the message of `local_id` (taken back while it went); nothing more
     /// is said of it.
     pub fn cancel_upload(&self, local_id: u64) {
