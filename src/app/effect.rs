@@ -97,6 +97,17 @@ pub enum Step {
 }
 
 impl Effect {
+    /// Your message `sent` echoed by NapCat as `echo`: the pictures it names otherwise are the
+    /// ones sent (see `pictures::renamed`).
+    pub fn aliases(
+        sent: &MessageChain,
+        echo: &MessageChain,
+    ) -> impl Iterator<Item = Effect> + use<> {
+        super::pictures::renamed(sent, echo)
+            .into_iter()
+            .map(|(from, to)| Effect::AliasPicture { from, to })
+    }
+
     /// The effect that makes this API call: `Effect::call(Ban { group, user, duration })`.
     pub fn call(c: impl Into<Call>) -> Effect {
         Effect::Call(c.into())

@@ -273,7 +273,7 @@ pub fn on_message(state: &mut State, ev: MessageEvent, fx: &mut Vec<Effect>, liv
         && let Some(sent) = item.id.and_then(|id| chat.timeline.message(id))
         && sent.local_id.is_some()
     {
-        super::pictures::alias_sent(&sent.chain, &item.chain, fx);
+        fx.extend(Effect::aliases(&sent.chain, &item.chain));
     }
     if !chat.timeline.insert(key, EntryKind::Message(item.clone())) {
         return;

@@ -183,8 +183,8 @@ pub enum SendEvent {
 }
 
 /// Your message `sent` as NapCat echoes it (`echo`): each of its pictures that comes back under
-/// another name is the one sent (`Effect::AliasPicture`), in the same order.
-pub fn alias_sent(sent: &MessageChain, echo: &MessageChain, fx: &mut Vec<super::effect::Effect>) {
+/// another name, with that name (sent, echoed), in the same order.
+pub fn renamed(sent: &MessageChain, echo: &MessageChain) -> Vec<(PicKey, PicKey)> {
     let images = |c: &MessageChain| -> Vec<PicKey> {
         c.segments()
             .iter()
@@ -197,13 +197,12 @@ pub fn alias_sent(sent: &MessageChain, echo: &MessageChain, fx: &mut Vec<super::
     };
     let (ours, theirs) = (images(sent), images(echo));
     if ours.len() != theirs.len() {
-        return;
+        return Vec::new();
     }
-    for (from, to) in ours.into_iter().zip(theirs) {
-        if from != to {
-            fx.push(super::effect::Effect::AliasPicture { from, to });
-        }
-    }
+    ours.into_iter()
+        .zip(theirs)
+        .filter(|(a, b)| a != b)
+        .collect()
 }
 
 /// Pictures up to this size go inside the message as `base64://`; larger ones are uploaded in

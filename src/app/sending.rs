@@ -151,7 +151,7 @@ impl Request for SendMessage {
                     shown.as_ref(),
                     chat.timeline.get(echo).and_then(|e| e.message()),
                 ) {
-                    super::pictures::alias_sent(ours, &theirs.chain, fx);
+                    fx.extend(Effect::aliases(ours, &theirs.chain));
                 }
                 chat.timeline.remove(key);
             } else {
