@@ -34,7 +34,6 @@ pub fn send(
         chat.timeline
             .update_message(key, |m| m.delivery = Delivery::Pending);
     }
-    let group = chat.temp_group;
     if needs_upload(&chain) {
         // Too large to go inside the message: uploaded first, then sent (`sent_uploaded`).
         if let Some(message) = unsent_of(state, peer, local_id)
@@ -49,6 +48,19 @@ pub fn send(
         });
         return;
     }
+    send_message(state, peer, local_id, chain, fx);
+}
+
+/// The call that sends `chain` as the message of `local_id` (a temporary session's names the
+/// group it goes through).
+fn send_message(
+    state: &mut State,
+    peer: Peer,
+    local_id: u64,
+    chain: MessageChain,
+    fx: &mut Vec<Effect>,
+) {
+    let group = state.chat_mut(peer).temp_group;
     fx.push(Effect::call(SendMessage {
         peer,
         chain,
@@ -69,13 +81,7 @@ pub fn sent_uploaded(
     uploaded(state, local_id);
     // Out of the saved outbox at once: a start after a crash must not send it again.
     fx.push(Effect::SaveSession(state.session()));
-    let group = state.chat_mut(peer).temp_group;
-    fx.push(Effect::call(SendMessage {
-        peer,
-        chain,
-        local_id,
-        group,
-    }));
+    send_message(state, peer, local_id, chain, fx);
 }
 
 /// True while the pictures of the message of `local_id` are being uploaded.
