@@ -327,6 +327,21 @@ async fn send_events(rx: &mut UnboundedReceiver<Msg>) -> Vec<napterm::app::pictu
     }
 }
 
+/// Picture `key` (`file`, at `url`) is drawn, and nothing was fetched for it or before.
+async fn drawn_unfetched(s: &mut Setup, peer: Peer, key: PicKey, file: &str, url: Option<String>) {
+    s.service.perform(PicJob {
+        key,
+        url,
+        file: file.into(),
+        peer,
+        message_id: None,
+        fit: (20, 5),
+    });
+    assert!(done(&mut s.rx).await.result.is_ok());
+    let fetched = s.service.fetcher().expect("fetcher").log().urls();
+    assert!(fetched.is_empty(), "{fetched:?}");
+}
+
 #[tokio::test]
 async fn a_local_picture_is_sent_inline_up_to_10_mb_and_by_stream_above() {
     use napterm::app::pictures::SendEvent;
@@ -346,45 +361,13 @@ async fn a_local_picture_is_sent_inline_up_to_10_mb_and_by_stream_above() {
     assert!(shown.file.ends_with(".png") && shown.url.is_none());
     assert_eq!(called(&s.sim, "upload_file_stream"), 0);
     // The pending message's picture is in memory already: no fetch for it.
-    s.service.perform(PicJob {
-        key: PicKey::of(shown).expect("key"),
-        url: None,
-        file: shown.file.clone(),
-        peer,
-        message_id: None,
-        fit: (20, 5),
-    });
-    assert!(done(&mut s.rx).await.result.is_ok());
-    assert!(
-        s.service
-            .fetcher()
-            .expect("fetcher")
-            .log()
-            .urls()
-            .is_empty()
-    );
+    let sent = PicKey::of(shown).expect("key");
+    drawn_unfetched(&mut s, peer, sent.clone(), &shown.file, None).await;
     // Echoed under NapCat's name, it is the same picture: still no fetch.
-    let echoed = PicKey("8FBDAD6D6CA9C14EF0E9AB59A2D88127.png".into());
-    s.service
-        .alias(PicKey::of(shown).expect("key"), echoed.clone());
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    s.service.perform(PicJob {
-        key: echoed,
-        url: Some("http://127.0.0.1:9/never".into()),
-        file: "8FBDAD6D6CA9C14EF0E9AB59A2D88127.png".into(),
-        peer,
-        message_id: None,
-        fit: (20, 5),
-    });
-    assert!(done(&mut s.rx).await.result.is_ok());
-    assert!(
-        s.service
-            .fetcher()
-            .expect("fetcher")
-            .log()
-            .urls()
-            .is_empty()
-    );
+    let echoed = "8FBDAD6D6CA9C14EF0E9AB59A2D88127.png";
+    s.service.alias(sent, PicKey(echoed.into()));
+    let never = Some("http://127.0.0.1:9/never".to_string());
+    drawn_unfetched(&mut s, peer, PicKey(echoed.into()), echoed, never).await;
 
     // Over 10 MB: read like any other, uploaded in chunks when its message goes out.
     let big = png_file(&dir, "big.png", 11 * 1024 * 1024);

@@ -167,14 +167,15 @@ impl PictureService {
     /// Keeps what is known of picture `from` (decoded, on disk) for `to` too: your own picture
     /// comes back from NapCat under another name than the one it was sent and cached by.
     pub fn alias(&self, from: PicKey, to: PicKey) {
+        // In memory at once (a shared image, no copy): a picture asked for next finds it.
+        if let Ok(mut d) = self.inner.decoded.lock()
+            && let Some(img) = d.get(&from)
+            && d.get(&to).is_none()
+        {
+            d.put(to.clone(), img);
+        }
         let inner = self.inner.clone();
         tokio::task::spawn_blocking(move || {
-            if let Ok(mut d) = inner.decoded.lock()
-                && let Some(img) = d.get(&from)
-                && d.get(&to).is_none()
-            {
-                d.put(to.clone(), img);
-            }
             if let Some(c) = &inner.cache
                 && let Err(e) = c.alias(&from, &to)
             {
