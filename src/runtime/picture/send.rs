@@ -164,8 +164,10 @@ pub(crate) async fn upload_chain(
         if !too_large_inline(&img.file) {
             continue;
         }
-        let b64 = img.file["base64://".len()..].to_string();
+        // Taken, not copied (up to 40 MB): NapCat's path takes its place.
+        let file = std::mem::take(&mut img.file);
         let decoded = tokio::task::spawn_blocking(move || {
+            let b64 = &file["base64://".len()..];
             let bytes = base64::engine::general_purpose::STANDARD.decode(b64).ok()?;
             let sha = hex(&Sha256::digest(&bytes));
             Some((bytes, sha))
