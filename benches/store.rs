@@ -1,7 +1,8 @@
 //! The local history store: batched insert throughput (budget ≥ 50,000 messages/s), `/find`
 //! newest 50 hits for 1-, 2- and 4-character Chinese and a Latin word (budget ≤ 20 ms), the
-//! first page of a chat with 100,000 messages, and the file's bytes per message (budget ≤ 600,
-//! index included), on a synthetic store of Chinese chatter across 200 chats.
+//! first page of a chat with 100,000 messages, the file's bytes per message (budget ≤ 600,
+//! index included), and what a flood into the biggest chat costs a message (CPU, bytes written),
+//! on a synthetic store of Chinese chatter across 200 chats with NapCat-like message ids.
 //!
 //! `cargo bench --bench store`; the store size is `NAPTERM_BENCH_MESSAGES` (the issue's setting
 //! is 1000000; the default, 200000, builds in a few seconds). The largest chat holds a tenth of
@@ -134,6 +135,13 @@ fn sentence(rng: &mut Lcg) -> String {
     s
 }
 
+/// NapCat's id for message `k`: like NapCat's short ids (an md5 cut to a positive 31-bit number)
+/// they are scattered, not counting up, so each message lands on its own page of the
+/// `(chat, message_id)` index; a bijection of `k`, so two messages never share one.
+fn napcat_id(k: u64) -> i64 {
+    (((k + 1).wrapping_mul(2_654_435_761)) & 0x7fff_ffff) as i64
+}
+
 /// Message `k` of the synthetic store: a tenth in the big group, the rest across the others.
 fn message(k: u64, rng: &mut Lcg, t0: i64) -> MessageEvent {
     let (peer, group) = if k.is_multiple_of(10) {
@@ -155,7 +163,7 @@ fn message(k: u64, rng: &mut Lcg, t0: i64) -> MessageEvent {
         time: t0 + (k / 3) as i64,
         self_id: 10001,
         post_type: "message".into(),
-        message_id: 1 + k as i64,
+        message_id: napcat_id(k),
         real_seq: Some((k + 1).to_string()),
         message_type: if group {
             MessageType::Group
@@ -252,6 +260,48 @@ fn insert(c: &mut Criterion) {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// Bytes this process has written through `write`-like calls so far (`/proc/self/io`).
+fn written_bytes() -> Option<u64> {
+    let io = std::fs::read_to_string("/proc/self/io").ok()?;
+    io.lines()
+        .find_map(|l| l.strip_prefix("wchar:"))
+        .and_then(|v| v.trim().parse().ok())
+}
+
+/// A flood like ptymeter's into the store's biggest chat: 2,000 messages at 200 a commit (the
+/// writer's batch at 200 messages/s). Returns what each message cost: CPU and bytes written
+/// (WAL frames and checkpoints), which grow with the chat's size as NapCat's scattered ids
+/// touch a page of the identity index each.
+fn flood_into_big_chat(writer: &napterm::store::StoreWriter, n: u64, rng: &mut Lcg) -> String {
+    const FLOOD: u64 = 2_000;
+    const COMMIT: u64 = 200;
+    let (cpu_start, bytes_start) = (cpu_time(), written_bytes());
+    let t0 = 1_600_000_000 + (n / 3) as i64 + 10;
+    for c in 0..FLOOD / COMMIT {
+        let msgs: Vec<MessageEvent> = (0..COMMIT)
+            .map(|i| {
+                let k = 10 * (n / 10 + 1 + c * COMMIT + i);
+                let mut m = message(k, rng, 0);
+                m.time = t0 + c as i64;
+                m
+            })
+            .collect();
+        writer.messages(msgs);
+        writer.flush().expect("flush");
+    }
+    let cpu = cpu_time().saturating_sub(cpu_start);
+    let bytes = match (bytes_start, written_bytes()) {
+        (Some(a), Some(b)) => format!("{:.0} bytes written", (b - a) as f64 / FLOOD as f64),
+        _ => "bytes written unknown".into(),
+    };
+    format!(
+        "store: a flood into the big chat ({} stored, {COMMIT} a commit): {:.1} µs CPU and {bytes} \
+         per message",
+        n / 10,
+        cpu.as_secs_f64() * 1e6 / FLOOD as f64
+    )
+}
+
 fn large(c: &mut Criterion) {
     let n: u64 = std::env::var("NAPTERM_BENCH_MESSAGES")
         .ok()
@@ -278,8 +328,10 @@ fn large(c: &mut Criterion) {
         cpu += cpu_time().saturating_sub(cpu_start);
         k += chunk;
     }
+    let flood = flood_into_big_chat(&writer, n, &mut rng);
     drop(writer);
     store.close();
+    eprintln!("{flood}");
     eprintln!(
         "store: {n} messages across {CHATS} chats stored in {:.1} s: {:.0} msgs/s \
          ({:.0} msgs per CPU second); {:.0} bytes per message",
