@@ -764,6 +764,46 @@ impl Chat {
         }
     }
 
+    /// Whether the first unread message (see [`Chat::first_unread`]) lies above `top`, the
+    /// pane's top entry, or is not loaded yet: what the "↑ N 条新消息" banner asks each frame.
+    /// It walks back only to `top` where it can: the entries from there on are older, so
+    /// once older history may still come (or a counted message is below `top`) the answer is
+    /// known, however many messages came in while the chat was open.
+    pub fn unread_above(&self, me: i64, top: Option<SortKey>) -> bool {
+        let Some(u) = self.unread_at_open.filter(|u| u.count > 0) else {
+            return false;
+        };
+        let Some(top) = top else {
+            return self.first_unread(me) == Found::NotLoaded;
+        };
+        let mut skip = u.seen_live;
+        let mut n = 0;
+        let mut oldest = None;
+        for e in self.timeline.iter().rev() {
+            let Some(m) = e.message() else {
+                continue;
+            };
+            if m.own || m.sender_id == me {
+                continue;
+            }
+            // Everything from here on is older than the pane's top: found below it, or not
+            // loaded, either way above.
+            if e.key < top && (skip == 0 || self.may_have_older()) {
+                return true;
+            }
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            n += 1;
+            oldest = Some(e.key);
+            if n == u.count {
+                return e.key < top;
+            }
+        }
+        self.may_have_older() || oldest.is_some_and(|k| k < top)
+    }
+
     /// The first message from the first unread on that mentions `me` (or everyone).
     pub fn first_unread_mention(&self, me: i64) -> Found {
         match self.first_unread(me) {
@@ -885,6 +925,68 @@ mod tests {
             seq: 0,
             arrival,
         }
+    }
+
+    /// `unread_above` answers what the banner asked `first_unread` for, over timelines of
+    /// others' and own messages, with any number seen live, history exhausted or not, and the
+    /// pane's top anywhere.
+    #[test]
+    fn unread_above_agrees_with_first_unread_wherever_the_pane_is() {
+        const ME: i64 = 7;
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let mut answers = [0; 2];
+        for case in 0..400 {
+            let mut chat = Chat::new(Peer::Group(1), 256);
+            let len = 1 + next(40) as i64;
+            let mut keys = Vec::new();
+            for i in 0..len {
+                let mut kind = msg(i + 1);
+                if let EntryKind::Message(m) = &mut kind {
+                    match next(4) {
+                        0 => m.own = true,
+                        1 => m.sender_id = ME,
+                        _ => {}
+                    }
+                }
+                chat.timeline.insert(key(i, i as u64), kind);
+                keys.push(key(i, i as u64));
+            }
+            chat.history = if next(2) == 0 {
+                HistoryState::Exhausted
+            } else {
+                HistoryState::Idle
+            };
+            chat.unread_at_open = Some(UnreadAtOpen {
+                count: next(12) as u32,
+                seen_live: next(30) as u32,
+                ..Default::default()
+            });
+            let top = match next(len as u64 + 1) as usize {
+                i if i < keys.len() => Some(keys[i]),
+                _ => None,
+            };
+            let expected = match chat.first_unread(ME) {
+                Found::At(k) => top.is_some_and(|t| k < t),
+                Found::NotLoaded => true,
+                Found::Nowhere => false,
+            };
+            assert_eq!(
+                chat.unread_above(ME, top),
+                expected,
+                "case {case}: {:?}, top {top:?}, {:?}",
+                chat.unread_at_open,
+                chat.history
+            );
+            answers[usize::from(expected)] += 1;
+        }
+        // Both answers came up often, so both ways through were taken.
+        assert!(answers.iter().all(|n| *n > 50), "{answers:?}");
     }
 
     #[test]

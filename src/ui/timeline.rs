@@ -328,15 +328,9 @@ fn retry_key(state: &State) -> String {
 /// was opened is above the pane (loaded or not), until it has been jumped to.
 fn unread_banner(state: &State, chat: &Chat, top: Option<SortKey>) -> Option<String> {
     use crate::app::Action;
-    use crate::app::chat::Found;
     use crate::app::keymap::Context;
     let u = chat.unread_at_open.filter(|u| u.count > 0 && !u.jumped)?;
-    let above = match chat.first_unread(state.self_id) {
-        Found::At(k) => top.is_some_and(|t| k < t),
-        Found::NotLoaded => true,
-        Found::Nowhere => false,
-    };
-    if !above {
+    if !chat.unread_above(state.self_id, top) {
         return None;
     }
     let key = state
