@@ -383,12 +383,29 @@ fn friend_rows(state: &State) -> Vec<SidebarRow> {
 /// Where the selection is among `peers` (the selectable rows): the selected chat if listed,
 /// else the remembered index, clamped.
 pub fn selected_index(state: &State, peers: &[Peer]) -> usize {
+    index_in(state, peers.iter().copied())
+}
+
+/// [`selected_index`] straight from the rows, for the frame (no list of peers built).
+pub fn selected_row_index(state: &State, rows: &[SidebarRow]) -> usize {
+    index_in(state, rows.iter().filter_map(chat_peer))
+}
+
+fn index_in(state: &State, peers: impl Iterator<Item = Peer> + Clone) -> usize {
     state
         .sidebar
         .selected_peer
-        .and_then(|p| peers.iter().position(|x| *x == p))
+        .and_then(|p| peers.clone().position(|x| x == p))
         .unwrap_or(state.sidebar.selected)
-        .min(peers.len().saturating_sub(1))
+        .min(peers.count().saturating_sub(1))
+}
+
+/// The chat a row stands for (none for a header).
+fn chat_peer(row: &SidebarRow) -> Option<Peer> {
+    match row {
+        SidebarRow::Chat(c) => Some(c.peer),
+        SidebarRow::Header(_) => None,
+    }
 }
 
 /// Puts the selection on row `i` of `peers`.
@@ -399,12 +416,7 @@ pub fn select(state: &mut State, peers: &[Peer], i: usize) {
 
 /// The selectable chats of the current rows, in order.
 pub fn selectable(rows: &[SidebarRow]) -> Vec<Peer> {
-    rows.iter()
-        .filter_map(|r| match r {
-            SidebarRow::Chat(c) => Some(c.peer),
-            SidebarRow::Header(_) => None,
-        })
-        .collect()
+    rows.iter().filter_map(chat_peer).collect()
 }
 
 /// Resolves `/open`'s argument: `g:<id>`, `u:<id>`, a number, or a fuzzy name.
@@ -519,6 +531,11 @@ mod tests {
         s.chat_mut(Peer::Group(30001)).set_last_activity(300);
         let peers = selectable(&rows(&s));
         assert_eq!(peers[selected_index(&s, &peers)], Peer::Group(30001));
+        // The frame finds it from the rows alike.
+        assert_eq!(
+            selected_row_index(&s, &rows(&s)),
+            selected_index(&s, &peers)
+        );
     }
 
     #[test]

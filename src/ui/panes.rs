@@ -180,7 +180,7 @@ pub fn sidebar(
     let list = Rect::new(area.x, area.y + 2, area.width, area.height - 2);
     out.list = list;
     let rows = sidebar::rows_kept(state, &mut kept.rows);
-    let selected = sidebar::selected_index(state, &sidebar::selectable(&rows));
+    let selected = sidebar::selected_row_index(state, &rows);
     // Scroll so the selected row is visible.
     let sel_row = rows
         .iter()
