@@ -8,7 +8,7 @@
 //! - resident memory once both huge groups' member lists are loaded (≤ 40 MB), printed;
 //! - criterion: one `@` keystroke and its frame in the 3,000-member group (≤ 2 ms), one
 //!   sidebar filter keystroke and its frame (≤ 2 ms), opening the 3,000-member group's member
-//!   pane and its frame (≤ 16 ms).
+//!   pane and its frame (≤ 16 ms), a frame on the 好友 and 群聊 tabs.
 //!
 //! `cargo bench --bench big`
 
@@ -240,8 +240,28 @@ fn main() {
     });
     key(&mut state, KeyCode::Esc);
 
-    // The member pane of the 3,000-member group: opened (timed) with its frame, then closed.
+    // A frame on the 好友 tab (2,000 friends in 20 categories) and on the 群聊 tab (500
+    // groups), nothing else changed: what each message of a flood in the open chat pays
+    // while such a tab is shown.
+    use napterm::app::state::SidebarTab;
     g.throughput(Throughput::Elements(1));
+    for (tab, name) in [
+        (SidebarTab::Friends, "frame_friends_tab_2000_friends"),
+        (SidebarTab::Groups, "frame_groups_tab_500_groups"),
+    ] {
+        state.sidebar.tab = tab;
+        frame(&mut state, &mut ui, &mut buf);
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                frame(&mut state, &mut ui, &mut buf);
+                black_box(&buf);
+            })
+        });
+    }
+    state.sidebar.tab = SidebarTab::Recent;
+    frame(&mut state, &mut ui, &mut buf);
+
+    // The member pane of the 3,000-member group: opened (timed) with its frame, then closed.
     state.focus = Pane::Timeline;
     g.bench_function("open_member_pane_3000_members", |b| {
         b.iter_custom(|iters| {
