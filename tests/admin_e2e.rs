@@ -301,12 +301,12 @@ async fn custom_durations_names_and_the_timeline_sender() {
         let ms = &h.state.contacts.members[&g];
         plain
             .iter()
-            .filter_map(|u| ms.by_id.get(u))
+            .filter_map(|u| ms.by_id().get(u))
             .map(|m| (m.user_id, m.nickname.clone()))
             .find(|(_, n)| {
                 !n.contains(' ')
                     && ms
-                        .by_id
+                        .by_id()
                         .values()
                         .filter(|m| m.nickname.contains(n.as_str()) || m.card.contains(n.as_str()))
                         .count()

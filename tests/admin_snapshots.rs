@@ -62,29 +62,26 @@ fn world() -> State {
             ..Default::default()
         },
     );
-    let mut ms = Members {
-        state: MembersState::Loaded,
-        ..Default::default()
-    };
-    for m in [
-        member(20010, "群主大人", "", Role::Owner),
-        member(ME, "夜航船", "船长", Role::Admin),
-        member(20011, "老管", "", Role::Admin),
-        member(20002, "小明", "明哥 | 后端", Role::Member),
-        member(20003, "Alice 🌸", "", Role::Member),
-        {
-            let mut m = member(20005, "捣蛋鬼", "", Role::Member);
-            m.shut_up_until = NOW + 3600;
-            m
-        },
-        {
-            let mut m = member(20006, "老K", "", Role::Member);
-            m.title = "活跃分子".into();
-            m
-        },
-    ] {
-        ms.by_id.insert(m.user_id, m);
-    }
+    let ms = Members::new(
+        MembersState::Loaded,
+        [
+            member(20010, "群主大人", "", Role::Owner),
+            member(ME, "夜航船", "船长", Role::Admin),
+            member(20011, "老管", "", Role::Admin),
+            member(20002, "小明", "明哥 | 后端", Role::Member),
+            member(20003, "Alice 🌸", "", Role::Member),
+            {
+                let mut m = member(20005, "捣蛋鬼", "", Role::Member);
+                m.shut_up_until = NOW + 3600;
+                m
+            },
+            {
+                let mut m = member(20006, "老K", "", Role::Member);
+                m.title = "活跃分子".into();
+                m
+            },
+        ],
+    );
     s.contacts.members.insert(GROUP, ms);
     let chat = s.chat_mut(Peer::Group(GROUP));
     chat.history = HistoryState::Exhausted;

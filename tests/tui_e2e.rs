@@ -78,12 +78,12 @@ async fn mention_by_completion_becomes_an_at_segment() {
         s.contacts
             .members
             .get(&g)
-            .is_some_and(|m| m.by_id.len() > 3)
+            .is_some_and(|m| m.by_id().len() > 3)
     })
     .await;
     // Pick a member with a card and mention it by the first two characters of the card.
     let (qq, card) = h.state.contacts.members[&g]
-        .by_id
+        .by_id()
         .values()
         .filter(|m| m.user_id != h.state.self_id && m.card.chars().count() >= 2)
         .map(|m| (m.user_id, m.card.clone()))
@@ -216,7 +216,7 @@ async fn incoming_message_appears_and_a_recall_marks_it() {
     let (g, _) = member_group(&h);
     open_group(&mut h, g).await;
     let from = h.state.contacts.members[&g]
-        .by_id
+        .by_id()
         .keys()
         .copied()
         .find(|u| *u != h.state.self_id)

@@ -105,28 +105,25 @@ fn world() -> State {
             },
         );
     }
-    let mut ms = Members {
-        state: MembersState::Loaded,
-        ..Default::default()
-    };
-    for m in [
-        member(20010, "群主大人", "", Role::Owner),
-        member(ME, "夜航船", "船长", Role::Admin),
-        member(FRIEND, "小明", "明哥 | 后端", Role::Member),
-        member(20003, "Alice 🌸", "", Role::Member),
-        {
-            let mut m = member(20005, "捣蛋鬼", "", Role::Member);
-            m.shut_up_until = NOW + 3600;
-            m
-        },
-        {
-            let mut m = member(20006, "老K", "", Role::Member);
-            m.title = "活跃分子".into();
-            m
-        },
-    ] {
-        ms.by_id.insert(m.user_id, m);
-    }
+    let ms = Members::new(
+        MembersState::Loaded,
+        [
+            member(20010, "群主大人", "", Role::Owner),
+            member(ME, "夜航船", "船长", Role::Admin),
+            member(FRIEND, "小明", "明哥 | 后端", Role::Member),
+            member(20003, "Alice 🌸", "", Role::Member),
+            {
+                let mut m = member(20005, "捣蛋鬼", "", Role::Member);
+                m.shut_up_until = NOW + 3600;
+                m
+            },
+            {
+                let mut m = member(20006, "老K", "", Role::Member);
+                m.title = "活跃分子".into();
+                m
+            },
+        ],
+    );
     c.members.insert(GROUP, ms);
 
     let chat = s.chat_mut(Peer::Group(GROUP));

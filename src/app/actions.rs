@@ -295,7 +295,7 @@ pub fn move_members(state: &mut State, d: i32) {
             .contacts
             .members
             .get(&g)
-            .map(|m| m.by_id.len())
+            .map(|m| m.by_id().len())
             .unwrap_or(0),
         _ => 0,
     };

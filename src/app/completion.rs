@@ -122,7 +122,7 @@ fn mention_candidates(state: &State, group: i64, query: &str) -> Vec<CompletionI
         };
         let found = ranked
             .into_iter()
-            .filter_map(|i| members.by_id.get(index.ids.get(i)?));
+            .filter_map(|i| members.by_id().get(index.ids.get(i)?));
         for m in found.take(LIMIT) {
             out.push(CompletionItem {
                 label: m.display_name(),
@@ -359,13 +359,10 @@ mod tests {
             nickname: nick.into(),
             ..Member::default()
         };
-        let mut ms = Members {
-            state: MembersState::Loaded,
-            ..Default::default()
-        };
-        for m in [member(1, "我"), member(2, "Alice"), member(3, "小明")] {
-            ms.by_id.insert(m.user_id, m);
-        }
+        let ms = Members::new(
+            MembersState::Loaded,
+            [member(1, "我"), member(2, "Alice"), member(3, "小明")],
+        );
         s.contacts.members.insert(9, ms);
         s.open = Some(Peer::Group(9));
         s.focus = crate::app::Pane::Composer;
@@ -383,12 +380,7 @@ mod tests {
         );
         // Someone joins (written straight into the list): the next keystroke sees them.
         let alina = member(4, "Alina");
-        s.contacts
-            .members
-            .get_mut(&9)
-            .unwrap()
-            .by_id
-            .insert(4, alina);
+        s.contacts.members.get_mut(&9).unwrap().insert(alina);
         press(&mut s, KeyCode::Backspace);
         assert_eq!(labels(&s), ["Alice", "Alina"]);
     }

@@ -79,14 +79,17 @@ pub enum MembersState {
     Failed,
 }
 
-/// The members of one group, as far as known.
+/// The members of one group, as far as known. Changed only through its methods, so the pane
+/// order is sorted once per change, not per frame (3,000 names in a big group).
 #[derive(Debug, Clone, Default)]
 pub struct Members {
     pub state: MembersState,
-    pub by_id: HashMap<i64, Member>,
+    by_id: HashMap<i64, Member>,
     /// The `@` completion's index of this list: made at the first `@`, made again only when
     /// the list changed since (see `MentionIndex::stamp`).
     pub mention: Option<MentionIndex>,
+    /// The members' numbers in pane order, made at the first ask after a change.
+    order: std::cell::OnceCell<Vec<i64>>,
 }
 
 /// The members others may mention, in pane order, each with its match keys (names, their
@@ -132,12 +135,59 @@ impl MentionIndex {
 }
 
 impl Members {
-    /// Members in pane order: owner, admins, then members, each by name.
+    /// A list in `state` holding `list`.
+    pub fn new(state: MembersState, list: impl IntoIterator<Item = Member>) -> Members {
+        Members {
+            state,
+            by_id: list.into_iter().map(|m| (m.user_id, m)).collect(),
+            ..Default::default()
+        }
+    }
+
+    /// The members by number.
+    pub fn by_id(&self) -> &HashMap<i64, Member> {
+        &self.by_id
+    }
+
+    /// Adds or replaces a member; the one replaced.
+    pub fn insert(&mut self, m: Member) -> Option<Member> {
+        self.order.take();
+        self.by_id.insert(m.user_id, m)
+    }
+
+    /// Takes a member out.
+    pub fn remove(&mut self, user: i64) -> Option<Member> {
+        self.order.take();
+        self.by_id.remove(&user)
+    }
+
+    /// A member to change (name, role, title, mute): the order is made again at the next ask.
+    pub fn get_mut(&mut self, user: i64) -> Option<&mut Member> {
+        self.order.take();
+        self.by_id.get_mut(&user)
+    }
+
+    /// The members' numbers in pane order: owner, admins, then members, each by name.
+    pub fn order(&self) -> &[i64] {
+        self.order.get_or_init(|| {
+            let mut v: Vec<&Member> = self.by_id.values().collect();
+            // Each name is made once, not twice per comparison.
+            v.sort_by_cached_key(|m| (rank(m.role), m.display_name(), m.user_id));
+            v.into_iter().map(|m| m.user_id).collect()
+        })
+    }
+
+    /// Members in pane order (see [`Members::order`]).
     pub fn ordered(&self) -> Vec<&Member> {
-        let mut v: Vec<&Member> = self.by_id.values().collect();
-        // Each name is made once, not twice per comparison (a 3,000-member pane per frame).
-        v.sort_by_cached_key(|m| (rank(m.role), m.display_name(), m.user_id));
-        v
+        self.order()
+            .iter()
+            .filter_map(|id| self.by_id.get(id))
+            .collect()
+    }
+
+    /// The member at place `i` of the pane order.
+    pub fn nth(&self, i: usize) -> Option<&Member> {
+        self.order().get(i).and_then(|id| self.by_id.get(id))
     }
 }
 
@@ -230,10 +280,7 @@ impl Contacts {
 
     /// Takes a member out of a group's list, keeping the name they had there.
     pub fn remove_member(&mut self, group: i64, user: i64) {
-        if let Some(m) = self
-            .members
-            .get_mut(&group)
-            .and_then(|ms| ms.by_id.remove(&user))
+        if let Some(m) = self.members.get_mut(&group).and_then(|ms| ms.remove(user))
             && (!m.card.trim().is_empty() || !m.nickname.trim().is_empty())
         {
             self.departed.insert((group, user), m.display_name());
@@ -255,9 +302,7 @@ impl Contacts {
 
     /// A member, mutably, if loaded.
     pub fn member_mut(&mut self, group: i64, user: i64) -> Option<&mut Member> {
-        self.members
-            .get_mut(&group)
-            .and_then(|m| m.by_id.get_mut(&user))
+        self.members.get_mut(&group).and_then(|m| m.get_mut(user))
     }
 
     /// Remembers a name seen on a message (does not override better knowledge).
@@ -306,20 +351,39 @@ mod tests {
         assert_eq!(c.user_name(2), "备注");
         assert_eq!(c.member_name(9, 2), "备注");
         let mut ms = Members::default();
-        ms.by_id.insert(
-            2,
-            Member {
-                user_id: 2,
-                nickname: "nick".into(),
-                card: "群名片".into(),
-                ..Default::default()
-            },
-        );
+        ms.insert(Member {
+            user_id: 2,
+            nickname: "nick".into(),
+            card: "群名片".into(),
+            ..Default::default()
+        });
         c.members.insert(9, ms);
         assert_eq!(c.member_name(9, 2), "群名片");
         assert_eq!(c.user_name(3), "3");
         c.see(3, "路人");
         assert_eq!(c.user_name(3), "路人");
+    }
+
+    /// The pane order is kept between asks and made again after every kind of change.
+    #[test]
+    fn the_kept_order_follows_every_change_to_the_list() {
+        let member = |id: i64, name: &str| Member {
+            user_id: id,
+            nickname: name.into(),
+            ..Default::default()
+        };
+        let mut ms = Members::new(MembersState::Loaded, [member(1, "b"), member(2, "c")]);
+        assert_eq!(ms.order(), [1, 2]);
+        ms.insert(member(3, "a"));
+        assert_eq!(ms.order(), [3, 1, 2], "a member joined");
+        ms.get_mut(2).unwrap().role = Role::Admin;
+        assert_eq!(ms.order(), [2, 3, 1], "made an admin");
+        ms.get_mut(1).unwrap().card = "0 first".into();
+        assert_eq!(ms.order(), [2, 1, 3], "a new card");
+        ms.remove(2);
+        assert_eq!(ms.order(), [1, 3], "one left");
+        assert_eq!(ms.nth(1).map(|m| m.user_id), Some(3));
+        assert_eq!(ms.ordered().len(), 2);
     }
 
     #[test]
@@ -331,15 +395,12 @@ mod tests {
             (3, Role::Owner, "y"),
             (4, Role::Member, "a"),
         ] {
-            ms.by_id.insert(
-                id,
-                Member {
-                    user_id: id,
-                    nickname: name.into(),
-                    role,
-                    ..Default::default()
-                },
-            );
+            ms.insert(Member {
+                user_id: id,
+                nickname: name.into(),
+                role,
+                ..Default::default()
+            });
         }
         let order: Vec<i64> = ms.ordered().iter().map(|m| m.user_id).collect();
         assert_eq!(order, vec![3, 2, 4, 1]);

@@ -482,16 +482,13 @@ fn on_notice(state: &mut State, n: Notice, fx: &mut Vec<Effect>) {
             }
             if let Some(ms) = state.contacts.members.get_mut(&group_id)
                 && ms.state == super::contacts::MembersState::Loaded
-                && !ms.by_id.contains_key(&user_id)
+                && !ms.by_id().contains_key(&user_id)
             {
-                ms.by_id.insert(
+                ms.insert(super::contacts::Member {
                     user_id,
-                    super::contacts::Member {
-                        user_id,
-                        join_time: t,
-                        ..Default::default()
-                    },
-                );
+                    join_time: t,
+                    ..Default::default()
+                });
             }
             state.contacts.touch();
             add_line(

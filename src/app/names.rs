@@ -50,8 +50,8 @@ pub fn learn(state: &mut State, user: i64, nickname: &str) {
     }
     state.contacts.see(user, nickname);
     for ms in state.contacts.members.values_mut() {
-        if let Some(m) = ms.by_id.get_mut(&user)
-            && m.nickname.is_empty()
+        if ms.by_id().get(&user).is_some_and(|m| m.nickname.is_empty())
+            && let Some(m) = ms.get_mut(user)
         {
             m.nickname = nickname.to_string();
         }

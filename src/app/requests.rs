@@ -33,7 +33,7 @@ pub fn on_event(state: &mut State, r: crate::onebot::Request, fx: &mut Vec<Effec
             .contacts
             .members
             .values()
-            .find_map(|ms| ms.by_id.get(&r.user_id))
+            .find_map(|ms| ms.by_id().get(&r.user_id))
     {
         nickname = m.nickname.clone();
     }

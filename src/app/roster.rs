@@ -160,15 +160,13 @@ impl Request for MemberList {
     fn done(self, state: &mut State, list: Vec<Member>, fx: &mut Vec<Effect>) {
         let group = self.group;
         load_tracker::settle(state, Load::Members(group), Ok(()), fx);
-        let mut ms = Members {
-            state: MembersState::Loaded,
-            by_id: list.into_iter().map(|m| (m.user_id, m)).collect(),
-            mention: None,
-        };
+        let mut ms = Members::new(MembersState::Loaded, list);
         if let Some(old) = state.contacts.members.get(&group) {
             // Members seen joining while the list loaded are kept.
-            for (id, m) in &old.by_id {
-                ms.by_id.entry(*id).or_insert_with(|| m.clone());
+            for (id, m) in old.by_id() {
+                if !ms.by_id().contains_key(id) {
+                    ms.insert(m.clone());
+                }
             }
         }
         state.contacts.members.insert(group, ms);

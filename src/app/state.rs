@@ -531,12 +531,7 @@ impl State {
         let Some(Peer::Group(g)) = self.open else {
             return None;
         };
-        self.contacts
-            .members
-            .get(&g)?
-            .ordered()
-            .get(self.members.selected)
-            .copied()
+        self.contacts.members.get(&g)?.nth(self.members.selected)
     }
 
     /// The name of a user mentioned in `peer`: what the contacts know, your own name for you,

@@ -108,7 +108,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             .contacts
             .members
             .get(&g)
-            .and_then(|ms| ms.ordered().iter().position(|m| m.user_id == user))
+            .and_then(|ms| ms.order().iter().position(|m| *m == user))
     {
         state.members.selected = i;
     }

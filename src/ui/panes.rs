@@ -443,7 +443,7 @@ pub fn members(
     }
     let focused = state.focus == Pane::Members;
     let ms = state.contacts.members.get(&group);
-    let count = ms.map(|m| m.by_id.len()).unwrap_or(0);
+    let count = ms.map(|m| m.by_id().len()).unwrap_or(0);
     let title = format!("成员 {count}");
     put(
         buf,
@@ -459,7 +459,7 @@ pub fn members(
         put(buf, list.x, list.y, "加载中…", list.width, theme.system);
         return out;
     };
-    if ms.by_id.is_empty() {
+    if ms.by_id().is_empty() {
         let msg = match ms.state {
             crate::app::contacts::MembersState::Failed => {
                 format!("加载失败 (按 {} 重试)", crate::app::retry::key(state))
@@ -469,11 +469,13 @@ pub fn members(
         put(buf, list.x, list.y, &msg, list.width, theme.system);
         return out;
     }
-    let ordered = ms.ordered();
-    let sel = state.members.selected.min(ordered.len().saturating_sub(1));
+    // Only the rows shown are looked up: the order is sorted once per change of the list.
+    let order = ms.order();
+    let sel = state.members.selected.min(order.len().saturating_sub(1));
     let h = list.height as usize;
     let start = if sel >= h { sel + 1 - h } else { 0 };
-    for (i, m) in ordered.iter().enumerate().skip(start).take(h) {
+    let shown = order.iter().enumerate().skip(start).take(h);
+    for (i, m) in shown.filter_map(|(i, id)| Some((i, ms.by_id().get(id)?))) {
         let y = list.y + (i - start) as u16;
         let is_sel = i == sel && focused;
         let base = if is_sel {

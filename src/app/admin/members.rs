@@ -69,7 +69,11 @@ pub fn toggle_mark(state: &mut State) {
     }
     let count = state.members.marked.len();
     let total = match state.open {
-        Some(Peer::Group(g)) => state.contacts.members.get(&g).map_or(0, |m| m.by_id.len()),
+        Some(Peer::Group(g)) => state
+            .contacts
+            .members
+            .get(&g)
+            .map_or(0, |m| m.by_id().len()),
         _ => 0,
     };
     state.members.selected = (state.members.selected + 1).min(total.saturating_sub(1));
@@ -391,7 +395,7 @@ fn remove_members(state: &mut State, group: i64, users: &[i64]) {
         .contacts
         .members
         .get(&group)
-        .map_or(0, |m| m.by_id.len());
+        .map_or(0, |m| m.by_id().len());
     state.members.selected = state.members.selected.min(count.saturating_sub(1));
 }
 
@@ -714,14 +718,9 @@ mod tests {
             role: Role::Member,
             ..Default::default()
         };
-        s.contacts.members.insert(
-            1,
-            Members {
-                state: MembersState::Loaded,
-                by_id: [(2, m)].into_iter().collect(),
-                ..Default::default()
-            },
-        );
+        s.contacts
+            .members
+            .insert(1, Members::new(MembersState::Loaded, [m]));
         s
     }
 
@@ -750,7 +749,7 @@ mod tests {
         let mut fx = Vec::new();
         Reply::Ban(mute(), Ok(())).apply(&mut s, &mut fx);
         assert_eq!(fx, vec![mute_audited(Ok(()))]);
-        assert_eq!(s.contacts.members[&1].by_id[&2].shut_up_until, 1_600);
+        assert_eq!(s.contacts.members[&1].by_id()[&2].shut_up_until, 1_600);
         assert_eq!(s.status.info(), Some("已禁言 明哥 (2) 10分钟"));
         assert_eq!(s.status.error(), None);
     }
@@ -766,7 +765,7 @@ mod tests {
         };
         Reply::Ban(mute(), Err(e)).apply(&mut s, &mut fx);
         assert_eq!(fx, vec![mute_audited(Err("权限不足".into()))]);
-        assert_eq!(s.contacts.members[&1].by_id[&2].shut_up_until, 0);
+        assert_eq!(s.contacts.members[&1].by_id()[&2].shut_up_until, 0);
         assert_eq!(s.status.error(), Some("禁言 明哥 (2) 失败: 权限不足"));
     }
 }

@@ -42,7 +42,7 @@ pub fn info(
         .filter(|u| *u != 0)
         .or_else(|| {
             members.and_then(|ms| {
-                ms.by_id
+                ms.by_id()
                     .values()
                     .find(|m| m.role == Role::Owner)
                     .map(|m| m.user_id)
@@ -61,7 +61,11 @@ pub fn info(
         if !admins.is_empty() {
             rows.push((format!("管理员 ({})", admins.len()), admins.join("、")));
         }
-        let muted = ms.by_id.values().filter(|m| m.is_muted(state.now)).count();
+        let muted = ms
+            .by_id()
+            .values()
+            .filter(|m| m.is_muted(state.now))
+            .count();
         rows.push(("禁言中".into(), format!("{muted} 人")));
     }
     rows.push((

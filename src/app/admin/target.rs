@@ -90,10 +90,10 @@ pub fn from_context(state: &State, marked: bool) -> Option<(i64, Vec<i64>)> {
     };
     if state.focus == Pane::Members {
         if marked && !state.members.marked.is_empty() {
-            let order = state.contacts.members.get(&g)?.ordered();
+            let order = state.contacts.members.get(&g)?.order();
             let list: Vec<i64> = order
                 .iter()
-                .map(|m| m.user_id)
+                .copied()
                 .filter(|u| state.members.marked.contains(u))
                 .collect();
             if !list.is_empty() {
