@@ -730,33 +730,39 @@ impl Chat {
         self.history != HistoryState::Exhausted
     }
 
+    /// The keys of messages from others (not `me`, not own), newest first, each with whether
+    /// it counts among the unread at open: those `seen_live` newest came in while the chat was
+    /// open and do not.
+    fn others_newest_first(
+        &self,
+        me: i64,
+        seen_live: u32,
+    ) -> impl Iterator<Item = (SortKey, bool)> {
+        self.timeline
+            .iter()
+            .rev()
+            .filter(move |e| e.message().is_some_and(|m| !m.own && m.sender_id != me))
+            .enumerate()
+            .map(move |(i, e)| (e.key, i >= seen_live as usize))
+    }
+
     /// The oldest of the messages from others that were unread when the chat was opened; `me`
     /// is the account (whose own messages are never unread).
     pub fn first_unread(&self, me: i64) -> Found {
         let Some(u) = self.unread_at_open.filter(|u| u.count > 0) else {
             return Found::Nowhere;
         };
-        let mut skip = u.seen_live;
-        let mut n = 0;
-        let mut oldest = None;
-        for e in self.timeline.iter().rev() {
-            let Some(m) = e.message() else {
-                continue;
-            };
-            if m.own || m.sender_id == me {
-                continue;
-            }
-            if skip > 0 {
-                skip -= 1;
-                continue;
-            }
+        let unread = self
+            .others_newest_first(me, u.seen_live)
+            .filter(|(_, counted)| *counted)
+            .take(u.count as usize);
+        let (mut n, mut oldest) = (0, None);
+        for (key, _) in unread {
             n += 1;
-            oldest = Some(e.key);
-            if n == u.count {
-                return Found::At(e.key);
-            }
+            oldest = Some(key);
         }
         match oldest {
+            Some(k) if n == u.count => Found::At(k),
             _ if self.may_have_older() => Found::NotLoaded,
             // The history ended first (a count the server no longer backs): its oldest message.
             Some(k) => Found::At(k),
@@ -776,32 +782,22 @@ impl Chat {
         let Some(top) = top else {
             return self.first_unread(me) == Found::NotLoaded;
         };
-        let mut skip = u.seen_live;
         let mut n = 0;
-        let mut oldest = None;
-        for e in self.timeline.iter().rev() {
-            let Some(m) = e.message() else {
-                continue;
-            };
-            if m.own || m.sender_id == me {
-                continue;
-            }
+        for (key, counted) in self.others_newest_first(me, u.seen_live) {
             // Everything from here on is older than the pane's top: found below it, or not
             // loaded, either way above.
-            if e.key < top && (skip == 0 || self.may_have_older()) {
+            if key < top && (counted || self.may_have_older()) {
                 return true;
             }
-            if skip > 0 {
-                skip -= 1;
-                continue;
-            }
-            n += 1;
-            oldest = Some(e.key);
-            if n == u.count {
-                return e.key < top;
+            if counted {
+                n += 1;
+                if n == u.count {
+                    return key < top;
+                }
             }
         }
-        self.may_have_older() || oldest.is_some_and(|k| k < top)
+        // Not all found, none below the top: above only if older history may hold them.
+        self.may_have_older()
     }
 
     /// The first message from the first unread on that mentions `me` (or everyone).
