@@ -85,8 +85,8 @@ pub enum MembersState {
 pub struct Members {
     pub state: MembersState,
     by_id: HashMap<i64, Member>,
-    /// The `@` completion's index of this list: made at the first `@`, made again only when
-    /// the list changed since (see `MentionIndex::stamp`).
+    /// The `@` completion's index of this list: made at the first `@`, dropped by any change
+    /// to the list (made again at the next `@`).
     pub mention: Option<MentionIndex>,
     /// The members' numbers in pane order, made at the first ask after a change.
     order: std::cell::OnceCell<Vec<i64>>,
@@ -96,35 +96,22 @@ pub struct Members {
 /// pinyin) made once: a keystroke in `@query` only ranks them.
 #[derive(Debug, Clone, Default)]
 pub struct MentionIndex {
-    /// What the index was made from (`MentionIndex::stamp`).
-    pub stamp: u64,
+    /// The account it was made for (who is left out of it).
+    pub for_self: i64,
     pub ids: Vec<i64>,
     pub candidates: Vec<Candidate>,
 }
 
 impl MentionIndex {
-    /// A fingerprint of what the index is made from: every member's number, names and role,
-    /// and who "you" are — any change to the list changes it (order-independent, one pass).
-    pub fn stamp(ms: &Members, self_id: i64) -> u64 {
-        use std::hash::{Hash, Hasher};
-        let mut sum = ms.by_id.len() as u64 ^ (self_id as u64).rotate_left(17);
-        for m in ms.by_id.values() {
-            let mut h = std::hash::DefaultHasher::new();
-            (m.user_id, &m.card, &m.nickname, rank(m.role)).hash(&mut h);
-            sum = sum.wrapping_add(h.finish());
-        }
-        sum
-    }
-
     /// The index of `ms` for the account `self_id` (who is not offered).
-    pub fn build(ms: &Members, self_id: i64, stamp: u64) -> MentionIndex {
+    pub fn build(ms: &Members, self_id: i64) -> MentionIndex {
         let list: Vec<&Member> = ms
             .ordered()
             .into_iter()
             .filter(|m| m.user_id != self_id)
             .collect();
         MentionIndex {
-            stamp,
+            for_self: self_id,
             ids: list.iter().map(|m| m.user_id).collect(),
             candidates: list
                 .iter()
@@ -151,20 +138,27 @@ impl Members {
 
     /// Adds or replaces a member; the one replaced.
     pub fn insert(&mut self, m: Member) -> Option<Member> {
-        self.order.take();
+        self.changed();
         self.by_id.insert(m.user_id, m)
     }
 
     /// Takes a member out.
     pub fn remove(&mut self, user: i64) -> Option<Member> {
-        self.order.take();
+        self.changed();
         self.by_id.remove(&user)
     }
 
-    /// A member to change (name, role, title, mute): the order is made again at the next ask.
+    /// A member to change (name, role, title, mute): the order and the `@` index are made
+    /// again at the next ask.
     pub fn get_mut(&mut self, user: i64) -> Option<&mut Member> {
-        self.order.take();
+        self.changed();
         self.by_id.get_mut(&user)
+    }
+
+    /// Drops what is made from the list.
+    fn changed(&mut self) {
+        self.order.take();
+        self.mention = None;
     }
 
     /// The members' numbers in pane order: owner, admins, then members, each by name.
