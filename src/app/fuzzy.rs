@@ -59,11 +59,12 @@ pub struct Candidate {
 
 impl Candidate {
     /// Precomputes the search keys of a candidate from its texts, most important first (e.g.
-    /// remark then nickname, or card then nickname); empty texts are skipped. `number` is the
-    /// QQ, group or face number, matched by digit queries.
+    /// remark then nickname, or card then nickname); empty texts are skipped, so the first one
+    /// there is (the name shown) weighs most. `number` is the QQ, group or face number, matched
+    /// by digit queries.
     pub fn new<S: AsRef<str>>(texts: &[S], number: i64) -> Candidate {
         let mut keys: Vec<Key> = Vec::with_capacity(texts.len());
-        for (position, text) in texts.iter().enumerate() {
+        for text in texts {
             let text = text.as_ref().trim();
             let lower = text.to_lowercase();
             // The same text twice (card = nickname) only costs time; the first weighs more.
@@ -71,7 +72,7 @@ impl Candidate {
                 continue;
             }
             keys.push(Key {
-                weight: text_weight(position),
+                weight: text_weight(keys.len()),
                 lower,
                 haystack: Utf32String::from(text),
                 chars: text.chars().count(),
@@ -369,6 +370,16 @@ impl<K: std::hash::Hash + Eq + Copy> CandidateCache<K> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A member without a card is shown by their nickname: it weighs as a card does, so the
+    /// shorter of two names the query starts alike wins (`@fe` offered `Ferris` after four
+    /// `ferris_…-北京` cards).
+    #[test]
+    fn the_name_shown_weighs_most_whichever_field_it_is() {
+        let carded = Candidate::new(&["ferris_1725-北京", "ferris_1725"], 1);
+        let nick_only = Candidate::new(&["", "Ferris"], 2);
+        assert_eq!(rank("fe", [(&carded, 1), (&nick_only, 2)]), [2, 1]);
+    }
 
     fn rank_names<'a>(query: &str, names: &[&'a str]) -> Vec<&'a str> {
         let candidates: Vec<Candidate> = names.iter().map(|n| Candidate::new(&[n], 0)).collect();
