@@ -283,22 +283,8 @@ fn memo_holds(state: &State, memo: &RowsMemo) -> bool {
     {
         return false;
     }
-    // The same chats (each still listed, none twice: the order has no repeats; no other chat
-    // listed, by `listings`), still sorted as `recent_peers` sorts them.
-    if *tab == SidebarTab::Recent {
-        let mut last: Option<(i64, Peer)> = None;
-        for p in &memo.order {
-            let Some(c) = state.chats.get(p).filter(|c| listed_unpinned(state, c)) else {
-                return false;
-            };
-            let now = (c.last_activity(), *p);
-            if let Some(l) = last
-                && l.0.cmp(&now.0).reverse().then(l.1.cmp(&now.1)) == std::cmp::Ordering::Greater
-            {
-                return false;
-            }
-            last = Some(now);
-        }
+    if *tab == SidebarTab::Recent && !recent_order_holds(state, &memo.order) {
+        return false;
     }
     memo.rows.iter().all(|r| match r {
         SidebarRow::Header(_) => true,
@@ -308,6 +294,25 @@ fn memo_holds(state: &State, memo: &RowsMemo) -> bool {
                 && row.mentions == chat.map(|c| c.mentions).unwrap_or(0)
         }
     })
+}
+
+/// Whether `order` is still the recent chats (each still listed, none twice: the order has no
+/// repeats; no other chat listed, by `listings`), sorted as `recent_peers` sorts them.
+fn recent_order_holds(state: &State, order: &[Peer]) -> bool {
+    let mut last: Option<(i64, Peer)> = None;
+    for p in order {
+        let Some(c) = state.chats.get(p).filter(|c| listed_unpinned(state, c)) else {
+            return false;
+        };
+        let now = (c.last_activity(), *p);
+        if let Some(l) = last
+            && l.0.cmp(&now.0).reverse().then(l.1.cmp(&now.1)) == std::cmp::Ordering::Greater
+        {
+            return false;
+        }
+        last = Some(now);
+    }
+    true
 }
 
 /// The rows of the current tab, filtered.

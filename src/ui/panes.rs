@@ -474,8 +474,8 @@ pub fn members(
     let sel = state.members.selected.min(order.len().saturating_sub(1));
     let h = list.height as usize;
     let start = if sel >= h { sel + 1 - h } else { 0 };
-    let shown = order.iter().enumerate().skip(start).take(h);
-    for (i, m) in shown.filter_map(|(i, id)| Some((i, ms.by_id().get(id)?))) {
+    let shown = (start..order.len()).take(h);
+    for (i, m) in shown.filter_map(|i| Some((i, ms.nth(i)?))) {
         let y = list.y + (i - start) as u16;
         let is_sel = i == sel && focused;
         let base = if is_sel {
