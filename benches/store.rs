@@ -368,6 +368,21 @@ fn large(c: &mut Criterion) {
         format!("newest page of 200 in a chat of {} ", n / 10),
         |b| b.iter(|| reader.page_before(big, None, 200).expect("page")),
     );
+    // A message looked up by its id alone (a recall, a search hit opened): the newest found at
+    // once, an id not stored costs a walk over the chat's identity entries.
+    let newest = reader.page_before(big, None, 1).expect("page");
+    let newest_id = match newest.first() {
+        Some(napterm::store::Row::Message(m)) => m.message_id,
+        _ => 0,
+    };
+    g.bench_function(
+        format!("id alone, the newest, in a chat of {}", n / 10),
+        |b| b.iter(|| reader.pos_of(big, newest_id).expect("pos")),
+    );
+    g.bench_function(
+        format!("id alone, not stored, in a chat of {}", n / 10),
+        |b| b.iter(|| reader.pos_of(big, -1).expect("pos")),
+    );
     g.finish();
     drop(reader);
     let _ = std::fs::remove_dir_all(&dir);

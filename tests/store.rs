@@ -209,6 +209,93 @@ fn a_message_from_every_source_is_stored_once() {
     assert_eq!(hits.iter().filter(|h| h.message_id == sent_id).count(), 1);
 }
 
+#[test]
+fn one_id_is_one_message_only_at_about_the_same_time() {
+    let s = Scratch::new("identity");
+    let (store, reader) = open(&s);
+    let w = store.writer();
+    let (g, t) = (30007, 1_764_000_000);
+    let peer = Peer::Group(g);
+    // A copy through another path a second later (a history page) is the same message: its
+    // newer sender wins.
+    w.message(group_message(g, 77, t, 20001, "", "第一条"));
+    w.message(group_message(g, 77, t + 1, 20001, "新名片", "第一条"));
+    // The same 31-bit id a day later is another message (NapCat's ids collide now and then).
+    w.message(group_message(g, 77, t + 86_400, 20002, "", "撞号的另一条"));
+    // A send stored from this machine's clock, its echo from QQ's five minutes off: one.
+    w.message(sent_message(
+        peer,
+        ACCOUNT,
+        88,
+        t + 100,
+        MessageChain::new().text("我说"),
+    ));
+    let mut echo = group_message(g, 88, t + 400, ACCOUNT, "", "我说");
+    echo.post_type = "message_sent".into();
+    w.message(echo);
+    w.flush().unwrap();
+
+    let rows = reader.page_before(peer, None, 100).unwrap();
+    assert_eq!(ids(&rows), vec![77, 88, 77], "{rows:?}");
+    let newest = reader.pos_of(peer, 77).unwrap().unwrap();
+    assert_eq!(newest.time(), t + 86_400, "an id alone finds the newest");
+    assert_eq!(
+        reader.pos_near(peer, 77, t + 1).unwrap().unwrap().time(),
+        t,
+        "with its time, the one of that time"
+    );
+    // A page anchored on the older one starts right after it.
+    let after = reader
+        .page_after(
+            peer,
+            Anchor::Message {
+                time: t,
+                message_id: 77,
+            },
+            10,
+        )
+        .unwrap();
+    assert_eq!(ids(&after), vec![88, 77]);
+    let first = match &rows[0] {
+        Row::Message(m) => m,
+        Row::Notice(_) => panic!("a message"),
+    };
+    assert_eq!(first.sender.card, "新名片");
+    assert_eq!(found(&reader, "撞号"), vec![77]);
+    assert_eq!(found(&reader, "第一条"), vec![77]);
+    // A recall by id alone marks the newest.
+    w.recall(peer, 77, 1);
+    w.flush().unwrap();
+    let recalled: Vec<bool> = reader
+        .page_before(peer, None, 100)
+        .unwrap()
+        .iter()
+        .filter_map(|r| match r {
+            Row::Message(m) => Some(m.recalled()),
+            Row::Notice(_) => None,
+        })
+        .collect();
+    assert_eq!(recalled, vec![false, false, true]);
+
+    // Looking for a copy is a seek in the identity index, not a walk over the chat.
+    let c = rusqlite::Connection::open(s.db()).unwrap();
+    let plan: Vec<String> = c
+        .prepare(
+            "EXPLAIN QUERY PLAN SELECT id FROM messages WHERE chat = ?1
+             AND (id >> 20) IN (?2, ?2 - 1, ?2 + 1) AND message_id = ?3",
+        )
+        .unwrap()
+        .query_map(rusqlite::params![1, 2, 3], |r| r.get::<_, String>(3))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(
+        plan.iter()
+            .any(|p| p.contains("messages_identity (chat=? AND <expr>=? AND message_id=?)")),
+        "{plan:?}"
+    );
+}
+
 fn world_now(events: &[Event]) -> i64 {
     events
         .iter()

@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::onebot::{MessageEvent, Peer};
 
@@ -45,7 +45,9 @@ impl BatchMemo {
     }
 }
 
-/// Stores a message, or merges it into the copy already stored under the same (chat, id).
+/// Stores a message, or merges it into the copy already stored: the same chat and NapCat id at
+/// about the same time (see `stored_copy`). The same id long apart is another message (NapCat's
+/// ids are 31-bit hashes: among 100,000 messages of one chat two or so share one).
 pub fn put_message(
     conn: &Connection,
     ev: &MessageEvent,
@@ -69,55 +71,42 @@ pub fn put_message(
     };
     ensure_chat(conn, peer, chat_name_in(ev), memo)?;
 
-    let id = allocate(conn, ev.time, memo)?;
-    let inserted = conn
-        .prepare_cached(
-            "INSERT INTO messages
+    let Some((id, old_body, old_nick, old_card, old_role, old_seq)) = stored_copy(
+        conn,
+        chat,
+        ev.message_id,
+        Pos::first_of(ev.time).time(),
+        ev.is_self(),
+    )?
+    else {
+        let id = allocate(conn, ev.time, memo)?;
+        // `stored_copy` looked where the index would refuse a second row; DO NOTHING is
+        // only a guard.
+        let inserted = conn
+            .prepare_cached(
+                "INSERT INTO messages
              (id, chat, kind, message_id, real_seq, user_id, nickname, card, role, flags, body)
-             VALUES (?1, ?2, 0, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-             ON CONFLICT (chat, message_id) DO NOTHING",
-        )?
-        .execute(params![
-            id,
-            chat,
-            ev.message_id,
-            real_seq,
-            user_id,
-            nickname,
-            card,
-            role,
-            flags,
-            body
-        ])?;
-    if inserted == 1 {
+             VALUES (?1, ?2, 0, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT DO NOTHING",
+            )?
+            .execute(params![
+                id,
+                chat,
+                ev.message_id,
+                real_seq,
+                user_id,
+                nickname,
+                card,
+                role,
+                flags,
+                body
+            ])?;
+        if inserted == 0 {
+            return Ok(Stored::Skipped);
+        }
         memo.used(id);
         index(conn, id, peer, ev)?;
         return Ok(Stored::Inserted(Pos(id)));
-    }
-
-    type Old = (
-        i64,
-        String,
-        Option<String>,
-        Option<String>,
-        Option<i64>,
-        Option<i64>,
-    );
-    let (id, old_body, old_nick, old_card, old_role, old_seq): Old = conn
-        .prepare_cached(
-            "SELECT id, body, nickname, card, role, real_seq FROM messages
-             WHERE chat = ?1 AND message_id = ?2",
-        )?
-        .query_row(params![chat, ev.message_id], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-            ))
-        })?;
+    };
 
     // The newest copy wins, except where it knows less: an empty chain (a history entry NapCat
     // could not parse) or a blank sender (some echoes) keeps what was stored.
@@ -158,6 +147,71 @@ pub fn put_message(
         index(conn, id, peer, ev)?;
     }
     Ok(Stored::Updated(Pos(id)))
+}
+
+/// How far apart in time two copies of one message sent from here may be stored: the copy
+/// stored when NapCat confirmed a send carries this machine's clock, the echo and history
+/// pages QQ's.
+pub const OWN_COPY_SECONDS: i64 = 600;
+
+/// What the merge of a new copy reads of the stored one: its row id, body, nickname, card,
+/// role and QQ sequence.
+type Copy = (
+    i64,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+    Option<i64>,
+);
+
+/// The stored copy of message `message_id` of `chat` at `second`: one second either side (a
+/// copy that came through another path) — three seeks in the identity index, not a walk over
+/// the chat; for the account's own messages, failing that, `OWN_COPY_SECONDS` either side (a
+/// walk over those minutes' entries of the chat, for the few messages sent from here).
+fn stored_copy(
+    conn: &Connection,
+    chat: i64,
+    message_id: i64,
+    second: i64,
+    own: bool,
+) -> rusqlite::Result<Option<Copy>> {
+    let row = |r: &rusqlite::Row<'_>| -> rusqlite::Result<Copy> {
+        Ok((
+            r.get(0)?,
+            r.get(1)?,
+            r.get(2)?,
+            r.get(3)?,
+            r.get(4)?,
+            r.get(5)?,
+        ))
+    };
+    let near = conn
+        .prepare_cached(
+            "SELECT id, body, nickname, card, role, real_seq FROM messages
+             WHERE chat = ?1 AND (id >> 20) IN (?2, ?2 - 1, ?2 + 1) AND message_id = ?3",
+        )?
+        .query_row(params![chat, second, message_id], row)
+        .optional()?;
+    if near.is_some() || !own {
+        return Ok(near);
+    }
+    conn.prepare_cached(
+        "SELECT id, body, nickname, card, role, real_seq FROM messages
+         WHERE chat = ?1 AND (id >> 20) BETWEEN ?2 - ?4 AND ?2 + ?4 AND message_id = ?3
+         AND flags & ?5 != 0",
+    )?
+    .query_row(
+        params![
+            chat,
+            second,
+            message_id,
+            OWN_COPY_SECONDS,
+            super::row::flags::OWN
+        ],
+        row,
+    )
+    .optional()
 }
 
 /// Adds the message's searchable text to the full-text index under its row id.
@@ -269,7 +323,9 @@ pub fn put_recall(
 ) -> rusqlite::Result<bool> {
     let n = conn
         .prepare_cached(
-            "UPDATE messages SET recalled_by = ?3 WHERE chat = ?1 AND message_id = ?2 AND kind = 0",
+            "UPDATE messages SET recalled_by = ?3 WHERE id = (SELECT id FROM messages
+             INDEXED BY messages_identity WHERE chat = ?1 AND message_id = ?2
+             ORDER BY (id >> 20) DESC LIMIT 1)",
         )?
         .execute(params![chat_key(peer), message_id, by])?;
     Ok(n > 0)
