@@ -5,6 +5,8 @@ use std::collections::{HashMap, HashSet};
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::identity;
+
 use crate::onebot::{MessageEvent, Peer};
 
 use super::row::{
@@ -149,11 +151,6 @@ pub fn put_message(
     Ok(Stored::Updated(Pos(id)))
 }
 
-/// How far apart in time two copies of one message sent from here may be stored: the copy
-/// stored when NapCat confirmed a send carries this machine's clock, the echo and history
-/// pages QQ's.
-pub const OWN_COPY_SECONDS: i64 = 600;
-
 /// What the merge of a new copy reads of the stored one: its row id, body, nickname, card,
 /// role and QQ sequence.
 type Copy = (
@@ -165,10 +162,8 @@ type Copy = (
     Option<i64>,
 );
 
-/// The stored copy of message `message_id` of `chat` at `second`: one second either side (a
-/// copy that came through another path) — three seeks in the identity index, not a walk over
-/// the chat; for the account's own messages, failing that, `OWN_COPY_SECONDS` either side (a
-/// walk over those minutes' entries of the chat, for the few messages sent from here).
+/// The stored copy of message `message_id` of `chat` at `second` (see `identity::near`; the
+/// account's own also `identity::own_near`).
 fn stored_copy(
     conn: &Connection,
     chat: i64,
@@ -176,7 +171,17 @@ fn stored_copy(
     second: i64,
     own: bool,
 ) -> rusqlite::Result<Option<Copy>> {
-    let row = |r: &rusqlite::Row<'_>| -> rusqlite::Result<Copy> {
+    let mut id = identity::near(conn, chat, second, message_id)?;
+    if id.is_none() && own {
+        id = identity::own_near(conn, chat, second, message_id)?;
+    }
+    let Some(id) = id else {
+        return Ok(None);
+    };
+    conn.prepare_cached(
+        "SELECT id, body, nickname, card, role, real_seq FROM messages WHERE id = ?1",
+    )?
+    .query_row([id], |r| {
         Ok((
             r.get(0)?,
             r.get(1)?,
@@ -185,32 +190,7 @@ fn stored_copy(
             r.get(4)?,
             r.get(5)?,
         ))
-    };
-    let near = conn
-        .prepare_cached(
-            "SELECT id, body, nickname, card, role, real_seq FROM messages
-             WHERE chat = ?1 AND (id >> 20) IN (?2, ?2 - 1, ?2 + 1) AND message_id = ?3",
-        )?
-        .query_row(params![chat, second, message_id], row)
-        .optional()?;
-    if near.is_some() || !own {
-        return Ok(near);
-    }
-    conn.prepare_cached(
-        "SELECT id, body, nickname, card, role, real_seq FROM messages
-         WHERE chat = ?1 AND (id >> 20) BETWEEN ?2 - ?4 AND ?2 + ?4 AND message_id = ?3
-         AND flags & ?5 != 0",
-    )?
-    .query_row(
-        params![
-            chat,
-            second,
-            message_id,
-            OWN_COPY_SECONDS,
-            super::row::flags::OWN
-        ],
-        row,
-    )
+    })
     .optional()
 }
 
@@ -321,14 +301,12 @@ pub fn put_recall(
     message_id: i64,
     by: i64,
 ) -> rusqlite::Result<bool> {
-    let n = conn
-        .prepare_cached(
-            "UPDATE messages SET recalled_by = ?3 WHERE id = (SELECT id FROM messages
-             INDEXED BY messages_identity WHERE chat = ?1 AND message_id = ?2
-             ORDER BY (id >> 20) DESC LIMIT 1)",
-        )?
-        .execute(params![chat_key(peer), message_id, by])?;
-    Ok(n > 0)
+    let Some(id) = identity::newest(conn, chat_key(peer), message_id)? else {
+        return Ok(false);
+    };
+    conn.prepare_cached("UPDATE messages SET recalled_by = ?2 WHERE id = ?1")?
+        .execute(params![id, by])?;
+    Ok(true)
 }
 
 /// Stores the contents of a merged forward (replacing an older copy).

@@ -15,6 +15,7 @@
 mod error;
 mod export;
 mod highlight;
+mod identity;
 mod ingest;
 mod open;
 mod paths;

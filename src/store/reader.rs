@@ -11,6 +11,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use crate::onebot::{MessageEvent, Peer};
 
 use super::error::StoreError;
+use super::identity;
 use super::open::open_reader;
 use super::row::{self, COLUMNS, Pos, Row, StoredMessage, chat_key, peer_of};
 
@@ -207,46 +208,27 @@ impl Reader {
         }))
     }
 
-    /// Where a stored message sits (the newest, should two share the id). Its time unknown,
-    /// this walks the chat's identity entries from the newest back: a recent message is found
-    /// at once, one not stored costs a pass over the chat's (some 30 ns an entry).
+    /// Where a stored message sits, its time unknown (the newest, should two share the id;
+    /// see `identity::newest`).
     pub fn pos_of(&self, peer: Peer, message_id: i64) -> Result<Option<Pos>, StoreError> {
-        self.conn
-            .prepare_cached(
-                "SELECT id FROM messages INDEXED BY messages_identity
-                 WHERE chat = ?1 AND message_id = ?2 ORDER BY (id >> 20) DESC LIMIT 1",
-            )
-            .and_then(|mut s| {
-                s.query_row(params![chat_key(peer), message_id], |r| r.get(0))
-                    .optional()
-            })
+        identity::newest(&self.conn, chat_key(peer), message_id)
             .map(|id| id.map(Pos))
             .map_err(|e| self.sql(e))
     }
 
-    /// Where a stored message of about `time` sits: a seek, else as `pos_of` (a copy stored
-    /// with another clock's time).
+    /// Where a stored message of about `time` sits: a seek (`identity::near`), else as
+    /// `pos_of` (a copy stored with another clock's time).
     pub fn pos_near(
         &self,
         peer: Peer,
         message_id: i64,
         time: i64,
     ) -> Result<Option<Pos>, StoreError> {
-        let near = self
-            .conn
-            .prepare_cached(
-                "SELECT id FROM messages WHERE chat = ?1
-                 AND (id >> 20) IN (?2, ?2 - 1, ?2 + 1) AND message_id = ?3",
-            )
-            .and_then(|mut s| {
-                let second = Pos::first_of(time).time();
-                s.query_row(params![chat_key(peer), second, message_id], |r| r.get(0))
-                    .optional()
-            })
-            .map_err(|e| self.sql(e))?;
-        match near {
-            Some(id) => Ok(Some(Pos(id))),
-            None => self.pos_of(peer, message_id),
+        let second = Pos::first_of(time).time();
+        match identity::near(&self.conn, chat_key(peer), second, message_id) {
+            Ok(Some(id)) => Ok(Some(Pos(id))),
+            Ok(None) => self.pos_of(peer, message_id),
+            Err(e) => Err(self.sql(e)),
         }
     }
 
@@ -255,21 +237,11 @@ impl Reader {
         Ok(self.pos_of(peer, message_id)?.is_some())
     }
 
-    /// Which of `ids` are stored in `peer` (one query for a whole history page).
+    /// Which of `ids` are stored in `peer` (one question for a whole history page).
     pub fn stored_ids(&self, peer: Peer, ids: &[i64]) -> Result<HashSet<i64>, StoreError> {
         let mut out = HashSet::new();
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT 1 FROM messages INDEXED BY messages_identity
-                 WHERE chat = ?1 AND message_id = ?2",
-            )
-            .map_err(|e| self.sql(e))?;
         for &id in ids {
-            if stmt
-                .exists(params![chat_key(peer), id])
-                .map_err(|e| self.sql(e))?
-            {
+            if self.pos_of(peer, id)?.is_some() {
                 out.insert(id);
             }
         }
