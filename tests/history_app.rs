@@ -8,7 +8,7 @@ mod snapshot;
 
 use crossterm::event::KeyCode;
 use napterm::app::Reply;
-use napterm::app::call::{GetForward, Groups, History, SendMessage};
+use napterm::app::call::{GetForward, Groups, History, LoginInfo, SendMessage};
 use napterm::app::chat::HistoryState;
 use napterm::app::contacts::GroupEntry;
 use napterm::app::keymap::Keymap;
@@ -361,6 +361,67 @@ fn offline_the_last_account_opens_and_fills_the_sidebar_from_the_store() {
             .any(|h| h.peer == GROUP && h.anchor.is_none())
     );
     assert!(s.open_chat().expect("open").catch_up.is_some());
+}
+
+/// Your name is kept in the store (as the name of the chat with yourself): started without
+/// NapCat, a message mentioning you shows your name, not your number, and the chat with
+/// yourself does not join the sidebar for it.
+#[test]
+fn offline_your_own_name_comes_from_the_store() {
+    let mut s = fresh();
+    let fx = connected(&mut s);
+    let own = |fx: &[Effect]| {
+        writes(fx)
+            .into_iter()
+            .filter(
+                |w| matches!(w, StoreWrite::ChatName { peer, .. } if *peer == Peer::Private(ME)),
+            )
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        own(&fx),
+        vec![StoreWrite::ChatName {
+            peer: Peer::Private(ME),
+            name: "我".into()
+        }]
+    );
+    // The login's answer with the same name writes nothing more; a new name is written.
+    let login = |name: &str| {
+        Msg::Reply(Reply::LoginInfo(
+            LoginInfo,
+            Ok(napterm::onebot::types::LoginInfo {
+                user_id: ME,
+                nickname: name.into(),
+            }),
+        ))
+    };
+    assert!(own(&update(&mut s, login("我"))).is_empty());
+    assert_eq!(
+        own(&update(&mut s, login("夜航船"))),
+        vec![StoreWrite::ChatName {
+            peer: Peer::Private(ME),
+            name: "夜航船".into()
+        }]
+    );
+
+    // The next start, offline: the store holds that name.
+    let mut s = fresh();
+    update(&mut s, Msg::Store(StoreEvent::LastAccount(Some(ME))));
+    opened(
+        &mut s,
+        vec![
+            stored_chat(GROUP, "技术群", Some((100, NOW - 60))),
+            stored_chat(Peer::Private(ME), "夜航船", None),
+        ],
+    );
+    assert_eq!(s.self_name, "夜航船");
+    let chain = MessageChain::new().at(ME).text(" 看一下");
+    assert_eq!(s.plain_text(GROUP, &chain), "@夜航船 看一下");
+    assert_eq!(napterm::app::sidebar::recent_peers(&s), vec![GROUP]);
+    // Online again, the connection's name wins.
+    connected(&mut s);
+    assert_eq!(s.self_name, "我");
 }
 
 #[test]

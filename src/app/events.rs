@@ -60,6 +60,7 @@ pub fn on_client(state: &mut State, ev: ClientEvent, fx: &mut Vec<Effect>) {
             state.conn = s;
             if state.self_id != 0 && state.online() {
                 local::want_account(state, state.self_id, fx);
+                local::keep_own_name(state, fx);
             }
             if first_connect {
                 state.loaded = true;

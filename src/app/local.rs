@@ -12,7 +12,7 @@ use super::chat::{EntryKind, HistoryState, MessageItem, NoticeItem, Page, SortKe
 use super::effect::Effect;
 use super::state::State;
 use super::store_state::StoreStatus;
-use super::stored::{Boundary, PageFor, ReadKind, StoreEvent, StoreRead};
+use super::stored::{Boundary, PageFor, ReadKind, StoreEvent, StoreRead, StoreWrite};
 
 /// Rows read when a chat opens.
 pub const OPEN_PAGE: usize = 200;
@@ -36,6 +36,21 @@ pub fn want_account(state: &mut State, account: i64, fx: &mut Vec<Effect>) {
     }
     state.store.status = StoreStatus::Opening(account);
     fx.push(Effect::OpenStore { account });
+}
+
+/// Your name goes into the store as the name of the chat with yourself (written when it
+/// changed), so that a start without NapCat knows it (see [`opened`]): your messages and the
+/// mentions of you are drawn with it, not with your number.
+pub fn keep_own_name(state: &mut State, fx: &mut Vec<Effect>) {
+    let name = state.self_name.trim();
+    if state.self_id == 0 || name.is_empty() {
+        return;
+    }
+    let w = StoreWrite::ChatName {
+        peer: Peer::Private(state.self_id),
+        name: name.to_string(),
+    };
+    state.store.write(fx, w);
 }
 
 /// What the chats hold from another account's store goes.
@@ -140,6 +155,13 @@ fn opened(
     }
     for c in chats {
         let name = c.name.trim().to_string();
+        if c.peer == Peer::Private(account)
+            && state.self_id == account
+            && state.self_name.is_empty()
+        {
+            // Your own name, as the chat with yourself keeps it (see `keep_own_name`).
+            state.self_name = name.clone();
+        }
         if !name.is_empty() {
             state.contacts.see_chat(c.peer, &name);
             state.store.names.insert(c.peer, name);

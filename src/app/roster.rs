@@ -35,6 +35,7 @@ impl Request for LoginInfo {
         if state.online() {
             super::local::want_account(state, out.user_id, fx);
         }
+        super::local::keep_own_name(state, fx);
     }
 
     fn failed(self, state: &mut State, e: Error, fx: &mut Vec<Effect>) {
