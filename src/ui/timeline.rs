@@ -1140,6 +1140,63 @@ mod tests {
         }
     }
 
+    /// A frame drawn on the last one's buffer as the screen keeps it: the rows it stamped held,
+    /// the others reset (`stamps`, by row, say what the buffer holds, and are updated).
+    fn held_frame(
+        cache: &mut TimelineCache,
+        buf: &mut Buffer,
+        stamps: &mut Vec<u64>,
+        s: &State,
+        area: Rect,
+    ) {
+        if buf.area != area {
+            *buf = Buffer::empty(area);
+            stamps.clear();
+        }
+        stamps.resize(area.height as usize, 0);
+        for (y, st) in stamps.iter().enumerate() {
+            if *st == 0 {
+                crate::ui::held::reset_cells(buf, area, y as u16);
+            }
+        }
+        cache.held.set(area, stamps);
+        let out = cache.draw(s, &Theme::default(), &s.chats[&GROUP], area, buf);
+        stamps.fill(0);
+        for (y, st) in &out.stamps {
+            stamps[*y as usize] = *st;
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// Drawn on the last frame's buffer (its rows held by their stamps, as the screen holds
+        /// them), a frame shows what a first one does: scrolls, recalls, resizes included.
+        #[test]
+        fn a_held_buffer_draws_what_a_fresh_one_does(
+            changes in proptest::collection::vec(change(), 1..60)
+        ) {
+            let mut s = state();
+            s.chat_mut(GROUP).timeline = crate::app::chat::Timeline::new(16);
+            let mut area = Rect::new(0, 0, 40, 8);
+            let mut next = 100;
+            let mut kept = TimelineCache::default();
+            let mut buf = Buffer::empty(area);
+            let mut stamps: Vec<u64> = Vec::new();
+            for c in &changes {
+                apply(&mut s, c, &mut next, &mut area);
+                held_frame(&mut kept, &mut buf, &mut stamps, &s, area);
+                let mut fresh = Buffer::empty(area);
+                TimelineCache::default().draw(&s, &Theme::default(), &s.chats[&GROUP], area, &mut fresh);
+                proptest::prop_assert_eq!(
+                    crate::ui::buffer_lines(&buf),
+                    crate::ui::buffer_lines(&fresh),
+                    "after {:?}",
+                    c
+                );
+            }
+        }
+    }
+
     #[test]
     fn a_chat_followed_at_its_bottom_lays_out_only_what_arrives() {
         let mut s = state();
