@@ -1112,6 +1112,14 @@ mod tests {
         }
     }
 
+    /// The property tests' chat, its pane and the next message id: a timeline small enough
+    /// that appends push the oldest entries out too.
+    fn small_chat() -> (State, Rect, i64) {
+        let mut s = state();
+        s.chat_mut(GROUP).timeline = crate::app::chat::Timeline::new(16);
+        (s, Rect::new(0, 0, 40, 8), 100)
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
         /// A frame that takes the last frame's walk draws what a first frame draws.
@@ -1119,11 +1127,7 @@ mod tests {
         fn a_kept_walk_draws_what_a_fresh_one_does(
             changes in proptest::collection::vec(change(), 1..60)
         ) {
-            let mut s = state();
-            // Small, so that appends push the oldest entries out too.
-            s.chat_mut(GROUP).timeline = crate::app::chat::Timeline::new(16);
-            let mut area = Rect::new(0, 0, 40, 8);
-            let mut next = 100;
+            let (mut s, mut area, mut next) = small_chat();
             let mut kept = TimelineCache::default();
             let draw = |cache: &mut TimelineCache, s: &State, area: Rect| {
                 let mut buf = Buffer::empty(area);
@@ -1175,10 +1179,7 @@ mod tests {
         fn a_held_buffer_draws_what_a_fresh_one_does(
             changes in proptest::collection::vec(change(), 1..60)
         ) {
-            let mut s = state();
-            s.chat_mut(GROUP).timeline = crate::app::chat::Timeline::new(16);
-            let mut area = Rect::new(0, 0, 40, 8);
-            let mut next = 100;
+            let (mut s, mut area, mut next) = small_chat();
             let mut kept = TimelineCache::default();
             let mut buf = Buffer::empty(area);
             let mut stamps: Vec<u64> = Vec::new();
