@@ -348,16 +348,25 @@ fn next_stamp(last: &mut u64) -> u64 {
 }
 
 /// `line`'s cells as `set_line` makes them on a blank row `w` wide: painted in a row of
-/// their own that becomes the kept cells (no copy).
+/// their own that becomes the kept cells (no copy). The blank cells after the last one drawn
+/// are left out: a blank row already has them (see [`copy_row`]).
 fn measure(line: &Line<'_>, w: u16) -> Box<[Cell]> {
     let mut row = Buffer::empty(Rect::new(0, 0, w, 1));
     // Graphemes segmented only where a character may join another (see `paint`).
     super::paint::set_line(&mut row, 0, 0, line, w);
+    let used = row
+        .content
+        .iter()
+        .rposition(|c| *c != Cell::EMPTY)
+        .map_or(0, |i| i + 1);
+    row.content.truncate(used);
     row.content.into_boxed_slice()
 }
 
-/// Copies a measured row to (x, y); returns `stamp` when the whole row fitted, else 0. A row
-/// that holds `stamp` already is left as it is; one holding other cells is overwritten whole.
+/// Copies a measured row (`w` wide; `cells` without its trailing blank cells, see [`measure`])
+/// to (x, y); returns `stamp` when the whole row fitted, else 0. A row that holds `stamp`
+/// already is left as it is; one holding other cells is overwritten whole; a blank one gets
+/// only the cells that are not blank.
 fn copy_row(
     buf: &mut Buffer,
     held: &mut Held,
@@ -366,13 +375,20 @@ fn copy_row(
     stamp: u64,
 ) -> u64 {
     let start = buf.index_of(x, y);
-    let n = cells.len().min(buf.content.len() - start);
-    let whole = n == w as usize;
+    let room = buf.content.len() - start;
+    let whole = room >= w as usize;
+    let n = cells.len().min(room).min(w as usize);
     if whole {
-        let same = held.at(y) == stamp;
+        let was = held.at(y);
         held.keep_row(y);
-        if same {
+        if was == stamp {
             return stamp;
+        }
+        if was != 0 && was != BLANK_ROW {
+            // Another row's cells are held here: its blank cells are not blank.
+            for c in &mut buf.content[start + n..start + w as usize] {
+                c.reset();
+            }
         }
     } else {
         held.reset_row(buf, y);
