@@ -38,19 +38,27 @@ pub fn want_account(state: &mut State, account: i64, fx: &mut Vec<Effect>) {
     fx.push(Effect::OpenStore { account });
 }
 
-/// Your name goes into the store as the name of the chat with yourself (written when it
-/// changed), so that a start without NapCat knows it (see [`opened`]): your messages and the
-/// mentions of you are drawn with it, not with your number.
-pub fn keep_own_name(state: &mut State, fx: &mut Vec<Effect>) {
-    let name = state.self_name.trim();
-    if state.self_id == 0 || name.is_empty() {
-        return;
+/// Keeps a chat's name in the store (for the sidebar offline and `/find in:`); written again
+/// only when it changed.
+pub fn name_chat(state: &mut State, peer: Peer, name: &str, fx: &mut Vec<Effect>) {
+    let name = name.trim();
+    if !name.is_empty() {
+        let w = StoreWrite::ChatName {
+            peer,
+            name: name.to_string(),
+        };
+        state.store.write(fx, w);
     }
-    let w = StoreWrite::ChatName {
-        peer: Peer::Private(state.self_id),
-        name: name.to_string(),
-    };
-    state.store.write(fx, w);
+}
+
+/// Your name goes into the store as the name of the chat with yourself, so that a start
+/// without NapCat knows it (see [`opened`]): your messages and the mentions of you are drawn
+/// with it, not with your number.
+pub fn keep_own_name(state: &mut State, fx: &mut Vec<Effect>) {
+    if state.self_id != 0 {
+        let name = state.self_name.clone();
+        name_chat(state, Peer::Private(state.self_id), &name, fx);
+    }
 }
 
 /// What the chats hold from another account's store goes.

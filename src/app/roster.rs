@@ -13,8 +13,8 @@ use super::effect::Effect;
 use super::events::on_message;
 use super::load_tracker;
 use super::loads::Load;
+use super::local;
 use super::state::State;
-use super::stored::StoreWrite;
 use super::text::short_reason;
 
 impl Request for LoginInfo {
@@ -33,9 +33,9 @@ impl Request for LoginInfo {
         state.self_id = out.user_id;
         state.self_name = out.nickname;
         if state.online() {
-            super::local::want_account(state, out.user_id, fx);
+            local::want_account(state, out.user_id, fx);
         }
-        super::local::keep_own_name(state, fx);
+        local::keep_own_name(state, fx);
     }
 
     fn failed(self, state: &mut State, e: Error, fx: &mut Vec<Effect>) {
@@ -55,7 +55,7 @@ impl Request for Friends {
     fn done(self, state: &mut State, list: Vec<FriendInfo>, fx: &mut Vec<Effect>) {
         load_tracker::settle(state, Load::Friends, Ok(()), fx);
         for f in &list {
-            name_chat(state, Peer::Private(f.user_id), &f.display_name(), fx);
+            local::name_chat(state, Peer::Private(f.user_id), &f.display_name(), fx);
         }
         // Keep categories learnt from get_friends_with_category.
         let old = std::mem::take(&mut state.contacts.friends);
@@ -106,7 +106,7 @@ impl Request for Groups {
     fn done(self, state: &mut State, list: Vec<GroupEntry>, fx: &mut Vec<Effect>) {
         load_tracker::settle(state, Load::Groups, Ok(()), fx);
         for g in &list {
-            name_chat(state, Peer::Group(g.group_id), &g.name, fx);
+            local::name_chat(state, Peer::Group(g.group_id), &g.name, fx);
         }
         state.contacts.groups = list.into_iter().map(|g| (g.group_id, g)).collect();
         state.contacts.groups_loaded = true;
@@ -188,19 +188,5 @@ impl Request for MemberList {
             self.describe(),
             short_reason(&e)
         ));
-    }
-}
-
-/// Keeps a chat's name in the store (for the sidebar offline and `/find in:`).
-fn name_chat(state: &mut State, peer: Peer, name: &str, fx: &mut Vec<Effect>) {
-    let name = name.trim();
-    if !name.is_empty() && state.store.writing() {
-        state.store.write(
-            fx,
-            StoreWrite::ChatName {
-                peer,
-                name: name.to_string(),
-            },
-        );
     }
 }

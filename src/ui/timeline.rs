@@ -378,19 +378,14 @@ fn copy_row(
     let room = buf.content.len() - start;
     let whole = room >= w as usize;
     let n = cells.len().min(room).min(w as usize);
-    if whole {
-        let was = held.at(y);
+    let was = held.at(y);
+    if whole && (was == stamp || was == BLANK_ROW) {
         held.keep_row(y);
         if was == stamp {
             return stamp;
         }
-        if was != 0 && was != BLANK_ROW {
-            // Another row's cells are held here: its blank cells are not blank.
-            for c in &mut buf.content[start + n..start + w as usize] {
-                c.reset();
-            }
-        }
     } else {
+        // Another row's cells are held here (its blank cells are not blank), or none.
         held.reset_row(buf, y);
     }
     buf.content[start..start + n].clone_from_slice(&cells[..n]);
