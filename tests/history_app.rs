@@ -886,6 +886,42 @@ fn forget_asks_first_then_deletes_and_clears_the_chat() {
     assert_eq!(s.store.boundary(GROUP), None);
 }
 
+#[test]
+fn a_forgotten_chat_keeps_its_name_in_the_store() {
+    let mut s = online_with_store();
+    // The chat's row went with its history: its name is written again at once, so what comes
+    // next is stored under it.
+    let fx = update(&mut s, Msg::Store(StoreEvent::Forgotten(GROUP)));
+    assert_eq!(
+        writes(&fx),
+        vec![&StoreWrite::ChatName {
+            peer: GROUP,
+            name: "群30001".into()
+        }]
+    );
+    // The chat with yourself keeps your name (an offline start draws you with it).
+    let me = Peer::Private(ME);
+    let fx = update(&mut s, Msg::Store(StoreEvent::Forgotten(me)));
+    assert_eq!(
+        writes(&fx),
+        vec![&StoreWrite::ChatName {
+            peer: me,
+            name: "我".into()
+        }]
+    );
+    // Nobody napterm has a name for: nothing to keep.
+    let stranger = Peer::Private(55555);
+    assert!(writes(&update(&mut s, Msg::Store(StoreEvent::Forgotten(stranger)))).is_empty());
+    // The group list coming again with the same name writes nothing more.
+    let groups = vec![GroupEntry {
+        group_id: G,
+        name: "群30001".into(),
+        ..Default::default()
+    }];
+    let fx = update(&mut s, Msg::Reply(Reply::Groups(Groups, Ok(groups))));
+    assert!(writes(&fx).is_empty(), "{fx:?}");
+}
+
 // ----- recalled messages -----
 
 #[test]

@@ -61,6 +61,16 @@ pub fn keep_own_name(state: &mut State, fx: &mut Vec<Effect>) {
     }
 }
 
+/// The name napterm knows for the chat `peer` as the roster stores it (`name_chat`), or None
+/// when all it knows is the number.
+fn known_chat_name(state: &State, peer: Peer) -> Option<String> {
+    match peer {
+        Peer::Private(u) if u == state.self_id => Some(state.self_name.clone()),
+        Peer::Private(u) => state.contacts.known_name_in(peer, u),
+        Peer::Group(g) => state.contacts.groups.get(&g).map(|e| e.name.clone()),
+    }
+}
+
 /// What the chats hold from another account's store goes.
 fn forget_loaded(state: &mut State) {
     state.chats.clear();
@@ -124,6 +134,12 @@ pub fn on_event(state: &mut State, ev: StoreEvent, fx: &mut Vec<Effect>) {
             // The copy on disk is gone; what is on screen stays until the chat is left, and
             // scrolling back asks NapCat.
             state.store.newest.remove(&peer);
+            // Its stored name went with it: kept again at once (the messages still to come
+            // are stored under it, `/find in:` finds it, and your own name stays known offline).
+            state.store.names.remove(&peer);
+            if let Some(name) = known_chat_name(state, peer) {
+                name_chat(state, peer, &name, fx);
+            }
             let chat = state.chat_mut(peer);
             chat.store_done = true;
             if chat.detached {
