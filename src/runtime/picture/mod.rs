@@ -39,16 +39,25 @@ impl Decoded {
         Some(img)
     }
 
+    /// Whether an entry holds `img` itself (one picture kept under two keys, see `alias`).
+    fn holds(&self, img: &Arc<RgbaImage>) -> bool {
+        self.list.iter().any(|(_, i)| Arc::ptr_eq(i, img))
+    }
+
+    /// Keeps `img` under `key`; its bytes count once however many keys share it.
     fn put(&mut self, key: PicKey, img: Arc<RgbaImage>) {
         let size = img.as_raw().len();
         if size > DECODED_BYTES {
             return;
         }
-        self.bytes += size;
+        if !self.holds(&img) {
+            self.bytes += size;
+        }
         self.list.push_back((key, img));
         while self.bytes > DECODED_BYTES {
             match self.list.pop_front() {
-                Some((_, old)) => self.bytes -= old.as_raw().len(),
+                Some((_, old)) if !self.holds(&old) => self.bytes -= old.as_raw().len(),
+                Some(_) => {}
                 None => break,
             }
         }
@@ -363,12 +372,30 @@ mod tests {
     #[test]
     fn decoded_pictures_are_bounded_in_bytes() {
         let mut d = Decoded::default();
-        let big = Arc::new(RgbaImage::new(2048, 2048)); // 16 MB
         for i in 0..10 {
-            d.put(PicKey(i.to_string()), big.clone());
+            let big = Arc::new(RgbaImage::new(2048, 2048)); // 16 MB each
+            d.put(PicKey(i.to_string()), big);
         }
         assert!(d.bytes <= DECODED_BYTES);
+        assert_eq!(d.bytes, d.list.len() * 2048 * 2048 * 4);
         assert!(d.get(&PicKey("0".into())).is_none());
         assert!(d.get(&PicKey("9".into())).is_some());
+    }
+
+    #[test]
+    fn a_picture_kept_under_two_keys_counts_once() {
+        let mut d = Decoded::default();
+        let sent = Arc::new(RgbaImage::new(1024, 1024)); // 4 MB
+        d.put(PicKey("sent".into()), sent.clone());
+        d.put(PicKey("echoed".into()), sent.clone());
+        assert_eq!(d.bytes, 1024 * 1024 * 4, "one picture's bytes");
+        // Filling up evicts both keys of it, the bytes going once.
+        for i in 0..24 {
+            d.put(PicKey(i.to_string()), Arc::new(RgbaImage::new(1024, 1024)));
+        }
+        assert!(d.get(&PicKey("sent".into())).is_none());
+        assert!(d.get(&PicKey("echoed".into())).is_none());
+        assert_eq!(d.bytes, d.list.len() * 1024 * 1024 * 4);
+        assert!(d.bytes <= DECODED_BYTES);
     }
 }
