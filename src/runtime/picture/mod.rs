@@ -44,11 +44,19 @@ impl Decoded {
         self.list.iter().any(|(_, i)| Arc::ptr_eq(i, img))
     }
 
-    /// Keeps `img` under `key`; its bytes count once however many keys share it.
+    /// Keeps `img` under `key`, in place of what the key held (two decodes of one picture
+    /// finishing together, for the timeline and the viewer); its bytes count once however many
+    /// keys share it.
     fn put(&mut self, key: PicKey, img: Arc<RgbaImage>) {
         let size = img.as_raw().len();
         if size > DECODED_BYTES {
             return;
+        }
+        if let Some(i) = self.list.iter().position(|(k, _)| *k == key)
+            && let Some((_, old)) = self.list.remove(i)
+            && !self.holds(&old)
+        {
+            self.bytes -= old.as_raw().len();
         }
         if !self.holds(&img) {
             self.bytes += size;
@@ -380,6 +388,20 @@ mod tests {
         assert_eq!(d.bytes, d.list.len() * 2048 * 2048 * 4);
         assert!(d.get(&PicKey("0".into())).is_none());
         assert!(d.get(&PicKey("9".into())).is_some());
+    }
+
+    #[test]
+    fn a_key_decoded_twice_is_kept_once() {
+        let mut d = Decoded::default();
+        d.put(PicKey("p".into()), Arc::new(RgbaImage::new(1024, 1024)));
+        let again = Arc::new(RgbaImage::new(1024, 1024));
+        d.put(PicKey("p".into()), again.clone());
+        assert_eq!(d.list.len(), 1);
+        assert_eq!(d.bytes, 1024 * 1024 * 4);
+        assert!(Arc::ptr_eq(&d.get(&PicKey("p".into())).unwrap(), &again));
+        // The same image under its own key again changes nothing.
+        d.put(PicKey("p".into()), again);
+        assert_eq!((d.list.len(), d.bytes), (1, 1024 * 1024 * 4));
     }
 
     #[test]
