@@ -31,9 +31,12 @@ struct Decoded {
 }
 
 impl Decoded {
+    fn position(&self, key: &PicKey) -> Option<usize> {
+        self.list.iter().position(|(k, _)| k == key)
+    }
+
     fn get(&mut self, key: &PicKey) -> Option<Arc<RgbaImage>> {
-        let i = self.list.iter().position(|(k, _)| k == key)?;
-        let item = self.list.remove(i)?;
+        let item = self.list.remove(self.position(key)?)?;
         let img = item.1.clone();
         self.list.push_back(item);
         Some(img)
@@ -44,6 +47,13 @@ impl Decoded {
         self.list.iter().any(|(_, i)| Arc::ptr_eq(i, img))
     }
 
+    /// Takes the bytes of an entry's image off the count, once no other entry holds it.
+    fn let_go(&mut self, removed: &Arc<RgbaImage>) {
+        if !self.holds(removed) {
+            self.bytes -= removed.as_raw().len();
+        }
+    }
+
     /// Keeps `img` under `key`, in place of what the key held (two decodes of one picture
     /// finishing together, for the timeline and the viewer); its bytes count once however many
     /// keys share it.
@@ -52,22 +62,18 @@ impl Decoded {
         if size > DECODED_BYTES {
             return;
         }
-        if let Some(i) = self.list.iter().position(|(k, _)| *k == key)
-            && let Some((_, old)) = self.list.remove(i)
-            && !self.holds(&old)
-        {
-            self.bytes -= old.as_raw().len();
+        if let Some((_, old)) = self.position(&key).and_then(|i| self.list.remove(i)) {
+            self.let_go(&old);
         }
         if !self.holds(&img) {
             self.bytes += size;
         }
         self.list.push_back((key, img));
         while self.bytes > DECODED_BYTES {
-            match self.list.pop_front() {
-                Some((_, old)) if !self.holds(&old) => self.bytes -= old.as_raw().len(),
-                Some(_) => {}
-                None => break,
-            }
+            let Some((_, old)) = self.list.pop_front() else {
+                break;
+            };
+            self.let_go(&old);
         }
     }
 }
